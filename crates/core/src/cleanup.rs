@@ -1,0 +1,886 @@
+//! Bulk cleanup: a planner from deployments (with their latest states) and selection rules to a reviewable
+//! plan, and a run state machine that carries the plan out one request at a time, resumably.
+//!
+//! Guarantees (property-tested in `tests/cleanup_props.rs`):
+//! - the live deployment of a production environment is never planned for deletion unless the selection
+//!   explicitly allows it;
+//! - every planned DELETE is one GitHub accepts once the planned deactivation has happened (§8.4): anything
+//!   not already `inactive` gets an `inactive` status first, and nothing already inactive gets one;
+//! - a run never sends a request for an item once that item is done, across pauses, reloads (serialise →
+//!   deserialise → [`CleanupRun::restore`]) and retries; the next step is chosen deterministically.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{DeploymentId, DeploymentState};
+use crate::response::ApiError;
+use crate::rules::{is_active, live_per_environment, DeletePath, DeploymentRecord};
+use crate::timestamp::Timestamp;
+
+/// An exact or prefix match on a text field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "mode", content = "text")]
+pub enum TextMatch {
+    Exact(String),
+    Prefix(String),
+}
+
+impl TextMatch {
+    pub fn matches(&self, value: &str) -> bool {
+        match self {
+            TextMatch::Exact(text) => value == text,
+            TextMatch::Prefix(text) => value.starts_with(text.as_str()),
+        }
+    }
+}
+
+/// A state to select: a deployment's latest state, or "no status yet".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StateFilter {
+    NoStatus,
+    State(DeploymentState),
+}
+
+impl StateFilter {
+    fn matches(self, latest: Option<DeploymentState>) -> bool {
+        match self {
+            StateFilter::NoStatus => latest.is_none(),
+            StateFilter::State(s) => latest == Some(s),
+        }
+    }
+}
+
+/// The selection rules. An empty list or `None` means "no constraint"; every constraint must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Selection {
+    /// Only these environments (exact names).
+    pub environments: Vec<String>,
+    pub git_ref: Option<TextMatch>,
+    pub sha: Option<TextMatch>,
+    pub task: Option<TextMatch>,
+    /// Only deployments created by these logins.
+    pub creators: Vec<String>,
+    /// Only deployments whose latest state is one of these.
+    pub states: Vec<StateFilter>,
+    /// Only deployments created more than this many days ago.
+    pub older_than_days: Option<u32>,
+    /// Always keep the newest N deployments of each environment (counted over all its deployments).
+    pub keep_newest_per_environment: u32,
+    /// Only deployments made for transient environments.
+    pub transient_only: bool,
+    /// Let the plan delete what is live in a production environment (off unless the user says so).
+    pub allow_live_production: bool,
+}
+
+/// What the plan does with one deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Post an `inactive` status, then DELETE.
+    DeactivateThenDelete,
+    /// Already inactive: DELETE.
+    Delete,
+    Keep,
+}
+
+impl Action {
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::DeactivateThenDelete => "Deactivate, then delete",
+            Action::Delete => "Delete",
+            Action::Keep => "Keep",
+        }
+    }
+
+    /// Requests this action costs.
+    pub fn request_count(self) -> usize {
+        match self {
+            Action::DeactivateThenDelete => 2,
+            Action::Delete => 1,
+            Action::Keep => 0,
+        }
+    }
+}
+
+/// Why the plan chose an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum Reason {
+    OtherEnvironment,
+    RefDoesNotMatch,
+    ShaDoesNotMatch,
+    TaskDoesNotMatch,
+    OtherCreator,
+    OtherState,
+    NotTransient,
+    TooRecent {
+        age_days: i64,
+    },
+    AmongNewest {
+        rank: u32,
+        keep: u32,
+    },
+    LiveProduction,
+    UntickedByUser,
+    /// Selected and already inactive.
+    Inactive,
+    /// Selected and still active (or without a status): needs an `inactive` status first.
+    NeedsDeactivation {
+        latest: Option<DeploymentState>,
+    },
+}
+
+impl Reason {
+    /// The sentence the preview table shows.
+    pub fn describe(&self) -> String {
+        match self {
+            Reason::OtherEnvironment => "Environment not selected".into(),
+            Reason::RefDoesNotMatch => "Ref does not match".into(),
+            Reason::ShaDoesNotMatch => "SHA does not match".into(),
+            Reason::TaskDoesNotMatch => "Task does not match".into(),
+            Reason::OtherCreator => "Created by someone else".into(),
+            Reason::OtherState => "State not selected".into(),
+            Reason::NotTransient => "Not a transient environment".into(),
+            Reason::TooRecent { age_days } => format!("Only {age_days} day(s) old"),
+            Reason::AmongNewest { rank, keep } => {
+                format!("Newest {keep} of its environment are kept (this is #{rank})")
+            }
+            Reason::LiveProduction => {
+                "Live in a production environment: kept unless you allow it".into()
+            }
+            Reason::UntickedByUser => "Unticked by you".into(),
+            Reason::Inactive => "Inactive: GitHub allows deleting it".into(),
+            Reason::NeedsDeactivation { latest } => DeletePath::DeactivateFirst.explain(*latest),
+        }
+    }
+}
+
+/// One row of the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanItem {
+    pub id: DeploymentId,
+    pub environment: String,
+    pub git_ref: String,
+    pub sha: String,
+    pub task: String,
+    pub creator: Option<String>,
+    pub created_at: Timestamp,
+    pub latest: Option<DeploymentState>,
+    /// What the rules propose.
+    pub proposal: Action,
+    pub reason: Reason,
+    /// The user unticked this row in the preview.
+    pub unticked: bool,
+}
+
+impl PlanItem {
+    /// What will happen: the proposal, unless the user unticked it.
+    pub fn action(&self) -> Action {
+        if self.unticked {
+            Action::Keep
+        } else {
+            self.proposal
+        }
+    }
+
+    pub fn reason(&self) -> Reason {
+        if self.unticked {
+            Reason::UntickedByUser
+        } else {
+            self.reason.clone()
+        }
+    }
+}
+
+/// Totals for the live count and the confirmation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanCounts {
+    pub deactivate_then_delete: usize,
+    pub delete: usize,
+    pub keep: usize,
+    /// Requests the run will make: the minimum this plan needs.
+    pub requests: usize,
+}
+
+/// A reviewable plan: every deployment given, newest first, with its action and reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CleanupPlan {
+    pub selection: Selection,
+    pub made_at: Timestamp,
+    pub items: Vec<PlanItem>,
+}
+
+impl CleanupPlan {
+    /// Plans `records` under `selection` at time `now`.
+    pub fn new(records: &[DeploymentRecord], selection: &Selection, now: Timestamp) -> Self {
+        let mut sorted: Vec<&DeploymentRecord> = records.iter().collect();
+        sorted.sort_by_key(|r| std::cmp::Reverse(r.id()));
+        sorted.dedup_by_key(|r| r.id());
+
+        let live = live_per_environment(records);
+        let live_production: Vec<DeploymentId> = live
+            .values()
+            .filter(|l| l.production || l.environment.eq_ignore_ascii_case("production"))
+            .map(|l| l.deployment_id)
+            .collect();
+
+        let mut rank_in_environment: HashMap<&str, u32> = HashMap::new();
+        let items = sorted
+            .into_iter()
+            .map(|record| {
+                let d = &record.deployment;
+                let rank = rank_in_environment
+                    .entry(d.environment.as_str())
+                    .or_insert(0);
+                *rank += 1;
+                let latest = record.latest_state();
+                let (proposal, reason) =
+                    match keep_reason(record, *rank, selection, now, &live_production) {
+                        Some(reason) => (Action::Keep, reason),
+                        None if is_active(latest) => (
+                            Action::DeactivateThenDelete,
+                            Reason::NeedsDeactivation { latest },
+                        ),
+                        None => (Action::Delete, Reason::Inactive),
+                    };
+                PlanItem {
+                    id: d.id,
+                    environment: d.environment.clone(),
+                    git_ref: d.git_ref.clone(),
+                    sha: d.sha.clone(),
+                    task: d.task.clone(),
+                    creator: d.creator_login().map(str::to_owned),
+                    created_at: d.created_at,
+                    latest,
+                    proposal,
+                    reason,
+                    unticked: false,
+                }
+            })
+            .collect();
+        CleanupPlan {
+            selection: selection.clone(),
+            made_at: now,
+            items,
+        }
+    }
+
+    /// Unticks (or ticks again) a row the rules proposed to delete. Returns whether anything changed;
+    /// rows the rules keep cannot be ticked.
+    pub fn set_unticked(&mut self, id: DeploymentId, unticked: bool) -> bool {
+        match self.items.iter_mut().find(|i| i.id == id) {
+            Some(item) if item.proposal != Action::Keep && item.unticked != unticked => {
+                item.unticked = unticked;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn counts(&self) -> PlanCounts {
+        let mut counts = PlanCounts::default();
+        for item in &self.items {
+            let action = item.action();
+            match action {
+                Action::DeactivateThenDelete => counts.deactivate_then_delete += 1,
+                Action::Delete => counts.delete += 1,
+                Action::Keep => counts.keep += 1,
+            }
+            counts.requests += action.request_count();
+        }
+        counts
+    }
+
+    /// The rows that will be deleted, in plan order.
+    pub fn to_delete(&self) -> impl Iterator<Item = &PlanItem> {
+        self.items.iter().filter(|i| i.action() != Action::Keep)
+    }
+}
+
+fn keep_reason(
+    record: &DeploymentRecord,
+    rank: u32,
+    selection: &Selection,
+    now: Timestamp,
+    live_production: &[DeploymentId],
+) -> Option<Reason> {
+    let d = &record.deployment;
+    if !selection.environments.is_empty() && !selection.environments.contains(&d.environment) {
+        return Some(Reason::OtherEnvironment);
+    }
+    let misses = |m: &Option<TextMatch>, value: &str| m.as_ref().is_some_and(|m| !m.matches(value));
+    if misses(&selection.git_ref, &d.git_ref) {
+        return Some(Reason::RefDoesNotMatch);
+    }
+    if misses(&selection.sha, &d.sha) {
+        return Some(Reason::ShaDoesNotMatch);
+    }
+    if misses(&selection.task, &d.task) {
+        return Some(Reason::TaskDoesNotMatch);
+    }
+    if !selection.creators.is_empty()
+        && !d
+            .creator_login()
+            .is_some_and(|login| selection.creators.iter().any(|c| c == login))
+    {
+        return Some(Reason::OtherCreator);
+    }
+    if !selection.states.is_empty()
+        && !selection
+            .states
+            .iter()
+            .any(|s| s.matches(record.latest_state()))
+    {
+        return Some(Reason::OtherState);
+    }
+    if selection.transient_only && !d.transient_environment {
+        return Some(Reason::NotTransient);
+    }
+    if let Some(days) = selection.older_than_days {
+        let age_days = now.seconds_since(d.created_at).div_euclid(86_400);
+        if age_days < i64::from(days) {
+            return Some(Reason::TooRecent { age_days });
+        }
+    }
+    if rank <= selection.keep_newest_per_environment {
+        return Some(Reason::AmongNewest {
+            rank,
+            keep: selection.keep_newest_per_environment,
+        });
+    }
+    if !selection.allow_live_production && live_production.contains(&d.id) {
+        return Some(Reason::LiveProduction);
+    }
+    None
+}
+
+// ---- the run ----
+
+/// One request of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// `POST …/statuses` with `state: inactive`.
+    Deactivate,
+    /// `DELETE …/deployments/{id}`.
+    Delete,
+}
+
+/// Where one item of a run stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum ItemState {
+    Pending { next: Step },
+    InFlight { step: Step },
+    Done { already_gone: bool },
+    Failed { step: Step, error: ApiError },
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunItem {
+    pub id: DeploymentId,
+    pub environment: String,
+    pub action: Action,
+    pub state: ItemState,
+}
+
+/// Whether the run hands out steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Running,
+    Paused,
+    /// Cancelled by the user: pending items were skipped.
+    Cancelled,
+}
+
+/// What recording an answer did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// The deactivation is done; the delete is next.
+    Deactivated,
+    /// The item is done.
+    Finished,
+    /// The item failed; `retry_failed` puts it back.
+    Failed,
+    /// A rate limit: the step goes back to pending, to be sent again once the budget allows.
+    Requeued,
+    /// No such step was in flight (a stale answer after a restore): nothing changed.
+    Ignored,
+}
+
+/// Counts for the progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub total: usize,
+    pub done: usize,
+    pub failed: usize,
+    pub pending: usize,
+    pub in_flight: usize,
+    pub skipped: usize,
+    /// Requests still needed by pending and in-flight items.
+    pub requests_left: usize,
+}
+
+/// Carries a plan out. Serialisable so it survives a reload; deterministic: the next step is always the
+/// first pending item in plan order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CleanupRun {
+    pub status: RunStatus,
+    pub items: Vec<RunItem>,
+}
+
+impl CleanupRun {
+    /// A run over every row of `plan` that is not kept.
+    pub fn new(plan: &CleanupPlan) -> Self {
+        CleanupRun {
+            status: RunStatus::Running,
+            items: plan
+                .to_delete()
+                .map(|item| RunItem {
+                    id: item.id,
+                    environment: item.environment.clone(),
+                    action: item.action(),
+                    state: ItemState::Pending {
+                        next: match item.action() {
+                            Action::DeactivateThenDelete => Step::Deactivate,
+                            _ => Step::Delete,
+                        },
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    /// After a reload: answers to in-flight requests were lost, so those steps go back to pending. A lost
+    /// DELETE that did happen answers 404 when resent, which counts as done; a lost deactivation is sent
+    /// again (a second `inactive` status is harmless).
+    pub fn restore(&mut self) {
+        for item in &mut self.items {
+            if let ItemState::InFlight { step } = item.state {
+                item.state = ItemState::Pending { next: step };
+            }
+        }
+    }
+
+    /// The next request to send, marked in flight; `None` when paused, cancelled or nothing is pending.
+    pub fn next_step(&mut self) -> Option<(DeploymentId, Step)> {
+        if self.status != RunStatus::Running {
+            return None;
+        }
+        let item = self
+            .items
+            .iter_mut()
+            .find(|i| matches!(i.state, ItemState::Pending { .. }))?;
+        let ItemState::Pending { next } = item.state else {
+            return None;
+        };
+        item.state = ItemState::InFlight { step: next };
+        Some((item.id, next))
+    }
+
+    /// Records the answer to a step handed out by [`CleanupRun::next_step`].
+    pub fn record(
+        &mut self,
+        id: DeploymentId,
+        step: Step,
+        result: Result<(), ApiError>,
+    ) -> Recorded {
+        let Some(item) = self
+            .items
+            .iter_mut()
+            .find(|i| i.id == id && i.state == ItemState::InFlight { step })
+        else {
+            return Recorded::Ignored;
+        };
+        let (state, recorded) = match (step, result) {
+            (Step::Deactivate, Ok(())) => (
+                ItemState::Pending { next: Step::Delete },
+                Recorded::Deactivated,
+            ),
+            (Step::Delete, Ok(())) => (
+                ItemState::Done {
+                    already_gone: false,
+                },
+                Recorded::Finished,
+            ),
+            // Gone already (deleted elsewhere, or by a request whose answer a reload lost): the goal holds.
+            (_, Err(ApiError::NotFound { .. })) => {
+                (ItemState::Done { already_gone: true }, Recorded::Finished)
+            }
+            (_, Err(ApiError::RateLimited { .. })) => {
+                (ItemState::Pending { next: step }, Recorded::Requeued)
+            }
+            (_, Err(error)) => (ItemState::Failed { step, error }, Recorded::Failed),
+        };
+        item.state = state;
+        recorded
+    }
+
+    pub fn pause(&mut self) {
+        if self.status == RunStatus::Running {
+            self.status = RunStatus::Paused;
+        }
+    }
+
+    pub fn resume(&mut self) {
+        if self.status == RunStatus::Paused {
+            self.status = RunStatus::Running;
+        }
+    }
+
+    /// Stops handing out steps; pending items are skipped. In-flight answers are still recorded.
+    pub fn cancel(&mut self) {
+        self.status = RunStatus::Cancelled;
+        for item in &mut self.items {
+            if matches!(item.state, ItemState::Pending { .. }) {
+                item.state = ItemState::Skipped;
+            }
+        }
+    }
+
+    /// Puts every failed item back at the step that failed. Returns how many.
+    pub fn retry_failed(&mut self) -> usize {
+        let mut count = 0;
+        for item in &mut self.items {
+            if let ItemState::Failed { step, .. } = item.state {
+                item.state = ItemState::Pending { next: step };
+                count += 1;
+            }
+        }
+        if count > 0 && self.status == RunStatus::Cancelled {
+            self.status = RunStatus::Running;
+        }
+        count
+    }
+
+    pub fn progress(&self) -> Progress {
+        let mut p = Progress {
+            total: self.items.len(),
+            ..Progress::default()
+        };
+        for item in &self.items {
+            match &item.state {
+                ItemState::Pending { next } => {
+                    p.pending += 1;
+                    p.requests_left += steps_from(*next);
+                }
+                ItemState::InFlight { step } => {
+                    p.in_flight += 1;
+                    p.requests_left += steps_from(*step);
+                }
+                ItemState::Done { .. } => p.done += 1,
+                ItemState::Failed { .. } => p.failed += 1,
+                ItemState::Skipped => p.skipped += 1,
+            }
+        }
+        p
+    }
+
+    /// Nothing pending or in flight.
+    pub fn is_settled(&self) -> bool {
+        let p = self.progress();
+        p.pending == 0 && p.in_flight == 0
+    }
+
+    /// Failures grouped by message, for the summary above the failed rows.
+    pub fn failures_by_message(&self) -> BTreeMap<String, Vec<DeploymentId>> {
+        let mut map: BTreeMap<String, Vec<DeploymentId>> = BTreeMap::new();
+        for item in &self.items {
+            if let ItemState::Failed { error, .. } = &item.state {
+                map.entry(error.to_string()).or_default().push(item.id);
+            }
+        }
+        map
+    }
+}
+
+fn steps_from(step: Step) -> usize {
+    match step {
+        Step::Deactivate => 2,
+        Step::Delete => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::tests::record;
+    use DeploymentState::*;
+
+    const DAY: i64 = 86_400;
+
+    fn now() -> Timestamp {
+        Timestamp::from_unix(1_700_000_000 + 400 * DAY)
+    }
+
+    fn sample() -> Vec<DeploymentRecord> {
+        vec![
+            record(1, "production", Some(Inactive)),
+            record(2, "production", Some(Success)),
+            record(3, "staging", Some(Success)),
+            record(4, "staging", Some(Failure)),
+            record(5, "staging", None),
+            record(6, "review/pr-7", Some(Inactive)),
+        ]
+    }
+
+    fn action_of(plan: &CleanupPlan, id: u64) -> (Action, Reason) {
+        let item = plan
+            .items
+            .iter()
+            .find(|i| i.id == DeploymentId(id))
+            .unwrap();
+        (item.action(), item.reason())
+    }
+
+    #[test]
+    fn the_plan_deactivates_only_what_is_not_inactive_and_keeps_live_production() {
+        let plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        assert_eq!(
+            plan.items.iter().map(|i| i.id.0).collect::<Vec<_>>(),
+            [6, 5, 4, 3, 2, 1]
+        );
+        assert_eq!(action_of(&plan, 1), (Action::Delete, Reason::Inactive));
+        assert_eq!(action_of(&plan, 2), (Action::Keep, Reason::LiveProduction));
+        assert_eq!(
+            action_of(&plan, 3),
+            (
+                Action::DeactivateThenDelete,
+                Reason::NeedsDeactivation {
+                    latest: Some(Success)
+                }
+            )
+        );
+        assert_eq!(
+            action_of(&plan, 5),
+            (
+                Action::DeactivateThenDelete,
+                Reason::NeedsDeactivation { latest: None }
+            )
+        );
+        assert_eq!(
+            plan.counts(),
+            PlanCounts {
+                deactivate_then_delete: 3,
+                delete: 2,
+                keep: 1,
+                requests: 8
+            }
+        );
+        let allowed = Selection {
+            allow_live_production: true,
+            ..Selection::default()
+        };
+        let plan = CleanupPlan::new(&sample(), &allowed, now());
+        assert_eq!(action_of(&plan, 2).0, Action::DeactivateThenDelete);
+    }
+
+    #[test]
+    fn each_selection_rule_keeps_with_its_reason() {
+        let recs = sample();
+        let check = |selection: Selection, id: u64, reason: Reason| {
+            let plan = CleanupPlan::new(&recs, &selection, now());
+            assert_eq!(
+                action_of(&plan, id),
+                (Action::Keep, reason),
+                "{selection:?}"
+            );
+        };
+        check(
+            Selection {
+                environments: vec!["staging".into()],
+                ..Default::default()
+            },
+            1,
+            Reason::OtherEnvironment,
+        );
+        check(
+            Selection {
+                git_ref: Some(TextMatch::Prefix("release/".into())),
+                ..Default::default()
+            },
+            3,
+            Reason::RefDoesNotMatch,
+        );
+        check(
+            Selection {
+                sha: Some(TextMatch::Exact("a84d88e".into())),
+                ..Default::default()
+            },
+            3,
+            Reason::ShaDoesNotMatch,
+        );
+        check(
+            Selection {
+                task: Some(TextMatch::Exact("deploy:migrations".into())),
+                ..Default::default()
+            },
+            3,
+            Reason::TaskDoesNotMatch,
+        );
+        check(
+            Selection {
+                creators: vec!["hubot".into()],
+                ..Default::default()
+            },
+            3,
+            Reason::OtherCreator,
+        );
+        check(
+            Selection {
+                states: vec![StateFilter::State(Inactive)],
+                ..Default::default()
+            },
+            3,
+            Reason::OtherState,
+        );
+        check(
+            Selection {
+                transient_only: true,
+                ..Default::default()
+            },
+            6,
+            Reason::NotTransient,
+        );
+        check(
+            Selection {
+                older_than_days: Some(400),
+                ..Default::default()
+            },
+            6,
+            Reason::TooRecent { age_days: 399 },
+        );
+        check(
+            Selection {
+                keep_newest_per_environment: 2,
+                ..Default::default()
+            },
+            4,
+            Reason::AmongNewest { rank: 2, keep: 2 },
+        );
+
+        let plan = CleanupPlan::new(
+            &recs,
+            &Selection {
+                sha: Some(TextMatch::Prefix("a84d88e".into())),
+                states: vec![StateFilter::NoStatus],
+                ..Default::default()
+            },
+            now(),
+        );
+        assert_eq!(plan.to_delete().map(|i| i.id.0).collect::<Vec<_>>(), [5]);
+    }
+
+    #[test]
+    fn unticking_a_row_keeps_it_and_ticking_restores_the_proposal() {
+        let mut plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        assert!(plan.set_unticked(DeploymentId(3), true));
+        assert_eq!(action_of(&plan, 3), (Action::Keep, Reason::UntickedByUser));
+        assert!(
+            !plan.set_unticked(DeploymentId(2), false),
+            "a guard-rail row cannot be ticked"
+        );
+        assert!(plan.set_unticked(DeploymentId(3), false));
+        assert_eq!(action_of(&plan, 3).0, Action::DeactivateThenDelete);
+    }
+
+    #[test]
+    fn a_run_deactivates_then_deletes_and_counts_progress() {
+        let mut plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        plan.set_unticked(DeploymentId(4), true);
+        let mut run = CleanupRun::new(&plan);
+        assert_eq!(run.progress().requests_left, 6);
+        let mut sent = Vec::new();
+        while let Some((id, step)) = run.next_step() {
+            sent.push((id.0, step));
+            run.record(id, step, Ok(()));
+        }
+        use Step::*;
+        assert_eq!(
+            sent,
+            [
+                (6, Delete),
+                (5, Deactivate),
+                (5, Delete),
+                (3, Deactivate),
+                (3, Delete),
+                (1, Delete)
+            ]
+        );
+        assert_eq!(
+            run.progress(),
+            Progress {
+                total: 4,
+                done: 4,
+                ..Progress::default()
+            }
+        );
+    }
+
+    #[test]
+    fn failures_are_kept_rate_limits_requeue_and_404_counts_as_gone() {
+        let plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        let mut run = CleanupRun::new(&plan);
+        let (id, step) = run.next_step().unwrap();
+        let server = ApiError::Server {
+            status: 502,
+            message: "Bad Gateway".into(),
+        };
+        assert_eq!(run.record(id, step, Err(server.clone())), Recorded::Failed);
+        assert_eq!(
+            run.record(id, step, Ok(())),
+            Recorded::Ignored,
+            "a stale answer changes nothing"
+        );
+        let (id2, step2) = run.next_step().unwrap();
+        let limited = ApiError::RateLimited {
+            limit: crate::response::RateLimitKind::Secondary,
+            wait: crate::response::RetryWait::Seconds(60),
+            message: "You have exceeded a secondary rate limit".into(),
+        };
+        assert_eq!(run.record(id2, step2, Err(limited)), Recorded::Requeued);
+        assert_eq!(run.next_step(), Some((id2, step2)));
+        assert_eq!(
+            run.record(
+                id2,
+                step2,
+                Err(ApiError::NotFound {
+                    message: "Not Found".into()
+                })
+            ),
+            Recorded::Finished
+        );
+        assert_eq!(run.failures_by_message().len(), 1);
+        assert_eq!(run.retry_failed(), 1);
+        assert_eq!(run.next_step(), Some((id, step)));
+    }
+
+    #[test]
+    fn pause_resume_cancel_and_restore() {
+        let plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        let mut run = CleanupRun::new(&plan);
+        let (id, step) = run.next_step().unwrap();
+        run.pause();
+        assert_eq!(run.next_step(), None);
+        let mut reloaded: CleanupRun =
+            serde_json::from_str(&serde_json::to_string(&run).unwrap()).unwrap();
+        reloaded.restore();
+        reloaded.resume();
+        assert_eq!(
+            reloaded.next_step(),
+            Some((id, step)),
+            "the lost in-flight step is sent again"
+        );
+        reloaded.cancel();
+        assert_eq!(reloaded.next_step(), None);
+        assert_eq!(reloaded.record(id, step, Ok(())), Recorded::Finished);
+        let p = reloaded.progress();
+        assert_eq!((p.done, p.skipped, p.pending), (1, p.total - 1, 0));
+        assert!(reloaded.is_settled());
+    }
+}

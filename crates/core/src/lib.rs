@@ -1,0 +1,25 @@
+//! `deploydeck-core`: everything Deploydeck decides about GitHub deployments, with no browser, no async
+//! runtime and no I/O. The app performs the requests this crate describes and hands the responses back;
+//! fake-github and the benchmarks share its HTTP values.
+//!
+//! Module map (see `DESIGN.md`): [`http`] plain request/response values; [`model`] GitHub's objects;
+//! [`validate`] every field rule, all problems at once; [`request`] typed operations → requests;
+//! [`response`] responses → typed values or [`response::ApiError`]; [`rules`] what GitHub does and allows;
+//! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing.
+#![forbid(unsafe_code)]
+
+pub mod budget;
+pub mod cleanup;
+pub mod http;
+pub mod model;
+pub mod request;
+pub mod response;
+pub mod rules;
+pub mod timestamp;
+pub mod url;
+pub mod validate;
+
+pub use http::{Headers, HttpRequest, HttpResponse, Method};
+pub use model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus, StatusId};
+pub use response::ApiError;
+pub use timestamp::Timestamp;

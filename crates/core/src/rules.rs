@@ -1,0 +1,379 @@
+//! What GitHub does and allows with deployments (CONTRACT §8.4, §9), as the client predicts it. fake-github
+//! implements the server side on its own, so a wrong prediction here is caught by a test, not mirrored.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    Deployment, DeploymentId, DeploymentState, DeploymentStatus, NewDeploymentStatus,
+};
+use crate::timestamp::Timestamp;
+
+/// The newest of a deployment's statuses: latest `created_at`, ties broken by the larger id. Lists arrive
+/// newest first (CONTRACT §4), but that order is not documented, so it is not relied on.
+pub fn latest_status(statuses: &[DeploymentStatus]) -> Option<&DeploymentStatus> {
+    statuses.iter().max_by_key(|s| (s.created_at, s.id))
+}
+
+/// A REST deployment has no state of its own: it is the newest status's state, or none (CONTRACT §9).
+pub fn latest_state(statuses: &[DeploymentStatus]) -> Option<DeploymentState> {
+    latest_status(statuses).map(|s| s.state)
+}
+
+/// Whether GitHub counts a deployment as active. Only an `inactive` latest status makes it inactive; a
+/// deployment with no status yet is treated as active, the reading that never plans a refused delete
+/// (CONTRACT §12 item 4).
+pub fn is_active(latest: Option<DeploymentState>) -> bool {
+    latest != Some(DeploymentState::Inactive)
+}
+
+/// A deployment with its newest status (`None`: it has none).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentRecord {
+    pub deployment: Deployment,
+    pub latest_status: Option<DeploymentStatus>,
+}
+
+impl DeploymentRecord {
+    pub fn new(deployment: Deployment, statuses: &[DeploymentStatus]) -> Self {
+        DeploymentRecord {
+            latest_status: latest_status(statuses).cloned(),
+            deployment,
+        }
+    }
+
+    pub fn id(&self) -> DeploymentId {
+        self.deployment.id
+    }
+
+    pub fn latest_state(&self) -> Option<DeploymentState> {
+        self.latest_status.as_ref().map(|s| s.state)
+    }
+
+    pub fn is_active(&self) -> bool {
+        is_active(self.latest_state())
+    }
+
+    /// A transient environment's deployment shows as destroyed once inactive (CONTRACT §9).
+    pub fn is_destroyed(&self) -> bool {
+        self.deployment.transient_environment
+            && self.latest_state() == Some(DeploymentState::Inactive)
+    }
+}
+
+/// What is serving an environment now: its newest deployment whose latest status is `success`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveDeployment {
+    pub environment: String,
+    pub deployment_id: DeploymentId,
+    /// When the `success` status was posted.
+    pub since: Timestamp,
+    /// Who posted it.
+    pub by: Option<String>,
+    pub production: bool,
+    pub transient: bool,
+}
+
+/// The live deployment of every environment that has one, by environment name.
+pub fn live_per_environment(records: &[DeploymentRecord]) -> BTreeMap<String, LiveDeployment> {
+    let mut live: BTreeMap<String, LiveDeployment> = BTreeMap::new();
+    for record in records {
+        let Some(status) = &record.latest_status else {
+            continue;
+        };
+        if status.state != DeploymentState::Success {
+            continue;
+        }
+        let d = &record.deployment;
+        let newer = live
+            .get(&d.environment)
+            .is_none_or(|current| current.deployment_id < d.id);
+        if newer {
+            live.insert(
+                d.environment.clone(),
+                LiveDeployment {
+                    environment: d.environment.clone(),
+                    deployment_id: d.id,
+                    since: status.created_at,
+                    by: status.creator.as_ref().map(|u| u.login.clone()),
+                    production: d.production_environment,
+                    transient: d.transient_environment,
+                },
+            );
+        }
+    }
+    live
+}
+
+/// Which reading of auto-inactive to predict (CONTRACT §9; §12 item 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoInactiveScope {
+    /// Since the 2018 flash preview (promoted 2021), production deployments are marked inactive too.
+    #[default]
+    IncludeProduction,
+    /// The docs' literal text: "non-transient, non-production" deployments only.
+    ExcludeProduction,
+}
+
+/// The deployments that posting `status` on deployment `target` will mark inactive (CONTRACT §9): for a
+/// `success` with `auto_inactive` not false, every *prior* deployment in the same environment (the status's
+/// `environment` if it names one, else the target's) that is non-transient and whose latest state is
+/// `success`.
+pub fn auto_inactive_targets(
+    records: &[DeploymentRecord],
+    target: DeploymentId,
+    status: &NewDeploymentStatus,
+    scope: AutoInactiveScope,
+) -> Vec<DeploymentId> {
+    if status.state != DeploymentState::Success || status.auto_inactive == Some(false) {
+        return Vec::new();
+    }
+    let Some(target_record) = records.iter().find(|r| r.id() == target) else {
+        return Vec::new();
+    };
+    let environment = status
+        .environment
+        .as_deref()
+        .unwrap_or(&target_record.deployment.environment);
+    let mut ids: Vec<DeploymentId> = records
+        .iter()
+        .filter(|r| {
+            let d = &r.deployment;
+            d.id < target
+                && d.environment == environment
+                && !d.transient_environment
+                && r.latest_state() == Some(DeploymentState::Success)
+                && !(scope == AutoInactiveScope::ExcludeProduction && d.production_environment)
+        })
+        .map(DeploymentRecord::id)
+        .collect();
+    ids.sort_unstable_by_key(|id| std::cmp::Reverse(*id));
+    ids
+}
+
+/// What must happen for GitHub to delete a deployment (CONTRACT §8.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeletePath {
+    /// Its latest status is `inactive`: DELETE is accepted.
+    DeleteNow,
+    /// It is (or may be) active: post an `inactive` status first, then DELETE. GitHub's exception for the
+    /// only deployment of an environment is not relied on: its scope is ambiguous (CONTRACT §8.4, §12.4),
+    /// and one `inactive` status is a cheap certainty.
+    DeactivateFirst,
+}
+
+impl DeletePath {
+    pub fn for_state(latest: Option<DeploymentState>) -> Self {
+        if is_active(latest) {
+            DeletePath::DeactivateFirst
+        } else {
+            DeletePath::DeleteNow
+        }
+    }
+
+    /// Why, in words, for the single-delete button and the plan preview.
+    pub fn explain(self, latest: Option<DeploymentState>) -> String {
+        match self {
+            DeletePath::DeleteNow => "Inactive, so GitHub will delete it.".into(),
+            DeletePath::DeactivateFirst => format!(
+                "GitHub only deletes inactive deployments, and this one is {}. Deploydeck first posts an “inactive” status, then deletes it.",
+                match latest {
+                    None => "without any status (GitHub treats it as active)".to_owned(),
+                    Some(state) => format!("“{}”", state.label()),
+                }
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::{Payload, SimpleUser, StatusId, UserId};
+
+    pub fn user(login: &str) -> SimpleUser {
+        let api = format!("https://api.github.com/users/{login}");
+        SimpleUser {
+            login: login.into(),
+            id: UserId(1),
+            node_id: "MDQ6VXNlcjE=".into(),
+            avatar_url: "https://avatars.githubusercontent.com/u/1?v=4".into(),
+            gravatar_id: Some(String::new()),
+            url: api.clone(),
+            html_url: format!("https://github.com/{login}"),
+            followers_url: format!("{api}/followers"),
+            following_url: format!("{api}/following{{/other_user}}"),
+            gists_url: format!("{api}/gists{{/gist_id}}"),
+            starred_url: format!("{api}/starred{{/owner}}{{/repo}}"),
+            subscriptions_url: format!("{api}/subscriptions"),
+            organizations_url: format!("{api}/orgs"),
+            repos_url: format!("{api}/repos"),
+            events_url: format!("{api}/events{{/privacy}}"),
+            received_events_url: format!("{api}/received_events"),
+            kind: "User".into(),
+            user_view_type: None,
+            site_admin: false,
+            name: None,
+            email: None,
+            starred_at: None,
+        }
+    }
+
+    pub fn deployment(id: u64, environment: &str) -> Deployment {
+        let url = format!("https://api.github.com/repos/o/r/deployments/{id}");
+        Deployment {
+            statuses_url: format!("{url}/statuses"),
+            url,
+            id: DeploymentId(id),
+            node_id: format!("DE_{id}"),
+            task: "deploy".into(),
+            original_environment: Some(environment.into()),
+            environment: environment.into(),
+            description: None,
+            created_at: Timestamp::from_unix(1_700_000_000 + id as i64 * 60),
+            updated_at: Timestamp::from_unix(1_700_000_000 + id as i64 * 60),
+            repository_url: "https://api.github.com/repos/o/r".into(),
+            creator: Some(user("octocat")),
+            sha: "a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d".into(),
+            git_ref: "main".into(),
+            payload: Payload::default(),
+            transient_environment: false,
+            production_environment: environment == "production",
+            performed_via_github_app: None,
+        }
+    }
+
+    pub fn status(id: u64, deployment: &Deployment, state: DeploymentState) -> DeploymentStatus {
+        DeploymentStatus {
+            url: format!("{}/statuses/{id}", deployment.url),
+            id: StatusId(id),
+            node_id: format!("DES_{id}"),
+            state,
+            creator: Some(user("deployer")),
+            description: String::new(),
+            environment: deployment.environment.clone(),
+            target_url: String::new(),
+            created_at: deployment.created_at.plus_seconds(id as i64),
+            updated_at: deployment.created_at.plus_seconds(id as i64),
+            deployment_url: deployment.url.clone(),
+            repository_url: deployment.repository_url.clone(),
+            environment_url: String::new(),
+            log_url: String::new(),
+            performed_via_github_app: None,
+        }
+    }
+
+    pub fn record(id: u64, environment: &str, state: Option<DeploymentState>) -> DeploymentRecord {
+        let d = deployment(id, environment);
+        let statuses: Vec<DeploymentStatus> =
+            state.map(|s| status(id * 10, &d, s)).into_iter().collect();
+        DeploymentRecord::new(d, &statuses)
+    }
+
+    #[test]
+    fn latest_status_is_the_newest_whatever_the_order() {
+        let d = deployment(1, "staging");
+        let statuses = vec![
+            status(3, &d, DeploymentState::InProgress),
+            status(9, &d, DeploymentState::Success),
+            status(1, &d, DeploymentState::Queued),
+        ];
+        assert_eq!(latest_state(&statuses), Some(DeploymentState::Success));
+        assert_eq!(latest_state(&[]), None);
+    }
+
+    #[test]
+    fn only_an_inactive_latest_status_makes_a_deployment_inactive() {
+        assert!(!is_active(Some(DeploymentState::Inactive)));
+        assert!(is_active(None));
+        for s in DeploymentState::ALL
+            .into_iter()
+            .filter(|s| *s != DeploymentState::Inactive)
+        {
+            assert!(is_active(Some(s)), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_live_deployment_is_the_newest_success_per_environment() {
+        let records = vec![
+            record(1, "production", Some(DeploymentState::Inactive)),
+            record(2, "production", Some(DeploymentState::Success)),
+            record(3, "production", Some(DeploymentState::InProgress)),
+            record(4, "staging", Some(DeploymentState::Success)),
+            record(5, "staging", Some(DeploymentState::Success)),
+            record(6, "review/pr-1", Some(DeploymentState::Failure)),
+        ];
+        let live = live_per_environment(&records);
+        assert_eq!(live.len(), 2);
+        assert_eq!(live["production"].deployment_id, DeploymentId(2));
+        assert!(live["production"].production);
+        assert_eq!(live["staging"].deployment_id, DeploymentId(5));
+        assert_eq!(live["staging"].by.as_deref(), Some("deployer"));
+    }
+
+    #[test]
+    fn auto_inactive_marks_prior_successful_non_transient_deployments_of_the_environment() {
+        let mut records = vec![
+            record(1, "staging", Some(DeploymentState::Success)),
+            record(2, "staging", Some(DeploymentState::Failure)),
+            record(3, "staging", Some(DeploymentState::Success)),
+            record(4, "production", Some(DeploymentState::Success)),
+            record(5, "staging", Some(DeploymentState::InProgress)),
+            record(6, "staging", Some(DeploymentState::Success)),
+        ];
+        records[0].deployment.transient_environment = true;
+        let success = NewDeploymentStatus::with_state(DeploymentState::Success);
+        let scope = AutoInactiveScope::IncludeProduction;
+        assert_eq!(
+            auto_inactive_targets(&records, DeploymentId(5), &success, scope),
+            [DeploymentId(3)]
+        );
+        let mut moved = success.clone();
+        moved.environment = Some("production".into());
+        assert_eq!(
+            auto_inactive_targets(&records, DeploymentId(5), &moved, scope),
+            [DeploymentId(4)]
+        );
+        assert!(auto_inactive_targets(
+            &records,
+            DeploymentId(5),
+            &moved,
+            AutoInactiveScope::ExcludeProduction
+        )
+        .is_empty());
+        let mut off = success.clone();
+        off.auto_inactive = Some(false);
+        assert!(auto_inactive_targets(&records, DeploymentId(5), &off, scope).is_empty());
+        let failure = NewDeploymentStatus::with_state(DeploymentState::Failure);
+        assert!(auto_inactive_targets(&records, DeploymentId(5), &failure, scope).is_empty());
+        assert!(auto_inactive_targets(&records, DeploymentId(99), &success, scope).is_empty());
+    }
+
+    #[test]
+    fn delete_path_deactivates_anything_not_inactive() {
+        assert_eq!(
+            DeletePath::for_state(Some(DeploymentState::Inactive)),
+            DeletePath::DeleteNow
+        );
+        assert_eq!(DeletePath::for_state(None), DeletePath::DeactivateFirst);
+        assert_eq!(
+            DeletePath::for_state(Some(DeploymentState::Failure)),
+            DeletePath::DeactivateFirst
+        );
+        assert!(DeletePath::DeactivateFirst
+            .explain(Some(DeploymentState::Success))
+            .contains("“Success”"));
+    }
+
+    #[test]
+    fn transient_inactive_deployments_show_as_destroyed() {
+        let mut r = record(1, "review/pr-7", Some(DeploymentState::Inactive));
+        assert!(!r.is_destroyed());
+        r.deployment.transient_environment = true;
+        assert!(r.is_destroyed());
+    }
+}
