@@ -1,0 +1,287 @@
+//! Planner and run invariants, checked against an independent model of GitHub (not core's `rules`), so a
+//! wrong client rule fails here instead of being mirrored.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use deploydeck_core::cleanup::{
+    Action, CleanupPlan, CleanupRun, ItemState, Selection, StateFilter, Step, TextMatch,
+};
+use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
+use deploydeck_core::response::{ApiError, RateLimitKind, RetryWait};
+use deploydeck_core::rules::DeploymentRecord;
+use deploydeck_core::timestamp::Timestamp;
+use proptest::prelude::*;
+
+const ENVIRONMENTS: [&str; 4] = ["production", "staging", "review/pr-1", "Production-EU"];
+const NOW: i64 = 1_800_000_000;
+
+#[derive(Debug, Clone)]
+struct Spec {
+    env: usize,
+    state: Option<DeploymentState>,
+    transient: bool,
+    creator: usize,
+    age_days: i64,
+    git_ref: usize,
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        0..ENVIRONMENTS.len(),
+        proptest::option::of(proptest::sample::select(DeploymentState::ALL.to_vec())),
+        any::<bool>(),
+        0usize..3,
+        0i64..100,
+        0usize..3,
+    )
+        .prop_map(|(env, state, transient, creator, age_days, git_ref)| Spec {
+            env,
+            state,
+            transient,
+            creator,
+            age_days,
+            git_ref,
+        })
+}
+
+fn base_deployment() -> serde_json::Value {
+    serde_json::from_str(include_str!("fixtures/deployment.json")).unwrap()
+}
+
+fn base_status() -> serde_json::Value {
+    serde_json::from_str(include_str!("fixtures/deployment-status.json")).unwrap()
+}
+
+fn records(specs: &[Spec]) -> Vec<DeploymentRecord> {
+    specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let id = i as u64 + 1;
+            let mut d = base_deployment();
+            d["id"] = id.into();
+            d["environment"] = ENVIRONMENTS[s.env].into();
+            d["production_environment"] = (ENVIRONMENTS[s.env] == "production").into();
+            d["transient_environment"] = s.transient.into();
+            d["creator"]["login"] = ["octocat", "hubot", "dependabot[bot]"][s.creator].into();
+            d["ref"] = ["main", "release/1.2", "feature/x"][s.git_ref].into();
+            let created = Timestamp::from_unix(NOW - s.age_days * 86_400 - (100 - id as i64));
+            d["created_at"] = created.to_string().into();
+            let deployment: Deployment = serde_json::from_value(d).unwrap();
+            let statuses: Vec<DeploymentStatus> = s
+                .state
+                .map(|state| {
+                    let mut st = base_status();
+                    st["id"] = (id * 100).into();
+                    st["state"] = state.as_str().into();
+                    serde_json::from_value(st).unwrap()
+                })
+                .into_iter()
+                .collect();
+            DeploymentRecord::new(deployment, &statuses)
+        })
+        .collect()
+}
+
+fn selection() -> impl Strategy<Value = Selection> {
+    (
+        proptest::collection::vec(proptest::sample::select(ENVIRONMENTS.to_vec()), 0..3),
+        proptest::option::of(prop_oneof![
+            Just(TextMatch::Exact("main".into())),
+            Just(TextMatch::Prefix("release/".into()))
+        ]),
+        proptest::collection::vec(
+            prop_oneof![
+                Just(StateFilter::NoStatus),
+                proptest::sample::select(DeploymentState::ALL.to_vec())
+                    .prop_map(StateFilter::State)
+            ],
+            0..3,
+        ),
+        proptest::option::of(0u32..60),
+        0u32..3,
+        any::<bool>(),
+        prop::bool::weighted(0.2),
+    )
+        .prop_map(
+            |(envs, git_ref, states, older, keep, transient_only, allow_live_production)| {
+                Selection {
+                    environments: envs.into_iter().map(str::to_owned).collect(),
+                    git_ref,
+                    states,
+                    older_than_days: older,
+                    keep_newest_per_environment: keep,
+                    transient_only,
+                    allow_live_production,
+                    ..Selection::default()
+                }
+            },
+        )
+}
+
+/// GitHub as this test models it: the live deployment of an environment is its newest deployment whose
+/// latest state is success; production is the flag, or the name.
+fn live_production(specs: &[Spec]) -> BTreeSet<u64> {
+    let mut newest: BTreeMap<usize, u64> = BTreeMap::new();
+    for (i, s) in specs.iter().enumerate() {
+        if s.state == Some(DeploymentState::Success) {
+            newest.insert(s.env, i as u64 + 1);
+        }
+    }
+    newest
+        .into_iter()
+        .filter(|(env, _)| ENVIRONMENTS[*env].eq_ignore_ascii_case("production"))
+        .map(|(_, id)| id)
+        .collect()
+}
+
+/// Applies a run's steps to a model of GitHub and checks each against the delete rule (CONTRACT §8.4):
+/// DELETE only succeeds on a deployment whose latest state is inactive.
+fn simulate(specs: &[Spec], run: &mut CleanupRun) -> Vec<(u64, Step)> {
+    let mut latest: HashMap<u64, Option<DeploymentState>> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i as u64 + 1, s.state))
+        .collect();
+    let mut sent = Vec::new();
+    while let Some((id, step)) = run.next_step() {
+        sent.push((id.0, step));
+        let state = latest
+            .get_mut(&id.0)
+            .expect("the run only touches planned deployments");
+        let result = match step {
+            Step::Deactivate => {
+                assert_ne!(
+                    *state,
+                    Some(DeploymentState::Inactive),
+                    "redundant inactive status for {id}"
+                );
+                *state = Some(DeploymentState::Inactive);
+                Ok(())
+            }
+            Step::Delete => {
+                assert_eq!(
+                    *state,
+                    Some(DeploymentState::Inactive),
+                    "DELETE of active deployment {id} would get a 422"
+                );
+                Ok(())
+            }
+        };
+        run.record(id, step, result);
+    }
+    sent
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn live_production_is_never_deleted_unless_allowed(specs in proptest::collection::vec(spec(), 0..30), sel in selection()) {
+        let plan = CleanupPlan::new(&records(&specs), &sel, Timestamp::from_unix(NOW));
+        prop_assert_eq!(plan.items.len(), specs.len());
+        if !sel.allow_live_production {
+            for id in live_production(&specs) {
+                let item = plan.items.iter().find(|i| i.id == DeploymentId(id)).unwrap();
+                prop_assert_eq!(item.action(), Action::Keep, "live production deployment {} planned: {:?}", id, item);
+            }
+        }
+    }
+
+    #[test]
+    fn every_planned_delete_is_accepted_after_its_deactivation(specs in proptest::collection::vec(spec(), 0..30), sel in selection()) {
+        let plan = CleanupPlan::new(&records(&specs), &sel, Timestamp::from_unix(NOW));
+        let mut run = CleanupRun::new(&plan);
+        let sent = simulate(&specs, &mut run);
+        let planned: BTreeSet<u64> = plan.to_delete().map(|i| i.id.0).collect();
+        let touched: BTreeSet<u64> = sent.iter().map(|(id, _)| *id).collect();
+        prop_assert_eq!(&touched, &planned, "no request touches a kept deployment");
+        prop_assert_eq!(sent.len(), plan.counts().requests, "exactly the requests the plan counted");
+        prop_assert_eq!(run.progress().done, planned.len());
+    }
+
+    #[test]
+    fn selection_rules_are_respected(specs in proptest::collection::vec(spec(), 1..30), sel in selection()) {
+        let plan = CleanupPlan::new(&records(&specs), &sel, Timestamp::from_unix(NOW));
+        for item in plan.to_delete() {
+            let s = &specs[item.id.0 as usize - 1];
+            if !sel.environments.is_empty() { prop_assert!(sel.environments.contains(&item.environment)); }
+            if !sel.states.is_empty() {
+                let f = s.state.map_or(StateFilter::NoStatus, StateFilter::State);
+                prop_assert!(sel.states.contains(&f));
+            }
+            if let Some(days) = sel.older_than_days { prop_assert!(s.age_days >= i64::from(days)); }
+            if sel.transient_only { prop_assert!(s.transient); }
+            let newer_same_env = specs[item.id.0 as usize..].iter().filter(|o| o.env == s.env).count() as u32;
+            prop_assert!(newer_same_env >= sel.keep_newest_per_environment, "one of the newest {} was planned", sel.keep_newest_per_environment);
+        }
+    }
+
+    /// Random answers, pauses, reloads and retries: a done item is never sent again, and the run ends with
+    /// every item done once the answers are good.
+    #[test]
+    fn a_resumed_run_never_repeats_a_done_item(
+        specs in proptest::collection::vec(spec(), 1..25),
+        script in proptest::collection::vec((0u8..8, 0u8..4), 0..120),
+    ) {
+        let plan = CleanupPlan::new(&records(&specs), &Selection { allow_live_production: true, ..Selection::default() }, Timestamp::from_unix(NOW));
+        let mut run = CleanupRun::new(&plan);
+        let mut in_flight: Vec<(DeploymentId, Step)> = Vec::new();
+        let mut done: BTreeSet<DeploymentId> = BTreeSet::new();
+        let mut deactivated: BTreeSet<DeploymentId> = BTreeSet::new();
+        let check = |run: &CleanupRun, done: &mut BTreeSet<DeploymentId>| {
+            for item in &run.items {
+                if matches!(item.state, ItemState::Done { .. }) { done.insert(item.id); }
+            }
+        };
+        for (op, answer) in script {
+            match op {
+                0..=2 => if let Some((id, step)) = run.next_step() {
+                    prop_assert!(!done.contains(&id), "{} sent again after it was done", id);
+                    if step == Step::Deactivate { prop_assert!(!deactivated.contains(&id), "{} deactivated twice without a reload", id); }
+                    in_flight.push((id, step));
+                },
+                3..=5 => if !in_flight.is_empty() {
+                    let (id, step) = in_flight.remove(usize::from(answer) % in_flight.len());
+                    let result = match answer {
+                        0 | 1 => Ok(()),
+                        2 => Err(ApiError::Server { status: 502, message: "Bad Gateway".into() }),
+                        _ => Err(ApiError::RateLimited { limit: RateLimitKind::Secondary, wait: RetryWait::Seconds(60), message: "secondary".into() }),
+                    };
+                    if result.is_ok() && step == Step::Deactivate { deactivated.insert(id); }
+                    run.record(id, step, result);
+                },
+                6 => {
+                    // Reload: answers in flight are lost; the run is restored from its serialised form.
+                    let saved = serde_json::to_string(&run).unwrap();
+                    run = serde_json::from_str(&saved).unwrap();
+                    run.restore();
+                    in_flight.clear();
+                    deactivated.clear();
+                }
+                _ => match answer { 0 => run.pause(), 1 => run.resume(), _ => { run.retry_failed(); } },
+            }
+            check(&run, &mut done);
+        }
+        // Finish with good answers.
+        run.resume();
+        run.retry_failed();
+        for (id, step) in in_flight.drain(..) { run.record(id, step, Ok(())); }
+        while let Some((id, step)) = run.next_step() {
+            prop_assert!(!done.contains(&id), "{} sent again after it was done", id);
+            run.record(id, step, Ok(()));
+        }
+        let p = run.progress();
+        prop_assert_eq!((p.done, p.total), (plan.to_delete().count(), plan.to_delete().count()));
+    }
+
+    #[test]
+    fn runs_are_deterministic(specs in proptest::collection::vec(spec(), 0..20), sel in selection()) {
+        let plan = CleanupPlan::new(&records(&specs), &sel, Timestamp::from_unix(NOW));
+        let a = simulate(&specs, &mut CleanupRun::new(&plan));
+        let b = simulate(&specs, &mut CleanupRun::new(&plan));
+        prop_assert_eq!(a, b);
+        let reordered: Vec<DeploymentRecord> = records(&specs).into_iter().rev().collect();
+        prop_assert_eq!(CleanupPlan::new(&reordered, &sel, Timestamp::from_unix(NOW)), plan, "input order does not matter");
+    }
+}
