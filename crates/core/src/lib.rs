@@ -5,10 +5,11 @@
 //! Module map (see `DESIGN.md`): [`http`] plain request/response values; [`model`] GitHub's objects;
 //! [`validate`] every field rule, all problems at once; [`request`] typed operations → requests;
 //! [`response`] responses → typed values or [`response::ApiError`]; [`rules`] what GitHub does and allows;
-//! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing.
+//! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing; [`cache`] conditional GETs.
 #![forbid(unsafe_code)]
 
 pub mod budget;
+pub mod cache;
 pub mod cleanup;
 pub mod http;
 pub mod model;
