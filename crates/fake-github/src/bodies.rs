@@ -1,0 +1,286 @@
+//! JSON bodies as GitHub sends them (CONTRACT §7). Objects are built through deploydeck-core's wire types,
+//! which declare fields in the real key order; the large repository and user objects start from GitHub's own
+//! OpenAPI examples (`templates/`), so every required member is there.
+
+use deploydeck_core::model::{
+    self, BranchPolicy, CommitRef, DeploymentId, EnvironmentId, Payload, ProtectionRule, Reviewer,
+    ShortBranch, SimpleUser, StatusId, UserId,
+};
+use serde_json::{json, Value};
+
+use crate::hub::{Ctx, Deployment, Environment, Hub, Repo, Role, Status, User};
+
+const REPOSITORY_TEMPLATE: &str = include_str!("templates/full-repository.json");
+const PRIVATE_USER_TEMPLATE: &str = include_str!("templates/private-user.json");
+const RATE_LIMIT_TEMPLATE: &str = include_str!("templates/rate-limit-overview.json");
+
+/// `simple-user` (CONTRACT §7.1). Bots get GitHub's `%5Bbot%5D` URL form and app avatar.
+pub fn simple_user(ctx: &Ctx, user: &User) -> SimpleUser {
+    let escaped = user.login.replace('[', "%5B").replace(']', "%5D");
+    let api = format!("{}/users/{escaped}", ctx.base);
+    SimpleUser {
+        login: user.login.clone(),
+        id: UserId(user.id),
+        node_id: format!("MDQ6VXNlcn{:08}", user.id),
+        avatar_url: format!("https://avatars.githubusercontent.com/u/{}?v=4", user.id),
+        gravatar_id: Some(String::new()),
+        url: api.clone(),
+        html_url: format!("{}/{}", ctx.web(), user.login),
+        followers_url: format!("{api}/followers"),
+        following_url: format!("{api}/following{{/other_user}}"),
+        gists_url: format!("{api}/gists{{/gist_id}}"),
+        starred_url: format!("{api}/starred{{/owner}}{{/repo}}"),
+        subscriptions_url: format!("{api}/subscriptions"),
+        organizations_url: format!("{api}/orgs"),
+        repos_url: format!("{api}/repos"),
+        events_url: format!("{api}/events{{/privacy}}"),
+        received_events_url: format!("{api}/received_events"),
+        kind: user.kind.as_str().to_owned(),
+        user_view_type: Some("public".into()),
+        site_admin: false,
+        name: None,
+        email: None,
+        starred_at: None,
+    }
+}
+
+fn creator(hub: &Hub, ctx: &Ctx, id: u64) -> Option<SimpleUser> {
+    hub.user(id).map(|u| simple_user(ctx, u))
+}
+
+pub fn repo_api(ctx: &Ctx, repo: &Repo) -> String {
+    format!("{}/repos/{}/{}", ctx.base, repo.owner, repo.name)
+}
+
+/// `deployment` (CONTRACT §7.2).
+pub fn deployment(hub: &Hub, ctx: &Ctx, repo: &Repo, d: &Deployment) -> model::Deployment {
+    let url = format!("{}/deployments/{}", repo_api(ctx, repo), d.id);
+    model::Deployment {
+        statuses_url: format!("{url}/statuses"),
+        url,
+        id: DeploymentId(d.id),
+        node_id: format!("DE_kwDOHrjKxM4{:X}", d.id),
+        task: d.task.clone(),
+        original_environment: Some(d.original_environment.clone()),
+        environment: d.environment.clone(),
+        description: d.description.clone(),
+        created_at: d.created_at,
+        updated_at: d.updated_at,
+        repository_url: repo_api(ctx, repo),
+        creator: creator(hub, ctx, d.creator),
+        sha: d.sha.clone(),
+        git_ref: d.git_ref.clone(),
+        payload: match &d.payload {
+            Value::Object(map) => Payload::Object(map.clone()),
+            Value::String(s) => Payload::Text(s.clone()),
+            _ => Payload::default(),
+        },
+        transient_environment: d.transient_environment,
+        production_environment: d.production_environment,
+        performed_via_github_app: None,
+    }
+}
+
+/// `deployment-status` (CONTRACT §7.3): unset strings are `""`.
+pub fn status(
+    hub: &Hub,
+    ctx: &Ctx,
+    repo: &Repo,
+    d: &Deployment,
+    s: &Status,
+) -> model::DeploymentStatus {
+    let deployment_url = format!("{}/deployments/{}", repo_api(ctx, repo), d.id);
+    model::DeploymentStatus {
+        url: format!("{deployment_url}/statuses/{}", s.id),
+        id: StatusId(s.id),
+        node_id: format!("DES_kwDOHrjKxM5{:X}", s.id),
+        state: s.state,
+        creator: creator(hub, ctx, s.creator),
+        description: s.description.clone(),
+        environment: s.environment.clone(),
+        target_url: s.target_url.clone(),
+        created_at: s.created_at,
+        updated_at: s.created_at,
+        deployment_url,
+        repository_url: repo_api(ctx, repo),
+        environment_url: s.environment_url.clone(),
+        log_url: s.log_url.clone(),
+        performed_via_github_app: None,
+    }
+}
+
+/// `environment` (CONTRACT §7.5).
+pub fn environment(hub: &Hub, ctx: &Ctx, repo: &Repo, e: &Environment) -> model::Environment {
+    let encoded = deploydeck_core::url::encode_component(&e.name);
+    let mut rules = Vec::new();
+    if let Some(minutes) = e.wait_timer {
+        rules.push(ProtectionRule::WaitTimer {
+            id: e.id * 10 + 1,
+            node_id: format!("GA_kwDOHrjKxM4{:X}", e.id * 10 + 1),
+            wait_timer: Some(minutes),
+        });
+    }
+    if !e.reviewers.is_empty() {
+        rules.push(ProtectionRule::RequiredReviewers {
+            id: e.id * 10 + 2,
+            node_id: format!("GA_kwDOHrjKxM4{:X}", e.id * 10 + 2),
+            prevent_self_review: Some(false),
+            reviewers: Some(
+                e.reviewers
+                    .iter()
+                    .filter_map(|id| hub.user(*id))
+                    .map(|u| Reviewer {
+                        kind: Some("User".into()),
+                        reviewer: serde_json::to_value(simple_user(ctx, u)).ok(),
+                    })
+                    .collect(),
+            ),
+        });
+    }
+    if e.branch_policy.is_some() {
+        rules.push(ProtectionRule::BranchPolicy {
+            id: e.id * 10 + 3,
+            node_id: format!("GA_kwDOHrjKxM4{:X}", e.id * 10 + 3),
+        });
+    }
+    model::Environment {
+        id: EnvironmentId(e.id),
+        node_id: format!("EN_kwDOHrjKxM4{:X}", e.id),
+        name: e.name.clone(),
+        url: format!("{}/environments/{encoded}", repo_api(ctx, repo)),
+        html_url: format!(
+            "{}/{}/deployments/activity_log?environments_filter={encoded}",
+            ctx.web(),
+            repo.full_name()
+        ),
+        created_at: e.created_at,
+        updated_at: e.updated_at,
+        protection_rules: Some(rules),
+        deployment_branch_policy: e.branch_policy.map(|(p, c)| BranchPolicy {
+            protected_branches: p,
+            custom_branch_policies: c,
+        }),
+    }
+}
+
+pub fn short_branch(ctx: &Ctx, repo: &Repo, name: &str, sha: &str, protected: bool) -> ShortBranch {
+    ShortBranch {
+        name: name.to_owned(),
+        commit: CommitRef {
+            sha: sha.to_owned(),
+            url: format!("{}/commits/{sha}", repo_api(ctx, repo)),
+        },
+        protected,
+    }
+}
+
+/// Replaces the template's placeholders in every string.
+fn fill(value: &mut Value, replacements: &[(&str, &str)]) {
+    match value {
+        Value::String(s) => {
+            for (from, to) in replacements {
+                if s.contains(from) {
+                    *s = s.replace(from, to);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| fill(v, replacements)),
+        Value::Object(map) => map.values_mut().for_each(|v| fill(v, replacements)),
+        _ => {}
+    }
+}
+
+/// `full-repository` for `GET /repos/{owner}/{repo}`, with `permissions` when the caller is known.
+pub fn repository(hub: &Hub, ctx: &Ctx, repo: &Repo, role: Option<Role>) -> Value {
+    let mut value: Value = serde_json::from_str(REPOSITORY_TEMPLATE).unwrap_or(Value::Null);
+    let repo_api = repo_api(ctx, repo);
+    let repo_web = format!("{}/{}", ctx.web(), repo.full_name());
+    let host = ctx
+        .web()
+        .split("://")
+        .nth(1)
+        .unwrap_or("github.com")
+        .to_owned();
+    let full_name = repo.full_name();
+    fill(
+        &mut value,
+        &[
+            ("{repo_api}", &repo_api),
+            ("{repo_web}", &repo_web),
+            ("{host}", &host),
+            ("{full_name}", &full_name),
+        ],
+    );
+    let owner = hub
+        .user_by_login(&repo.owner)
+        .map(|u| simple_user(ctx, u))
+        .and_then(|u| serde_json::to_value(u).ok())
+        .unwrap_or(Value::Null);
+    let stamp = repo.created_at.to_string();
+    if let Value::Object(map) = &mut value {
+        map.insert("id".into(), json!(repo.id));
+        map.insert(
+            "node_id".into(),
+            json!(format!("R_kgDOHrjKxA{:X}", repo.id)),
+        );
+        map.insert("name".into(), json!(repo.name));
+        map.insert("full_name".into(), json!(full_name));
+        map.insert("owner".into(), owner);
+        map.insert("private".into(), json!(repo.private));
+        map.insert(
+            "visibility".into(),
+            json!(if repo.private { "private" } else { "public" }),
+        );
+        map.insert("description".into(), json!(repo.description));
+        map.insert("default_branch".into(), json!(repo.default_branch));
+        map.insert("homepage".into(), Value::Null);
+        map.insert("created_at".into(), json!(stamp));
+        map.insert("updated_at".into(), json!(stamp));
+        map.insert("pushed_at".into(), json!(stamp));
+        match role {
+            Some(role) => map.insert(
+                "permissions".into(),
+                json!({
+                    "admin": role >= Role::Admin,
+                    "maintain": role >= Role::Admin,
+                    "push": role >= Role::Write,
+                    "triage": role >= Role::Write,
+                    "pull": true
+                }),
+            ),
+            None => map.remove("permissions"),
+        };
+    }
+    value
+}
+
+/// `private-user` for `GET /user`.
+pub fn private_user(ctx: &Ctx, user: &User) -> Value {
+    let mut value: Value = serde_json::from_str(PRIVATE_USER_TEMPLATE).unwrap_or(Value::Null);
+    let simple = serde_json::to_value(simple_user(ctx, user)).unwrap_or(Value::Null);
+    if let (Value::Object(map), Value::Object(simple)) = (&mut value, simple) {
+        for (k, v) in simple {
+            map.insert(k, v);
+        }
+        map.insert("user_view_type".into(), json!("private"));
+        map.insert("name".into(), json!(user.name));
+        map.insert("email".into(), Value::Null);
+        map.insert("blog".into(), json!(""));
+        map.insert("company".into(), Value::Null);
+        map.insert("location".into(), Value::Null);
+        map.insert("bio".into(), Value::Null);
+        map.insert("hireable".into(), Value::Null);
+        map.insert("twitter_username".into(), Value::Null);
+    }
+    value
+}
+
+/// `rate-limit-overview` for `GET /rate_limit`, with the caller's core window in `resources.core` and
+/// the legacy `rate`.
+pub fn rate_limit(limit: u64, used: u64, reset: i64) -> Value {
+    let mut value: Value = serde_json::from_str(RATE_LIMIT_TEMPLATE).unwrap_or(Value::Null);
+    let core = json!({"limit": limit, "used": used, "remaining": limit.saturating_sub(used), "reset": reset});
+    value["resources"]["core"] = core.clone();
+    value["rate"] = core;
+    value
+}
