@@ -1,33 +1,51 @@
 # Deploydeck's two contracts with a new user and with CI live here (see README):
 #   make test   — installs what is missing, then runs every test layer, ending with `N passed, N failed`.
+#   make fake   — runs fake-github with the demo data on http://127.0.0.1:8787.
 # (`make serve` arrives with the app.)
 
 CARGO ?= cargo
-CORE := -p deploydeck-core
+FAKE_BIN := target/debug/fake-github
 
-.PHONY: test setup check-core test-core lint fmt-check wasm-core
+.PHONY: test setup lint fmt-check test-core test-fake contract wasm-build fake fake-bin
 
 test: setup
-	@scripts/test-summary.sh fmt-check lint test-core wasm-core
+	@scripts/test-summary.sh fmt-check lint test-core test-fake contract wasm-build
 
 setup:
 	@scripts/setup-rust.sh
+	@scripts/setup-node.sh
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
 
-# Clippy with warnings as errors, for the host and for the browser target.
+# Clippy with warnings as errors, for the host (every feature) and for the browser target.
 lint:
-	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
-	$(CARGO) clippy $(CORE) --target wasm32-unknown-unknown --locked -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
+	$(CARGO) clippy -p deploydeck-core -p fake-github --target wasm32-unknown-unknown --locked -- -D warnings
 
 # Native unit, fixture and property tests of the sans-IO core.
 test-core:
-	$(CARGO) test $(CORE) --locked
+	$(CARGO) test -p deploydeck-core --locked
 
-# Core builds for the browser with no browser dependency.
-wasm-core:
-	$(CARGO) build $(CORE) --target wasm32-unknown-unknown --release --locked
-	@if $(CARGO) tree $(CORE) --target wasm32-unknown-unknown -e normal | grep -Eq '\b(web-sys|js-sys|wasm-bindgen|gloo)'; then \
+# fake-github's behaviour scenarios, through its pure handler.
+test-fake:
+	$(CARGO) test -p fake-github --locked
+
+# The server binary, built once per run and shared by every test that needs it.
+fake-bin:
+	$(CARGO) build -p fake-github --features server --locked
+
+# fake-github over HTTP: every route's body checked against GitHub's OpenAPI description, and the options.
+contract: fake-bin
+	FAKE_GITHUB_BIN=$(FAKE_BIN) node --test --test-concurrency=2 crates/fake-github/contract/
+
+# Core and the in-page demo (fake-github without its server) build for the browser, without browser crates
+# in core.
+wasm-build:
+	$(CARGO) build -p deploydeck-core -p fake-github --target wasm32-unknown-unknown --release --locked
+	@if $(CARGO) tree -p deploydeck-core --target wasm32-unknown-unknown -e normal | grep -Eq '\b(web-sys|js-sys|wasm-bindgen|gloo)'; then \
 		echo "deploydeck-core must not depend on browser crates"; exit 1; fi
-	@echo "deploydeck-core builds for wasm32-unknown-unknown without browser crates"
+	@echo "deploydeck-core and fake-github (demo) build for wasm32-unknown-unknown"
+
+fake: setup fake-bin
+	$(FAKE_BIN) --demo --addr 127.0.0.1:8787

@@ -234,6 +234,8 @@ pub fn repository(hub: &Hub, ctx: &Ctx, repo: &Repo, role: Option<Role>) -> Valu
         map.insert("description".into(), json!(repo.description));
         map.insert("default_branch".into(), json!(repo.default_branch));
         map.insert("homepage".into(), Value::Null);
+        // Required by the schema, absent from the spec's own example.
+        map.insert("has_discussions".into(), json!(false));
         map.insert("created_at".into(), json!(stamp));
         map.insert("updated_at".into(), json!(stamp));
         map.insert("pushed_at".into(), json!(stamp));
