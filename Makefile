@@ -27,8 +27,11 @@ lint:
 test-core:
 	$(CARGO) test -p deploydeck-core --locked
 
-# fake-github's behaviour scenarios, through its pure handler.
+# fake-github's behaviour scenarios, through its pure handler. The fake implements GitHub's side on its own:
+# it must never call the client's predictions (core's rules, cleanup or budget), or a wrong rule is mirrored.
 test-fake:
+	@if grep -rnE 'deploydeck_core::(rules|cleanup|budget)' crates/fake-github/src; then \
+		echo "fake-github must not use deploydeck-core's rules, cleanup or budget"; exit 1; fi
 	$(CARGO) test -p fake-github --locked
 
 # The server binary, built once per run and shared by every test that needs it.

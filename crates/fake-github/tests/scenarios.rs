@@ -1114,3 +1114,23 @@ fn the_demo_has_months_of_realistic_history() {
         "deterministic"
     );
 }
+
+#[test]
+fn the_readme_seed_example_loads() {
+    let readme = include_str!("../../../README.md");
+    let section = readme
+        .split("### Seed format")
+        .nth(1)
+        .expect("README has a seed format section");
+    let json = section
+        .split("```json")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("a json block");
+    let seed: Seed = serde_json::from_str(json).expect("the README's seed example parses");
+    let hub = Hub::from_seed(&seed, Timestamp::from_unix(T0));
+    let repo = hub.repo("acme", "web").unwrap();
+    assert_eq!(repo.deployments[0].id, 4_442_074_271);
+    assert_eq!(repo.deployments[0].state(), Some(DeploymentState::Success));
+    assert!(hub.tokens.contains_key("ro"));
+}
