@@ -5,13 +5,16 @@
 //! Module map (see `DESIGN.md`): [`http`] plain request/response values; [`model`] GitHub's objects;
 //! [`validate`] every field rule, all problems at once; [`request`] typed operations → requests;
 //! [`response`] responses → typed values or [`response::ApiError`]; [`rules`] what GitHub does and allows;
-//! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing; [`cache`] conditional GETs.
+//! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing; [`cache`] conditional GETs;
+//! [`location`] the app's shareable URLs; [`access`] what a token can do in a repository.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod budget;
 pub mod cache;
 pub mod cleanup;
 pub mod http;
+pub mod location;
 pub mod model;
 pub mod request;
 pub mod response;

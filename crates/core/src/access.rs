@@ -1,0 +1,253 @@
+//! What a token can do in a repository, told before the user hits a wall: from `GET /user` (is the token
+//! accepted, and a classic token's `X-OAuth-Scopes`), `GET /repos/{owner}/{repo}` (`private`, `permissions`)
+//! and a one-item read of its deployments.
+//!
+//! A fine-grained token's permissions are not visible to a page (GitHub does not expose
+//! `X-Accepted-GitHub-Permissions` to browsers, CONTRACT §3), so "can write" stays unknown for such tokens
+//! until a write is tried — said plainly rather than guessed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Repository;
+use crate::request::TokenKind;
+use crate::response::ApiError;
+
+/// Yes, no, or cannot be known yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ability {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Ability {
+    pub fn label(self) -> &'static str {
+        match self {
+            Ability::Yes => "Yes",
+            Ability::No => "No",
+            Ability::Unknown => "Not known yet",
+        }
+    }
+}
+
+/// What the connect screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessReport {
+    pub read_deployments: Ability,
+    pub write_deployments: Ability,
+    /// One sentence on the situation.
+    pub summary: String,
+    /// What to change, when something falls short.
+    pub advice: Vec<String>,
+}
+
+/// What the three probes answered.
+#[derive(Debug, Clone)]
+pub struct AccessProbe<'a> {
+    pub token_kind: TokenKind,
+    /// `X-OAuth-Scopes` of the `GET /user` answer (`None`: not a classic token, or not sent).
+    pub scopes: Option<&'a [String]>,
+    pub repository: Result<&'a Repository, &'a ApiError>,
+    /// `GET …/deployments?per_page=1`.
+    pub deployments: Result<(), &'a ApiError>,
+}
+
+const CLASSIC_ADVICE: &str =
+    "Classic token: add the repo_deployment scope (deployments only) or repo (everything, including private code).";
+const FINE_ADVICE: &str =
+    "Fine-grained token: include this repository and grant “Deployments: read and write” (repository dispatch also needs “Contents: read and write”).";
+
+/// Reads the probes into a report.
+pub fn assess(probe: &AccessProbe<'_>) -> AccessReport {
+    let has = |scope: &str| probe.scopes.is_some_and(|s| s.iter().any(|x| x == scope));
+    let classic = probe.scopes.is_some();
+    let read = match probe.deployments {
+        Ok(()) => Ability::Yes,
+        Err(ApiError::NotFound { .. } | ApiError::Forbidden { .. }) => Ability::No,
+        Err(_) => Ability::Unknown,
+    };
+    let (private, push) = match probe.repository {
+        Ok(repo) => (
+            Some(repo.private),
+            repo.permissions
+                .map(|p| p.push || p.admin || p.maintain == Some(true)),
+        ),
+        Err(_) => (None, None),
+    };
+    let write = if read == Ability::No {
+        Ability::No
+    } else if push == Some(false) {
+        Ability::No
+    } else if classic {
+        let scope_ok =
+            has("repo") || has("repo_deployment") || (private == Some(false) && has("public_repo"));
+        if !scope_ok {
+            Ability::No
+        } else if push == Some(true) {
+            Ability::Yes
+        } else {
+            Ability::Unknown
+        }
+    } else {
+        Ability::Unknown
+    };
+
+    let mut advice = Vec::new();
+    let summary = match (read, write) {
+        (Ability::Yes, Ability::Yes) => "This token can read and write deployments here.".to_owned(),
+        (Ability::Yes, Ability::No) if push == Some(false) => {
+            advice.push("Your account has read access only: ask a repository admin for write (push) access to create deployments, post statuses or clean up.".into());
+            "This token can read deployments here, but your account cannot write to this repository.".to_owned()
+        }
+        (Ability::Yes, Ability::No) => {
+            advice.push(CLASSIC_ADVICE.into());
+            "This token can read deployments here, but its scopes do not allow writing them.".to_owned()
+        }
+        (Ability::Yes, _) => {
+            advice.push("GitHub does not show a web page what a fine-grained token may write: if a change is refused, Deploydeck will say which permission to add.".into());
+            advice.push(FINE_ADVICE.into());
+            "This token can read deployments here; whether it can write them shows on the first change.".to_owned()
+        }
+        (Ability::No, _) => {
+            advice.push("Check the owner and repository name.".into());
+            advice.push(if classic { CLASSIC_ADVICE.into() } else { FINE_ADVICE.into() });
+            if probe.token_kind == TokenKind::FineGrained || !classic {
+                advice.push("A fine-grained token for an organisation's repository must be created under that organisation (resource owner) and approved if the organisation requires it.".into());
+            }
+            "This token cannot read this repository's deployments: GitHub answers “Not Found” for a private repository a token cannot see.".to_owned()
+        }
+        (Ability::Unknown, _) => {
+            "Deploydeck could not check this token's access (the check itself failed); see the error above and try again.".to_owned()
+        }
+    };
+    if classic && has("repo") && read == Ability::Yes {
+        advice.push("This classic token has the broad repo scope; repo_deployment alone is enough for Deploydeck (except repository dispatch).".into());
+    }
+    AccessReport {
+        read_deployments: read,
+        write_deployments: write,
+        summary,
+        advice,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RepositoryPermissions;
+
+    fn repo(private: bool, push: bool) -> Repository {
+        let d: crate::model::Deployment =
+            serde_json::from_str(include_str!("../tests/fixtures/deployment.json")).unwrap();
+        Repository {
+            id: crate::model::RepositoryId(1),
+            node_id: "R_1".into(),
+            name: "web".into(),
+            full_name: "acme/web".into(),
+            private,
+            owner: d.creator.unwrap(),
+            html_url: "https://github.com/acme/web".into(),
+            description: None,
+            default_branch: "main".into(),
+            archived: None,
+            permissions: Some(RepositoryPermissions {
+                admin: false,
+                maintain: None,
+                push,
+                triage: None,
+                pull: true,
+            }),
+        }
+    }
+
+    fn scopes(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_classic_token_with_repo_deployment_and_push_can_read_and_write() {
+        let r = repo(true, true);
+        let s = scopes(&["repo_deployment"]);
+        let report = assess(&AccessProbe {
+            token_kind: TokenKind::Classic,
+            scopes: Some(&s),
+            repository: Ok(&r),
+            deployments: Ok(()),
+        });
+        assert_eq!(
+            (report.read_deployments, report.write_deployments),
+            (Ability::Yes, Ability::Yes)
+        );
+        assert!(report.advice.is_empty());
+    }
+
+    #[test]
+    fn a_classic_token_without_a_deployment_scope_is_told_which_to_add() {
+        let r = repo(false, true);
+        let s = scopes(&["read:org"]);
+        let report = assess(&AccessProbe {
+            token_kind: TokenKind::Classic,
+            scopes: Some(&s),
+            repository: Ok(&r),
+            deployments: Ok(()),
+        });
+        assert_eq!(
+            (report.read_deployments, report.write_deployments),
+            (Ability::Yes, Ability::No)
+        );
+        assert!(report.advice.iter().any(|a| a.contains("repo_deployment")));
+    }
+
+    #[test]
+    fn read_only_collaborators_are_told_to_ask_for_push_access() {
+        let r = repo(false, false);
+        let s = scopes(&["repo"]);
+        let report = assess(&AccessProbe {
+            token_kind: TokenKind::Classic,
+            scopes: Some(&s),
+            repository: Ok(&r),
+            deployments: Ok(()),
+        });
+        assert_eq!(report.write_deployments, Ability::No);
+        assert!(report.advice[0].contains("push"));
+    }
+
+    #[test]
+    fn fine_grained_write_is_unknown_and_said_so() {
+        let r = repo(true, true);
+        let report = assess(&AccessProbe {
+            token_kind: TokenKind::FineGrained,
+            scopes: None,
+            repository: Ok(&r),
+            deployments: Ok(()),
+        });
+        assert_eq!(
+            (report.read_deployments, report.write_deployments),
+            (Ability::Yes, Ability::Unknown)
+        );
+        assert!(report
+            .advice
+            .iter()
+            .any(|a| a.contains("Deployments: read and write")));
+    }
+
+    #[test]
+    fn an_invisible_repository_explains_the_404() {
+        let not_found = ApiError::NotFound {
+            message: "Not Found".into(),
+        };
+        let report = assess(&AccessProbe {
+            token_kind: TokenKind::FineGrained,
+            scopes: None,
+            repository: Err(&not_found),
+            deployments: Err(&not_found),
+        });
+        assert_eq!(
+            (report.read_deployments, report.write_deployments),
+            (Ability::No, Ability::No)
+        );
+        assert!(report.summary.contains("Not Found"));
+        assert!(report.advice.iter().any(|a| a.contains("resource owner")));
+    }
+}

@@ -1,0 +1,314 @@
+//! The app's own URLs: which API host, which repository, which view — so a link can be shared and a reload
+//! lands on the same screen. The token is never part of a location.
+//!
+//! `/{host}/{owner}/{repo}/{view}` where `host` is `github.com`, a GitHub Enterprise Server host
+//! (`ghe.example.com`, `ghe.example.com:8443`), `demo` (the in-page simulated repository), or `custom` with
+//! the API base in `?api=` (local servers such as fake-github).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::request::{ApiBase, HostKind};
+use crate::url::{decode_component, encode_component, HttpUrl, UrlProblem};
+use crate::validate::RepoRef;
+
+/// The API base the in-page demo answers on. `.invalid` can never resolve, so nothing leaves the page.
+pub const DEMO_API_BASE: &str = "https://demo.deploydeck.invalid";
+
+/// Where API requests go, as the user chose it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum HostChoice {
+    GitHubCom,
+    /// A GHES host (and port), e.g. `ghe.example.com`.
+    Enterprise(String),
+    /// Any http(s) API base, e.g. `http://127.0.0.1:8787`.
+    Custom(String),
+    /// The in-page simulated repository.
+    Demo,
+}
+
+impl HostChoice {
+    /// The API base requests go to.
+    pub fn api_base(&self) -> Result<ApiBase, UrlProblem> {
+        match self {
+            HostChoice::GitHubCom => Ok(ApiBase::github_com()),
+            HostChoice::Enterprise(host) => ApiBase::enterprise(host),
+            HostChoice::Custom(base) => ApiBase::custom(base),
+            HostChoice::Demo => ApiBase::custom(DEMO_API_BASE),
+        }
+    }
+
+    /// The choice a base corresponds to (a GHES base → its host).
+    pub fn from_base(base: &ApiBase) -> HostChoice {
+        match base.kind() {
+            HostKind::GitHubCom => HostChoice::GitHubCom,
+            HostKind::Enterprise => HostChoice::Enterprise(
+                HttpUrl::parse(base.root())
+                    .map(|u| match u.port {
+                        Some(p) => format!("{}:{p}", u.host),
+                        None => u.host.to_owned(),
+                    })
+                    .unwrap_or_default(),
+            ),
+            HostKind::Custom if base.root() == DEMO_API_BASE => HostChoice::Demo,
+            HostKind::Custom => HostChoice::Custom(base.root().to_owned()),
+        }
+    }
+
+    pub fn is_demo(&self) -> bool {
+        matches!(self, HostChoice::Demo)
+    }
+
+    /// The first path segment.
+    pub fn segment(&self) -> String {
+        match self {
+            HostChoice::GitHubCom => "github.com".into(),
+            HostChoice::Enterprise(host) => host.to_ascii_lowercase(),
+            HostChoice::Custom(_) => "custom".into(),
+            HostChoice::Demo => "demo".into(),
+        }
+    }
+
+    /// What the header shows.
+    pub fn label(&self) -> String {
+        match self {
+            HostChoice::GitHubCom => "github.com".into(),
+            HostChoice::Enterprise(host) => host.clone(),
+            HostChoice::Custom(base) => base.clone(),
+            HostChoice::Demo => "Demo (simulated)".into(),
+        }
+    }
+
+    fn from_segment(segment: &str, api: Option<&str>) -> Option<HostChoice> {
+        match segment {
+            "github.com" => Some(HostChoice::GitHubCom),
+            "demo" => Some(HostChoice::Demo),
+            "custom" => {
+                let base = api?;
+                ApiBase::custom(base).ok()?;
+                Some(HostChoice::Custom(base.to_owned()))
+            }
+            host => {
+                ApiBase::enterprise(host).ok()?;
+                (!host.contains('/')).then(|| HostChoice::Enterprise(host.to_owned()))
+            }
+        }
+    }
+}
+
+/// The app's screens for a repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    Overview,
+    Create,
+    History,
+    Cleanup,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Overview, View::Create, View::History, View::Cleanup];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            View::Overview => "overview",
+            View::Create => "create",
+            View::History => "history",
+            View::Cleanup => "cleanup",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Overview => "Overview",
+            View::Create => "Create",
+            View::History => "History",
+            View::Cleanup => "Cleanup",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.slug() == slug)
+    }
+}
+
+/// A screen of a repository on a host.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AppLocation {
+    pub host: HostChoice,
+    pub repo: RepoRef,
+    pub view: View,
+}
+
+impl AppLocation {
+    pub fn new(host: HostChoice, repo: RepoRef, view: View) -> Self {
+        AppLocation { host, repo, view }
+    }
+
+    /// The same repository, another view.
+    pub fn with_view(&self, view: View) -> Self {
+        AppLocation {
+            view,
+            ..self.clone()
+        }
+    }
+
+    /// The path (relative to the app's base), with `?api=` for a custom host.
+    pub fn path(&self) -> String {
+        let mut path = format!(
+            "/{}/{}/{}/{}",
+            encode_segment(&self.host.segment()),
+            encode_component(&self.repo.owner),
+            encode_component(&self.repo.name),
+            self.view.slug()
+        );
+        if let HostChoice::Custom(base) = &self.host {
+            path.push_str("?api=");
+            path.push_str(&encode_component(base));
+        }
+        path
+    }
+
+    /// Reads a path and query (`api=…`) back; `None` for anything that is not a location.
+    pub fn parse(path: &str, query: &str) -> Option<AppLocation> {
+        let segments: Vec<String> = path
+            .trim_matches('/')
+            .split('/')
+            .map(|s| decode_component(s).unwrap_or_else(|| s.to_owned()))
+            .collect();
+        let (host, owner, name, view) = match segments.as_slice() {
+            [h, o, n] => (h, o, n, View::Overview),
+            [h, o, n, v] => (h, o, n, View::from_slug(v)?),
+            _ => return None,
+        };
+        let api = query_value(query, "api");
+        let host = HostChoice::from_segment(host, api.as_deref())?;
+        let repo = RepoRef::parse(&format!("{owner}/{name}")).ok()?;
+        Some(AppLocation { host, repo, view })
+    }
+}
+
+impl fmt::Display for AppLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.path())
+    }
+}
+
+/// Keeps `:` readable in `host:port`; everything else as a component.
+fn encode_segment(segment: &str) -> String {
+    encode_component(segment).replace("%3A", ":")
+}
+
+/// The decoded value of `name` in a query string.
+pub fn query_value(query: &str, name: &str) -> Option<String> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .and_then(|(_, v)| decode_component(&v.replace('+', " ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn repo() -> RepoRef {
+        RepoRef::parse("acme/web").unwrap()
+    }
+
+    #[test]
+    fn locations_print_and_parse_back() {
+        let cases = [
+            (HostChoice::GitHubCom, "/github.com/acme/web/history"),
+            (
+                HostChoice::Enterprise("ghe.example.com:8443".into()),
+                "/ghe.example.com:8443/acme/web/history",
+            ),
+            (HostChoice::Demo, "/demo/acme/web/history"),
+            (
+                HostChoice::Custom("http://127.0.0.1:8787".into()),
+                "/custom/acme/web/history?api=http%3A%2F%2F127.0.0.1%3A8787",
+            ),
+        ];
+        for (host, expected) in cases {
+            let location = AppLocation::new(host, repo(), View::History);
+            assert_eq!(location.path(), expected);
+            let (path, query) = expected.split_once('?').unwrap_or((expected, ""));
+            assert_eq!(AppLocation::parse(path, query), Some(location));
+        }
+    }
+
+    #[test]
+    fn the_view_defaults_to_the_overview_and_junk_is_not_a_location() {
+        assert_eq!(
+            AppLocation::parse("/github.com/acme/web", "").unwrap().view,
+            View::Overview
+        );
+        for (path, query) in [
+            ("/", ""),
+            ("/github.com/acme", ""),
+            ("/github.com/acme/web/nope", ""),
+            ("/custom/acme/web/create", ""),
+            ("/custom/acme/web/create", "api=javascript%3Aalert(1)"),
+            ("/github.com/a b/web", ""),
+        ] {
+            assert_eq!(AppLocation::parse(path, query), None, "{path}?{query}");
+        }
+    }
+
+    #[test]
+    fn hosts_map_to_api_bases() {
+        assert_eq!(
+            HostChoice::GitHubCom.api_base().unwrap().root(),
+            "https://api.github.com"
+        );
+        assert_eq!(
+            HostChoice::Enterprise("ghe.example.com".into())
+                .api_base()
+                .unwrap()
+                .root(),
+            "https://ghe.example.com/api/v3"
+        );
+        let demo = HostChoice::Demo.api_base().unwrap();
+        assert_eq!(HostChoice::from_base(&demo), HostChoice::Demo);
+        let ghes = ApiBase::enterprise("ghe.example.com:8443").unwrap();
+        assert_eq!(
+            HostChoice::from_base(&ghes),
+            HostChoice::Enterprise("ghe.example.com:8443".into())
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_repository_location_round_trips(
+            owner in "[A-Za-z0-9][A-Za-z0-9-]{0,20}",
+            name in "[A-Za-z0-9._-]{1,30}",
+            view in 0usize..4,
+            port in proptest::option::of(1u16..),
+        ) {
+            prop_assume!(name != "." && name != "..");
+            let repo = RepoRef::parse(&format!("{owner}/{name}")).unwrap();
+            let hosts = [
+                HostChoice::GitHubCom,
+                HostChoice::Demo,
+                HostChoice::Enterprise(match port { Some(p) => format!("ghe.example.com:{p}"), None => "ghe.example.com".into() }),
+                HostChoice::Custom(format!("http://127.0.0.1:{}", port.unwrap_or(8787))),
+            ];
+            for host in hosts {
+                let location = AppLocation::new(host, repo.clone(), View::ALL[view]);
+                let text = location.path();
+                let (path, query) = text.split_once('?').unwrap_or((&text, ""));
+                prop_assert_eq!(AppLocation::parse(path, query), Some(location));
+            }
+        }
+
+        #[test]
+        fn parsing_never_panics(path in "(/[^/?]{0,12}){0,6}", query in "\\PC{0,30}") {
+            let _ = AppLocation::parse(&path, &query);
+        }
+    }
+}
