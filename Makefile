@@ -1,12 +1,15 @@
 # Deploydeck's two contracts with a new user and with CI live here (see README):
 #   make test   — installs what is missing, then runs every test layer, ending with `N passed, N failed`.
+#   make serve  — installs what is missing, builds the app and serves it on http://127.0.0.1:8080.
 #   make fake   — runs fake-github with the demo data on http://127.0.0.1:8787.
-# (`make serve` arrives with the app.)
 
 CARGO ?= cargo
 FAKE_BIN := target/debug/fake-github
 
-.PHONY: test setup lint fmt-check test-core test-fake contract wasm-build fake fake-bin
+# Trunk takes wasm-bindgen and wasm-opt from PATH: npm's binaryen first (Debian's 108 breaks the output).
+TRUNK := PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH" trunk
+
+.PHONY: test setup setup-app lint fmt-check test-core test-fake contract wasm-build fake fake-bin serve build size
 
 test: setup
 	@scripts/test-summary.sh fmt-check lint test-core test-fake contract wasm-build
@@ -15,13 +18,29 @@ setup:
 	@scripts/setup-rust.sh
 	@scripts/setup-node.sh
 
+setup-app: setup
+	@scripts/setup-app.sh
+
+# The release build (size profile, wasm-opt -Oz), then its size report.
+build: setup-app
+	$(TRUNK) build --release --offline
+	@node scripts/size-report.mjs dist 160
+
+size:
+	@node scripts/size-report.mjs dist 160
+
+serve: setup-app
+	$(TRUNK) serve --release --offline --address 127.0.0.1 --port 8080
+
 fmt-check:
 	$(CARGO) fmt --all -- --check
 
-# Clippy with warnings as errors, for the host (every feature) and for the browser target.
+# Clippy with warnings as errors: core and the fake for the host (every feature), core, the demo and the app
+# (with its browser tests) for wasm32.
 lint:
-	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
+	$(CARGO) clippy -p deploydeck-core -p fake-github --all-targets --all-features --locked -- -D warnings
 	$(CARGO) clippy -p deploydeck-core -p fake-github --target wasm32-unknown-unknown --locked -- -D warnings
+	$(CARGO) clippy -p deploydeck --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 
 # Native unit, fixture and property tests of the sans-IO core.
 test-core:

@@ -75,9 +75,7 @@ pub fn assess(probe: &AccessProbe<'_>) -> AccessReport {
         ),
         Err(_) => (None, None),
     };
-    let write = if read == Ability::No {
-        Ability::No
-    } else if push == Some(false) {
+    let write = if read == Ability::No || push == Some(false) {
         Ability::No
     } else if classic {
         let scope_ok =

@@ -9,9 +9,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::request::{ApiBase, HostKind};
+use crate::request::{ApiBase, HostKind, Token};
 use crate::url::{decode_component, encode_component, HttpUrl, UrlProblem};
-use crate::validate::RepoRef;
+use crate::validate::{Field, Problems, RepoRef};
 
 /// The API base the in-page demo answers on. `.invalid` can never resolve, so nothing leaves the page.
 pub const DEMO_API_BASE: &str = "https://demo.deploydeck.invalid";
@@ -211,6 +211,98 @@ pub fn query_value(query: &str, name: &str) -> Option<String> {
         .and_then(|(_, v)| decode_component(&v.replace('+', " ")))
 }
 
+/// Which kind of host the connect form points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HostKindChoice {
+    #[default]
+    GitHubCom,
+    Enterprise,
+    Custom,
+}
+
+/// The connect form as typed. Deliberately not serialisable: it holds the token.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectDraft {
+    pub kind: HostKindChoice,
+    pub enterprise_host: String,
+    pub custom_base: String,
+    pub token: String,
+    pub repo: String,
+}
+
+impl ConnectDraft {
+    /// A draft for an existing choice (the token left blank).
+    pub fn for_location(host: &HostChoice, repo: &RepoRef) -> ConnectDraft {
+        let mut draft = ConnectDraft {
+            repo: repo.to_string(),
+            ..ConnectDraft::default()
+        };
+        match host {
+            HostChoice::GitHubCom | HostChoice::Demo => {}
+            HostChoice::Enterprise(h) => {
+                draft.kind = HostKindChoice::Enterprise;
+                draft.enterprise_host = h.clone();
+            }
+            HostChoice::Custom(base) => {
+                draft.kind = HostKindChoice::Custom;
+                draft.custom_base = base.clone();
+            }
+        }
+        draft
+    }
+
+    /// Every problem at once, or what to connect to.
+    pub fn validate(&self) -> Result<(HostChoice, Token, RepoRef), Problems> {
+        let mut problems = Problems::default();
+        let host = match self.kind {
+            HostKindChoice::GitHubCom => Some(HostChoice::GitHubCom),
+            HostKindChoice::Enterprise => match ApiBase::enterprise(&self.enterprise_host) {
+                Ok(base) => Some(HostChoice::from_base(&base)),
+                Err(problem) => {
+                    problems.add(
+                        Field::ApiBase,
+                        format!("Enter your GitHub Enterprise Server host, for example ghe.example.com: this one {problem}."),
+                    );
+                    None
+                }
+            },
+            HostKindChoice::Custom => match ApiBase::custom(&self.custom_base) {
+                Ok(base) => Some(HostChoice::from_base(&base)),
+                Err(problem) => {
+                    problems.add(
+                        Field::ApiBase,
+                        format!("Enter the API's base URL, for example http://127.0.0.1:8787: this one {problem}."),
+                    );
+                    None
+                }
+            },
+        };
+        let token = Token::new(&self.token);
+        if token.is_none() {
+            problems.add(
+                Field::Token,
+                "Paste a personal access token: classic (ghp_…) with repo_deployment or repo, or fine-grained (github_pat_…) with Deployments: read and write.",
+            );
+        } else if self.token.trim().chars().any(char::is_whitespace) {
+            problems.add(
+                Field::Token,
+                "A token has no spaces inside; check that only the token was pasted.",
+            );
+        }
+        let repo = match RepoRef::parse(&self.repo) {
+            Ok(repo) => Some(repo),
+            Err(e) => {
+                problems.add(Field::Repository, e.message);
+                None
+            }
+        };
+        match (host, token, repo) {
+            (Some(h), Some(t), Some(r)) if problems.is_empty() => Ok((h, t, r)),
+            _ => Err(problems),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +371,52 @@ mod tests {
         assert_eq!(
             HostChoice::from_base(&ghes),
             HostChoice::Enterprise("ghe.example.com:8443".into())
+        );
+    }
+
+    #[test]
+    fn the_connect_form_reports_every_problem_and_maps_hosts() {
+        let empty = ConnectDraft {
+            kind: HostKindChoice::Enterprise,
+            ..ConnectDraft::default()
+        };
+        let problems = empty.validate().unwrap_err();
+        assert_eq!(
+            problems.fields().collect::<Vec<_>>(),
+            [Field::ApiBase, Field::Token, Field::Repository]
+        );
+        let ok = ConnectDraft {
+            kind: HostKindChoice::Enterprise,
+            enterprise_host: "https://ghe.example.com/".into(),
+            token: " ghp_abc \n".into(),
+            repo: "acme/web".into(),
+            ..ConnectDraft::default()
+        };
+        let (host, token, repo) = ok.validate().unwrap();
+        assert_eq!(host, HostChoice::Enterprise("ghe.example.com".into()));
+        assert_eq!(token.expose(), "ghp_abc");
+        assert_eq!(repo.to_string(), "acme/web");
+        let custom = ConnectDraft {
+            kind: HostKindChoice::Custom,
+            custom_base: "http://127.0.0.1:8787/".into(),
+            ..ok.clone()
+        };
+        assert_eq!(
+            custom.validate().unwrap().0,
+            HostChoice::Custom("http://127.0.0.1:8787".into())
+        );
+        let spaced = ConnectDraft {
+            token: "ghp_a ghp_b".into(),
+            ..ok.clone()
+        };
+        assert_eq!(
+            spaced.validate().unwrap_err().fields().collect::<Vec<_>>(),
+            [Field::Token]
+        );
+        let again = ConnectDraft::for_location(&HostChoice::Custom("http://x:1".into()), &repo);
+        assert_eq!(
+            (again.kind, again.custom_base.as_str(), again.token.as_str()),
+            (HostKindChoice::Custom, "http://x:1", "")
         );
     }
 

@@ -132,6 +132,11 @@ impl RateLimitSnapshot {
     pub fn is_exhausted(&self) -> bool {
         self.remaining == 0
     }
+
+    /// Less than a tenth of the hour's quota is left: time to warn.
+    pub fn is_running_low(&self) -> bool {
+        self.remaining.saturating_mul(10) < self.limit
+    }
 }
 
 /// The `ETag` of a response, verbatim (strong or weak), to send back as `If-None-Match`.

@@ -52,6 +52,28 @@ impl Timestamp {
         parse_rfc3339(text.as_bytes()).ok_or_else(|| TimestampError(text.to_owned()))
     }
 
+    /// "just now", "5 minutes ago", "in 3 hours", "2 days ago": how far `self` is from `now`, for people.
+    pub fn relative_to(self, now: Timestamp) -> String {
+        let diff = now.seconds_since(self);
+        let (future, secs) = (diff < 0, diff.unsigned_abs());
+        if secs < 45 {
+            return "just now".into();
+        }
+        let (n, unit) = match secs {
+            s if s < 3_600 => (s.div_ceil(60).max(1), "minute"),
+            s if s < 86_400 => (s / 3_600, "hour"),
+            s if s < 86_400 * 60 => (s / 86_400, "day"),
+            s if s < 86_400 * 730 => (s / (86_400 * 30), "month"),
+            s => (s / (86_400 * 365), "year"),
+        };
+        let plural = if n == 1 { "" } else { "s" };
+        if future {
+            format!("in {n} {unit}{plural}")
+        } else {
+            format!("{n} {unit}{plural} ago")
+        }
+    }
+
     /// The civil date and time in UTC: (year, month 1..=12, day 1..=31, hour, minute, second).
     pub fn to_civil(self) -> (i64, u32, u32, u32, u32, u32) {
         let days = self.0.div_euclid(86_400);
@@ -228,6 +250,27 @@ mod tests {
             assert!(Timestamp::parse(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(Timestamp::parse("2024-02-29T00:00:00Z").is_ok());
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = Timestamp::from_unix(1_000_000_000);
+        let cases = [
+            (0, "just now"),
+            (-90, "2 minutes ago"),
+            (-3_600, "1 hour ago"),
+            (-86_400 * 3, "3 days ago"),
+            (1_800, "in 30 minutes"),
+            (-86_400 * 400, "13 months ago"),
+            (-86_400 * 800, "2 years ago"),
+        ];
+        for (offset, expected) in cases {
+            assert_eq!(
+                now.plus_seconds(offset).relative_to(now),
+                expected,
+                "{offset}"
+            );
+        }
     }
 
     #[test]

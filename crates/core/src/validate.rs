@@ -117,14 +117,16 @@ impl fmt::Display for FieldError {
 pub struct Problems(pub Vec<FieldError>);
 
 impl Problems {
-    fn add(&mut self, field: Field, message: impl Into<String>) {
+    /// Records a problem with `field`.
+    pub fn add(&mut self, field: Field, message: impl Into<String>) {
         self.0.push(FieldError {
             field,
             message: message.into(),
         });
     }
 
-    fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Problems> {
+    /// `Ok(value())` when there is no problem.
+    pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Problems> {
         if self.0.is_empty() {
             Ok(value())
         } else {

@@ -765,19 +765,37 @@ impl Hub {
     }
 }
 
-/// A deterministic 40-hex "commit SHA" for a text (FNV-1a, stretched): stable across runs.
+/// A deterministic 40-hex "commit SHA" for a text: FNV-1a, then splitmix64's finaliser so that similar texts
+/// give unrelated SHAs (as real ones are). Stable across runs.
 pub fn fake_sha(text: &str) -> String {
-    let mut out = String::with_capacity(40);
-    let mut seed: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut out = String::with_capacity(48);
     for round in 0..3u64 {
-        let mut h = seed ^ round;
-        for b in text.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        out.push_str(&format!("{h:016x}"));
-        seed = h;
+        let mut z = h.wrapping_add(0x9e37_79b9_7f4a_7c15u64.wrapping_mul(round + 1));
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        out.push_str(&format!("{z:016x}"));
     }
     out.truncate(40);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fake_sha;
+
+    #[test]
+    fn fake_shas_are_40_hex_and_similar_texts_differ_early() {
+        let a = fake_sha("acme/storefront#1");
+        let b = fake_sha("acme/storefront#2");
+        assert_eq!(a.len(), 40);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a[..7], b[..7], "short SHAs must tell deployments apart");
+        assert_eq!(a, fake_sha("acme/storefront#1"));
+    }
 }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what building and serving the app needs, skipping what is already there (safe to run again):
+# the wasm32 target (setup-rust.sh), trunk 0.21.14, wasm-bindgen-cli at exactly the Cargo.lock version, and
+# wasm-opt from npm's binaryen (setup-node.sh). Nothing is downloaded outside the package registries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# trunk 0.22 needs a newer rustc than this machine's; 0.21.14 builds offline with the installed tools.
+if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.14$'; then
+  echo "setup: installing trunk 0.21.14 (about 12 minutes, once)"
+  cargo install --locked trunk@0.21.14
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly. Without --locked: its locked set names
+# a crate version the registry lacks.
+bindgen=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$bindgen" ]; then
+  echo "setup: no wasm-bindgen in Cargo.lock" >&2
+  exit 1
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -q " ${bindgen}\$"; then
+  echo "setup: installing wasm-bindgen-cli ${bindgen} (about 8 minutes, once)"
+  cargo install wasm-bindgen-cli --version "=${bindgen}"
+fi

@@ -1,0 +1,187 @@
+//! The views' only way to GitHub: builds requests with core, performs them through the transport, keeps
+//! the rate-limit gauge current, revalidates GETs with ETags (core's `ConditionalCache`), and decodes with
+//! core. A view never formats a URL, reads a header or parses an error body.
+
+use std::sync::{Arc, Mutex};
+
+use deploydeck_core::access::{assess, AccessProbe, AccessReport};
+use deploydeck_core::cache::ConditionalCache;
+use deploydeck_core::http::{HttpRequest, HttpResponse};
+use deploydeck_core::location::HostChoice;
+use deploydeck_core::model::{Deployment, DeploymentStatus, Repository, SimpleUser};
+use deploydeck_core::request::{Client, DeploymentFilter, PageRequest, Token};
+use deploydeck_core::response::{decode, decode_page, oauth_scopes, ApiError, RateLimitSnapshot};
+use deploydeck_core::rules::DeploymentRecord;
+use deploydeck_core::validate::RepoRef;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use web_sys::AbortController;
+
+use crate::session::TokenStorage;
+use crate::transport::Transport;
+
+struct Inner {
+    host: HostChoice,
+    client: Client,
+    transport: Transport,
+    storage: TokenStorage,
+    cache: Mutex<ConditionalCache>,
+    rate: RwSignal<Option<RateLimitSnapshot>>,
+}
+
+/// A connection to one API host with one token.
+#[derive(Clone)]
+pub struct Api {
+    inner: Arc<Inner>,
+    abort: Option<SendWrapper<AbortController>>,
+}
+
+impl PartialEq for Api {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+/// What the connect probes found.
+#[derive(Clone)]
+pub struct Connected {
+    pub user: SimpleUser,
+    pub repository: Result<Repository, ApiError>,
+    pub report: AccessReport,
+}
+
+impl Api {
+    pub fn new(
+        host: HostChoice,
+        client: Client,
+        transport: Transport,
+        storage: TokenStorage,
+        rate: RwSignal<Option<RateLimitSnapshot>>,
+    ) -> Api {
+        Api {
+            inner: Arc::new(Inner {
+                host,
+                client,
+                transport,
+                storage,
+                cache: Mutex::new(ConditionalCache::new(500)),
+                rate,
+            }),
+            abort: None,
+        }
+    }
+
+    pub fn host(&self) -> &HostChoice {
+        &self.inner.host
+    }
+
+    pub fn token(&self) -> Option<&Token> {
+        self.inner.client.token()
+    }
+
+    pub fn storage(&self) -> TokenStorage {
+        self.inner.storage
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.inner.transport.is_demo()
+    }
+
+    /// A handle whose requests are aborted when the calling component goes away (navigation).
+    pub fn scoped(&self) -> Api {
+        let controller = AbortController::new().ok().map(SendWrapper::new);
+        if let Some(c) = controller.clone() {
+            on_cleanup(move || c.abort());
+        }
+        Api {
+            inner: self.inner.clone(),
+            abort: controller,
+        }
+    }
+
+    /// Performs one request: conditional when an answer is kept, gauge updated from the answer.
+    pub async fn send(&self, request: HttpRequest) -> HttpResponse {
+        let request = match self.inner.cache.lock() {
+            Ok(cache) => cache.prepare(request),
+            Err(_) => request,
+        };
+        let signal = self.abort.as_ref().map(|c| c.signal());
+        let response = self.inner.transport.send(&request, signal.as_ref()).await;
+        if let Some(snapshot) = RateLimitSnapshot::from_headers(&response.headers) {
+            self.inner.rate.set(Some(snapshot));
+        }
+        match self.inner.cache.lock() {
+            Ok(mut cache) => cache.settle(&request, response).0,
+            Err(_) => response,
+        }
+    }
+
+    pub async fn user(&self) -> Result<(SimpleUser, Option<Vec<String>>), ApiError> {
+        let response = self.send(self.inner.client.get_authenticated_user()).await;
+        let scopes = oauth_scopes(&response.headers);
+        decode(&response).map(|user| (user, scopes))
+    }
+
+    pub async fn repository(&self, repo: &RepoRef) -> Result<Repository, ApiError> {
+        decode(&self.send(self.inner.client.get_repository(repo)).await)
+    }
+
+    /// GET /user, GET /repos/{owner}/{repo} and a one-item deployments read → what the token can do here.
+    /// `Err` only when the token itself is refused (or the host cannot be reached).
+    pub async fn probe_access(&self, repo: &RepoRef) -> Result<Connected, ApiError> {
+        let (user, scopes) = self.user().await?;
+        let repository = self.repository(repo).await;
+        let deployments = self
+            .send(self.inner.client.list_deployments(
+                repo,
+                &DeploymentFilter::default(),
+                PageRequest::new(1, 1),
+            ))
+            .await;
+        let deployments: Result<Vec<Deployment>, ApiError> = decode(&deployments);
+        let token_kind = self
+            .token()
+            .map(Token::kind)
+            .unwrap_or(deploydeck_core::request::TokenKind::Unknown);
+        let report = assess(&AccessProbe {
+            token_kind,
+            scopes: scopes.as_deref(),
+            repository: repository.as_ref(),
+            deployments: deployments.as_ref().map(|_| ()),
+        });
+        Ok(Connected {
+            user,
+            repository,
+            report,
+        })
+    }
+
+    /// The newest `count` deployments, each with its latest status (one `statuses?per_page=1` each).
+    pub async fn recent_deployments(
+        &self,
+        repo: &RepoRef,
+        count: u8,
+    ) -> Result<Vec<DeploymentRecord>, ApiError> {
+        let response = self
+            .send(self.inner.client.list_deployments(
+                repo,
+                &DeploymentFilter::default(),
+                PageRequest::new(count, 1),
+            ))
+            .await;
+        let page = decode_page::<Deployment>(&response)?;
+        let mut records = Vec::with_capacity(page.items.len());
+        for deployment in page.items {
+            let statuses = self
+                .send(self.inner.client.list_deployment_statuses(
+                    repo,
+                    deployment.id,
+                    PageRequest::new(1, 1),
+                ))
+                .await;
+            let statuses = decode_page::<DeploymentStatus>(&statuses)?.items;
+            records.push(DeploymentRecord::new(deployment, &statuses));
+        }
+        Ok(records)
+    }
+}

@@ -1,0 +1,21 @@
+use deploydeck_core::response::ApiError;
+use leptos::prelude::*;
+
+/// Every API failure is shown here: what happened, then what to do. Text only (never HTML from the API).
+#[component]
+pub fn ErrorPanel(
+    error: ApiError,
+    #[prop(optional, into)] context: Option<String>,
+) -> impl IntoView {
+    let remedy = error.remedy();
+    let what = error.to_string();
+    view! {
+        <div class="error-panel" role="alert" data-testid="error-panel">
+            <p class="error-what">
+                <strong>{context.map(|c| format!("{c}: "))}</strong>
+                {what}
+            </p>
+            <p class="error-remedy">{remedy}</p>
+        </div>
+    }
+}

@@ -1,0 +1,11 @@
+//! Small reusable widgets.
+
+mod access_panel;
+mod error_panel;
+mod rate_gauge;
+mod state_badge;
+
+pub use access_panel::AccessPanel;
+pub use error_panel::ErrorPanel;
+pub use rate_gauge::RateGauge;
+pub use state_badge::StateBadge;

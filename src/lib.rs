@@ -1,0 +1,151 @@
+//! Deploydeck: GitHub Deployments from the browser. `App` wires the router, the layout and the shared state;
+//! the domain lives in `deploydeck-core`, the views only call it.
+
+pub mod api;
+pub mod components;
+pub mod pages;
+pub mod session;
+pub mod transport;
+
+use deploydeck_core::location::HostChoice;
+use deploydeck_core::request::{Client, Token};
+use deploydeck_core::response::RateLimitSnapshot;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+use crate::api::Api;
+use crate::components::RateGauge;
+use crate::pages::{ConnectPage, NotFound, RepoPage};
+use crate::session::TokenStorage;
+use crate::transport::Transport;
+
+/// The token the in-page demo accepts (fake-github's demo seed).
+#[cfg(feature = "demo")]
+const DEMO_TOKEN: &str = fake_github::demo::DEMO_TOKEN;
+#[cfg(not(feature = "demo"))]
+const DEMO_TOKEN: &str = "demo-token";
+
+/// State shared by every page: the open connection and the last rate-limit snapshot.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub connection: RwSignal<Option<Api>>,
+    pub rate: RwSignal<Option<RateLimitSnapshot>>,
+    /// What the header shows as the current repository (`owner/name`).
+    pub current_repo: RwSignal<Option<String>>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        AppState {
+            connection: RwSignal::new(None),
+            rate: RwSignal::new(None),
+            current_repo: RwSignal::new(None),
+        }
+    }
+
+    /// A connection to `host` with `token` (the demo needs none), made current.
+    pub fn connect(
+        &self,
+        host: HostChoice,
+        token: Option<Token>,
+        storage: TokenStorage,
+    ) -> Option<Api> {
+        let base = host.api_base().ok()?;
+        let transport = if host.is_demo() {
+            Transport::demo()
+        } else {
+            Transport::Fetch
+        };
+        let token = if host.is_demo() {
+            Token::new(DEMO_TOKEN)
+        } else {
+            token
+        };
+        let api = Api::new(
+            host,
+            Client::new(base, token),
+            transport,
+            storage,
+            self.rate,
+        );
+        self.rate.set(None);
+        self.connection.set(Some(api.clone()));
+        Some(api)
+    }
+
+    /// The current connection when it is to `host`, else one restored from where its token was kept.
+    pub fn connection_for(&self, host: &HostChoice) -> Option<Api> {
+        if let Some(api) = self.connection.get_untracked().filter(|a| a.host() == host) {
+            return Some(api);
+        }
+        if host.is_demo() {
+            return self.connect(host.clone(), None, TokenStorage::Memory);
+        }
+        let base = host.api_base().ok()?;
+        let (token, storage) = session::load_token(&base)?;
+        self.connect(host.clone(), Some(token), storage)
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The path the app is served under: `trunk build --public-url /sub/` writes it into the boot script's
+/// `data-deploydeck-base` (a `<base>` element is ruled out by the CSP's `base-uri 'none'`).
+fn app_base() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector("script[data-deploydeck-base]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|tag| tag.get_attribute("data-deploydeck-base"))
+        .map(|base| base.trim_end_matches('/').to_owned())
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    view! {
+        <Router base=app_base()>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=ConnectPage/>
+                    <Route path=path!("/:host/:owner/:repo") view=RepoPage/>
+                    <Route path=path!("/:host/:owner/:repo/:view") view=RepoPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let host = move || state.connection.get().map(|api| api.host().label());
+    let demo = move || state.connection.get().is_some_and(|api| api.is_demo());
+    view! {
+        <header class="app-header">
+            <A href="/" attr:class="brand">"Deploydeck"</A>
+            <div class="where" data-testid="where">
+                <Show when=move || host().is_some()>
+                    <span class="host">{host}</span>
+                    <span class="repo">{move || state.current_repo.get()}</span>
+                </Show>
+                <Show when=demo>
+                    <span class="badge demo-badge" data-testid="demo-badge">"Simulated data"</span>
+                </Show>
+            </div>
+            <RateGauge/>
+        </header>
+    }
+}

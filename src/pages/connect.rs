@@ -1,0 +1,206 @@
+//! The first screen: choose a host, paste a token, choose where it is kept, pick a repository — or try the
+//! demo. Connecting checks, before anything else, what the token can do in that repository.
+
+use deploydeck_core::access::Ability;
+use deploydeck_core::location::{AppLocation, ConnectDraft, HostChoice, HostKindChoice, View};
+use deploydeck_core::request::Token;
+use deploydeck_core::validate::{Field, Problems, RepoRef};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::Connected;
+use crate::components::{AccessPanel, ErrorPanel};
+use crate::session::{self, RecentRepo, TokenStorage};
+use crate::AppState;
+
+/// Where the demo opens.
+pub const DEMO_PATH: &str = "/demo/acme/storefront/overview";
+
+#[component]
+pub fn ConnectPage() -> impl IntoView {
+    let recent = session::recent_repos();
+    view! {
+        <section class="page narrow connect-page">
+            <h1>"GitHub Deployments, from your browser"</h1>
+            <p class="lede">
+                "Create deployments and statuses, read every deployment's history and clean up inactive ones in bulk — "
+                "on github.com and GitHub Enterprise Server. Your token stays in this browser and goes only to the API host you choose."
+            </p>
+            <div class="demo-call">
+                <A href=DEMO_PATH attr:class="button primary" attr:data-testid="try-demo">"Try the demo"</A>
+                <span class="muted">"A simulated repository inside this page: no token, nothing sent anywhere."</span>
+            </div>
+            <h2>"Connect"</h2>
+            <ConnectForm initial=ConnectDraft::default() target=None/>
+            <Show when={
+                let empty = recent.is_empty();
+                move || !empty
+            }>
+                <h2>"Recent repositories"</h2>
+                <ul class="recent" data-testid="recent">
+                    {recent.iter().map(|r| {
+                        let location = AppLocation::new(r.host.clone(), r.repo.clone(), View::Overview);
+                        view! { <li><A href=location.path()>{format!("{} on {}", r.repo, r.host.label())}</A></li> }
+                    }).collect_view()}
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+/// The connect form. `target`: the location to open once connected (else the chosen repository's overview).
+#[component]
+pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let draft = RwSignal::new(initial);
+    let storage = RwSignal::new(TokenStorage::Tab);
+    let problems = RwSignal::new(Problems::default());
+
+    let connect = Action::new_local(move |input: &(HostChoice, Token, RepoRef, TokenStorage)| {
+        let (host, token, repo, storage_choice) = input.clone();
+        let navigate = navigate.clone();
+        let target = target.clone();
+        async move {
+            let api = state
+                .connect(host.clone(), Some(token.clone()), storage_choice)
+                .ok_or_else(|| deploydeck_core::ApiError::Network {
+                    message: "this API address cannot be used".into(),
+                })?;
+            let connected = api.probe_access(&repo).await?;
+            if let Ok(base) = host.api_base() {
+                session::save_token(&base, &token, storage_choice);
+            }
+            session::remember_repo(RecentRepo {
+                host: host.clone(),
+                repo: repo.clone(),
+            });
+            if connected.report.read_deployments != Ability::No {
+                let location =
+                    target.unwrap_or_else(|| AppLocation::new(host, repo, View::Overview));
+                navigate(&location.path(), Default::default());
+            }
+            Ok::<Connected, deploydeck_core::ApiError>(connected)
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match draft.get_untracked().validate() {
+            Ok((host, token, repo)) => {
+                problems.set(Problems::default());
+                connect.dispatch_local((host, token, repo, storage.get_untracked()));
+            }
+            Err(p) => problems.set(p),
+        }
+    };
+
+    let error_for = move |field: Field| {
+        move || {
+            problems.with(|p| {
+                p.for_field(field)
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        }
+    };
+    let invalid = move |field: Field| {
+        move || {
+            problems
+                .with(|p| p.for_field(field).next().is_some())
+                .to_string()
+        }
+    };
+    let kind = move || draft.with(|d| d.kind);
+    let set_kind = move |k: HostKindChoice| draft.update(|d| d.kind = k);
+
+    view! {
+        <form class="connect-form" on:submit=submit novalidate data-testid="connect-form">
+            <fieldset>
+                <legend>"Where"</legend>
+                <label class="choice">
+                    <input type="radio" name="host-kind" checked=move || kind() == HostKindChoice::GitHubCom
+                        on:change=move |_| set_kind(HostKindChoice::GitHubCom)/>
+                    "GitHub.com"
+                </label>
+                <label class="choice">
+                    <input type="radio" name="host-kind" checked=move || kind() == HostKindChoice::Enterprise
+                        on:change=move |_| set_kind(HostKindChoice::Enterprise)/>
+                    "GitHub Enterprise Server"
+                </label>
+                <label class="choice">
+                    <input type="radio" name="host-kind" checked=move || kind() == HostKindChoice::Custom
+                        on:change=move |_| set_kind(HostKindChoice::Custom)/>
+                    "Custom API address"
+                </label>
+                <Show when=move || kind() == HostKindChoice::Enterprise>
+                    <label for="ghes-host">"Enterprise host"</label>
+                    <input id="ghes-host" type="text" placeholder="ghe.example.com" autocomplete="url"
+                        aria-describedby="host-error" aria-invalid=invalid(Field::ApiBase)
+                        prop:value=move || draft.with(|d| d.enterprise_host.clone())
+                        on:input=move |ev| draft.update(|d| d.enterprise_host = event_target_value(&ev))/>
+                    <p class="hint">"Deploydeck calls https://HOST/api/v3."</p>
+                </Show>
+                <Show when=move || kind() == HostKindChoice::Custom>
+                    <label for="custom-base">"API base URL"</label>
+                    <input id="custom-base" type="url" placeholder="http://127.0.0.1:8787"
+                        aria-describedby="host-error" aria-invalid=invalid(Field::ApiBase)
+                        prop:value=move || draft.with(|d| d.custom_base.clone())
+                        on:input=move |ev| draft.update(|d| d.custom_base = event_target_value(&ev))/>
+                </Show>
+                <p id="host-error" class="field-error" aria-live="polite">{error_for(Field::ApiBase)}</p>
+            </fieldset>
+
+            <label for="token">"Personal access token"</label>
+            <input id="token" type="password" autocomplete="off" spellcheck="false"
+                placeholder="ghp_… or github_pat_…" aria-describedby="token-hint token-error"
+                aria-invalid=invalid(Field::Token)
+                prop:value=move || draft.with(|d| d.token.clone())
+                on:input=move |ev| draft.update(|d| d.token = event_target_value(&ev))/>
+            <p id="token-hint" class="hint">
+                "Classic token: the repo_deployment scope (or repo). Fine-grained token: this repository with “Deployments: read and write”."
+            </p>
+            <p id="token-error" class="field-error" aria-live="polite">{error_for(Field::Token)}</p>
+
+            <fieldset>
+                <legend>"Keep the token"</legend>
+                {TokenStorage::ALL.into_iter().map(|choice| view! {
+                    <label class="choice">
+                        <input type="radio" name="token-storage" value=choice.value()
+                            checked=move || storage.get() == choice
+                            on:change=move |_| storage.set(choice)/>
+                        {choice.label()}
+                    </label>
+                }).collect_view()}
+                <Show when=move || storage.get() == TokenStorage::Device>
+                    <p class="warning" role="note">
+                        "Kept in this browser's local storage until you choose “Forget token”: anyone using this browser profile, and any script that ever runs on this site, could read it. Prefer “This tab only” on shared machines."
+                    </p>
+                </Show>
+            </fieldset>
+
+            <label for="repo">"Repository"</label>
+            <input id="repo" type="text" placeholder="owner/name" list="recent-repos" autocomplete="off"
+                aria-describedby="repo-error" aria-invalid=invalid(Field::Repository)
+                prop:value=move || draft.with(|d| d.repo.clone())
+                on:input=move |ev| draft.update(|d| d.repo = event_target_value(&ev))/>
+            <datalist id="recent-repos">
+                {session::recent_repos().into_iter().map(|r| view! { <option value=r.repo.to_string()/> }).collect_view()}
+            </datalist>
+            <p id="repo-error" class="field-error" aria-live="polite">{error_for(Field::Repository)}</p>
+
+            <button type="submit" class="button primary" disabled=move || connect.pending().get() data-testid="connect">
+                {move || if connect.pending().get() { "Checking the token…" } else { "Connect" }}
+            </button>
+
+            <div class="connect-result" aria-live="polite">
+                {move || connect.value().get().map(|result| match result {
+                    Ok(connected) => view! { <AccessPanel report=connected.report login=connected.user.login/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error=error context="Could not connect"/> }.into_any(),
+                })}
+            </div>
+        </form>
+    }
+}

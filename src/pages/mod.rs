@@ -1,0 +1,25 @@
+//! One module per view.
+
+mod connect;
+mod overview;
+mod planned;
+mod repo;
+
+pub use connect::{ConnectForm, ConnectPage};
+pub use overview::Overview;
+pub use planned::PlannedView;
+pub use repo::RepoPage;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="page narrow" data-testid="not-found">
+            <h1>"Nothing here"</h1>
+            <p>"This address is not a Deploydeck screen. Links look like /github.com/OWNER/REPO/history."</p>
+            <p><A href="/">"Start again"</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,104 @@
+//! A repository at a glance: what the token can do here, and the newest deployments with their states.
+
+use deploydeck_core::location::AppLocation;
+use deploydeck_core::url::is_http_url;
+use leptos::prelude::*;
+
+use crate::components::{AccessPanel, ErrorPanel, StateBadge};
+use crate::transport::now;
+use crate::AppState;
+
+const RECENT: u8 = 10;
+
+#[component]
+pub fn Overview(location: AppLocation) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let Some(api) = state.connection.get_untracked() else {
+        return ().into_any();
+    };
+    let api = api.scoped();
+    let repo = location.repo.clone();
+    let access = LocalResource::new({
+        let (api, repo) = (api.clone(), repo.clone());
+        move || {
+            let (api, repo) = (api.clone(), repo.clone());
+            async move { api.probe_access(&repo).await }
+        }
+    });
+    let recent = LocalResource::new({
+        let (api, repo) = (api.clone(), repo.clone());
+        move || {
+            let (api, repo) = (api.clone(), repo.clone());
+            async move { api.recent_deployments(&repo, RECENT).await }
+        }
+    });
+    view! {
+        <section class="page" data-testid="overview">
+            <h1>{location.repo.to_string()}</h1>
+            <Show when=move || location.host.is_demo()>
+                <p class="demo-note" role="note">
+                    "This is a simulated repository running inside the page. Nothing is sent to GitHub; changes are lost on reload."
+                </p>
+            </Show>
+            <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Checking access…"</p> }>
+                {move || Suspend::new(async move {
+                    match access.await {
+                        Ok(connected) => view! { <AccessPanel report=connected.report login=connected.user.login/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error=error context="Could not check access"/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h2>"Newest deployments"</h2>
+            <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading deployments…"</p> }>
+                {move || Suspend::new(async move {
+                    match recent.await {
+                        Err(error) => view! { <ErrorPanel error=error context="Could not list deployments"/> }.into_any(),
+                        Ok(records) if records.is_empty() => view! {
+                            <p data-testid="no-deployments">"No deployments yet. Create one from the Create view."</p>
+                        }.into_any(),
+                        Ok(records) => {
+                            let now = now();
+                            view! {
+                                <table class="deployments" data-testid="recent-deployments">
+                                    <caption class="visually-hidden">"The newest deployments with their latest state"</caption>
+                                    <thead><tr>
+                                        <th scope="col">"State"</th><th scope="col">"Environment"</th><th scope="col">"Ref"</th>
+                                        <th scope="col">"Commit"</th><th scope="col">"By"</th><th scope="col">"Created"</th>
+                                        <th scope="col">"Description"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {records.into_iter().map(|r| {
+                                            let d = r.deployment.clone();
+                                            let environment_url = r.latest_status.as_ref()
+                                                .map(|s| s.environment_url.clone())
+                                                .filter(|u| is_http_url(u));
+                                            let env = d.environment.clone();
+                                            view! {
+                                                <tr data-testid="deployment-row">
+                                                    <td><StateBadge state=r.latest_state()/></td>
+                                                    <td>{match environment_url {
+                                                        // Links from API data only when http(s).
+                                                        Some(url) => view! { <a href=url rel="noopener noreferrer" target="_blank">{env}</a> }.into_any(),
+                                                        None => view! { <span>{env}</span> }.into_any(),
+                                                    }}
+                                                        {d.transient_environment.then(|| view! { <span class="tag">"transient"</span> })}
+                                                    </td>
+                                                    <td><code>{d.git_ref.clone()}</code></td>
+                                                    <td><code>{d.short_sha().to_owned()}</code></td>
+                                                    <td>{d.creator_login().unwrap_or("unknown").to_owned()}</td>
+                                                    <td><time datetime=d.created_at.to_string()>{d.created_at.relative_to(now)}</time></td>
+                                                    <td class="description">{d.description.clone().unwrap_or_default()}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,90 @@
+//! A repository's screens: `/{host}/{owner}/{repo}/{view}`. Without a token for that host (a new tab, or a
+//! token kept in memory only), the connect form appears in place, filled in, and the same screen opens after.
+
+use deploydeck_core::location::{AppLocation, ConnectDraft, View};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+
+use super::{ConnectForm, NotFound, Overview, PlannedView};
+use crate::session;
+use crate::AppState;
+
+#[component]
+pub fn RepoPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let params = use_params_map();
+    let url = use_location();
+    let location = Memo::new(move |_| {
+        let p = params.read();
+        let path = format!(
+            "/{}/{}/{}/{}",
+            p.get("host").unwrap_or_default(),
+            p.get("owner").unwrap_or_default(),
+            p.get("repo").unwrap_or_default(),
+            p.get("view").unwrap_or_else(|| "overview".into())
+        );
+        AppLocation::parse(&path, &url.search.get())
+    });
+    // Restore a kept token once, when the screen opens (not from inside a reactive view).
+    if let Some(loc) = location.get_untracked() {
+        state.connection_for(&loc.host);
+        state.current_repo.set(Some(loc.repo.to_string()));
+    }
+    move || match location.get() {
+        None => NotFound().into_any(),
+        Some(loc) => {
+            state.current_repo.set(Some(loc.repo.to_string()));
+            let connected = state.connection.get().filter(|api| api.host() == &loc.host);
+            match connected {
+                Some(_) => view! { <RepoScreen location=loc/> }.into_any(),
+                None => view! {
+                    <section class="page narrow">
+                        <h1>{format!("Connect to open {}", loc.repo)}</h1>
+                        <p>{format!(
+                            "No token is kept for {} in this tab (a token kept in memory only is gone after a reload). Paste it again to continue; nothing else is needed.",
+                            loc.host.label()
+                        )}</p>
+                        <ConnectForm initial=ConnectDraft::for_location(&loc.host, &loc.repo) target=Some(loc)/>
+                    </section>
+                }
+                .into_any(),
+            }
+        }
+    }
+}
+
+#[component]
+fn RepoScreen(location: AppLocation) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let host = location.host.clone();
+    let forget = move |_| {
+        if let Ok(base) = host.api_base() {
+            session::forget_token(&base);
+        }
+        state.connection.set(None);
+        state.rate.set(None);
+        navigate("/", Default::default());
+    };
+    let current = location.view;
+    let demo = location.host.is_demo();
+    view! {
+        <nav class="repo-nav" aria-label="Repository views">
+            <ul>
+                {View::ALL.into_iter().map(|view| {
+                    let href = location.with_view(view).path();
+                    let current_page = (view == current).then_some("page");
+                    view! { <li><A href=href attr:aria-current=current_page>{view.label()}</A></li> }
+                }).collect_view()}
+            </ul>
+            <Show when=move || !demo>
+                <button type="button" class="button subtle" on:click=forget.clone() data-testid="forget-token">"Forget token"</button>
+            </Show>
+        </nav>
+        {match current {
+            View::Overview => view! { <Overview location=location.clone()/> }.into_any(),
+            other => view! { <PlannedView view=other location=location.clone()/> }.into_any(),
+        }}
+    }
+}

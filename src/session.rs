@@ -1,0 +1,152 @@
+//! Where the token, the host and the recent repositories are kept. The token lives in exactly one place the
+//! user chose — this tab (sessionStorage, the default), this device (localStorage), or memory only — and is
+//! never written anywhere else: not in a URL, not in the recent list, not in a log.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use deploydeck_core::location::HostChoice;
+use deploydeck_core::request::{ApiBase, Token};
+use deploydeck_core::validate::RepoRef;
+use serde::{Deserialize, Serialize};
+use web_sys::Storage;
+
+/// Where the user chose to keep the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenStorage {
+    /// sessionStorage: until this tab is closed.
+    #[default]
+    Tab,
+    /// localStorage: on this device until forgotten.
+    Device,
+    /// Only in this page's memory: gone on reload.
+    Memory,
+}
+
+impl TokenStorage {
+    pub const ALL: [TokenStorage; 3] = [
+        TokenStorage::Tab,
+        TokenStorage::Device,
+        TokenStorage::Memory,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenStorage::Tab => "This tab only (until it is closed)",
+            TokenStorage::Device => "This device (until you forget it)",
+            TokenStorage::Memory => "Memory only (gone on reload)",
+        }
+    }
+
+    pub fn value(self) -> &'static str {
+        match self {
+            TokenStorage::Tab => "tab",
+            TokenStorage::Device => "device",
+            TokenStorage::Memory => "memory",
+        }
+    }
+
+    pub fn from_value(value: &str) -> TokenStorage {
+        TokenStorage::ALL
+            .into_iter()
+            .find(|s| s.value() == value)
+            .unwrap_or_default()
+    }
+}
+
+const TOKEN_PREFIX: &str = "deploydeck.token:";
+const RECENT_KEY: &str = "deploydeck.recent";
+
+fn token_key(base: &ApiBase) -> String {
+    format!("{TOKEN_PREFIX}{}", base.root())
+}
+
+fn session_storage() -> Option<Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn local_storage() -> Option<Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn memory() -> &'static Mutex<HashMap<String, String>> {
+    static MEMORY: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    MEMORY.get_or_init(Default::default)
+}
+
+/// Keeps `token` for `base` where the user chose, and nowhere else.
+pub fn save_token(base: &ApiBase, token: &Token, storage: TokenStorage) {
+    forget_token(base);
+    let key = token_key(base);
+    match storage {
+        TokenStorage::Tab => {
+            if let Some(s) = session_storage() {
+                let _ = s.set_item(&key, token.expose());
+            }
+        }
+        TokenStorage::Device => {
+            if let Some(s) = local_storage() {
+                let _ = s.set_item(&key, token.expose());
+            }
+        }
+        TokenStorage::Memory => {}
+    }
+    if let Ok(mut m) = memory().lock() {
+        m.insert(key, token.expose().to_owned());
+    }
+}
+
+/// The token kept for `base`, and where.
+pub fn load_token(base: &ApiBase) -> Option<(Token, TokenStorage)> {
+    let key = token_key(base);
+    if let Some(t) = session_storage().and_then(|s| s.get_item(&key).ok().flatten()) {
+        return Token::new(&t).map(|t| (t, TokenStorage::Tab));
+    }
+    if let Some(t) = local_storage().and_then(|s| s.get_item(&key).ok().flatten()) {
+        return Token::new(&t).map(|t| (t, TokenStorage::Device));
+    }
+    let m = memory().lock().ok()?;
+    m.get(&key)
+        .and_then(|t| Token::new(t))
+        .map(|t| (t, TokenStorage::Memory))
+}
+
+/// Removes the token for `base` from every place.
+pub fn forget_token(base: &ApiBase) {
+    let key = token_key(base);
+    for storage in [session_storage(), local_storage()].into_iter().flatten() {
+        let _ = storage.remove_item(&key);
+    }
+    if let Ok(mut m) = memory().lock() {
+        m.remove(&key);
+    }
+}
+
+/// A repository opened before (never with its token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentRepo {
+    pub host: HostChoice,
+    pub repo: RepoRef,
+}
+
+pub fn recent_repos() -> Vec<RecentRepo> {
+    local_storage()
+        .and_then(|s| s.get_item(RECENT_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// Puts `entry` first in the recent list (at most 8; the demo is not remembered).
+pub fn remember_repo(entry: RecentRepo) {
+    if entry.host.is_demo() {
+        return;
+    }
+    let mut list = recent_repos();
+    list.retain(|r| r != &entry);
+    list.insert(0, entry);
+    list.truncate(8);
+    if let (Some(s), Ok(text)) = (local_storage(), serde_json::to_string(&list)) {
+        let _ = s.set_item(RECENT_KEY, &text);
+    }
+}
