@@ -9,7 +9,10 @@ FAKE_BIN := target/debug/fake-github
 # Trunk takes wasm-bindgen and wasm-opt from PATH: npm's binaryen first (Debian's 108 breaks the output).
 TRUNK := PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH" trunk
 
-.PHONY: test setup setup-app lint fmt-check test-core test-fake contract wasm-build fake fake-bin serve build size
+# The fake the browser tests talk to (fixed: the URL is compiled into the test crate).
+WASM_FAKE_ADDR := 127.0.0.1:18787
+
+.PHONY: test-wasm test setup setup-app lint fmt-check test-core test-fake contract wasm-build fake fake-bin serve build size
 
 test: setup
 	@scripts/test-summary.sh fmt-check lint test-core test-fake contract wasm-build
@@ -68,6 +71,13 @@ wasm-build:
 	@if $(CARGO) tree -p deploydeck-core --target wasm32-unknown-unknown -e normal | grep -Eq '\b(web-sys|js-sys|wasm-bindgen|gloo)'; then \
 		echo "deploydeck-core must not depend on browser crates"; exit 1; fi
 	@echo "deploydeck-core and fake-github (demo) build for wasm32-unknown-unknown"
+
+# The app's browser tests (tests/*.rs) in headless Chromium, run as users of such a crate run them, against a
+# fake-github started here for the fetch transport.
+test-wasm: setup-app fake-bin
+	@scripts/with-fake.sh $(WASM_FAKE_ADDR) "--repo acme/web --token t-wasm=repo" -- \
+		env FAKE_GITHUB_URL=http://$(WASM_FAKE_ADDR) CHROMEDRIVER=/usr/bin/chromedriver PATH="$(HOME)/.cargo/bin:$$PATH" \
+		wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
 
 fake: setup fake-bin
 	$(FAKE_BIN) --demo --addr 127.0.0.1:8787

@@ -1,0 +1,100 @@
+//! Helpers shared by the browser tests (wasm-bindgen-test, headless Chromium via wasm-pack).
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use wasm_bindgen::JsCast;
+use web_sys::{Document, HtmlElement};
+
+pub fn document() -> Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+/// A fresh element in the body to mount into.
+pub fn container() -> HtmlElement {
+    let el = document()
+        .create_element("div")
+        .expect("div")
+        .unchecked_into::<HtmlElement>();
+    document()
+        .body()
+        .expect("body")
+        .append_child(&el)
+        .expect("append");
+    el
+}
+
+/// Puts the browser at `path` (the router reads window.location when it mounts).
+pub fn go_to(path: &str) {
+    web_sys::window()
+        .expect("window")
+        .history()
+        .expect("history")
+        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+        .expect("pushState");
+}
+
+pub async fn sleep(ms: u64) {
+    let (tx, rx) = futures_channel();
+    let closure = wasm_bindgen::closure::Closure::once_into_js(move || tx());
+    web_sys::window()
+        .expect("window")
+        .set_timeout_with_callback_and_timeout_and_arguments_0(closure.unchecked_ref(), ms as i32)
+        .expect("setTimeout");
+    rx.await;
+    let _ = Duration::from_millis(ms);
+}
+
+fn futures_channel() -> (impl FnOnce(), impl std::future::Future<Output = ()>) {
+    let promise_parts = std::rc::Rc::new(std::cell::RefCell::new(None::<js_sys::Function>));
+    let slot = promise_parts.clone();
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        *slot.borrow_mut() = Some(resolve);
+    });
+    let resolve = promise_parts.borrow_mut().take();
+    let fire = move || {
+        if let Some(f) = resolve {
+            let _ = f.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    };
+    (fire, async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    })
+}
+
+/// Waits (up to `timeout_ms`) until `selector` matches inside `root`; panics with what it waited for.
+pub async fn wait_for(root: &HtmlElement, selector: &str, timeout_ms: u64) -> web_sys::Element {
+    let mut waited = 0;
+    loop {
+        if let Ok(Some(found)) = root.query_selector(selector) {
+            return found;
+        }
+        if waited >= timeout_ms {
+            panic!(
+                "{selector} did not appear within {timeout_ms} ms; the page shows: {}",
+                root.inner_text()
+            );
+        }
+        sleep(25).await;
+        waited += 25;
+    }
+}
+
+pub fn text_of(root: &HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+pub fn click(root: &HtmlElement, selector: &str) {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
