@@ -1,8 +1,6 @@
 //! Helpers shared by the browser tests (wasm-bindgen-test, headless Chromium via wasm-pack).
 #![allow(dead_code)]
 
-use std::time::Duration;
-
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement};
 
@@ -36,32 +34,17 @@ pub fn go_to(path: &str) {
         .expect("pushState");
 }
 
+/// Waits `ms` milliseconds (a Promise resolved by setTimeout).
 pub async fn sleep(ms: u64) {
-    let (tx, rx) = futures_channel();
-    let closure = wasm_bindgen::closure::Closure::once_into_js(move || tx());
-    web_sys::window()
-        .expect("window")
-        .set_timeout_with_callback_and_timeout_and_arguments_0(closure.unchecked_ref(), ms as i32)
-        .expect("setTimeout");
-    rx.await;
-    let _ = Duration::from_millis(ms);
-}
-
-fn futures_channel() -> (impl FnOnce(), impl std::future::Future<Output = ()>) {
-    let promise_parts = std::rc::Rc::new(std::cell::RefCell::new(None::<js_sys::Function>));
-    let slot = promise_parts.clone();
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        *slot.borrow_mut() = Some(resolve);
+        web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32)
+            .expect("setTimeout");
     });
-    let resolve = promise_parts.borrow_mut().take();
-    let fire = move || {
-        if let Some(f) = resolve {
-            let _ = f.call0(&wasm_bindgen::JsValue::NULL);
-        }
-    };
-    (fire, async move {
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    })
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("timer");
 }
 
 /// Waits (up to `timeout_ms`) until `selector` matches inside `root`; panics with what it waited for.
