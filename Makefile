@@ -12,10 +12,12 @@ TRUNK := PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH" trunk
 # The fake the browser tests talk to (fixed: the URL is compiled into the test crate).
 WASM_FAKE_ADDR := 127.0.0.1:18787
 
-.PHONY: test-wasm test setup setup-app lint fmt-check test-core test-fake contract wasm-build fake fake-bin serve build size
+.PHONY: e2e test-wasm test setup setup-app lint fmt-check test-core test-fake contract wasm-build fake fake-bin serve build size
 
-test: setup
-	@scripts/test-summary.sh fmt-check lint test-core test-fake contract wasm-build
+# In order: formatting and lints; native tests (core, fake-github, its HTTP contract); the browser tests
+# (wasm-pack, headless Chromium); the release build with its size report; Playwright e2e against that build.
+test: setup-app
+	@scripts/test-summary.sh fmt-check lint test-core test-fake contract wasm-build test-wasm build e2e
 
 setup:
 	@scripts/setup-rust.sh
@@ -78,6 +80,13 @@ test-wasm: setup-app fake-bin
 	@scripts/with-fake.sh $(WASM_FAKE_ADDR) "--repo acme/web --token t-wasm=repo" -- \
 		env FAKE_GITHUB_URL=http://$(WASM_FAKE_ADDR) CHROMEDRIVER=/usr/bin/chromedriver PATH="$(HOME)/.cargo/bin:$$PATH" \
 		wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
+
+# Playwright against the release build (dist/, served statically) and a fake-github; screenshots of each screen
+# go to tests/e2e/artifacts/.
+e2e: fake-bin
+	@test -f dist/index.html || { echo "no dist/: run make build first"; exit 1; }
+	rm -rf tests/e2e/artifacts
+	npx playwright test --config tests/e2e/playwright.config.mjs
 
 fake: setup fake-bin
 	$(FAKE_BIN) --demo --addr 127.0.0.1:8787

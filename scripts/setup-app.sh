@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and serving the app needs, skipping what is already there (safe to run again):
-# the wasm32 target (setup-rust.sh), trunk 0.21.14, wasm-bindgen-cli at exactly the Cargo.lock version, and
-# wasm-opt from npm's binaryen (setup-node.sh). Nothing is downloaded outside the package registries.
+# the wasm32 target (setup-rust.sh), trunk 0.21.14, wasm-bindgen-cli at exactly the Cargo.lock version,
+# wasm-opt from npm's binaryen (setup-node.sh), and for the tests wasm-pack, Chromium and ChromeDriver (Debian's).
+# Nothing is downloaded outside the package registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -22,4 +23,18 @@ fi
 if ! wasm-bindgen --version 2>/dev/null | grep -q " ${bindgen}\$"; then
   echo "setup: installing wasm-bindgen-cli ${bindgen} (about 8 minutes, once)"
   cargo install wasm-bindgen-cli --version "=${bindgen}"
+fi
+
+# wasm-pack 0.15 installs from the Rust registry and runs offline once wasm-bindgen-cli is installed.
+if ! wasm-pack --version 2>/dev/null | grep -q '^wasm-pack 0\.15\.'; then
+  echo "setup: installing wasm-pack 0.15.1 (about 3 minutes, once)"
+  cargo install wasm-pack --version 0.15.1
+fi
+
+# Chromium and ChromeDriver for the browser tests (wasm-pack test and Playwright; no browser download).
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "setup: installing Chromium and ChromeDriver from Debian"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
 fi

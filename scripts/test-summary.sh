@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs each named test stage, keeps going after a failure, and ends with one plain line `N passed, N failed`
-# counting the tests of every stage (cargo's "test result:" lines and node's "# pass N" / "# fail N"; a
-# stage that fails before reporting counts as one failure).
+# counting the tests of every stage (cargo's and wasm-bindgen-test's "test result:" lines, node's
+# "# pass N" / "# fail N", Playwright's "N passed (…)" / "N failed"; a stage that fails before reporting
+# counts as one failure).
 set -uo pipefail
 
 log_dir=$(mktemp -d)
@@ -18,8 +19,10 @@ for stage in "$@"; do
   f=$(grep -Eo '[0-9]+ failed;' "${log}" | awk '{s+=$1} END {print s+0}')
   np=$(grep -E '^# pass [0-9]+$' "${log}" | awk '{s+=$3} END {print s+0}')
   nf=$(grep -E '^# fail [0-9]+$' "${log}" | awk '{s+=$3} END {print s+0}')
-  p=$((p + np))
-  f=$((f + nf))
+  pp=$(grep -E '^\s+[0-9]+ passed \(' "${log}" | awk '{s+=$1} END {print s+0}')
+  pf=$(grep -E '^\s+[0-9]+ failed$' "${log}" | awk '{s+=$1} END {print s+0}')
+  p=$((p + np + pp))
+  f=$((f + nf + pf))
   if [ "${rc}" -ne 0 ] && [ "${f}" -eq 0 ]; then
     f=1
     echo "==> stage ${stage} failed (exit ${rc}) without a failing test to count"

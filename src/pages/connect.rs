@@ -68,7 +68,15 @@ pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl I
                 .ok_or_else(|| deploydeck_core::ApiError::Network {
                     message: "this API address cannot be used".into(),
                 })?;
-            let connected = api.probe_access(&repo).await?;
+            let connected = match api.probe_access(&repo).await {
+                Ok(connected) => connected,
+                Err(error) => {
+                    // A refused token leaves nothing behind: no connection, no gauge, nothing stored.
+                    state.connection.set(None);
+                    state.rate.set(None);
+                    return Err(error);
+                }
+            };
             if let Ok(base) = host.api_base() {
                 session::save_token(&base, &token, storage_choice);
             }

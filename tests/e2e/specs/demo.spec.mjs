@@ -1,0 +1,28 @@
+import { test, expect } from '@playwright/test';
+import { ConnectPage } from '../pages/connect-page.mjs';
+import { RepoPage } from '../pages/repo-page.mjs';
+
+test('try the demo opens a simulated repository with no token and no request leaving the page', async ({ page }) => {
+  const outside = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith('http://127.0.0.1:18080/')) outside.push(r.url());
+  });
+  const connect = new ConnectPage(page);
+  const repo = new RepoPage(page);
+  await connect.open();
+  await connect.tryDemo.click();
+  await expect(page).toHaveURL(/\/demo\/acme\/storefront\/overview$/);
+  await repo.expectOverview('acme/storefront');
+  await expect(repo.demoBadge).toHaveText('Simulated data');
+  await expect(page.getByRole('note').filter({ hasText: 'simulated repository' })).toBeVisible();
+  await expect(repo.rows).toHaveCount(10);
+  await expect(repo.access).toContainText('can read and write deployments');
+  for (const view of ['Create', 'History', 'Cleanup']) {
+    await repo.nav.getByRole('link', { name: view }).click();
+    await expect(page.getByRole('heading', { level: 1, name: view })).toBeVisible();
+  }
+  await repo.nav.getByRole('link', { name: 'Overview' }).click();
+  await expect(repo.rows).toHaveCount(10);
+  expect(outside, 'the demo sends nothing off the page').toEqual([]);
+  await repo.screenshot('demo-overview');
+});
