@@ -26,16 +26,19 @@ setup:
 setup-app: setup
 	@scripts/setup-app.sh
 
-# The release build (size profile, wasm-opt -Oz), then its size report.
+# The release build (size profile, wasm-opt -Oz), then its size report; and the same app built for a sub-path
+# (/sub/, as a GitHub Pages project site) into dist-sub/, which the e2e tests serve there.
 build: setup-app
 	$(TRUNK) build --release --offline
 	@node scripts/size-report.mjs dist 160
+	$(TRUNK) build --release --offline --public-url /sub/ --dist dist-sub
 
 size:
 	@node scripts/size-report.mjs dist 160
 
+# --no-autoreload: trunk's reload snippet is an inline script, which the app's CSP refuses.
 serve: setup-app
-	$(TRUNK) serve --release --offline --address 127.0.0.1 --port 8080
+	$(TRUNK) serve --release --offline --no-autoreload --address 127.0.0.1 --port 8080
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -84,7 +87,7 @@ test-wasm: setup-app fake-bin
 # Playwright against the release build (dist/, served statically) and a fake-github; screenshots of each screen
 # go to tests/e2e/artifacts/.
 e2e: fake-bin
-	@test -f dist/index.html || { echo "no dist/: run make build first"; exit 1; }
+	@test -f dist/index.html -a -f dist-sub/index.html || { echo "no dist/ or dist-sub/: run make build first"; exit 1; }
 	rm -rf tests/e2e/artifacts
 	npx playwright test --config tests/e2e/playwright.config.mjs
 

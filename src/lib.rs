@@ -96,17 +96,26 @@ impl Default for AppState {
 
 /// The path the app is served under: `trunk build --public-url /sub/` writes it into the boot script's
 /// `data-deploydeck-base` (a `<base>` element is ruled out by the CSP's `base-uri 'none'`).
-fn app_base() -> String {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector("script[data-deploydeck-base]")
-                .ok()
-                .flatten()
-        })
-        .and_then(|tag| tag.get_attribute("data-deploydeck-base"))
-        .map(|base| base.trim_end_matches('/').to_owned())
-        .unwrap_or_default()
+fn app_base() -> &'static str {
+    static BASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| {
+                d.query_selector("script[data-deploydeck-base]")
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|tag| tag.get_attribute("data-deploydeck-base"))
+            .map(|base| base.trim_end_matches('/').to_owned())
+            .unwrap_or_default()
+    })
+}
+
+/// The href of an internal link. leptos_router's `<A>` leaves absolute paths as they are (only `navigate`
+/// adds the router's base), so under a sub-path every internal link goes through here.
+pub fn app_href(path: &str) -> String {
+    format!("{}{path}", app_base())
 }
 
 #[component]
@@ -135,7 +144,7 @@ fn Header() -> impl IntoView {
     let demo = move || state.connection.get().is_some_and(|api| api.is_demo());
     view! {
         <header class="app-header">
-            <A href="/" attr:class="brand">"Deploydeck"</A>
+            <A href=app_href("/") attr:class="brand">"Deploydeck"</A>
             <div class="where" data-testid="where">
                 <Show when=move || host().is_some()>
                     <span class="host">{host}</span>

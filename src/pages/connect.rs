@@ -12,7 +12,7 @@ use leptos_router::hooks::use_navigate;
 use crate::api::Connected;
 use crate::components::{AccessPanel, ErrorPanel};
 use crate::session::{self, RecentRepo, TokenStorage};
-use crate::AppState;
+use crate::{app_href, AppState};
 
 /// Where the demo opens.
 pub const DEMO_PATH: &str = "/demo/acme/storefront/overview";
@@ -28,7 +28,7 @@ pub fn ConnectPage() -> impl IntoView {
                 "on github.com and GitHub Enterprise Server. Your token stays in this browser and goes only to the API host you choose."
             </p>
             <div class="demo-call">
-                <A href=DEMO_PATH attr:class="button primary" attr:data-testid="try-demo">"Try the demo"</A>
+                <A href=app_href(DEMO_PATH) attr:class="button primary" attr:data-testid="try-demo">"Try the demo"</A>
                 <span class="muted">"A simulated repository inside this page: no token, nothing sent anywhere."</span>
             </div>
             <h2>"Connect"</h2>
@@ -41,7 +41,7 @@ pub fn ConnectPage() -> impl IntoView {
                 <ul class="recent" data-testid="recent">
                     {recent.iter().map(|r| {
                         let location = AppLocation::new(r.host.clone(), r.repo.clone(), View::Overview);
-                        view! { <li><A href=location.path()>{format!("{} on {}", r.repo, r.host.label())}</A></li> }
+                        view! { <li><A href=app_href(&location.path())>{format!("{} on {}", r.repo, r.host.label())}</A></li> }
                     }).collect_view()}
                 </ul>
             </Show>

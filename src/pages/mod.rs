@@ -19,7 +19,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="page narrow" data-testid="not-found">
             <h1>"Nothing here"</h1>
             <p>"This address is not a Deploydeck screen. Links look like /github.com/OWNER/REPO/history."</p>
-            <p><A href="/">"Start again"</A></p>
+            <p><A href=crate::app_href("/")>"Start again"</A></p>
         </section>
     }
 }

@@ -13,7 +13,7 @@ pub fn PlannedView(view: View, location: AppLocation) -> impl IntoView {
         View::Cleanup => "Delete inactive deployments in bulk with a preview first, at the pace GitHub allows, resumable after a reload.",
         View::Overview => "",
     };
-    let overview = location.with_view(View::Overview).path();
+    let overview = crate::app_href(&location.with_view(View::Overview).path());
     view! {
         <section class="page narrow" data-testid=format!("planned-{}", view.slug())>
             <h1>{view.label()}</h1>

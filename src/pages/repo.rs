@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 
 use super::{ConnectForm, NotFound, Overview, PlannedView};
 use crate::session;
-use crate::AppState;
+use crate::{app_href, AppState};
 
 #[component]
 pub fn RepoPage() -> impl IntoView {
@@ -73,7 +73,7 @@ fn RepoScreen(location: AppLocation) -> impl IntoView {
         <nav class="repo-nav" aria-label="Repository views">
             <ul>
                 {View::ALL.into_iter().map(|view| {
-                    let href = location.with_view(view).path();
+                    let href = app_href(&location.with_view(view).path());
                     let current_page = (view == current).then_some("page");
                     view! { <li><A href=href attr:aria-current=current_page>{view.label()}</A></li> }
                 }).collect_view()}

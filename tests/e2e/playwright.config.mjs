@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 
 export const FAKE = 'http://127.0.0.1:18788';
 export const APP = 'http://127.0.0.1:18080';
+export const APP_UNDER_SUB_PATH = 'http://127.0.0.1:18081/sub';
 
 export default defineConfig({
   testDir: './specs',
@@ -32,6 +33,12 @@ export default defineConfig({
     {
       command: 'node serve-dist.mjs ../../dist / 18080',
       url: `${APP}/`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: 'node serve-dist.mjs ../../dist-sub /sub/ 18081',
+      url: `${APP_UNDER_SUB_PATH}/`,
       reuseExistingServer: false,
       timeout: 30_000,
     },
