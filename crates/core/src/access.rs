@@ -163,16 +163,20 @@ mod tests {
         list.iter().map(|s| s.to_string()).collect()
     }
 
-    #[test]
-    fn a_classic_token_with_repo_deployment_and_push_can_read_and_write() {
-        let r = repo(true, true);
-        let s = scopes(&["repo_deployment"]);
-        let report = assess(&AccessProbe {
+    /// The report for a classic token with `scopes` on `repo` whose deployments could be read.
+    fn classic(list: &[&str], repo: &Repository) -> AccessReport {
+        let s = scopes(list);
+        assess(&AccessProbe {
             token_kind: TokenKind::Classic,
             scopes: Some(&s),
-            repository: Ok(&r),
+            repository: Ok(repo),
             deployments: Ok(()),
-        });
+        })
+    }
+
+    #[test]
+    fn a_classic_token_with_repo_deployment_and_push_can_read_and_write() {
+        let report = classic(&["repo_deployment"], &repo(true, true));
         assert_eq!(
             (report.read_deployments, report.write_deployments),
             (Ability::Yes, Ability::Yes)
@@ -182,14 +186,7 @@ mod tests {
 
     #[test]
     fn a_classic_token_without_a_deployment_scope_is_told_which_to_add() {
-        let r = repo(false, true);
-        let s = scopes(&["read:org"]);
-        let report = assess(&AccessProbe {
-            token_kind: TokenKind::Classic,
-            scopes: Some(&s),
-            repository: Ok(&r),
-            deployments: Ok(()),
-        });
+        let report = classic(&["read:org"], &repo(false, true));
         assert_eq!(
             (report.read_deployments, report.write_deployments),
             (Ability::Yes, Ability::No)
@@ -199,14 +196,7 @@ mod tests {
 
     #[test]
     fn read_only_collaborators_are_told_to_ask_for_push_access() {
-        let r = repo(false, false);
-        let s = scopes(&["repo"]);
-        let report = assess(&AccessProbe {
-            token_kind: TokenKind::Classic,
-            scopes: Some(&s),
-            repository: Ok(&r),
-            deployments: Ok(()),
-        });
+        let report = classic(&["repo"], &repo(false, false));
         assert_eq!(report.write_deployments, Ability::No);
         assert!(report.advice[0].contains("push"));
     }

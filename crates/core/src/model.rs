@@ -203,6 +203,37 @@ pub struct SimpleUser {
 }
 
 impl SimpleUser {
+    /// A user with GitHub's URL templates filled in: `api` and `web` are the API and web roots
+    /// (`https://api.github.com`, `https://github.com`). Bots' `[bot]` is escaped in URLs as GitHub does.
+    pub fn with_urls(login: &str, id: UserId, kind: &str, api: &str, web: &str) -> SimpleUser {
+        let escaped = login.replace('[', "%5B").replace(']', "%5D");
+        let user = format!("{api}/users/{escaped}");
+        SimpleUser {
+            login: login.to_owned(),
+            id,
+            node_id: format!("MDQ6VXNlcn{:08}", id.0),
+            avatar_url: format!("https://avatars.githubusercontent.com/u/{}?v=4", id.0),
+            gravatar_id: Some(String::new()),
+            url: user.clone(),
+            html_url: format!("{web}/{login}"),
+            followers_url: format!("{user}/followers"),
+            following_url: format!("{user}/following{{/other_user}}"),
+            gists_url: format!("{user}/gists{{/gist_id}}"),
+            starred_url: format!("{user}/starred{{/owner}}{{/repo}}"),
+            subscriptions_url: format!("{user}/subscriptions"),
+            organizations_url: format!("{user}/orgs"),
+            repos_url: format!("{user}/repos"),
+            events_url: format!("{user}/events{{/privacy}}"),
+            received_events_url: format!("{user}/received_events"),
+            kind: kind.to_owned(),
+            user_view_type: Some("public".into()),
+            site_admin: false,
+            name: None,
+            email: None,
+            starred_at: None,
+        }
+    }
+
     pub fn is_bot(&self) -> bool {
         self.kind == "Bot"
     }

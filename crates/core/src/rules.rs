@@ -195,31 +195,13 @@ pub(crate) mod tests {
     use crate::model::{Payload, SimpleUser, StatusId, UserId};
 
     pub fn user(login: &str) -> SimpleUser {
-        let api = format!("https://api.github.com/users/{login}");
-        SimpleUser {
-            login: login.into(),
-            id: UserId(1),
-            node_id: "MDQ6VXNlcjE=".into(),
-            avatar_url: "https://avatars.githubusercontent.com/u/1?v=4".into(),
-            gravatar_id: Some(String::new()),
-            url: api.clone(),
-            html_url: format!("https://github.com/{login}"),
-            followers_url: format!("{api}/followers"),
-            following_url: format!("{api}/following{{/other_user}}"),
-            gists_url: format!("{api}/gists{{/gist_id}}"),
-            starred_url: format!("{api}/starred{{/owner}}{{/repo}}"),
-            subscriptions_url: format!("{api}/subscriptions"),
-            organizations_url: format!("{api}/orgs"),
-            repos_url: format!("{api}/repos"),
-            events_url: format!("{api}/events{{/privacy}}"),
-            received_events_url: format!("{api}/received_events"),
-            kind: "User".into(),
-            user_view_type: None,
-            site_admin: false,
-            name: None,
-            email: None,
-            starred_at: None,
-        }
+        SimpleUser::with_urls(
+            login,
+            UserId(1),
+            "User",
+            "https://api.github.com",
+            "https://github.com",
+        )
     }
 
     pub fn deployment(id: u64, environment: &str) -> Deployment {

@@ -14,34 +14,15 @@ const REPOSITORY_TEMPLATE: &str = include_str!("templates/full-repository.json")
 const PRIVATE_USER_TEMPLATE: &str = include_str!("templates/private-user.json");
 const RATE_LIMIT_TEMPLATE: &str = include_str!("templates/rate-limit-overview.json");
 
-/// `simple-user` (CONTRACT §7.1). Bots get GitHub's `%5Bbot%5D` URL form and app avatar.
+/// `simple-user` (CONTRACT §7.1). Bots get GitHub's `%5Bbot%5D` URL form.
 pub fn simple_user(ctx: &Ctx, user: &User) -> SimpleUser {
-    let escaped = user.login.replace('[', "%5B").replace(']', "%5D");
-    let api = format!("{}/users/{escaped}", ctx.base);
-    SimpleUser {
-        login: user.login.clone(),
-        id: UserId(user.id),
-        node_id: format!("MDQ6VXNlcn{:08}", user.id),
-        avatar_url: format!("https://avatars.githubusercontent.com/u/{}?v=4", user.id),
-        gravatar_id: Some(String::new()),
-        url: api.clone(),
-        html_url: format!("{}/{}", ctx.web(), user.login),
-        followers_url: format!("{api}/followers"),
-        following_url: format!("{api}/following{{/other_user}}"),
-        gists_url: format!("{api}/gists{{/gist_id}}"),
-        starred_url: format!("{api}/starred{{/owner}}{{/repo}}"),
-        subscriptions_url: format!("{api}/subscriptions"),
-        organizations_url: format!("{api}/orgs"),
-        repos_url: format!("{api}/repos"),
-        events_url: format!("{api}/events{{/privacy}}"),
-        received_events_url: format!("{api}/received_events"),
-        kind: user.kind.as_str().to_owned(),
-        user_view_type: Some("public".into()),
-        site_admin: false,
-        name: None,
-        email: None,
-        starred_at: None,
-    }
+    SimpleUser::with_urls(
+        &user.login,
+        UserId(user.id),
+        user.kind.as_str(),
+        &ctx.base,
+        &ctx.web(),
+    )
 }
 
 fn creator(hub: &Hub, ctx: &Ctx, id: u64) -> Option<SimpleUser> {

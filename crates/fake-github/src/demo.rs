@@ -274,7 +274,7 @@ fn seed_repo(
         let recent = now.seconds_since(at) < 2 * DAY;
         let mut t = at.plus_seconds(5 + dice.below(30) as i64);
         let status = |state: DeploymentState, description: &str| {
-            let mut s = NewStatus::new(state);
+            let mut s = NewStatus::with_state(state);
             s.description = Some(description.to_owned());
             s.log_url = Some(log.clone());
             if state == DeploymentState::Success {
@@ -323,7 +323,7 @@ fn seed_repo(
     for (pr, id, at) in previews {
         let closed = at.plus_seconds(DAY + (pr as i64 % 5) * DAY);
         if closed < now && pr % 7 != 0 {
-            let mut s = NewStatus::new(DeploymentState::Inactive);
+            let mut s = NewStatus::with_state(DeploymentState::Inactive);
             s.description = Some(format!("Pull request #{pr} closed"));
             hub.add_status(index, id, bot, s, closed);
         }

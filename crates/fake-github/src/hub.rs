@@ -351,31 +351,8 @@ pub enum CreateOutcome {
     },
 }
 
-/// A create-status request, already type-checked.
-#[derive(Debug, Clone)]
-pub struct NewStatus {
-    pub state: DeploymentState,
-    pub target_url: Option<String>,
-    pub log_url: Option<String>,
-    pub description: Option<String>,
-    pub environment: Option<String>,
-    pub environment_url: Option<String>,
-    pub auto_inactive: Option<bool>,
-}
-
-impl NewStatus {
-    pub fn new(state: DeploymentState) -> Self {
-        NewStatus {
-            state,
-            target_url: None,
-            log_url: None,
-            description: None,
-            environment: None,
-            environment_url: None,
-            auto_inactive: None,
-        }
-    }
-}
+/// A create-status request, already type-checked: the wire type of the request body.
+pub use deploydeck_core::model::NewDeploymentStatus as NewStatus;
 
 /// What delete-deployment did (CONTRACT §8.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
