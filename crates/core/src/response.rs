@@ -433,9 +433,10 @@ fn describe_permission(permission: &str) -> String {
         .split(',')
         .map(|p| {
             let (name, level) = p.trim().split_once('=').unwrap_or((p.trim(), "read"));
+            // Permission names are ASCII; ASCII case mapping keeps Unicode's case tables out of the bundle.
             let mut title: String = name.replace('_', " ");
-            if let Some(first) = title.get(..1) {
-                title = first.to_uppercase() + &title[1..];
+            if let Some(first) = title.get_mut(..1) {
+                first.make_ascii_uppercase();
             }
             let level = if level == "write" {
                 "read and write"

@@ -192,7 +192,9 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), UrlProblem> {
     Ok((host, port))
 }
 
-/// Dot-separated labels of letters (any script, for internationalised names), digits and hyphens.
+/// Dot-separated labels of ASCII letters, digits, hyphens and underscores, or any non-ASCII character (an
+/// internationalised name, which the browser turns into punycode). Hidden characters were refused before.
+/// No Unicode property lookups: their tables would cost the wasm bundle more than they check here.
 fn is_reg_name(host: &str) -> bool {
     let host = host.strip_suffix('.').unwrap_or(host);
     !host.is_empty()

@@ -113,7 +113,7 @@ fn title(login: &str) -> String {
         .map(|w| {
             let mut c = w.chars();
             c.next()
-                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
                 .unwrap_or_default()
         })
         .collect::<Vec<_>>()
