@@ -46,13 +46,14 @@ fmt-check:
 # Clippy with warnings as errors: core and the fake for the host (every feature), core, the demo and the app
 # (with its browser tests) for wasm32.
 lint:
-	$(CARGO) clippy -p deploydeck-core -p fake-github --all-targets --all-features --locked -- -D warnings
-	$(CARGO) clippy -p deploydeck-core -p fake-github --target wasm32-unknown-unknown --locked -- -D warnings
+	$(CARGO) clippy -p deploydeck-core -p fake-github -p deploydeck-demo --all-targets --all-features --locked -- -D warnings
+	$(CARGO) clippy -p deploydeck-core -p fake-github -p deploydeck-demo --target wasm32-unknown-unknown --locked -- -D warnings
 	$(CARGO) clippy -p deploydeck --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+	$(CARGO) clippy -p deploydeck --target wasm32-unknown-unknown --all-targets --features demo-inline --locked -- -D warnings
 
 # Native unit, fixture and property tests of the sans-IO core.
 test-core:
-	$(CARGO) test -p deploydeck-core --locked
+	$(CARGO) test -p deploydeck-core -p deploydeck-demo --locked
 
 # fake-github's behaviour scenarios, through its pure handler. The fake implements GitHub's side on its own:
 # it must never call the client's predictions (core's rules, cleanup or budget), or a wrong rule is mirrored.
@@ -72,7 +73,7 @@ contract: fake-bin
 # Core and the in-page demo (fake-github without its server) build for the browser, without browser crates
 # in core.
 wasm-build:
-	$(CARGO) build -p deploydeck-core -p fake-github --target wasm32-unknown-unknown --release --locked
+	$(CARGO) build -p deploydeck-core -p fake-github -p deploydeck-demo --target wasm32-unknown-unknown --release --locked
 	@if $(CARGO) tree -p deploydeck-core --target wasm32-unknown-unknown -e normal | grep -Eq '\b(web-sys|js-sys|wasm-bindgen|gloo)'; then \
 		echo "deploydeck-core must not depend on browser crates"; exit 1; fi
 	@echo "deploydeck-core and fake-github (demo) build for wasm32-unknown-unknown"
@@ -82,7 +83,7 @@ wasm-build:
 test-wasm: setup-app fake-bin
 	@scripts/with-fake.sh $(WASM_FAKE_ADDR) "--repo acme/web --token t-wasm=repo" -- \
 		env FAKE_GITHUB_URL=http://$(WASM_FAKE_ADDR) CHROMEDRIVER=/usr/bin/chromedriver PATH="$(HOME)/.cargo/bin:$$PATH" \
-		wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
+		wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver . --features demo-inline
 
 # Playwright against the release build (dist/, served statically) and a fake-github; screenshots of each screen
 # go to tests/e2e/artifacts/.

@@ -7,7 +7,7 @@ pub mod pages;
 pub mod session;
 pub mod transport;
 
-use deploydeck_core::location::HostChoice;
+use deploydeck_core::location::{HostChoice, DEMO_TOKEN};
 use deploydeck_core::request::{Client, Token};
 use deploydeck_core::response::RateLimitSnapshot;
 use leptos::prelude::*;
@@ -19,12 +19,6 @@ use crate::components::RateGauge;
 use crate::pages::{ConnectPage, NotFound, RepoPage};
 use crate::session::TokenStorage;
 use crate::transport::Transport;
-
-/// The token the in-page demo accepts (fake-github's demo seed).
-#[cfg(feature = "demo")]
-const DEMO_TOKEN: &str = fake_github::demo::DEMO_TOKEN;
-#[cfg(not(feature = "demo"))]
-const DEMO_TOKEN: &str = "demo-token";
 
 /// State shared by every page: the open connection and the last rate-limit snapshot.
 #[derive(Clone, Copy)]
@@ -53,7 +47,7 @@ impl AppState {
     ) -> Option<Api> {
         let base = host.api_base().ok()?;
         let transport = if host.is_demo() {
-            Transport::demo()
+            Transport::Demo
         } else {
             Transport::Fetch
         };
@@ -96,7 +90,7 @@ impl Default for AppState {
 
 /// The path the app is served under: `trunk build --public-url /sub/` writes it into the boot script's
 /// `data-deploydeck-base` (a `<base>` element is ruled out by the CSP's `base-uri 'none'`).
-fn app_base() -> &'static str {
+pub fn app_base() -> &'static str {
     static BASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     BASE.get_or_init(|| {
         web_sys::window()

@@ -1,24 +1,24 @@
 //! Performs a core `HttpRequest` and hands back an `HttpResponse`: with `fetch` (gloo-net) against a real
-//! API host, or inside the page against fake-github's handler for the demo. Failures never escape as Rust
-//! errors: a request that gets no HTTP answer (offline, DNS, TLS, a CORS refusal, an abort) comes back as
-//! status 0, which core decodes as `ApiError::Network` (CONTRACT §3).
+//! API host, or with the demo simulator. Failures never escape as Rust errors: a request that gets no HTTP
+//! answer (offline, DNS, TLS, a CORS refusal, an abort) comes back as status 0, which core decodes as
+//! `ApiError::Network` (CONTRACT §3).
+//!
+//! The demo simulator (fake-github's handler and demo seed, `crates/demo-wasm`) is a separate wasm module,
+//! fetched from `{base}/demo/` the first time the demo is used, so the app's first load does not carry it.
 
-#[cfg(feature = "demo")]
-use std::sync::{Arc, Mutex};
-
-use deploydeck_core::http::{HttpRequest, HttpResponse, Method};
+use deploydeck_core::http::{Headers, HttpRequest, HttpResponse, Method};
 use deploydeck_core::Timestamp;
 use gloo_net::http::{Method as FetchMethod, RequestBuilder};
+use serde::Deserialize;
 use web_sys::{AbortSignal, RequestCache, RequestCredentials, RequestMode};
 
 /// Where requests go.
-#[derive(Clone)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Transport {
     /// The browser's `fetch`.
     Fetch,
-    /// The in-page simulated GitHub.
-    #[cfg(feature = "demo")]
-    Demo(Arc<Mutex<fake_github::Hub>>),
+    /// The simulated GitHub running inside the page.
+    Demo,
 }
 
 /// Milliseconds since the epoch, from the browser clock.
@@ -35,46 +35,72 @@ fn network_failure(message: String) -> HttpResponse {
 }
 
 impl Transport {
-    /// The in-page demo, created once per page load with months of history ending now.
-    #[cfg(feature = "demo")]
-    pub fn demo() -> Transport {
-        static DEMO: std::sync::OnceLock<Arc<Mutex<fake_github::Hub>>> = std::sync::OnceLock::new();
-        Transport::Demo(
-            DEMO.get_or_init(|| Arc::new(Mutex::new(fake_github::demo::demo_hub(now()))))
-                .clone(),
-        )
-    }
-
-    /// Built without the demo: requests to the demo host fail like an unreachable host.
-    #[cfg(not(feature = "demo"))]
-    pub fn demo() -> Transport {
-        Transport::Fetch
-    }
-
     pub fn is_demo(&self) -> bool {
-        #[cfg(feature = "demo")]
-        return matches!(self, Transport::Demo(_));
-        #[cfg(not(feature = "demo"))]
-        false
+        *self == Transport::Demo
     }
 
     /// Sends `request`. Reads go out with `cache: no-cache` (the browser may not serve a copy up to 60 s
     /// stale after a change, CONTRACT §3); credentials are never sent (the token is in `Authorization`).
     pub async fn send(&self, request: &HttpRequest, abort: Option<&AbortSignal>) -> HttpResponse {
         match self {
-            #[cfg(feature = "demo")]
-            Transport::Demo(hub) => {
-                let mut hub = match hub.lock() {
-                    Ok(hub) => hub,
-                    Err(poisoned) => poisoned.into_inner(),
-                };
-                hub.handle(
-                    request,
-                    &fake_github::Ctx::new(now(), deploydeck_core::location::DEMO_API_BASE),
-                )
-            }
+            Transport::Demo => demo(request).await,
             Transport::Fetch => fetch(request, abort).await,
         }
+    }
+}
+
+/// What the demo module answers (crates/demo-wasm `DemoResponse`).
+#[derive(Deserialize)]
+struct DemoResponse {
+    status: u16,
+    headers: Headers,
+    body: String,
+}
+
+async fn demo(request: &HttpRequest) -> HttpResponse {
+    let Ok(json) = serde_json::to_string(request) else {
+        return network_failure("the demo could not read the request".into());
+    };
+    let answer = match demo_answer(&json).await {
+        Ok(answer) => answer,
+        Err(message) => return network_failure(format!("the demo could not be loaded: {message}")),
+    };
+    match serde_json::from_str::<DemoResponse>(&answer) {
+        Ok(r) => HttpResponse {
+            status: r.status,
+            headers: r.headers,
+            body: r.body.into_bytes(),
+        },
+        Err(e) => network_failure(format!("the demo answered something unreadable: {e}")),
+    }
+}
+
+#[cfg(feature = "demo-inline")]
+async fn demo_answer(request_json: &str) -> Result<String, String> {
+    Ok(deploydeck_demo::answer(request_json, js_sys::Date::now()))
+}
+
+#[cfg(not(feature = "demo-inline"))]
+async fn demo_answer(request_json: &str) -> Result<String, String> {
+    let url = format!("{}/demo/deploydeck_demo.js", crate::app_base());
+    let module = loader::load_demo(&url)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    loader::demo_handle(&module, request_json, js_sys::Date::now()).map_err(|e| format!("{e:?}"))
+}
+
+#[cfg(not(feature = "demo-inline"))]
+mod loader {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(module = "/src/demo_loader.js")]
+    extern "C" {
+        #[wasm_bindgen(catch, js_name = loadDemo)]
+        pub async fn load_demo(url: &str) -> Result<JsValue, JsValue>;
+
+        #[wasm_bindgen(catch, js_name = demoHandle)]
+        pub fn demo_handle(module: &JsValue, request: &str, now_ms: f64)
+            -> Result<String, JsValue>;
     }
 }
 

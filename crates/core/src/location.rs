@@ -13,6 +13,9 @@ use crate::request::{ApiBase, HostKind, Token};
 use crate::url::{decode_component, encode_component, HttpUrl, UrlProblem};
 use crate::validate::{Field, Problems, RepoRef};
 
+/// The token the in-page demo accepts (it checks tokens like GitHub; this one is public on purpose).
+pub const DEMO_TOKEN: &str = "demo-token";
+
 /// The API base the in-page demo answers on. `.invalid` can never resolve, so nothing leaves the page.
 pub const DEMO_API_BASE: &str = "https://demo.deploydeck.invalid";
 

@@ -14,8 +14,8 @@ use crate::hub::{
     fake_sha, Access, CommitContext, Hub, NewDeployment, NewStatus, Role, Settings, UserKind,
 };
 
-/// The token the in-page demo connects with.
-pub const DEMO_TOKEN: &str = "demo-token";
+/// The token the in-page demo connects with (one definition, in core, shared with the app).
+pub use deploydeck_core::location::DEMO_TOKEN;
 
 const DAY: i64 = 86_400;
 

@@ -4,12 +4,15 @@ import { RepoPage } from '../pages/repo-page.mjs';
 
 test('try the demo opens a simulated repository with no token and no request leaving the page', async ({ page }) => {
   const outside = [];
+  const fetched = [];
   page.on('request', (r) => {
+    fetched.push(new URL(r.url()).pathname);
     if (!r.url().startsWith('http://127.0.0.1:18080/')) outside.push(r.url());
   });
   const connect = new ConnectPage(page);
   const repo = new RepoPage(page);
   await connect.open();
+  expect(fetched.filter((p) => p.startsWith('/demo/')), 'the simulator is not part of the first load').toEqual([]);
   await connect.tryDemo.click();
   await expect(page).toHaveURL(/\/demo\/acme\/storefront\/overview$/);
   await repo.expectOverview('acme/storefront');
@@ -24,5 +27,6 @@ test('try the demo opens a simulated repository with no token and no request lea
   await repo.nav.getByRole('link', { name: 'Overview' }).click();
   await expect(repo.rows).toHaveCount(10);
   expect(outside, 'the demo sends nothing off the page').toEqual([]);
+  expect(fetched).toContain('/demo/deploydeck_demo_bg.wasm');
   await repo.screenshot('demo-overview');
 });

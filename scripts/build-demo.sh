@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the demo simulator module (crates/demo-wasm) into OUT/demo/: cargo (release, the size profile) →
+# wasm-bindgen --target web → wasm-opt -Oz. Run by Trunk's post_build hook with OUT = the staging dist, so
+# `trunk build` and `trunk serve` both ship it; the app imports it only when the demo is chosen.
+set -euo pipefail
+out=${1:?usage: build-demo.sh OUT_DIR}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+cargo build -q -p deploydeck-demo --target wasm32-unknown-unknown --release
+mkdir -p "$out/demo"
+wasm-bindgen --target web --no-typescript --out-dir "$out/demo" --out-name deploydeck_demo \
+  target/wasm32-unknown-unknown/release/deploydeck_demo.wasm
+"$root/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$out/demo/deploydeck_demo_bg.wasm" -o "$out/demo/deploydeck_demo_bg.wasm"
