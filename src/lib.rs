@@ -7,11 +7,12 @@ pub mod pages;
 pub mod session;
 pub mod transport;
 
-use deploydeck_core::location::{HostChoice, DEMO_TOKEN};
+use deploydeck_core::location::{AppLocation, HostChoice, DEMO_TOKEN};
 use deploydeck_core::request::{Client, Token};
 use deploydeck_core::response::RateLimitSnapshot;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::api::Api;
@@ -25,8 +26,6 @@ use crate::transport::Transport;
 pub struct AppState {
     pub connection: RwSignal<Option<Api>>,
     pub rate: RwSignal<Option<RateLimitSnapshot>>,
-    /// What the header shows as the current repository (`owner/name`).
-    pub current_repo: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -34,7 +33,6 @@ impl AppState {
         AppState {
             connection: RwSignal::new(None),
             rate: RwSignal::new(None),
-            current_repo: RwSignal::new(None),
         }
     }
 
@@ -134,6 +132,13 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let state = expect_context::<AppState>();
+    // The repository on screen, derived from the address (the router's pathname includes the base).
+    let url = use_location();
+    let current_repo = Memo::new(move |_| {
+        let path = url.pathname.get();
+        let path = path.strip_prefix(app_base()).unwrap_or(&path).to_owned();
+        AppLocation::parse(&path, &url.search.get()).map(|l| l.repo.to_string())
+    });
     let host = move || state.connection.get().map(|api| api.host().label());
     let demo = move || state.connection.get().is_some_and(|api| api.is_demo());
     view! {
@@ -142,7 +147,7 @@ fn Header() -> impl IntoView {
             <div class="where" data-testid="where">
                 <Show when=move || host().is_some()>
                     <span class="host">{host}</span>
-                    <span class="repo">{move || state.current_repo.get()}</span>
+                    <span class="repo">{move || current_repo.get()}</span>
                 </Show>
                 <Show when=demo>
                     <span class="badge demo-badge" data-testid="demo-badge">"Simulated data"</span>

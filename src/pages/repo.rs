@@ -29,12 +29,10 @@ pub fn RepoPage() -> impl IntoView {
     // Restore a kept token once, when the screen opens (not from inside a reactive view).
     if let Some(loc) = location.get_untracked() {
         state.connection_for(&loc.host);
-        state.current_repo.set(Some(loc.repo.to_string()));
     }
     move || match location.get() {
         None => NotFound().into_any(),
         Some(loc) => {
-            state.current_repo.set(Some(loc.repo.to_string()));
             let connected = state.connection.get().filter(|api| api.host() == &loc.host);
             match connected {
                 Some(_) => view! { <RepoScreen location=loc/> }.into_any(),
