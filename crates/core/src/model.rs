@@ -136,11 +136,25 @@ impl fmt::Display for DeploymentState {
 }
 
 /// `payload`: "object or string", round-tripped verbatim (CONTRACT §7.2; observed.json "payload round-trip").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Payload {
     Object(Map<String, Value>),
     Text(String),
+}
+
+/// Read through `serde_json::Value` rather than `#[serde(untagged)]`: the same result without serde's
+/// buffering machinery for untagged enums in the wasm bundle.
+impl<'de> Deserialize<'de> for Payload {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::Object(map) => Ok(Payload::Object(map)),
+            Value::String(text) => Ok(Payload::Text(text)),
+            other => Err(serde::de::Error::custom(format!(
+                "a payload is a JSON object or a string, not {other}"
+            ))),
+        }
+    }
 }
 
 impl Default for Payload {

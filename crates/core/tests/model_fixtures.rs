@@ -121,6 +121,18 @@ fn an_object_payload_keeps_its_members() {
 }
 
 #[test]
+fn a_payload_that_is_neither_object_nor_string_is_refused() {
+    let mut value: Value = serde_json::from_str(&fixture("deployment.json")).unwrap();
+    value["payload"] = serde_json::json!([1, 2]);
+    let err = serde_json::from_value::<Deployment>(value).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a payload is a JSON object or a string"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_unknown_state_is_a_decoding_error_not_a_silent_fallback() {
     let mut value: Value = serde_json::from_str(&fixture("deployment-status.json")).unwrap();
     value["state"] = Value::String("exploded".into());
