@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures.mjs';
 import { ConnectPage } from '../pages/connect-page.mjs';
 import { FAKE } from '../playwright.config.mjs';
 

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures.mjs';
 import { RepoPage } from '../pages/repo-page.mjs';
 import { APP_UNDER_SUB_PATH } from '../playwright.config.mjs';
 
