@@ -475,9 +475,9 @@ impl Hub {
                 &bodies::repository(self, ctx, &self.repos[index], role),
             ),
             (Method::Get, ["deployments"]) => self.list_deployments(ctx, index, &path, query),
-            (Method::Post, ["deployments"]) => {
-                self.create_deployment_route(request, ctx, caller, index)
-            }
+            (Method::Post, ["deployments"]) => self
+                .create_deployment_route(request, ctx, caller, index)
+                .unwrap_or_else(|reply| reply),
             (Method::Get, ["deployments", id]) => match parse_id(id)
                 .and_then(|id| self.repos[index].deployment(id))
             {
@@ -669,20 +669,15 @@ impl Hub {
         ctx: &Ctx,
         caller: &Caller,
         index: usize,
-    ) -> Reply {
-        let body = match json_object(request) {
-            Ok(body) => body,
-            Err(reply) => return reply,
-        };
-        let new = match read_new_deployment(&body) {
-            Ok(new) => new,
-            Err(detail) => return Reply::invalid(&detail, DOC_CREATE),
-        };
+    ) -> Result<Reply, Reply> {
+        let body = json_object(request)?;
+        let new =
+            read_new_deployment(&body).map_err(|detail| Reply::invalid(&detail, DOC_CREATE))?;
         let creator = caller.user.unwrap_or(0);
-        match self.create_deployment(index, creator, new, ctx.now) {
+        Ok(match self.create_deployment(index, creator, new, ctx.now) {
             CreateOutcome::Created(id) => {
                 let repo = &self.repos[index];
-                let Some(d) = repo.deployment(id) else { return Reply::error(500, "Server Error", DOC_CREATE) };
+                let Some(d) = repo.deployment(id) else { return Err(Reply::error(500, "Server Error", DOC_CREATE)) };
                 let body = bodies::deployment(self, ctx, repo, d);
                 let location = body.url.clone();
                 Reply::json(201, &body).header("Location", location)
@@ -704,7 +699,7 @@ impl Hub {
                         "code": "invalid"
                     }])),
             ),
-        }
+        })
     }
 
     fn delete_route(&mut self, index: usize, id: &str) -> Reply {
@@ -752,11 +747,8 @@ impl Hub {
         let Some(id) = parse_id(id).filter(|id| self.repos[index].deployment(*id).is_some()) else {
             return Reply::not_found(DOC_CREATE_STATUS);
         };
-        let body = match json_object(request) {
-            Ok(body) => body,
-            Err(reply) => return reply,
-        };
-        let new = match read_new_status(&body) {
+        let new = json_object(request).and_then(|body| read_new_status(&body));
+        let new = match new {
             Ok(new) => new,
             Err(reply) => return reply,
         };
@@ -799,57 +791,11 @@ impl Hub {
         caller: &Caller,
         index: usize,
     ) -> Reply {
-        let body = match json_object(request) {
-            Ok(body) => body,
-            Err(reply) => return reply,
-        };
-        let event_type = match body.get("event_type") {
-            None => return Reply::invalid("\"event_type\" wasn't supplied.", DOC_DISPATCH),
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => {
-                return Reply::invalid(
-                    &format!("For 'properties/event_type', {other} is not a string."),
-                    DOC_DISPATCH,
-                )
-            }
-        };
-        let length = event_type.chars().count();
-        if length == 0 || length > 100 {
-            let message = if length == 0 {
-                "event_type can't be blank"
-            } else {
-                "event_type is too long (maximum is 100 characters)"
+        let (event_type, client_payload) =
+            match json_object(request).and_then(|body| read_dispatch(&body)) {
+                Ok(dispatch) => dispatch,
+                Err(reply) => return reply,
             };
-            return Reply::json(
-                422,
-                &ErrorBody::new(422, "Validation Failed", DOC_DISPATCH)
-                    .with_errors(json!([{"resource": "Repository", "code": "custom", "field": "event_type", "message": message}])),
-            );
-        }
-        let client_payload = match body.get("client_payload") {
-            None | Some(Value::Null) => Value::Object(Map::new()),
-            Some(Value::Object(map)) => {
-                if map.len() > 10 {
-                    return Reply::invalid(
-                        &format!(
-                            "No more than 10 properties are allowed; {} were supplied.",
-                            map.len()
-                        ),
-                        DOC_DISPATCH,
-                    );
-                }
-                if serde_json::to_vec(map).map(|b| b.len()).unwrap_or(0) >= 64 * 1024 {
-                    return Reply::invalid("client_payload is too large.", DOC_DISPATCH);
-                }
-                Value::Object(map.clone())
-            }
-            Some(other) => {
-                return Reply::invalid(
-                    &format!("For 'properties/client_payload', {other} is not an object."),
-                    DOC_DISPATCH,
-                )
-            }
-        };
         self.repos[index].dispatches.push(crate::hub::Dispatch {
             event_type,
             client_payload,
@@ -1101,6 +1047,55 @@ fn read_new_deployment(body: &Map<String, Value>) -> Result<NewDeployment, Strin
         transient_environment: bool_field(body, "transient_environment")?,
         production_environment: bool_field(body, "production_environment")?,
     })
+}
+
+/// `event_type` (1..100 characters) and `client_payload` (an object of at most 10 members, under 64 KiB),
+/// CONTRACT §8.8.
+fn read_dispatch(body: &Map<String, Value>) -> Result<(String, Value), Reply> {
+    let invalid = |detail: String| Reply::invalid(&detail, DOC_DISPATCH);
+    let event_type = match body.get("event_type") {
+        None => return Err(invalid("\"event_type\" wasn't supplied.".into())),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err(invalid(format!(
+                "For 'properties/event_type', {other} is not a string."
+            )))
+        }
+    };
+    let length = event_type.chars().count();
+    if length == 0 || length > 100 {
+        let message = if length == 0 {
+            "event_type can't be blank"
+        } else {
+            "event_type is too long (maximum is 100 characters)"
+        };
+        return Err(Reply::json(
+            422,
+            &ErrorBody::new(422, "Validation Failed", DOC_DISPATCH)
+                .with_errors(json!([{"resource": "Repository", "code": "custom", "field": "event_type", "message": message}])),
+        ));
+    }
+    let client_payload = match body.get("client_payload") {
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(Value::Object(map)) if map.len() > 10 => {
+            return Err(invalid(format!(
+                "No more than 10 properties are allowed; {} were supplied.",
+                map.len()
+            )))
+        }
+        Some(Value::Object(map))
+            if serde_json::to_vec(map).map(|b| b.len()).unwrap_or(0) >= 64 * 1024 =>
+        {
+            return Err(invalid("client_payload is too large.".into()))
+        }
+        Some(Value::Object(map)) => Value::Object(map.clone()),
+        Some(other) => {
+            return Err(invalid(format!(
+                "For 'properties/client_payload', {other} is not an object."
+            )))
+        }
+    };
+    Ok((event_type, client_payload))
 }
 
 fn read_new_status(body: &Map<String, Value>) -> Result<NewStatus, Reply> {
