@@ -131,24 +131,23 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    // The repository on screen, derived from the address (the router's pathname includes the base).
+    // Host, repository and the demo badge describe the screen on show, so they are derived from the address
+    // (the router's pathname includes the base); the gauge shows the last answer's rate limit.
     let url = use_location();
-    let current_repo = Memo::new(move |_| {
+    let on_screen = Memo::new(move |_| {
         let path = url.pathname.get();
         let path = path.strip_prefix(app_base()).unwrap_or(&path).to_owned();
-        AppLocation::parse(&path, &url.search.get()).map(|l| l.repo.to_string())
+        AppLocation::parse(&path, &url.search.get())
     });
-    let host = move || state.connection.get().map(|api| api.host().label());
-    let demo = move || state.connection.get().is_some_and(|api| api.is_demo());
+    let host = move || on_screen.with(|l| l.as_ref().map(|l| l.host.label()));
+    let repo = move || on_screen.with(|l| l.as_ref().map(|l| l.repo.to_string()));
+    let demo = move || on_screen.with(|l| l.as_ref().is_some_and(|l| l.host.is_demo()));
     view! {
         <header class="app-header">
             <A href=app_href("/") attr:class="brand">"Deploydeck"</A>
             <div class="where" data-testid="where">
-                <Show when=move || host().is_some()>
-                    <span class="host">{host}</span>
-                    <span class="repo">{move || current_repo.get()}</span>
-                </Show>
+                <span class="host">{host}</span>
+                <span class="repo">{repo}</span>
                 <Show when=demo>
                     <span class="badge demo-badge" data-testid="demo-badge">"Simulated data"</span>
                 </Show>

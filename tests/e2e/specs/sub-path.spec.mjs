@@ -23,6 +23,7 @@ test('built with --public-url /sub/, the app works under that path, deep links a
   await expect(page.getByRole('heading', { level: 1, name: 'History' })).toBeVisible();
   await page.getByRole('link', { name: 'Deploydeck' }).click();
   await expect(page).toHaveURL(`${APP_UNDER_SUB_PATH}/`);
+  await expect(repo.demoBadge, 'the start page is not the demo').toHaveCount(0);
   expect(errors).toEqual([]);
   expect(assets.length).toBeGreaterThan(3);
   expect(assets.every((path) => path.startsWith('/sub/')), `every asset under /sub/: ${assets}`).toBe(true);
