@@ -494,7 +494,8 @@ impl Hub {
         self.repo_index(owner, name).map(|i| &self.repos[i])
     }
 
-    fn ensure_environment(&mut self, repo: usize, name: &str, now: Timestamp) {
+    /// With `auto_create_environments`, the environment record of a name used by a deployment or status.
+    pub(crate) fn ensure_environment(&mut self, repo: usize, name: &str, now: Timestamp) {
         if self.settings.auto_create_environments {
             self.create_environment(repo, name, now);
         }

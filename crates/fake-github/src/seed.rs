@@ -307,20 +307,7 @@ impl Hub {
             transient_environment: d.transient_environment,
             statuses,
         });
-        if self.settings.auto_create_environments
-            && self.repos[index].environment(&environment).is_none()
-        {
-            let env_id = 161_088_068 + self.fresh_id();
-            self.repos[index].environments.push(Environment {
-                id: env_id,
-                name: environment,
-                created_at: d.created_at,
-                updated_at: d.created_at,
-                wait_timer: None,
-                reviewers: Vec::new(),
-                branch_policy: None,
-            });
-        }
+        self.ensure_environment(index, &environment, d.created_at);
     }
 }
 
