@@ -6,10 +6,9 @@
 //! The demo simulator (fake-github's handler and demo seed, `crates/demo-wasm`) is a separate wasm module,
 //! fetched from `{base}/demo/` the first time the demo is used, so the app's first load does not carry it.
 
-use deploydeck_core::http::{Headers, HttpRequest, HttpResponse, Method};
+use deploydeck_core::http::{HttpRequest, HttpResponse, Method, TextResponse};
 use deploydeck_core::Timestamp;
 use gloo_net::http::{Method as FetchMethod, RequestBuilder};
-use serde::Deserialize;
 use web_sys::{AbortSignal, RequestCache, RequestCredentials, RequestMode};
 
 /// Where requests go.
@@ -49,14 +48,6 @@ impl Transport {
     }
 }
 
-/// What the demo module answers (crates/demo-wasm `DemoResponse`).
-#[derive(Deserialize)]
-struct DemoResponse {
-    status: u16,
-    headers: Headers,
-    body: String,
-}
-
 async fn demo(request: &HttpRequest) -> HttpResponse {
     let Ok(json) = serde_json::to_string(request) else {
         return network_failure("the demo could not read the request".into());
@@ -65,12 +56,8 @@ async fn demo(request: &HttpRequest) -> HttpResponse {
         Ok(answer) => answer,
         Err(message) => return network_failure(format!("the demo could not be loaded: {message}")),
     };
-    match serde_json::from_str::<DemoResponse>(&answer) {
-        Ok(r) => HttpResponse {
-            status: r.status,
-            headers: r.headers,
-            body: r.body.into_bytes(),
-        },
+    match serde_json::from_str::<TextResponse>(&answer) {
+        Ok(response) => response.into(),
         Err(e) => network_failure(format!("the demo answered something unreadable: {e}")),
     }
 }

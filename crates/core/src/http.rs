@@ -208,6 +208,37 @@ impl HttpResponse {
     }
 }
 
+/// A response whose body is text, for crossing a JSON boundary (the demo module hands its answers to the app
+/// this way): GitHub's bodies are JSON, so UTF-8, and a text body stays compact where `Vec<u8>` would become an
+/// array of numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextResponse {
+    pub status: u16,
+    pub headers: Headers,
+    pub body: String,
+}
+
+impl From<HttpResponse> for TextResponse {
+    fn from(response: HttpResponse) -> Self {
+        TextResponse {
+            status: response.status,
+            body: String::from_utf8(response.body)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            headers: response.headers,
+        }
+    }
+}
+
+impl From<TextResponse> for HttpResponse {
+    fn from(response: TextResponse) -> Self {
+        HttpResponse {
+            status: response.status,
+            headers: response.headers,
+            body: response.body.into_bytes(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +269,16 @@ mod tests {
         let shown = format!("{req:?}");
         assert!(!shown.contains("ghp_secret123"), "{shown}");
         assert!(shown.contains("<redacted>"), "{shown}");
+    }
+
+    #[test]
+    fn text_responses_carry_status_headers_and_body_both_ways() {
+        let mut original = HttpResponse::new(201);
+        original.headers.append("ETag", "\"x\"");
+        original.body = "{\"id\":1}".as_bytes().to_vec();
+        let text = TextResponse::from(original.clone());
+        assert_eq!(text.body, "{\"id\":1}");
+        assert_eq!(HttpResponse::from(text), original);
     }
 
     #[test]

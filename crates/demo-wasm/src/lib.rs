@@ -5,26 +5,17 @@
 
 use std::cell::RefCell;
 
-use deploydeck_core::http::{HttpRequest, HttpResponse};
+use deploydeck_core::http::{HttpRequest, HttpResponse, TextResponse};
 use deploydeck_core::location::DEMO_API_BASE;
 use deploydeck_core::Timestamp;
 use fake_github::{Ctx, Hub};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::wasm_bindgen;
 
 thread_local! {
     static HUB: RefCell<Option<Hub>> = const { RefCell::new(None) };
 }
 
-/// A response as it crosses to the app: the body as text (GitHub's answers are JSON, so UTF-8).
-#[derive(Debug, Serialize, Deserialize, PartialEq)]
-pub struct DemoResponse {
-    pub status: u16,
-    pub headers: deploydeck_core::Headers,
-    pub body: String,
-}
-
-/// Answers one request (`HttpRequest` as JSON) at `now_ms`, as a `DemoResponse` in JSON.
+/// Answers one request (`HttpRequest` as JSON) at `now_ms`, as a core `TextResponse` in JSON.
 pub fn answer(request_json: &str, now_ms: f64) -> String {
     let now = Timestamp::from_unix_millis(now_ms as i64);
     let response = match serde_json::from_str::<HttpRequest>(request_json) {
@@ -40,12 +31,8 @@ pub fn answer(request_json: &str, now_ms: f64) -> String {
             r
         }
     };
-    serde_json::to_string(&DemoResponse {
-        status: response.status,
-        headers: response.headers,
-        body: String::from_utf8_lossy(&response.body).into_owned(),
-    })
-    .unwrap_or_else(|_| String::from("{\"status\":500,\"headers\":[],\"body\":\"\"}"))
+    serde_json::to_string(&TextResponse::from(response))
+        .unwrap_or_else(|_| String::from("{\"status\":500,\"headers\":[],\"body\":\"\"}"))
 }
 
 /// The JavaScript entry point.
@@ -77,7 +64,7 @@ mod tests {
         );
         req.body =
             Some(r#"{"ref":"main","environment":"github-pages","required_contexts":[]}"#.into());
-        let created: DemoResponse =
+        let created: TextResponse =
             serde_json::from_str(&answer(&serde_json::to_string(&req).unwrap(), 1.79e12)).unwrap();
         assert_eq!(created.status, 201, "{}", created.body);
         let id = serde_json::from_str::<serde_json::Value>(&created.body).unwrap()["id"]
@@ -87,14 +74,14 @@ mod tests {
         get.method = Method::Get;
         get.body = None;
         get.url = format!("{DEMO_API_BASE}/repos/acme/docs/deployments/{id}");
-        let fetched: DemoResponse =
+        let fetched: TextResponse =
             serde_json::from_str(&answer(&serde_json::to_string(&get).unwrap(), 1.79e12)).unwrap();
         assert_eq!(fetched.status, 200, "the same hub answers the next request");
     }
 
     #[test]
     fn a_request_that_is_not_json_gets_a_400() {
-        let r: DemoResponse = serde_json::from_str(&answer("nope", 0.0)).unwrap();
+        let r: TextResponse = serde_json::from_str(&answer("nope", 0.0)).unwrap();
         assert_eq!(r.status, 400);
     }
 }
