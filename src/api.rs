@@ -17,14 +17,12 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use web_sys::AbortController;
 
-use crate::session::TokenStorage;
 use crate::transport::Transport;
 
 struct Inner {
     host: HostChoice,
     client: Client,
     transport: Transport,
-    storage: TokenStorage,
     cache: Mutex<ConditionalCache>,
     rate: RwSignal<Option<RateLimitSnapshot>>,
 }
@@ -46,7 +44,6 @@ impl PartialEq for Api {
 #[derive(Clone)]
 pub struct Connected {
     pub user: SimpleUser,
-    pub repository: Result<Repository, ApiError>,
     pub report: AccessReport,
 }
 
@@ -55,7 +52,6 @@ impl Api {
         host: HostChoice,
         client: Client,
         transport: Transport,
-        storage: TokenStorage,
         rate: RwSignal<Option<RateLimitSnapshot>>,
     ) -> Api {
         Api {
@@ -63,7 +59,6 @@ impl Api {
                 host,
                 client,
                 transport,
-                storage,
                 cache: Mutex::new(ConditionalCache::new(500)),
                 rate,
             }),
@@ -77,10 +72,6 @@ impl Api {
 
     pub fn token(&self) -> Option<&Token> {
         self.inner.client.token()
-    }
-
-    pub fn storage(&self) -> TokenStorage {
-        self.inner.storage
     }
 
     pub fn is_demo(&self) -> bool {
@@ -149,11 +140,7 @@ impl Api {
             repository: repository.as_ref(),
             deployments: deployments.as_ref().map(|_| ()),
         });
-        Ok(Connected {
-            user,
-            repository,
-            report,
-        })
+        Ok(Connected { user, report })
     }
 
     /// The newest `count` deployments, each with its latest status (one `statuses?per_page=1` each).

@@ -18,7 +18,6 @@ use leptos_router::path;
 use crate::api::Api;
 use crate::components::RateGauge;
 use crate::pages::{ConnectPage, NotFound, RepoPage};
-use crate::session::TokenStorage;
 use crate::transport::Transport;
 
 /// State shared by every page: the open connection and the last rate-limit snapshot.
@@ -37,12 +36,7 @@ impl AppState {
     }
 
     /// A connection to `host` with `token` (the demo needs none), made current.
-    pub fn connect(
-        &self,
-        host: HostChoice,
-        token: Option<Token>,
-        storage: TokenStorage,
-    ) -> Option<Api> {
+    pub fn connect(&self, host: HostChoice, token: Option<Token>) -> Option<Api> {
         let base = host.api_base().ok()?;
         let transport = if host.is_demo() {
             Transport::Demo
@@ -54,13 +48,7 @@ impl AppState {
         } else {
             token
         };
-        let api = Api::new(
-            host,
-            Client::new(base, token),
-            transport,
-            storage,
-            self.rate,
-        );
+        let api = Api::new(host, Client::new(base, token), transport, self.rate);
         self.rate.set(None);
         self.connection.set(Some(api.clone()));
         Some(api)
@@ -72,11 +60,11 @@ impl AppState {
             return Some(api);
         }
         if host.is_demo() {
-            return self.connect(host.clone(), None, TokenStorage::Memory);
+            return self.connect(host.clone(), None);
         }
         let base = host.api_base().ok()?;
-        let (token, storage) = session::load_token(&base)?;
-        self.connect(host.clone(), Some(token), storage)
+        let token = session::load_token(&base)?;
+        self.connect(host.clone(), Some(token))
     }
 }
 

@@ -97,19 +97,18 @@ pub fn save_token(base: &ApiBase, token: &Token, storage: TokenStorage) {
     }
 }
 
-/// The token kept for `base`, and where.
-pub fn load_token(base: &ApiBase) -> Option<(Token, TokenStorage)> {
+/// The token kept for `base`: this tab's, else this device's, else this page's memory.
+pub fn load_token(base: &ApiBase) -> Option<Token> {
     let key = token_key(base);
-    if let Some(t) = session_storage().and_then(|s| s.get_item(&key).ok().flatten()) {
-        return Token::new(&t).map(|t| (t, TokenStorage::Tab));
-    }
-    if let Some(t) = local_storage().and_then(|s| s.get_item(&key).ok().flatten()) {
-        return Token::new(&t).map(|t| (t, TokenStorage::Device));
-    }
-    let m = memory().lock().ok()?;
-    m.get(&key)
-        .and_then(|t| Token::new(t))
-        .map(|t| (t, TokenStorage::Memory))
+    let stored = [session_storage(), local_storage()]
+        .into_iter()
+        .flatten()
+        .find_map(|s| s.get_item(&key).ok().flatten());
+    let text = match stored {
+        Some(text) => text,
+        None => memory().lock().ok()?.get(&key)?.clone(),
+    };
+    Token::new(&text)
 }
 
 /// Removes the token for `base` from every place.

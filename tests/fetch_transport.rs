@@ -4,7 +4,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use deploydeck::api::Api;
-use deploydeck::session::TokenStorage;
 use deploydeck::transport::Transport;
 use deploydeck_core::http::{HttpRequest, Method};
 use deploydeck_core::location::HostChoice;
@@ -101,7 +100,6 @@ async fn the_api_layer_revalidates_and_keeps_the_rate_gauge_current() {
         HostChoice::Custom(FAKE.into()),
         client("t-wasm"),
         Transport::Fetch,
-        TokenStorage::Memory,
         rate,
     );
     let connected = api

@@ -64,7 +64,7 @@ pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl I
         let target = target.clone();
         async move {
             let api = state
-                .connect(host.clone(), Some(token.clone()), storage_choice)
+                .connect(host.clone(), Some(token.clone()))
                 .ok_or_else(|| deploydeck_core::ApiError::Network {
                     message: "this API address cannot be used".into(),
                 })?;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::http::{Headers, HttpResponse};
-use crate::model::{AutoMerged, Deployment, DeploymentState};
+use crate::model::{AutoMerged, Deployment};
 use crate::timestamp::Timestamp;
 use crate::validate::Field;
 
@@ -764,12 +764,5 @@ pub fn decode_commit_sha(response: &HttpResponse) -> Result<String, ApiError> {
 impl fmt::Display for ContextState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.context, self.state)
-    }
-}
-
-impl ContextState {
-    /// The state as a deployment-style state when it is one (commit statuses use a subset of the names).
-    pub fn deployment_state(&self) -> Option<DeploymentState> {
-        DeploymentState::parse(&self.state)
     }
 }
