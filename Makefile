@@ -44,11 +44,11 @@ fmt-check:
 	$(CARGO) fmt --all -- --check
 
 # Clippy with warnings as errors: core and the fake for the host (every feature), core, the demo and the app
-# (with its browser tests) for wasm32.
+# (with its browser tests) for wasm32, as shipped (split into screen modules) and as the browser tests build it.
 lint:
 	$(CARGO) clippy -p deploydeck-core -p fake-github -p deploydeck-demo --all-targets --all-features --locked -- -D warnings
 	$(CARGO) clippy -p deploydeck-core -p fake-github -p deploydeck-demo --target wasm32-unknown-unknown --locked -- -D warnings
-	$(CARGO) clippy -p deploydeck --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+	$(CARGO) clippy -p deploydeck --target wasm32-unknown-unknown --all-targets --features split --locked -- -D warnings
 	$(CARGO) clippy -p deploydeck --target wasm32-unknown-unknown --all-targets --features demo-inline --locked -- -D warnings
 
 # Native unit, fixture and property tests of the sans-IO core.

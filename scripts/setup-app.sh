@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and serving the app needs, skipping what is already there (safe to run again):
 # the wasm32 target (setup-rust.sh), trunk 0.21.14, wasm-bindgen-cli at exactly the Cargo.lock version,
-# wasm-opt from npm's binaryen (setup-node.sh), and for the tests wasm-pack, Chromium and ChromeDriver (Debian's).
+# wasm-split-cli, wasm-opt from npm's binaryen (setup-node.sh), and for the tests wasm-pack, Chromium and
+# ChromeDriver (Debian's).
 # Nothing is downloaded outside the package registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,14 @@ fi
 if ! wasm-bindgen --version 2>/dev/null | grep -q " ${bindgen}\$"; then
   echo "setup: installing wasm-bindgen-cli ${bindgen} (about 8 minutes, once)"
   cargo install wasm-bindgen-cli --version "=${bindgen}"
+fi
+
+# wasm-split-cli cuts the app's wasm into on-demand screen modules (scripts/build-app.sh); its runtime side is
+# wasm_split_helpers, which leptos 0.8 re-exports.
+# (It has no --version; cargo's install list says which one is there.)
+if ! command -v wasm-split-cli >/dev/null || ! cargo install --list | grep -q '^wasm_split_cli_support v0\.2\.4:'; then
+  echo "setup: installing wasm-split-cli (wasm_split_cli_support 0.2.4, about 1 minute, once)"
+  cargo install --locked wasm_split_cli_support --version 0.2.4 --features build-binary
 fi
 
 # wasm-pack 0.15 installs from the Rust registry and runs offline once wasm-bindgen-cli is installed.

@@ -1,7 +1,8 @@
 // Size report of a built dist/: raw, gzip (level 9) and brotli (quality 11) bytes of every wasm, js, css and
 // html file (demo/ and snippets/ included), and the first-load transfer (what a browser fetches to show the
-// first screen: the page, the boot script, the JS module and its snippets, the wasm and the stylesheet; the
-// demo module is fetched only when the demo is chosen). Usage: node scripts/size-report.mjs [dist] [budget-KB]
+// first screen: the page, the boot script, the stylesheet and the app module in pkg-HASH/ with its JS; the
+// screen modules pkg-HASH/split_*.wasm are fetched when a screen first needs them, demo/ only when the demo is
+// chosen, and each is reported on its own). Usage: node scripts/size-report.mjs [dist] [budget-KB]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, extname, relative } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
@@ -21,15 +22,22 @@ const rows = walk(dist)
       raw: bytes.length,
       gzip: gzipSync(bytes, { level: 9 }).length,
       brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-      firstLoad: file === 'index.html' || file === 'boot.js' || file.startsWith('snippets/') || /^deploydeck-[0-9a-f]+(_bg\.wasm|\.js)$/.test(file) || /^main-[0-9a-f]+\.css$/.test(file),
+      // pkg-HASH/ holds the app (scripts/build-app.sh): its split_*.wasm chunks load when a screen needs them.
+      firstLoad: file === 'index.html' || file === 'boot.js' || /^main-[0-9a-f]+\.css$/.test(file) || (/^pkg-[0-9a-f]+\//.test(file) && !/\/split_[^/]*\.wasm$/.test(file)),
+      chunk: /^pkg-[0-9a-f]+\/split_[^/]*\.wasm$/.test(file),
     };
   });
 const pad = (s, n) => String(s).padStart(n);
 console.log(`${'file'.padEnd(60)} ${pad('raw', 10)} ${pad('gzip', 10)} ${pad('brotli', 10)}  first load`);
 for (const r of rows) console.log(`${r.file.padEnd(60)} ${pad(r.raw, 10)} ${pad(r.gzip, 10)} ${pad(r.brotli, 10)}  ${r.firstLoad ? 'yes' : ''}`);
+if (!rows.some((r) => r.firstLoad && r.file.endsWith('deploydeck_bg.wasm'))) {
+  console.error(`size-report: no app module (pkg-HASH/deploydeck_bg.wasm) in ${dist}`);
+  process.exit(1);
+}
 const total = (key) => rows.filter((r) => r.firstLoad).reduce((s, r) => s + r[key], 0);
 const gz = total('gzip');
 console.log(`${'first-load total'.padEnd(60)} ${pad(total('raw'), 10)} ${pad(gz, 10)} ${pad(total('brotli'), 10)}`);
 const demo = rows.filter((r) => r.file.startsWith('demo/')).reduce((s, r) => s + r.gzip, 0);
+for (const r of rows.filter((r) => r.chunk)) console.log(`${r.file.replace(/^.*\/split_|\.wasm$/g, '')} screens module, fetched when first shown: ${(r.gzip / 1024).toFixed(1)} KB gzip`);
 if (demo) console.log(`demo module, fetched only when the demo is chosen: ${(demo / 1024).toFixed(1)} KB gzip`);
 console.log(`first-load gzip: ${(gz / 1024).toFixed(1)} KB against a budget of ${budgetKB} KB: ${gz <= budgetKB * 1024 ? 'within' : 'OVER'}`);

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod components;
 pub mod pages;
+pub mod screens;
 pub mod session;
 pub mod transport;
 

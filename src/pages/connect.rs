@@ -62,6 +62,7 @@ pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl I
         let (host, token, repo, storage_choice) = input.clone();
         let navigate = navigate.clone();
         let target = target.clone();
+        crate::screens::preload_repo_screen();
         async move {
             let api = state
                 .connect(host.clone(), Some(token.clone()))

@@ -8,7 +8,7 @@ mod repo;
 pub use connect::{ConnectForm, ConnectPage};
 pub use overview::Overview;
 pub use planned::PlannedView;
-pub use repo::RepoPage;
+pub use repo::{RepoPage, RepoScreen};
 
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the app's WebAssembly into OUT (Trunk's staging dist; run by the post_build hook in Trunk.toml, so
+# `trunk build` and `trunk serve` both use it), split so the first load carries only the shell and the connect
+# screen:
+#   cargo build --features split (linked with --emit-relocs, in its own target dir so these flags never
+#   invalidate the other wasm32 builds) → wasm-split-cli (cuts the module at every `wasm_split` point of
+#   src/screens.rs into chunks and a __wasm_split.js loader) → wasm-bindgen --keep-lld-exports (the chunks
+#   link against the main module's exports) → wasm-opt -Oz on every module (release).
+# Everything lands in OUT/pkg-HASH/ (HASH: of the built files, so a new build never meets a stale cache and the
+# chunks' relative URLs need no rewriting), and index.html's boot tag is pointed at it, under the public URL.
+# Then the demo simulator (scripts/build-demo.sh) and 404.html (a copy of the page, for deep links on static
+# hosts). Usage: build-app.sh OUT [release|debug] [PUBLIC_URL]
+set -euo pipefail
+out=${1:?usage: build-app.sh OUT [release|debug] [PUBLIC_URL]}
+profile=${2:-${TRUNK_PROFILE:-release}}
+base=${3:-${TRUNK_PUBLIC_URL:-/}}
+case "$base" in */) ;; *) base="$base/" ;; esac
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+target_dir="$root/target/app-split"
+flag=()
+[ "$profile" = release ] && flag=(--release)
+RUSTFLAGS="-Clink-args=--emit-relocs" cargo build -q -p deploydeck --bin deploydeck --features split \
+  --target wasm32-unknown-unknown --target-dir "$target_dir" "${flag[@]}"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/split" "$work/pkg"
+wasm-split-cli "$target_dir/wasm32-unknown-unknown/$profile/deploydeck.wasm" "$work/split" --out-name deploydeck \
+  2> >(grep -v 'unknown name subsection' >&2)
+wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$work/pkg" --out-name deploydeck \
+  "$work/split/deploydeck.wasm"
+cp "$work/split/__wasm_split.js" "$work/pkg/"
+find "$work/split" -name 'split_*.wasm' -exec cp {} "$work/pkg/" \;
+if [ "$profile" = release ]; then
+  for wasm in "$work"/pkg/*.wasm; do
+    "$root/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm"
+  done
+fi
+
+hash=$(cd "$work/pkg" && find . -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
+rm -rf "$out"/pkg-*
+cp -r "$work/pkg" "$out/pkg-$hash"
+sed -i -e "s|%BASE%|$base|g" -e "s|%PKG%|${base}pkg-$hash/|g" "$out/index.html"
+if grep -q '%BASE%\|%PKG%' "$out/index.html"; then
+  echo "build-app: placeholders left in index.html" >&2
+  exit 1
+fi
+
+scripts/build-demo.sh "$out"
+cp "$out/index.html" "$out/404.html"
