@@ -22,7 +22,13 @@ export PATH="$HOME/.cargo/bin:$PATH"
 target_dir="$root/target/app-split"
 flag=()
 [ "$profile" = release ] && flag=(--release)
-RUSTFLAGS="-Clink-args=--emit-relocs" cargo build -q -p deploydeck --bin deploydeck --features split \
+# erase_components: leptos type-erases every component (smaller on-demand modules, faster builds). The path
+# remaps keep this machine's paths out of the shipped panic messages (shorter, and nobody's home directory).
+remap="--remap-path-prefix=$root=deploydeck"
+for registry in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*; do
+  remap="$remap --remap-path-prefix=$registry=crates"
+done
+RUSTFLAGS="-Clink-args=--emit-relocs --cfg erase_components $remap" cargo build -q -p deploydeck --bin deploydeck --features split \
   --target wasm32-unknown-unknown --target-dir "$target_dir" "${flag[@]}"
 
 work=$(mktemp -d)
@@ -33,7 +39,8 @@ wasm-split-cli "$target_dir/wasm32-unknown-unknown/$profile/deploydeck.wasm" "$w
 wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$work/pkg" --out-name deploydeck \
   "$work/split/deploydeck.wasm"
 cp "$work/split/__wasm_split.js" "$work/pkg/"
-find "$work/split" -name 'split_*.wasm' -exec cp {} "$work/pkg/" \;
+# The on-demand modules: split_NAME.wasm per split point, chunk_N.wasm for code several of them share.
+find "$work/split" -name '*.wasm' ! -name deploydeck.wasm -exec cp {} "$work/pkg/" \;
 if [ "$profile" = release ]; then
   for wasm in "$work"/pkg/*.wasm; do
     "$root/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \

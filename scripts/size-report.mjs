@@ -1,7 +1,7 @@
 // Size report of a built dist/: raw, gzip (level 9) and brotli (quality 11) bytes of every wasm, js, css and
 // html file (demo/ and snippets/ included), and the first-load transfer (what a browser fetches to show the
 // first screen: the page, the boot script, the stylesheet and the app module in pkg-HASH/ with its JS; the
-// screen modules pkg-HASH/split_*.wasm are fetched when a screen first needs them, demo/ only when the demo is
+// on-demand modules pkg-HASH/split_*.wasm (and chunk_*.wasm, code they share) are fetched when first needed, demo/ only when the demo is
 // chosen, and each is reported on its own). Usage: node scripts/size-report.mjs [dist] [budget-KB]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, extname, relative } from 'node:path';
@@ -23,8 +23,8 @@ const rows = walk(dist)
       gzip: gzipSync(bytes, { level: 9 }).length,
       brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
       // pkg-HASH/ holds the app (scripts/build-app.sh): its split_*.wasm chunks load when a screen needs them.
-      firstLoad: file === 'index.html' || file === 'boot.js' || /^main-[0-9a-f]+\.css$/.test(file) || (/^pkg-[0-9a-f]+\//.test(file) && !/\/split_[^/]*\.wasm$/.test(file)),
-      chunk: /^pkg-[0-9a-f]+\/split_[^/]*\.wasm$/.test(file),
+      firstLoad: file === 'index.html' || file === 'boot.js' || /^main-[0-9a-f]+\.css$/.test(file) || (/^pkg-[0-9a-f]+\//.test(file) && !/\/(split|chunk)_[^/]*\.wasm$/.test(file)),
+      chunk: /^pkg-[0-9a-f]+\/(split|chunk)_[^/]*\.wasm$/.test(file),
     };
   });
 const pad = (s, n) => String(s).padStart(n);
@@ -38,6 +38,10 @@ const total = (key) => rows.filter((r) => r.firstLoad).reduce((s, r) => s + r[ke
 const gz = total('gzip');
 console.log(`${'first-load total'.padEnd(60)} ${pad(total('raw'), 10)} ${pad(gz, 10)} ${pad(total('brotli'), 10)}`);
 const demo = rows.filter((r) => r.file.startsWith('demo/')).reduce((s, r) => s + r.gzip, 0);
-for (const r of rows.filter((r) => r.chunk)) console.log(`${r.file.replace(/^.*\/split_|\.wasm$/g, '')} screens module, fetched when first shown: ${(r.gzip / 1024).toFixed(1)} KB gzip`);
+for (const r of rows.filter((r) => r.chunk)) {
+  const name = r.file.replace(/^.*\/|\.wasm$/g, '');
+  const what = name.startsWith('chunk_') ? 'code shared by on-demand modules, fetched with the first of them' : 'on-demand module, fetched when first needed';
+  console.log(`${name}: ${what}: ${(r.gzip / 1024).toFixed(1)} KB gzip`);
+}
 if (demo) console.log(`demo module, fetched only when the demo is chosen: ${(demo / 1024).toFixed(1)} KB gzip`);
 console.log(`first-load gzip: ${(gz / 1024).toFixed(1)} KB against a budget of ${budgetKB} KB: ${gz <= budgetKB * 1024 ? 'within' : 'OVER'}`);

@@ -5,15 +5,13 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use deploydeck_core::location::HostChoice;
+use deploydeck_core::location::{AppLocation, HostChoice, View};
 use deploydeck_core::request::{ApiBase, Token};
 use deploydeck_core::validate::RepoRef;
-use serde::{Deserialize, Serialize};
 use web_sys::Storage;
 
 /// Where the user chose to keep the token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TokenStorage {
     /// sessionStorage: until this tab is closed.
     #[default]
@@ -123,17 +121,31 @@ pub fn forget_token(base: &ApiBase) {
 }
 
 /// A repository opened before (never with its token).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecentRepo {
     pub host: HostChoice,
     pub repo: RepoRef,
 }
 
+impl RecentRepo {
+    /// Its overview's address, which is also how it is stored: one app path per line (no JSON needed on the
+    /// first screen).
+    pub fn location(&self) -> AppLocation {
+        AppLocation::new(self.host.clone(), self.repo.clone(), View::Overview)
+    }
+}
+
 pub fn recent_repos() -> Vec<RecentRepo> {
-    local_storage()
+    let text = local_storage()
         .and_then(|s| s.get_item(RECENT_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    text.lines()
+        .filter_map(AppLocation::parse_href)
+        .map(|l| RecentRepo {
+            host: l.host,
+            repo: l.repo,
+        })
+        .collect()
 }
 
 /// Puts `entry` first in the recent list (at most 8; the demo is not remembered).
@@ -145,7 +157,8 @@ pub fn remember_repo(entry: RecentRepo) {
     list.retain(|r| r != &entry);
     list.insert(0, entry);
     list.truncate(8);
-    if let (Some(s), Ok(text)) = (local_storage(), serde_json::to_string(&list)) {
-        let _ = s.set_item(RECENT_KEY, &text);
+    let text: Vec<String> = list.iter().map(|r| r.location().path()).collect();
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(RECENT_KEY, &text.join("\n"));
     }
 }

@@ -2,10 +2,12 @@
 
 mod access_panel;
 mod error_panel;
+mod load_failed;
 mod rate_gauge;
 mod state_badge;
 
 pub use access_panel::AccessPanel;
 pub use error_panel::ErrorPanel;
+pub use load_failed::LoadFailed;
 pub use rate_gauge::RateGauge;
 pub use state_badge::StateBadge;

@@ -4,13 +4,14 @@
 use deploydeck_core::access::Ability;
 use deploydeck_core::location::{AppLocation, ConnectDraft, HostChoice, HostKindChoice, View};
 use deploydeck_core::request::Token;
+use deploydeck_core::response::ApiError;
 use deploydeck_core::validate::{Field, Problems, RepoRef};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::Connected;
-use crate::components::{AccessPanel, ErrorPanel};
+use crate::components::LoadFailed;
+use crate::screens::{self, ScreenLoadError};
 use crate::session::{self, RecentRepo, TokenStorage};
 use crate::{app_href, AppState};
 
@@ -40,8 +41,7 @@ pub fn ConnectPage() -> impl IntoView {
                 <h2>"Recent repositories"</h2>
                 <ul class="recent" data-testid="recent">
                     {recent.iter().map(|r| {
-                        let location = AppLocation::new(r.host.clone(), r.repo.clone(), View::Overview);
-                        view! { <li><A href=app_href(&location.path())>{format!("{} on {}", r.repo, r.host.label())}</A></li> }
+                        view! { <li><A href=app_href(&r.location().path())>{format!("{} on {}", r.repo, r.host.label())}</A></li> }
                     }).collect_view()}
                 </ul>
             </Show>
@@ -62,20 +62,21 @@ pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl I
         let (host, token, repo, storage_choice) = input.clone();
         let navigate = navigate.clone();
         let target = target.clone();
-        crate::screens::preload_repo_screen();
+        screens::preload_repo_screen();
         async move {
-            let api = state
-                .connect(host.clone(), Some(token.clone()))
-                .ok_or_else(|| deploydeck_core::ApiError::Network {
+            let Some(api) = state.connect(host.clone(), Some(token.clone())) else {
+                return Ok(Err(ApiError::Network {
                     message: "this API address cannot be used".into(),
-                })?;
-            let connected = match api.probe_access(&repo).await {
-                Ok(connected) => connected,
-                Err(error) => {
-                    // A refused token leaves nothing behind: no connection, no gauge, nothing stored.
+                }));
+            };
+            let connected = match screens::probe_access(api, repo.clone()).await {
+                Ok(Ok(connected)) => connected,
+                failed => {
+                    // A refused token (or one whose check could not run) leaves nothing behind: no connection,
+                    // no gauge, nothing stored.
                     state.connection.set(None);
                     state.rate.set(None);
-                    return Err(error);
+                    return failed;
                 }
             };
             if let Ok(base) = host.api_base() {
@@ -90,9 +91,18 @@ pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl I
                     target.unwrap_or_else(|| AppLocation::new(host, repo, View::Overview));
                 navigate(&location.path(), Default::default());
             }
-            Ok::<Connected, deploydeck_core::ApiError>(connected)
+            Ok::<_, ScreenLoadError>(Ok(connected))
         }
     });
+
+    // The token check's code is fetched once the form is first used, so pressing Connect waits only for GitHub.
+    let preloaded = StoredValue::new(false);
+    let preload = move |_| {
+        if !preloaded.get_value() {
+            preloaded.set_value(true);
+            screens::preload_connect_check();
+        }
+    };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -126,7 +136,7 @@ pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl I
     let set_kind = move |k: HostKindChoice| draft.update(|d| d.kind = k);
 
     view! {
-        <form class="connect-form" on:submit=submit novalidate data-testid="connect-form">
+        <form class="connect-form" on:submit=submit on:focusin=preload novalidate data-testid="connect-form">
             <fieldset>
                 <legend>"Where"</legend>
                 <label class="choice">
@@ -205,9 +215,18 @@ pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl I
             </button>
 
             <div class="connect-result" aria-live="polite">
-                {move || connect.value().get().map(|result| match result {
-                    Ok(connected) => view! { <AccessPanel report=connected.report login=connected.user.login/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error=error context="Could not connect"/> }.into_any(),
+                {move || connect.value().get().map(|outcome| match outcome {
+                    Ok(result) => view! {
+                        <Suspense>
+                            {Suspend::new(async move {
+                                screens::connect_result(result)
+                                    .await
+                                    .unwrap_or_else(|error| view! { <LoadFailed error/> }.into_any())
+                            })}
+                        </Suspense>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <LoadFailed error/> }.into_any(),
                 })}
             </div>
         </form>

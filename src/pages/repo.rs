@@ -7,7 +7,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 
 use super::{ConnectForm, NotFound, Overview, PlannedView};
-use crate::screens::{self, ScreenLoadError};
+use crate::components::LoadFailed;
+use crate::screens;
 use crate::session;
 use crate::{app_href, AppState};
 
@@ -41,7 +42,13 @@ pub fn RepoPage() -> impl IntoView {
                         {Suspend::new(async move {
                             match screens::repo_screen(loc).await {
                                 Ok(screen) => screen,
-                                Err(error) => view! { <ScreenLoadFailed error/> }.into_any(),
+                                Err(error) => view! {
+                                    <section class="page narrow">
+                                        <h1>"This screen could not be loaded"</h1>
+                                        <LoadFailed error offer_reload=true/>
+                                    </section>
+                                }
+                                .into_any(),
                             }
                         })}
                     </Suspense>
@@ -95,19 +102,5 @@ pub fn RepoScreen(location: AppLocation) -> impl IntoView {
             View::Overview => view! { <Overview location=location.clone()/> }.into_any(),
             other => view! { <PlannedView view=other location=location.clone()/> }.into_any(),
         }}
-    }
-}
-
-/// The repository screens' module did not arrive: say so and offer the one fix (a reload fetches the current
-/// build); the token and the address are kept.
-#[component]
-fn ScreenLoadFailed(error: ScreenLoadError) -> impl IntoView {
-    view! {
-        <section class="page narrow error-panel" role="alert" data-testid="screen-load-failed">
-            <h1>"This screen could not be loaded"</h1>
-            <p>{format!("Deploydeck loads each repository screen's code when it is first shown, and {error} (the network may be down, or a new version of the site was published since this page opened).")}</p>
-            <p>"Reload the page to try again; your token and this address are kept."</p>
-            <button type="button" class="button primary" on:click=|_| { let _ = window().location().reload(); }>"Reload"</button>
-        </section>
     }
 }

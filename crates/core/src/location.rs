@@ -191,6 +191,12 @@ impl AppLocation {
         let repo = RepoRef::parse(&format!("{owner}/{name}")).ok()?;
         Some(AppLocation { host, repo, view })
     }
+
+    /// Reads back what `path` wrote: a path with its optional `?query`.
+    pub fn parse_href(href: &str) -> Option<AppLocation> {
+        let (path, query) = href.split_once('?').unwrap_or((href, ""));
+        AppLocation::parse(path, query)
+    }
 }
 
 impl fmt::Display for AppLocation {
@@ -441,9 +447,7 @@ mod tests {
             ];
             for host in hosts {
                 let location = AppLocation::new(host, repo.clone(), View::ALL[view]);
-                let text = location.path();
-                let (path, query) = text.split_once('?').unwrap_or((&text, ""));
-                prop_assert_eq!(AppLocation::parse(path, query), Some(location));
+                prop_assert_eq!(AppLocation::parse_href(&location.path()), Some(location));
             }
         }
 
