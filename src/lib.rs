@@ -4,21 +4,20 @@
 pub mod api;
 pub mod components;
 pub mod pages;
+pub mod router;
 pub mod screens;
 pub mod session;
 pub mod transport;
 
-use deploydeck_core::location::{AppLocation, HostChoice, DEMO_TOKEN};
+use deploydeck_core::location::{HostChoice, DEMO_TOKEN};
 use deploydeck_core::request::{Client, Token};
 use deploydeck_core::response::RateLimitSnapshot;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::hooks::use_location;
-use leptos_router::path;
 
 use crate::api::Api;
 use crate::components::RateGauge;
 use crate::pages::{ConnectPage, NotFound, RepoPage};
+use crate::router::{provide_nav, use_nav, Screen};
 use crate::transport::Transport;
 
 /// State shared by every page: the open connection and the last rate-limit snapshot.
@@ -93,8 +92,8 @@ pub fn app_base() -> &'static str {
     })
 }
 
-/// The href of an internal link. leptos_router's `<A>` leaves absolute paths as they are (only `navigate`
-/// adds the router's base), so under a sub-path every internal link goes through here.
+/// The href of an internal link (`path` relative to the app's base): every `<a>` into the app is made with
+/// this, so it works under a sub-path, and `router` handles the click without a reload.
 pub fn app_href(path: &str) -> String {
     format!("{}{path}", app_base())
 }
@@ -103,18 +102,17 @@ pub fn app_href(path: &str) -> String {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    let screen = provide_nav().screen();
     view! {
-        <Router base=app_base()>
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <Header/>
-            <main id="main" tabindex="-1">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=ConnectPage/>
-                    <Route path=path!("/:host/:owner/:repo") view=RepoPage/>
-                    <Route path=path!("/:host/:owner/:repo/:view") view=RepoPage/>
-                </Routes>
-            </main>
-        </Router>
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Header/>
+        <main id="main" tabindex="-1">
+            {move || match screen.get() {
+                Screen::Connect => ConnectPage().into_any(),
+                Screen::Repository => RepoPage().into_any(),
+                Screen::NotFound => NotFound().into_any(),
+            }}
+        </main>
     }
 }
 
@@ -122,18 +120,14 @@ pub fn App() -> impl IntoView {
 fn Header() -> impl IntoView {
     // Host, repository and the demo badge describe the screen on show, so they are derived from the address
     // (the router's pathname includes the base); the gauge shows the last answer's rate limit.
-    let url = use_location();
-    let on_screen = Memo::new(move |_| {
-        let path = url.pathname.get();
-        let path = path.strip_prefix(app_base()).unwrap_or(&path).to_owned();
-        AppLocation::parse(&path, &url.search.get())
-    });
+    let nav = use_nav();
+    let on_screen = Memo::new(move |_| nav.location());
     let host = move || on_screen.with(|l| l.as_ref().map(|l| l.host.label()));
     let repo = move || on_screen.with(|l| l.as_ref().map(|l| l.repo.to_string()));
     let demo = move || on_screen.with(|l| l.as_ref().is_some_and(|l| l.host.is_demo()));
     view! {
         <header class="app-header">
-            <A href=app_href("/") attr:class="brand">"Deploydeck"</A>
+            <a href=app_href("/") class="brand">"Deploydeck"</a>
             <div class="where" data-testid="where">
                 <span class="host">{host}</span>
                 <span class="repo">{repo}</span>

@@ -7,10 +7,9 @@ use deploydeck_core::request::Token;
 use deploydeck_core::response::ApiError;
 use deploydeck_core::validate::{Field, Problems, RepoRef};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 use crate::components::LoadFailed;
+use crate::router::use_nav;
 use crate::screens::{self, ScreenLoadError};
 use crate::session::{self, RecentRepo, TokenStorage};
 use crate::{app_href, AppState};
@@ -29,7 +28,7 @@ pub fn ConnectPage() -> impl IntoView {
                 "on github.com and GitHub Enterprise Server. Your token stays in this browser and goes only to the API host you choose."
             </p>
             <div class="demo-call">
-                <A href=app_href(DEMO_PATH) attr:class="button primary" attr:data-testid="try-demo">"Try the demo"</A>
+                <a href=app_href(DEMO_PATH) class="button primary" data-testid="try-demo">"Try the demo"</a>
                 <span class="muted">"A simulated repository inside this page: no token, nothing sent anywhere."</span>
             </div>
             <h2>"Connect"</h2>
@@ -41,7 +40,7 @@ pub fn ConnectPage() -> impl IntoView {
                 <h2>"Recent repositories"</h2>
                 <ul class="recent" data-testid="recent">
                     {recent.iter().map(|r| {
-                        view! { <li><A href=app_href(&r.location().path())>{format!("{} on {}", r.repo, r.host.label())}</A></li> }
+                        view! { <li><a href=app_href(&r.location().path())>{format!("{} on {}", r.repo, r.host.label())}</a></li> }
                     }).collect_view()}
                 </ul>
             </Show>
@@ -53,14 +52,13 @@ pub fn ConnectPage() -> impl IntoView {
 #[component]
 pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let navigate = use_navigate();
+    let nav = use_nav();
     let draft = RwSignal::new(initial);
     let storage = RwSignal::new(TokenStorage::Tab);
     let problems = RwSignal::new(Problems::default());
 
     let connect = Action::new_local(move |input: &(HostChoice, Token, RepoRef, TokenStorage)| {
         let (host, token, repo, storage_choice) = input.clone();
-        let navigate = navigate.clone();
         let target = target.clone();
         screens::preload_repo_screen();
         async move {
@@ -89,7 +87,7 @@ pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl I
             if connected.report.read_deployments != Ability::No {
                 let location =
                     target.unwrap_or_else(|| AppLocation::new(host, repo, View::Overview));
-                navigate(&location.path(), Default::default());
+                nav.navigate(&location.path());
             }
             Ok::<_, ScreenLoadError>(Ok(connected))
         }

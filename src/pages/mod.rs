@@ -11,7 +11,6 @@ pub use planned::PlannedView;
 pub use repo::{RepoPage, RepoScreen};
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -19,7 +18,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="page narrow" data-testid="not-found">
             <h1>"Nothing here"</h1>
             <p>"This address is not a Deploydeck screen. Links look like /github.com/OWNER/REPO/history."</p>
-            <p><A href=crate::app_href("/")>"Start again"</A></p>
+            <p><a href=crate::app_href("/")>"Start again"</a></p>
         </section>
     }
 }

@@ -3,7 +3,6 @@
 
 use deploydeck_core::location::{AppLocation, View};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn PlannedView(view: View, location: AppLocation) -> impl IntoView {
@@ -19,7 +18,7 @@ pub fn PlannedView(view: View, location: AppLocation) -> impl IntoView {
             <h1>{view.label()}</h1>
             <p>{what}</p>
             <p class="muted">"This view is not built yet in this version of Deploydeck."</p>
-            <p><A href=overview>"Back to the overview"</A></p>
+            <p><a href=overview>"Back to the overview"</a></p>
         </section>
     }
 }

@@ -3,11 +3,10 @@
 
 use deploydeck_core::location::{AppLocation, ConnectDraft, View};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 
 use super::{ConnectForm, NotFound, Overview, PlannedView};
 use crate::components::LoadFailed;
+use crate::router::use_nav;
 use crate::screens;
 use crate::session;
 use crate::{app_href, AppState};
@@ -15,19 +14,8 @@ use crate::{app_href, AppState};
 #[component]
 pub fn RepoPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let params = use_params_map();
-    let url = use_location();
-    let location = Memo::new(move |_| {
-        let p = params.read();
-        let path = format!(
-            "/{}/{}/{}/{}",
-            p.get("host").unwrap_or_default(),
-            p.get("owner").unwrap_or_default(),
-            p.get("repo").unwrap_or_default(),
-            p.get("view").unwrap_or_else(|| "overview".into())
-        );
-        AppLocation::parse(&path, &url.search.get())
-    });
+    let nav = use_nav();
+    let location = Memo::new(move |_| nav.location());
     // Restore a kept token once, when the screen opens (not from inside a reactive view).
     if let Some(loc) = location.get_untracked() {
         state.connection_for(&loc.host);
@@ -73,7 +61,7 @@ pub fn RepoPage() -> impl IntoView {
 #[component]
 pub fn RepoScreen(location: AppLocation) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let navigate = use_navigate();
+    let nav = use_nav();
     let host = location.host.clone();
     let forget = move |_| {
         if let Ok(base) = host.api_base() {
@@ -81,7 +69,7 @@ pub fn RepoScreen(location: AppLocation) -> impl IntoView {
         }
         state.connection.set(None);
         state.rate.set(None);
-        navigate("/", Default::default());
+        nav.navigate("/");
     };
     let current = location.view;
     let demo = location.host.is_demo();
@@ -91,7 +79,7 @@ pub fn RepoScreen(location: AppLocation) -> impl IntoView {
                 {View::ALL.into_iter().map(|view| {
                     let href = app_href(&location.with_view(view).path());
                     let current_page = (view == current).then_some("page");
-                    view! { <li><A href=href attr:aria-current=current_page>{view.label()}</A></li> }
+                    view! { <li><a href=href aria-current=current_page>{view.label()}</a></li> }
                 }).collect_view()}
             </ul>
             <Show when=move || !demo>

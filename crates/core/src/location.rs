@@ -210,6 +210,17 @@ fn encode_segment(segment: &str) -> String {
     encode_component(segment).replace("%3A", ":")
 }
 
+/// The part of a link's `href` after the app's `base` (its public URL without the trailing `/`, `""` at the
+/// root) when the link is a same-origin absolute path into the app — the links the app's router follows
+/// without a reload. Anything else (`https://…`, `//host/…`, `#main`, a path outside the base) is `None`.
+pub fn internal_href<'a>(href: &'a str, base: &str) -> Option<&'a str> {
+    if !href.starts_with('/') || href.starts_with("//") {
+        return None;
+    }
+    let rest = href.strip_prefix(base)?;
+    rest.starts_with('/').then_some(rest)
+}
+
 /// The decoded value of `name` in a query string.
 pub fn query_value(query: &str, name: &str) -> Option<String> {
     query
@@ -429,7 +440,36 @@ mod tests {
         );
     }
 
+    #[test]
+    fn only_absolute_paths_under_the_base_are_internal_links() {
+        assert_eq!(
+            internal_href("/github.com/a/b/history", ""),
+            Some("/github.com/a/b/history")
+        );
+        assert_eq!(
+            internal_href("/sub/demo/a/b/overview", "/sub"),
+            Some("/demo/a/b/overview")
+        );
+        assert_eq!(internal_href("/sub/", "/sub"), Some("/"));
+        assert_eq!(internal_href("/sub", "/sub"), None);
+        assert_eq!(internal_href("/subway/x", "/sub"), None);
+        assert_eq!(internal_href("/other/x", "/sub"), None);
+        assert_eq!(internal_href("//evil.example/x", ""), None);
+        assert_eq!(internal_href("https://github.com/acme", ""), None);
+        assert_eq!(internal_href("#main", ""), None);
+        assert_eq!(internal_href("", ""), None);
+    }
+
     proptest! {
+        #[test]
+        fn an_internal_link_is_a_path_inside_the_base(href in "\\PC{0,40}", base in "(/[a-z]{1,6}){0,2}") {
+            if let Some(rest) = internal_href(&href, &base) {
+                prop_assert!(rest.starts_with('/'));
+                prop_assert_eq!(format!("{base}{rest}"), href.clone());
+                prop_assert!(!href.starts_with("//"));
+            }
+        }
+
         #[test]
         fn any_repository_location_round_trips(
             owner in "[A-Za-z0-9][A-Za-z0-9-]{0,20}",
