@@ -6,7 +6,8 @@
 //! [`validate`] every field rule, all problems at once; [`request`] typed operations → requests;
 //! [`response`] responses → typed values or [`response::ApiError`]; [`rules`] what GitHub does and allows;
 //! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing; [`cache`] conditional GETs;
-//! [`location`] the app's shareable URLs; [`access`] what a token can do in a repository.
+//! [`location`] the app's shareable URLs; [`access`] what a token can do in a repository; [`share`] a
+//! request as a curl or gh command, without the token.
 #![forbid(unsafe_code)]
 
 pub mod access;
@@ -19,6 +20,7 @@ pub mod model;
 pub mod request;
 pub mod response;
 pub mod rules;
+pub mod share;
 pub mod timestamp;
 pub mod url;
 pub mod validate;

@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::DeploymentId;
 use crate::request::{ApiBase, HostKind, Token};
 use crate::url::{decode_component, encode_component, HttpUrl, UrlProblem};
 use crate::validate::{Field, Problems, RepoRef};
@@ -109,17 +110,22 @@ pub enum View {
     Create,
     History,
     Cleanup,
+    /// One deployment's page: `…/deployments/{id}`.
+    Deployment(DeploymentId),
 }
 
 impl View {
+    /// The views the navigation lists.
     pub const ALL: [View; 4] = [View::Overview, View::Create, View::History, View::Cleanup];
 
+    /// The path segment of a listed view (a deployment's page is `deployments/{id}`, see `AppLocation::path`).
     pub fn slug(self) -> &'static str {
         match self {
             View::Overview => "overview",
             View::Create => "create",
             View::History => "history",
             View::Cleanup => "cleanup",
+            View::Deployment(_) => "deployments",
         }
     }
 
@@ -129,6 +135,7 @@ impl View {
             View::Create => "Create",
             View::History => "History",
             View::Cleanup => "Cleanup",
+            View::Deployment(_) => "Deployment",
         }
     }
 
@@ -167,6 +174,9 @@ impl AppLocation {
             encode_component(&self.repo.name),
             self.view.slug()
         );
+        if let View::Deployment(id) = self.view {
+            path.push_str(&format!("/{}", id.0));
+        }
         if let HostChoice::Custom(base) = &self.host {
             path.push_str("?api=");
             path.push_str(&encode_component(base));
@@ -184,6 +194,9 @@ impl AppLocation {
         let (host, owner, name, view) = match segments.as_slice() {
             [h, o, n] => (h, o, n, View::Overview),
             [h, o, n, v] => (h, o, n, View::from_slug(v)?),
+            [h, o, n, d, id] if d == "deployments" && is_decimal_id(id) => {
+                (h, o, n, View::Deployment(DeploymentId(id.parse().ok()?)))
+            }
             _ => return None,
         };
         let api = query_value(query, "api");
@@ -203,6 +216,11 @@ impl fmt::Display for AppLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.path())
     }
+}
+
+/// A deployment id as written in a path: decimal digits, no sign or leading zero.
+fn is_decimal_id(text: &str) -> bool {
+    !text.is_empty() && !text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Keeps `:` readable in `host:port`; everything else as a component.
@@ -474,7 +492,8 @@ mod tests {
         fn any_repository_location_round_trips(
             owner in "[A-Za-z0-9][A-Za-z0-9-]{0,20}",
             name in "[A-Za-z0-9._-]{1,30}",
-            view in 0usize..4,
+            view in 0usize..5,
+            id in 1u64..,
             port in proptest::option::of(1u16..),
         ) {
             prop_assume!(name != "." && name != "..");
@@ -486,7 +505,8 @@ mod tests {
                 HostChoice::Custom(format!("http://127.0.0.1:{}", port.unwrap_or(8787))),
             ];
             for host in hosts {
-                let location = AppLocation::new(host, repo.clone(), View::ALL[view]);
+                let view = View::ALL.get(view).copied().unwrap_or(View::Deployment(DeploymentId(id)));
+                let location = AppLocation::new(host, repo.clone(), view);
                 prop_assert_eq!(AppLocation::parse_href(&location.path()), Some(location));
             }
         }

@@ -189,9 +189,39 @@ impl DeletePath {
     }
 }
 
+/// How long a new deployment may wait for its first status before the page says nothing has picked it up.
+/// Something that performs deployments (a deployment-event listener, a workflow `on: deployment`) normally
+/// posts `queued`/`in_progress` within seconds.
+pub const FIRST_STATUS_EXPECTED_WITHIN_SECS: i64 = 20;
+
+/// Whether a deployment created at `created_at` has gone without any status for longer than expected.
+pub fn nothing_picked_it_up(created_at: Timestamp, now: Timestamp, statuses: usize) -> bool {
+    statuses == 0 && now.seconds_since(created_at) > FIRST_STATUS_EXPECTED_WITHIN_SECS
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn a_deployment_without_status_is_flagged_only_after_the_expected_wait() {
+        let created = Timestamp::parse("2026-11-21T10:00:00Z").unwrap();
+        assert!(!nothing_picked_it_up(
+            created,
+            created.plus_seconds(FIRST_STATUS_EXPECTED_WITHIN_SECS),
+            0
+        ));
+        assert!(nothing_picked_it_up(
+            created,
+            created.plus_seconds(FIRST_STATUS_EXPECTED_WITHIN_SECS + 1),
+            0
+        ));
+        assert!(!nothing_picked_it_up(
+            created,
+            created.plus_seconds(3600),
+            1
+        ));
+    }
     use crate::model::{Payload, SimpleUser, StatusId, UserId};
 
     pub fn user(login: &str) -> SimpleUser {

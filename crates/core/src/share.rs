@@ -1,0 +1,190 @@
+//! "Copy as curl" and "copy as gh api": the exact request a form would send, as a command to paste in a
+//! shell — with the token written as `$GITHUB_TOKEN`, never the real one.
+
+use crate::http::HttpRequest;
+use crate::request::{ApiBase, HostKind};
+
+/// The variable the commands read the token from.
+pub const TOKEN_VARIABLE: &str = "GITHUB_TOKEN";
+
+/// `s` as one POSIX shell word: single-quoted, a `'` written as `'\''`.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// `curl` with the request's method, URL, headers and body. The `Authorization` header (whatever token it
+/// holds) becomes `"Authorization: Bearer $GITHUB_TOKEN"`.
+pub fn as_curl(req: &HttpRequest) -> String {
+    let mut lines = vec![format!(
+        "curl -X {} {}",
+        req.method.as_str(),
+        shell_quote(&req.url)
+    )];
+    let mut authorized = false;
+    for (name, value) in req.headers.iter() {
+        if name.eq_ignore_ascii_case("Authorization") {
+            authorized = true;
+            lines.push(format!("-H \"Authorization: Bearer ${TOKEN_VARIABLE}\""));
+        } else {
+            lines.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
+        }
+    }
+    if !authorized {
+        lines.push(format!("-H \"Authorization: Bearer ${TOKEN_VARIABLE}\""));
+    }
+    if let Some(body) = &req.body {
+        lines.push(format!("-d {}", shell_quote(body)));
+    }
+    lines.join(" \\\n  ")
+}
+
+/// `gh api` for the same request: the endpoint relative to the API base, `--hostname` for GHES, the
+/// headers except `Authorization` (gh reads the token from `GH_TOKEN`) and the body on standard input.
+/// `None` for a custom API base, which gh cannot address.
+pub fn as_gh_api(req: &HttpRequest, base: &ApiBase) -> Option<String> {
+    let endpoint = req.url.strip_prefix(base.root())?;
+    let mut words = vec![format!("GH_TOKEN=${TOKEN_VARIABLE} gh api")];
+    match base.kind() {
+        HostKind::GitHubCom => {}
+        HostKind::Enterprise => words.push(format!("--hostname {}", base.display_name())),
+        HostKind::Custom => return None,
+    }
+    words.push(format!("--method {}", req.method.as_str()));
+    for (name, value) in req.headers.iter() {
+        if !name.eq_ignore_ascii_case("Authorization") {
+            words.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
+        }
+    }
+    words.push(shell_quote(endpoint));
+    let mut command = words.join(" \\\n  ");
+    if let Some(body) = &req.body {
+        // A compact JSON body is one line, so it can never end the here-document early.
+        command.push_str(" \\\n  --input - <<'JSON'\n");
+        command.push_str(body);
+        command.push_str("\nJSON");
+    }
+    Some(command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DeploymentId;
+    use crate::request::{Client, Token};
+    use crate::validate::{DeploymentDraft, RepoRef};
+    use proptest::prelude::*;
+
+    /// Reads a shell line's words as a POSIX shell would for the quoting used here (single quotes,
+    /// `'\''`, double quotes without expansion, backslash-newline continuations).
+    fn shell_words(text: &str) -> Vec<String> {
+        let text = text.replace("\\\n", " ");
+        let mut words = Vec::new();
+        let mut word: Option<String> = None;
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => {
+                    let w = word.get_or_insert_with(String::new);
+                    for q in chars.by_ref() {
+                        if q == '\'' {
+                            break;
+                        }
+                        w.push(q);
+                    }
+                }
+                '"' => {
+                    let w = word.get_or_insert_with(String::new);
+                    for q in chars.by_ref() {
+                        if q == '"' {
+                            break;
+                        }
+                        w.push(q);
+                    }
+                }
+                '\\' => {
+                    if let Some(next) = chars.next() {
+                        word.get_or_insert_with(String::new).push(next);
+                    }
+                }
+                ' ' | '\n' => words.extend(word.take()),
+                c => word.get_or_insert_with(String::new).push(c),
+            }
+        }
+        words.extend(word);
+        words
+    }
+
+    fn create_request(base: ApiBase, token: &str, description: &str) -> HttpRequest {
+        let client = Client::new(base, Token::new(token));
+        let repo = RepoRef::parse("acme/web").unwrap();
+        let draft = DeploymentDraft {
+            git_ref: "main".into(),
+            description: description.into(),
+            ..DeploymentDraft::default()
+        };
+        client.create_deployment(&repo, &draft.validate().unwrap())
+    }
+
+    #[test]
+    fn curl_sends_what_the_app_sends_with_the_token_as_a_variable() {
+        let req = create_request(ApiBase::github_com(), "ghp_secret123", "it's live");
+        let curl = as_curl(&req);
+        assert!(!curl.contains("ghp_secret123"));
+        let words = shell_words(&curl);
+        assert_eq!(
+            &words[..4],
+            [
+                "curl",
+                "-X",
+                "POST",
+                "https://api.github.com/repos/acme/web/deployments"
+            ]
+        );
+        assert!(words.contains(&"Authorization: Bearer $GITHUB_TOKEN".to_owned()));
+        assert!(words.contains(&"X-GitHub-Api-Version: 2022-11-28".to_owned()));
+        assert_eq!(words.last(), req.body.as_ref());
+    }
+
+    #[test]
+    fn gh_api_names_the_endpoint_and_the_ghes_host() {
+        let req = create_request(
+            ApiBase::enterprise("ghe.example.com").unwrap(),
+            "ghp_secret123",
+            "x",
+        );
+        let gh = as_gh_api(&req, &ApiBase::enterprise("ghe.example.com").unwrap()).unwrap();
+        assert!(!gh.contains("ghp_secret123"));
+        assert!(gh.starts_with(
+            "GH_TOKEN=$GITHUB_TOKEN gh api \\\n  --hostname ghe.example.com \\\n  --method POST"
+        ));
+        assert!(gh.contains("'/repos/acme/web/deployments' \\\n  --input - <<'JSON'\n{"));
+        assert!(gh.ends_with("}\nJSON"));
+        let get = Client::new(ApiBase::github_com(), None)
+            .get_deployment(&RepoRef::parse("acme/web").unwrap(), DeploymentId(7));
+        let gh = as_gh_api(&get, &ApiBase::github_com()).unwrap();
+        assert!(gh.ends_with("'/repos/acme/web/deployments/7'"));
+        assert!(!gh.contains("--input"));
+        let custom = ApiBase::custom("http://127.0.0.1:8787").unwrap();
+        assert_eq!(
+            as_gh_api(&create_request(custom.clone(), "t", "x"), &custom),
+            None
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn no_command_ever_holds_the_token_and_curl_keeps_the_body_exact(
+            token in "[A-Za-z0-9_]{8,40}",
+            description in "\\PC{0,60}",
+        ) {
+            let req = create_request(ApiBase::github_com(), &token, &description);
+            let curl = as_curl(&req);
+            let gh = as_gh_api(&req, &ApiBase::github_com()).unwrap();
+            prop_assert!(!curl.contains(&token));
+            prop_assert!(!gh.contains(&token));
+            let words = shell_words(&curl);
+            prop_assert_eq!(words.last(), req.body.as_ref());
+            prop_assert_eq!(shell_words(&shell_quote(&description)), vec![description.clone()]);
+        }
+    }
+}
