@@ -8,9 +8,15 @@ use deploydeck_core::access::{assess, AccessProbe, AccessReport};
 use deploydeck_core::cache::ConditionalCache;
 use deploydeck_core::http::{HttpRequest, HttpResponse};
 use deploydeck_core::location::HostChoice;
-use deploydeck_core::model::{Deployment, DeploymentStatus, Repository, SimpleUser};
-use deploydeck_core::request::{Client, DeploymentFilter, PageRequest, Token};
-use deploydeck_core::response::{decode, decode_page, oauth_scopes, ApiError, RateLimitSnapshot};
+use deploydeck_core::model::{
+    Deployment, DeploymentId, DeploymentStatus, DispatchEvent, EnvironmentList, NewDeployment,
+    NewDeploymentStatus, Repository, ShortBranch, SimpleUser,
+};
+use deploydeck_core::request::{ApiBase, Client, DeploymentFilter, PageRequest, Token};
+use deploydeck_core::response::{
+    decode, decode_create_deployment, decode_empty, decode_page, oauth_scopes, ApiError,
+    CreateDeploymentOutcome, RateLimitSnapshot,
+};
 use deploydeck_core::rules::DeploymentRecord;
 use deploydeck_core::validate::RepoRef;
 use leptos::prelude::*;
@@ -149,12 +155,22 @@ impl Api {
         repo: &RepoRef,
         count: u8,
     ) -> Result<Vec<DeploymentRecord>, ApiError> {
+        self.records(repo, &DeploymentFilter::default(), count)
+            .await
+    }
+
+    async fn records(
+        &self,
+        repo: &RepoRef,
+        filter: &DeploymentFilter,
+        count: u8,
+    ) -> Result<Vec<DeploymentRecord>, ApiError> {
         let response = self
-            .send(self.inner.client.list_deployments(
-                repo,
-                &DeploymentFilter::default(),
-                PageRequest::new(count, 1),
-            ))
+            .send(
+                self.inner
+                    .client
+                    .list_deployments(repo, filter, PageRequest::new(count, 1)),
+            )
             .await;
         let page = decode_page::<Deployment>(&response)?;
         let mut records = Vec::with_capacity(page.items.len());
@@ -170,5 +186,136 @@ impl Api {
             records.push(DeploymentRecord::new(deployment, &statuses));
         }
         Ok(records)
+    }
+
+    /// The request `create_deployment` would send, for "copy as curl / gh api" (core formats it).
+    pub fn create_deployment_request(&self, repo: &RepoRef, body: &NewDeployment) -> HttpRequest {
+        self.inner.client.create_deployment(repo, body)
+    }
+
+    pub fn status_request(
+        &self,
+        repo: &RepoRef,
+        id: DeploymentId,
+        body: &NewDeploymentStatus,
+    ) -> HttpRequest {
+        self.inner.client.create_deployment_status(repo, id, body)
+    }
+
+    pub fn dispatch_request(&self, repo: &RepoRef, body: &DispatchEvent) -> HttpRequest {
+        self.inner.client.create_dispatch_event(repo, body)
+    }
+
+    /// The API base, for "copy as gh api" (GHES needs `--hostname`).
+    pub fn base(&self) -> &ApiBase {
+        self.inner.client.base()
+    }
+
+    /// POST a deployment: 201 created, 202 auto-merged, or the error with its remedy (CONTRACT §8.2).
+    pub async fn create_deployment(
+        &self,
+        repo: &RepoRef,
+        body: &NewDeployment,
+    ) -> Result<CreateDeploymentOutcome, ApiError> {
+        let response = self.send(self.create_deployment_request(repo, body)).await;
+        decode_create_deployment(&response)
+    }
+
+    pub async fn deployment(
+        &self,
+        repo: &RepoRef,
+        id: DeploymentId,
+    ) -> Result<Deployment, ApiError> {
+        decode(&self.send(self.inner.client.get_deployment(repo, id)).await)
+    }
+
+    /// Every status of a deployment, newest first, all pages (through `Link`). Each page is revalidated
+    /// with its ETag, so asking again when nothing changed costs no quota (CONTRACT §4).
+    pub async fn statuses(
+        &self,
+        repo: &RepoRef,
+        id: DeploymentId,
+    ) -> Result<Vec<DeploymentStatus>, ApiError> {
+        let first = self
+            .inner
+            .client
+            .list_deployment_statuses(repo, id, PageRequest::new(100, 1));
+        self.all_pages(first).await
+    }
+
+    pub async fn create_status(
+        &self,
+        repo: &RepoRef,
+        id: DeploymentId,
+        body: &NewDeploymentStatus,
+    ) -> Result<DeploymentStatus, ApiError> {
+        decode(&self.send(self.status_request(repo, id, body)).await)
+    }
+
+    /// POST a repository dispatch: 204, nothing to read.
+    pub async fn dispatch(&self, repo: &RepoRef, body: &DispatchEvent) -> Result<(), ApiError> {
+        decode_empty(&self.send(self.dispatch_request(repo, body)).await)
+    }
+
+    /// Branch names for the ref suggestions (the first 100; typing any other ref still works).
+    pub async fn branch_names(&self, repo: &RepoRef) -> Result<Vec<String>, ApiError> {
+        let response = self
+            .send(
+                self.inner
+                    .client
+                    .list_branches(repo, None, PageRequest::new(100, 1)),
+            )
+            .await;
+        Ok(decode_page::<ShortBranch>(&response)?
+            .items
+            .into_iter()
+            .map(|b| b.name)
+            .collect())
+    }
+
+    /// Environment names for the suggestions (the first 100).
+    pub async fn environment_names(&self, repo: &RepoRef) -> Result<Vec<String>, ApiError> {
+        let response = self
+            .send(
+                self.inner
+                    .client
+                    .list_environments(repo, PageRequest::new(100, 1)),
+            )
+            .await;
+        let list: EnvironmentList = decode(&response)?;
+        Ok(list.environments.into_iter().map(|e| e.name).collect())
+    }
+
+    /// The deployments of `environment` (newest first, up to `count`) with their latest states: what
+    /// auto-inactive would look at (core's rules decide which it marks).
+    pub async fn environment_records(
+        &self,
+        repo: &RepoRef,
+        environment: &str,
+        count: u8,
+    ) -> Result<Vec<DeploymentRecord>, ApiError> {
+        let filter = DeploymentFilter {
+            environment: environment.to_owned(),
+            ..DeploymentFilter::default()
+        };
+        self.records(repo, &filter, count).await
+    }
+
+    async fn all_pages<T: serde::de::DeserializeOwned>(
+        &self,
+        first: HttpRequest,
+    ) -> Result<Vec<T>, ApiError> {
+        let mut items = Vec::new();
+        let mut next = Some(first);
+        while let Some(request) = next.take() {
+            let page = decode_page::<T>(&self.send(request).await)?;
+            items.extend(page.items);
+            next = page
+                .links
+                .next
+                .as_deref()
+                .and_then(|url| self.inner.client.follow_link(url).ok());
+        }
+        Ok(items)
     }
 }

@@ -162,3 +162,29 @@ pub fn remember_repo(entry: RecentRepo) {
         let _ = s.set_item(RECENT_KEY, &text.join("\n"));
     }
 }
+
+const DRAFT_PREFIX: &str = "deploydeck.draft.";
+
+fn draft_key(form: &str, location: &AppLocation) -> String {
+    format!(
+        "{DRAFT_PREFIX}{form}:{}",
+        location.with_view(View::Overview).path()
+    )
+}
+
+/// Keeps a form's draft for one repository in this tab (sessionStorage), so nothing typed is lost on an
+/// error, on navigation or on reload. Drafts never hold a token.
+pub fn save_draft<T: serde::Serialize>(form: &str, location: &AppLocation, draft: &T) {
+    if let (Some(s), Ok(text)) = (session_storage(), serde_json::to_string(draft)) {
+        let _ = s.set_item(&draft_key(form, location), &text);
+    }
+}
+
+/// The draft kept by `save_draft`, if any (and still readable).
+pub fn load_draft<T: serde::de::DeserializeOwned>(form: &str, location: &AppLocation) -> Option<T> {
+    let text = session_storage()?
+        .get_item(&draft_key(form, location))
+        .ok()
+        .flatten()?;
+    serde_json::from_str(&text).ok()
+}

@@ -2,12 +2,14 @@
 
 mod access_panel;
 mod error_panel;
+mod form;
 mod load_failed;
 mod rate_gauge;
 mod state_badge;
 
 pub use access_panel::AccessPanel;
 pub use error_panel::ErrorPanel;
+pub use form::{invalid, CopyAs, FieldProblems};
 pub use load_failed::LoadFailed;
 pub use rate_gauge::RateGauge;
 pub use state_badge::StateBadge;

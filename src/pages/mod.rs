@@ -1,11 +1,15 @@
 //! One module per view.
 
 mod connect;
+mod create;
+mod deployment;
 mod overview;
 mod planned;
 mod repo;
 
 pub use connect::{ConnectForm, ConnectPage};
+pub use create::CreateView;
+pub use deployment::DeploymentPage;
 pub use overview::Overview;
 pub use planned::PlannedView;
 pub use repo::{RepoPage, RepoScreen};

@@ -1,12 +1,12 @@
 //! A repository at a glance: what the token can do here, and the newest deployments with their states.
 
-use deploydeck_core::location::AppLocation;
+use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::url::is_http_url;
 use leptos::prelude::*;
 
 use crate::components::{AccessPanel, ErrorPanel, StateBadge};
 use crate::transport::now;
-use crate::AppState;
+use crate::{app_href, AppState};
 
 const RECENT: u8 = 10;
 
@@ -32,10 +32,12 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
             async move { api.recent_deployments(&repo, RECENT).await }
         }
     });
+    let demo = location.host.is_demo();
+    let heading = location.repo.to_string();
     view! {
         <section class="page" data-testid="overview">
-            <h1>{location.repo.to_string()}</h1>
-            <Show when=move || location.host.is_demo()>
+            <h1>{heading}</h1>
+            <Show when=move || demo>
                 <p class="demo-note" role="note">
                     "This is a simulated repository running inside the page. Nothing is sent to GitHub; changes are lost on reload."
                 </p>
@@ -50,7 +52,7 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
             </Suspense>
             <h2>"Newest deployments"</h2>
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading deployments…"</p> }>
-                {move || Suspend::new(async move {
+                {move || { let location = location.clone(); Suspend::new(async move {
                     match recent.await {
                         Err(error) => view! { <ErrorPanel error=error context="Could not list deployments"/> }.into_any(),
                         Ok(records) if records.is_empty() => view! {
@@ -62,19 +64,21 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
                                 <table class="deployments" data-testid="recent-deployments">
                                     <caption class="visually-hidden">"The newest deployments with their latest state"</caption>
                                     <thead><tr>
-                                        <th scope="col">"State"</th><th scope="col">"Environment"</th><th scope="col">"Ref"</th>
+                                        <th scope="col">"Deployment"</th><th scope="col">"State"</th><th scope="col">"Environment"</th><th scope="col">"Ref"</th>
                                         <th scope="col">"Commit"</th><th scope="col">"By"</th><th scope="col">"Created"</th>
                                         <th scope="col">"Description"</th>
                                     </tr></thead>
                                     <tbody>
                                         {records.into_iter().map(|r| {
                                             let d = r.deployment.clone();
+                                            let page = app_href(&location.with_view(View::Deployment(d.id)).path());
                                             let environment_url = r.latest_status.as_ref()
                                                 .map(|s| s.environment_url.clone())
                                                 .filter(|u| is_http_url(u));
                                             let env = d.environment.clone();
                                             view! {
                                                 <tr data-testid="deployment-row">
+                                                    <td><a href=page>{d.id.0.to_string()}</a></td>
                                                     <td><StateBadge state=r.latest_state()/></td>
                                                     <td>{match environment_url {
                                                         // Links from API data only when http(s).
@@ -96,7 +100,7 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
                             }.into_any()
                         }
                     }
-                })}
+                })}}
             </Suspense>
         </section>
     }

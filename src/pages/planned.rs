@@ -10,7 +10,7 @@ pub fn PlannedView(view: View, location: AppLocation) -> impl IntoView {
         View::Create => "Create deployments and post their statuses, with every answer GitHub can give explained: checks that failed, an auto-merge instead of a deployment, validation errors on their fields.",
         View::History => "Every deployment with its status timeline, filters, environments and what is live, fast on repositories with thousands of deployments.",
         View::Cleanup => "Delete inactive deployments in bulk with a preview first, at the pace GitHub allows, resumable after a reload.",
-        View::Overview => "",
+        View::Overview | View::Deployment(_) => "",
     };
     let overview = crate::app_href(&location.with_view(View::Overview).path());
     view! {

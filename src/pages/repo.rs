@@ -25,23 +25,7 @@ pub fn RepoPage() -> impl IntoView {
         Some(loc) => {
             let connected = state.connection.get().filter(|api| api.host() == &loc.host);
             match connected {
-                Some(_) => view! {
-                    <Suspense fallback=|| view! { <p class="page loading" role="status">"Opening the repository…"</p> }>
-                        {Suspend::new(async move {
-                            match screens::repo_screen(loc).await {
-                                Ok(screen) => screen,
-                                Err(error) => view! {
-                                    <section class="page narrow">
-                                        <h1>"This screen could not be loaded"</h1>
-                                        <LoadFailed error offer_reload=true/>
-                                    </section>
-                                }
-                                .into_any(),
-                            }
-                        })}
-                    </Suspense>
-                }
-                .into_any(),
+                Some(_) => on_demand(screens::repo_screen(loc)),
                 None => view! {
                     <section class="page narrow">
                         <h1>{format!("Connect to open {}", loc.repo)}</h1>
@@ -88,7 +72,34 @@ pub fn RepoScreen(location: AppLocation) -> impl IntoView {
         </nav>
         {match current {
             View::Overview => view! { <Overview location=location.clone()/> }.into_any(),
+            View::Create => on_demand(screens::create_view(location.clone())),
+            View::Deployment(id) => on_demand(screens::deployment_page(location.clone(), id)),
             other => view! { <PlannedView view=other location=location.clone()/> }.into_any(),
         }}
     }
+}
+
+/// A screen whose code loads on demand (`screens`): a placeholder while its module arrives, and if it cannot,
+/// a page that says so with a Reload.
+fn on_demand(
+    screen: impl std::future::Future<Output = Result<AnyView, screens::ScreenLoadError>>
+        + Send
+        + 'static,
+) -> AnyView {
+    view! {
+        <Suspense fallback=|| view! { <p class="page loading" role="status">"Opening…"</p> }>
+            {Suspend::new(async move {
+                screen.await.unwrap_or_else(|error| {
+                    view! {
+                        <section class="page narrow">
+                            <h1>"This screen could not be loaded"</h1>
+                            <LoadFailed error offer_reload=true/>
+                        </section>
+                    }
+                    .into_any()
+                })
+            })}
+        </Suspense>
+    }
+    .into_any()
 }

@@ -81,3 +81,20 @@ pub fn click(root: &HtmlElement, selector: &str) {
         .unchecked_into::<HtmlElement>()
         .click();
 }
+
+/// The current value of an `<input>`.
+pub fn input_value(root: &HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+        .unchecked_into::<web_sys::HtmlInputElement>()
+        .value()
+}
+
+/// Forgets this tab's drafts and tokens, so a test starts from empty forms.
+pub fn clear_session_storage() {
+    if let Ok(Some(storage)) = web_sys::window().unwrap().session_storage() {
+        let _ = storage.clear();
+    }
+}

@@ -1,0 +1,90 @@
+import { test, expect } from '../fixtures.mjs';
+import { CreatePage, DeploymentPage } from '../pages/create-page.mjs';
+import { seed, api, SHOP_SEED, SHOP_TOKEN } from '../support/fake.mjs';
+
+test.beforeEach(async () => {
+  await seed(SHOP_SEED);
+});
+
+async function latestStates(ids) {
+  const states = {};
+  for (const id of ids) {
+    const { body } = await api(`/repos/acme/shop/deployments/${id}/statuses?per_page=100`, SHOP_TOKEN);
+    states[id] = body[0]?.state ?? null;
+  }
+  return states;
+}
+
+async function newProductionDeployment(page) {
+  const create = new CreatePage(page);
+  const deployment = new DeploymentPage(page);
+  await create.open('acme/shop', SHOP_TOKEN);
+  await create.fill({ ref: 'main', environment: 'production' });
+  await create.create.click();
+  await expect(deployment.root).toBeVisible();
+  return { deployment, id: deployment.idFromUrl() };
+}
+
+test('a success previews which deployments auto-inactive will mark inactive, and the fake does exactly that', async ({ page }) => {
+  const { deployment, id } = await newProductionDeployment(page);
+  await deployment.expectOpen(id, 'production');
+  const before = await latestStates([101, 102, 103]);
+  expect(before).toEqual({ 101: 'inactive', 102: 'success', 103: 'success' });
+  await deployment.chooseState('Success');
+  const previewed = deployment.preview.getByTestId('will-deactivate');
+  await expect(previewed).toHaveText(['Deployment 102']);
+  await expect(deployment.preview).toContainText('will mark 1 earlier deployment of production inactive');
+  const promised = await previewed.allTextContents();
+  await page.screenshot({ path: 'tests/e2e/artifacts/post-status-preview.png', fullPage: true });
+  await deployment.post.click();
+  await expect(page.getByTestId('status-result')).toContainText('Posted: Success.');
+  await expect(deployment.statuses).toHaveCount(1);
+  await expect(deployment.statuses.first()).toContainText('Success');
+  const after = await latestStates([101, 102, 103, id]);
+  const changed = Object.keys(after).filter((k) => k !== String(id) && after[k] !== before[k]).map((k) => `Deployment ${k}`);
+  expect(changed, 'what the fake marked inactive is what the page previewed').toEqual(promised);
+  // The preview follows: nothing is left for another success to mark inactive.
+  await expect(deployment.preview).toContainText('marks no other deployment inactive');
+  expect(after[102]).toBe('inactive');
+  expect(after[id]).toBe('success');
+});
+
+test('auto-inactive turned off, or a state other than success, previews nothing', async ({ page }) => {
+  const { deployment } = await newProductionDeployment(page);
+  await deployment.chooseState('Success');
+  await expect(deployment.preview.getByTestId('will-deactivate')).toHaveCount(1);
+  await deployment.form.getByRole('checkbox', { name: /Auto-inactive/ }).uncheck();
+  await expect(deployment.preview).toContainText('marks no other deployment inactive');
+  await deployment.chooseState('In progress');
+  await expect(deployment.preview).toBeEmpty();
+});
+
+test('the description counter counts down to 140 and a longer one is refused on its field, before sending', async ({ page }) => {
+  const { deployment } = await newProductionDeployment(page);
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/statuses')) posts.push(r.url()); });
+  await deployment.chooseState('Queued');
+  await deployment.description.fill('x'.repeat(130));
+  await expect(page.locator('#status-description-count')).toHaveText('10 of 140 characters left');
+  await deployment.description.fill('x'.repeat(150));
+  await expect(page.locator('#status-description-count')).toHaveText('10 characters too many (GitHub allows 140)');
+  await deployment.post.click();
+  await expect(page.locator('#status-description-error')).toContainText('at most 140 characters');
+  expect(posts).toEqual([]);
+  await deployment.description.fill('Picked up by the runner');
+  await deployment.post.click();
+  await expect(deployment.statuses.first()).toContainText('Queued');
+  await expect(deployment.statuses.first()).toContainText('Picked up by the runner');
+});
+
+test('a status posted behind the page’s back shows up while the page is open', async ({ page }) => {
+  const { deployment, id } = await newProductionDeployment(page);
+  await expect(deployment.noStatus).toBeVisible();
+  const posted = await api(`/repos/acme/shop/deployments/${id}/statuses`, SHOP_TOKEN, {
+    method: 'POST',
+    body: JSON.stringify({ state: 'in_progress', description: 'runner 7', log_url: 'https://ci.example/7' }),
+  });
+  expect(posted.status).toBe(201);
+  await expect(deployment.statuses.first()).toContainText('In progress', { timeout: 15_000 });
+  await expect(deployment.statuses.first().getByRole('link', { name: 'log' })).toHaveAttribute('href', 'https://ci.example/7');
+});

@@ -1,0 +1,63 @@
+// Talking to the e2e fake-github from a spec: load a seed (which replaces the hub, keeping the command
+// line's repositories and tokens), read the request log, and ask the API directly (to check what the app
+// did against what the fake then holds).
+import { FAKE } from '../playwright.config.mjs';
+
+export async function seed(value) {
+  const answer = await fetch(`${FAKE}/_fake/seed`, { method: 'POST', body: JSON.stringify(value) });
+  if (!answer.ok) throw new Error(`seed refused: ${await answer.text()}`);
+}
+
+export async function requests() {
+  return (await fetch(`${FAKE}/_fake/requests`)).json();
+}
+
+export async function clearRequests() {
+  await fetch(`${FAKE}/_fake/requests`, { method: 'DELETE' });
+}
+
+export async function dispatches() {
+  return (await fetch(`${FAKE}/_fake/dispatches`)).json();
+}
+
+export async function api(path, token, init = {}) {
+  const answer = await fetch(`${FAKE}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', ...(init.headers ?? {}) },
+  });
+  return { status: answer.status, body: answer.status === 204 ? null : await answer.json() };
+}
+
+/// acme/shop: branches to reach every create-deployment answer, and two earlier successful production
+/// deployments (the older one already inactive) for the auto-inactive preview. Token `t-shop` (repo scope).
+export const SHOP_TOKEN = 't-shop';
+export const SHOP_SEED = {
+  users: [{ login: 'acme', type: 'Organization' }, { login: 'mona' }],
+  tokens: [{ token: SHOP_TOKEN, user: 'mona', scopes: ['repo'] }],
+  repositories: [{
+    owner: 'acme',
+    name: 'shop',
+    collaborators: { mona: 'write' },
+    branches: [
+      { name: 'main', sha: '1111111111111111111111111111111111111111' },
+      { name: 'behind', sha: '2222222222222222222222222222222222222222', behind_by: 3 },
+      { name: 'conflicted', sha: '3333333333333333333333333333333333333333', behind_by: 1, merge_conflict: true },
+      { name: 'red', sha: '4444444444444444444444444444444444444444' },
+    ],
+    contexts: {
+      '4444444444444444444444444444444444444444': [
+        { context: 'ci/build', state: 'success' },
+        { context: 'ci/test', state: 'failure' },
+      ],
+    },
+    environments: [{ name: 'production' }, { name: 'staging' }],
+    deployments: [
+      { id: 101, ref: 'main', sha: '1111111111111111111111111111111111111111', environment: 'production', creator: 'mona', created_at: '2026-11-01T10:00:00Z',
+        statuses: [{ state: 'success', created_at: '2026-11-01T10:01:00Z' }, { state: 'inactive', created_at: '2026-11-02T10:01:00Z' }] },
+      { id: 102, ref: 'main', sha: '1111111111111111111111111111111111111111', environment: 'production', creator: 'mona', created_at: '2026-11-02T10:00:00Z',
+        statuses: [{ state: 'success', created_at: '2026-11-02T10:01:00Z' }] },
+      { id: 103, ref: 'main', sha: '1111111111111111111111111111111111111111', environment: 'staging', creator: 'mona', created_at: '2026-11-03T10:00:00Z',
+        statuses: [{ state: 'success', created_at: '2026-11-03T10:01:00Z' }] },
+    ],
+  }],
+};
