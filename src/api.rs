@@ -14,8 +14,8 @@ use deploydeck_core::model::{
 };
 use deploydeck_core::request::{ApiBase, Client, DeploymentFilter, PageRequest, Token};
 use deploydeck_core::response::{
-    decode, decode_create_deployment, decode_empty, decode_page, oauth_scopes, ApiError,
-    CreateDeploymentOutcome, RateLimitSnapshot,
+    decode, decode_create_deployment, decode_empty, decode_page, oauth_scopes, parse_link_header,
+    ApiError, CreateDeploymentOutcome, RateLimitSnapshot,
 };
 use deploydeck_core::rules::DeploymentRecord;
 use deploydeck_core::validate::RepoRef;
@@ -257,8 +257,10 @@ impl Api {
         decode_empty(&self.send(self.dispatch_request(repo, body)).await)
     }
 
-    /// Branch names for the ref suggestions (the first 100; typing any other ref still works).
+    /// Branch names for the ref suggestions: the default branch first, then the first 100 (typing any other
+    /// ref still works).
     pub async fn branch_names(&self, repo: &RepoRef) -> Result<Vec<String>, ApiError> {
+        let default = self.repository(repo).await.ok().map(|r| r.default_branch);
         let response = self
             .send(
                 self.inner
@@ -266,24 +268,36 @@ impl Api {
                     .list_branches(repo, None, PageRequest::new(100, 1)),
             )
             .await;
-        Ok(decode_page::<ShortBranch>(&response)?
+        let mut names: Vec<String> = decode_page::<ShortBranch>(&response)?
             .items
             .into_iter()
             .map(|b| b.name)
-            .collect())
+            .filter(|name| Some(name) != default.as_ref())
+            .collect();
+        names.splice(0..0, default);
+        Ok(names)
     }
 
-    /// Environment names for the suggestions (the first 100).
+    /// Environment names for the suggestions: every page (through `Link`), at most 10 pages of 100.
     pub async fn environment_names(&self, repo: &RepoRef) -> Result<Vec<String>, ApiError> {
-        let response = self
-            .send(
-                self.inner
-                    .client
-                    .list_environments(repo, PageRequest::new(100, 1)),
-            )
-            .await;
-        let list: EnvironmentList = decode(&response)?;
-        Ok(list.environments.into_iter().map(|e| e.name).collect())
+        let mut names = Vec::new();
+        let mut next = Some(
+            self.inner
+                .client
+                .list_environments(repo, PageRequest::new(100, 1)),
+        );
+        for _ in 0..10 {
+            let Some(request) = next.take() else { break };
+            let response = self.send(request).await;
+            let list: EnvironmentList = decode(&response)?;
+            names.extend(list.environments.into_iter().map(|e| e.name));
+            next = response
+                .header("link")
+                .map(parse_link_header)
+                .and_then(|links| links.next)
+                .and_then(|url| self.inner.client.follow_link(&url).ok());
+        }
+        Ok(names)
     }
 
     /// The deployments of `environment` (newest first, up to `count`) with their latest states: what

@@ -1,5 +1,6 @@
 //! Small reusable widgets.
 
+mod access_diagnostics;
 mod access_panel;
 mod error_panel;
 mod form;
@@ -7,6 +8,7 @@ mod load_failed;
 mod rate_gauge;
 mod state_badge;
 
+pub use access_diagnostics::AccessDiagnostics;
 pub use access_panel::AccessPanel;
 pub use error_panel::ErrorPanel;
 pub use form::{invalid, CopyAs, FieldProblems};

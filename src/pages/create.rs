@@ -13,7 +13,7 @@ use deploydeck_core::validate::{
 use leptos::prelude::*;
 
 use crate::api::Api;
-use crate::components::{invalid, CopyAs, ErrorPanel, FieldProblems};
+use crate::components::{invalid, AccessDiagnostics, CopyAs, ErrorPanel, FieldProblems};
 use crate::router::use_nav;
 use crate::session;
 use crate::AppState;
@@ -315,7 +315,7 @@ fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
                                     </div>
                                 }.into_any()
                             }
-                            _ => ().into_any(),
+                            _ => view! { <AccessDiagnostics error=error.clone() api=api.clone() repo=repo.clone()/> }.into_any(),
                         };
                         view! {
                             <ErrorPanel error=error context="The deployment was not created"/>
@@ -404,7 +404,10 @@ fn DispatchForm(location: AppLocation, api: Api) -> impl IntoView {
                     Ok(event_type) => view! {
                         <p class="ok" role="status">{format!("Sent: GitHub accepted the {event_type} event (204). Workflows listening for it start in the Actions tab.")}</p>
                     }.into_any(),
-                    Err(error) => view! { <ErrorPanel error=error context="The dispatch was not sent"/> }.into_any(),
+                    Err(error) => view! {
+                        <ErrorPanel error=error.clone() context="The dispatch was not sent"/>
+                        <AccessDiagnostics error api=api.clone() repo=repo.clone()/>
+                    }.into_any(),
                 })}
             </div>
         </form>

@@ -16,7 +16,9 @@ use deploydeck_core::validate::{Field, Problems, StatusDraft};
 use leptos::prelude::*;
 
 use crate::api::Api;
-use crate::components::{invalid, CopyAs, ErrorPanel, FieldProblems, StateBadge};
+use crate::components::{
+    invalid, AccessDiagnostics, CopyAs, ErrorPanel, FieldProblems, StateBadge,
+};
 use crate::transport::now;
 use crate::{app_href, session, AppState};
 
@@ -355,7 +357,10 @@ fn StatusForm(
             <div aria-live="polite" data-testid="status-result">
                 {move || post.value().get().map(|result| match result {
                     Ok(status) => view! { <p class="ok" role="status">{format!("Posted: {}.", status.state.label())}</p> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error=error context="The status was not posted"/> }.into_any(),
+                    Err(error) => view! {
+                        <ErrorPanel error=error.clone() context="The status was not posted"/>
+                        <AccessDiagnostics error api=api.clone() repo=repo.clone()/>
+                    }.into_any(),
                 })}
             </div>
         </form>

@@ -1,6 +1,6 @@
 import { test, expect } from '../fixtures.mjs';
 import { CreatePage, DeploymentPage } from '../pages/create-page.mjs';
-import { seed, api, SHOP_SEED, SHOP_TOKEN } from '../support/fake.mjs';
+import { seed, api, SHOP_SEED, SHOP_TOKEN, SHOP_READER_TOKEN } from '../support/fake.mjs';
 
 test.beforeEach(async () => {
   await seed(SHOP_SEED);
@@ -120,4 +120,37 @@ test('the draft survives a reload, and "copy as" never holds the token', async (
   expect(stored).toContain('deploydeck.draft.deployment');
   expect(stored.match(new RegExp(SHOP_TOKEN, 'g')) ?? [], 'the token is kept once, under its own key').toHaveLength(1);
   await page.screenshot({ path: 'tests/e2e/artifacts/create.png', fullPage: true });
+});
+
+test('a token that cannot write is told what to add, under the refusal, and the form keeps what was typed', async ({ page }) => {
+  const create = new CreatePage(page);
+  await create.open('acme/shop', SHOP_READER_TOKEN);
+  await create.fill({ ref: 'main', environment: 'staging', description: 'try' });
+  await create.create.click();
+  await expect(page.getByTestId('error-panel')).toContainText('The deployment was not created');
+  const diagnosis = page.getByTestId('access-diagnostics');
+  await expect(diagnosis.getByTestId('access-panel')).toContainText('repo_deployment');
+  await expect(create.description).toHaveValue('try');
+});
+
+test('in the demo, a deployment is created, opened and given a status, with no token and nothing leaving the page', async ({ page }) => {
+  const outside = [];
+  page.on('request', (r) => { if (!r.url().startsWith('http://127.0.0.1:18080/')) outside.push(r.url()); });
+  await page.goto('/demo/acme/storefront/create');
+  const create = new CreatePage(page);
+  await expect(create.form).toBeVisible();
+  // Suggestions: the default branch first; every environment, past the first page of 100 (the demo has 107).
+  await expect(page.locator('#dep-refs option').first()).toHaveAttribute('value', 'main');
+  await expect(page.locator('#dep-environments option[value="production"]')).toHaveCount(1);
+  await expect(page.locator('#dep-environments option')).toHaveCount(107);
+  await create.fill({ ref: 'main', environment: 'staging' });
+  await create.create.click();
+  await expect(page).toHaveURL(/\/demo\/acme\/storefront\/deployments\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1, name: /to staging$/ })).toBeVisible();
+  const deployment = new DeploymentPage(page);
+  await deployment.chooseState('Success');
+  await expect(deployment.preview.getByTestId('will-deactivate').first()).toBeVisible();
+  await deployment.post.click();
+  await expect(deployment.statuses.first()).toContainText('Success');
+  expect(outside).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import { test, expect } from '../fixtures.mjs';
 import { CreatePage, DeploymentPage } from '../pages/create-page.mjs';
-import { seed, api, SHOP_SEED, SHOP_TOKEN } from '../support/fake.mjs';
+import { seed, api, requests, clearRequests, SHOP_SEED, SHOP_TOKEN } from '../support/fake.mjs';
 
 test.beforeEach(async () => {
   await seed(SHOP_SEED);
@@ -77,7 +77,8 @@ test('the description counter counts down to 140 and a longer one is refused on 
   await expect(deployment.statuses.first()).toContainText('Picked up by the runner');
 });
 
-test('a status posted behind the page’s back shows up while the page is open', async ({ page }) => {
+test('a status posted behind the page’s back shows up while the page is open; asking again unchanged is a free 304', async ({ page }) => {
+  await page.clock.install();
   const { deployment, id } = await newProductionDeployment(page);
   await expect(deployment.noStatus).toBeVisible();
   const posted = await api(`/repos/acme/shop/deployments/${id}/statuses`, SHOP_TOKEN, {
@@ -85,6 +86,24 @@ test('a status posted behind the page’s back shows up while the page is open',
     body: JSON.stringify({ state: 'in_progress', description: 'runner 7', log_url: 'https://ci.example/7' }),
   });
   expect(posted.status).toBe(201);
-  await expect(deployment.statuses.first()).toContainText('In progress', { timeout: 15_000 });
+  await clearRequests();
+  await page.clock.fastForward('00:05');
+  await expect(deployment.statuses.first()).toContainText('In progress');
   await expect(deployment.statuses.first().getByRole('link', { name: 'log' })).toHaveAttribute('href', 'https://ci.example/7');
+  await page.clock.fastForward('00:05');
+  const statusReads = async () => (await requests()).filter((r) => r.method === 'GET' && r.path === `/repos/acme/shop/deployments/${id}/statuses`).map((r) => r.status);
+  await expect.poll(statusReads).toEqual([200, 304]);
+  await expect(deployment.statuses).toHaveCount(1);
+});
+
+test('a deployment nothing picks up is explained after a while: what normally posts its first status', async ({ page }) => {
+  await page.clock.install();
+  const { deployment } = await newProductionDeployment(page);
+  await expect(deployment.noStatus).toBeVisible();
+  await expect(page.getByTestId('nothing-picked-up')).toHaveCount(0);
+  await page.clock.fastForward('00:30');
+  const explained = page.getByTestId('nothing-picked-up');
+  await expect(explained).toContainText('Nothing has picked this deployment up yet.');
+  await expect(explained).toContainText('on: deployment');
+  await expect(explained).toContainText("GITHUB_TOKEN does not");
 });

@@ -28,12 +28,17 @@ export async function api(path, token, init = {}) {
   return { status: answer.status, body: answer.status === 204 ? null : await answer.json() };
 }
 
-/// acme/shop: branches to reach every create-deployment answer, and two earlier successful production
-/// deployments (the older one already inactive) for the auto-inactive preview. Token `t-shop` (repo scope).
+/// acme/shop (public): branches to reach every create-deployment answer, and two earlier successful production
+/// deployments (the older one already inactive) for the auto-inactive preview.
 export const SHOP_TOKEN = 't-shop';
+/// A classic token without `repo` or `repo_deployment`: it can read the public repository, not write.
+export const SHOP_READER_TOKEN = 't-shop-reader';
 export const SHOP_SEED = {
   users: [{ login: 'acme', type: 'Organization' }, { login: 'mona' }],
-  tokens: [{ token: SHOP_TOKEN, user: 'mona', scopes: ['repo'] }],
+  tokens: [
+    { token: SHOP_TOKEN, user: 'mona', scopes: ['repo'] },
+    { token: SHOP_READER_TOKEN, user: 'mona', scopes: ['read:user'] },
+  ],
   repositories: [{
     owner: 'acme',
     name: 'shop',

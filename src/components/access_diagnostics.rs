@@ -1,0 +1,32 @@
+use deploydeck_core::response::ApiError;
+use deploydeck_core::validate::RepoRef;
+use leptos::prelude::*;
+
+use crate::api::Api;
+use crate::screens;
+
+/// After a write was refused (401, 403 or 404): the connect screen's diagnosis of this token here — what it
+/// can read and write, and what to add — checked again now, under the error. Nothing for other errors.
+#[component]
+pub fn AccessDiagnostics(error: ApiError, api: Api, repo: RepoRef) -> impl IntoView {
+    if !matches!(error.status(), 401 | 403 | 404) {
+        return ().into_any();
+    }
+    let report = LocalResource::new(move || {
+        let (api, repo) = (api.clone(), repo.clone());
+        async move { screens::probe_access(api, repo).await.ok() }
+    });
+    view! {
+        <div data-testid="access-diagnostics">
+            <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Checking what this token can do here…"</p> }>
+                {move || Suspend::new(async move {
+                    match report.await {
+                        Some(result) => screens::connect_result(result).await.ok(),
+                        None => None,
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+    .into_any()
+}
