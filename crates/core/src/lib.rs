@@ -5,7 +5,8 @@
 //! Module map (see `DESIGN.md`): [`http`] plain request/response values; [`model`] GitHub's objects;
 //! [`validate`] every field rule, all problems at once; [`request`] typed operations → requests;
 //! [`response`] responses → typed values or [`response::ApiError`]; [`rules`] what GitHub does and allows;
-//! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing; [`cache`] conditional GETs;
+//! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing; [`cache`] conditional GETs; [`history`] the History view's filters, spans, exports,
+//! chart and row window;
 //! [`location`] the app's shareable URLs; [`access`] what a token can do in a repository; [`share`] a
 //! request as a curl or gh command, without the token.
 #![forbid(unsafe_code)]
@@ -14,6 +15,7 @@ pub mod access;
 pub mod budget;
 pub mod cache;
 pub mod cleanup;
+pub mod history;
 pub mod http;
 pub mod location;
 pub mod model;

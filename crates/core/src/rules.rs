@@ -203,25 +203,6 @@ pub fn nothing_picked_it_up(created_at: Timestamp, now: Timestamp, statuses: usi
 pub(crate) mod tests {
     use super::*;
 
-    #[test]
-    fn a_deployment_without_status_is_flagged_only_after_the_expected_wait() {
-        let created = Timestamp::parse("2026-11-21T10:00:00Z").unwrap();
-        assert!(!nothing_picked_it_up(
-            created,
-            created.plus_seconds(FIRST_STATUS_EXPECTED_WITHIN_SECS),
-            0
-        ));
-        assert!(nothing_picked_it_up(
-            created,
-            created.plus_seconds(FIRST_STATUS_EXPECTED_WITHIN_SECS + 1),
-            0
-        ));
-        assert!(!nothing_picked_it_up(
-            created,
-            created.plus_seconds(3600),
-            1
-        ));
-    }
     use crate::model::{Payload, SimpleUser, StatusId, UserId};
 
     pub fn user(login: &str) -> SimpleUser {
@@ -387,5 +368,25 @@ pub(crate) mod tests {
         assert!(!r.is_destroyed());
         r.deployment.transient_environment = true;
         assert!(r.is_destroyed());
+    }
+
+    #[test]
+    fn a_deployment_without_status_is_flagged_only_after_the_expected_wait() {
+        let created = Timestamp::parse("2026-11-21T10:00:00Z").unwrap();
+        assert!(!nothing_picked_it_up(
+            created,
+            created.plus_seconds(FIRST_STATUS_EXPECTED_WITHIN_SECS),
+            0
+        ));
+        assert!(nothing_picked_it_up(
+            created,
+            created.plus_seconds(FIRST_STATUS_EXPECTED_WITHIN_SECS + 1),
+            0
+        ));
+        assert!(!nothing_picked_it_up(
+            created,
+            created.plus_seconds(3600),
+            1
+        ));
     }
 }

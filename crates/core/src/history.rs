@@ -1,0 +1,523 @@
+//! The History view's decisions, without I/O: its filters as they travel in the address, which filters
+//! GitHub applies and which the page applies, the time a deployment spent in each state, the export files,
+//! the chart's series and which rows a scrolled window shows.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{Deployment, DeploymentState, DeploymentStatus};
+use crate::request::DeploymentFilter;
+use crate::rules::DeploymentRecord;
+use crate::timestamp::Timestamp;
+use crate::url::encode_component;
+
+/// The History view's filters: `environment`, `ref`, `sha` and `task` are GitHub's own (sent with the list
+/// request, CONTRACT §8.1); `creator` and `state` are applied by the page (GitHub cannot filter on them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HistoryFilter {
+    pub environment: String,
+    pub git_ref: String,
+    pub sha: String,
+    pub task: String,
+    /// A creator's login, compared without regard to case (GitHub logins are case-insensitive).
+    pub creator: String,
+    pub state: Option<DeploymentState>,
+}
+
+/// The query names, in the order they are written.
+const NAMES: [&str; 6] = ["environment", "ref", "sha", "task", "creator", "state"];
+
+impl HistoryFilter {
+    /// Reads the filters from an address's query (other names, such as `api`, are ignored; an unknown state
+    /// is no state filter).
+    pub fn from_query(query: &str) -> Self {
+        let value = |name: &str| crate::location::query_value(query, name).unwrap_or_default();
+        HistoryFilter {
+            environment: value("environment"),
+            git_ref: value("ref"),
+            sha: value("sha"),
+            task: value("task"),
+            creator: value("creator"),
+            state: DeploymentState::parse(&value("state")),
+        }
+    }
+
+    /// The filters as `name=value` query pairs, encoded, leaving out the empty ones.
+    pub fn to_query(&self) -> String {
+        let values = [
+            self.environment.as_str(),
+            self.git_ref.as_str(),
+            self.sha.as_str(),
+            self.task.as_str(),
+            self.creator.as_str(),
+            self.state.map(DeploymentState::as_str).unwrap_or(""),
+        ];
+        NAMES
+            .iter()
+            .zip(values)
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(n, v)| format!("{n}={}", encode_component(v.trim())))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self == &HistoryFilter::default()
+    }
+
+    /// What GitHub filters (sent with the list request).
+    pub fn api_filter(&self) -> DeploymentFilter {
+        DeploymentFilter {
+            sha: self.sha.trim().to_owned(),
+            git_ref: self.git_ref.trim().to_owned(),
+            task: self.task.trim().to_owned(),
+            environment: self.environment.trim().to_owned(),
+        }
+    }
+
+    /// Whether the page's own filters need each row's latest state (a state filter does).
+    pub fn needs_states(&self) -> bool {
+        self.state.is_some()
+    }
+
+    /// The page's own filters: `None` while the answer depends on a latest state not loaded yet.
+    pub fn keeps(
+        &self,
+        deployment: &Deployment,
+        latest: Option<Option<DeploymentState>>,
+    ) -> Option<bool> {
+        let creator = self.creator.trim();
+        if !creator.is_empty()
+            && !deployment
+                .creator_login()
+                .is_some_and(|login| login.eq_ignore_ascii_case(creator))
+        {
+            return Some(false);
+        }
+        match self.state {
+            None => Some(true),
+            Some(wanted) => latest.map(|state| state == Some(wanted)),
+        }
+    }
+}
+
+/// How long a deployment spent in one state: from that status until the next (or until `now` for the
+/// latest, unless it is final — `success`, `failure`, `error` and `inactive` have no end).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateSpan {
+    pub state: DeploymentState,
+    pub since: Timestamp,
+    /// `None`: still in this state.
+    pub seconds: Option<i64>,
+}
+
+/// The states of a deployment in order (oldest first) with the time spent in each, from its statuses in
+/// GitHub's order (newest first).
+pub fn state_spans(statuses: &[DeploymentStatus], now: Timestamp) -> Vec<StateSpan> {
+    let mut oldest_first: Vec<&DeploymentStatus> = statuses.iter().collect();
+    oldest_first.sort_by_key(|s| (s.created_at, s.id));
+    let mut spans = Vec::with_capacity(oldest_first.len());
+    for (i, status) in oldest_first.iter().enumerate() {
+        let seconds = match oldest_first.get(i + 1) {
+            Some(next) => Some(next.created_at.seconds_since(status.created_at).max(0)),
+            None if status.state.is_transitional() => None,
+            None => None,
+        };
+        spans.push(StateSpan {
+            state: status.state,
+            since: status.created_at,
+            seconds,
+        });
+    }
+    // The latest transitional state is still running: say for how long so far.
+    if let Some(last) = spans.last_mut() {
+        if last.state.is_transitional() {
+            last.seconds = Some(now.seconds_since(last.since).max(0));
+        }
+    }
+    spans
+}
+
+/// A duration for people: `45 s`, `3 min 20 s`, `2 h 5 min`, `3 d 4 h`.
+pub fn format_duration(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3599 => format!("{} min {} s", s / 60, s % 60),
+        3600..=86_399 => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+        _ => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
+    }
+}
+
+/// One exported row: a deployment with its latest status (when loaded).
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportRow<'a> {
+    pub deployment: &'a Deployment,
+    pub latest_status: Option<&'a DeploymentStatus>,
+}
+
+/// The filtered list as JSON: each deployment as GitHub sent it, with its latest status.
+pub fn export_json(records: &[DeploymentRecord]) -> String {
+    let rows: Vec<ExportRow<'_>> = records
+        .iter()
+        .map(|r| ExportRow {
+            deployment: &r.deployment,
+            latest_status: r.latest_status.as_ref(),
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+const CSV_HEADER: &str =
+    "id,environment,ref,sha,task,creator,created_at,latest_state,latest_state_at,description,transient,production";
+
+/// The filtered list as CSV (RFC 4180: every field quoted when it holds a comma, quote or line break, and
+/// any field a spreadsheet would read as a formula prefixed with `'`).
+pub fn export_csv(records: &[DeploymentRecord]) -> String {
+    let mut out = String::from(CSV_HEADER);
+    out.push_str("\r\n");
+    for r in records {
+        let d = &r.deployment;
+        let latest = r.latest_status.as_ref();
+        let fields = [
+            d.id.0.to_string(),
+            d.environment.clone(),
+            d.git_ref.clone(),
+            d.sha.clone(),
+            d.task.clone(),
+            d.creator_login().unwrap_or_default().to_owned(),
+            d.created_at.to_string(),
+            latest
+                .map(|s| s.state.as_str().to_owned())
+                .unwrap_or_default(),
+            latest.map(|s| s.created_at.to_string()).unwrap_or_default(),
+            d.description.clone().unwrap_or_default(),
+            d.transient_environment.to_string(),
+            d.production_environment.to_string(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// How a deployment ended, for the chart's colours (and its legend's words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Outcome {
+    Succeeded,
+    Failed,
+    InProgress,
+    Inactive,
+    NoStatus,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Succeeded,
+        Outcome::Failed,
+        Outcome::InProgress,
+        Outcome::Inactive,
+        Outcome::NoStatus,
+    ];
+
+    pub fn of(latest: Option<DeploymentState>) -> Outcome {
+        match latest {
+            Some(DeploymentState::Success) => Outcome::Succeeded,
+            Some(DeploymentState::Failure | DeploymentState::Error) => Outcome::Failed,
+            Some(DeploymentState::Inactive) => Outcome::Inactive,
+            Some(_) => Outcome::InProgress,
+            None => Outcome::NoStatus,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+            Outcome::InProgress => "in progress",
+            Outcome::Inactive => "inactive",
+            Outcome::NoStatus => "no status",
+        }
+    }
+
+    pub fn class(self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "outcome-succeeded",
+            Outcome::Failed => "outcome-failed",
+            Outcome::InProgress => "outcome-in-progress",
+            Outcome::Inactive => "outcome-inactive",
+            Outcome::NoStatus => "outcome-none",
+        }
+    }
+}
+
+/// The chart: per environment (most deployments first, at most `max_environments`), per day, how many
+/// deployments were created and how they ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chart {
+    /// Days as `YYYY-MM-DD`, oldest first, every day from the first to the last (gaps included).
+    pub days: Vec<String>,
+    pub environments: Vec<ChartRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartRow {
+    pub environment: String,
+    /// Per day (aligned with `Chart::days`), counts per outcome.
+    pub counts: Vec<BTreeMap<Outcome, u32>>,
+}
+
+impl Chart {
+    pub fn max_per_day(&self) -> u32 {
+        self.environments
+            .iter()
+            .flat_map(|e| e.counts.iter().map(|c| c.values().sum::<u32>()))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// Builds the chart from records whose states are known (`None` latest: no status yet), over the last
+/// `max_days` days that have deployments.
+pub fn chart(records: &[DeploymentRecord], max_environments: usize, max_days: usize) -> Chart {
+    let day_of = |t: Timestamp| {
+        let (y, m, d, ..) = t.to_civil();
+        (y, m, d)
+    };
+    let Some(last) = records.iter().map(|r| r.deployment.created_at).max() else {
+        return Chart {
+            days: Vec::new(),
+            environments: Vec::new(),
+        };
+    };
+    let first_allowed = last.plus_seconds(-86_400 * (max_days.max(1) as i64 - 1));
+    let first = records
+        .iter()
+        .map(|r| r.deployment.created_at)
+        .filter(|t| *t >= first_allowed || day_of(*t) == day_of(first_allowed))
+        .min()
+        .unwrap_or(last);
+    let mut days = Vec::new();
+    let mut day = first;
+    while day_of(day) <= day_of(last) {
+        let (y, m, d) = day_of(day);
+        days.push(format!("{y:04}-{m:02}-{d:02}"));
+        day = day.plus_seconds(86_400);
+    }
+    let index = |t: Timestamp| {
+        let (y, m, d) = day_of(t);
+        days.iter()
+            .position(|s| *s == format!("{y:04}-{m:02}-{d:02}"))
+    };
+    let mut per_env: BTreeMap<&str, Vec<BTreeMap<Outcome, u32>>> = BTreeMap::new();
+    for r in records {
+        let Some(i) = index(r.deployment.created_at) else {
+            continue;
+        };
+        let counts = per_env
+            .entry(r.deployment.environment.as_str())
+            .or_insert_with(|| vec![BTreeMap::new(); days.len()]);
+        *counts[i].entry(Outcome::of(r.latest_state())).or_insert(0) += 1;
+    }
+    let mut environments: Vec<ChartRow> = per_env
+        .into_iter()
+        .map(|(environment, counts)| ChartRow {
+            environment: environment.to_owned(),
+            counts,
+        })
+        .collect();
+    let total = |row: &ChartRow| -> u32 { row.counts.iter().flat_map(|c| c.values()).sum() };
+    environments.sort_by(|a, b| {
+        total(b)
+            .cmp(&total(a))
+            .then(a.environment.cmp(&b.environment))
+    });
+    environments.truncate(max_environments);
+    Chart { days, environments }
+}
+
+/// The rows a scrolled list shows: `[start, end)` of `total` rows of `row_height` pixels, for a viewport of
+/// `viewport` pixels scrolled by `scroll_top`, with `overscan` rows either side.
+pub fn visible_rows(
+    scroll_top: f64,
+    viewport: f64,
+    row_height: f64,
+    total: usize,
+    overscan: usize,
+) -> (usize, usize) {
+    if total == 0 || row_height <= 0.0 {
+        return (0, 0);
+    }
+    let first = (scroll_top.max(0.0) / row_height).floor() as usize;
+    let count = (viewport.max(0.0) / row_height).ceil() as usize + 1;
+    let start = first.saturating_sub(overscan).min(total);
+    let end = first
+        .saturating_add(count)
+        .saturating_add(overscan)
+        .min(total);
+    (start, end.max(start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DeploymentId;
+    use crate::rules::tests::{deployment, record, status};
+    use proptest::prelude::*;
+
+    #[test]
+    fn filters_travel_in_the_query_and_split_between_github_and_the_page() {
+        let filter = HistoryFilter::from_query(
+            "?api=http%3A%2F%2Fx&environment=prod%20eu&ref=main&creator=Mona&state=success&x=1",
+        );
+        assert_eq!(filter.environment, "prod eu");
+        assert_eq!(filter.state, Some(DeploymentState::Success));
+        assert_eq!(
+            filter.to_query(),
+            "environment=prod%20eu&ref=main&creator=Mona&state=success"
+        );
+        assert_eq!(filter.api_filter().environment, "prod eu");
+        assert!(filter.needs_states());
+        assert_eq!(HistoryFilter::from_query("state=bogus").state, None);
+        assert!(HistoryFilter::from_query("").is_empty());
+
+        let mut d = deployment(1, "production");
+        assert_eq!(filter.keeps(&d, None), Some(false), "creator differs");
+        d.creator.as_mut().unwrap().login = "mona".into();
+        assert_eq!(filter.keeps(&d, None), None, "state not known yet");
+        assert_eq!(
+            filter.keeps(&d, Some(Some(DeploymentState::Success))),
+            Some(true)
+        );
+        assert_eq!(filter.keeps(&d, Some(None)), Some(false));
+    }
+
+    #[test]
+    fn each_state_lasts_until_the_next_status_and_a_running_one_until_now() {
+        let d = deployment(1, "production");
+        let mut queued = status(1, &d, DeploymentState::Queued);
+        let mut running = status(2, &d, DeploymentState::InProgress);
+        let mut done = status(3, &d, DeploymentState::Success);
+        let t0 = Timestamp::parse("2026-11-21T10:00:00Z").unwrap();
+        queued.created_at = t0;
+        running.created_at = t0.plus_seconds(12);
+        done.created_at = t0.plus_seconds(200);
+        let spans = state_spans(
+            &[done.clone(), running.clone(), queued.clone()],
+            t0.plus_seconds(999),
+        );
+        let got: Vec<_> = spans.iter().map(|s| (s.state, s.seconds)).collect();
+        assert_eq!(
+            got,
+            [
+                (DeploymentState::Queued, Some(12)),
+                (DeploymentState::InProgress, Some(188)),
+                (DeploymentState::Success, None)
+            ]
+        );
+        let spans = state_spans(&[running, queued], t0.plus_seconds(70));
+        assert_eq!(spans.last().map(|s| s.seconds), Some(Some(58)));
+        assert_eq!(format_duration(12), "12 s");
+        assert_eq!(format_duration(200), "3 min 20 s");
+        assert_eq!(format_duration(7_500), "2 h 5 min");
+        assert_eq!(format_duration(100_000), "1 d 3 h");
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_it_and_defuses_formulas() {
+        let mut r = record(7, "production", Some(DeploymentState::Success));
+        r.deployment.description = Some("=HYPERLINK(\"x\"), and \"more\"\nline".into());
+        let csv = export_csv(&[r]);
+        let mut lines = csv.split("\r\n");
+        assert_eq!(lines.next(), Some(CSV_HEADER));
+        let row = lines.next().unwrap();
+        assert!(row.starts_with("7,production,"));
+        assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\"), and \"\"more\"\"\nline\""));
+        assert!(row.contains(",success,"));
+    }
+
+    #[test]
+    fn json_export_keeps_each_deployment_with_its_latest_status() {
+        let records = [
+            record(7, "production", Some(DeploymentState::Success)),
+            record(8, "qa", None),
+        ];
+        let value: serde_json::Value = serde_json::from_str(&export_json(&records)).unwrap();
+        assert_eq!(value[0]["deployment"]["id"], 7);
+        assert_eq!(value[0]["latest_status"]["state"], "success");
+        assert!(value[1]["latest_status"].is_null());
+    }
+
+    #[test]
+    fn the_chart_counts_outcomes_per_environment_per_day() {
+        let mut records = vec![
+            record(1, "production", Some(DeploymentState::Success)),
+            record(2, "production", Some(DeploymentState::Failure)),
+            record(3, "staging", None),
+        ];
+        let t0 = Timestamp::parse("2026-11-19T10:00:00Z").unwrap();
+        records[0].deployment.created_at = t0;
+        records[1].deployment.created_at = t0.plus_seconds(2 * 86_400);
+        records[2].deployment.created_at = t0.plus_seconds(2 * 86_400 + 60);
+        let chart = chart(&records, 10, 30);
+        assert_eq!(chart.days, ["2026-11-19", "2026-11-20", "2026-11-21"]);
+        assert_eq!(chart.environments[0].environment, "production");
+        assert_eq!(
+            chart.environments[0].counts[0].get(&Outcome::Succeeded),
+            Some(&1)
+        );
+        assert_eq!(
+            chart.environments[0].counts[2].get(&Outcome::Failed),
+            Some(&1)
+        );
+        assert_eq!(
+            chart.environments[1].counts[2].get(&Outcome::NoStatus),
+            Some(&1)
+        );
+        assert_eq!(chart.max_per_day(), 1);
+        let _ = DeploymentId(0);
+    }
+
+    proptest! {
+        #[test]
+        fn any_filter_round_trips_through_the_query(
+            environment in "\\PC{0,12}", git_ref in "\\PC{0,12}", creator in "[A-Za-z0-9-]{0,10}", state in 0usize..8,
+        ) {
+            let filter = HistoryFilter {
+                environment: environment.trim().to_owned(),
+                git_ref: git_ref.trim().to_owned(),
+                creator,
+                state: DeploymentState::ALL.get(state).copied(),
+                ..HistoryFilter::default()
+            };
+            prop_assert_eq!(HistoryFilter::from_query(&filter.to_query()), filter);
+        }
+
+        #[test]
+        fn the_window_always_covers_the_viewport_within_the_list(
+            scroll in 0.0f64..500_000.0, viewport in 0.0f64..3_000.0, total in 0usize..10_000, overscan in 0usize..20,
+        ) {
+            let (start, end) = visible_rows(scroll, viewport, 40.0, total, overscan);
+            prop_assert!(start <= end && end <= total);
+            let first_visible = ((scroll / 40.0).floor() as usize).min(total);
+            let last_visible = (((scroll + viewport) / 40.0).ceil() as usize).min(total);
+            prop_assert!(start <= first_visible);
+            prop_assert!(end >= last_visible);
+        }
+    }
+}
