@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use deploydeck_core::access::{assess, AccessProbe, AccessReport};
+use deploydeck_core::budget::{Budget, Decision, Pacing, RequestClass};
 use deploydeck_core::cache::ConditionalCache;
 use deploydeck_core::http::{HttpRequest, HttpResponse};
 use deploydeck_core::location::HostChoice;
@@ -12,10 +13,10 @@ use deploydeck_core::model::{
     Deployment, DeploymentId, DeploymentStatus, DispatchEvent, EnvironmentList, NewDeployment,
     NewDeploymentStatus, Repository, ShortBranch, SimpleUser,
 };
-use deploydeck_core::request::{ApiBase, Client, DeploymentFilter, PageRequest, Token};
+use deploydeck_core::request::{ApiBase, Client, DeploymentFilter, HostKind, PageRequest, Token};
 use deploydeck_core::response::{
     decode, decode_create_deployment, decode_empty, decode_page, oauth_scopes, parse_link_header,
-    ApiError, CreateDeploymentOutcome, RateLimitSnapshot,
+    poll_interval, ApiError, CreateDeploymentOutcome, Page, RateLimitSnapshot,
 };
 use deploydeck_core::rules::DeploymentRecord;
 use deploydeck_core::validate::RepoRef;
@@ -23,13 +24,19 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use web_sys::AbortController;
 
-use crate::transport::Transport;
+use crate::transport::{sleep_ms, Transport};
+
+fn now_millis() -> u64 {
+    js_sys::Date::now() as u64
+}
 
 struct Inner {
     host: HostChoice,
     client: Client,
     transport: Transport,
     cache: Mutex<ConditionalCache>,
+    /// Core's pacing: bounded concurrency everywhere, GitHub's secondary limits on github.com.
+    budget: Mutex<Budget>,
     rate: RwSignal<Option<RateLimitSnapshot>>,
 }
 
@@ -60,12 +67,17 @@ impl Api {
         transport: Transport,
         rate: RwSignal<Option<RateLimitSnapshot>>,
     ) -> Api {
+        let pacing = match client.base().kind() {
+            HostKind::GitHubCom => Pacing::github_com(),
+            HostKind::Enterprise | HostKind::Custom => Pacing::enterprise(None),
+        };
         Api {
             inner: Arc::new(Inner {
                 host,
                 client,
                 transport,
-                cache: Mutex::new(ConditionalCache::new(500)),
+                cache: Mutex::new(ConditionalCache::new(2_000)),
+                budget: Mutex::new(Budget::new(pacing)),
                 rate,
             }),
             abort: None,
@@ -96,20 +108,48 @@ impl Api {
         }
     }
 
-    /// Performs one request: conditional when an answer is kept, gauge updated from the answer.
+    /// Performs one request when core's budget lets it go (bounded concurrency, GitHub's limits, a hold
+    /// after a rate limit): conditional when an answer is kept, gauge updated from the answer.
     pub async fn send(&self, request: HttpRequest) -> HttpResponse {
+        let class = RequestClass::of(request.method);
+        self.admit(class).await;
         let request = match self.inner.cache.lock() {
             Ok(cache) => cache.prepare(request),
             Err(_) => request,
         };
         let signal = self.abort.as_ref().map(|c| c.signal());
         let response = self.inner.transport.send(&request, signal.as_ref()).await;
+        if let Ok(mut budget) = self.inner.budget.lock() {
+            budget.finished(class, now_millis(), &response);
+        }
         if let Some(snapshot) = RateLimitSnapshot::from_headers(&response.headers) {
             self.inner.rate.set(Some(snapshot));
         }
         match self.inner.cache.lock() {
             Ok(mut cache) => cache.settle(&request, response).0,
             Err(_) => response,
+        }
+    }
+
+    /// Waits until the budget lets a request of `class` go, and counts it as started.
+    async fn admit(&self, class: RequestClass) {
+        loop {
+            let now = now_millis();
+            let decision = match self.inner.budget.lock() {
+                Ok(mut budget) => {
+                    let decision = budget.decide(class, now);
+                    if decision == Decision::Now {
+                        budget.started(class, now);
+                    }
+                    decision
+                }
+                Err(_) => Decision::Now,
+            };
+            match decision {
+                Decision::Now => return,
+                Decision::At(at) => sleep_ms(at.saturating_sub(now).max(1)).await,
+                Decision::WhenOneFinishes => sleep_ms(10).await,
+            }
         }
     }
 
@@ -331,5 +371,46 @@ impl Api {
                 .and_then(|url| self.inner.client.follow_link(url).ok());
         }
         Ok(items)
+    }
+
+    /// The first page (100, newest first) of the deployments GitHub's filters select.
+    pub fn first_deployments(&self, repo: &RepoRef, filter: &DeploymentFilter) -> HttpRequest {
+        self.inner
+            .client
+            .list_deployments(repo, filter, PageRequest::new(100, 1))
+    }
+
+    /// The request for a `Link` URL from an earlier answer (only on the API's own origin, core checks).
+    pub fn follow(&self, url: &str) -> Option<HttpRequest> {
+        self.inner.client.follow_link(url).ok()
+    }
+
+    /// One page of deployments, with its `Link`s and the server's `X-Poll-Interval` (seconds) when sent.
+    pub async fn deployments_page(
+        &self,
+        request: HttpRequest,
+    ) -> Result<(Page<Deployment>, Option<u64>), ApiError> {
+        let response = self.send(request).await;
+        let interval = poll_interval(&response);
+        decode_page::<Deployment>(&response).map(|page| (page, interval))
+    }
+
+    /// A deployment's latest status (`statuses?per_page=1`), `None` when it has none yet.
+    pub async fn latest_status(
+        &self,
+        repo: &RepoRef,
+        id: DeploymentId,
+    ) -> Result<Option<DeploymentStatus>, ApiError> {
+        let response = self
+            .send(
+                self.inner
+                    .client
+                    .list_deployment_statuses(repo, id, PageRequest::new(1, 1)),
+            )
+            .await;
+        Ok(decode_page::<DeploymentStatus>(&response)?
+            .items
+            .into_iter()
+            .next())
     }
 }

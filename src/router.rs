@@ -98,6 +98,11 @@ impl Nav {
         self.url.with(|u| AppLocation::parse(&u.path, &u.search))
     }
 
+    /// The address's query, with its `?` (tracked): the History view's filters live there.
+    pub fn search(&self) -> String {
+        self.url.with(|u| u.search.clone())
+    }
+
     /// Goes to `href` (relative to the app's base, with an optional `?query`), as a new history entry.
     pub fn navigate(&self, href: &str) {
         self.go(href, false);

@@ -95,6 +95,15 @@ on_demand! {
 }
 
 on_demand! {
+    /// The History view: every deployment, filtered, windowed, live.
+    pub async fn history_view(location: AppLocation) -> AnyView;
+    in history_view as history_view_module
+    {
+        view! { <crate::pages::HistoryView location=location/> }.into_any()
+    }
+}
+
+on_demand! {
     /// One deployment's page: its statuses, followed live, and the post-a-status form.
     pub async fn deployment_page(location: AppLocation, id: DeploymentId) -> AnyView;
     in deployment_page as deployment_page_module

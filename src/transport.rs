@@ -25,6 +25,19 @@ pub fn now() -> Timestamp {
     Timestamp::from_unix_millis(js_sys::Date::now() as i64)
 }
 
+/// Waits `ms` milliseconds (a `setTimeout` promise; the page's only timer source, so tests can drive it).
+pub async fn sleep_ms(ms: u64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                ms.min(i32::MAX as u64) as i32,
+            );
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 fn network_failure(message: String) -> HttpResponse {
     let mut response = HttpResponse::new(0);
     response.body = serde_json::json!({ "message": message })

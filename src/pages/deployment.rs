@@ -2,6 +2,7 @@
 //! that cost no quota when nothing changed), and a form to post a status — with a preview of what
 //! auto-inactive will do.
 
+use deploydeck_core::history::{format_duration, state_spans};
 use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::{
     Deployment, DeploymentId, DeploymentState, DeploymentStatus, NewDeploymentStatus,
@@ -149,7 +150,17 @@ fn StatusList(
         }
         Some(Ok(list)) => {
             let now = clock.get();
+            let spans = state_spans(&list, now);
+            let timeline = spans
+                .iter()
+                .map(|s| match s.seconds {
+                    Some(secs) => format!("{} {}", s.state.label(), format_duration(secs)),
+                    None => s.state.label().to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join(" → ");
             view! {
+                <p class="spans" data-testid="state-spans"><strong>"Time in each state: "</strong>{timeline}</p>
                 <ol class="statuses" data-testid="statuses">
                     {list.into_iter().map(|s| {
                         let log = s.log_link().filter(|u| is_http_url(u)).map(str::to_owned);

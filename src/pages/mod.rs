@@ -3,6 +3,7 @@
 mod connect;
 mod create;
 mod deployment;
+mod history;
 mod overview;
 mod planned;
 mod repo;
@@ -10,6 +11,7 @@ mod repo;
 pub use connect::{ConnectForm, ConnectPage};
 pub use create::CreateView;
 pub use deployment::DeploymentPage;
+pub use history::HistoryView;
 pub use overview::Overview;
 pub use planned::PlannedView;
 pub use repo::{RepoPage, RepoScreen};

@@ -73,6 +73,7 @@ pub fn RepoScreen(location: AppLocation) -> impl IntoView {
         {match current {
             View::Overview => view! { <Overview location=location.clone()/> }.into_any(),
             View::Create => on_demand(screens::create_view(location.clone())),
+            View::History => on_demand(screens::history_view(location.clone())),
             View::Deployment(id) => on_demand(screens::deployment_page(location.clone(), id)),
             other => view! { <PlannedView view=other location=location.clone()/> }.into_any(),
         }}

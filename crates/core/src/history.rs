@@ -351,6 +351,61 @@ pub fn chart(records: &[DeploymentRecord], max_environments: usize, max_days: us
     Chart { days, environments }
 }
 
+/// One environment at a glance, from the deployments whose latest states are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvironmentSummary {
+    pub name: String,
+    /// What serves it now (its newest deployment whose latest state is `success`).
+    pub live: Option<crate::rules::LiveDeployment>,
+    /// Its newest deployments (at most 5), newest first, with their latest states.
+    pub recent: Vec<(crate::model::DeploymentId, Option<DeploymentState>)>,
+    pub deployments: usize,
+    /// Its deployments are transient (a preview); `destroyed` once all of them are inactive.
+    pub transient: bool,
+    pub destroyed: bool,
+}
+
+/// Every environment of `records`, most recently deployed first.
+pub fn environments(records: &[DeploymentRecord]) -> Vec<EnvironmentSummary> {
+    let live = crate::rules::live_per_environment(records);
+    let mut by_name: BTreeMap<&str, Vec<&DeploymentRecord>> = BTreeMap::new();
+    for r in records {
+        by_name
+            .entry(r.deployment.environment.as_str())
+            .or_default()
+            .push(r);
+    }
+    let mut out: Vec<EnvironmentSummary> = by_name
+        .into_iter()
+        .map(|(name, mut list)| {
+            list.sort_by_key(|r| std::cmp::Reverse(r.deployment.id));
+            let transient = list.iter().all(|r| r.deployment.transient_environment);
+            EnvironmentSummary {
+                name: name.to_owned(),
+                live: live.get(name).cloned(),
+                recent: list
+                    .iter()
+                    .take(5)
+                    .map(|r| (r.deployment.id, r.latest_state()))
+                    .collect(),
+                deployments: list.len(),
+                transient,
+                destroyed: transient
+                    && list
+                        .iter()
+                        .all(|r| r.latest_state() == Some(DeploymentState::Inactive)),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.recent
+            .first()
+            .map(|r| r.0)
+            .cmp(&a.recent.first().map(|r| r.0))
+    });
+    out
+}
+
 /// The rows a scrolled list shows: `[start, end)` of `total` rows of `row_height` pixels, for a viewport of
 /// `viewport` pixels scrolled by `scroll_top`, with `overscan` rows either side.
 pub fn visible_rows(
@@ -491,6 +546,31 @@ mod tests {
         );
         assert_eq!(chart.max_per_day(), 1);
         let _ = DeploymentId(0);
+    }
+
+    #[test]
+    fn environments_say_what_is_live_and_which_previews_are_gone() {
+        let mut preview_old = record(1, "preview/pr-1", Some(DeploymentState::Inactive));
+        preview_old.deployment.transient_environment = true;
+        let mut preview_live = record(2, "preview/pr-2", Some(DeploymentState::Success));
+        preview_live.deployment.transient_environment = true;
+        let records = [
+            preview_old,
+            preview_live,
+            record(3, "production", Some(DeploymentState::Success)),
+            record(4, "production", Some(DeploymentState::Failure)),
+        ];
+        let envs = environments(&records);
+        let names: Vec<_> = envs.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["production", "preview/pr-2", "preview/pr-1"]);
+        assert_eq!(envs[0].live.as_ref().map(|l| l.deployment_id.0), Some(3));
+        assert_eq!(
+            envs[0].recent.iter().map(|r| r.0 .0).collect::<Vec<_>>(),
+            [4, 3]
+        );
+        assert!(!envs[0].transient);
+        assert!(envs[1].transient && !envs[1].destroyed);
+        assert!(envs[2].transient && envs[2].destroyed && envs[2].live.is_none());
     }
 
     proptest! {

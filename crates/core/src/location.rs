@@ -205,6 +205,16 @@ impl AppLocation {
         Some(AppLocation { host, repo, view })
     }
 
+    /// `path` with more query pairs (already encoded, `a=1&b=2`) after its own `?api=` if any.
+    pub fn path_with_query(&self, query: &str) -> String {
+        let path = self.path();
+        match (query.is_empty(), path.contains('?')) {
+            (true, _) => path,
+            (false, true) => format!("{path}&{query}"),
+            (false, false) => format!("{path}?{query}"),
+        }
+    }
+
     /// Reads back what `path` wrote: a path with its optional `?query`.
     pub fn parse_href(href: &str) -> Option<AppLocation> {
         let (path, query) = href.split_once('?').unwrap_or((href, ""));
@@ -507,7 +517,11 @@ mod tests {
             for host in hosts {
                 let view = View::ALL.get(view).copied().unwrap_or(View::Deployment(DeploymentId(id)));
                 let location = AppLocation::new(host, repo.clone(), view);
-                prop_assert_eq!(AppLocation::parse_href(&location.path()), Some(location));
+                prop_assert_eq!(AppLocation::parse_href(&location.path()), Some(location.clone()));
+                let with = location.path_with_query("state=success&ref=a%2Fb");
+                let (path, query) = with.split_once('?').unwrap();
+                prop_assert_eq!(AppLocation::parse(path, query), Some(location.clone()));
+                prop_assert_eq!(query_value(query, "ref"), Some("a/b".to_owned()));
             }
         }
 

@@ -66,3 +66,38 @@ export const SHOP_SEED = {
     ],
   }],
 };
+
+/// acme/hist (public): `count` deployments, newest last in the seed (ids 1001…), alternating production and
+/// staging, by mona and hubot; each has queued → in_progress → a final state (every fifth failed), and
+/// production's older successes are inactive, as auto-inactive would have left them. Token `t-shop` reads it.
+export function historySeed(count) {
+  const day = Date.parse('2026-09-01T00:00:00Z');
+  const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const deployments = [];
+  for (let i = 0; i < count; i++) {
+    const at = day + i * 3_600_000;
+    const environment = i % 2 === 0 ? 'production' : 'staging';
+    const failed = i % 5 === 4;
+    const olderSuccess = environment === 'production' && !failed && i < count - 6;
+    const statuses = [
+      { state: 'queued', created_at: iso(at + 60_000) },
+      { state: 'in_progress', created_at: iso(at + 120_000) },
+      { state: failed ? 'failure' : 'success', created_at: iso(at + 240_000) },
+    ];
+    if (olderSuccess) statuses.push({ state: 'inactive', created_at: iso(at + 3_000_000) });
+    deployments.push({
+      id: 1001 + i, ref: 'main', sha: '1111111111111111111111111111111111111111', environment,
+      creator: i % 3 === 0 ? 'hubot' : 'mona', created_at: iso(at), description: `Deploy number ${i + 1}`, statuses,
+    });
+  }
+  return {
+    users: [{ login: 'acme', type: 'Organization' }, { login: 'mona' }, { login: 'hubot' }],
+    tokens: [{ token: SHOP_TOKEN, user: 'mona', scopes: ['repo'] }],
+    repositories: [{
+      owner: 'acme', name: 'hist', collaborators: { mona: 'write', hubot: 'write' },
+      branches: [{ name: 'main', sha: '1111111111111111111111111111111111111111' }],
+      environments: [{ name: 'production' }, { name: 'staging' }],
+      deployments,
+    }],
+  };
+}

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { test, expect } from '../fixtures.mjs';
+import { HistoryPage } from '../pages/history-page.mjs';
+import { DeploymentPage } from '../pages/create-page.mjs';
+import { seed, api, requests, clearRequests, historySeed, SHOP_TOKEN } from '../support/fake.mjs';
+
+
+const COUNT = 150;
+
+test.beforeEach(async () => {
+  await seed(historySeed(COUNT));
+});
+
+const listReads = async () => (await requests()).filter((r) => r.method === 'GET' && r.path === '/repos/acme/hist/deployments');
+const stateReads = async () => (await requests()).filter((r) => r.method === 'GET' && /\/repos\/acme\/hist\/deployments\/\d+\/statuses$/.test(r.path));
+
+test('more than 100 deployments: every page is listed newest first, only the rows on screen are in the page, and only their states are asked for', async ({ page }) => {
+  const history = new HistoryPage(page);
+  await history.open('acme/hist', SHOP_TOKEN, clearRequests);
+  await history.expectAllLoaded(COUNT);
+  expect((await listReads()).map((r) => r.query)).toEqual(['per_page=100&page=1', 'per_page=100&page=2']);
+  const rendered = await history.rows.count();
+  expect(rendered).toBeLessThan(40);
+  expect((await history.ids())[0]).toBe(1000 + COUNT);
+  // The newest (number 150) failed: every fifth does in this seed.
+  await expect(history.rows.first().locator('.badge')).toHaveText('Failed');
+  await expect.poll(async () => (await stateReads()).length).toBeGreaterThanOrEqual(rendered);
+  const asked = new Set((await stateReads()).map((r) => r.path));
+  expect(asked.size, 'states only for the rows in the page').toBeLessThanOrEqual(rendered);
+  expect((await stateReads()).length, 'each asked for once').toBe(asked.size);
+  await history.scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await expect(history.rows.last().locator('td').first()).toHaveText('1001');
+  await expect(history.rows.last().locator('.badge')).toHaveText(/Inactive|Success|Failed/);
+  expect(await history.rows.count()).toBeLessThan(40);
+  await page.screenshot({ path: 'tests/e2e/artifacts/history.png', fullPage: true });
+});
+
+test("filters: GitHub's go with the request, the page's apply on the page, and both travel in the address", async ({ page }) => {
+  const history = new HistoryPage(page);
+  await history.open('acme/hist', SHOP_TOKEN);
+  await history.expectAllLoaded(COUNT);
+  await clearRequests();
+  await history.environment.fill('staging');
+  await history.creator.fill('HUBOT');
+  await history.apply.click();
+  await expect(page).toHaveURL(/\/history\?api=[^&]+&environment=staging&creator=HUBOT$/);
+  const staging = COUNT / 2;
+  const byHubot = Array.from({ length: COUNT }, (_, i) => i).filter((i) => i % 2 === 1 && i % 3 === 0).length;
+  await expect(history.count).toHaveText(`${byHubot} of ${staging} deployments shown.`);
+  expect((await listReads())[0].query).toContain('environment=staging');
+  for (const text of await history.rows.locator('td:nth-child(3)').allTextContents()) expect(text).toBe('staging');
+  for (const text of await history.rows.locator('td.creator').allTextContents()) expect(text.trim()).toBe('hubot');
+});
+
+test('a deep link with filters opens filtered, with the filters filled in', async ({ page }) => {
+  const history = new HistoryPage(page);
+  await history.open('acme/hist', SHOP_TOKEN);
+  const url = new URL(page.url());
+  await page.goto(`${url.pathname}${url.search}&environment=production&state=failure`);
+  await expect(history.view).toBeVisible();
+  await expect(history.environment).toHaveValue('production');
+  await expect(history.state).toHaveValue('failure');
+  const failures = Array.from({ length: COUNT }, (_, i) => i).filter((i) => i % 2 === 0 && i % 5 === 4).length;
+  await expect(history.count).toHaveText(`${failures} of ${COUNT / 2} deployments shown.`);
+  for (const text of await history.rows.locator('.badge').allTextContents()) expect(text).toBe('Failed');
+});
+
+test('the timeline of one deployment: every status in order and the time spent in each state', async ({ page }) => {
+  const history = new HistoryPage(page);
+  const deployment = new DeploymentPage(page);
+  await history.open('acme/hist', SHOP_TOKEN);
+  await history.rows.first().getByRole('link').click();
+  await deployment.expectOpen(1000 + COUNT, 'staging');
+  await expect(page.getByTestId('state-spans')).toHaveText('Time in each state: Queued 1 min 0 s → In progress 2 min 0 s → Failed');
+  await expect(deployment.statuses).toHaveCount(3);
+  await expect(deployment.statuses.first()).toContainText('Failed');
+  await page.screenshot({ path: 'tests/e2e/artifacts/timeline.png', fullPage: true });
+});
+
+test('live: a status and a deployment made behind the page’s back appear on the next refresh; unchanged answers are 304s', async ({ page }) => {
+  await page.clock.install();
+  const history = new HistoryPage(page);
+  await history.open('acme/hist', SHOP_TOKEN);
+  await history.expectAllLoaded(COUNT);
+  const newest = 1000 + COUNT;
+  await expect(history.rows.first().locator('.badge')).toHaveText('Failed');
+  expect((await api(`/repos/acme/hist/deployments/${newest}/statuses`, SHOP_TOKEN, {
+    method: 'POST', body: JSON.stringify({ state: 'error', description: 'rolled back', auto_inactive: false }),
+  })).status).toBe(201);
+  const created = await api('/repos/acme/hist/deployments', SHOP_TOKEN, {
+    method: 'POST', body: JSON.stringify({ ref: 'main', environment: 'qa', required_contexts: [] }),
+  });
+  expect(created.status).toBe(201);
+  await clearRequests();
+  await page.clock.fastForward('00:31');
+  await expect(history.rows.first().locator('td').first()).toHaveText(String(created.body.id));
+  await expect(history.rows.nth(1).locator('.badge')).toHaveText('Error');
+  await expect(history.count).toHaveText(`${COUNT + 1} of ${COUNT + 1} deployments shown.`);
+  // Nothing changed since: the next refresh is answered 304 throughout.
+  await clearRequests();
+  await page.clock.fastForward('00:31');
+  await expect.poll(async () => (await stateReads()).length).toBeGreaterThan(5);
+  const statuses = [...(await listReads()), ...(await stateReads())].map((r) => r.status);
+  expect(new Set(statuses)).toEqual(new Set([304]));
+});
+
+test('export: the filtered list with each latest status, as JSON and as CSV', async ({ page }) => {
+  const history = new HistoryPage(page);
+  await history.open('acme/hist', SHOP_TOKEN);
+  await history.environment.fill('production');
+  await history.apply.click();
+  await expect(history.count).toHaveText(`${COUNT / 2} of ${COUNT / 2} deployments shown.`);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  expect(json.suggestedFilename()).toBe('deployments.json');
+  const rows = JSON.parse(readFileSync(await json.path(), 'utf8'));
+  expect(rows).toHaveLength(COUNT / 2);
+  expect(rows.every((r) => r.deployment.environment === 'production' && r.latest_status)).toBe(true);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
+  expect(lines[0]).toBe('id,environment,ref,sha,task,creator,created_at,latest_state,latest_state_at,description,transient,production');
+  expect(lines).toHaveLength(COUNT / 2 + 1);
+  expect(lines[1]).toMatch(/^\d+,production,main,1{40},deploy,(mona|hubot),/);
+  expect(await page.evaluate(() => document.cookie)).toBe('');
+});
