@@ -12,7 +12,7 @@ TRUNK := PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH" trunk
 # The fake the browser tests talk to (fixed: the URL is compiled into the test crate).
 WASM_FAKE_ADDR := 127.0.0.1:18787
 
-.PHONY: e2e test-wasm test setup setup-app lint fmt-check test-core test-fake contract wasm-build fake fake-bin serve build size
+.PHONY: e2e test-wasm test setup setup-app lint fmt-check test-core test-fake contract wasm-build fake fake-bin serve build size bench
 
 # In order: formatting and lints; native tests (core, fake-github, its HTTP contract); the browser tests
 # (wasm-pack, headless Chromium); the release build with its size report; Playwright e2e against that build.
@@ -91,6 +91,11 @@ e2e: fake-bin
 	@test -f dist/index.html -a -f dist-sub/index.html || { echo "no dist/ or dist-sub/: run make build first"; exit 1; }
 	rm -rf tests/e2e/artifacts
 	npx playwright test --config tests/e2e/playwright.config.mjs
+
+# Benchmarks (measurements, not tests; figures printed and written to benches/*/results.json): the History
+# view against fake-github over TLS with 100 ms latency and 1,000 deployments × 5 statuses.
+bench: build fake-bin
+	node benches/history/run.mjs
 
 fake: setup fake-bin
 	$(FAKE_BIN) --demo --addr 127.0.0.1:8787

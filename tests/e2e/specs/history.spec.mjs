@@ -122,3 +122,37 @@ test('export: the filtered list with each latest status, as JSON and as CSV', as
   expect(lines[1]).toMatch(/^\d+,production,main,1{40},deploy,(mona|hubot),/);
   expect(await page.evaluate(() => document.cookie)).toBe('');
 });
+
+test('live refresh pauses while the tab is hidden, and waits longer when GitHub sends X-Poll-Interval', async ({ page }) => {
+  await page.clock.install();
+  // GitHub may ask clients to poll less often: the first page of the list says 120 s here.
+  await page.route(/\/repos\/acme\/hist\/deployments\?per_page=100&page=1$/, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'x-poll-interval': '120' } });
+  });
+  const history = new HistoryPage(page);
+  await history.open('acme/hist', SHOP_TOKEN);
+  await history.expectAllLoaded(COUNT);
+  const firstPageReads = async () => (await listReads()).filter((r) => r.query === 'per_page=100&page=1').length;
+  await clearRequests();
+  await page.clock.fastForward('00:31');
+  await page.waitForTimeout(300);
+  expect(await firstPageReads(), 'not after 30 s: GitHub asked for 120').toBe(0);
+  await page.clock.fastForward('01:30');
+  await expect.poll(firstPageReads).toBe(1);
+  // Hidden: nothing, however long.
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await clearRequests();
+  await page.clock.fastForward('05:00');
+  await page.waitForTimeout(300);
+  expect(await requests(), 'a hidden tab asks for nothing').toEqual([]);
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.clock.fastForward('00:02');
+  await expect.poll(firstPageReads).toBe(1);
+});

@@ -1,0 +1,143 @@
+// History benchmark (a measurement, not a test): the release build in headless Chromium against fake-github
+// over TLS (HTTP/2, as api.github.com) with 100 ms of latency per request, 1,000 deployments × 5 statuses.
+// Measures, from opening the History view: time to the first rows, time until every row on screen has its
+// state, requests made and bytes received; then "Refresh now" with nothing changed: how many answers were
+// 304 and how much quota it spent. Prints a table and writes benches/history/results.json.
+// Usage (from the repository root, after `make build` and `make fake-bin`): node benches/history/run.mjs
+import { spawn } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+
+const COUNT = Number(process.env.BENCH_DEPLOYMENTS ?? 1000);
+const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 100);
+const API = 'https://127.0.0.1:18910';
+const APP = 'http://127.0.0.1:18911';
+const TOKEN = 't-bench';
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'; // the fake's certificate is self-signed (this script only)
+
+function seedFile() {
+  const start = Date.parse('2026-06-01T00:00:00Z');
+  const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const environments = ['production', 'staging', 'qa', 'preview/a', 'preview/b'];
+  const deployments = [];
+  for (let i = 0; i < COUNT; i++) {
+    const at = start + i * 3_600_000;
+    const environment = environments[i % environments.length];
+    const last = i >= COUNT - environments.length;
+    const statuses = ['pending', 'queued', 'in_progress', 'success'].map((state, k) => ({ state, created_at: iso(at + (k + 1) * 60_000) }));
+    statuses.push({ state: last ? 'success' : 'inactive', created_at: iso(at + 3_000_000) });
+    if (last) statuses.pop();
+    if (last) statuses.push({ state: 'success', created_at: iso(at + 300_000) });
+    deployments.push({ id: 5001 + i, ref: 'main', environment, creator: 'mona', created_at: iso(at), description: `Deploy ${i + 1}`, statuses });
+  }
+  const seed = {
+    users: [{ login: 'acme', type: 'Organization' }, { login: 'mona' }],
+    tokens: [{ token: TOKEN, user: 'mona', scopes: ['repo'] }],
+    repositories: [{ owner: 'acme', name: 'big', collaborators: { mona: 'write' }, environments: environments.map((name) => ({ name })), deployments }],
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'deploydeck-bench-'));
+  const file = join(dir, 'seed.json');
+  writeFileSync(file, JSON.stringify(seed));
+  return file;
+}
+
+function start(command, args) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.stdout.once('data', () => resolve(child));
+  });
+}
+
+const fakeJson = async (path) => (await fetch(`${API}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+
+async function main() {
+  const fake = await start('target/debug/fake-github', ['--addr', '127.0.0.1:18910', '--tls', '--latency-ms', String(LATENCY), '--seed', seedFile()]);
+  const app = await start('node', ['tests/e2e/serve-dist.mjs', 'dist', '/', '18911']);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--ignore-certificate-errors'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(APP);
+    await page.getByLabel('Custom API address').check();
+    await page.getByLabel('API base URL').fill(API);
+    await page.getByLabel('Personal access token').fill(TOKEN);
+    await page.getByLabel('Repository').fill('acme/big');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByTestId('recent-deployments').waitFor();
+
+    const traffic = [];
+    page.on('requestfinished', async (request) => {
+      if (!request.url().startsWith(API)) return;
+      const response = await request.response();
+      const sizes = await request.sizes();
+      traffic.push({ method: request.method(), status: response?.status(), bytes: sizes.responseBodySize + sizes.responseHeadersSize, at: Date.now() });
+    });
+    const quota = async () => (await fakeJson('/rate_limit')).resources.core.remaining;
+
+    const quotaBefore = await quota();
+    const t0 = Date.now();
+    await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'History' }).click();
+    await page.getByTestId('history-row').first().waitFor();
+    const firstRows = Date.now() - t0;
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=history-row]').length > 0
+      && document.querySelectorAll('[data-testid=state-loading]').length === 0);
+    const statesOnScreen = Date.now() - t0;
+    await page.waitForFunction((n) => document.querySelector('[data-testid=history-count]')?.textContent?.startsWith(`${n} of ${n}`), COUNT);
+    const allListed = Date.now() - t0;
+    await page.waitForTimeout(500);
+    const rendered = await page.getByTestId('history-row').count();
+    const opening = traffic.splice(0);
+    const quotaAfterOpen = await quota();
+
+    const t1 = Date.now();
+    await page.getByTestId('refresh').click();
+    let settled = 0;
+    while (Date.now() - t1 < 20_000) {
+      await page.waitForTimeout(300);
+      const last = traffic.at(-1)?.at ?? t1;
+      if (traffic.length > 0 && Date.now() - last > 1_000) { settled = last - t1; break; }
+    }
+    const refreshing = traffic.splice(0);
+    const quotaAfterRefresh = await quota();
+
+    const sum = (list) => list.reduce((s, r) => s + r.bytes, 0);
+    const results = {
+      setup: { deployments: COUNT, statusesEach: 5, latencyMs: LATENCY, transport: 'HTTPS (HTTP/2), self-signed', rowsRendered: rendered },
+      open: {
+        firstRowsMs: firstRows,
+        everyRowOnScreenHasStateMs: statesOnScreen,
+        allDeploymentsListedMs: allListed,
+        requests: opening.length,
+        bytesReceived: sum(opening),
+        quotaSpent: quotaBefore - quotaAfterOpen,
+      },
+      refreshUnchanged: {
+        requests: refreshing.length,
+        answered304: refreshing.filter((r) => r.status === 304).length,
+        bytesReceived: sum(refreshing),
+        quotaSpent: quotaAfterOpen - quotaAfterRefresh,
+        settledMs: settled,
+      },
+    };
+    writeFileSync('benches/history/results.json', JSON.stringify(results, null, 2) + '\n');
+    console.log('History benchmark');
+    for (const [part, values] of Object.entries(results)) {
+      console.log(`  ${part}`);
+      for (const [k, v] of Object.entries(values)) console.log(`    ${k.padEnd(28)} ${v}`);
+    }
+  } finally {
+    await browser.close();
+    fake.kill();
+    app.kill();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
