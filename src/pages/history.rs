@@ -36,6 +36,14 @@ const REFRESH_SECS: u64 = 30;
 /// Only avatars from GitHub's avatar host are shown (the CSP allows no other image origin).
 const AVATAR_ORIGIN: &str = "https://avatars.githubusercontent.com/";
 
+/// How a batch of ids joins the state queue.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    Only,
+    Also,
+    Again,
+}
+
 #[derive(Clone, PartialEq)]
 enum ListState {
     Loading,
@@ -102,10 +110,16 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     };
 
     // Latest states: a few workers take ids from the queue's end (what is on screen is pushed last).
+    // `Ask::Only` replaces what is waiting (rows scrolled past are no longer asked for); `Ask::Also` adds to
+    // it; `Ask::Again` adds even known ones (a refresh: conditional, so unchanged ones are free 304s).
     let enqueue = {
         let (api, repo) = (api.clone(), repo.clone());
-        move |ids: Vec<DeploymentId>, again: bool| {
+        move |ids: Vec<DeploymentId>, ask: Ask| {
+            let again = ask == Ask::Again;
             h.queue.update_value(|q| {
+                if ask == Ask::Only {
+                    q.clear();
+                }
                 for id in ids {
                     let known = !again && h.latest.with_untracked(|m| m.contains_key(&id));
                     if !known && !h.in_flight.with_value(|f| f.contains(&id)) {
@@ -246,7 +260,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                 });
             }
             shown.with(|rows| ids.extend(rows[start..end].iter().rev().map(|d| d.id)));
-            enqueue(ids, false);
+            enqueue(ids, Ask::Only);
         }
     });
 
@@ -259,7 +273,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
             let (start, end) = window_range.get_untracked();
             let on_screen: Vec<DeploymentId> =
                 shown.with_untracked(|rows| rows[start..end].iter().map(|d| d.id).collect());
-            enqueue(on_screen, true);
+            enqueue(on_screen, Ask::Again);
             let (api, repo) = (api.clone(), repo.clone());
             let generation = h.generation.get_value();
             let f = api_filter.get_untracked();
@@ -311,16 +325,44 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
             spawn_local(async move {
                 let ids: Vec<DeploymentId> =
                     shown.with_untracked(|rows| rows.iter().map(|d| d.id).collect());
-                enqueue(ids.clone(), false);
-                // Every listed deployment's latest state first (at the budget's pace).
-                while h
-                    .latest
-                    .with_untracked(|m| ids.iter().any(|id| !m.contains_key(id)))
-                    && (h.workers.get_value() > 0 || h.queue.with_value(|q| !q.is_empty()))
-                {
+                // Every listed deployment's latest state first (at the budget's pace). Scrolling meanwhile may
+                // replace the queue, so what is still missing is asked for again until nothing more arrives.
+                let missing = || {
+                    h.latest.with_untracked(|m| {
+                        ids.iter()
+                            .filter(|id| !m.contains_key(id))
+                            .copied()
+                            .collect::<Vec<_>>()
+                    })
+                };
+                let (mut stalled, mut left) = (0, usize::MAX);
+                loop {
+                    let now_missing = missing();
+                    if now_missing.is_empty() || stalled >= 50 {
+                        break;
+                    }
+                    stalled = if now_missing.len() < left {
+                        0
+                    } else {
+                        stalled + 1
+                    };
+                    left = now_missing.len();
+                    if h.queue.with_value(Vec::is_empty) && h.workers.get_value() == 0 {
+                        enqueue(now_missing, Ask::Also);
+                    }
                     sleep_ms(100).await;
                 }
-                let records = shown.with_untracked(|rows| h.records(rows));
+                // A state that could not be had is exported as unknown (no latest status), never dropped.
+                let records: Vec<DeploymentRecord> = shown.with_untracked(|rows| {
+                    h.latest.with_untracked(|m| {
+                        rows.iter()
+                            .map(|d| DeploymentRecord {
+                                deployment: d.clone(),
+                                latest_status: m.get(&d.id).cloned().flatten(),
+                            })
+                            .collect()
+                    })
+                });
                 let (text, mime, name) = match kind {
                     "csv" => (export_csv(&records), "text/csv", "deployments.csv"),
                     _ => (
