@@ -26,7 +26,8 @@ use crate::router::use_nav;
 use crate::transport::{now, sleep_ms};
 use crate::{app_href, AppState};
 
-/// Every row has this height (CSS `.history-table tr`), so the window can be computed.
+/// Every row has the same height (CSS `.history-table tr`, about this; measured once rows are in the page),
+/// so the window can be computed.
 const ROW_HEIGHT: f64 = 44.0;
 const OVERSCAN: usize = 8;
 /// Latest-state requests in flight at once (core's budget bounds them again).
@@ -41,7 +42,6 @@ const AVATAR_ORIGIN: &str = "https://avatars.githubusercontent.com/";
 enum Ask {
     Only,
     Also,
-    Again,
 }
 
 #[derive(Clone, PartialEq)]
@@ -111,17 +111,16 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
 
     // Latest states: a few workers take ids from the queue's end (what is on screen is pushed last).
     // `Ask::Only` replaces what is waiting (rows scrolled past are no longer asked for); `Ask::Also` adds to
-    // it; `Ask::Again` adds even known ones (a refresh: conditional, so unchanged ones are free 304s).
+    // it. Known states are not asked for again here (a refresh does that, see `refresh`).
     let enqueue = {
         let (api, repo) = (api.clone(), repo.clone());
         move |ids: Vec<DeploymentId>, ask: Ask| {
-            let again = ask == Ask::Again;
             h.queue.update_value(|q| {
                 if ask == Ask::Only {
                     q.clear();
                 }
                 for id in ids {
-                    let known = !again && h.latest.with_untracked(|m| m.contains_key(&id));
+                    let known = h.latest.with_untracked(|m| m.contains_key(&id));
                     if !known && !h.in_flight.with_value(|f| f.contains(&id)) {
                         q.retain(|x| *x != id);
                         q.push(id);
@@ -203,11 +202,20 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     });
 
     // What the page's own filters keep (rows whose state is still unknown wait when a state is asked for).
+    // States are read (and followed) only when a state filter needs them: otherwise every arriving state
+    // would recompute the whole list.
+    let state_for = move |f: &HistoryFilter, id: DeploymentId| {
+        if f.needs_states() {
+            h.state_of(id)
+        } else {
+            None
+        }
+    };
     let shown = Memo::new(move |_| {
         filter.with(|f| {
             h.rows.with(|rows| {
                 rows.iter()
-                    .filter(|d| f.keeps(d, h.state_of(d.id)) == Some(true))
+                    .filter(|d| f.keeps(d, state_for(f, d.id)) == Some(true))
                     .cloned()
                     .collect::<Vec<_>>()
             })
@@ -215,9 +223,12 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     });
     let undecided = Memo::new(move |_| {
         filter.with(|f| {
+            if !f.needs_states() {
+                return 0;
+            }
             h.rows.with(|rows| {
                 rows.iter()
-                    .filter(|d| f.keeps(d, h.state_of(d.id)).is_none())
+                    .filter(|d| f.keeps(d, state_for(f, d.id)).is_none())
                     .count()
             })
         })
@@ -232,14 +243,29 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
             viewport.set(f64::from(el.client_height().max(200)));
         }
     });
+    let row_height = RwSignal::new(ROW_HEIGHT);
     let window_range = Memo::new(move |_| {
         visible_rows(
             scroll_top.get(),
             viewport.get(),
-            ROW_HEIGHT,
+            row_height.get(),
             shown.with(Vec::len),
             OVERSCAN,
         )
+    });
+    // The rows' real height (fonts and zoom vary): the spacers and the window must use the same one.
+    Effect::new(move |_| {
+        window_range.track();
+        if let Some(row) = scroller.get().and_then(|el| {
+            el.query_selector("[data-testid=history-row]")
+                .ok()
+                .flatten()
+        }) {
+            let measured = row.get_bounding_client_rect().height();
+            if measured > 0.0 && (measured - row_height.get_untracked()).abs() > 0.25 {
+                row_height.set(measured);
+            }
+        }
     });
 
     // Ask for the states of what is on screen, or of every candidate when the state filter needs them.
@@ -267,13 +293,26 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     // Live: while the tab is visible, every 30 s (or GitHub's X-Poll-Interval), ask again for the first
     // page and the states on screen — conditional requests, so an unchanged answer is a free 304.
     let refresh = {
-        let (api, repo, enqueue) = (api.clone(), repo.clone(), enqueue.clone());
+        let (api, repo) = (api.clone(), repo.clone());
         move || {
             h.last_refresh.set_value(js_sys::Date::now());
             let (start, end) = window_range.get_untracked();
             let on_screen: Vec<DeploymentId> =
                 shown.with_untracked(|rows| rows[start..end].iter().map(|d| d.id).collect());
-            enqueue(on_screen, Ask::Again);
+            // The states on screen, asked for again (conditional: an unchanged one is a free 304), each on its
+            // own task so a moving window cannot drop them; core's budget bounds how many run at once.
+            for id in on_screen {
+                let (api, repo) = (api.clone(), repo.clone());
+                spawn_local(async move {
+                    if let Ok(status) = api.latest_status(&repo, id).await {
+                        if h.latest.with_untracked(|m| m.get(&id) != Some(&status)) {
+                            h.latest.update(|m| {
+                                m.insert(id, status);
+                            });
+                        }
+                    }
+                });
+            }
             let (api, repo) = (api.clone(), repo.clone());
             let generation = h.generation.get_value();
             let f = api_filter.get_untracked();
@@ -429,7 +468,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                         <th scope="col">"Created"</th><th scope="col">"Description"</th>
                     </tr></thead>
                     <tbody>
-                        <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window_range.get().0 as f64 * ROW_HEIGHT)></tr>
+                        <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window_range.get().0 as f64 * row_height.get())></tr>
                         {move || {
                             let (start, end) = window_range.get();
                             let now = now();
@@ -441,7 +480,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                         }}
                         <tr class="spacer" aria-hidden="true" style:height=move || {
                             let (_, end) = window_range.get();
-                            format!("{}px", shown.with(Vec::len).saturating_sub(end) as f64 * ROW_HEIGHT)
+                            format!("{}px", shown.with(Vec::len).saturating_sub(end) as f64 * row_height.get())
                         }></tr>
                     </tbody>
                 </table>
