@@ -1,4 +1,8 @@
+use deploydeck_core::http::HttpRequest;
+use deploydeck_core::location::AppLocation;
+use deploydeck_core::request::ApiBase;
 use deploydeck_core::response::ApiError;
+use deploydeck_core::share::{as_curl, as_gh_api};
 use deploydeck_core::validate::{Field, Problems};
 use leptos::prelude::*;
 
@@ -84,5 +88,76 @@ pub fn CopyAs(#[prop(into)] commands: Signal<Option<(String, Option<String>)>>) 
                 }.into_any(),
             }}
         </details>
+    }
+}
+
+/// What every form of the app keeps: its draft (saved for the repository in this tab as it is typed, so
+/// nothing is lost on an error, on navigation or on reload), the form's own problems, and GitHub's last
+/// refusal (whose field errors sit on the fields).
+pub struct FormState<D: Send + Sync + 'static> {
+    pub draft: RwSignal<D>,
+    pub problems: RwSignal<Problems>,
+    pub last_error: RwSignal<Option<ApiError>>,
+}
+
+impl<D: Send + Sync + 'static> Clone for FormState<D> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<D: Send + Sync + 'static> Copy for FormState<D> {}
+
+impl<D> FormState<D>
+where
+    D: Clone + Default + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    /// The draft named `form` for `location`'s repository, restored if one was kept.
+    pub fn kept(form: String, location: &AppLocation) -> Self {
+        let draft =
+            RwSignal::new(crate::session::load_draft::<D>(&form, location).unwrap_or_default());
+        let location = location.clone();
+        Effect::new(move |_| draft.with(|d| crate::session::save_draft(&form, &location, d)));
+        FormState {
+            draft,
+            problems: RwSignal::new(Problems::default()),
+            last_error: RwSignal::new(None),
+        }
+    }
+
+    pub fn server(&self) -> Signal<Option<ApiError>> {
+        let last_error = self.last_error;
+        Signal::derive(move || last_error.get())
+    }
+
+    /// The body to send when `validate` accepts the draft (the old problems and refusal cleared); else its
+    /// problems go on their fields and nothing is sent.
+    pub fn checked<B>(&self, validate: impl Fn(&D) -> Result<B, Problems>) -> Option<B> {
+        match self.draft.with_untracked(validate) {
+            Ok(body) => {
+                self.problems.set(Problems::default());
+                self.last_error.set(None);
+                Some(body)
+            }
+            Err(problems) => {
+                self.problems.set(problems);
+                None
+            }
+        }
+    }
+
+    /// "Copy as" commands for the request `request_for` makes from the draft, while the draft is valid.
+    pub fn commands<B>(
+        &self,
+        validate: impl Fn(&D) -> Result<B, Problems> + Send + Sync + 'static,
+        request_for: impl Fn(&B) -> (HttpRequest, ApiBase) + Send + Sync + 'static,
+    ) -> Signal<Option<(String, Option<String>)>> {
+        let draft = self.draft;
+        Signal::derive(move || {
+            draft.with(|d| validate(d).ok()).map(|body| {
+                let (request, base) = request_for(&body);
+                (as_curl(&request), as_gh_api(&request, &base))
+            })
+        })
     }
 }

@@ -11,7 +11,7 @@ mod state_badge;
 pub use access_diagnostics::AccessDiagnostics;
 pub use access_panel::AccessPanel;
 pub use error_panel::ErrorPanel;
-pub use form::{invalid, CopyAs, FieldProblems};
+pub use form::{invalid, CopyAs, FieldProblems, FormState};
 pub use load_failed::LoadFailed;
 pub use rate_gauge::RateGauge;
 pub use state_badge::StateBadge;

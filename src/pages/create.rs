@@ -5,7 +5,6 @@
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::{DispatchEvent, NewDeployment};
 use deploydeck_core::response::{ApiError, ConflictKind, CreateDeploymentOutcome};
-use deploydeck_core::share::{as_curl, as_gh_api};
 use deploydeck_core::validate::{
     pretty_json, ContextsChoice, DeploymentDraft, DispatchDraft, Field, PayloadKind, Problems,
     ProductionChoice,
@@ -13,9 +12,8 @@ use deploydeck_core::validate::{
 use leptos::prelude::*;
 
 use crate::api::Api;
-use crate::components::{invalid, AccessDiagnostics, CopyAs, ErrorPanel, FieldProblems};
+use crate::components::{invalid, AccessDiagnostics, CopyAs, ErrorPanel, FieldProblems, FormState};
 use crate::router::use_nav;
-use crate::session;
 use crate::AppState;
 
 #[component]
@@ -51,16 +49,13 @@ macro_rules! bind {
 fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
     let nav = use_nav();
     let repo = location.repo.clone();
-    let draft = RwSignal::new(
-        session::load_draft::<DeploymentDraft>("deployment", &location).unwrap_or_default(),
-    );
-    Effect::new({
-        let location = location.clone();
-        move |_| draft.with(|d| session::save_draft("deployment", &location, d))
-    });
-    let problems = RwSignal::new(Problems::default());
-    let last_error = RwSignal::new(None::<ApiError>);
-    let server = Signal::derive(move || last_error.get());
+    let form = FormState::<DeploymentDraft>::kept("deployment".into(), &location);
+    let FormState {
+        draft,
+        problems,
+        last_error,
+    } = form;
+    let server = form.server();
 
     let branches = LocalResource::new({
         let (api, repo) = (api.clone(), repo.clone());
@@ -93,13 +88,10 @@ fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
             }
         }
     });
-    let submit_draft = move || match draft.get_untracked().validate() {
-        Ok(body) => {
-            problems.set(Problems::default());
-            last_error.set(None);
+    let submit_draft = move || {
+        if let Some(body) = form.checked(DeploymentDraft::validate) {
             create.dispatch_local(body);
         }
-        Err(p) => problems.set(p),
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -119,13 +111,13 @@ fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
         submit_draft();
     };
 
-    let commands = Signal::derive({
+    let commands = form.commands(DeploymentDraft::validate, {
         let (api, repo) = (api.clone(), repo.clone());
-        move || {
-            draft.with(|d| d.validate().ok()).map(|body| {
-                let request = api.create_deployment_request(&repo, &body);
-                (as_curl(&request), as_gh_api(&request, api.base()))
-            })
+        move |body| {
+            (
+                api.create_deployment_request(&repo, body),
+                api.base().clone(),
+            )
         }
     });
     // The payload is checked as it is typed; the other fields when the form is sent.
@@ -331,16 +323,13 @@ fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
 #[component]
 fn DispatchForm(location: AppLocation, api: Api) -> impl IntoView {
     let repo = location.repo.clone();
-    let draft = RwSignal::new(
-        session::load_draft::<DispatchDraft>("dispatch", &location).unwrap_or_default(),
-    );
-    Effect::new({
-        let location = location.clone();
-        move |_| draft.with(|d| session::save_draft("dispatch", &location, d))
-    });
-    let problems = RwSignal::new(Problems::default());
-    let last_error = RwSignal::new(None::<ApiError>);
-    let server = Signal::derive(move || last_error.get());
+    let form = FormState::<DispatchDraft>::kept("dispatch".into(), &location);
+    let FormState {
+        draft,
+        problems,
+        last_error,
+    } = form;
+    let server = form.server();
     let send = Action::new_local({
         let (api, repo) = (api.clone(), repo.clone());
         move |body: &DispatchEvent| {
@@ -355,23 +344,13 @@ fn DispatchForm(location: AppLocation, api: Api) -> impl IntoView {
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match draft.get_untracked().validate() {
-            Ok(body) => {
-                problems.set(Problems::default());
-                last_error.set(None);
-                send.dispatch_local(body);
-            }
-            Err(p) => problems.set(p),
+        if let Some(body) = form.checked(DispatchDraft::validate) {
+            send.dispatch_local(body);
         }
     };
-    let commands = Signal::derive({
+    let commands = form.commands(DispatchDraft::validate, {
         let (api, repo) = (api.clone(), repo.clone());
-        move || {
-            draft.with(|d| d.validate().ok()).map(|body| {
-                let request = api.dispatch_request(&repo, &body);
-                (as_curl(&request), as_gh_api(&request, api.base()))
-            })
-        }
+        move |body| (api.dispatch_request(&repo, body), api.base().clone())
     });
     let (event_type, set_event_type) = bind!(draft, event_type);
     let (payload, set_payload) = bind!(draft, client_payload);

@@ -11,17 +11,16 @@ use deploydeck_core::response::ApiError;
 use deploydeck_core::rules::{
     auto_inactive_targets, nothing_picked_it_up, AutoInactiveScope, DeploymentRecord,
 };
-use deploydeck_core::share::{as_curl, as_gh_api};
 use deploydeck_core::url::is_http_url;
-use deploydeck_core::validate::{Field, Problems, StatusDraft};
+use deploydeck_core::validate::{Field, StatusDraft};
 use leptos::prelude::*;
 
 use crate::api::Api;
 use crate::components::{
-    invalid, AccessDiagnostics, CopyAs, ErrorPanel, FieldProblems, StateBadge,
+    invalid, AccessDiagnostics, CopyAs, ErrorPanel, FieldProblems, FormState, StateBadge,
 };
 use crate::transport::now;
-use crate::{app_href, session, AppState};
+use crate::{app_href, AppState};
 
 /// How often an open deployment page asks for new statuses (each ask is a conditional GET).
 const WATCH_EVERY_MS: u32 = 5_000;
@@ -192,17 +191,13 @@ fn StatusForm(
 ) -> impl IntoView {
     let repo = location.repo.clone();
     let id = deployment.id;
-    let draft_name = format!("status-{}", id.0);
-    let draft = RwSignal::new(
-        session::load_draft::<StatusDraft>(&draft_name, &location).unwrap_or_default(),
-    );
-    Effect::new({
-        let location = location.clone();
-        move |_| draft.with(|d| session::save_draft(&draft_name, &location, d))
-    });
-    let problems = RwSignal::new(Problems::default());
-    let last_error = RwSignal::new(None::<ApiError>);
-    let server = Signal::derive(move || last_error.get());
+    let form = FormState::<StatusDraft>::kept(format!("status-{}", id.0), &location);
+    let FormState {
+        draft,
+        problems,
+        last_error,
+    } = form;
+    let server = form.server();
 
     // The auto-inactive preview: which deployments a `success` here would mark inactive (core's rules
     // over the environment's deployments and their latest states).
@@ -259,23 +254,13 @@ fn StatusForm(
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match draft.get_untracked().validate() {
-            Ok(body) => {
-                problems.set(Problems::default());
-                last_error.set(None);
-                post.dispatch_local(body);
-            }
-            Err(p) => problems.set(p),
+        if let Some(body) = form.checked(StatusDraft::validate) {
+            post.dispatch_local(body);
         }
     };
-    let commands = Signal::derive({
+    let commands = form.commands(StatusDraft::validate, {
         let (api, repo) = (api.clone(), repo.clone());
-        move || {
-            draft.with(|d| d.validate().ok()).map(|body| {
-                let request = api.status_request(&repo, id, &body);
-                (as_curl(&request), as_gh_api(&request, api.base()))
-            })
-        }
+        move |body| (api.status_request(&repo, id, body), api.base().clone())
     });
     let text = |get: fn(&StatusDraft) -> &String, set: fn(&mut StatusDraft, String)| {
         (
