@@ -253,6 +253,16 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
             OVERSCAN,
         )
     });
+    // The heights standing in for the rows above and below the window.
+    let spacers = Memo::new(move |_| {
+        let (start, end) = window_range.get();
+        let total = shown.with(Vec::len);
+        let height = row_height.get();
+        (
+            start as f64 * height,
+            total.saturating_sub(end) as f64 * height,
+        )
+    });
     // The rows' real height (fonts and zoom vary): the spacers and the window must use the same one.
     Effect::new(move |_| {
         window_range.track();
@@ -468,7 +478,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                         <th scope="col">"Created"</th><th scope="col">"Description"</th>
                     </tr></thead>
                     <tbody>
-                        <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window_range.get().0 as f64 * row_height.get())></tr>
+                        <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", spacers.get().0)></tr>
                         {move || {
                             let (start, end) = window_range.get();
                             let now = now();
@@ -478,10 +488,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                                 view! { <HistoryRow deployment=d state location=location.clone() now avatars/> }
                             }).collect_view()
                         }}
-                        <tr class="spacer" aria-hidden="true" style:height=move || {
-                            let (_, end) = window_range.get();
-                            format!("{}px", shown.with(Vec::len).saturating_sub(end) as f64 * row_height.get())
-                        }></tr>
+                        <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", spacers.get().1)></tr>
                     </tbody>
                 </table>
             </div>
