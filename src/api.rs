@@ -215,15 +215,11 @@ impl Api {
         let page = decode_page::<Deployment>(&response)?;
         let mut records = Vec::with_capacity(page.items.len());
         for deployment in page.items {
-            let statuses = self
-                .send(self.inner.client.list_deployment_statuses(
-                    repo,
-                    deployment.id,
-                    PageRequest::new(1, 1),
-                ))
-                .await;
-            let statuses = decode_page::<DeploymentStatus>(&statuses)?.items;
-            records.push(DeploymentRecord::new(deployment, &statuses));
+            let latest_status = self.latest_status(repo, deployment.id).await?;
+            records.push(DeploymentRecord {
+                deployment,
+                latest_status,
+            });
         }
         Ok(records)
     }
@@ -335,7 +331,7 @@ impl Api {
                 .header("link")
                 .map(parse_link_header)
                 .and_then(|links| links.next)
-                .and_then(|url| self.inner.client.follow_link(&url).ok());
+                .and_then(|url| self.follow(&url));
         }
         Ok(names)
     }
@@ -364,11 +360,7 @@ impl Api {
         while let Some(request) = next.take() {
             let page = decode_page::<T>(&self.send(request).await)?;
             items.extend(page.items);
-            next = page
-                .links
-                .next
-                .as_deref()
-                .and_then(|url| self.inner.client.follow_link(url).ok());
+            next = page.links.next.as_deref().and_then(|url| self.follow(url));
         }
         Ok(items)
     }

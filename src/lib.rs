@@ -54,6 +54,12 @@ impl AppState {
         Some(api)
     }
 
+    /// The open connection for a view: its requests are aborted when the calling component goes away
+    /// (`Api::scoped`). `None` before connecting.
+    pub fn scoped_connection(&self) -> Option<Api> {
+        self.connection.get_untracked().map(|api| api.scoped())
+    }
+
     /// The current connection when it is to `host`, else one restored from where its token was kept.
     pub fn connection_for(&self, host: &HostChoice) -> Option<Api> {
         if let Some(api) = self.connection.get_untracked().filter(|a| a.host() == host) {

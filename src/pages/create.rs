@@ -18,11 +18,9 @@ use crate::AppState;
 
 #[component]
 pub fn CreateView(location: AppLocation) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let Some(api) = state.connection.get_untracked() else {
+    let Some(api) = expect_context::<AppState>().scoped_connection() else {
         return ().into_any();
     };
-    let api = api.scoped();
     view! {
         <section class="page" data-testid="create-view">
             <h1>"Create"</h1>

@@ -27,11 +27,9 @@ const WATCH_EVERY_MS: u32 = 5_000;
 
 #[component]
 pub fn DeploymentPage(location: AppLocation, id: DeploymentId) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let Some(api) = state.connection.get_untracked() else {
+    let Some(api) = expect_context::<AppState>().scoped_connection() else {
         return ().into_any();
     };
-    let api = api.scoped();
     let repo = location.repo.clone();
     let deployment = LocalResource::new({
         let (api, repo) = (api.clone(), repo.clone());

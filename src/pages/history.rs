@@ -73,6 +73,15 @@ impl History {
             .with(|m| m.get(&id).map(|s| s.as_ref().map(|s| s.state)))
     }
 
+    /// Keeps a latest status that arrived, notifying only when it differs from the one shown.
+    fn keep_state(&self, id: DeploymentId, status: Option<DeploymentStatus>) {
+        if self.latest.with_untracked(|m| m.get(&id) != Some(&status)) {
+            self.latest.update(|m| {
+                m.insert(id, status);
+            });
+        }
+    }
+
     fn records(&self, rows: &[Deployment]) -> Vec<DeploymentRecord> {
         self.latest.with(|m| {
             rows.iter()
@@ -89,11 +98,9 @@ impl History {
 
 #[component]
 pub fn HistoryView(location: AppLocation) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let Some(api) = state.connection.get_untracked() else {
+    let Some(api) = expect_context::<AppState>().scoped_connection() else {
         return ().into_any();
     };
-    let api = api.scoped();
     let nav = use_nav();
     let repo = location.repo.clone();
     let filter = Memo::new(move |_| HistoryFilter::from_query(&nav.search()));
@@ -141,12 +148,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                         });
                         // A failed ask leaves the state unknown ("…"); the next refresh asks again.
                         if let Ok(status) = answer {
-                            let changed = h.latest.with_untracked(|m| m.get(&id) != Some(&status));
-                            if changed {
-                                h.latest.update(|m| {
-                                    m.insert(id, status);
-                                });
-                            }
+                            h.keep_state(id, status);
                         }
                     }
                     h.workers.update_value(|w| *w = w.saturating_sub(1));
@@ -315,11 +317,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                 let (api, repo) = (api.clone(), repo.clone());
                 spawn_local(async move {
                     if let Ok(status) = api.latest_status(&repo, id).await {
-                        if h.latest.with_untracked(|m| m.get(&id) != Some(&status)) {
-                            h.latest.update(|m| {
-                                m.insert(id, status);
-                            });
-                        }
+                        h.keep_state(id, status);
                     }
                 });
             }

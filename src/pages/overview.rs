@@ -12,11 +12,9 @@ const RECENT: u8 = 10;
 
 #[component]
 pub fn Overview(location: AppLocation) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let Some(api) = state.connection.get_untracked() else {
+    let Some(api) = expect_context::<AppState>().scoped_connection() else {
         return ().into_any();
     };
-    let api = api.scoped();
     let repo = location.repo.clone();
     let access = LocalResource::new({
         let (api, repo) = (api.clone(), repo.clone());
