@@ -652,7 +652,8 @@ fn ChartView(chart: Chart) -> impl IntoView {
     let day_width = 14.0;
     let row_height = 36.0;
     let max = f64::from(chart.max_per_day().max(1));
-    let width = label_width + day_width * chart.days.len() as f64 + 10.0;
+    // At least room for the first and last day's labels side by side (a few days make a narrow chart).
+    let width = (label_width + day_width * chart.days.len() as f64 + 10.0).max(label_width + 180.0);
     let height = row_height * chart.environments.len() as f64 + 24.0;
     let first = chart.days.first().cloned().unwrap_or_default();
     let last = chart.days.last().cloned().unwrap_or_default();
