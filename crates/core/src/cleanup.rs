@@ -13,10 +13,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{DeploymentId, DeploymentState};
+use crate::history::csv_field;
+use crate::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
 use crate::response::ApiError;
 use crate::rules::{is_active, live_per_environment, DeletePath, DeploymentRecord};
 use crate::timestamp::Timestamp;
+use crate::validate::{Field, Problems};
 
 /// An exact or prefix match on a text field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -384,6 +386,10 @@ pub enum ItemState {
 pub struct RunItem {
     pub id: DeploymentId,
     pub environment: String,
+    #[serde(default)]
+    pub git_ref: String,
+    #[serde(default)]
+    pub sha: String,
     pub action: Action,
     pub state: ItemState,
 }
@@ -432,6 +438,10 @@ pub struct Progress {
 pub struct CleanupRun {
     pub status: RunStatus,
     pub items: Vec<RunItem>,
+    /// Requests handed out so far (resends after a failure, a rate limit or a reload included): the
+    /// report compares it with what the plan needed.
+    #[serde(default)]
+    pub requests_sent: usize,
 }
 
 impl CleanupRun {
@@ -444,6 +454,8 @@ impl CleanupRun {
                 .map(|item| RunItem {
                     id: item.id,
                     environment: item.environment.clone(),
+                    git_ref: item.git_ref.clone(),
+                    sha: item.sha.clone(),
                     action: item.action(),
                     state: ItemState::Pending {
                         next: match item.action() {
@@ -453,6 +465,7 @@ impl CleanupRun {
                     },
                 })
                 .collect(),
+            requests_sent: 0,
         }
     }
 
@@ -480,6 +493,7 @@ impl CleanupRun {
             return None;
         };
         item.state = ItemState::InFlight { step: next };
+        self.requests_sent += 1;
         Some((item.id, next))
     }
 
@@ -604,6 +618,295 @@ fn steps_from(step: Step) -> usize {
         Step::Deactivate => 2,
         Step::Delete => 1,
     }
+}
+
+impl ItemState {
+    /// The item's outcome in a word or two, for the table and the report.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            ItemState::Pending { .. } => "pending",
+            ItemState::InFlight { .. } => "in progress",
+            ItemState::Done {
+                already_gone: false,
+            } => "deleted",
+            ItemState::Done { already_gone: true } => "already gone",
+            ItemState::Failed { .. } => "failed",
+            ItemState::Skipped => "skipped",
+        }
+    }
+}
+
+impl Step {
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Deactivate => "posting the inactive status",
+            Step::Delete => "deleting",
+        }
+    }
+}
+
+// ---- the selection form ----
+
+/// The selection as the form holds it (what was typed), kept as a draft so nothing typed is lost.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SelectionDraft {
+    pub environments: Vec<String>,
+    pub git_ref: String,
+    pub ref_prefix: bool,
+    pub sha: String,
+    pub sha_prefix: bool,
+    pub task: String,
+    pub task_prefix: bool,
+    /// Logins, separated by commas or spaces (`@` allowed).
+    pub creators: String,
+    pub states: Vec<StateFilter>,
+    /// Whole days, empty for "any age".
+    pub older_than_days: String,
+    /// Whole number, empty for none.
+    pub keep_newest: String,
+    pub transient_only: bool,
+    pub allow_live_production: bool,
+}
+
+/// At most this many days (a century) or deployments kept per environment.
+const MAX_COUNT: u32 = 36_500;
+
+impl SelectionDraft {
+    /// The rules this draft describes, or each field's problem.
+    pub fn selection(&self) -> Result<Selection, Problems> {
+        let mut problems = Problems::default();
+        let text = |value: &str, prefix: bool| {
+            let value = value.trim();
+            (!value.is_empty()).then(|| {
+                if prefix {
+                    TextMatch::Prefix(value.to_owned())
+                } else {
+                    TextMatch::Exact(value.to_owned())
+                }
+            })
+        };
+        let sha = self.sha.trim();
+        if !sha.chars().all(|c| c.is_ascii_hexdigit()) || sha.len() > 40 {
+            problems.add(
+                Field::Sha,
+                "A SHA is up to 40 hexadecimal characters (0-9, a-f).",
+            );
+        }
+        let creators = parse_list(&self.creators);
+        if let Some(bad) = creators.iter().find(|c| !is_login(c)) {
+            problems.add(
+                Field::Creators,
+                format!("“{bad}” is not a GitHub login: letters, digits and hyphens (and [bot] for apps)."),
+            );
+        }
+        let older_than_days =
+            parse_count(&self.older_than_days, Field::OlderThanDays, &mut problems);
+        let keep_newest = parse_count(&self.keep_newest, Field::KeepNewest, &mut problems);
+        problems.into_result(|| Selection {
+            environments: self.environments.clone(),
+            git_ref: text(&self.git_ref, self.ref_prefix),
+            sha: text(&sha.to_ascii_lowercase(), self.sha_prefix),
+            task: text(&self.task, self.task_prefix),
+            creators,
+            states: self.states.clone(),
+            older_than_days,
+            keep_newest_per_environment: keep_newest.unwrap_or(0),
+            transient_only: self.transient_only,
+            allow_live_production: self.allow_live_production,
+        })
+    }
+}
+
+/// The items of a list typed as "a, b c": split on commas and white space, a leading `@` dropped, empty
+/// items and repeats (case-insensitive, first kept) left out.
+pub fn parse_list(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in text.split(|c: char| c == ',' || c.is_whitespace()) {
+        let item = item.strip_prefix('@').unwrap_or(item);
+        if !item.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(item)) {
+            out.push(item.to_owned());
+        }
+    }
+    out
+}
+
+/// A GitHub login: letters, digits and single hyphens, or an app's `name[bot]`.
+fn is_login(text: &str) -> bool {
+    let name = text.strip_suffix("[bot]").unwrap_or(text);
+    !name.is_empty()
+        && name.len() <= 39
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+fn parse_count(text: &str, field: Field, problems: &mut Problems) -> Option<u32> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match text.parse::<u32>() {
+        Ok(n) if n <= MAX_COUNT => Some(n),
+        _ => {
+            problems.add(
+                field,
+                format!("A whole number from 0 to {MAX_COUNT}, or empty."),
+            );
+            None
+        }
+    }
+}
+
+// ---- the run, kept; its report; the backup ----
+
+/// A run as kept in the browser's storage between reloads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedRun {
+    /// `owner/repo` on its host, for the report.
+    pub repository: String,
+    pub started_at: Timestamp,
+    /// What the plan needed: the requests a run without failures makes.
+    pub planned: PlanCounts,
+    pub run: CleanupRun,
+}
+
+impl SavedRun {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A kept run, ready to continue: answers lost with the page are sent again ([`CleanupRun::restore`]).
+    /// `None` for anything unreadable (an older format, or edited by hand).
+    pub fn from_json(text: &str) -> Option<SavedRun> {
+        let mut saved: SavedRun = serde_json::from_str(text).ok()?;
+        saved.run.restore();
+        Some(saved)
+    }
+}
+
+/// The time left, from the pace so far: `None` until a few requests have been answered.
+pub fn eta_ms(requests_answered: usize, elapsed_ms: u64, requests_left: usize) -> Option<u64> {
+    if requests_answered < 3 || elapsed_ms == 0 {
+        return None;
+    }
+    Some(elapsed_ms.saturating_mul(requests_left as u64) / requests_answered as u64)
+}
+
+#[derive(Serialize)]
+struct ReportItem<'a> {
+    id: DeploymentId,
+    environment: &'a str,
+    #[serde(rename = "ref")]
+    git_ref: &'a str,
+    sha: &'a str,
+    action: Action,
+    outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failed_step: Option<Step>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+impl<'a> ReportItem<'a> {
+    fn of(item: &'a RunItem) -> Self {
+        let (failed_step, error) = match &item.state {
+            ItemState::Failed { step, error } => (Some(*step), Some(error.to_string())),
+            _ => (None, None),
+        };
+        ReportItem {
+            id: item.id,
+            environment: &item.environment,
+            git_ref: &item.git_ref,
+            sha: &item.sha,
+            action: item.action,
+            outcome: item.state.outcome(),
+            failed_step,
+            error,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    repository: &'a str,
+    started_at: Timestamp,
+    reported_at: Timestamp,
+    status: RunStatus,
+    progress: Progress,
+    planned_requests: usize,
+    requests_sent: usize,
+    items: Vec<ReportItem<'a>>,
+}
+
+/// What the run did, as JSON: totals, then every item with its outcome and any failure's reason.
+pub fn report_json(saved: &SavedRun, now: Timestamp) -> String {
+    let report = Report {
+        repository: &saved.repository,
+        started_at: saved.started_at,
+        reported_at: now,
+        status: saved.run.status,
+        progress: saved.run.progress(),
+        planned_requests: saved.planned.requests,
+        requests_sent: saved.run.requests_sent,
+        items: saved.run.items.iter().map(ReportItem::of).collect(),
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_default()
+}
+
+/// What the run did, as CSV (quoted and formula-safe like the History export), one line per item.
+pub fn report_csv(run: &CleanupRun) -> String {
+    let mut out = String::from("id,environment,ref,sha,action,outcome,failed_step,error\r\n");
+    for item in &run.items {
+        let row = ReportItem::of(item);
+        let fields = [
+            row.id.0.to_string(),
+            row.environment.to_owned(),
+            row.git_ref.to_owned(),
+            row.sha.to_owned(),
+            row.action.label().to_owned(),
+            row.outcome.to_owned(),
+            row.failed_step
+                .map(|s| s.label().to_owned())
+                .unwrap_or_default(),
+            row.error.unwrap_or_default(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct BackupEntry<'a> {
+    deployment: &'a Deployment,
+    statuses: &'a [DeploymentStatus],
+}
+
+#[derive(Serialize)]
+struct Backup<'a> {
+    repository: &'a str,
+    made_at: Timestamp,
+    deployments: Vec<BackupEntry<'a>>,
+}
+
+/// The backup offered before a run: every planned deployment as GitHub sent it, with all its statuses.
+pub fn backup_json(
+    repository: &str,
+    made_at: Timestamp,
+    entries: &[(Deployment, Vec<DeploymentStatus>)],
+) -> String {
+    let backup = Backup {
+        repository,
+        made_at,
+        deployments: entries
+            .iter()
+            .map(|(deployment, statuses)| BackupEntry {
+                deployment,
+                statuses,
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&backup).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -882,5 +1185,120 @@ mod tests {
         let p = reloaded.progress();
         assert_eq!((p.done, p.skipped, p.pending), (1, p.total - 1, 0));
         assert!(reloaded.is_settled());
+    }
+
+    #[test]
+    fn the_selection_form_becomes_rules_or_says_which_field_is_wrong() {
+        let draft = SelectionDraft {
+            environments: vec!["staging".into()],
+            git_ref: " release/ ".into(),
+            ref_prefix: true,
+            sha: "A84D88E".into(),
+            creators: "@mona, hubot  dependabot[bot],MONA".into(),
+            older_than_days: "30".into(),
+            keep_newest: "".into(),
+            ..SelectionDraft::default()
+        };
+        let selection = draft.selection().unwrap();
+        assert_eq!(
+            selection.git_ref,
+            Some(TextMatch::Prefix("release/".into()))
+        );
+        assert_eq!(selection.sha, Some(TextMatch::Exact("a84d88e".into())));
+        assert_eq!(selection.task, None);
+        assert_eq!(selection.creators, ["mona", "hubot", "dependabot[bot]"]);
+        assert_eq!(selection.older_than_days, Some(30));
+        assert_eq!(selection.keep_newest_per_environment, 0);
+
+        let bad = SelectionDraft {
+            sha: "not-a-sha".into(),
+            creators: "mona <script>".into(),
+            older_than_days: "-1".into(),
+            keep_newest: "1.5".into(),
+            ..SelectionDraft::default()
+        };
+        let problems = bad.selection().unwrap_err();
+        for field in [
+            Field::Sha,
+            Field::Creators,
+            Field::OlderThanDays,
+            Field::KeepNewest,
+        ] {
+            assert_eq!(problems.for_field(field).count(), 1, "{field:?}");
+        }
+    }
+
+    #[test]
+    fn a_saved_run_comes_back_ready_to_continue_and_its_report_says_what_happened() {
+        let plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        let mut run = CleanupRun::new(&plan);
+        let (first, step) = run.next_step().unwrap();
+        run.record(first, step, Ok(()));
+        let (second, step) = run.next_step().unwrap();
+        run.record(
+            second,
+            step,
+            Err(ApiError::Server {
+                status: 502,
+                message: "Bad Gateway".into(),
+            }),
+        );
+        let (lost, lost_step) = run.next_step().unwrap();
+        let saved = SavedRun {
+            repository: "acme/shop".into(),
+            started_at: now(),
+            planned: plan.counts(),
+            run,
+        };
+        let mut back = SavedRun::from_json(&saved.to_json()).unwrap();
+        assert_eq!(back.run.progress().in_flight, 0);
+        assert_eq!(
+            back.run.next_step(),
+            Some((lost, lost_step)),
+            "the lost step goes again"
+        );
+        assert_eq!(SavedRun::from_json("{\"run\": 1}"), None);
+
+        let csv = report_csv(&saved.run);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "id,environment,ref,sha,action,outcome,failed_step,error"
+        );
+        assert!(lines[1].starts_with(&format!("{},", first.0)) && lines[1].contains(",deleted,"));
+        assert!(
+            lines[2].contains(",failed,posting the inactive status,"),
+            "{}",
+            lines[2]
+        );
+        let json: serde_json::Value = serde_json::from_str(&report_json(&saved, now())).unwrap();
+        assert_eq!(json["planned_requests"], 8);
+        assert_eq!(json["requests_sent"], 3);
+        assert_eq!(json["progress"]["done"], 1);
+        assert_eq!(json["items"][1]["outcome"], "failed");
+        assert_eq!(json["items"][1]["failed_step"], "deactivate");
+        assert!(json["items"][0].get("error").is_none());
+    }
+
+    #[test]
+    fn the_backup_holds_each_deployment_with_every_status() {
+        let d = crate::rules::tests::deployment(7, "staging");
+        let statuses = vec![
+            crate::rules::tests::status(2, &d, Success),
+            crate::rules::tests::status(1, &d, Queued),
+        ];
+        let json: serde_json::Value =
+            serde_json::from_str(&backup_json("acme/shop", now(), &[(d.clone(), statuses)]))
+                .unwrap();
+        assert_eq!(json["repository"], "acme/shop");
+        assert_eq!(json["deployments"][0]["deployment"]["id"], 7);
+        assert_eq!(json["deployments"][0]["statuses"][1]["state"], "queued");
+    }
+
+    #[test]
+    fn the_eta_follows_the_pace_so_far() {
+        assert_eq!(eta_ms(2, 2_000, 10), None, "too early to say");
+        assert_eq!(eta_ms(10, 5_000, 20), Some(10_000));
+        assert_eq!(eta_ms(10, 5_000, 0), Some(0));
     }
 }

@@ -35,6 +35,11 @@ pub enum Field {
     Repository,
     ApiBase,
     Token,
+    /// The cleanup selection's fields (not sent to GitHub).
+    Sha,
+    Creators,
+    OlderThanDays,
+    KeepNewest,
 }
 
 impl Field {
@@ -53,7 +58,13 @@ impl Field {
             Field::TargetUrl => "target_url",
             Field::EventType => "event_type",
             Field::ClientPayload => "client_payload",
-            Field::Repository | Field::ApiBase | Field::Token => return None,
+            Field::Repository
+            | Field::ApiBase
+            | Field::Token
+            | Field::Sha
+            | Field::Creators
+            | Field::OlderThanDays
+            | Field::KeepNewest => return None,
         })
     }
 
@@ -94,6 +105,10 @@ impl Field {
             Field::Repository => "Repository",
             Field::ApiBase => "API address",
             Field::Token => "Token",
+            Field::Sha => "SHA",
+            Field::Creators => "Created by",
+            Field::OlderThanDays => "Older than (days)",
+            Field::KeepNewest => "Keep the newest per environment",
         }
     }
 }

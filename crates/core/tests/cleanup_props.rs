@@ -285,3 +285,42 @@ proptest! {
         prop_assert_eq!(CleanupPlan::new(&reordered, &sel, Timestamp::from_unix(NOW)), plan, "input order does not matter");
     }
 }
+
+proptest! {
+    /// The creators list: whatever is typed, no item is empty, carries a separator or a leading `@`, and no
+    /// login appears twice; every login typed plainly is kept.
+    #[test]
+    fn parse_list_never_panics_and_keeps_each_login_once(text in "[ ,@a-zA-Z0-9\\-\\t\\n]{0,60}") {
+        let items = deploydeck_core::cleanup::parse_list(&text);
+        for (i, item) in items.iter().enumerate() {
+            prop_assert!(!item.is_empty());
+            prop_assert!(!item.contains([',', ' ', '\t', '\n']));
+            prop_assert!(!item.starts_with('@') || item.len() > 1);
+            prop_assert!(!items[..i].iter().any(|o| o.eq_ignore_ascii_case(item)));
+        }
+        for word in text.split([',', ' ', '\t', '\n']) {
+            let word = word.strip_prefix('@').unwrap_or(word);
+            if !word.is_empty() {
+                prop_assert!(items.iter().any(|i| i.eq_ignore_ascii_case(word)));
+            }
+        }
+    }
+
+    /// The selection form never panics, and what it accepts has counts in range and a hexadecimal SHA.
+    #[test]
+    fn the_selection_form_accepts_only_what_it_can_plan(
+        sha in ".{0,50}", days in ".{0,8}", keep in "[0-9]{0,7}|.{0,4}", creators in ".{0,30}",
+    ) {
+        let draft = deploydeck_core::cleanup::SelectionDraft {
+            sha, older_than_days: days, keep_newest: keep, creators,
+            ..Default::default()
+        };
+        if let Ok(selection) = draft.selection() {
+            if let Some(TextMatch::Exact(s) | TextMatch::Prefix(s)) = &selection.sha {
+                prop_assert!(s.len() <= 40 && s.chars().all(|c| c.is_ascii_hexdigit()));
+            }
+            prop_assert!(selection.older_than_days.is_none_or(|d| d <= 36_500));
+            prop_assert!(selection.keep_newest_per_environment <= 36_500);
+        }
+    }
+}
