@@ -10,13 +10,13 @@ use deploydeck_core::cache::ConditionalCache;
 use deploydeck_core::http::{HttpRequest, HttpResponse};
 use deploydeck_core::location::HostChoice;
 use deploydeck_core::model::{
-    Deployment, DeploymentId, DeploymentStatus, DispatchEvent, EnvironmentList, NewDeployment,
-    NewDeploymentStatus, Repository, ShortBranch, SimpleUser,
+    Deployment, DeploymentId, DeploymentState, DeploymentStatus, DispatchEvent, EnvironmentList,
+    NewDeployment, NewDeploymentStatus, Repository, ShortBranch, SimpleUser,
 };
 use deploydeck_core::request::{ApiBase, Client, DeploymentFilter, HostKind, PageRequest, Token};
 use deploydeck_core::response::{
     decode, decode_create_deployment, decode_empty, decode_page, oauth_scopes, parse_link_header,
-    poll_interval, ApiError, CreateDeploymentOutcome, Page, RateLimitSnapshot,
+    poll_interval, ApiError, CreateDeploymentOutcome, Page, RateLimitKind, RateLimitSnapshot,
 };
 use deploydeck_core::rules::DeploymentRecord;
 use deploydeck_core::validate::RepoRef;
@@ -106,6 +106,48 @@ impl Api {
             inner: self.inner.clone(),
             abort: controller,
         }
+    }
+
+    /// Mutations this connection lets overlap (one at a time on github.com).
+    pub fn write_concurrency(&self) -> u32 {
+        self.inner
+            .budget
+            .lock()
+            .map(|b| b.pacing().max_concurrent_writes.max(1))
+            .unwrap_or(1)
+    }
+
+    /// Whether requests go to github.com (paced to GitHub's secondary limits; GHES pacing is a setting).
+    pub fn is_github_com(&self) -> bool {
+        self.base().kind() == HostKind::GitHubCom
+    }
+
+    /// GHES and custom hosts: the pause between mutations (0: none, mutations may overlap). github.com keeps
+    /// GitHub's limits.
+    pub fn set_write_spacing(&self, spacing_ms: u64) {
+        if self.is_github_com() {
+            return;
+        }
+        if let Ok(mut budget) = self.inner.budget.lock() {
+            budget.set_pacing(Pacing::enterprise(Some(spacing_ms)));
+        }
+    }
+
+    /// Until when GitHub's rate limit holds requests back (ms since the epoch), if it does.
+    pub fn held_until(&self) -> Option<(u64, RateLimitKind)> {
+        let budget = self.inner.budget.lock().ok()?;
+        budget
+            .hold(now_millis())
+            .map(|hold| (hold.until, hold.limit))
+    }
+
+    /// A rough time for `creates` inactive statuses and `deletes` deletions at this connection's pace.
+    pub fn estimate_writes_ms(&self, creates: u32, deletes: u32) -> u64 {
+        self.inner
+            .budget
+            .lock()
+            .map(|b| b.estimate_writes_ms(creates, deletes, 300))
+            .unwrap_or(0)
     }
 
     /// Performs one request when core's budget lets it go (bounded concurrency, GitHub's limits, a hold
@@ -286,6 +328,27 @@ impl Api {
         body: &NewDeploymentStatus,
     ) -> Result<DeploymentStatus, ApiError> {
         decode(&self.send(self.status_request(repo, id, body)).await)
+    }
+
+    /// DELETE a deployment (CONTRACT §8.4): 204, or 422 while it is active, 404 when already gone.
+    pub async fn delete_deployment(
+        &self,
+        repo: &RepoRef,
+        id: DeploymentId,
+    ) -> Result<(), ApiError> {
+        decode_empty(
+            &self
+                .send(self.inner.client.delete_deployment(repo, id))
+                .await,
+        )
+    }
+
+    /// Marks a deployment inactive so GitHub lets it be deleted (CONTRACT §8.4: "adding any non-successful
+    /// deployment status").
+    pub async fn deactivate(&self, repo: &RepoRef, id: DeploymentId) -> Result<(), ApiError> {
+        let mut body = NewDeploymentStatus::with_state(DeploymentState::Inactive);
+        body.description = Some("Marked inactive by Deploydeck before deleting it".into());
+        self.create_status(repo, id, &body).await.map(|_| ())
     }
 
     /// POST a repository dispatch: 204, nothing to read.

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod components;
+pub mod download;
 pub mod pages;
 pub mod router;
 pub mod screens;

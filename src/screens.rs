@@ -104,6 +104,15 @@ on_demand! {
 }
 
 on_demand! {
+    /// The Cleanup view: plan, preview, back up and run a bulk delete.
+    pub async fn cleanup_view(location: AppLocation) -> AnyView;
+    in cleanup_view as cleanup_view_module
+    {
+        view! { <crate::pages::CleanupView location=location/> }.into_any()
+    }
+}
+
+on_demand! {
     /// One deployment's page: its statuses, followed live, and the post-a-status form.
     pub async fn deployment_page(location: AppLocation, id: DeploymentId) -> AnyView;
     in deployment_page as deployment_page_module

@@ -188,3 +188,28 @@ pub fn load_draft<T: serde::de::DeserializeOwned>(form: &str, location: &AppLoca
         .flatten()?;
     serde_json::from_str(&text).ok()
 }
+
+const RUN_PREFIX: &str = "deploydeck.cleanup-run:";
+
+fn run_key(location: &AppLocation) -> String {
+    format!("{RUN_PREFIX}{}", location.with_view(View::Overview).path())
+}
+
+/// Keeps a cleanup run (core's `SavedRun` as JSON) on this device, so a reload or a closed tab can finish
+/// it. It holds deployment ids and outcomes, never the token.
+pub fn save_run(location: &AppLocation, json: &str) {
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(&run_key(location), json);
+    }
+}
+
+/// The cleanup run kept for this repository, if any.
+pub fn load_run(location: &AppLocation) -> Option<String> {
+    local_storage()?.get_item(&run_key(location)).ok().flatten()
+}
+
+pub fn clear_run(location: &AppLocation) {
+    if let Some(s) = local_storage() {
+        let _ = s.remove_item(&run_key(location));
+    }
+}

@@ -86,7 +86,8 @@ pub fn DeploymentPage(location: AppLocation, id: DeploymentId) -> impl IntoView 
                                 <h2>"Statuses"</h2>
                                 <StatusList statuses created_at=d.created_at clock/>
                                 <h2 id="post-status">"Post a status"</h2>
-                                <StatusForm location api deployment=d on_posted=refresh/>
+                                <StatusForm location=location.clone() api=api.clone() deployment=d.clone() on_posted=refresh/>
+                                <super::delete_one::DeleteDeployment location api deployment=d/>
                             }.into_any(),
                         }
                     })

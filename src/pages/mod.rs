@@ -1,19 +1,20 @@
 //! One module per view.
 
+mod cleanup;
 mod connect;
 mod create;
+mod delete_one;
 mod deployment;
 mod history;
 mod overview;
-mod planned;
 mod repo;
 
+pub use cleanup::CleanupView;
 pub use connect::{ConnectForm, ConnectPage};
 pub use create::CreateView;
 pub use deployment::DeploymentPage;
 pub use history::HistoryView;
 pub use overview::Overview;
-pub use planned::PlannedView;
 pub use repo::{RepoPage, RepoScreen};
 
 use leptos::prelude::*;

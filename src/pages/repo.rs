@@ -4,7 +4,7 @@
 use deploydeck_core::location::{AppLocation, ConnectDraft, View};
 use leptos::prelude::*;
 
-use super::{ConnectForm, NotFound, Overview, PlannedView};
+use super::{ConnectForm, NotFound, Overview};
 use crate::components::LoadFailed;
 use crate::router::use_nav;
 use crate::screens;
@@ -75,7 +75,7 @@ pub fn RepoScreen(location: AppLocation) -> impl IntoView {
             View::Create => on_demand(screens::create_view(location.clone())),
             View::History => on_demand(screens::history_view(location.clone())),
             View::Deployment(id) => on_demand(screens::deployment_page(location.clone(), id)),
-            other => view! { <PlannedView view=other location=location.clone()/> }.into_any(),
+            View::Cleanup => on_demand(screens::cleanup_view(location.clone())),
         }}
     }
 }

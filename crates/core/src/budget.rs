@@ -154,6 +154,11 @@ impl Budget {
         &self.pacing
     }
 
+    /// A new policy (the GHES spacing setting), keeping what is in flight and any hold.
+    pub fn set_pacing(&mut self, pacing: Pacing) {
+        self.pacing = pacing;
+    }
+
     /// The last rate-limit headers seen.
     pub fn snapshot(&self) -> Option<&RateLimitSnapshot> {
         self.snapshot.as_ref()

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::history::csv_field;
 use crate::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
 use crate::response::ApiError;
-use crate::rules::{is_active, live_per_environment, DeletePath, DeploymentRecord};
+use crate::rules::{is_active, live_production, DeletePath, DeploymentRecord};
 use crate::timestamp::Timestamp;
 use crate::validate::{Field, Problems};
 
@@ -222,12 +222,7 @@ impl CleanupPlan {
         sorted.sort_by_key(|r| std::cmp::Reverse(r.id()));
         sorted.dedup_by_key(|r| r.id());
 
-        let live = live_per_environment(records);
-        let live_production: Vec<DeploymentId> = live
-            .values()
-            .filter(|l| l.production || l.environment.eq_ignore_ascii_case("production"))
-            .map(|l| l.deployment_id)
-            .collect();
+        let live_production = live_production(records);
 
         let mut rank_in_environment: HashMap<&str, u32> = HashMap::new();
         let items = sorted

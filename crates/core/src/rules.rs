@@ -106,6 +106,16 @@ pub fn live_per_environment(records: &[DeploymentRecord]) -> BTreeMap<String, Li
     live
 }
 
+/// The deployments live in a production environment (flagged `production_environment`, or named
+/// "production" in any case): what the cleanup and the single delete keep unless the user allows it.
+pub fn live_production(records: &[DeploymentRecord]) -> Vec<DeploymentId> {
+    live_per_environment(records)
+        .values()
+        .filter(|l| l.production || l.environment.eq_ignore_ascii_case("production"))
+        .map(|l| l.deployment_id)
+        .collect()
+}
+
 /// Which reading of auto-inactive to predict (CONTRACT §9; §12 item 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
