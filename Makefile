@@ -93,9 +93,11 @@ e2e: fake-bin
 	npx playwright test --config tests/e2e/playwright.config.mjs
 
 # Benchmarks (measurements, not tests; figures printed and written to benches/*/results.json): the History
-# view against fake-github over TLS with 100 ms latency and 1,000 deployments × 5 statuses.
+# view against fake-github over TLS with 100 ms latency and 1,000 deployments × 5 statuses; the Cleanup view over
+# 500 deployments, paced for github.com against GitHub's secondary limits, then unpaced (GHES) at 20 ms.
 bench: build fake-bin
 	node benches/history/run.mjs
+	node benches/cleanup/run.mjs
 
 fake: setup fake-bin
 	$(FAKE_BIN) --demo --addr 127.0.0.1:8787

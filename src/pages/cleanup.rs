@@ -75,7 +75,7 @@ pub fn CleanupView(location: AppLocation) -> impl IntoView {
     let history = app_href(&location.with_view(View::History).path());
     view! {
         <section class="page" data-testid="cleanup-view">
-            <h1>"Clean up deployments"</h1>
+            <h1>"Cleanup"</h1>
             <p class="muted">
                 "Deletes deployment records, never environments. GitHub only deletes inactive deployments, so anything still active gets an “inactive” status first. Nothing is sent until you have reviewed the plan and confirmed it. "
                 <a href=history>"See the full history"</a>
@@ -317,6 +317,7 @@ fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
     };
     let heading = move || match (status.get(), settled.get()) {
         (Some(RunStatus::Cancelled), true) => "Cleanup cancelled",
+        (_, true) if progress.get().failed > 0 => "Cleanup finished: some items failed",
         (_, true) => "Cleanup finished",
         (Some(RunStatus::Paused), false) => "Cleanup paused",
         (Some(RunStatus::Cancelled), false) => "Cancelling…",
@@ -335,6 +336,9 @@ fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
                 data-testid="run-progress"
             ></progress>
             <p role="status" aria-live="polite" data-testid="run-summary">{summary}</p>
+            <Show when=move || !settled.get()>
+                <p class="muted">"The run goes on while this view is open. It is kept on this device: after a reload, or when you come back to Cleanup, it continues where it stopped."</p>
+            </Show>
             <p class="muted" data-testid="run-eta">{eta}</p>
             <p class="muted" data-testid="run-requests">{requests}</p>
             {move || hold().map(|text| view! { <p class="notice" role="status" data-testid="run-hold">{text}</p> })}
@@ -1026,8 +1030,8 @@ fn Confirm(
             <p data-testid="confirm-summary">{move || {
                 let c = counts();
                 format!(
-                    "{} will post {} “inactive” status(es) and delete {} deployment(s) from {}. Deleted deployments cannot be restored; environments are not touched.",
-                    location.host.label(), c.deactivate_then_delete, c.deactivate_then_delete + c.delete, location.repo
+                    "Deploydeck will post {} “inactive” status(es) and delete {} deployment(s) from {} on {}. Deleted deployments cannot be restored; environments are not touched.",
+                    c.deactivate_then_delete, c.deactivate_then_delete + c.delete, location.repo, location.host.label()
                 )
             }}</p>
             <p class="muted">{pace}</p>

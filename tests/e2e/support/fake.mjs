@@ -101,3 +101,62 @@ export function historySeed(count) {
     }],
   };
 }
+
+/// Injected faults (`{ rate, kinds: ['502', 'stall', 'drop'] }`) and latency, and their reset.
+export async function faults(value) {
+  await fetch(`${FAKE}/_fake/faults`, { method: 'POST', body: JSON.stringify(value) });
+}
+
+export async function latency(ms) {
+  await fetch(`${FAKE}/_fake/latency`, { method: 'POST', body: JSON.stringify({ ms }) });
+}
+
+export async function calm() {
+  await fetch(`${FAKE}/_fake/faults`, { method: 'DELETE' });
+  await latency(0);
+}
+
+/// acme/tidy (public), for the Cleanup view: 17 deployments (ids 3001…, oldest first) across production,
+/// staging and a transient review environment, as auto-inactive leaves them: older successes inactive, the
+/// newest success of each environment live, a failure and one deployment without any status.
+export const TIDY = (() => {
+  const day = Date.parse('2026-08-01T00:00:00Z');
+  const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  // [environment, final state, inactive afterwards]
+  const plan = [
+    ['production', 'success', true], ['staging', 'success', true], ['production', 'success', true],
+    ['review/pr-7', 'success', true], ['staging', 'failure', false], ['production', 'failure', false],
+    ['staging', 'success', true], ['review/pr-7', 'success', true], ['production', 'success', true],
+    ['staging', 'success', true], ['review/pr-8', 'success', false], ['production', 'success', true],
+    ['staging', null, false], ['staging', 'error', false], ['production', 'success', false],
+    ['staging', 'success', false], ['review/pr-9', 'in_progress', false],
+  ];
+  const deployments = plan.map(([environment, state, inactive], i) => {
+    const at = day + i * 86_400_000;
+    const statuses = state ? [{ state, created_at: iso(at + 60_000) }] : [];
+    if (inactive) statuses.push({ state: 'inactive', created_at: iso(at + 86_000_000) });
+    return {
+      id: 3001 + i, ref: i % 4 === 0 ? 'release/1.0' : 'main', sha: '1111111111111111111111111111111111111111', environment,
+      transient_environment: environment.startsWith('review/'), production_environment: environment === 'production',
+      creator: i % 3 === 0 ? 'hubot' : 'mona', created_at: iso(at), statuses,
+    };
+  });
+  const latest = Object.fromEntries(deployments.map((d) => [d.id, d.statuses.at(-1)?.state ?? null]));
+  return {
+    seed: {
+      users: [{ login: 'acme', type: 'Organization' }, { login: 'mona' }, { login: 'hubot' }],
+      tokens: [{ token: SHOP_TOKEN, user: 'mona', scopes: ['repo'] }],
+      repositories: [{
+        owner: 'acme', name: 'tidy', collaborators: { mona: 'write', hubot: 'write' },
+        branches: [{ name: 'main', sha: '1111111111111111111111111111111111111111' }],
+        environments: [{ name: 'production' }, { name: 'staging' }],
+        deployments,
+      }],
+    },
+    deployments,
+    /// Each deployment's latest state (`null`: no status).
+    latest,
+    /// The live production deployment (newest success there).
+    liveProduction: 3015,
+  };
+})();

@@ -1,0 +1,154 @@
+// Cleanup benchmark (a measurement, not a test): the release build in headless Chromium runs the Cleanup view
+// over 500 deployments across 5 environments, twice:
+// - github.com: fake-github over TLS answers as api.github.com (Chromium maps the name to it), with GitHub's
+//   secondary limits enforced (`--secondary-limits`): the app paces itself as it does for github.com. Measures
+//   the writes made against the minimum the plan needs, the write rate against GitHub's limits, and the 403s
+//   the pacing caused (must be 0).
+// - GHES (no pacing: a custom API address, paced as GHES is by default) at 20 ms latency: deletions per second.
+// Prints the figures and writes benches/cleanup/results.json.
+// Usage (from the repository root, after `make build` and `make fake-bin`): node benches/cleanup/run.mjs
+// BENCH_CLEANUP_MODES=ghes (or github) runs one mode only.
+import { spawn } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+
+const COUNT = 500;
+const ENVIRONMENTS = ['production', 'staging', 'qa', 'preview/a', 'preview/b'];
+const PORT = 18910;
+const APP = 'http://127.0.0.1:18911';
+const TOKEN = 't-bench';
+const MODES = (process.env.BENCH_CLEANUP_MODES ?? 'github,ghes').split(',');
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'; // the fake's certificate is self-signed (this script only)
+
+/// 500 deployments, oldest first: as auto-inactive leaves them, every success but the newest of its
+/// environment is inactive; every seventh failed (still active, so it needs an inactive status first).
+function seedFile() {
+  const start = Date.parse('2026-06-01T00:00:00Z');
+  const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const deployments = [];
+  for (let i = 0; i < COUNT; i++) {
+    const at = start + i * 3_600_000;
+    const environment = ENVIRONMENTS[i % ENVIRONMENTS.length];
+    const newest = i >= COUNT - ENVIRONMENTS.length;
+    const failed = !newest && i % 7 === 3;
+    const statuses = [{ state: 'in_progress', created_at: iso(at + 60_000) }, { state: failed ? 'failure' : 'success', created_at: iso(at + 120_000) }];
+    if (!newest && !failed) statuses.push({ state: 'inactive', created_at: iso(at + 3_000_000) });
+    deployments.push({ id: 7001 + i, ref: 'main', environment, creator: 'mona', created_at: iso(at), statuses });
+  }
+  const seed = {
+    users: [{ login: 'acme', type: 'Organization' }, { login: 'mona' }],
+    tokens: [{ token: TOKEN, user: 'mona', scopes: ['repo'] }],
+    repositories: [{ owner: 'acme', name: 'big', collaborators: { mona: 'write' }, environments: ENVIRONMENTS.map((name) => ({ name })), deployments }],
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'deploydeck-bench-'));
+  const file = join(dir, 'seed.json');
+  writeFileSync(file, JSON.stringify(seed));
+  return file;
+}
+
+function start(command, args) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.stdout.once('data', () => resolve(child));
+  });
+}
+
+/// The most entries of `times` (ms) in any `span` ms.
+function peak(times, span) {
+  let best = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i] - times[j] >= span) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+async function measure(mode, seed) {
+  const github = mode === 'github';
+  const latency = github ? 50 : 20;
+  const args = ['--addr', `127.0.0.1:${PORT}`, '--tls', '--latency-ms', String(latency), '--seed', seed];
+  if (github) args.push('--secondary-limits');
+  const fake = await start('target/debug/fake-github', args);
+  const admin = `https://127.0.0.1:${PORT}`;
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--ignore-certificate-errors',
+      `--host-resolver-rules=MAP api.github.com 127.0.0.1:${PORT}`],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(APP);
+    if (!github) {
+      await page.getByLabel('Custom API address').check();
+      await page.getByLabel('API base URL').fill(admin);
+    }
+    await page.getByLabel('Personal access token').fill(TOKEN);
+    await page.getByLabel('Repository').fill('acme/big');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByTestId('recent-deployments').waitFor();
+    await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
+    const t0 = Date.now();
+    await page.waitForFunction(() => /will be deleted/.test(document.querySelector('[data-testid=plan-count]')?.textContent ?? ''), null, { timeout: 120_000 });
+    const planReadyMs = Date.now() - t0;
+    const planText = await page.getByTestId('plan-count').textContent();
+    const [, deletes, deactivations, , minimum] = planText.match(/(\d+) deployment\(s\) will be deleted \((\d+) marked inactive first\), (\d+) kept; (\d+) request/).map(Number);
+    await fetch(`${admin}/_fake/requests`, { method: 'DELETE' });
+    await page.getByTestId('review-run').click();
+    const t1 = Date.now();
+    await page.getByTestId('start-run').click();
+    await page.waitForFunction(() => /^Cleanup (finished|stopped)/.test(document.querySelector('[data-testid=run-heading]')?.textContent ?? ''), null, { timeout: 40 * 60_000, polling: 1_000 });
+    const runMs = Date.now() - t1;
+    const summary = await page.getByTestId('run-summary').textContent();
+    const log = (await (await fetch(`${admin}/_fake/requests`)).json()).filter((r) => r.method === 'POST' || r.method === 'DELETE');
+    const posts = log.filter((r) => r.method === 'POST');
+    const dels = log.filter((r) => r.method === 'DELETE');
+    const starts = log.map((r) => r.started_ms).sort((a, b) => a - b);
+    const postStarts = posts.map((r) => r.started_ms).sort((a, b) => a - b);
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]).sort((a, b) => a - b);
+    return {
+      mode: github ? 'github.com pacing, fake with --secondary-limits' : 'GHES (no pacing)',
+      latencyMs: latency,
+      planReadyMs,
+      planned: { deletes, deactivations, minimumWrites: minimum },
+      made: { inactivePosts: posts.length, deletes: dels.length, writes: log.length },
+      answered403: log.filter((r) => r.status === 403).length,
+      failedOtherwise: log.filter((r) => r.status >= 400 && r.status !== 403).length,
+      runSeconds: Math.round(runMs / 100) / 10,
+      deletionsPerSecond: Math.round((dels.length / (runMs / 1000)) * 100) / 100,
+      writesPerMinutePeak: peak(starts, 60_000),
+      inactivePostsPerMinutePeak: peak(postStarts, 60_000),
+      writeSpacingMs: { min: gaps[0] ?? 0, median: gaps[Math.floor(gaps.length / 2)] ?? 0 },
+      summary,
+    };
+  } finally {
+    await browser.close();
+    fake.kill();
+  }
+}
+
+async function main() {
+  const seed = seedFile();
+  const app = await start('node', ['tests/e2e/serve-dist.mjs', 'dist', '/', '18911']);
+  const results = {
+    setup: { deployments: COUNT, environments: ENVIRONMENTS.length, limits: 'GitHub: 80 content-creating requests a minute, 500 an hour, ~1 s between mutations (CONTRACT §5)' },
+  };
+  try {
+    for (const mode of MODES) results[mode] = await measure(mode, seed);
+  } finally {
+    app.kill();
+  }
+  writeFileSync('benches/cleanup/results.json', JSON.stringify(results, null, 2) + '\n');
+  console.log('Cleanup benchmark');
+  for (const [part, values] of Object.entries(results)) {
+    console.log(`  ${part}`);
+    for (const [k, v] of Object.entries(values)) console.log(`    ${k.padEnd(28)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

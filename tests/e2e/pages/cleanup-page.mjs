@@ -1,0 +1,62 @@
+// Page object: the Cleanup view.
+import { expect } from '@playwright/test';
+import { ConnectPage } from './connect-page.mjs';
+import { FAKE } from '../playwright.config.mjs';
+
+export class CleanupPage {
+  constructor(page) {
+    this.page = page;
+    this.view = page.getByTestId('cleanup-view');
+    this.count = page.getByTestId('plan-count');
+    this.rows = page.getByTestId('plan-row');
+    this.show = page.getByTestId('plan-show');
+    this.review = page.getByTestId('review-run');
+    this.start = page.getByTestId('start-run');
+    this.backup = page.getByTestId('backup');
+    this.summary = page.getByTestId('run-summary');
+    this.heading = page.getByTestId('run-heading');
+  }
+
+  /// Connects with `token` (kept for this tab) and opens the Cleanup view of `repo`, its plan ready.
+  async open(repo, token) {
+    const connect = new ConnectPage(this.page);
+    await connect.open();
+    await connect.connect({ base: FAKE, token, repo });
+    await expect(this.page.getByTestId('recent-deployments')).toBeVisible();
+    await this.page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
+    await expect(this.view).toBeVisible();
+    await this.expectReady();
+  }
+
+  async expectReady() {
+    await expect(this.count).toHaveText(/will be deleted/, { timeout: 15_000 });
+  }
+
+  row(id) {
+    return this.page.locator(`[data-testid=plan-row][data-id="${id}"]`);
+  }
+
+  /// The ids of the rows listed, in order.
+  async ids() {
+    return (await this.rows.evaluateAll((rows) => rows.map((r) => Number(r.dataset.id))));
+  }
+
+  /// Reviews the plan and starts the run.
+  async run() {
+    await this.review.click();
+    await this.start.click();
+    await expect(this.page.getByTestId('cleanup-run')).toBeVisible();
+  }
+
+  async expectFinished() {
+    await expect(this.heading).toHaveText('Cleanup finished', { timeout: 20_000 });
+  }
+
+  /// The run as this device keeps it (localStorage).
+  async savedRun() {
+    return this.page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('deploydeck.cleanup-run:'));
+      return key ? JSON.parse(localStorage.getItem(key)) : null;
+    });
+  }
+}

@@ -1,0 +1,240 @@
+import { readFileSync } from 'node:fs';
+import { test, expect } from '../fixtures.mjs';
+import { CleanupPage } from '../pages/cleanup-page.mjs';
+import { seed, api, requests, clearRequests, faults, latency, calm, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
+
+test.beforeEach(async () => {
+  await calm();
+  await seed(TIDY.seed);
+});
+
+test.afterEach(async () => {
+  await calm();
+});
+
+const ALL = TIDY.deployments.map((d) => d.id);
+const writes = (log) => log.filter((r) => r.method === 'POST' || r.method === 'DELETE');
+const idOf = (path) => Number(path.match(/\/deployments\/(\d+)/)?.[1]);
+const remaining = async () => (await api('/repos/acme/tidy/deployments?per_page=100', SHOP_TOKEN)).body.map((d) => d.id).sort();
+const deletesOf = (log, id) => log.filter((r) => r.method === 'DELETE' && idOf(r.path) === id);
+
+test('the plan is a dry run first: every row with its action and reason, live production kept, rows can be unticked, nothing sent', async ({ page }) => {
+  const cleanup = new CleanupPage(page);
+  await clearRequests();
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  // Default rules: everything but what production runs now; seven need an inactive status first.
+  await expect(cleanup.count).toHaveText('16 deployment(s) will be deleted (7 marked inactive first), 1 kept; 23 request(s) to GitHub.');
+  await expect(page.getByTestId('guard-live-production')).toContainText('1 deployment(s) live in a production environment are kept');
+  expect(await cleanup.ids()).toEqual(ALL.filter((id) => id !== TIDY.liveProduction).reverse());
+  await expect(cleanup.row(3016).getByTestId('plan-action')).toHaveText('Deactivate, then delete');
+  await expect(cleanup.row(3016).getByTestId('plan-reason')).toContainText('GitHub only deletes inactive deployments');
+  await expect(cleanup.row(3012).getByTestId('plan-action')).toHaveText('Delete');
+  await expect(cleanup.row(3013).getByTestId('plan-reason')).toContainText('without any status');
+
+  await cleanup.show.selectOption('kept');
+  await expect(cleanup.rows).toHaveCount(1);
+  await expect(cleanup.row(TIDY.liveProduction).getByTestId('plan-reason')).toHaveText('Live in a production environment: kept unless you allow it');
+  await expect(cleanup.row(TIDY.liveProduction).getByRole('checkbox')).toBeDisabled();
+
+  // Unticking a row keeps it; the count follows.
+  await cleanup.show.selectOption('deleted');
+  await cleanup.row(3016).getByRole('checkbox', { name: 'Delete deployment 3016' }).uncheck();
+  await expect(cleanup.count).toHaveText('15 deployment(s) will be deleted (6 marked inactive first), 2 kept; 21 request(s) to GitHub.');
+  await expect(cleanup.row(3016).getByTestId('plan-reason')).toHaveText('Unticked by you');
+
+  // The rules: staging only, keep the newest two there, older than nothing.
+  await page.getByLabel('staging (7)').check();
+  await page.getByLabel('Keep the newest per environment').fill('2');
+  await expect(cleanup.count).toHaveText('5 deployment(s) will be deleted (2 marked inactive first), 12 kept; 7 request(s) to GitHub.');
+  // A wrong field says so on the field, and the plan waits for it.
+  await page.getByLabel('SHA', { exact: true }).fill('not-hex');
+  await expect(page.locator('#cleanup-sha-error')).toContainText('hexadecimal');
+  await expect(cleanup.count).toHaveText('Correct the selection to see the plan.');
+  await page.getByLabel('SHA', { exact: true }).fill('');
+  // The selection is kept for the tab: a reload keeps it.
+  await page.reload();
+  await cleanup.expectReady();
+  await expect(page.getByLabel('Keep the newest per environment')).toHaveValue('2');
+  await page.getByLabel('staging (7)').uncheck();
+  await page.getByLabel('Keep the newest per environment').fill('');
+
+  // Allowing live production is explicit.
+  await page.getByTestId('allow-live-production').check();
+  await expect(cleanup.count).toContainText('17 deployment(s) will be deleted');
+  await cleanup.show.selectOption('all');
+  await expect(cleanup.row(TIDY.liveProduction).getByTestId('plan-action')).toHaveText('Deactivate, then delete');
+  await page.getByTestId('allow-live-production').uncheck();
+  await cleanup.review.click();
+  await expect(page.getByTestId('confirm-summary')).toContainText('Deploydeck will post 7 “inactive” status(es) and delete 16 deployment(s) from acme/tidy on');
+  await page.screenshot({ path: 'tests/e2e/artifacts/cleanup-plan.png', fullPage: true });
+  expect(writes(await requests()), 'a preview sends nothing').toEqual([]);
+  expect(await remaining()).toEqual(ALL);
+});
+
+test('a run to completion: inactive statuses only where needed, every planned delete once, kept deployments untouched; backup and report', async ({ page }) => {
+  const cleanup = new CleanupPage(page);
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  const unticked = 3010;
+  await cleanup.row(unticked).getByRole('checkbox').uncheck();
+  await cleanup.review.click();
+  const backupFile = page.waitForEvent('download');
+  await cleanup.backup.click();
+  const backup = JSON.parse(readFileSync(await (await backupFile).path(), 'utf8'));
+  await expect(page.getByTestId('backup-status')).toHaveText('Backup downloaded: 15 deployment(s) with their statuses.');
+  expect(backup.deployments.map((e) => e.deployment.id)).toEqual(ALL.filter((id) => id !== unticked && id !== TIDY.liveProduction).reverse());
+  const d3001 = backup.deployments.find((e) => e.deployment.id === 3001);
+  expect(d3001.statuses.map((s) => s.state)).toEqual(['inactive', 'success']);
+
+  await clearRequests();
+  await cleanup.start.click();
+  await cleanup.expectFinished();
+  await expect(cleanup.summary).toHaveText('15 of 15 done, 0 failed, 0 remaining');
+  const log = await requests();
+  const kept = [unticked, TIDY.liveProduction];
+  const planned = ALL.filter((id) => !kept.includes(id));
+  expect(log.filter((r) => kept.includes(idOf(r.path))), 'no request touches a kept deployment').toEqual([]);
+  const posts = writes(log).filter((r) => r.method === 'POST');
+  expect(posts.map((r) => idOf(r.path)).sort(), 'inactive statuses only on what was not inactive').toEqual(
+    planned.filter((id) => TIDY.latest[id] !== 'inactive').sort());
+  for (const post of posts) expect(post.status).toBe(201);
+  for (const id of planned) {
+    const deletes = deletesOf(log, id);
+    expect(deletes.map((r) => r.status), `deployment ${id} deleted once`).toEqual([204]);
+    // Its inactive status (when it needed one) came before its delete.
+    const post = posts.find((r) => idOf(r.path) === id);
+    if (post) expect(log.indexOf(post)).toBeLessThan(log.indexOf(deletes[0]));
+  }
+  expect(writes(log).length, 'the minimum the plan needs').toBe(planned.length + posts.length);
+  await expect(page.getByTestId('run-requests')).toHaveText(`Requests sent: ${writes(log).length} (the plan needed ${writes(log).length}).`);
+  expect(await remaining()).toEqual(kept.sort());
+
+  const jsonFile = page.waitForEvent('download');
+  await page.getByTestId('report-json').click();
+  const report = JSON.parse(readFileSync(await (await jsonFile).path(), 'utf8'));
+  expect(report.progress.done).toBe(15);
+  expect(report.items.every((i) => i.outcome === 'deleted')).toBe(true);
+  const csvFile = page.waitForEvent('download');
+  await page.getByTestId('report-csv').click();
+  const csv = readFileSync(await (await csvFile).path(), 'utf8').trim().split('\r\n');
+  expect(csv[0]).toBe('id,environment,ref,sha,action,outcome,failed_step,error');
+  expect(csv).toHaveLength(16);
+  await page.screenshot({ path: 'tests/e2e/artifacts/cleanup-done.png', fullPage: true });
+
+  await page.getByTestId('run-start-over').click();
+  await cleanup.expectReady();
+  await expect(cleanup.count).toHaveText('1 deployment(s) will be deleted (0 marked inactive first), 1 kept; 1 request(s) to GitHub.');
+});
+
+test('pause stops sending after the request in flight; resume continues without repeating anything', async ({ page }) => {
+  const cleanup = new CleanupPage(page);
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await latency(250);
+  await clearRequests();
+  await cleanup.run();
+  await expect(cleanup.summary).toHaveText(/^[3-9] of 16 done/, { timeout: 15_000 });
+  await page.getByTestId('run-pause').click();
+  await expect(cleanup.heading).toHaveText('Cleanup paused');
+  await expect(page.getByTestId('run-items')).toHaveCount(0); // nothing in flight any more
+  const paused = writes(await requests()).length;
+  await page.waitForTimeout(1_000);
+  expect(writes(await requests()).length, 'nothing sent while paused').toBe(paused);
+  await page.getByTestId('run-resume').click();
+  await cleanup.expectFinished();
+  const log = await requests();
+  for (const id of ALL.filter((id) => id !== TIDY.liveProduction)) {
+    expect(deletesOf(log, id).map((r) => r.status), `deployment ${id}`).toEqual([204]);
+  }
+  expect(writes(log).length).toBe(23);
+});
+
+test('a reload mid-run continues the kept run: nothing done is sent again', async ({ page }) => {
+  const cleanup = new CleanupPage(page);
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await latency(250);
+  await clearRequests();
+  await cleanup.run();
+  await expect(cleanup.summary).toHaveText(/^[4-9] of 16 done/, { timeout: 15_000 });
+  const before = await cleanup.savedRun();
+  const done = before.run.items.filter((i) => i.state.state === 'done').map((i) => i.id);
+  expect(done.length).toBeGreaterThanOrEqual(4);
+  const sentBefore = (await requests()).length;
+  await page.reload();
+  await expect(page.getByTestId('run-restored')).toBeVisible();
+  await cleanup.expectFinished();
+  await expect(cleanup.summary).toHaveText('16 of 16 done, 0 failed, 0 remaining');
+  const after = (await requests()).slice(sentBefore);
+  expect(after.filter((r) => done.includes(idOf(r.path))), 'no request for an item already done').toEqual([]);
+  expect(await remaining()).toEqual([TIDY.liveProduction]);
+});
+
+test('faults during a run (502s, dropped connections) leave failed items with their reason; "retry failed" finishes them', async ({ page }) => {
+  const cleanup = new CleanupPage(page);
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await faults({ rate: 0.5, kinds: ['502', 'drop'] });
+  await clearRequests();
+  await cleanup.run();
+  await expect(cleanup.heading).toHaveText('Cleanup finished: some items failed', { timeout: 20_000 });
+  const failedText = await cleanup.summary.textContent();
+  const failed = Number(failedText.match(/(\d+) failed/)[1]);
+  expect(failed, failedText).toBeGreaterThan(0);
+  await expect(page.getByTestId('run-failures')).toContainText(/GitHub had a server error|could not reach|network/i);
+  await expect(page.getByTestId('run-item')).toHaveCount(failed);
+  await page.screenshot({ path: 'tests/e2e/artifacts/cleanup-failed.png', fullPage: true });
+  await calm();
+  await page.getByTestId('run-retry').click();
+  await cleanup.expectFinished();
+  await expect(cleanup.summary).toHaveText('16 of 16 done, 0 failed, 0 remaining');
+  expect(await remaining()).toEqual([TIDY.liveProduction]);
+  const log = await requests();
+  for (const id of ALL.filter((id) => id !== TIDY.liveProduction)) {
+    expect(deletesOf(log, id).filter((r) => r.status === 204), `deployment ${id} deleted once`).toHaveLength(1);
+  }
+  expect(log.filter((r) => idOf(r.path) === TIDY.liveProduction)).toEqual([]);
+});
+
+test('single delete from a deployment page: the same rules, an inactive status first when needed, live production only when allowed', async ({ page }) => {
+  const cleanup = new CleanupPage(page);
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await cleanup.row(3016).getByRole('link', { name: '3016' }).click();
+  await expect(page.getByTestId('delete-explanation')).toContainText('GitHub only deletes inactive deployments, and this one is “Success”');
+  await clearRequests();
+  await page.getByTestId('delete-start').click();
+  await page.getByTestId('delete-confirm').click();
+  await expect(page.getByTestId('delete-done')).toContainText('Deployment 3016 was deleted.');
+  expect(writes(await requests()).map((r) => [r.method, idOf(r.path), r.status])).toEqual([['POST', 3016, 201], ['DELETE', 3016, 204]]);
+
+  await page.goto(page.url().replace('/3016', '/3012'));
+  await expect(page.getByTestId('delete-explanation')).toHaveText('Inactive, so GitHub deletes it as it is.');
+  await expect(page.getByTestId('delete-start')).toHaveText('Delete…');
+
+  await page.goto(page.url().replace('/3012', `/${TIDY.liveProduction}`));
+  await expect(page.getByTestId('delete-explanation')).toHaveText('Live in a production environment: kept unless you allow it');
+  await expect(page.getByTestId('delete-start')).toBeDisabled();
+  await page.getByTestId('delete-allow-live').check();
+  await expect(page.getByTestId('delete-start')).toBeEnabled();
+  await expect(page.getByTestId('delete-start')).toHaveText('Mark inactive and delete…');
+  await page.screenshot({ path: 'tests/e2e/artifacts/delete-one.png', fullPage: true });
+  expect(await remaining()).toEqual(ALL.filter((id) => id !== 3016));
+});
+
+test('in the demo: a cleanup plans and runs against the simulated repository, nothing leaving the page', async ({ page }) => {
+  const outside = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith('http://127.0.0.1:18080/')) outside.push(r.url());
+  });
+  const cleanup = new CleanupPage(page);
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Try the demo' }).click();
+  await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
+  await cleanup.expectReady();
+  await page.getByLabel('Keep the newest per environment').fill('3');
+  await expect(cleanup.count).toHaveText(/^[1-9]\d* deployment\(s\) will be deleted/);
+  const planned = Number((await cleanup.count.textContent()).match(/^(\d+)/)[1]);
+  await cleanup.run();
+  await cleanup.expectFinished();
+  await expect(cleanup.summary).toHaveText(`${planned} of ${planned} done, 0 failed, 0 remaining`);
+  await page.getByTestId('run-start-over').click();
+  await cleanup.expectReady();
+  await expect(cleanup.count).toHaveText(/^0 deployment\(s\) will be deleted/);
+  expect(outside, 'the demo sends nothing off the page').toEqual([]);
+});
