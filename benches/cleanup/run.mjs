@@ -8,11 +8,9 @@
 // Prints the figures and writes benches/cleanup/results.json.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/cleanup/run.mjs
 // BENCH_CLEANUP_MODES=ghes (or github) runs one mode only.
-import { spawn } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
+import { start, writeSeed } from '../support.mjs';
 
 const COUNT = 500;
 const ENVIRONMENTS = ['production', 'staging', 'qa', 'preview/a', 'preview/b'];
@@ -42,18 +40,7 @@ function seedFile() {
     tokens: [{ token: TOKEN, user: 'mona', scopes: ['repo'] }],
     repositories: [{ owner: 'acme', name: 'big', collaborators: { mona: 'write' }, environments: ENVIRONMENTS.map((name) => ({ name })), deployments }],
   };
-  const dir = mkdtempSync(join(tmpdir(), 'deploydeck-bench-'));
-  const file = join(dir, 'seed.json');
-  writeFileSync(file, JSON.stringify(seed));
-  return file;
-}
-
-function start(command, args) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.stdout.once('data', () => resolve(child));
-  });
+  return writeSeed(seed);
 }
 
 /// The most entries of `times` (ms) in any `span` ms.

@@ -4,11 +4,9 @@
 // state, requests made and bytes received; then "Refresh now" with nothing changed: how many answers were
 // 304 and how much quota it spent. Prints a table and writes benches/history/results.json.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/history/run.mjs
-import { spawn } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
+import { start, writeSeed } from '../support.mjs';
 
 const COUNT = Number(process.env.BENCH_DEPLOYMENTS ?? 1000);
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 100);
@@ -37,18 +35,7 @@ function seedFile() {
     tokens: [{ token: TOKEN, user: 'mona', scopes: ['repo'] }],
     repositories: [{ owner: 'acme', name: 'big', collaborators: { mona: 'write' }, environments: environments.map((name) => ({ name })), deployments }],
   };
-  const dir = mkdtempSync(join(tmpdir(), 'deploydeck-bench-'));
-  const file = join(dir, 'seed.json');
-  writeFileSync(file, JSON.stringify(seed));
-  return file;
-}
-
-function start(command, args) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.stdout.once('data', () => resolve(child));
-  });
+  return writeSeed(seed);
 }
 
 const fakeJson = async (path) => (await fetch(`${API}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();

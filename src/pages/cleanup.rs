@@ -701,28 +701,12 @@ fn SelectionForm(
     problems: RwSignal<Problems>,
     environments: Memo<Vec<(String, usize)>>,
 ) -> impl IntoView {
-    let no_server = Signal::derive(|| None::<ApiError>);
-    let text = move |get: fn(&SelectionDraft) -> &String, set: fn(&mut SelectionDraft, String)| {
-        (
-            move || draft.with(|d| get(d).clone()),
-            move |ev| draft.update(|d| set(d, event_target_value(&ev))),
-        )
-    };
     let flag = move |get: fn(&SelectionDraft) -> bool, set: fn(&mut SelectionDraft, bool)| {
         (
             move || draft.with(get),
             move |ev| draft.update(|d| set(d, event_target_checked(&ev))),
         )
     };
-    let (ref_value, ref_input) = text(|d| &d.git_ref, |d, v| d.git_ref = v);
-    let (ref_prefix, ref_prefix_input) = flag(|d| d.ref_prefix, |d, v| d.ref_prefix = v);
-    let (sha_value, sha_input) = text(|d| &d.sha, |d, v| d.sha = v);
-    let (sha_prefix, sha_prefix_input) = flag(|d| d.sha_prefix, |d, v| d.sha_prefix = v);
-    let (task_value, task_input) = text(|d| &d.task, |d, v| d.task = v);
-    let (task_prefix, task_prefix_input) = flag(|d| d.task_prefix, |d, v| d.task_prefix = v);
-    let (creators_value, creators_input) = text(|d| &d.creators, |d, v| d.creators = v);
-    let (older_value, older_input) = text(|d| &d.older_than_days, |d, v| d.older_than_days = v);
-    let (keep_value, keep_input) = text(|d| &d.keep_newest, |d, v| d.keep_newest = v);
     let (transient, transient_input) = flag(|d| d.transient_only, |d, v| d.transient_only = v);
     let (live, live_input) = flag(
         |d| d.allow_live_production,
@@ -757,43 +741,20 @@ fn SelectionForm(
                 </div>
             </fieldset>
             <div class="field-row">
-                <div class="field">
-                    <label for="cleanup-ref">"Ref"</label>
-                    <input id="cleanup-ref" type="text" prop:value=ref_value on:input=ref_input autocomplete="off"/>
-                    <label class="choice"><input type="checkbox" prop:checked=ref_prefix on:change=ref_prefix_input/>"starts with"</label>
-                </div>
-                <div class="field">
-                    <label for="cleanup-sha">"SHA"</label>
-                    <input id="cleanup-sha" type="text" prop:value=sha_value on:input=sha_input autocomplete="off"
-                        aria-invalid=invalid(Field::Sha, problems, no_server) aria-describedby="cleanup-sha-error"/>
-                    <label class="choice"><input type="checkbox" prop:checked=sha_prefix on:change=sha_prefix_input/>"starts with"</label>
-                    <FieldProblems id="cleanup-sha-error" field=Field::Sha problems server=no_server/>
-                </div>
-                <div class="field">
-                    <label for="cleanup-task">"Task"</label>
-                    <input id="cleanup-task" type="text" prop:value=task_value on:input=task_input autocomplete="off"/>
-                    <label class="choice"><input type="checkbox" prop:checked=task_prefix on:change=task_prefix_input/>"starts with"</label>
-                </div>
+                <SelectionField draft problems id="cleanup-ref" label="Ref" get=|d| &d.git_ref set=|d, v| d.git_ref = v
+                    prefix=(|d: &SelectionDraft| d.ref_prefix, |d: &mut SelectionDraft, v| d.ref_prefix = v)/>
+                <SelectionField draft problems id="cleanup-sha" label="SHA" get=|d| &d.sha set=|d, v| d.sha = v field=Field::Sha error_id="cleanup-sha-error"
+                    prefix=(|d: &SelectionDraft| d.sha_prefix, |d: &mut SelectionDraft, v| d.sha_prefix = v)/>
+                <SelectionField draft problems id="cleanup-task" label="Task" get=|d| &d.task set=|d, v| d.task = v
+                    prefix=(|d: &SelectionDraft| d.task_prefix, |d: &mut SelectionDraft, v| d.task_prefix = v)/>
             </div>
             <div class="field-row">
-                <div class="field">
-                    <label for="cleanup-creators">"Created by"</label>
-                    <input id="cleanup-creators" type="text" placeholder="logins, e.g. mona, dependabot[bot]" prop:value=creators_value on:input=creators_input
-                        autocomplete="off" aria-invalid=invalid(Field::Creators, problems, no_server) aria-describedby="cleanup-creators-error"/>
-                    <FieldProblems id="cleanup-creators-error" field=Field::Creators problems server=no_server/>
-                </div>
-                <div class="field">
-                    <label for="cleanup-older">"Older than (days)"</label>
-                    <input id="cleanup-older" type="text" inputmode="numeric" prop:value=older_value on:input=older_input
-                        aria-invalid=invalid(Field::OlderThanDays, problems, no_server) aria-describedby="cleanup-older-error"/>
-                    <FieldProblems id="cleanup-older-error" field=Field::OlderThanDays problems server=no_server/>
-                </div>
-                <div class="field">
-                    <label for="cleanup-keep">"Keep the newest per environment"</label>
-                    <input id="cleanup-keep" type="text" inputmode="numeric" prop:value=keep_value on:input=keep_input
-                        aria-invalid=invalid(Field::KeepNewest, problems, no_server) aria-describedby="cleanup-keep-error"/>
-                    <FieldProblems id="cleanup-keep-error" field=Field::KeepNewest problems server=no_server/>
-                </div>
+                <SelectionField draft problems id="cleanup-creators" label="Created by" get=|d| &d.creators set=|d, v| d.creators = v
+                    field=Field::Creators error_id="cleanup-creators-error" placeholder="logins, e.g. mona, dependabot[bot]"/>
+                <SelectionField draft problems id="cleanup-older" label="Older than (days)" get=|d| &d.older_than_days
+                    set=|d, v| d.older_than_days = v field=Field::OlderThanDays error_id="cleanup-older-error" numeric=true/>
+                <SelectionField draft problems id="cleanup-keep" label="Keep the newest per environment" get=|d| &d.keep_newest
+                    set=|d, v| d.keep_newest = v field=Field::KeepNewest error_id="cleanup-keep-error" numeric=true/>
             </div>
             <fieldset>
                 <legend>"Latest state (none ticked: any)"</legend>
@@ -818,6 +779,45 @@ fn SelectionForm(
                 <p class="muted">"Off by default: the deployment each production environment runs now is kept."</p>
             </div>
         </form>
+    }
+}
+
+type Flag = (fn(&SelectionDraft) -> bool, fn(&mut SelectionDraft, bool));
+
+/// One text field of the selection, with its problems (when the form checks it) and an optional
+/// "starts with" box.
+#[component]
+fn SelectionField(
+    draft: RwSignal<SelectionDraft>,
+    problems: RwSignal<Problems>,
+    id: &'static str,
+    label: &'static str,
+    get: fn(&SelectionDraft) -> &String,
+    set: fn(&mut SelectionDraft, String),
+    #[prop(optional)] field: Option<Field>,
+    /// Where the field's problems are said (`aria-describedby`), when it has checks.
+    #[prop(optional)]
+    error_id: &'static str,
+    #[prop(optional)] prefix: Option<Flag>,
+    #[prop(optional)] numeric: bool,
+    #[prop(optional)] placeholder: &'static str,
+) -> impl IntoView {
+    let no_server = Signal::derive(|| None::<ApiError>);
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id type="text" autocomplete="off" placeholder=placeholder
+                inputmode=numeric.then_some("numeric")
+                prop:value=move || draft.with(|d| get(d).clone())
+                on:input=move |ev| draft.update(|d| set(d, event_target_value(&ev)))
+                aria-invalid=move || field.map(|f| invalid(f, problems, no_server)())
+                aria-describedby=field.map(|_| error_id)/>
+            {prefix.map(|(get, set)| view! {
+                <label class="choice"><input type="checkbox" prop:checked=move || draft.with(get)
+                    on:change=move |ev| draft.update(|d| set(d, event_target_checked(&ev)))/>"starts with"</label>
+            })}
+            {field.map(|f| view! { <FieldProblems id=error_id field=f problems server=no_server/> })}
+        </div>
     }
 }
 
