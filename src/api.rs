@@ -418,14 +418,37 @@ impl Api {
         &self,
         first: HttpRequest,
     ) -> Result<Vec<T>, ApiError> {
+        self.all_pages_counted(first, |_| ()).await
+    }
+
+    /// Every page from `first` through `Link`, telling `progress` how many items have arrived so far.
+    async fn all_pages_counted<T: serde::de::DeserializeOwned>(
+        &self,
+        first: HttpRequest,
+        mut progress: impl FnMut(usize),
+    ) -> Result<Vec<T>, ApiError> {
         let mut items = Vec::new();
         let mut next = Some(first);
         while let Some(request) = next.take() {
             let page = decode_page::<T>(&self.send(request).await)?;
             items.extend(page.items);
+            progress(items.len());
             next = page.links.next.as_deref().and_then(|url| self.follow(url));
         }
         Ok(items)
+    }
+
+    /// Every deployment of the repository, newest first (all pages), with the count so far after each page.
+    pub async fn all_deployments(
+        &self,
+        repo: &RepoRef,
+        progress: impl FnMut(usize),
+    ) -> Result<Vec<Deployment>, ApiError> {
+        self.all_pages_counted(
+            self.first_deployments(repo, &DeploymentFilter::default()),
+            progress,
+        )
+        .await
     }
 
     /// The first page (100, newest first) of the deployments GitHub's filters select.

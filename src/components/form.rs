@@ -12,7 +12,7 @@ use leptos::prelude::*;
 pub fn FieldProblems(
     id: &'static str,
     field: Field,
-    problems: RwSignal<Problems>,
+    #[prop(into)] problems: Signal<Problems>,
     #[prop(into)] server: Signal<Option<ApiError>>,
 ) -> impl IntoView {
     let text = move || field_text(field, problems, server);
@@ -21,7 +21,7 @@ pub fn FieldProblems(
 
 fn field_text(
     field: Field,
-    problems: RwSignal<Problems>,
+    problems: Signal<Problems>,
     server: Signal<Option<ApiError>>,
 ) -> String {
     let mut lines: Vec<String> = problems.with(|p| p.for_field(field).map(str::to_owned).collect());
@@ -36,9 +36,10 @@ fn field_text(
 /// `aria-invalid` for a field: "true" when it has a problem of either kind.
 pub fn invalid(
     field: Field,
-    problems: RwSignal<Problems>,
+    problems: impl Into<Signal<Problems>>,
     server: Signal<Option<ApiError>>,
 ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let problems = problems.into();
     move || {
         if field_text(field, problems, server).is_empty() {
             "false"

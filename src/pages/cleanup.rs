@@ -15,7 +15,6 @@ use deploydeck_core::cleanup::{
 use deploydeck_core::history::format_duration;
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
-use deploydeck_core::request::DeploymentFilter;
 use deploydeck_core::response::{ApiError, RateLimitKind};
 use deploydeck_core::rules::DeploymentRecord;
 use deploydeck_core::validate::{Field, Problems};
@@ -471,22 +470,18 @@ fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
             let (api, repo) = (api.clone(), repo.clone());
             spawn_local(async move {
                 if deployments.with_untracked(Vec::is_empty) {
-                    let mut request =
-                        Some(api.first_deployments(&repo, &DeploymentFilter::default()));
-                    let mut all = Vec::new();
-                    while let Some(req) = request.take() {
-                        match api.deployments_page(req).await {
-                            Ok((page, _)) => {
-                                request = page.links.next.as_deref().and_then(|u| api.follow(u));
-                                all.extend(page.items);
-                                loading.try_set(Loading::Listing(all.len()));
-                            }
-                            Err(error) => {
-                                loading.try_set(Loading::Failed(error));
-                                return;
-                            }
+                    let all = match api
+                        .all_deployments(&repo, |n| {
+                            loading.try_set(Loading::Listing(n));
+                        })
+                        .await
+                    {
+                        Ok(all) => all,
+                        Err(error) => {
+                            loading.try_set(Loading::Failed(error));
+                            return;
                         }
-                    }
+                    };
                     if deployments.try_set(all).is_some() {
                         return;
                     }
@@ -569,10 +564,8 @@ fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
         move |_| draft.with(|d| session::save_draft("cleanup", &location, d))
     });
     let selection = Memo::new(move |_| draft.with(SelectionDraft::selection));
-    let problems = RwSignal::new(Problems::default());
-    Effect::new(move |_| {
-        problems.set(selection.with(|s| s.as_ref().err().cloned().unwrap_or_default()));
-    });
+    let problems =
+        Signal::derive(move || selection.with(|s| s.as_ref().err().cloned().unwrap_or_default()));
     let unticked = RwSignal::new(HashSet::<DeploymentId>::new());
     let plan = Memo::new(move |_| {
         let Ok(selection) = selection.get() else {
@@ -688,7 +681,7 @@ fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
 }
 
 fn count_sentence(c: &PlanCounts) -> String {
-    let delete = c.deactivate_then_delete + c.delete;
+    let delete = c.deletions();
     format!(
         "{delete} deployment(s) will be deleted ({} marked inactive first), {} kept; {} request(s) to GitHub.",
         c.deactivate_then_delete, c.keep, c.requests
@@ -698,7 +691,7 @@ fn count_sentence(c: &PlanCounts) -> String {
 #[component]
 fn SelectionForm(
     draft: RwSignal<SelectionDraft>,
-    problems: RwSignal<Problems>,
+    problems: Signal<Problems>,
     environments: Memo<Vec<(String, usize)>>,
 ) -> impl IntoView {
     let flag = move |get: fn(&SelectionDraft) -> bool, set: fn(&mut SelectionDraft, bool)| {
@@ -789,7 +782,7 @@ type Flag = (fn(&SelectionDraft) -> bool, fn(&mut SelectionDraft, bool));
 #[component]
 fn SelectionField(
     draft: RwSignal<SelectionDraft>,
-    problems: RwSignal<Problems>,
+    problems: Signal<Problems>,
     id: &'static str,
     label: &'static str,
     get: fn(&SelectionDraft) -> &String,
@@ -1031,7 +1024,7 @@ fn Confirm(
                 let c = counts();
                 format!(
                     "Deploydeck will post {} “inactive” status(es) and delete {} deployment(s) from {} on {}. Deleted deployments cannot be restored; environments are not touched.",
-                    c.deactivate_then_delete, c.deactivate_then_delete + c.delete, location.repo, location.host.label()
+                    c.deactivate_then_delete, c.deletions(), location.repo, location.host.label()
                 )
             }}</p>
             <p class="muted">{pace}</p>
@@ -1057,7 +1050,7 @@ fn Confirm(
             }}
             <div class="actions">
                 <button type="button" class="button danger" on:click=move |_| start() data-testid="start-run">
-                    {move || format!("Delete {} deployment(s)", { let c = counts(); c.deactivate_then_delete + c.delete })}
+                    {move || format!("Delete {} deployment(s)", counts().deletions())}
                 </button>
                 <button type="button" class="button subtle" on:click=move |_| back()>"Back to the plan"</button>
             </div>

@@ -207,6 +207,13 @@ pub struct PlanCounts {
     pub requests: usize,
 }
 
+impl PlanCounts {
+    /// Deployments the plan deletes (with or without an `inactive` status first).
+    pub fn deletions(&self) -> usize {
+        self.deactivate_then_delete + self.delete
+    }
+}
+
 /// A reviewable plan: every deployment given, newest first, with its action and reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CleanupPlan {
