@@ -720,12 +720,12 @@ impl SelectionDraft {
     }
 }
 
-/// The items of a list typed as "a, b c": split on commas and white space, a leading `@` dropped, empty
+/// The items of a list typed as "a, b c": split on commas and white space, leading `@`s dropped, empty
 /// items and repeats (case-insensitive, first kept) left out.
 pub fn parse_list(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for item in text.split(|c: char| c == ',' || c.is_whitespace()) {
-        let item = item.strip_prefix('@').unwrap_or(item);
+        let item = item.trim_start_matches('@');
         if !item.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(item)) {
             out.push(item.to_owned());
         }
