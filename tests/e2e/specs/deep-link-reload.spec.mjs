@@ -38,15 +38,19 @@ test('a deep link opened without a kept token asks for it in place, filled in, t
   await expect(page.getByRole('heading', { level: 1, name: 'Connect to open acme/web' })).toBeVisible();
 });
 
-test('forget token removes it and returns to the start', async ({ page }) => {
-  const connect = new ConnectPage(page);
-  const repo = new RepoPage(page);
-  await connect.open();
-  await connect.connect({ base: FAKE, token: 't-good', repo: 'acme/web', keep: 'device' });
-  await repo.expectOverview('acme/web');
-  expect(await page.evaluate(() => JSON.stringify(localStorage))).toContain('t-good');
-  await repo.forget.click();
-  await expect(connect.form).toBeVisible();
-  expect(await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }))).not.toContain('t-good');
-  await expect(page.getByTestId('recent')).toContainText('acme/web');
+test.describe('with the token kept on this device', () => {
+  test.use({ tokenOnDevice: true });
+
+  test('forget token removes it and returns to the start', async ({ page }) => {
+    const connect = new ConnectPage(page);
+    const repo = new RepoPage(page);
+    await connect.open();
+    await connect.connect({ base: FAKE, token: 't-good', repo: 'acme/web', keep: 'device' });
+    await repo.expectOverview('acme/web');
+    expect(await page.evaluate(() => JSON.stringify(localStorage))).toContain('t-good');
+    await repo.forget.click();
+    await expect(connect.form).toBeVisible();
+    expect(await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }))).not.toContain('t-good');
+    await expect(page.getByTestId('recent')).toContainText('acme/web');
+  });
 });
