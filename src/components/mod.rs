@@ -2,6 +2,7 @@
 
 mod access_diagnostics;
 mod access_panel;
+mod clip;
 mod error_panel;
 mod form;
 mod load_failed;
@@ -10,6 +11,7 @@ mod state_badge;
 
 pub use access_diagnostics::AccessDiagnostics;
 pub use access_panel::AccessPanel;
+pub use clip::{clipped, Clip};
 pub use error_panel::ErrorPanel;
 pub use form::{invalid, CopyAs, FieldProblems, FormState};
 pub use load_failed::LoadFailed;

@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::Api;
-use crate::components::{invalid, ErrorPanel, FieldProblems, StateBadge};
+use crate::components::{invalid, Clip, ErrorPanel, FieldProblems, StateBadge};
 use crate::download::download;
 use crate::session;
 use crate::transport::now;
@@ -421,7 +421,7 @@ fn RunItems(run: RwSignal<Option<SavedRun>>) -> impl IntoView {
                 <thead><tr><th scope="col">"Deployment"</th><th scope="col">"Environment"</th><th scope="col">"Outcome"</th><th scope="col">"Detail"</th></tr></thead>
                 <tbody>
                     {move || rows.get().into_iter().map(|(id, environment, outcome, detail)| view! {
-                        <tr data-testid="run-item"><td>{id.0}</td><td>{environment}</td><td>{outcome}</td><td>{detail}</td></tr>
+                        <tr data-testid="run-item"><td>{id.0}</td><td><Clip text=environment/></td><td>{outcome}</td><td>{detail}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -728,7 +728,7 @@ fn SelectionForm(
                             });
                         }};
                         view! {
-                            <label class="choice"><input type="checkbox" prop:checked=checked on:change=toggle/>{format!("{name} ({count})")}</label>
+                            <label class="choice"><input type="checkbox" prop:checked=checked on:change=toggle/><Clip text=name.clone()/>{format!(" ({count})")}</label>
                         }
                     }).collect_view()}
                 </div>
@@ -904,8 +904,8 @@ fn PlanRow(
                     aria-label=format!("Delete deployment {}", id.0)/>
             </td>
             <td><a href=href>{id.0}</a></td>
-            <td>{item.environment.clone()}</td>
-            <td class="ref">{item.git_ref.clone()}</td>
+            <td><Clip text=item.environment.clone()/></td>
+            <td class="ref"><Clip text=item.git_ref.clone()/></td>
             <td><StateBadge state=item.latest/></td>
             <td data-testid="plan-action">{item.action().label()}</td>
             <td class="muted" data-testid="plan-reason">{item.reason().describe()}</td>

@@ -17,7 +17,8 @@ use leptos::prelude::*;
 
 use crate::api::Api;
 use crate::components::{
-    invalid, AccessDiagnostics, CopyAs, ErrorPanel, FieldProblems, FormState, StateBadge,
+    clipped, invalid, AccessDiagnostics, Clip, CopyAs, ErrorPanel, FieldProblems, FormState,
+    StateBadge,
 };
 use crate::transport::now;
 use crate::{app_href, AppState};
@@ -103,17 +104,17 @@ fn DeploymentDetails(deployment: Deployment) -> impl IntoView {
     let d = deployment;
     let payload = (!d.payload.is_empty()).then(|| d.payload.pretty());
     view! {
-        <h1>{format!("Deployment {} to {}", d.id.0, d.environment)}</h1>
+        <h1>{format!("Deployment {} to {}", d.id.0, clipped(&d.environment, 120))}</h1>
         <dl class="facts">
-            <dt>"Ref"</dt><dd><code>{d.git_ref.clone()}</code>" at "<code>{d.short_sha().to_owned()}</code></dd>
-            <dt>"Task"</dt><dd>{d.task.clone()}</dd>
-            <dt>"Environment"</dt><dd>{d.environment.clone()}
+            <dt>"Ref"</dt><dd><code><Clip text=d.git_ref.clone() max=500 expand=true/></code>" at "<code>{d.short_sha().to_owned()}</code></dd>
+            <dt>"Task"</dt><dd><Clip text=d.task.clone() max=500 expand=true/></dd>
+            <dt>"Environment"</dt><dd><Clip text=d.environment.clone() max=500 expand=true/>
                 {d.transient_environment.then(|| view! { <span class="tag">"transient"</span> })}
                 {d.production_environment.then(|| view! { <span class="tag">"production"</span> })}
             </dd>
             <dt>"Created"</dt><dd><time datetime=d.created_at.to_string()>{d.created_at.to_string()}</time>
-                {format!(" by {}", d.creator_login().unwrap_or("unknown"))}</dd>
-            <dt>"Description"</dt><dd>{d.description.clone().unwrap_or_else(|| "—".into())}</dd>
+                {format!(" by {}", clipped(d.creator_login().unwrap_or("unknown"), 40))}</dd>
+            <dt>"Description"</dt><dd><Clip text=d.description.clone().unwrap_or_else(|| "—".into()) max=500 expand=true/></dd>
         </dl>
         {payload.map(|p| view! {
             <h2>"Payload"</h2>
@@ -167,8 +168,8 @@ fn StatusList(
                             <li data-testid="status">
                                 <StateBadge state=Some(s.state)/>
                                 " "<time datetime=s.created_at.to_string()>{s.created_at.relative_to(now)}</time>
-                                {format!(" by {} in {}", s.creator.as_ref().map(|c| c.login.as_str()).unwrap_or("unknown"), s.environment)}
-                                {(!s.description.is_empty()).then(|| view! { <span class="description">{format!(" — {}", s.description)}</span> })}
+                                {format!(" by {} in {}", clipped(s.creator.as_ref().map(|c| c.login.as_str()).unwrap_or("unknown"), 40), clipped(&s.environment, 120))}
+                                {(!s.description.is_empty()).then(|| view! { " — "<span class="description"><Clip text=s.description.clone() max=500 expand=true/></span> })}
                                 {log.map(|u| view! { " " <a href=u rel="noopener noreferrer" target="_blank">"log"</a> })}
                                 {env_url.map(|u| view! { " " <a href=u rel="noopener noreferrer" target="_blank">"environment"</a> })}
                             </li>
@@ -316,7 +317,7 @@ fn StatusForm(
             <input id="status-environment" type="text" autocomplete="off" spellcheck="false" placeholder=current_environment.clone()
                 aria-describedby="status-environment-hint status-environment-error"
                 aria-invalid=invalid(Field::Environment, problems, server) prop:value=env_name on:input=set_env_name/>
-            <p id="status-environment-hint" class="hint">{format!("Blank keeps it in {current_environment}; another name moves the deployment there.")}</p>
+            <p id="status-environment-hint" class="hint">{format!("Blank keeps it in {}; another name moves the deployment there.", clipped(&current_environment, 120))}</p>
             <FieldProblems id="status-environment-error" field=Field::Environment problems server/>
 
             <label class="choice">

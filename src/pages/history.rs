@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::components::{ErrorPanel, StateBadge};
+use crate::components::{clipped, Clip, ErrorPanel, StateBadge};
 use crate::download::download;
 use crate::router::use_nav;
 use crate::transport::{now, sleep_ms};
@@ -527,15 +527,15 @@ fn HistoryRow(
                 Some(s) => view! { <StateBadge state=s/> }.into_any(),
                 None => view! { <span class="muted" data-testid="state-loading">"…"</span> }.into_any(),
             }}</td>
-            <td>{d.environment.clone()}{d.transient_environment.then(|| view! { <span class="tag">"transient"</span> })}</td>
-            <td><code>{d.git_ref.clone()}</code></td>
+            <td><Clip text=d.environment.clone()/>{d.transient_environment.then(|| view! { <span class="tag">"transient"</span> })}</td>
+            <td><code><Clip text=d.git_ref.clone()/></code></td>
             <td><code>{d.short_sha().to_owned()}</code></td>
             <td class="creator">
                 {avatar.map(|src| view! { <img src=format!("{src}&s=40") alt="" width="20" height="20" loading="lazy"/> })}
-                {login}
+                <Clip text=login max=40/>
             </td>
             <td><time datetime=d.created_at.to_string()>{d.created_at.relative_to(now)}</time></td>
-            <td class="description">{d.description.clone().unwrap_or_default()}</td>
+            <td class="description"><Clip text=d.description.clone().unwrap_or_default() max=200/></td>
         </tr>
     }
 }
@@ -618,7 +618,7 @@ fn Environments(h: History, location: AppLocation) -> impl IntoView {
                         let location = location.clone();
                         view! {
                             <tr data-testid="environment-row">
-                                <th scope="row">{e.name.clone()}
+                                <th scope="row"><Clip text=e.name.clone()/>
                                     {e.transient.then(|| view! { <span class="tag">"transient"</span> })}
                                     {e.destroyed.then(|| view! { <span class="tag">"destroyed"</span> })}
                                 </th>
@@ -630,7 +630,7 @@ fn Environments(h: History, location: AppLocation) -> impl IntoView {
                                     None => view! { <span class="muted">"Nothing live"</span> }.into_any(),
                                 }}</td>
                                 <td>{live.as_ref().map(|l| l.since.to_string()).unwrap_or_default()}</td>
-                                <td>{live.as_ref().and_then(|l| l.by.clone()).unwrap_or_default()}</td>
+                                <td><Clip text=live.as_ref().and_then(|l| l.by.clone()).unwrap_or_default() max=40/></td>
                                 <td class="recent-states">{e.recent.into_iter().map(|(_, s)| view! { <StateBadge state=s/> }).collect_view()}</td>
                             </tr>
                         }
@@ -668,12 +668,12 @@ fn ChartView(chart: Chart) -> impl IntoView {
                     let days = days.clone();
                     view! {
                         <g>
-                            <text x="0" y=y + row_height * 0.6 class="chart-label">{env.environment.clone()}</text>
+                            <text x="0" y=y + row_height * 0.6 class="chart-label">{clipped(&env.environment, 24)}</text>
                             {env.counts.into_iter().enumerate().flat_map(|(i, counts)| {
                                 let x = label_width + i as f64 * day_width;
                                 let mut top = y + row_height - 4.0;
                                 let day = days[i].clone();
-                                let environment = env.environment.clone();
+                                let environment = clipped(&env.environment, 120);
                                 counts.into_iter().map(move |(outcome, n)| {
                                     let h = (row_height - 8.0) * f64::from(n) / max;
                                     top -= h;

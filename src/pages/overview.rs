@@ -4,7 +4,7 @@ use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::url::is_http_url;
 use leptos::prelude::*;
 
-use crate::components::{AccessPanel, ErrorPanel, StateBadge};
+use crate::components::{AccessPanel, Clip, ErrorPanel, StateBadge};
 use crate::transport::now;
 use crate::{app_href, AppState};
 
@@ -80,16 +80,16 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
                                                     <td><StateBadge state=r.latest_state()/></td>
                                                     <td>{match environment_url {
                                                         // Links from API data only when http(s).
-                                                        Some(url) => view! { <a href=url rel="noopener noreferrer" target="_blank">{env}</a> }.into_any(),
-                                                        None => view! { <span>{env}</span> }.into_any(),
+                                                        Some(url) => view! { <a href=url rel="noopener noreferrer" target="_blank"><Clip text=env/></a> }.into_any(),
+                                                        None => view! { <Clip text=env/> }.into_any(),
                                                     }}
                                                         {d.transient_environment.then(|| view! { <span class="tag">"transient"</span> })}
                                                     </td>
-                                                    <td><code>{d.git_ref.clone()}</code></td>
+                                                    <td><code><Clip text=d.git_ref.clone()/></code></td>
                                                     <td><code>{d.short_sha().to_owned()}</code></td>
-                                                    <td>{d.creator_login().unwrap_or("unknown").to_owned()}</td>
+                                                    <td><Clip text=d.creator_login().unwrap_or("unknown").to_owned() max=40/></td>
                                                     <td><time datetime=d.created_at.to_string()>{d.created_at.relative_to(now)}</time></td>
-                                                    <td class="description">{d.description.clone().unwrap_or_default()}</td>
+                                                    <td class="description"><Clip text=d.description.clone().unwrap_or_default() max=200/></td>
                                                 </tr>
                                             }
                                         }).collect_view()}

@@ -7,7 +7,7 @@
 //! [`response`] responses → typed values or [`response::ApiError`]; [`rules`] what GitHub does and allows;
 //! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing; [`cache`] conditional GETs; [`history`] the History view's filters, spans, exports,
 //! chart and row window;
-//! [`location`] the app's shareable URLs; [`access`] what a token can do in a repository; [`share`] a
+//! [`text`] API text clipped for lists; [`location`] the app's shareable URLs; [`access`] what a token can do in a repository; [`share`] a
 //! request as a curl or gh command, without the token.
 #![forbid(unsafe_code)]
 
@@ -23,6 +23,7 @@ pub mod request;
 pub mod response;
 pub mod rules;
 pub mod share;
+pub mod text;
 pub mod timestamp;
 pub mod url;
 pub mod validate;

@@ -1,0 +1,147 @@
+// Issue 8, item 2: hostile API data (support/hostile.mjs) on every view. Each screen must render it inert —
+// no script runs (and the fixture sees no CSP violation, which an injected handler would cause), no element
+// carries an event-handler attribute, no link leads anywhere but http(s) — show it as the text it is (hidden
+// control characters made visible, long text clipped with its length said), and keep its layout: the page
+// never scrolls sideways. Screenshots: tests/e2e/artifacts/hostile-*.png.
+import { test, expect } from '../fixtures.mjs';
+import { ConnectPage } from '../pages/connect-page.mjs';
+import { HistoryPage } from '../pages/history-page.mjs';
+import { CleanupPage } from '../pages/cleanup-page.mjs';
+import { seed, calm, api } from '../support/fake.mjs';
+import { HOSTILE_SEED, HOSTILE_TOKEN, SCRIPT, IMG, SVG, LONG, FORMULA } from '../support/hostile.mjs';
+import { FAKE } from '../playwright.config.mjs';
+
+test.beforeEach(async () => {
+  await calm();
+  await seed(HOSTILE_SEED);
+});
+
+/// What would show that hostile data was not inert, on the screen as it is now.
+async function inert(page, screen) {
+  const found = await page.evaluate(() => {
+    const problems = [];
+    if (window.__pwned !== undefined) problems.push(`a payload ran: ${window.__pwned}`);
+    for (const a of document.querySelectorAll('a[href]')) {
+      const protocol = new URL(a.href, location.href).protocol;
+      if (protocol !== 'http:' && protocol !== 'https:') problems.push(`a link to ${a.getAttribute('href').slice(0, 80)}`);
+    }
+    for (const el of document.querySelectorAll('*')) {
+      for (const attr of el.attributes) {
+        if (attr.name.startsWith('on')) problems.push(`<${el.localName} ${attr.name}>`);
+      }
+      // The app's own pictures: History's chart, and avatars only from GitHub's avatar host.
+      const drawn = (el.localName === 'svg' && el.closest('[data-testid=chart]'))
+        || (el.localName === 'img' && el.src.startsWith('https://avatars.githubusercontent.com/'));
+      if (['iframe', 'object', 'embed', 'img', 'svg'].includes(el.localName) && !drawn) problems.push(`an element <${el.localName}> from the data`);
+    }
+    for (const s of document.querySelectorAll('script')) {
+      if (!s.src) problems.push('an inline <script> element');
+    }
+    // Hidden controls (zero-width, bidi overrides) are shown as ⟨U+…⟩, never left to disguise a name.
+    const hidden = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/.exec(document.body.innerText);
+    if (hidden) problems.push(`a hidden control character U+${hidden[0].codePointAt(0).toString(16)} in the page text`);
+    const wide = document.documentElement.scrollWidth - window.innerWidth;
+    if (wide > 1) problems.push(`the page scrolls sideways by ${wide}px`);
+    return problems;
+  });
+  await page.screenshot({ path: `tests/e2e/artifacts/hostile-${screen}.png`, fullPage: true });
+  return found.map((p) => `${screen}: ${p}`);
+}
+
+async function connect(page) {
+  const connect = new ConnectPage(page);
+  await connect.open();
+  await connect.connect({ base: FAKE, token: HOSTILE_TOKEN, repo: 'acme/hostile' });
+  await expect(page.getByTestId('overview')).toBeVisible();
+}
+
+/// Every field of a CSV text (RFC 4180: quoted fields may hold commas, quotes doubled and line breaks).
+function csvFields(text) {
+  const fields = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',' || c === '\n') { fields.push(field.replace(/\r$/, '')); field = ''; }
+    else field += c;
+  }
+  if (field) fields.push(field);
+  return fields;
+}
+
+const nav = (page, name) => page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name });
+
+test('overview, History and every deployment’s page render hostile data as inert text', async ({ page }) => {
+  test.setTimeout(60_000);
+  const found = [];
+  await connect(page);
+  await expect(page.getByTestId('recent-deployments')).toContainText(IMG);
+  found.push(...await inert(page, 'overview'));
+
+  await nav(page, 'History').click();
+  const history = new HistoryPage(page);
+  await history.expectAllLoaded(4);
+  await expect(history.view).toContainText(SCRIPT);
+  await expect(history.view).toContainText(SVG.trim());
+  found.push(...await inert(page, 'history'));
+  // A filter typed from the data travels in the address as text and filters on it.
+  await history.environment.fill(IMG);
+  await history.apply.click();
+  await expect(history.count).toHaveText('1 of 1 deployments shown.');
+  found.push(...await inert(page, 'history-filtered'));
+
+  for (const id of [4001, 4002, 4003, 4004]) {
+    await page.goto(`/custom/acme/hostile/deployments/${id}?api=${encodeURIComponent(FAKE)}`);
+    await expect(page.getByTestId('deployment-page')).toBeVisible();
+    await expect(page.getByTestId('status').first()).toBeVisible();
+    found.push(...await inert(page, `deployment-${id}`));
+  }
+  // The texts are shown as written (here: the script tag, the long ref, the right-to-left override).
+  await page.goto(`/custom/acme/hostile/deployments/4001?api=${encodeURIComponent(FAKE)}`);
+  await expect(page.getByTestId('status').first()).toContainText(SCRIPT);
+  await expect(page.getByTestId('payload')).toContainText("javascript:window.__pwned='href'");
+  await page.goto(`/custom/acme/hostile/deployments/4003?api=${encodeURIComponent(FAKE)}`);
+  await expect(page.getByTestId('deployment-page')).toContainText('invoice⟨U+202E⟩gpj.exe⟨U+202C⟩');
+  await expect(page.getByTestId('deployment-page')).toContainText('prod⟨U+200B⟩uction');
+  // A deeply nested payload is shown, not refused.
+  await page.goto(`/custom/acme/hostile/deployments/4004?api=${encodeURIComponent(FAKE)}`);
+  await expect(page.getByTestId('payload')).toContainText('"bottom"');
+  expect(found).toEqual([]);
+});
+
+test('Create and Cleanup over hostile data: environment names offered as text, the plan and the run inert, the reports escaped', async ({ page }) => {
+  test.setTimeout(60_000);
+  const found = [];
+  await connect(page);
+  await nav(page, 'Create').click();
+  await expect(page.getByTestId('deployment-form')).toBeVisible();
+  found.push(...await inert(page, 'create'));
+
+  await nav(page, 'Cleanup').click();
+  const cleanup = new CleanupPage(page);
+  await cleanup.expectReady();
+  await expect(page.getByTestId('cleanup-view')).toContainText(IMG);
+  await cleanup.show.selectOption('all');
+  found.push(...await inert(page, 'cleanup-plan'));
+  await page.getByLabel('Also delete what is live in production').check().catch(() => undefined);
+  await cleanup.run();
+  await cleanup.expectFinished();
+  found.push(...await inert(page, 'cleanup-report'));
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-csv').click()]);
+  const text = await (await import('node:fs/promises')).readFile(await csv.path(), 'utf8');
+  // No field of the CSV report starts like a spreadsheet formula (it is defused with a leading '), and the
+  // data is all there, quoted where it must be.
+  const fields = csvFields(text);
+  expect(fields.filter((f) => /^[=+\-@\t\r]/.test(f))).toEqual([]);
+  expect(fields).toContain(`'${FORMULA}`);
+  expect(fields).toContain(LONG);
+  expect(fields).toContain(`${SCRIPT}${IMG}`);
+  const left = (await api('/repos/acme/hostile/deployments?per_page=100', HOSTILE_TOKEN)).body.length;
+  expect(left).toBeLessThan(4);
+  expect(found).toEqual([]);
+});
