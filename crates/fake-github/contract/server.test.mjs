@@ -139,6 +139,55 @@ test('faults: 502s, stalls and dropped connections, switched on and off at run t
     assert.equal(refused.status, 400);
   }));
 
+test('faults aimed at one request: cut bodies, bodies that are not JSON, a sign-in page, bare headers, and a quota used up mid-way', () =>
+  withFake(['--repo', 'acme/web', '--token', 't=repo'], async ({ base }) => {
+    const list = '/repos/acme/web/deployments';
+    for (let i = 0; i < 3; i++) await call(base, 'POST', list, { token: 't', body: { ref: 'main', environment: `e${i}` } });
+    const whole = await call(base, 'GET', `${list}?per_page=2&page=2`, { token: 't' });
+    assert.equal(whole.status, 200);
+    // Aimed by path and query: page 1 passes, page 2 is cut in half.
+    await admin(base, 'POST', 'faults', { rate: 1, kinds: ['truncated'], path_contains: '&page=2', limit: 1 });
+    assert.equal((await call(base, 'GET', `${list}?per_page=2&page=1`, { token: 't' })).json.length, 2);
+    const cut = await call(base, 'GET', `${list}?per_page=2&page=2`, { token: 't' });
+    assert.equal(cut.status, 200);
+    assert.equal(cut.text, whole.text.slice(0, Math.floor(whole.text.length / 2)));
+    assert.equal(cut.json, undefined, 'a cut body is not JSON');
+    assert.equal((await call(base, 'GET', `${list}?per_page=2&page=2`, { token: 't' })).text, whole.text, 'limit: 1 fault only');
+    const state = await admin(base, 'GET', 'faults');
+    assert.deepEqual([state.seen, state.injected], [2, 1], 'two requests matched, one fault');
+
+    await admin(base, 'POST', 'faults', { rate: 1, kinds: ['invalid_json'] });
+    const broken = await call(base, 'GET', list, { token: 't' });
+    assert.equal(broken.status, 200);
+    assert.match(broken.headers.get('content-type'), /json/);
+    assert.equal(broken.json, undefined);
+    await admin(base, 'POST', 'faults', { rate: 1, kinds: ['html'] });
+    const page = await call(base, 'GET', list, { token: 't' });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type'), /^text\/html/);
+    await admin(base, 'POST', 'faults', { rate: 1, kinds: ['bare'] });
+    const bare = await call(base, 'GET', `${list}?per_page=1`, { token: 't' });
+    assert.equal(bare.status, 200);
+    assert.equal(bare.json.length, 1);
+    for (const gone of ['link', 'etag', 'x-ratelimit-remaining', 'content-type']) assert.equal(bare.headers.get(gone), null, gone);
+    assert.equal(bare.headers.get('access-control-allow-origin'), '*');
+
+    // The quota runs out at the second matching request (skip: 1), for 2 seconds, then the window resets.
+    await admin(base, 'POST', 'faults', { rate: 1, kinds: ['rate_limit'], reset_s: 2, method: 'GET', skip: 1, limit: 1 });
+    assert.equal((await call(base, 'GET', list, { token: 't' })).status, 200);
+    const limited = await call(base, 'GET', list, { token: 't' });
+    assert.equal(limited.status, 403);
+    assert.match(limited.json.message, /^API rate limit exceeded for user ID \d+/);
+    assert.equal(limited.headers.get('x-ratelimit-remaining'), '0');
+    const reset = Number(limited.headers.get('x-ratelimit-reset'));
+    assert.ok(reset * 1000 - Date.now() <= 2_000 && reset * 1000 - Date.now() > -1_000, 'resets 2 s later');
+    assert.equal((await call(base, 'POST', list, { token: 't', body: { ref: 'main' } })).status, 403, 'every request until then');
+    await new Promise((r) => setTimeout(r, 2_200));
+    assert.equal((await call(base, 'GET', list, { token: 't' })).status, 200, 'a new window');
+    const refused = await fetch(`${base}/_fake/faults`, { method: 'POST', body: JSON.stringify({ rate: 1, kinds: ['gremlins'] }) });
+    assert.equal(refused.status, 400);
+  }));
+
 test('reset restores the starting state; a posted seed replaces it', () =>
   withFake(['--repo', 'acme/web', '--token', 't=repo'], async ({ base }) => {
     await call(base, 'POST', '/repos/acme/web/deployments', { token: 't', body: { ref: 'main' } });

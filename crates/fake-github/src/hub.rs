@@ -22,6 +22,8 @@ pub struct Settings {
     pub delete_scope: DeleteScope,
     /// §5: the primary limit per user and hour (`x-ratelimit-limit`).
     pub rate_limit_per_hour: u64,
+    /// §5: how long a quota window lasts (GitHub: an hour). Tests shorten it to see a reset.
+    pub rate_limit_window_s: u64,
     /// §5: GHES has rate limits off by default: no `x-ratelimit-*` headers, never a 403 for quota.
     pub rate_limits_enabled: bool,
     /// §5: GitHub's secondary limits: > 100 concurrent requests, > 80 content-creating requests a minute
@@ -37,6 +39,7 @@ impl Default for Settings {
             auto_inactive_skips_production: false,
             delete_scope: DeleteScope::Environment,
             rate_limit_per_hour: 5000,
+            rate_limit_window_s: 3600,
             rate_limits_enabled: true,
             secondary_limits: false,
             auto_create_environments: true,
@@ -726,16 +729,17 @@ impl Hub {
 
     /// The user's primary quota at `now`, a new window starting when the last one reset.
     pub(crate) fn quota(&mut self, key: &str, limit: u64, now: Timestamp) -> &mut Quota {
+        let window = self.settings.rate_limit_window_s.max(1) as i64;
         let quota = self.quotas.entry(key.to_owned()).or_insert(Quota {
             limit,
             used: 0,
-            reset: now.plus_seconds(3600),
+            reset: now.plus_seconds(window),
         });
         if quota.reset <= now {
             *quota = Quota {
                 limit,
                 used: 0,
-                reset: now.plus_seconds(3600),
+                reset: now.plus_seconds(window),
             };
         }
         quota.limit = limit;

@@ -253,6 +253,22 @@ impl Hub {
         finish(self.authenticated(request, &ctx, path, query), &request_id)
     }
 
+    /// Uses up the primary quota (§5) of the user whose token `request` carries, until `seconds` from
+    /// `now`: from then on the hub answers that user with GitHub's 403 until the window resets. The fake's
+    /// `rate_limit` fault, for a quota running out in the middle of a list or a run.
+    pub fn exhaust_quota(&mut self, request: &HttpRequest, now: Timestamp, seconds: i64) {
+        let token = request
+            .header("Authorization")
+            .and_then(|v| v.split_once(' '))
+            .map(|(_, t)| t.trim().to_owned());
+        let user = token.and_then(|t| self.tokens.get(&t)).map(|g| g.user);
+        let caller = Caller { user, grant: None };
+        let (key, limit) = quota_key(&caller, self.settings.rate_limit_per_hour);
+        let quota = self.quota(&key, limit, now);
+        quota.used = quota.limit;
+        quota.reset = now.plus_seconds(seconds);
+    }
+
     fn authenticated(
         &mut self,
         request: &HttpRequest,

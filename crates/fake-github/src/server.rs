@@ -191,20 +191,55 @@ pub struct LogEntry {
     /// Milliseconds since the Unix epoch.
     pub started_ms: u64,
     pub ended_ms: u64,
-    /// The injected fault, if any: `502`, `stall` or `drop`.
+    /// The injected fault, if any (one of [`FAULT_KINDS`]).
     pub fault: Option<String>,
 }
+
+/// What can go wrong between a browser and GitHub, as the fake injects it:
+/// - `502`: a server error with GitHub's JSON body;
+/// - `stall`: the answer held back for `stall_ms`;
+/// - `drop`: the connection reset before the body;
+/// - `truncated`: the real answer, its body cut in half (a connection cut short);
+/// - `invalid_json`: a 200 JSON answer whose body is not JSON;
+/// - `html`: a 200 `text/html` page, as a proxy or a sign-in page answers;
+/// - `bare`: the real answer with only its CORS headers (no rate-limit headers, `Link`, `ETag`, type);
+/// - `rate_limit`: the caller's primary quota is used up at this request, until `reset_s` later: this
+///   request and every later one get GitHub's own 403 (§5) until the window resets.
+pub const FAULT_KINDS: [&str; 8] = [
+    "rate_limit",
+    "502",
+    "stall",
+    "drop",
+    "truncated",
+    "invalid_json",
+    "html",
+    "bare",
+];
 
 /// Injected faults.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Faults {
-    /// The fraction of API requests that get a fault.
+    /// The fraction of matching API requests that get a fault.
     pub rate: f64,
-    /// Which faults to draw from: `502`, `stall`, `drop`.
+    /// Which faults to draw from ([`FAULT_KINDS`]).
     pub kinds: Vec<String>,
     /// How long a stall holds the answer.
     pub stall_ms: u64,
+    /// How long a `rate_limit` fault's quota window has left.
+    pub reset_s: u64,
+    /// Only requests whose path and query (`/repos/o/r/deployments?per_page=100&page=2`) contain this text
+    /// match (all when left out).
+    pub path_contains: Option<String>,
+    /// Only requests with this method match (all but OPTIONS when left out).
+    pub method: Option<String>,
+    /// The first `skip` matching requests pass untouched (a fault in the middle of a list or a run).
+    pub skip: u64,
+    /// At most this many faults, then none (unlimited when left out).
+    pub limit: Option<u64>,
+    /// Matching requests seen so far, and faults injected (kept by the fake).
+    pub seen: u64,
+    pub injected: u64,
 }
 
 impl Default for Faults {
@@ -213,6 +248,13 @@ impl Default for Faults {
             rate: 0.0,
             kinds: vec!["502".into(), "stall".into(), "drop".into()],
             stall_ms: 15_000,
+            reset_s: 60,
+            path_contains: None,
+            method: None,
+            skip: 0,
+            limit: None,
+            seen: 0,
+            injected: 0,
         }
     }
 }
@@ -379,25 +421,77 @@ async fn entry(
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     let fault = {
-        let faults = lock(&shared.faults).clone();
-        (faults.rate > 0.0
+        let mut faults = lock(&shared.faults);
+        let matches = faults.rate > 0.0
+            && !faults.kinds.is_empty()
             && method != HttpMethod::OPTIONS
-            && shared.roll() < faults.rate
-            && !faults.kinds.is_empty())
-        .then(|| {
+            && faults
+                .method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
+            && faults
+                .path_contains
+                .as_deref()
+                .is_none_or(|p| format!("{path}?{}", uri.query().unwrap_or("")).contains(p));
+        if matches {
+            faults.seen += 1;
+        }
+        let inject = matches
+            && faults.seen > faults.skip
+            && faults.limit.is_none_or(|l| faults.injected < l)
+            && shared.roll() < faults.rate;
+        inject.then(|| {
+            faults.injected += 1;
             (
                 faults.kinds
                     [(shared.roll() * faults.kinds.len() as f64) as usize % faults.kinds.len()]
                 .clone(),
                 faults.stall_ms,
+                faults.reset_s,
             )
         })
     };
-    let response = match fault.as_ref().map(|(k, ms)| (k.as_str(), *ms)) {
+    let response = match fault.as_ref().map(|(k, ms, _)| (k.as_str(), *ms)) {
+        Some(("rate_limit", _)) => {
+            let reset_s = fault.as_ref().map_or(60, |(_, _, s)| *s) as i64;
+            lock(&shared.hub).exhaust_quota(&request, now(), reset_s);
+            handle(&shared, &request, concurrent)
+        }
         Some(("502", _)) => server_error(),
         Some(("stall", ms)) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
             handle(&shared, &request, concurrent)
+        }
+        Some(("truncated", _)) => {
+            // A whole answer cut on the way: not a 304 (the browser would serve its cached copy instead).
+            let mut whole = request.clone();
+            whole.headers.remove("if-none-match");
+            whole.headers.remove("if-modified-since");
+            let mut response = handle(&shared, &whole, concurrent);
+            let half = response.body.len() / 2;
+            response.body.truncate(half);
+            without_validators(response)
+        }
+        Some(("invalid_json", _)) => {
+            let mut response = without_validators(handle(&shared, &request, concurrent));
+            response.status = 200;
+            response.body = b"{\"message\": Server Error".to_vec();
+            response
+        }
+        Some(("html", _)) => page_instead(),
+        Some(("bare", _)) => {
+            let mut response = handle(&shared, &request, concurrent);
+            let kept: Vec<(String, String)> = response
+                .headers
+                .iter()
+                .filter(|(n, _)| n.to_ascii_lowercase().starts_with("access-control-"))
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect();
+            response.headers = Headers::default();
+            for (n, v) in kept {
+                response.headers.append(&n, &v);
+            }
+            response
         }
         Some(("drop", _)) => {
             log(
@@ -420,7 +514,7 @@ async fn entry(
         uri.query(),
         response.status,
         started,
-        fault.map(|(k, _)| k),
+        fault.map(|(k, _, _)| k),
     );
     to_axum(response)
 }
@@ -469,6 +563,25 @@ fn log(
 }
 
 /// A 502 as a gateway in front of GitHub gives it, with CORS headers so a browser can read it.
+/// A corrupted answer carries no `ETag` or `Last-Modified`: the browser's cache must not keep it as the
+/// current copy (a later request would get a 304 and the corrupted body again).
+fn without_validators(mut response: HttpResponse) -> HttpResponse {
+    response.headers.remove("etag");
+    response.headers.remove("last-modified");
+    response
+}
+
+/// A sign-in page where the API should be (a captive portal or a proxy): 200, `text/html`.
+fn page_instead() -> HttpResponse {
+    let mut response = HttpResponse::new(200);
+    response
+        .headers
+        .append("Content-Type", "text/html; charset=utf-8");
+    response.headers.append("Access-Control-Allow-Origin", "*");
+    response.body = b"<!doctype html><title>Sign in</title><h1>Sign in to continue</h1>".to_vec();
+    response
+}
+
 fn server_error() -> HttpResponse {
     let mut response = HttpResponse::new(502);
     response
@@ -590,16 +703,19 @@ fn admin(shared: &Shared, method: &HttpMethod, path: &str, query: &str, body: &[
             serde_json::to_value(lock(&shared.faults).clone()).unwrap_or_default(),
         ),
         ("POST", "faults") => match serde_json::from_slice::<Faults>(body) {
-            Ok(f)
+            Ok(mut f)
                 if (0.0..=1.0).contains(&f.rate)
-                    && f.kinds
-                        .iter()
-                        .all(|k| matches!(k.as_str(), "502" | "stall" | "drop")) =>
+                    && f.kinds.iter().all(|k| FAULT_KINDS.contains(&k.as_str())) =>
             {
+                f.seen = 0;
+                f.injected = 0;
                 *lock(&shared.faults) = f.clone();
                 admin_json(StatusCode::OK, serde_json::to_value(f).unwrap_or_default())
             }
-            Ok(_) => bad("rate must be 0..1 and kinds among 502, stall, drop".into()),
+            Ok(_) => bad(format!(
+                "rate must be 0..1 and kinds among {}",
+                FAULT_KINDS.join(", ")
+            )),
             Err(e) => bad(e.to_string()),
         },
         ("DELETE", "faults") => {
