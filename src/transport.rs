@@ -104,7 +104,25 @@ mod loader {
     }
 }
 
+/// How long one request may take, its whole body included, before the page gives up on it: a stalled
+/// connection would otherwise leave a screen waiting for minutes with nothing said. Core turns the answer
+/// into `ApiError::TimedOut`, which every screen shows with its way forward.
+pub const TIMEOUT_SECONDS: u64 = 30;
+
 async fn fetch(request: &HttpRequest, abort: Option<&AbortSignal>) -> HttpResponse {
+    // The caller's signal (leaving a screen) and the time limit both stop the request.
+    let timer = AbortSignal::timeout_with_u32((TIMEOUT_SECONDS * 1000) as u32);
+    let signal = match abort {
+        Some(outer) => AbortSignal::any(&js_sys::Array::of2(outer, &timer)),
+        None => timer.clone(),
+    };
+    let gave_up = |message: String| {
+        if timer.aborted() {
+            HttpResponse::timed_out(TIMEOUT_SECONDS)
+        } else {
+            network_failure(message)
+        }
+    };
     let method = match request.method {
         Method::Get => FetchMethod::GET,
         Method::Head => FetchMethod::HEAD,
@@ -119,7 +137,7 @@ async fn fetch(request: &HttpRequest, abort: Option<&AbortSignal>) -> HttpRespon
         .mode(RequestMode::Cors)
         .credentials(RequestCredentials::Omit)
         .cache(RequestCache::NoCache)
-        .abort_signal(abort);
+        .abort_signal(Some(&signal));
     for (name, value) in request.headers.iter() {
         builder = builder.header(name, value);
     }
@@ -134,7 +152,7 @@ async fn fetch(request: &HttpRequest, abort: Option<&AbortSignal>) -> HttpRespon
     let response = match built.send().await {
         Ok(response) => response,
         // The browser gives no detail for network and CORS failures, on purpose.
-        Err(e) => return network_failure(format!("{e}")),
+        Err(e) => return gave_up(format!("{e}")),
     };
     let mut out = HttpResponse::new(response.status());
     for (name, value) in response.headers().entries() {
@@ -142,7 +160,7 @@ async fn fetch(request: &HttpRequest, abort: Option<&AbortSignal>) -> HttpRespon
     }
     out.body = match response.binary().await {
         Ok(bytes) => bytes,
-        Err(e) => return network_failure(format!("the answer was cut off: {e}")),
+        Err(e) => return gave_up(format!("the answer was cut off: {e}")),
     };
     out
 }

@@ -185,6 +185,10 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
 }
 
+/// Marks the answer a transport makes up when the server said nothing in time (see
+/// [`HttpResponse::timed_out`]); never sent, never received from a server that is GitHub's API.
+pub const TIMED_OUT_HEADER: &str = "x-deploydeck-timed-out";
+
 impl HttpResponse {
     pub fn new(status: u16) -> Self {
         HttpResponse {
@@ -192,6 +196,16 @@ impl HttpResponse {
             headers: Headers::new(),
             body: Vec::new(),
         }
+    }
+
+    /// What a transport hands core when it gave up waiting after `seconds`: status 0 (no HTTP answer), which
+    /// core decodes as [`crate::ApiError::TimedOut`].
+    pub fn timed_out(seconds: u64) -> Self {
+        let mut response = HttpResponse::new(0);
+        response
+            .headers
+            .append(TIMED_OUT_HEADER, seconds.to_string());
+        response
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {

@@ -310,6 +310,9 @@ pub enum ApiError {
     /// Status 0: no HTTP answer — offline, DNS, TLS, or a CORS refusal (CONTRACT §3).
     #[error("No answer from the API server: {message}")]
     Network { message: String },
+    /// No answer within the transport's time limit (a stalled connection or server).
+    #[error("GitHub did not answer within {seconds} seconds.")]
+    TimedOut { seconds: u64 },
     /// A success status whose body is not what the contract promises.
     #[error("GitHub's answer could not be read: {message}")]
     Decode { message: String },
@@ -336,7 +339,7 @@ impl ApiError {
             ApiError::Validation { .. } => 422,
             ApiError::RateLimited { .. } => 429,
             ApiError::Server { status, .. } | ApiError::Unexpected { status, .. } => *status,
-            ApiError::Network { .. } | ApiError::Decode { .. } => 0,
+            ApiError::Network { .. } | ApiError::TimedOut { .. } | ApiError::Decode { .. } => 0,
         }
     }
 
@@ -344,7 +347,10 @@ impl ApiError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            ApiError::RateLimited { .. } | ApiError::Server { .. } | ApiError::Network { .. }
+            ApiError::RateLimited { .. }
+                | ApiError::Server { .. }
+                | ApiError::Network { .. }
+                | ApiError::TimedOut { .. }
         )
     }
 
@@ -381,7 +387,8 @@ impl ApiError {
             },
             ApiError::Server { .. } => "This is GitHub's side. Try again in a moment; nothing was lost.".into(),
             ApiError::Network { .. } => "Check the connection and the API address. A wrong address, a certificate problem or a server that does not allow this page's origin (CORS) all look like this in a browser.".into(),
-            ApiError::Decode { .. } => "The server did not answer like GitHub's API. Check the API address: a proxy or sign-in page may be answering instead.".into(),
+            ApiError::TimedOut { .. } => "Try again: a slow connection or a busy server looks like this, and nothing on this page was lost. A change sent just before may still have been made: check it before sending it again.".into(),
+            ApiError::Decode { .. } => "Try again: an answer cut off on the way looks like this. If it happens every time, check the API address: a proxy or sign-in page may be answering instead of GitHub's API.".into(),
             ApiError::Unexpected { status: 410, .. } => "This API version is retired on this server; Deploydeck needs updating.".into(),
             ApiError::Unexpected { .. } => "Try again; if it persists, report it with the message above.".into(),
         }
@@ -510,6 +517,12 @@ pub fn error_from(response: &HttpResponse) -> ApiError {
     let secondary = lower.contains("secondary rate limit") || lower.contains("abuse detection");
 
     if status == 0 {
+        if let Some(seconds) = headers
+            .get(crate::http::TIMED_OUT_HEADER)
+            .and_then(|v| v.parse().ok())
+        {
+            return ApiError::TimedOut { seconds };
+        }
         return ApiError::Network { message };
     }
     if (status == 403 || status == 429) && (secondary || remaining == Some(0) || status == 429) {

@@ -274,6 +274,36 @@ fn network_server_and_odd_answers_are_told_apart() {
         error_from(&HttpResponse::new(0)),
         ApiError::Network { .. }
     ));
+    // A transport that gave up waiting: its own error, transient, with words on what may have happened.
+    let stalled = error_from(&HttpResponse::timed_out(30));
+    assert_eq!(stalled, ApiError::TimedOut { seconds: 30 });
+    assert_eq!(
+        stalled.to_string(),
+        "GitHub did not answer within 30 seconds."
+    );
+    assert!(stalled.is_transient());
+    assert!(stalled
+        .remedy()
+        .contains("check it before sending it again"));
+    // A success status with a page instead of JSON, or JSON cut short: told apart from GitHub's errors.
+    let page = HttpResponse {
+        status: 200,
+        headers: [("Content-Type", "text/html; charset=utf-8")]
+            .into_iter()
+            .collect(),
+        body: b"<!doctype html><h1>Sign in</h1>".to_vec(),
+    };
+    let e = decode::<Vec<Deployment>>(&page).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("expected JSON but the server sent text/html"),
+        "{e}"
+    );
+    assert!(e.remedy().contains("sign-in page"), "{}", e.remedy());
+    let cut = json_response(200, b"[{\"id\": 1, \"sha\": \"ab".to_vec(), &[]);
+    let e = decode::<Vec<Deployment>>(&cut).unwrap_err();
+    assert!(matches!(e, ApiError::Decode { .. }), "{e:?}");
+    assert!(e.remedy().starts_with("Try again"), "{}", e.remedy());
     let html = HttpResponse {
         status: 502,
         headers: [("Content-Type", "text/html")].into_iter().collect(),
