@@ -80,7 +80,7 @@ pub fn DeploymentPage(location: AppLocation, id: DeploymentId) -> impl IntoView 
                         match deployment.await {
                             Err(error) => view! {
                                 <h1>{format!("Deployment {}", id.0)}</h1>
-                                <ErrorPanel error=error context="Could not load the deployment"/>
+                                <ErrorPanel error=error context="Could not load the deployment" retry=move || deployment.refetch()/>
                             }.into_any(),
                             Ok(d) => view! {
                                 <DeploymentDetails deployment=d.clone()/>

@@ -15,7 +15,7 @@ use deploydeck_core::request::DeploymentFilter;
 use deploydeck_core::response::ApiError;
 use deploydeck_core::rules::DeploymentRecord;
 use deploydeck_core::url::is_http_url;
-use deploydeck_core::Timestamp;
+use deploydeck_core::{HttpRequest, Timestamp};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -60,6 +60,8 @@ struct History {
     /// Latest statuses known, by deployment (`None`: it has no status).
     latest: RwSignal<HashMap<DeploymentId, Option<DeploymentStatus>>>,
     list: RwSignal<ListState>,
+    /// The page request that failed, to go on from there (what was listed stays).
+    resume: StoredValue<Option<HttpRequest>>,
     generation: StoredValue<u64>,
     poll_secs: StoredValue<Option<u64>>,
     queue: StoredValue<Vec<DeploymentId>>,
@@ -109,6 +111,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
         rows: RwSignal::new(Vec::new()),
         latest: RwSignal::new(HashMap::new()),
         list: RwSignal::new(ListState::Loading),
+        resume: StoredValue::new(None),
         generation: StoredValue::new(0),
         poll_secs: StoredValue::new(None),
         queue: StoredValue::new(Vec::new()),
@@ -158,28 +161,22 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
         }
     };
 
-    // The list: every page, through `Link`, whenever GitHub's filters change.
-    let load = {
-        let (api, repo) = (api.clone(), repo.clone());
-        move |f: DeploymentFilter| {
-            h.generation.update_value(|g| *g += 1);
-            let generation = h.generation.get_value();
-            h.rows.set(Vec::new());
-            h.list.set(ListState::Loading);
-            let (api, repo) = (api.clone(), repo.clone());
+    // The list: every page, through `Link`, from `request` on. A page that fails is kept to go on from:
+    // the rows already listed stay, and "Load the rest" asks for that page again.
+    let pages = {
+        let api = api.clone();
+        move |mut request: Option<HttpRequest>, generation: u64| {
+            let api = api.clone();
             spawn_local(async move {
-                let mut request = Some(api.first_deployments(&repo, &f));
-                let mut first = true;
                 while let Some(req) = request.take() {
-                    let answer = api.deployments_page(req).await;
+                    let answer = api.deployments_page(req.clone()).await;
                     if h.generation.get_value() != generation {
                         return;
                     }
                     match answer {
                         Ok((page, interval)) => {
-                            if first {
+                            if page.links.prev.is_none() {
                                 h.poll_secs.set_value(interval);
-                                first = false;
                             }
                             request = page.links.next.as_deref().and_then(|u| api.follow(u));
                             h.rows.update(|r| r.extend(page.items));
@@ -190,12 +187,38 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                             });
                         }
                         Err(error) => {
+                            h.resume.set_value(Some(req));
                             h.list.set(ListState::Failed(error));
                             return;
                         }
                     }
                 }
             });
+        }
+    };
+    // Whenever GitHub's filters change: from the first page.
+    let load = {
+        let (api, repo, pages) = (api.clone(), repo.clone(), pages.clone());
+        move |f: DeploymentFilter| {
+            h.generation.update_value(|g| *g += 1);
+            h.rows.set(Vec::new());
+            h.resume.set_value(None);
+            h.list.set(ListState::Loading);
+            pages(
+                Some(api.first_deployments(&repo, &f)),
+                h.generation.get_value(),
+            );
+        }
+    };
+    let load_rest = move |_| {
+        if let Some(request) = h.resume.get_value() {
+            h.resume.set_value(None);
+            h.list.set(if h.rows.with_untracked(Vec::is_empty) {
+                ListState::Loading
+            } else {
+                ListState::LoadingMore
+            });
+            pages(Some(request), h.generation.get_value());
         }
     };
     let api_filter = Memo::new(move |_| filter.with(|f| f.api_filter()));
@@ -446,7 +469,19 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                 }}
             </p>
             {move || match h.list.get() {
-                ListState::Failed(error) => view! { <ErrorPanel error context="Could not list the deployments"/> }.into_any(),
+                ListState::Failed(error) => {
+                    let listed = h.rows.with_untracked(Vec::len);
+                    let (context, again) = if listed == 0 {
+                        ("Could not list the deployments", "Try again".to_owned())
+                    } else {
+                        ("Could not list the rest of the deployments", format!("Load the rest (the {listed} listed stay)"))
+                    };
+                    let load_rest = load_rest.clone();
+                    view! {
+                        <ErrorPanel error context/>
+                        <p><button type="button" class="button primary" on:click=load_rest data-testid="load-rest">{again}</button></p>
+                    }.into_any()
+                }
                 _ => ().into_any(),
             }}
             <div class="history-actions">

@@ -44,7 +44,7 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match access.await {
                         Ok(connected) => view! { <AccessPanel report=connected.report login=connected.user.login/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error=error context="Could not check access"/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error=error context="Could not check access" retry=move || access.refetch()/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -52,7 +52,7 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading deployments…"</p> }>
                 {move || { let location = location.clone(); Suspend::new(async move {
                     match recent.await {
-                        Err(error) => view! { <ErrorPanel error=error context="Could not list deployments"/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error=error context="Could not list deployments" retry=move || recent.refetch()/> }.into_any(),
                         Ok(records) if records.is_empty() => view! {
                             <p data-testid="no-deployments">"No deployments yet. Create one from the Create view."</p>
                         }.into_any(),

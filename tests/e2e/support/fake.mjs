@@ -102,9 +102,21 @@ export function historySeed(count) {
   };
 }
 
-/// Injected faults (`{ rate, kinds: ['502', 'stall', 'drop'] }`) and latency, and their reset.
+/// Injected faults (`{ rate, kinds, stall_ms, path_contains, method, skip, limit }`, README) and latency, and
+/// their reset. `faultState()` tells how many matching requests the fake saw and how many faults it injected.
 export async function faults(value) {
-  await fetch(`${FAKE}/_fake/faults`, { method: 'POST', body: JSON.stringify(value) });
+  const answer = await fetch(`${FAKE}/_fake/faults`, { method: 'POST', body: JSON.stringify(value) });
+  if (!answer.ok) throw new Error(`faults refused: ${await answer.text()}`);
+}
+
+export async function faultState() {
+  return (await fetch(`${FAKE}/_fake/faults`)).json();
+}
+
+/// The fake's settings (README): e.g. `{ rate_limit_per_hour: 30, rate_limit_window_s: 6 }`.
+export async function settings(value) {
+  const answer = await fetch(`${FAKE}/_fake/settings`, { method: 'POST', body: JSON.stringify(value) });
+  if (!answer.ok) throw new Error(`settings refused: ${await answer.text()}`);
 }
 
 export async function latency(ms) {
