@@ -109,15 +109,28 @@ mod loader {
 /// into `ApiError::TimedOut`, which every screen shows with its way forward.
 pub const TIMEOUT_SECONDS: u64 = 30;
 
+/// Whether this browser has `AbortSignal.timeout` and `AbortSignal.any`.
+fn has_signal_helpers() -> bool {
+    let Ok(class) = js_sys::Reflect::get(&js_sys::global(), &"AbortSignal".into()) else {
+        return false;
+    };
+    ["timeout", "any"]
+        .iter()
+        .all(|name| js_sys::Reflect::get(&class, &(*name).into()).is_ok_and(|f| f.is_function()))
+}
+
 async fn fetch(request: &HttpRequest, abort: Option<&AbortSignal>) -> HttpResponse {
-    // The caller's signal (leaving a screen) and the time limit both stop the request.
-    let timer = AbortSignal::timeout_with_u32((TIMEOUT_SECONDS * 1000) as u32);
-    let signal = match abort {
-        Some(outer) => AbortSignal::any(&js_sys::Array::of2(outer, &timer)),
-        None => timer.clone(),
+    // The caller's signal (leaving a screen) and the time limit both stop the request. A browser without
+    // AbortSignal.timeout/any (older than 2023) keeps the caller's signal alone.
+    let timer = has_signal_helpers()
+        .then(|| AbortSignal::timeout_with_u32((TIMEOUT_SECONDS * 1000) as u32));
+    let signal = match (abort, &timer) {
+        (Some(outer), Some(timer)) => Some(AbortSignal::any(&js_sys::Array::of2(outer, timer))),
+        (None, Some(timer)) => Some(timer.clone()),
+        (outer, None) => outer.cloned(),
     };
     let gave_up = |message: String| {
-        if timer.aborted() {
+        if timer.as_ref().is_some_and(AbortSignal::aborted) {
             HttpResponse::timed_out(TIMEOUT_SECONDS)
         } else {
             network_failure(message)
@@ -137,7 +150,7 @@ async fn fetch(request: &HttpRequest, abort: Option<&AbortSignal>) -> HttpRespon
         .mode(RequestMode::Cors)
         .credentials(RequestCredentials::Omit)
         .cache(RequestCache::NoCache)
-        .abort_signal(Some(&signal));
+        .abort_signal(signal.as_ref());
     for (name, value) in request.headers.iter() {
         builder = builder.header(name, value);
     }

@@ -381,7 +381,10 @@ impl ApiError {
             },
             ApiError::Validation { .. } => "Correct the fields marked and send again; nothing you typed was lost.".into(),
             ApiError::RateLimited { limit, wait, .. } => match (limit, wait) {
-                (_, RetryWait::Until(t)) => format!("Wait until {t} (when the quota resets); Deploydeck can resume by itself then."),
+                (_, RetryWait::Until(t)) => {
+                    let (_, _, _, h, m, sec) = t.to_civil();
+                    format!("The quota resets at {h:02}:{m:02}:{sec:02} UTC: try again then. A cleanup run waits for it and resumes by itself.")
+                }
                 (RateLimitKind::Secondary, RetryWait::Seconds(s)) => format!("Wait {s} seconds before trying again; Deploydeck slows down and resumes by itself."),
                 (RateLimitKind::Primary, RetryWait::Seconds(s)) => format!("Wait {s} seconds before trying again."),
             },

@@ -196,6 +196,11 @@ fn primary_rate_limit_waits_for_the_reset() {
         }
     );
     assert!(err.is_transient());
+    // 1791511693 is 2026-10-09T02:08:13Z: the reset time in words, and the way forward.
+    assert_eq!(
+        err.remedy(),
+        "The quota resets at 02:08:13 UTC: try again then. A cleanup run waits for it and resumes by itself."
+    );
 }
 
 #[test]
