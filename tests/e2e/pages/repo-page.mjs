@@ -14,6 +14,11 @@ export class RepoPage {
     this.forget = page.getByRole('button', { name: 'Forget token' });
   }
 
+  /// The link to one of the repository's views (Overview, Create, History, Cleanup).
+  view(name) {
+    return this.nav.getByRole('link', { name });
+  }
+
   async expectOverview(repo) {
     await expect(this.overview).toBeVisible();
     await expect(this.page.getByRole('heading', { level: 1, name: repo })).toBeVisible();

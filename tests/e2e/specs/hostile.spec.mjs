@@ -5,6 +5,7 @@
 // never scrolls sideways. Screenshots: tests/e2e/artifacts/hostile-*.png.
 import { test, expect } from '../fixtures.mjs';
 import { ConnectPage } from '../pages/connect-page.mjs';
+import { RepoPage } from '../pages/repo-page.mjs';
 import { HistoryPage } from '../pages/history-page.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
 import { seed, calm, api } from '../support/fake.mjs';
@@ -74,7 +75,7 @@ function csvFields(text) {
   return fields;
 }
 
-const nav = (page, name) => page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name });
+const nav = (page, name) => new RepoPage(page).view(name);
 
 test('overview, History and every deployment’s page render hostile data as inert text', async ({ page }) => {
   test.setTimeout(60_000);

@@ -2,6 +2,7 @@
 // keyboard alone (Tab, Shift+Tab, Enter, Space, typing), every focused control showing where focus is.
 import { test, expect } from '../fixtures.mjs';
 import { ConnectPage } from '../pages/connect-page.mjs';
+import { RepoPage } from '../pages/repo-page.mjs';
 import { CreatePage, DeploymentPage } from '../pages/create-page.mjs';
 import { HistoryPage } from '../pages/history-page.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
@@ -63,7 +64,7 @@ async function connect(page, repo) {
   await expect(page.getByTestId('overview')).toBeVisible();
 }
 
-const nav = (page, name) => page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name });
+const nav = (page, name) => new RepoPage(page).view(name);
 
 test('Create by keyboard: a deployment is made, then a status posted on its page', async ({ page }) => {
   await seed(SHOP_SEED);
