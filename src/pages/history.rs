@@ -187,9 +187,15 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                             });
                         }
                         Err(error) => {
-                            h.resume.set_value(Some(req));
+                            // A rate limit: core's budget holds every request until GitHub's reset, so
+                            // asking again now waits for it, then goes on by itself.
+                            let waits = matches!(error, ApiError::RateLimited { .. });
+                            h.resume.set_value((!waits).then(|| req.clone()));
                             h.list.set(ListState::Failed(error));
-                            return;
+                            if !waits {
+                                return;
+                            }
+                            request = Some(req);
                         }
                     }
                 }
@@ -477,9 +483,14 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                         ("Could not list the rest of the deployments", format!("Load the rest (the {listed} listed stay)"))
                     };
                     let load_rest = load_rest.clone();
+                    let waiting = h.resume.with_value(Option::is_none);
                     view! {
                         <ErrorPanel error context/>
-                        <p><button type="button" class="button primary" on:click=load_rest data-testid="load-rest">{again}</button></p>
+                        {if waiting {
+                            view! { <p class="notice" role="status" data-testid="list-waits">"The rest loads by itself once the quota resets; keep this page open."</p> }.into_any()
+                        } else {
+                            view! { <p><button type="button" class="button primary" on:click=load_rest data-testid="load-rest">{again}</button></p> }.into_any()
+                        }}
                     }.into_any()
                 }
                 _ => ().into_any(),

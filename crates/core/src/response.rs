@@ -383,7 +383,7 @@ impl ApiError {
             ApiError::RateLimited { limit, wait, .. } => match (limit, wait) {
                 (_, RetryWait::Until(t)) => {
                     let (_, _, _, h, m, sec) = t.to_civil();
-                    format!("The quota resets at {h:02}:{m:02}:{sec:02} UTC: try again then. A cleanup run waits for it and resumes by itself.")
+                    format!("The quota resets at {h:02}:{m:02}:{sec:02} UTC: try again then. A cleanup run and the History list wait for it and go on by themselves.")
                 }
                 (RateLimitKind::Secondary, RetryWait::Seconds(s)) => format!("Wait {s} seconds before trying again; Deploydeck slows down and resumes by itself."),
                 (RateLimitKind::Primary, RetryWait::Seconds(s)) => format!("Wait {s} seconds before trying again."),

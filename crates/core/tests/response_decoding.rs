@@ -199,7 +199,7 @@ fn primary_rate_limit_waits_for_the_reset() {
     // 1791511693 is 2026-10-09T02:08:13Z: the reset time in words, and the way forward.
     assert_eq!(
         err.remedy(),
-        "The quota resets at 02:08:13 UTC: try again then. A cleanup run waits for it and resumes by itself."
+        "The quota resets at 02:08:13 UTC: try again then. A cleanup run and the History list wait for it and go on by themselves."
     );
 }
 
