@@ -226,9 +226,13 @@ fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
                     api.estimate_writes_ms(creates, deletes)
                 },
             );
+            // The pace so far knows nothing of a rate limit's wait still ahead: add it.
+            let held = api.held_until().map_or(0, |(until, _)| {
+                (until as f64 - js_sys::Date::now()).max(0.0) as u64
+            });
             Some(format!(
                 "About {} left",
-                format_duration((ms / 1000) as i64)
+                format_duration(((ms + held) / 1000) as i64)
             ))
         }
     };

@@ -129,7 +129,12 @@ test('the quota running out in the middle of a cleanup run: the run says it wait
   // The fifth DELETE uses up the quota for 5 seconds: it and everything after get GitHub's 403 until then.
   await faults({ rate: 1, kinds: ['rate_limit'], method: 'DELETE', skip: 4, limit: 1, reset_s: 5 });
   await cleanup.run();
-  await expect(page.getByTestId('run-hold')).toContainText(/quota|rate limit/i, { timeout: 20_000 });
+  const hold = page.getByTestId('run-hold');
+  await expect(hold).toContainText(/quota|rate limit/i, { timeout: 20_000 });
+  // The time left includes the wait for the reset.
+  const wait = Number((await hold.textContent()).match(/waiting (\d+) s/)?.[1]);
+  const eta = Number((await page.getByTestId('run-eta').textContent()).match(/About (\d+) s left/)?.[1]);
+  expect(eta, 'ETA during the wait').toBeGreaterThanOrEqual(wait - 1);
   await page.screenshot({ path: 'tests/e2e/artifacts/fault-cleanup-quota.png', fullPage: true });
   await cleanup.expectFinished();
   await expect(cleanup.summary).toHaveText('16 of 16 done, 0 failed, 0 remaining');
