@@ -133,12 +133,13 @@ impl Api {
         }
     }
 
-    /// Until when GitHub's rate limit holds requests back (ms since the epoch), if it does.
-    pub fn held_until(&self) -> Option<(u64, RateLimitKind)> {
+    /// How long GitHub's rate limit still holds requests back (ms), and which limit, if it does.
+    pub fn hold_left(&self) -> Option<(u64, RateLimitKind)> {
+        let now = now_millis();
         let budget = self.inner.budget.lock().ok()?;
         budget
-            .hold(now_millis())
-            .map(|hold| (hold.until, hold.limit))
+            .hold(now)
+            .map(|hold| (hold.until.saturating_sub(now), hold.limit))
     }
 
     /// A rough time for `creates` inactive statuses and `deletes` deletions at this connection's pace.

@@ -197,15 +197,14 @@ fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
         let api = api.clone();
         move || {
             clock.track();
-            api.held_until().map(|(until, limit)| {
-                let secs = (until as f64 - js_sys::Date::now()).max(0.0) / 1000.0;
+            api.hold_left().map(|(left_ms, limit)| {
                 let which = match limit {
                     RateLimitKind::Primary => "GitHub's hourly rate limit is used up",
                     RateLimitKind::Secondary => "GitHub asked to slow down (secondary rate limit)",
                 };
                 format!(
                     "{which}: waiting {} before the next request. The run continues by itself; you can leave it running.",
-                    format_duration(secs.ceil() as i64)
+                    format_duration(left_ms.div_ceil(1000) as i64)
                 )
             })
         }
@@ -227,9 +226,7 @@ fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
                 },
             );
             // The pace so far knows nothing of a rate limit's wait still ahead: add it.
-            let held = api.held_until().map_or(0, |(until, _)| {
-                (until as f64 - js_sys::Date::now()).max(0.0) as u64
-            });
+            let held = api.hold_left().map_or(0, |(left_ms, _)| left_ms);
             Some(format!(
                 "About {} left",
                 format_duration(((ms + held) / 1000) as i64)

@@ -483,7 +483,8 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                         ("Could not list the rest of the deployments", format!("Load the rest (the {listed} listed stay)"))
                     };
                     let load_rest = load_rest.clone();
-                    let waiting = h.resume.with_value(Option::is_none);
+                    // A rate limit: the list goes on by itself at the reset (see `pages`).
+                    let waiting = matches!(error, ApiError::RateLimited { .. });
                     view! {
                         <ErrorPanel error context/>
                         {if waiting {
@@ -712,6 +713,7 @@ fn ChartView(chart: Chart) -> impl IntoView {
                 {chart.environments.into_iter().enumerate().map(|(row, env)| {
                     let y = row as f64 * row_height;
                     let days = days.clone();
+                    let environment = clipped(&env.environment, 120);
                     view! {
                         <g>
                             <text x="0" y=y + row_height * 0.6 class="chart-label">{clipped(&env.environment, 24)}</text>
@@ -719,7 +721,7 @@ fn ChartView(chart: Chart) -> impl IntoView {
                                 let x = label_width + i as f64 * day_width;
                                 let mut top = y + row_height - 4.0;
                                 let day = days[i].clone();
-                                let environment = clipped(&env.environment, 120);
+                                let environment = environment.clone();
                                 counts.into_iter().map(move |(outcome, n)| {
                                     let h = (row_height - 8.0) * f64::from(n) / max;
                                     top -= h;

@@ -451,18 +451,17 @@ async fn entry(
             )
         })
     };
-    let response = match fault.as_ref().map(|(k, ms, _)| (k.as_str(), *ms)) {
-        Some(("rate_limit", _)) => {
-            let reset_s = fault.as_ref().map_or(60, |(_, _, s)| *s) as i64;
-            lock(&shared.hub).exhaust_quota(&request, now(), reset_s);
+    let response = match fault.as_ref().map(|(k, ms, s)| (k.as_str(), *ms, *s)) {
+        Some(("rate_limit", _, reset_s)) => {
+            lock(&shared.hub).exhaust_quota(&request, now(), reset_s as i64);
             handle(&shared, &request, concurrent)
         }
-        Some(("502", _)) => server_error(),
-        Some(("stall", ms)) => {
+        Some(("502", _, _)) => server_error(),
+        Some(("stall", ms, _)) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
             handle(&shared, &request, concurrent)
         }
-        Some(("truncated", _)) => {
+        Some(("truncated", _, _)) => {
             // A whole answer cut on the way: not a 304 (the browser would serve its cached copy instead).
             let mut whole = request.clone();
             whole.headers.remove("if-none-match");
@@ -472,14 +471,14 @@ async fn entry(
             response.body.truncate(half);
             without_validators(response)
         }
-        Some(("invalid_json", _)) => {
+        Some(("invalid_json", _, _)) => {
             let mut response = without_validators(handle(&shared, &request, concurrent));
             response.status = 200;
             response.body = b"{\"message\": Server Error".to_vec();
             response
         }
-        Some(("html", _)) => page_instead(),
-        Some(("bare", _)) => {
+        Some(("html", _, _)) => page_instead(),
+        Some(("bare", _, _)) => {
             let mut response = handle(&shared, &request, concurrent);
             let kept: Vec<(String, String)> = response
                 .headers
@@ -493,7 +492,7 @@ async fn entry(
             }
             response
         }
-        Some(("drop", _)) => {
+        Some(("drop", _, _)) => {
             log(
                 &shared,
                 &request,
