@@ -26,6 +26,9 @@ use web_sys::AbortController;
 
 use crate::transport::{sleep_ms, Transport};
 
+/// Latest-state reads a fan-out keeps in flight at once (core's budget bounds them again).
+const STATE_READERS: usize = 6;
+
 fn now_millis() -> u64 {
     js_sys::Date::now() as u64
 }
@@ -117,6 +120,17 @@ impl Api {
             .unwrap_or(1)
     }
 
+    /// What the confirmation says of the pace of writes on this host (core's words from core's numbers).
+    pub fn pace_note(&self) -> String {
+        let pacing = self
+            .inner
+            .budget
+            .lock()
+            .map(|b| b.pacing().clone())
+            .unwrap_or_else(|_| Pacing::unpaced());
+        deploydeck_core::budget::pace_note(&pacing, self.is_github_com(), self.quota().as_ref())
+    }
+
     /// Whether requests go to github.com (paced to GitHub's secondary limits; GHES pacing is a setting).
     pub fn is_github_com(&self) -> bool {
         self.base().kind() == HostKind::GitHubCom
@@ -140,6 +154,32 @@ impl Api {
         budget
             .hold(now)
             .map(|hold| (hold.until.saturating_sub(now), hold.limit))
+    }
+
+    /// The token's quota as the last answer gave it (`None`: no answer yet, or a host without rate limits).
+    pub fn quota(&self) -> Option<RateLimitSnapshot> {
+        self.inner.rate.get_untracked()
+    }
+
+    /// How many of these deployments' latest states are not kept from an earlier answer: reading those costs
+    /// quota; a kept one is asked again conditionally, and an unchanged answer (304) costs nothing.
+    pub fn unread_states(&self, repo: &RepoRef, ids: &[DeploymentId]) -> usize {
+        let Ok(cache) = self.inner.cache.lock() else {
+            return ids.len();
+        };
+        ids.iter()
+            .filter(|id| {
+                cache
+                    .get(&self.latest_status_request(repo, **id).url)
+                    .is_none()
+            })
+            .count()
+    }
+
+    fn latest_status_request(&self, repo: &RepoRef, id: DeploymentId) -> HttpRequest {
+        self.inner
+            .client
+            .list_deployment_statuses(repo, id, PageRequest::new(1, 1))
     }
 
     /// A rough time for `creates` inactive statuses and `deletes` deletions at this connection's pace.
@@ -256,15 +296,65 @@ impl Api {
             )
             .await;
         let page = decode_page::<Deployment>(&response)?;
-        let mut records = Vec::with_capacity(page.items.len());
-        for deployment in page.items {
-            let latest_status = self.latest_status(repo, deployment.id).await?;
-            records.push(DeploymentRecord {
-                deployment,
-                latest_status,
-            });
+        self.with_latest_states(repo, page.items, |_, _| ()).await
+    }
+
+    /// Each deployment with its latest status, read a few at a time (the budget bounds them again), in the
+    /// order given; `each` hears every state as it arrives (so a caller keeps what was read even if a later
+    /// read fails). The first failure ends it.
+    pub async fn with_latest_states(
+        &self,
+        repo: &RepoRef,
+        deployments: Vec<Deployment>,
+        each: impl Fn(DeploymentId, &Option<DeploymentStatus>) + 'static,
+    ) -> Result<Vec<DeploymentRecord>, ApiError> {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        let total = deployments.len();
+        let slots: Rc<RefCell<Vec<Option<Option<DeploymentStatus>>>>> =
+            Rc::new(RefCell::new(vec![None; total]));
+        let failure = Rc::new(RefCell::new(None::<ApiError>));
+        let ids: Vec<(usize, DeploymentId)> =
+            deployments.iter().map(|d| d.id).enumerate().collect();
+        let each = Rc::new(each);
+        crate::tasks::bounded(ids, STATE_READERS, {
+            let (api, repo, slots, failure) =
+                (self.clone(), repo.clone(), slots.clone(), failure.clone());
+            move |(index, id)| {
+                let (api, repo, slots, failure, each) = (
+                    api.clone(),
+                    repo.clone(),
+                    slots.clone(),
+                    failure.clone(),
+                    each.clone(),
+                );
+                async move {
+                    if failure.borrow().is_some() {
+                        return;
+                    }
+                    match api.latest_status(&repo, id).await {
+                        Ok(status) => {
+                            each(id, &status);
+                            slots.borrow_mut()[index] = Some(status);
+                        }
+                        Err(error) => *failure.borrow_mut() = Some(error),
+                    }
+                }
+            }
+        })
+        .await;
+        if let Some(error) = failure.borrow_mut().take() {
+            return Err(error);
         }
-        Ok(records)
+        let slots = slots.take();
+        Ok(deployments
+            .into_iter()
+            .zip(slots)
+            .map(|(deployment, latest)| DeploymentRecord {
+                deployment,
+                latest_status: latest.flatten(),
+            })
+            .collect())
     }
 
     /// The request `create_deployment` would send, for "copy as curl / gh api" (core formats it).
@@ -400,19 +490,54 @@ impl Api {
         Ok(names)
     }
 
-    /// The deployments of `environment` (newest first, up to `count`) with their latest states: what
-    /// auto-inactive would look at (core's rules decide which it marks).
-    pub async fn environment_records(
+    /// Every deployment of `environment`, newest first (all pages, 100 a page).
+    pub async fn environment_deployments(
         &self,
         repo: &RepoRef,
         environment: &str,
-        count: u8,
-    ) -> Result<Vec<DeploymentRecord>, ApiError> {
+    ) -> Result<Vec<Deployment>, ApiError> {
         let filter = DeploymentFilter {
             environment: environment.to_owned(),
             ..DeploymentFilter::default()
         };
-        self.records(repo, &filter, count).await
+        self.all_pages(self.first_deployments(repo, &filter)).await
+    }
+
+    /// Whether deployment `id` — whose own latest state is `success` — is still what `environment` runs:
+    /// no newer deployment there has `success` as its latest state. Reads only the newer ones' states,
+    /// newest first, and stops at the first success. `Ok(None)` when more than `at_most` would have to be
+    /// read: the caller treats it as live (the reading that never deletes what runs).
+    pub async fn is_live(
+        &self,
+        repo: &RepoRef,
+        environment: &str,
+        id: DeploymentId,
+        at_most: usize,
+    ) -> Result<Option<bool>, ApiError> {
+        let filter = DeploymentFilter {
+            environment: environment.to_owned(),
+            ..DeploymentFilter::default()
+        };
+        let mut newer: Vec<DeploymentId> = Vec::new();
+        let mut next = Some(self.first_deployments(repo, &filter));
+        while let Some(request) = next.take() {
+            let page = decode_page::<Deployment>(&self.send(request).await)?;
+            let reached = page.items.iter().any(|d| d.id <= id);
+            newer.extend(page.items.iter().map(|d| d.id).filter(|other| *other > id));
+            if newer.len() > at_most {
+                return Ok(None);
+            }
+            if !reached {
+                next = page.links.next.as_deref().and_then(|url| self.follow(url));
+            }
+        }
+        for other in newer {
+            let latest = self.latest_status(repo, other).await?;
+            if latest.is_some_and(|s| s.state == DeploymentState::Success) {
+                return Ok(Some(false));
+            }
+        }
+        Ok(Some(true))
     }
 
     async fn all_pages<T: serde::de::DeserializeOwned>(
@@ -480,13 +605,7 @@ impl Api {
         repo: &RepoRef,
         id: DeploymentId,
     ) -> Result<Option<DeploymentStatus>, ApiError> {
-        let response = self
-            .send(
-                self.inner
-                    .client
-                    .list_deployment_statuses(repo, id, PageRequest::new(1, 1)),
-            )
-            .await;
+        let response = self.send(self.latest_status_request(repo, id)).await;
         Ok(decode_page::<DeploymentStatus>(&response)?
             .items
             .into_iter()

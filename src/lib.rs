@@ -8,6 +8,7 @@ pub mod pages;
 pub mod router;
 pub mod screens;
 pub mod session;
+pub mod tasks;
 pub mod transport;
 
 use deploydeck_core::location::{HostChoice, DEMO_TOKEN};

@@ -8,6 +8,7 @@ mod form;
 mod load_failed;
 mod rate_gauge;
 mod state_badge;
+mod time;
 
 pub use access_diagnostics::AccessDiagnostics;
 pub use access_panel::AccessPanel;
@@ -17,3 +18,4 @@ pub use form::{invalid, CopyAs, FieldProblems, FormState};
 pub use load_failed::LoadFailed;
 pub use rate_gauge::RateGauge;
 pub use state_badge::StateBadge;
+pub use time::Time;

@@ -18,12 +18,12 @@ use deploydeck_core::url::is_http_url;
 use deploydeck_core::{HttpRequest, Timestamp};
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::components::{clipped, Clip, ErrorPanel, StateBadge};
 use crate::download::download;
 use crate::router::use_nav;
+use crate::tasks::Tasks;
 use crate::transport::{now, sleep_ms};
 use crate::{app_href, AppState};
 
@@ -105,6 +105,8 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
         return ().into_any();
     };
     let nav = use_nav();
+    // Everything this view starts stops when it goes away (a quick navigation must not find its signals gone).
+    let tasks = Tasks::new();
     let repo = location.repo.clone();
     let filter = Memo::new(move |_| HistoryFilter::from_query(&nav.search()));
     let h = History {
@@ -124,7 +126,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     // `Ask::Only` replaces what is waiting (rows scrolled past are no longer asked for); `Ask::Also` adds to
     // it. Known states are not asked for again here (a refresh does that, see `refresh`).
     let enqueue = {
-        let (api, repo) = (api.clone(), repo.clone());
+        let (api, repo, tasks) = (api.clone(), repo.clone(), tasks.clone());
         move |ids: Vec<DeploymentId>, ask: Ask| {
             h.queue.update_value(|q| {
                 if ask == Ask::Only {
@@ -141,7 +143,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
             while h.workers.get_value() < WORKERS && h.queue.with_value(|q| !q.is_empty()) {
                 h.workers.update_value(|w| *w += 1);
                 let (api, repo) = (api.clone(), repo.clone());
-                spawn_local(async move {
+                tasks.spawn(async move {
                     while let Some(id) = h.queue.try_update_value(|q| q.pop()).flatten() {
                         h.in_flight.update_value(|f| {
                             f.insert(id);
@@ -164,10 +166,10 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     // The list: every page, through `Link`, from `request` on. A page that fails is kept to go on from:
     // the rows already listed stay, and "Load the rest" asks for that page again.
     let pages = {
-        let api = api.clone();
+        let (api, tasks) = (api.clone(), tasks.clone());
         move |mut request: Option<HttpRequest>, generation: u64| {
             let api = api.clone();
-            spawn_local(async move {
+            tasks.spawn(async move {
                 while let Some(req) = request.take() {
                     let answer = api.deployments_page(req.clone()).await;
                     if h.generation.get_value() != generation {
@@ -335,7 +337,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     // Live: while the tab is visible, every 30 s (or GitHub's X-Poll-Interval), ask again for the first
     // page and the states on screen — conditional requests, so an unchanged answer is a free 304.
     let refresh = {
-        let (api, repo) = (api.clone(), repo.clone());
+        let (api, repo, tasks) = (api.clone(), repo.clone(), tasks.clone());
         move || {
             h.last_refresh.set_value(js_sys::Date::now());
             let (start, end) = window_range.get_untracked();
@@ -345,7 +347,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
             // own task so a moving window cannot drop them; core's budget bounds how many run at once.
             for id in on_screen {
                 let (api, repo) = (api.clone(), repo.clone());
-                spawn_local(async move {
+                tasks.spawn(async move {
                     if let Ok(status) = api.latest_status(&repo, id).await {
                         h.keep_state(id, status);
                     }
@@ -354,7 +356,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
             let (api, repo) = (api.clone(), repo.clone());
             let generation = h.generation.get_value();
             let f = api_filter.get_untracked();
-            spawn_local(async move {
+            tasks.spawn(async move {
                 if let Ok((page, interval)) =
                     api.deployments_page(api.first_deployments(&repo, &f)).await
                 {
@@ -396,10 +398,10 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     }
 
     let export = {
-        let enqueue = enqueue.clone();
+        let (enqueue, tasks) = (enqueue.clone(), tasks.clone());
         move |kind: &'static str| {
             let enqueue = enqueue.clone();
-            spawn_local(async move {
+            tasks.spawn(async move {
                 let ids: Vec<DeploymentId> =
                     shown.with_untracked(|rows| rows.iter().map(|d| d.id).collect());
                 // Every listed deployment's latest state first (at the budget's pace). Scrolling meanwhile may

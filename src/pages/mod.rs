@@ -3,7 +3,6 @@
 mod cleanup;
 mod connect;
 mod create;
-mod delete_one;
 mod deployment;
 mod history;
 mod overview;

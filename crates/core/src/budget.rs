@@ -104,6 +104,54 @@ impl Pacing {
     }
 }
 
+impl Pacing {
+    /// How writes go out, in words made from the numbers themselves (no view restates them):
+    /// "one change at a time, 1 second apart, at most 80 “inactive” statuses a minute and 500 an hour".
+    pub fn describe_writes(&self) -> String {
+        let mut text = if self.max_concurrent_writes <= 1 {
+            "one change at a time".to_owned()
+        } else {
+            format!("{} changes at a time", self.max_concurrent_writes)
+        };
+        match self.write_spacing_ms {
+            0 => text.push_str(" with no pause"),
+            ms if ms % 1_000 == 0 => text.push_str(&format!(
+                ", {} apart",
+                crate::text::count((ms / 1_000) as usize, "second", "seconds")
+            )),
+            ms => text.push_str(&format!(", {ms} ms apart")),
+        }
+        match (self.creates_per_minute, self.creates_per_hour) {
+            (Some(m), Some(h)) => text.push_str(&format!(
+                ", at most {m} “inactive” statuses a minute and {h} an hour"
+            )),
+            (Some(m), None) => {
+                text.push_str(&format!(", at most {m} “inactive” statuses a minute"))
+            }
+            (None, Some(h)) => text.push_str(&format!(", at most {h} “inactive” statuses an hour")),
+            (None, None) => {}
+        }
+        text
+    }
+}
+
+/// What the confirmation says about the pace of a run's writes on this host: github.com's secondary limits,
+/// or a host's own quota when it reports one, or none (GHES with rate limits off, the default).
+pub fn pace_note(pacing: &Pacing, github_com: bool, quota: Option<&RateLimitSnapshot>) -> String {
+    let pace = pacing.describe_writes();
+    if github_com {
+        return format!("Paced to GitHub's secondary limits: {pace}. A rate-limit answer pauses the run until GitHub allows more; it then continues by itself.");
+    }
+    match quota {
+        Some(q) => format!(
+            "This server reports a rate limit of {} requests an hour ({} left): a limit answer pauses the run until it allows more, then it continues by itself. Changes go out {pace}; set a pause below to go slower.",
+            crate::text::grouped(q.limit as usize),
+            crate::text::grouped(q.remaining as usize),
+        ),
+        None => format!("This server reports no rate limit (GitHub Enterprise Server's default): changes go out {pace}. If your server limits requests, set a pause below."),
+    }
+}
+
 /// When a request may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -334,6 +382,47 @@ fn window_opens_at(starts: &VecDeque<Millis>, max: u32, span: Millis, at: Millis
     }
     // The window frees a place when the (len - max + 1)-th oldest recent start leaves it.
     recent[recent.len() - max] + span
+}
+
+#[cfg(test)]
+mod pacing_words {
+    use super::*;
+
+    #[test]
+    fn the_pace_is_said_from_its_numbers() {
+        assert_eq!(
+            Pacing::github_com().describe_writes(),
+            "one change at a time, 1 second apart, at most 80 “inactive” statuses a minute and 500 an hour"
+        );
+        assert_eq!(
+            Pacing::unpaced().describe_writes(),
+            "4 changes at a time with no pause"
+        );
+        assert_eq!(
+            Pacing::enterprise(Some(250)).describe_writes(),
+            "one change at a time, 250 ms apart"
+        );
+    }
+
+    #[test]
+    fn the_pace_note_follows_the_host_and_its_quota() {
+        let quota = RateLimitSnapshot {
+            limit: 5_000,
+            remaining: 4_870,
+            used: None,
+            reset: crate::Timestamp::from_unix(0),
+            resource: None,
+        };
+        assert!(pace_note(&Pacing::github_com(), true, Some(&quota))
+            .starts_with("Paced to GitHub's secondary limits: one change at a time"));
+        let custom = pace_note(&Pacing::unpaced(), false, Some(&quota));
+        assert!(
+            custom.contains("rate limit of 5,000 requests an hour (4,870 left)"),
+            "{custom}"
+        );
+        assert!(!custom.contains("no rate limit"));
+        assert!(pace_note(&Pacing::unpaced(), false, None).contains("reports no rate limit"));
+    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,11 @@
 //! plan, and a run state machine that carries the plan out one request at a time, resumably.
 //!
 //! Guarantees (property-tested in `tests/cleanup_props.rs`):
-//! - the live deployment of a production environment is never planned for deletion unless the selection
-//!   explicitly allows it;
+//! - the default selection deletes only deployments whose latest state is `inactive`;
+//! - the live deployment of any environment is never planned for deletion unless the selection explicitly
+//!   allows it (production's behind its own switch) or the user ticks that row;
+//! - a deployment that may be running now (pending, queued, in progress or without a status, active within
+//!   the last day) is never planned for deletion unless the user ticks that row;
 //! - every planned DELETE is one GitHub accepts once the planned deactivation has happened (§8.4): anything
 //!   not already `inactive` gets an `inactive` status first, and nothing already inactive gets one;
 //! - a run never sends a request for an item once that item is done, across pauses, reloads (serialise →
@@ -15,8 +18,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::history::csv_field;
 use crate::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
+use crate::pattern::{any_matches, parse_patterns};
 use crate::response::ApiError;
-use crate::rules::{is_active, live_production, DeletePath, DeploymentRecord};
+use crate::rules::{is_active, live_per_environment, DeletePath, DeploymentRecord};
+use crate::text::count;
 use crate::timestamp::Timestamp;
 use crate::validate::{Field, Problems};
 
@@ -58,7 +63,7 @@ impl StateFilter {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Selection {
-    /// Only these environments (exact names).
+    /// Only environments these patterns match (`preview/*`, `staging`: see [`crate::pattern`]).
     pub environments: Vec<String>,
     pub git_ref: Option<TextMatch>,
     pub sha: Option<TextMatch>,
@@ -75,6 +80,96 @@ pub struct Selection {
     pub transient_only: bool,
     /// Let the plan delete what is live in a production environment (off unless the user says so).
     pub allow_live_production: bool,
+    /// Let the plan delete what is live in any other environment (off unless the user says so).
+    pub allow_live: bool,
+}
+
+/// How long a deployment that is pending, queued, in progress or without a status counts as possibly
+/// running: since its last status (or its creation) less than a day ago.
+pub const MAY_BE_RUNNING_SECS: i64 = 86_400;
+
+/// What the guard rails keep unless the user includes it: the selection's rules alone never delete it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Guard {
+    /// What a production environment runs now (its newest `success`).
+    LiveProduction,
+    /// What another environment (staging, a preview) runs now.
+    Live,
+    /// Pending, queued, in progress or without any status, and active within the last day.
+    MayBeRunning,
+}
+
+impl Guard {
+    /// The guard of `record` at `now`. `live`: `Some(production)` when it is its environment's live
+    /// deployment (its newest `success`), with whether that environment is a production one.
+    pub fn of(record: &DeploymentRecord, live: Option<bool>, now: Timestamp) -> Option<Guard> {
+        if let Some(production) = live {
+            return Some(if production {
+                Guard::LiveProduction
+            } else {
+                Guard::Live
+            });
+        }
+        let unfinished = matches!(
+            record.latest_state(),
+            None | Some(
+                DeploymentState::Pending | DeploymentState::Queued | DeploymentState::InProgress
+            )
+        );
+        (unfinished && now.seconds_since(last_activity(record)) < MAY_BE_RUNNING_SECS)
+            .then_some(Guard::MayBeRunning)
+    }
+
+    /// Why this guard keeps `record`, as the plan says it.
+    fn reason(self, record: &DeploymentRecord, now: Timestamp) -> Reason {
+        match self {
+            Guard::LiveProduction => Reason::LiveProduction,
+            Guard::Live => Reason::Live,
+            Guard::MayBeRunning => Reason::MayBeRunning {
+                latest: record.latest_state(),
+                hours: now.seconds_since(last_activity(record)).max(0) / 3_600,
+            },
+        }
+    }
+}
+
+/// When anything last happened to a deployment: its newest status, or its creation.
+fn last_activity(record: &DeploymentRecord) -> Timestamp {
+    record
+        .latest_status
+        .as_ref()
+        .map_or(record.deployment.created_at, |s| {
+            s.created_at.max(record.deployment.created_at)
+        })
+}
+
+/// Whether an environment counts as production: flagged `production_environment`, or named "production" in
+/// any case.
+pub fn is_production(environment: &str, flagged: bool) -> bool {
+    flagged || environment.eq_ignore_ascii_case("production")
+}
+
+/// Deleting one deployment from its page, under the same guard rails as a cleanup: what will happen and
+/// why. `live`: as for [`Guard::of`]; `include` is the user's tick past a guard rail.
+pub fn single_delete(
+    record: &DeploymentRecord,
+    live: Option<bool>,
+    include: bool,
+    now: Timestamp,
+) -> (Action, Reason) {
+    match Guard::of(record, live, now) {
+        Some(guard) if !include => (Action::Keep, guard.reason(record, now)),
+        _ => match delete_action(record.latest_state()) {
+            Action::Delete => (Action::Delete, Reason::Inactive),
+            action => (
+                action,
+                Reason::NeedsDeactivation {
+                    latest: record.latest_state(),
+                },
+            ),
+        },
+    }
 }
 
 /// What the plan does with one deployment.
@@ -126,7 +221,18 @@ pub enum Reason {
         keep: u32,
     },
     LiveProduction,
+    /// Live in a non-production environment.
+    Live,
+    /// Unfinished and recent: it may be running now.
+    MayBeRunning {
+        latest: Option<DeploymentState>,
+        hours: i64,
+    },
     UntickedByUser,
+    /// A row the guard rails kept, ticked by the user.
+    TickedByUser {
+        was: Box<Reason>,
+    },
     /// Selected and already inactive.
     Inactive,
     /// Selected and still active (or without a status): needs an `inactive` status first.
@@ -153,7 +259,21 @@ impl Reason {
             Reason::LiveProduction => {
                 "Live in a production environment: kept unless you allow it".into()
             }
+            Reason::Live => "Live in its environment now: kept unless you include it".into(),
+            Reason::MayBeRunning { latest, hours } => format!(
+                "{} {}: it may be running now. Kept unless you tick it",
+                match latest {
+                    Some(state) => state.label(),
+                    None => "No status",
+                },
+                if *hours < 1 {
+                    "within the last hour".to_owned()
+                } else {
+                    format!("{} ago", count(*hours as usize, "hour", "hours"))
+                }
+            ),
             Reason::UntickedByUser => "Unticked by you".into(),
+            Reason::TickedByUser { was } => format!("Ticked by you (was: {})", was.describe()),
             Reason::Inactive => "Inactive: GitHub allows deleting it".into(),
             Reason::NeedsDeactivation { latest } => DeletePath::DeactivateFirst.explain(*latest),
         }
@@ -176,13 +296,35 @@ pub struct PlanItem {
     pub reason: Reason,
     /// The user unticked this row in the preview.
     pub unticked: bool,
+    /// What the guard rails say of this deployment, whatever the selection.
+    #[serde(default)]
+    pub guard: Option<Guard>,
+    /// The user ticked this row although a guard rail kept it.
+    #[serde(default)]
+    pub ticked: bool,
 }
 
 impl PlanItem {
-    /// What will happen: the proposal, unless the user unticked it.
+    /// Whether a guard rail (not the selection's rules) is what keeps this row: the user may tick it.
+    pub fn kept_by_guard(&self) -> bool {
+        self.proposal == Action::Keep
+            && matches!(
+                self.reason,
+                Reason::LiveProduction | Reason::Live | Reason::MayBeRunning { .. }
+            )
+    }
+
+    /// Whether the user may tick or untick this row.
+    pub fn can_choose(&self) -> bool {
+        self.proposal != Action::Keep || self.kept_by_guard()
+    }
+
+    /// What will happen: the proposal, unless the user unticked it, or ticked a row a guard rail kept.
     pub fn action(&self) -> Action {
         if self.unticked {
             Action::Keep
+        } else if self.ticked && self.kept_by_guard() {
+            delete_action(self.latest)
         } else {
             self.proposal
         }
@@ -191,9 +333,22 @@ impl PlanItem {
     pub fn reason(&self) -> Reason {
         if self.unticked {
             Reason::UntickedByUser
+        } else if self.ticked && self.kept_by_guard() {
+            Reason::TickedByUser {
+                was: Box::new(self.reason.clone()),
+            }
         } else {
             self.reason.clone()
         }
+    }
+}
+
+/// How a deployment in state `latest` is deleted.
+fn delete_action(latest: Option<DeploymentState>) -> Action {
+    if is_active(latest) {
+        Action::DeactivateThenDelete
+    } else {
+        Action::Delete
     }
 }
 
@@ -229,7 +384,12 @@ impl CleanupPlan {
         sorted.sort_by_key(|r| std::cmp::Reverse(r.id()));
         sorted.dedup_by_key(|r| r.id());
 
-        let live_production = live_production(records);
+        // Every environment's live deployment, and whether the environment is a production one (flagged
+        // `production_environment`, or named "production" in any case).
+        let live: BTreeMap<DeploymentId, bool> = live_per_environment(records)
+            .values()
+            .map(|l| (l.deployment_id, is_production(&l.environment, l.production)))
+            .collect();
 
         let mut rank_in_environment: HashMap<&str, u32> = HashMap::new();
         let items = sorted
@@ -241,15 +401,15 @@ impl CleanupPlan {
                     .or_insert(0);
                 *rank += 1;
                 let latest = record.latest_state();
-                let (proposal, reason) =
-                    match keep_reason(record, *rank, selection, now, &live_production) {
-                        Some(reason) => (Action::Keep, reason),
-                        None if is_active(latest) => (
-                            Action::DeactivateThenDelete,
-                            Reason::NeedsDeactivation { latest },
-                        ),
-                        None => (Action::Delete, Reason::Inactive),
-                    };
+                let guard = Guard::of(record, live.get(&d.id).copied(), now);
+                let (proposal, reason) = match keep_reason(record, *rank, selection, now, guard) {
+                    Some(reason) => (Action::Keep, reason),
+                    None if is_active(latest) => (
+                        Action::DeactivateThenDelete,
+                        Reason::NeedsDeactivation { latest },
+                    ),
+                    None => (Action::Delete, Reason::Inactive),
+                };
                 PlanItem {
                     id: d.id,
                     environment: d.environment.clone(),
@@ -262,6 +422,8 @@ impl CleanupPlan {
                     proposal,
                     reason,
                     unticked: false,
+                    guard,
+                    ticked: false,
                 }
             })
             .collect();
@@ -284,6 +446,26 @@ impl CleanupPlan {
         }
     }
 
+    /// The user's tick on one row: `delete` false keeps a row the rules would delete; `delete` true
+    /// includes a row that only a guard rail kept (one by one, never by a rule). Returns whether anything
+    /// changed; a row the selection's rules keep cannot be ticked.
+    pub fn choose(&mut self, id: DeploymentId, delete: bool) -> bool {
+        let Some(item) = self.items.iter_mut().find(|i| i.id == id) else {
+            return false;
+        };
+        if item.proposal != Action::Keep {
+            let changed = item.unticked == delete;
+            item.unticked = !delete;
+            changed
+        } else if item.kept_by_guard() {
+            let changed = item.ticked != delete;
+            item.ticked = delete;
+            changed
+        } else {
+            false
+        }
+    }
+
     pub fn counts(&self) -> PlanCounts {
         let mut counts = PlanCounts::default();
         for item in &self.items {
@@ -302,6 +484,95 @@ impl CleanupPlan {
     pub fn to_delete(&self) -> impl Iterator<Item = &PlanItem> {
         self.items.iter().filter(|i| i.action() != Action::Keep)
     }
+
+    /// What the plan deletes, by kind: for the confirmation, which says exactly what will go.
+    pub fn deletion_kinds(&self) -> DeletionKinds {
+        let mut kinds = DeletionKinds::default();
+        for item in self.to_delete() {
+            match item.guard {
+                Some(Guard::LiveProduction | Guard::Live) => {
+                    kinds.live += 1;
+                    if !kinds.live_environments.contains(&item.environment) {
+                        kinds.live_environments.push(item.environment.clone());
+                    }
+                }
+                Some(Guard::MayBeRunning) => kinds.may_be_running += 1,
+                None => match item.latest {
+                    Some(DeploymentState::Inactive) => kinds.inactive += 1,
+                    Some(DeploymentState::Failure | DeploymentState::Error) => kinds.failed += 1,
+                    None => kinds.no_status += 1,
+                    Some(_) => kinds.other += 1,
+                },
+            }
+        }
+        kinds
+    }
+
+    /// How many rows each guard rail keeps (and the user has not ticked).
+    pub fn kept_by_guards(&self) -> BTreeMap<Guard, usize> {
+        let mut kept = BTreeMap::new();
+        for item in &self.items {
+            if item.action() == Action::Keep && item.kept_by_guard() {
+                if let Some(guard) = item.guard {
+                    *kept.entry(guard).or_insert(0) += 1;
+                }
+            }
+        }
+        kept
+    }
+}
+
+/// What a plan deletes, by kind (each deployment counted once: a live or possibly running one under that
+/// heading, the rest by latest state).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeletionKinds {
+    pub inactive: usize,
+    /// Latest state `failure` or `error`.
+    pub failed: usize,
+    pub no_status: usize,
+    /// Live now in their environment (production's included), and which environments.
+    pub live: usize,
+    pub live_environments: Vec<String>,
+    /// Unfinished and recent: may be running now.
+    pub may_be_running: usize,
+    /// Any other state (an older success no longer live, an old pending one).
+    pub other: usize,
+}
+
+impl DeletionKinds {
+    /// "9 inactive, 3 failed, 2 live now (staging, preview/pr-8)": the kinds present, in that order.
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if self.inactive > 0 {
+            parts.push(format!("{} inactive", self.inactive));
+        }
+        if self.failed > 0 {
+            parts.push(format!("{} failed", self.failed));
+        }
+        if self.no_status > 0 {
+            parts.push(format!("{} without any status", self.no_status));
+        }
+        if self.other > 0 {
+            parts.push(format!("{} in another finished state", self.other));
+        }
+        if self.live > 0 {
+            parts.push(format!(
+                "{} live now ({})",
+                self.live,
+                self.live_environments.join(", ")
+            ));
+        }
+        if self.may_be_running > 0 {
+            parts.push(format!("{} that may be running now", self.may_be_running));
+        }
+        parts.join(", ")
+    }
+
+    /// Whether the plan deletes what runs now or may be running: the confirmation then asks for the
+    /// repository's name to be typed.
+    pub fn needs_typed_confirmation(&self) -> bool {
+        self.live > 0 || self.may_be_running > 0
+    }
 }
 
 fn keep_reason(
@@ -309,10 +580,10 @@ fn keep_reason(
     rank: u32,
     selection: &Selection,
     now: Timestamp,
-    live_production: &[DeploymentId],
+    guard: Option<Guard>,
 ) -> Option<Reason> {
     let d = &record.deployment;
-    if !selection.environments.is_empty() && !selection.environments.contains(&d.environment) {
+    if !selection.environments.is_empty() && !any_matches(&selection.environments, &d.environment) {
         return Some(Reason::OtherEnvironment);
     }
     let misses = |m: &Option<TextMatch>, value: &str| m.as_ref().is_some_and(|m| !m.matches(value));
@@ -355,10 +626,14 @@ fn keep_reason(
             keep: selection.keep_newest_per_environment,
         });
     }
-    if !selection.allow_live_production && live_production.contains(&d.id) {
-        return Some(Reason::LiveProduction);
+    match guard {
+        Some(Guard::LiveProduction) if !selection.allow_live_production => {
+            Some(Reason::LiveProduction)
+        }
+        Some(Guard::Live) if !selection.allow_live => Some(Reason::Live),
+        Some(Guard::MayBeRunning) => Some(Guard::MayBeRunning.reason(record, now)),
+        _ => None,
     }
-    None
 }
 
 // ---- the run ----
@@ -649,11 +924,14 @@ impl Step {
 
 // ---- the selection form ----
 
-/// The selection as the form holds it (what was typed), kept as a draft so nothing typed is lost.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The selection as the form holds it (what was typed), kept as a draft so nothing typed is lost. Its
+/// default selects only deployments whose latest state is `inactive`: what a cleanup is for, and nothing
+/// that runs now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SelectionDraft {
-    pub environments: Vec<String>,
+    /// Environment names or patterns, separated by commas (empty: every environment).
+    pub environments: String,
     pub git_ref: String,
     pub ref_prefix: bool,
     pub sha: String,
@@ -669,6 +947,28 @@ pub struct SelectionDraft {
     pub keep_newest: String,
     pub transient_only: bool,
     pub allow_live_production: bool,
+    pub allow_live: bool,
+}
+
+impl Default for SelectionDraft {
+    fn default() -> Self {
+        SelectionDraft {
+            environments: String::new(),
+            git_ref: String::new(),
+            ref_prefix: false,
+            sha: String::new(),
+            sha_prefix: false,
+            task: String::new(),
+            task_prefix: false,
+            creators: String::new(),
+            states: vec![StateFilter::State(DeploymentState::Inactive)],
+            older_than_days: String::new(),
+            keep_newest: String::new(),
+            transient_only: false,
+            allow_live_production: false,
+            allow_live: false,
+        }
+    }
 }
 
 /// At most this many days (a century) or deployments kept per environment.
@@ -706,7 +1006,10 @@ impl SelectionDraft {
             parse_count(&self.older_than_days, Field::OlderThanDays, &mut problems);
         let keep_newest = parse_count(&self.keep_newest, Field::KeepNewest, &mut problems);
         problems.into_result(|| Selection {
-            environments: self.environments.clone(),
+            environments: parse_patterns(&self.environments)
+                .into_iter()
+                .map(|p| p.as_str().to_owned())
+                .collect(),
             git_ref: text(&self.git_ref, self.ref_prefix),
             sha: text(&sha.to_ascii_lowercase(), self.sha_prefix),
             task: text(&self.task, self.task_prefix),
@@ -716,6 +1019,7 @@ impl SelectionDraft {
             keep_newest_per_environment: keep_newest.unwrap_or(0),
             transient_only: self.transient_only,
             allow_live_production: self.allow_live_production,
+            allow_live: self.allow_live,
         })
     }
 }
@@ -943,9 +1247,164 @@ mod tests {
         (item.action(), item.reason())
     }
 
+    /// Every rule open and live non-production deployments allowed: what the run's tests plan over.
+    fn everything() -> Selection {
+        Selection {
+            allow_live: true,
+            ..Selection::default()
+        }
+    }
+
+    #[test]
+    fn what_is_live_in_any_environment_is_kept_unless_allowed() {
+        let plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        assert_eq!(action_of(&plan, 2), (Action::Keep, Reason::LiveProduction));
+        assert_eq!(action_of(&plan, 3), (Action::Keep, Reason::Live));
+        assert_eq!(
+            plan.kept_by_guards(),
+            BTreeMap::from([(Guard::LiveProduction, 1), (Guard::Live, 1)])
+        );
+        let mut ticked = plan.clone();
+        assert!(
+            ticked.choose(DeploymentId(3), true),
+            "a guarded row can be ticked one by one"
+        );
+        assert_eq!(
+            ticked.items.iter().find(|i| i.id.0 == 3).unwrap().action(),
+            Action::DeactivateThenDelete
+        );
+        assert_eq!(
+            action_of(&ticked, 3).1,
+            Reason::TickedByUser {
+                was: Box::new(Reason::Live)
+            }
+        );
+        assert!(
+            !ticked.choose(DeploymentId(4), true),
+            "already deleted: nothing changes"
+        );
+        let kinds = ticked.deletion_kinds();
+        assert_eq!(
+            (kinds.live, kinds.live_environments.clone()),
+            (1, vec!["staging".to_owned()])
+        );
+        assert!(kinds.needs_typed_confirmation());
+        assert!(!plan.deletion_kinds().needs_typed_confirmation());
+        assert_eq!(
+            plan.deletion_kinds().describe(),
+            "2 inactive, 1 failed, 1 without any status"
+        );
+    }
+
+    #[test]
+    fn an_unfinished_recent_deployment_may_be_running_and_only_a_tick_deletes_it() {
+        let mut recent = record(7, "staging", Some(InProgress));
+        recent.deployment.created_at = now().plus_seconds(-3 * 3_600);
+        if let Some(s) = recent.latest_status.as_mut() {
+            s.created_at = now().plus_seconds(-2 * 3_600);
+        }
+        let mut fresh = record(8, "staging", None);
+        fresh.deployment.created_at = now().plus_seconds(-60);
+        let mut old = record(9, "staging", Some(Queued));
+        old.deployment.created_at = now().plus_seconds(-2 * DAY);
+        if let Some(s) = old.latest_status.as_mut() {
+            s.created_at = now().plus_seconds(-2 * DAY);
+        }
+        let mut records = sample();
+        records.extend([recent, fresh, old]);
+        let mut plan = CleanupPlan::new(&records, &everything(), now());
+        assert_eq!(
+            action_of(&plan, 7),
+            (
+                Action::Keep,
+                Reason::MayBeRunning {
+                    latest: Some(InProgress),
+                    hours: 2
+                }
+            )
+        );
+        assert_eq!(
+            action_of(&plan, 7).1.describe(),
+            "In progress 2 hours ago: it may be running now. Kept unless you tick it"
+        );
+        assert_eq!(action_of(&plan, 8).0, Action::Keep);
+        assert_eq!(
+            action_of(&plan, 9).0,
+            Action::DeactivateThenDelete,
+            "a day without news: not running"
+        );
+        let allow_all = Selection {
+            allow_live_production: true,
+            ..everything()
+        };
+        assert_eq!(
+            action_of(&CleanupPlan::new(&records, &allow_all, now()), 7).0,
+            Action::Keep,
+            "no switch includes them: only a tick"
+        );
+        assert!(plan.choose(DeploymentId(7), true));
+        assert_eq!(action_of(&plan, 7).0, Action::DeactivateThenDelete);
+        assert_eq!(plan.deletion_kinds().may_be_running, 1);
+        assert!(plan.choose(DeploymentId(7), false));
+        assert_eq!(action_of(&plan, 7).0, Action::Keep);
+    }
+
+    #[test]
+    fn a_single_delete_keeps_to_the_guard_rails_unless_ticked() {
+        let live = record(3, "staging", Some(Success));
+        assert_eq!(
+            single_delete(&live, Some(false), false, now()),
+            (Action::Keep, Reason::Live)
+        );
+        assert_eq!(
+            single_delete(&live, Some(false), true, now()).0,
+            Action::DeactivateThenDelete
+        );
+        assert_eq!(
+            single_delete(&live, Some(true), false, now()).1,
+            Reason::LiveProduction
+        );
+        let old_success = record(2, "staging", Some(Success));
+        assert_eq!(
+            single_delete(&old_success, None, false, now()).0,
+            Action::DeactivateThenDelete,
+            "a success that is no longer live is not guarded"
+        );
+        let gone = record(1, "staging", Some(Inactive));
+        assert_eq!(
+            single_delete(&gone, None, false, now()),
+            (Action::Delete, Reason::Inactive)
+        );
+        let mut running = record(4, "staging", Some(InProgress));
+        running.deployment.created_at = now().plus_seconds(-600);
+        assert!(matches!(
+            single_delete(&running, None, false, now()),
+            (Action::Keep, Reason::MayBeRunning { .. })
+        ));
+    }
+
+    #[test]
+    fn environments_are_chosen_by_pattern() {
+        let mut records = sample();
+        records.push(record(7, "review/pr-8", Some(Inactive)));
+        let selection = Selection {
+            environments: vec!["review/*".into(), "PRODUCTION".into()],
+            ..everything()
+        };
+        let plan = CleanupPlan::new(&records, &selection, now());
+        assert_eq!(
+            plan.to_delete().map(|i| i.id.0).collect::<Vec<_>>(),
+            [7, 6, 1]
+        );
+        assert_eq!(
+            action_of(&plan, 3),
+            (Action::Keep, Reason::OtherEnvironment)
+        );
+    }
+
     #[test]
     fn the_plan_deactivates_only_what_is_not_inactive_and_keeps_live_production() {
-        let plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        let plan = CleanupPlan::new(&sample(), &everything(), now());
         assert_eq!(
             plan.items.iter().map(|i| i.id.0).collect::<Vec<_>>(),
             [6, 5, 4, 3, 2, 1]
@@ -979,7 +1438,7 @@ mod tests {
         );
         let allowed = Selection {
             allow_live_production: true,
-            ..Selection::default()
+            ..everything()
         };
         let plan = CleanupPlan::new(&sample(), &allowed, now());
         assert_eq!(action_of(&plan, 2).0, Action::DeactivateThenDelete);
@@ -1083,7 +1542,7 @@ mod tests {
 
     #[test]
     fn unticking_a_row_keeps_it_and_ticking_restores_the_proposal() {
-        let mut plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        let mut plan = CleanupPlan::new(&sample(), &everything(), now());
         assert!(plan.set_unticked(DeploymentId(3), true));
         assert_eq!(action_of(&plan, 3), (Action::Keep, Reason::UntickedByUser));
         assert!(
@@ -1096,7 +1555,7 @@ mod tests {
 
     #[test]
     fn a_run_deactivates_then_deletes_and_counts_progress() {
-        let mut plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        let mut plan = CleanupPlan::new(&sample(), &everything(), now());
         plan.set_unticked(DeploymentId(4), true);
         let mut run = CleanupRun::new(&plan);
         assert_eq!(run.progress().requests_left, 6);
@@ -1129,7 +1588,7 @@ mod tests {
 
     #[test]
     fn failures_are_kept_rate_limits_requeue_and_404_counts_as_gone() {
-        let plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        let plan = CleanupPlan::new(&sample(), &everything(), now());
         let mut run = CleanupRun::new(&plan);
         let (id, step) = run.next_step().unwrap();
         let server = ApiError::Server {
@@ -1167,7 +1626,7 @@ mod tests {
 
     #[test]
     fn pause_resume_cancel_and_restore() {
-        let plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        let plan = CleanupPlan::new(&sample(), &everything(), now());
         let mut run = CleanupRun::new(&plan);
         let (id, step) = run.next_step().unwrap();
         run.pause();
@@ -1192,7 +1651,7 @@ mod tests {
     #[test]
     fn the_selection_form_becomes_rules_or_says_which_field_is_wrong() {
         let draft = SelectionDraft {
-            environments: vec!["staging".into()],
+            environments: "staging, preview/* ,".into(),
             git_ref: " release/ ".into(),
             ref_prefix: true,
             sha: "A84D88E".into(),
@@ -1207,6 +1666,12 @@ mod tests {
             Some(TextMatch::Prefix("release/".into()))
         );
         assert_eq!(selection.sha, Some(TextMatch::Exact("a84d88e".into())));
+        assert_eq!(selection.environments, ["staging", "preview/*"]);
+        assert_eq!(
+            selection.states,
+            [StateFilter::State(DeploymentState::Inactive)],
+            "by default only inactive deployments are selected"
+        );
         assert_eq!(selection.task, None);
         assert_eq!(selection.creators, ["mona", "hubot", "dependabot[bot]"]);
         assert_eq!(selection.older_than_days, Some(30));
@@ -1232,7 +1697,7 @@ mod tests {
 
     #[test]
     fn a_saved_run_comes_back_ready_to_continue_and_its_report_says_what_happened() {
-        let plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        let plan = CleanupPlan::new(&sample(), &everything(), now());
         let mut run = CleanupRun::new(&plan);
         let (first, step) = run.next_step().unwrap();
         run.record(first, step, Ok(()));

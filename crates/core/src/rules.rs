@@ -163,6 +163,21 @@ pub fn auto_inactive_targets(
     ids
 }
 
+/// The deployments whose latest state decides what a `success` on `target` in `environment` marks inactive
+/// (the ones [`auto_inactive_targets`] looks at): earlier, same environment, not transient. Only these need
+/// their state read for the preview, not every deployment of the environment.
+pub fn auto_inactive_candidates(
+    deployments: &[Deployment],
+    target: DeploymentId,
+    environment: &str,
+) -> Vec<DeploymentId> {
+    deployments
+        .iter()
+        .filter(|d| d.id < target && d.environment == environment && !d.transient_environment)
+        .map(|d| d.id)
+        .collect()
+}
+
 /// What must happen for GitHub to delete a deployment (CONTRACT §8.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -354,6 +369,29 @@ pub(crate) mod tests {
         let failure = NewDeploymentStatus::with_state(DeploymentState::Failure);
         assert!(auto_inactive_targets(&records, DeploymentId(5), &failure, scope).is_empty());
         assert!(auto_inactive_targets(&records, DeploymentId(99), &success, scope).is_empty());
+    }
+
+    #[test]
+    fn only_earlier_non_transient_deployments_of_the_environment_are_candidates() {
+        let mut ds: Vec<Deployment> = [
+            (1, "staging"),
+            (2, "staging"),
+            (3, "production"),
+            (4, "staging"),
+            (5, "staging"),
+        ]
+        .into_iter()
+        .map(|(id, env)| deployment(id, env))
+        .collect();
+        ds[1].transient_environment = true;
+        assert_eq!(
+            auto_inactive_candidates(&ds, DeploymentId(4), "staging"),
+            [DeploymentId(1)]
+        );
+        assert_eq!(
+            auto_inactive_candidates(&ds, DeploymentId(5), "production"),
+            [DeploymentId(3)]
+        );
     }
 
     #[test]

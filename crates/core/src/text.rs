@@ -68,10 +68,23 @@ pub fn grouped(n: usize) -> String {
     out
 }
 
+/// A count with its noun, grouped and in agreement: `count(1, "deployment", "deployments")` → "1 deployment",
+/// `count(1200, …)` → "1,200 deployments". Prose never says "deployment(s)".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", grouped(n), if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(count(0, "deployment", "deployments"), "0 deployments");
+        assert_eq!(count(1, "deployment", "deployments"), "1 deployment");
+        assert_eq!(count(1200, "request", "requests"), "1,200 requests");
+    }
 
     #[test]
     fn short_text_is_whole_and_long_text_says_what_it_left_out() {

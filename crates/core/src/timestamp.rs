@@ -74,6 +74,19 @@ impl Timestamp {
         }
     }
 
+    /// "2026-11-30 13:06 UTC": how a page shows an exact time to people (lists say "3 hours ago" and give
+    /// this on hover; a deployment's page gives both).
+    pub fn readable(self) -> String {
+        let (y, mo, d, h, mi, _) = self.to_civil();
+        format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC")
+    }
+
+    /// "13:06 UTC": a time within the day, for a quota's reset.
+    pub fn clock_utc(self) -> String {
+        let (_, _, _, h, mi, _) = self.to_civil();
+        format!("{h:02}:{mi:02} UTC")
+    }
+
     /// The civil date and time in UTC: (year, month 1..=12, day 1..=31, hour, minute, second).
     pub fn to_civil(self) -> (i64, u32, u32, u32, u32, u32) {
         let days = self.0.div_euclid(86_400);
@@ -271,6 +284,13 @@ mod tests {
                 "{offset}"
             );
         }
+    }
+
+    #[test]
+    fn readable_forms_are_minutes_in_utc() {
+        let t = Timestamp::parse("2026-11-30T13:06:59Z").unwrap();
+        assert_eq!(t.readable(), "2026-11-30 13:06 UTC");
+        assert_eq!(t.clock_utc(), "13:06 UTC");
     }
 
     #[test]

@@ -4,9 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use deploydeck_core::cleanup::{
-    Action, CleanupPlan, CleanupRun, ItemState, Selection, StateFilter, Step, TextMatch,
+    Action, CleanupPlan, CleanupRun, ItemState, Selection, SelectionDraft, StateFilter, Step,
+    TextMatch,
 };
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
+use deploydeck_core::pattern::glob_matches;
 use deploydeck_core::response::{ApiError, RateLimitKind, RetryWait};
 use deploydeck_core::rules::DeploymentRecord;
 use deploydeck_core::timestamp::Timestamp;
@@ -85,7 +87,15 @@ fn records(specs: &[Spec]) -> Vec<DeploymentRecord> {
 
 fn selection() -> impl Strategy<Value = Selection> {
     (
-        proptest::collection::vec(proptest::sample::select(ENVIRONMENTS.to_vec()), 0..3),
+        proptest::collection::vec(
+            prop_oneof![
+                proptest::sample::select(ENVIRONMENTS.to_vec()),
+                Just("review/*"),
+                Just("*-eu"),
+                Just("PRODUCTION"),
+            ],
+            0..3,
+        ),
         proptest::option::of(prop_oneof![
             Just(TextMatch::Exact("main".into())),
             Just(TextMatch::Prefix("release/".into()))
@@ -102,9 +112,19 @@ fn selection() -> impl Strategy<Value = Selection> {
         0u32..3,
         any::<bool>(),
         prop::bool::weighted(0.2),
+        prop::bool::weighted(0.3),
     )
         .prop_map(
-            |(envs, git_ref, states, older, keep, transient_only, allow_live_production)| {
+            |(
+                envs,
+                git_ref,
+                states,
+                older,
+                keep,
+                transient_only,
+                allow_live_production,
+                allow_live,
+            )| {
                 Selection {
                     environments: envs.into_iter().map(str::to_owned).collect(),
                     git_ref,
@@ -113,10 +133,37 @@ fn selection() -> impl Strategy<Value = Selection> {
                     keep_newest_per_environment: keep,
                     transient_only,
                     allow_live_production,
+                    allow_live,
                     ..Selection::default()
                 }
             },
         )
+}
+
+/// Every environment's live deployment in this test's model of GitHub (its newest deployment whose latest
+/// state is success), with whether the environment is a production one.
+fn live(specs: &[Spec]) -> BTreeMap<u64, bool> {
+    let mut newest: BTreeMap<usize, u64> = BTreeMap::new();
+    for (i, s) in specs.iter().enumerate() {
+        if s.state == Some(DeploymentState::Success) {
+            newest.insert(s.env, i as u64 + 1);
+        }
+    }
+    newest
+        .into_iter()
+        .map(|(env, id)| (id, ENVIRONMENTS[env].eq_ignore_ascii_case("production")))
+        .collect()
+}
+
+/// Unfinished (pending, queued, in progress, or no status) and created less than a day before `NOW` (the
+/// model's statuses are all years old, so the deployment's creation is its last activity).
+fn may_be_running(s: &Spec) -> bool {
+    matches!(
+        s.state,
+        None | Some(
+            DeploymentState::Pending | DeploymentState::Queued | DeploymentState::InProgress
+        )
+    ) && s.age_days == 0
 }
 
 /// GitHub as this test models it: the live deployment of an environment is its newest deployment whose
@@ -188,6 +235,54 @@ proptest! {
         }
     }
 
+    /// What a user gets by clicking through: only deployments whose latest state is inactive.
+    #[test]
+    fn the_default_selection_deletes_only_inactive_deployments(specs in proptest::collection::vec(spec(), 0..30)) {
+        let selection = SelectionDraft::default().selection().unwrap();
+        let plan = CleanupPlan::new(&records(&specs), &selection, Timestamp::from_unix(NOW));
+        for item in plan.to_delete() {
+            prop_assert_eq!(specs[item.id.0 as usize - 1].state, Some(DeploymentState::Inactive), "{:?}", item);
+        }
+        let inactive = specs.iter().filter(|s| s.state == Some(DeploymentState::Inactive)).count();
+        prop_assert_eq!(plan.to_delete().count(), inactive, "and every inactive one");
+    }
+
+    /// Nothing live in any environment, and nothing that may be running, is deleted by the rules alone;
+    /// ticks one by one include exactly the rows ticked.
+    #[test]
+    fn live_and_running_deployments_go_only_when_allowed_or_ticked(
+        specs in proptest::collection::vec(spec(), 0..30),
+        sel in selection(),
+        ticks in proptest::collection::vec((0usize..30, any::<bool>()), 0..10),
+    ) {
+        let mut plan = CleanupPlan::new(&records(&specs), &sel, Timestamp::from_unix(NOW));
+        let mut ticked: BTreeSet<u64> = BTreeSet::new();
+        for (index, on) in ticks {
+            if index < specs.len() {
+                let id = DeploymentId(index as u64 + 1);
+                let guarded = plan.items.iter().find(|i| i.id == id).unwrap().kept_by_guard();
+                plan.choose(id, on);
+                if guarded {
+                    if on { ticked.insert(id.0); } else { ticked.remove(&id.0); }
+                }
+            }
+        }
+        let live = live(&specs);
+        for item in plan.to_delete() {
+            let id = item.id.0;
+            let s = &specs[id as usize - 1];
+            match live.get(&id) {
+                Some(true) => prop_assert!(sel.allow_live_production || ticked.contains(&id), "live production {} deleted", id),
+                Some(false) => prop_assert!(sel.allow_live || ticked.contains(&id), "live {} deleted", id),
+                None if may_be_running(s) => prop_assert!(ticked.contains(&id), "{} may be running and was not ticked", id),
+                None => {}
+            }
+        }
+        for id in ticked {
+            prop_assert!(plan.to_delete().any(|i| i.id.0 == id), "ticked {} is deleted", id);
+        }
+    }
+
     #[test]
     fn every_planned_delete_is_accepted_after_its_deactivation(specs in proptest::collection::vec(spec(), 0..30), sel in selection()) {
         let plan = CleanupPlan::new(&records(&specs), &sel, Timestamp::from_unix(NOW));
@@ -205,7 +300,9 @@ proptest! {
         let plan = CleanupPlan::new(&records(&specs), &sel, Timestamp::from_unix(NOW));
         for item in plan.to_delete() {
             let s = &specs[item.id.0 as usize - 1];
-            if !sel.environments.is_empty() { prop_assert!(sel.environments.contains(&item.environment)); }
+            if !sel.environments.is_empty() {
+                prop_assert!(sel.environments.iter().any(|p| glob_matches(p, &item.environment)));
+            }
             if !sel.states.is_empty() {
                 let f = s.state.map_or(StateFilter::NoStatus, StateFilter::State);
                 prop_assert!(sel.states.contains(&f));
@@ -322,5 +419,23 @@ proptest! {
             prop_assert!(selection.older_than_days.is_none_or(|d| d <= 36_500));
             prop_assert!(selection.keep_newest_per_environment <= 36_500);
         }
+    }
+}
+
+proptest! {
+    /// A pattern without wildcards names one environment (ignoring ASCII case); `prefix*` is "starts with";
+    /// `*` alone matches every name; and the matcher never panics.
+    #[test]
+    fn environment_patterns_match_as_written(name in "[a-zA-Z0-9/_. -]{0,20}", other in "[a-zA-Z0-9/_. -]{0,20}", cut in 0usize..21) {
+        prop_assert!(glob_matches(&name, &name) || name.trim() != name);
+        prop_assert_eq!(glob_matches(&name, &other), name.trim().eq_ignore_ascii_case(&other) , "{:?} vs {:?}", name, other);
+        let prefix: String = name.chars().take(cut).collect();
+        prop_assert_eq!(glob_matches(&format!("{prefix}*"), &other), other.to_ascii_lowercase().starts_with(&prefix.trim_start().to_ascii_lowercase()));
+        prop_assert!(glob_matches("*", &other));
+    }
+
+    #[test]
+    fn the_matcher_never_panics(pattern in ".{0,12}", name in ".{0,24}") {
+        let _ = glob_matches(&pattern, &name);
     }
 }

@@ -1,0 +1,95 @@
+//! What a read costs of the token's quota, and when the page asks before spending it. REST reads cost one
+//! request each against a quota of (usually) 5,000 an hour, except a conditional request answered 304, which
+//! costs nothing (<https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate>).
+//! One click must not spend much of the hour unannounced: a read of more than [`ASK_ABOVE_REQUESTS`]
+//! requests on a host with a quota is described first and waits for a yes.
+
+use crate::response::RateLimitSnapshot;
+use crate::text::{count, grouped};
+
+/// Reads above this many requests are asked for first (where the host has a quota).
+pub const ASK_ABOVE_REQUESTS: usize = 100;
+
+/// The question the page asks before an expensive read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostQuestion {
+    pub requests: usize,
+    /// What the read costs, of what, and what happens at the limit: one or two sentences.
+    pub text: String,
+    /// The read needs more than what is left this hour: it will wait for the reset part of the way.
+    pub exceeds_remaining: bool,
+}
+
+/// Whether reading `requests` (`what`: "the latest state of each of the 321 deployments") should be asked
+/// for first, given the quota as last seen. `None`: cheap enough, or the host sent no rate-limit headers
+/// (GHES with rate limits off), so nothing is asked.
+pub fn ask_before_reading(
+    requests: usize,
+    what: &str,
+    quota: Option<&RateLimitSnapshot>,
+) -> Option<CostQuestion> {
+    let quota = quota?;
+    if requests <= ASK_ABOVE_REQUESTS {
+        return None;
+    }
+    let share = (requests as u64 * 100).div_ceil(quota.limit.max(1));
+    let mut text = format!(
+        "This reads {what}: {}, about {share}% of this token's {} an hour ({} left; the quota resets at {}).",
+        count(requests, "request", "requests"),
+        grouped(quota.limit as usize),
+        grouped(quota.remaining as usize),
+        quota.reset.clock_utc(),
+    );
+    let exceeds_remaining = requests as u64 > quota.remaining;
+    if exceeds_remaining {
+        text.push_str(&format!(
+            " That is more than is left this hour: reading stops at the limit and goes on by itself after {}.",
+            quota.reset.clock_utc()
+        ));
+    }
+    Some(CostQuestion {
+        requests,
+        text,
+        exceeds_remaining,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timestamp::Timestamp;
+
+    fn quota(remaining: u64) -> RateLimitSnapshot {
+        RateLimitSnapshot {
+            limit: 5_000,
+            remaining,
+            used: Some(5_000 - remaining),
+            reset: Timestamp::parse("2026-11-30T13:06:00Z").unwrap(),
+            resource: Some("core".into()),
+        }
+    }
+
+    #[test]
+    fn a_cheap_read_or_a_host_without_quota_is_not_asked_about() {
+        assert_eq!(ask_before_reading(100, "x", Some(&quota(4_000))), None);
+        assert_eq!(ask_before_reading(10_000, "x", None), None);
+    }
+
+    #[test]
+    fn an_expensive_read_says_what_it_costs_and_what_happens_at_the_limit() {
+        let q = ask_before_reading(
+            321,
+            "the latest state of each of the 321 deployments",
+            Some(&quota(4_870)),
+        )
+        .unwrap();
+        assert_eq!(
+            q.text,
+            "This reads the latest state of each of the 321 deployments: 321 requests, about 7% of this token's 5,000 an hour (4,870 left; the quota resets at 13:06 UTC)."
+        );
+        assert!(!q.exceeds_remaining);
+        let q = ask_before_reading(10_000, "everything", Some(&quota(200))).unwrap();
+        assert!(q.exceeds_remaining);
+        assert!(q.text.ends_with("goes on by itself after 13:06 UTC."));
+    }
+}

@@ -1,0 +1,371 @@
+//! A cleanup run: workers take steps from core's `CleanupRun`, send them at the budget's pace, record the
+//! answers, and keep the run on this device after each change; the panel shows progress, what holds the
+//! run back, failures (with a retry), and the report.
+
+use std::collections::BTreeMap;
+
+use deploydeck_core::cleanup::{
+    eta_ms, report_csv, report_json, CleanupRun, ItemState, RunStatus, SavedRun, Step,
+};
+use deploydeck_core::history::format_duration;
+use deploydeck_core::location::AppLocation;
+use deploydeck_core::response::RateLimitKind;
+use deploydeck_core::text::count;
+use leptos::prelude::*;
+
+use crate::api::Api;
+use crate::components::Clip;
+use crate::download::download;
+use crate::session;
+use crate::tasks::Tasks;
+use crate::transport::now;
+
+/// How often the progress (ETA, a rate-limit wait) is redrawn while a run is active.
+const TICK_MS: u64 = 1_000;
+
+/// Carries a kept run out: workers take steps from core's `CleanupRun` (which never hands out a done item),
+/// send them through the budget, record the answers, and keep the run on this device after each change.
+#[derive(Clone)]
+pub(super) struct Runner {
+    pub api: Api,
+    pub location: StoredValue<AppLocation>,
+    pub run: RwSignal<Option<SavedRun>>,
+    /// The view's tasks: leaving the view stops the workers (the kept run continues when it opens again).
+    pub tasks: Tasks,
+    pub workers: StoredValue<u32>,
+    /// When this page started (or resumed) running, and the answers since: the pace for the ETA.
+    pub since: StoredValue<f64>,
+    pub answered: StoredValue<usize>,
+}
+
+impl Runner {
+    fn save(&self) {
+        if let (Some(location), Some(Some(json))) = (
+            self.location.try_get_value(),
+            self.run
+                .try_with_untracked(|r| r.as_ref().map(SavedRun::to_json)),
+        ) {
+            session::save_run(&location, &json);
+        }
+    }
+
+    fn update(&self, change: impl FnOnce(&mut CleanupRun)) {
+        self.run.update(|r| {
+            if let Some(saved) = r {
+                change(&mut saved.run);
+            }
+        });
+        self.save();
+    }
+
+    pub fn starts_again(&self) {
+        self.since.set_value(js_sys::Date::now());
+        self.answered.set_value(0);
+    }
+
+    /// Starts workers (as many mutations as the connection lets overlap) while steps are waiting.
+    pub fn pump(&self) {
+        let repo = self.location.with_value(|l| l.repo.clone());
+        let max = self.api.write_concurrency();
+        let waiting = self.run.with_untracked(|r| {
+            r.as_ref()
+                .is_some_and(|s| s.run.status == RunStatus::Running && s.run.progress().pending > 0)
+        });
+        if !waiting {
+            return;
+        }
+        while self.workers.get_value() < max {
+            self.workers.update_value(|w| *w += 1);
+            let (this, repo) = (self.clone(), repo.clone());
+            self.tasks.spawn(async move {
+                // Leaving the view stops the worker (its task is dropped), and the run kept on this device
+                // (with this step in flight) continues when the view opens again.
+                while let Some(Some((id, step))) = this
+                    .run
+                    .try_update(|r| r.as_mut().and_then(|s| s.run.next_step()))
+                {
+                    this.save();
+                    let result = match step {
+                        Step::Deactivate => this.api.deactivate(&repo, id).await,
+                        Step::Delete => this.api.delete_deployment(&repo, id).await,
+                    };
+                    let recorded = this.run.try_update(|r| {
+                        if let Some(saved) = r {
+                            saved.run.record(id, step, result);
+                        }
+                    });
+                    if recorded.is_none() {
+                        return;
+                    }
+                    this.answered.update_value(|n| *n += 1);
+                    this.save();
+                }
+                this.workers.try_update_value(|w| *w = w.saturating_sub(1));
+            });
+        }
+    }
+}
+
+#[component]
+pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
+    let run = runner.run;
+    let api = runner.api.clone();
+    let clock = RwSignal::new(js_sys::Date::now());
+    if let Ok(handle) = set_interval_with_handle(
+        move || clock.set(js_sys::Date::now()),
+        std::time::Duration::from_millis(TICK_MS),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let progress = Memo::new(move |_| {
+        run.with(|r| r.as_ref().map(|s| s.run.progress()))
+            .unwrap_or_default()
+    });
+    let status = Memo::new(move |_| run.with(|r| r.as_ref().map(|s| s.run.status)));
+    let settled = Memo::new(move |_| run.with(|r| r.as_ref().is_none_or(|s| s.run.is_settled())));
+
+    // What holds the run back: GitHub's rate limit (it continues by itself), or a pause.
+    let hold = {
+        let api = api.clone();
+        move || {
+            clock.track();
+            api.hold_left().map(|(left_ms, limit)| {
+                let which = match limit {
+                    RateLimitKind::Primary => "GitHub's hourly rate limit is used up",
+                    RateLimitKind::Secondary => "GitHub asked to slow down (secondary rate limit)",
+                };
+                format!(
+                    "{which}: waiting {} before the next request. The run continues by itself; you can leave it running.",
+                    format_duration(left_ms.div_ceil(1000) as i64)
+                )
+            })
+        }
+    };
+    let eta = {
+        let (api, runner) = (api.clone(), runner.clone());
+        move || {
+            clock.track();
+            let p = progress.get();
+            if p.requests_left == 0 || status.get() != Some(RunStatus::Running) {
+                return None;
+            }
+            let elapsed = (js_sys::Date::now() - runner.since.get_value()).max(0.0) as u64;
+            let ms = eta_ms(runner.answered.get_value(), elapsed, p.requests_left).unwrap_or_else(
+                || {
+                    let deletes = (p.pending + p.in_flight) as u32;
+                    let creates = (p.requests_left as u32).saturating_sub(deletes);
+                    api.estimate_writes_ms(creates, deletes)
+                },
+            );
+            // The pace so far knows nothing of a rate limit's wait still ahead: add it.
+            let held = api.hold_left().map_or(0, |(left_ms, _)| left_ms);
+            Some(format!(
+                "About {} left",
+                format_duration(((ms + held) / 1000) as i64)
+            ))
+        }
+    };
+
+    let pause = {
+        let runner = runner.clone();
+        move |_| runner.update(CleanupRun::pause)
+    };
+    let resume = {
+        let runner = runner.clone();
+        move |_| {
+            runner.update(CleanupRun::resume);
+            runner.starts_again();
+            runner.pump();
+        }
+    };
+    let cancel = {
+        let runner = runner.clone();
+        move |_| runner.update(CleanupRun::cancel)
+    };
+    let retry = {
+        let runner = runner.clone();
+        move |_| {
+            runner.update(|r| {
+                r.retry_failed();
+                r.resume();
+            });
+            runner.starts_again();
+            runner.pump();
+        }
+    };
+    let report = move |csv: bool| {
+        run.with_untracked(|r| {
+            if let Some(saved) = r {
+                if csv {
+                    download(&report_csv(&saved.run), "text/csv", "cleanup-report.csv");
+                } else {
+                    download(
+                        &report_json(saved, now()),
+                        "application/json",
+                        "cleanup-report.json",
+                    );
+                }
+            }
+        })
+    };
+    let start_over = {
+        let runner = runner.clone();
+        move |_| {
+            runner.location.with_value(session::clear_run);
+            runner.run.set(None);
+        }
+    };
+    let failures = Memo::new(move |_| {
+        run.with(|r| {
+            r.as_ref()
+                .map(|s| s.run.failures_by_message())
+                .unwrap_or_default()
+        })
+    });
+    let summary = move || {
+        let p = progress.get();
+        format!(
+            "{} of {} done, {} failed, {} remaining{}",
+            p.done,
+            p.total,
+            p.failed,
+            p.pending + p.in_flight,
+            if p.skipped > 0 {
+                format!(", {} skipped", p.skipped)
+            } else {
+                String::new()
+            }
+        )
+    };
+    let requests = move || {
+        run.with(|r| {
+            r.as_ref().map(|s| {
+                format!(
+                    "Requests sent: {} (the plan needed {}).",
+                    s.run.requests_sent, s.planned.requests
+                )
+            })
+        })
+    };
+    let heading = move || match (status.get(), settled.get()) {
+        (Some(RunStatus::Cancelled), true) => "Cleanup cancelled",
+        (_, true) if progress.get().failed > 0 => "Cleanup finished: some items failed",
+        (_, true) => "Cleanup finished",
+        (Some(RunStatus::Paused), false) => "Cleanup paused",
+        (Some(RunStatus::Cancelled), false) => "Cancelling…",
+        _ => "Cleaning up…",
+    };
+    view! {
+        <div class="cleanup-run" data-testid="cleanup-run">
+            <h2 data-testid="run-heading">{heading}</h2>
+            <Show when=move || restored && !settled.get()>
+                <p class="notice" data-testid="run-restored">"This run was kept on this device and continues where it stopped: nothing already done is sent again."</p>
+            </Show>
+            <progress
+                max=move || progress.get().total.max(1)
+                value=move || progress.get().done + progress.get().failed + progress.get().skipped
+                aria-label="Cleanup progress"
+                data-testid="run-progress"
+            ></progress>
+            <p role="status" aria-live="polite" data-testid="run-summary">{summary}</p>
+            <Show when=move || !settled.get()>
+                <p class="muted">"The run goes on while this view is open. It is kept on this device: after a reload, or when you come back to Cleanup, it continues where it stopped."</p>
+            </Show>
+            <p class="muted" data-testid="run-eta">{eta}</p>
+            <p class="muted" data-testid="run-requests">{requests}</p>
+            {move || hold().map(|text| view! { <p class="notice" role="status" data-testid="run-hold">{text}</p> })}
+            <div class="actions">
+                <Show when=move || !settled.get() && status.get() == Some(RunStatus::Running)>
+                    <button type="button" class="button" on:click=pause.clone() data-testid="run-pause">"Pause"</button>
+                </Show>
+                <Show when=move || !settled.get() && status.get() == Some(RunStatus::Paused)>
+                    <button type="button" class="button primary" on:click=resume.clone() data-testid="run-resume">"Resume"</button>
+                </Show>
+                <Show when=move || !settled.get() && status.get() != Some(RunStatus::Cancelled)>
+                    <button type="button" class="button danger-subtle" on:click=cancel.clone() data-testid="run-cancel">"Cancel the rest"</button>
+                </Show>
+                <Show when=move || (progress.get().failed > 0) && progress.get().in_flight == 0>
+                    <button type="button" class="button primary" on:click=retry.clone() data-testid="run-retry">
+                        {move || format!("Retry {} failed", progress.get().failed)}
+                    </button>
+                </Show>
+            </div>
+            <Show when=move || !failures.with(BTreeMap::is_empty)>
+                <h3>"Failed"</h3>
+                <ul class="failures" data-testid="run-failures">
+                    {move || failures.get().into_iter().map(|(message, ids)| view! {
+                        <li>
+                            <strong>{format!("{}: ", count(ids.len(), "deployment", "deployments"))}</strong>
+                            {message}
+                            <span class="muted">{format!(" ({})", ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(", "))}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <p class="muted">"Failed items stay in the run: “Retry failed” sends only them, from the step that failed."</p>
+            </Show>
+            <Show when=move || settled.get()>
+                <div class="actions" data-testid="run-report">
+                    <button type="button" class="button" on:click=move |_| report(false) data-testid="report-json">"Download the report (JSON)"</button>
+                    <button type="button" class="button" on:click=move |_| report(true) data-testid="report-csv">"Download the report (CSV)"</button>
+                    <button type="button" class="button subtle" on:click=start_over data-testid="run-start-over">"Plan another cleanup"</button>
+                </div>
+            </Show>
+            <RunItems run/>
+        </div>
+    }
+}
+
+/// The run's items that are not simply done: in progress, waiting, failed or skipped (the done ones are
+/// counted above and listed in the report).
+#[component]
+fn RunItems(run: RwSignal<Option<SavedRun>>) -> impl IntoView {
+    let rows = Memo::new(move |_| {
+        run.with(|r| {
+            r.as_ref()
+                .map(|s| {
+                    s.run
+                        .items
+                        .iter()
+                        .filter(|i| {
+                            matches!(
+                                i.state,
+                                ItemState::Failed { .. } | ItemState::InFlight { .. }
+                            )
+                        })
+                        .map(|i| {
+                            let detail = match &i.state {
+                                ItemState::Failed { step, error } => {
+                                    format!("{} failed: {error}", capitalise(step.label()))
+                                }
+                                ItemState::InFlight { step } => capitalise(step.label()),
+                                _ => String::new(),
+                            };
+                            (i.id, i.environment.clone(), i.state.outcome(), detail)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <Show when=move || !rows.with(Vec::is_empty)>
+            <table class="deployments run-items" data-testid="run-items">
+                <caption class="visually-hidden">"Items in progress or failed"</caption>
+                <thead><tr><th scope="col">"Deployment"</th><th scope="col">"Environment"</th><th scope="col">"Outcome"</th><th scope="col">"Detail"</th></tr></thead>
+                <tbody>
+                    {move || rows.get().into_iter().map(|(id, environment, outcome, detail)| view! {
+                        <tr data-testid="run-item"><td>{id.0}</td><td><Clip text=environment/></td><td>{outcome}</td><td>{detail}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </Show>
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

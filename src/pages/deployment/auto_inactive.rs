@@ -1,0 +1,155 @@
+//! Which deployments a `success` here would mark inactive (core's rules), read only when a success is what
+//! the form will post: the environment's list, then the latest states of just the candidates (earlier,
+//! not transient) — and asked first when that costs much of the quota.
+
+use deploydeck_core::cost::{ask_before_reading, CostQuestion};
+use deploydeck_core::location::{AppLocation, View};
+use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState};
+use deploydeck_core::response::ApiError;
+use deploydeck_core::rules::{
+    auto_inactive_candidates, auto_inactive_targets, AutoInactiveScope, DeploymentRecord,
+};
+use deploydeck_core::text::count;
+use deploydeck_core::validate::StatusDraft;
+use leptos::prelude::*;
+
+use crate::api::Api;
+use crate::app_href;
+use crate::components::{clipped, ErrorPanel};
+
+/// What the preview has read for one environment.
+#[derive(Clone)]
+enum Read {
+    /// Reading the candidates' states would cost much: the question, before anything more is read.
+    Ask(CostQuestion),
+    /// The candidates with their latest states.
+    Records(Vec<DeploymentRecord>),
+}
+
+#[component]
+pub(super) fn AutoInactivePreview(
+    api: Api,
+    location: AppLocation,
+    deployment: Deployment,
+    draft: RwSignal<StatusDraft>,
+    /// Bumped after each post: the states it decides over have changed.
+    posted: RwSignal<u32>,
+) -> impl IntoView {
+    let id = deployment.id;
+    // The environment a success would be posted in, only while the form would post a success with
+    // auto-inactive on (nothing is read otherwise).
+    let wanted = Memo::new({
+        let current = deployment.environment.clone();
+        move |_| {
+            draft.with(|d| {
+                let body = d.validate().ok()?;
+                (body.state == DeploymentState::Success && body.auto_inactive != Some(false)).then(
+                    || {
+                        let named = d.environment.trim();
+                        if named.is_empty() {
+                            current.clone()
+                        } else {
+                            named.to_owned()
+                        }
+                    },
+                )
+            })
+        }
+    });
+    let consent = RwSignal::new(false);
+    let read = LocalResource::new({
+        let (api, repo) = (api.clone(), location.repo.clone());
+        move || {
+            posted.track();
+            let (api, repo, environment, consent) =
+                (api.clone(), repo.clone(), wanted.get(), consent.get());
+            async move {
+                let Some(environment) = environment else {
+                    return Ok::<_, ApiError>(None);
+                };
+                let listed = api.environment_deployments(&repo, &environment).await?;
+                let candidates = auto_inactive_candidates(&listed, id, &environment);
+                let what = format!(
+                    "the latest state of the {} earlier in {}",
+                    count(candidates.len(), "deployment", "deployments"),
+                    clipped(&environment, 60)
+                );
+                let unread = api.unread_states(&repo, &candidates);
+                if let Some(question) =
+                    ask_before_reading(unread, &what, api.quota().as_ref()).filter(|_| !consent)
+                {
+                    return Ok(Some(Read::Ask(question)));
+                }
+                let wanted: std::collections::HashSet<DeploymentId> =
+                    candidates.into_iter().collect();
+                let deployments: Vec<Deployment> = listed
+                    .into_iter()
+                    .filter(|d| wanted.contains(&d.id))
+                    .collect();
+                let records = api
+                    .with_latest_states(&repo, deployments, |_, _| ())
+                    .await?;
+                Ok(Some(Read::Records(records)))
+            }
+        }
+    });
+    let targets = move || -> Option<Result<Result<Vec<DeploymentId>, CostQuestion>, ApiError>> {
+        let body = draft.with(|d| d.validate().ok())?;
+        wanted.get()?;
+        let read = read.get()?;
+        Some(read.map(|r| match r {
+            None => Ok(Vec::new()),
+            Some(Read::Ask(question)) => Err(question),
+            Some(Read::Records(mut records)) => {
+                records.push(DeploymentRecord::new(deployment.clone(), &[]));
+                Ok(auto_inactive_targets(
+                    &records,
+                    id,
+                    &body,
+                    AutoInactiveScope::default(),
+                ))
+            }
+        }))
+    };
+    let off = move || {
+        draft.with(|d| {
+            d.validate().is_ok_and(|b| {
+                b.state == DeploymentState::Success && b.auto_inactive == Some(false)
+            })
+        })
+    };
+    view! {
+        <div class="auto-inactive-preview" aria-live="polite" data-testid="auto-inactive-preview">
+            {move || {
+                if off() {
+                    return view! { <p>"Posting this success marks no other deployment inactive."</p> }.into_any();
+                }
+                match targets() {
+                    None => ().into_any(),
+                    Some(Err(error)) => view! { <ErrorPanel error context="Could not preview auto-inactive"/> }.into_any(),
+                    Some(Ok(Err(question))) => view! {
+                        <p data-testid="preview-cost">{format!("Which earlier deployments this success marks inactive can be shown. {}", question.text)}</p>
+                        <button type="button" class="button subtle" on:click=move |_| consent.set(true) data-testid="preview-cost-accept">
+                            {format!("Show them ({})", count(question.requests, "request", "requests"))}
+                        </button>
+                    }.into_any(),
+                    Some(Ok(Ok(ids))) if ids.is_empty() => view! {
+                        <p>"Posting this success marks no other deployment inactive."</p>
+                    }.into_any(),
+                    Some(Ok(Ok(ids))) => {
+                        let environment = wanted.get().unwrap_or_default();
+                        view! {
+                            <p>{format!("Posting this success will mark {} of {} inactive:", count(ids.len(), "earlier deployment", "earlier deployments"), clipped(&environment, 120))}</p>
+                            <ul class="preview-ids">
+                                {ids.into_iter().map(|other| {
+                                    let href = app_href(&location.with_view(View::Deployment(other)).path());
+                                    view! { <li><a href=href data-testid="will-deactivate">{format!("Deployment {}", other.0)}</a></li> }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                }
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,129 @@
+//! One deployment: what it is, its statuses (followed while the page is open, with conditional requests
+//! that cost no quota when nothing changed), a form to post a status — with a preview of what
+//! auto-inactive will do — and the single delete under the cleanup's guard rails.
+//!
+//! `statuses` the list and its timeline; `status_form` the form; `auto_inactive` the preview; `delete` the
+//! single delete. The statuses are read once here and shared: the delete section follows them.
+
+mod auto_inactive;
+mod delete;
+mod status_form;
+mod statuses;
+
+use deploydeck_core::location::AppLocation;
+use deploydeck_core::model::{Deployment, DeploymentId, DeploymentStatus};
+use deploydeck_core::response::ApiError;
+use leptos::prelude::*;
+
+use crate::components::{clipped, Clip, ErrorPanel, Time};
+use crate::tasks::Tasks;
+use crate::transport::now;
+use crate::AppState;
+
+use delete::DeleteDeployment;
+use status_form::StatusForm;
+use statuses::StatusList;
+
+/// How often an open deployment page asks for new statuses (each ask is a conditional GET).
+const WATCH_EVERY_MS: u32 = 5_000;
+
+/// The statuses as last read: `None` before the first answer.
+pub(crate) type Statuses = RwSignal<Option<Result<Vec<DeploymentStatus>, ApiError>>>;
+
+#[component]
+pub fn DeploymentPage(location: AppLocation, id: DeploymentId) -> impl IntoView {
+    let Some(api) = expect_context::<AppState>().scoped_connection() else {
+        return ().into_any();
+    };
+    let repo = location.repo.clone();
+    let tasks = Tasks::new();
+    let deployment = LocalResource::new({
+        let (api, repo) = (api.clone(), repo.clone());
+        move || {
+            let (api, repo) = (api.clone(), repo.clone());
+            async move { api.deployment(&repo, id).await }
+        }
+    });
+    // Statuses: loaded, then asked for again every few seconds while the tab is visible.
+    let statuses: Statuses = RwSignal::new(None);
+    let refresh = {
+        let (api, repo) = (api.clone(), repo.clone());
+        move || {
+            let (api, repo) = (api.clone(), repo.clone());
+            tasks.spawn(async move {
+                let result = api.statuses(&repo, id).await;
+                // A failed refresh keeps what was shown; only a first load shows the error.
+                if result.is_ok() || statuses.get_untracked().is_none() {
+                    statuses.set(Some(result));
+                }
+            });
+        }
+    };
+    refresh();
+    let clock = RwSignal::new(now());
+    if let Ok(handle) = set_interval_with_handle(
+        {
+            let refresh = refresh.clone();
+            move || {
+                clock.set(now());
+                if document().visibility_state() == web_sys::VisibilityState::Visible {
+                    refresh();
+                }
+            }
+        },
+        std::time::Duration::from_millis(WATCH_EVERY_MS.into()),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+
+    view! {
+        <section class="page" data-testid="deployment-page">
+            <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the deployment…"</p> }>
+                {move || {
+                    let (api, location, refresh) = (api.clone(), location.clone(), refresh.clone());
+                    Suspend::new(async move {
+                        match deployment.await {
+                            Err(error) => view! {
+                                <h1>{format!("Deployment {}", id.0)}</h1>
+                                <ErrorPanel error=error context="Could not load the deployment" retry=move || deployment.refetch()/>
+                            }.into_any(),
+                            Ok(d) => view! {
+                                <DeploymentDetails deployment=d.clone()/>
+                                <h2>"Statuses "<span class="muted">"(newest first)"</span></h2>
+                                <StatusList statuses created_at=d.created_at clock/>
+                                <h2 id="post-status">"Post a status"</h2>
+                                <StatusForm location=location.clone() api=api.clone() deployment=d.clone() on_posted=refresh/>
+                                <DeleteDeployment location api deployment=d statuses/>
+                            }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn DeploymentDetails(deployment: Deployment) -> impl IntoView {
+    let d = deployment;
+    let payload = (!d.payload.is_empty()).then(|| d.payload.pretty());
+    view! {
+        <h1>{format!("Deployment {} to {}", d.id.0, clipped(&d.environment, 120))}</h1>
+        <dl class="facts">
+            <dt>"Ref"</dt><dd><code><Clip text=d.git_ref.clone() max=500 expand=true/></code>" at "<code>{d.short_sha().to_owned()}</code></dd>
+            <dt>"Task"</dt><dd><Clip text=d.task.clone() max=500 expand=true/></dd>
+            <dt>"Environment"</dt><dd><Clip text=d.environment.clone() max=500 expand=true/>
+                {d.transient_environment.then(|| view! { <span class="tag">"transient"</span> })}
+                {d.production_environment.then(|| view! { <span class="tag">"production"</span> })}
+            </dd>
+            <dt>"Created"</dt><dd><Time at=d.created_at now=now() exact=true/>
+                {format!(" by {}", clipped(d.creator_login().unwrap_or("unknown"), 40))}</dd>
+            <dt>"Description"</dt><dd><Clip text=d.description.clone().unwrap_or_else(|| "—".into()) max=500 expand=true/></dd>
+        </dl>
+        {payload.map(|p| view! {
+            <h2>"Payload"</h2>
+            <pre class="payload" data-testid="payload">{p}</pre>
+        })}
+    }
+}
