@@ -36,9 +36,13 @@ build: setup-app
 size:
 	@node scripts/size-report.mjs dist 160
 
-# --no-autoreload: trunk's reload snippet is an inline script, which the app's CSP refuses.
+# A development build (one module, not minified: scripts/build-app.sh), rebuilt when a source changes (Trunk.toml's
+# watch list). --no-autoreload: trunk's reload snippet is an inline script, which the app's CSP refuses.
 serve: setup-app
-	$(TRUNK) serve --release --offline --no-autoreload --address 127.0.0.1 --port 8080
+	@echo "make serve: building Deploydeck (a development build, a few minutes the first time; progress below)."
+	@echo "make serve: it is served on http://127.0.0.1:8080 once built, and rebuilt when a source file changes."
+	@echo "make serve: for a local API to try it against, run make fake in another terminal."
+	$(TRUNK) serve --offline --no-autoreload --address 127.0.0.1 --port 8080
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -99,5 +103,7 @@ bench: build fake-bin
 	node benches/history/run.mjs
 	node benches/cleanup/run.mjs
 
-fake: setup fake-bin
+fake: setup
+	@echo "make fake: building fake-github (about 2 minutes the first time)…"
+	@$(MAKE) --no-print-directory fake-bin
 	$(FAKE_BIN) --demo --addr 127.0.0.1:8787

@@ -19,3 +19,41 @@ export function writeSeed(seed) {
   writeFileSync(file, JSON.stringify(seed));
   return file;
 }
+
+/// Serves a built dist/ as a CDN does: each file with its type, gzip-compressed when the browser accepts it
+/// (`gzip`), 404.html for unknown paths. Resolves to the server once it listens on 127.0.0.1:`port`.
+export async function serveDist(dist, port, { gzip = false } = {}) {
+  const { createServer } = await import('node:http');
+  const { readFile } = await import('node:fs/promises');
+  const { join, normalize, extname } = await import('node:path');
+  const { gzipSync } = await import('node:zlib');
+  const types = {
+    '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
+    '.svg': 'image/svg+xml', '.txt': 'text/plain', '.json': 'application/json',
+  };
+  const compressed = new Map();
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = normalize(join(dist, path === '/' ? '/index.html' : path));
+    let status = 200;
+    let body;
+    try {
+      if (!file.startsWith(normalize(dist))) throw new Error('outside');
+      body = await readFile(file);
+    } catch {
+      file = join(dist, '404.html');
+      status = 404;
+      body = await readFile(file);
+    }
+    const headers = { 'content-type': types[extname(file)] ?? 'application/octet-stream' };
+    if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+      if (!compressed.has(file)) compressed.set(file, gzipSync(body, { level: 9 }));
+      body = compressed.get(file);
+      headers['content-encoding'] = 'gzip';
+    }
+    res.writeHead(status, headers);
+    res.end(body);
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
+}

@@ -8,8 +8,12 @@
 #   link against the main module's exports) → wasm-opt -Oz on every module (release).
 # Everything lands in OUT/pkg-HASH/ (HASH: of the built files, so a new build never meets a stale cache and the
 # chunks' relative URLs need no rewriting), and index.html's boot tag is pointed at it, under the public URL.
-# Then the demo simulator (scripts/build-demo.sh) and 404.html (a copy of the page, for deep links on static
-# hosts). Usage: build-app.sh OUT [release|debug] [PUBLIC_URL]
+# Then the demo simulator (scripts/build-demo.sh) and the page's last touches (scripts/finish-html.mjs: preload
+# links, the inline stylesheet's hash in the policy, 404.html for deep links on static hosts). Usage: build-app.sh OUT [release|debug] [PUBLIC_URL]
+#
+# Any profile but release (`make serve`, which runs `trunk serve` without --release) is a development build:
+# one module (no split), cargo's `serve` profile (light optimisation, no LTO), no wasm-opt, cargo's progress
+# shown — served in a couple of minutes instead of six. The shipped build is `make build`.
 set -euo pipefail
 out=${1:?usage: build-app.sh OUT [release|debug] [PUBLIC_URL]}
 profile=${2:-${TRUNK_PROFILE:-release}}
@@ -19,33 +23,41 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 export PATH="$HOME/.cargo/bin:$PATH"
 
-target_dir="$root/target/app-split"
-flag=()
-[ "$profile" = release ] && flag=(--release)
-# erase_components: leptos type-erases every component (smaller on-demand modules, faster builds). The path
-# remaps keep this machine's paths out of the shipped panic messages (shorter, and nobody's home directory).
-remap="--remap-path-prefix=$root=deploydeck"
-for registry in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*; do
-  remap="$remap --remap-path-prefix=$registry=crates"
-done
-RUSTFLAGS="-Clink-args=--emit-relocs --cfg erase_components $remap" cargo build -q -p deploydeck --bin deploydeck --features split \
-  --target wasm32-unknown-unknown --target-dir "$target_dir" "${flag[@]}"
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/split" "$work/pkg"
-wasm-split-cli "$target_dir/wasm32-unknown-unknown/$profile/deploydeck.wasm" "$work/split" --out-name deploydeck \
-  2> >(grep -v 'unknown name subsection' >&2)
-wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$work/pkg" --out-name deploydeck \
-  "$work/split/deploydeck.wasm"
-cp "$work/split/__wasm_split.js" "$work/pkg/"
-# The on-demand modules: split_NAME.wasm per split point, chunk_N.wasm for code several of them share.
-find "$work/split" -name '*.wasm' ! -name deploydeck.wasm -exec cp {} "$work/pkg/" \;
+
 if [ "$profile" = release ]; then
+  target_dir="$root/target/app-split"
+  # erase_components: leptos type-erases every component (smaller on-demand modules, faster builds). The path
+  # remaps keep this machine's paths out of the shipped panic messages (shorter, and nobody's home directory).
+  remap="--remap-path-prefix=$root=deploydeck"
+  for registry in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*; do
+    remap="$remap --remap-path-prefix=$registry=crates"
+  done
+  RUSTFLAGS="-Clink-args=--emit-relocs --cfg erase_components $remap" cargo build -q -p deploydeck --bin deploydeck --features split \
+    --target wasm32-unknown-unknown --target-dir "$target_dir" --release
+  # wasm-split-cli warns about each name section it does not read: noise, not a problem.
+  wasm-split-cli "$target_dir/wasm32-unknown-unknown/release/deploydeck.wasm" "$work/split" --out-name deploydeck \
+    2> >(grep -v 'unknown name subsection' >&2)
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$work/pkg" --out-name deploydeck \
+    "$work/split/deploydeck.wasm"
+  cp "$work/split/__wasm_split.js" "$work/pkg/"
+  # The on-demand modules: split_NAME.wasm per split point, chunk_N.wasm for code several of them share.
+  find "$work/split" -name '*.wasm' ! -name deploydeck.wasm -exec cp {} "$work/pkg/" \;
+  # wasm-opt, too, warns about each name subsection it does not read (one line per module and section).
   for wasm in "$work"/pkg/*.wasm; do
     "$root/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm"
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm" \
+      2> >(grep -v 'unknown name subsection' >&2)
   done
+else
+  echo "build-app: development build (one module, not minified; the shipped build is make build)" >&2
+  target_dir="$root/target/app-serve"
+  RUSTFLAGS="--cfg erase_components" cargo build -p deploydeck --bin deploydeck \
+    --target wasm32-unknown-unknown --target-dir "$target_dir" --profile serve
+  wasm-bindgen --target web --no-typescript --out-dir "$work/pkg" --out-name deploydeck \
+    "$target_dir/wasm32-unknown-unknown/serve/deploydeck.wasm"
 fi
 
 hash=$(cd "$work/pkg" && find . -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
@@ -57,5 +69,5 @@ if grep -q '%BASE%\|%PKG%' "$out/index.html"; then
   exit 1
 fi
 
-scripts/build-demo.sh "$out"
-cp "$out/index.html" "$out/404.html"
+scripts/build-demo.sh "$out" "$profile"
+node scripts/finish-html.mjs "$out" "pkg-$hash" "$base"

@@ -56,6 +56,23 @@ impl PartialEq for Api {
     }
 }
 
+/// A request admitted by the budget and not yet answered; dropped unanswered, it is given back.
+struct InFlight<'a> {
+    api: &'a Api,
+    class: RequestClass,
+    answered: bool,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if !self.answered {
+            if let Ok(mut budget) = self.api.inner.budget.lock() {
+                budget.abandoned(self.class, now_millis());
+            }
+        }
+    }
+}
+
 /// What the connect probes found.
 #[derive(Clone)]
 pub struct Connected {
@@ -196,12 +213,20 @@ impl Api {
     pub async fn send(&self, request: HttpRequest) -> HttpResponse {
         let class = RequestClass::of(request.method);
         self.admit(class).await;
+        // If this future is dropped before the answer (its view went away and stopped its tasks), the budget
+        // must not count the request as in flight for ever.
+        let mut in_flight = InFlight {
+            api: self,
+            class,
+            answered: false,
+        };
         let request = match self.inner.cache.lock() {
             Ok(cache) => cache.prepare(request),
             Err(_) => request,
         };
         let signal = self.abort.as_ref().map(|c| c.signal());
         let response = self.inner.transport.send(&request, signal.as_ref()).await;
+        in_flight.answered = true;
         if let Ok(mut budget) = self.inner.budget.lock() {
             budget.finished(class, now_millis(), &response);
         }

@@ -2,6 +2,7 @@
 //! the domain lives in `deploydeck-core`, the views only call it.
 
 pub mod api;
+pub mod boot;
 pub mod components;
 pub mod download;
 pub mod pages;

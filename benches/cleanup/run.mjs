@@ -68,6 +68,8 @@ async function measure(mode, seed) {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(APP);
+    // The static first screen shows at once; the app takes it over when it starts: wait for its form.
+    await page.getByTestId('connect-form').waitFor();
     if (!github) {
       await page.getByLabel('Custom API address').check();
       await page.getByLabel('API base URL').fill(admin);
@@ -78,12 +80,22 @@ async function measure(mode, seed) {
     await page.getByTestId('recent-deployments').waitFor();
     await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
     const t0 = Date.now();
+    // Reading 500 states costs more than 100 requests of the quota: the page asks first; the bench says yes
+    // at once (the time to the ready plan includes the question).
+    await page.waitForFunction(() => document.querySelector('[data-testid=cost-question]') || /will be deleted/.test(document.querySelector('[data-testid=plan-count]')?.textContent ?? ''), null, { timeout: 120_000 });
+    if (await page.getByTestId('cost-accept').isVisible()) await page.getByTestId('cost-accept').click();
     await page.waitForFunction(() => /will be deleted/.test(document.querySelector('[data-testid=plan-count]')?.textContent ?? ''), null, { timeout: 120_000 });
     const planReadyMs = Date.now() - t0;
+    // What earlier benchmarks planned: every state (the default selects only inactive ones), what is live
+    // outside production included.
+    await page.getByRole('checkbox', { name: 'Inactive', exact: true }).uncheck();
+    await page.getByTestId('allow-live').check();
     const planText = await page.getByTestId('plan-count').textContent();
-    const [, deletes, deactivations, , minimum] = planText.match(/(\d+) deployment\(s\) will be deleted \((\d+) marked inactive first\), (\d+) kept; (\d+) request/).map(Number);
+    const [, deletes, deactivations, , minimum] = planText.match(/([\d,]+) deployments? will be deleted \((\d+) marked inactive first\), (\d+) kept; ([\d,]+) requests? /).map((n) => Number(String(n).replaceAll(',', '')));
     await fetch(`${admin}/_fake/requests`, { method: 'DELETE' });
     await page.getByTestId('review-run').click();
+    const typed = page.getByTestId('confirm-repository');
+    if (await typed.isVisible()) await typed.fill('acme/big');
     const t1 = Date.now();
     await page.getByTestId('start-run').click();
     await page.waitForFunction(() => /^Cleanup (finished|stopped)/.test(document.querySelector('[data-testid=run-heading]')?.textContent ?? ''), null, { timeout: 40 * 60_000, polling: 1_000 });

@@ -50,6 +50,8 @@ async function main() {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(APP);
+    // The static first screen shows at once; the app takes it over when it starts: wait for its form.
+    await page.getByTestId('connect-form').waitFor();
     await page.getByLabel('Custom API address').check();
     await page.getByLabel('API base URL').fill(API);
     await page.getByLabel('Personal access token').fill(TOKEN);

@@ -19,7 +19,7 @@ pub fn AccessPanel(report: AccessReport, login: String) -> impl IntoView {
         }
     };
     view! {
-        <section class="access-panel" class:ok=ok aria-labelledby="access-title" data-testid="access-panel">
+        <section class="access-panel" class:complete=ok aria-labelledby="access-title" data-testid="access-panel">
             <h2 id="access-title">"What this token can do here"</h2>
             <p>{format!("Signed in as {login}. ")}{report.summary.clone()}</p>
             <ul class="abilities">

@@ -2,13 +2,15 @@
 //! demo. Connecting checks, before anything else, what the token can do in that repository.
 
 use deploydeck_core::access::Ability;
-use deploydeck_core::location::{AppLocation, ConnectDraft, HostChoice, HostKindChoice, View};
+use deploydeck_core::location::{
+    new_token_pages, AppLocation, ConnectDraft, HostChoice, HostKindChoice, View,
+};
 use deploydeck_core::request::Token;
 use deploydeck_core::response::ApiError;
 use deploydeck_core::validate::{Field, Problems, RepoRef};
 use leptos::prelude::*;
 
-use crate::components::LoadFailed;
+use crate::components::{invalid, FieldProblems, LoadFailed};
 use crate::router::use_nav;
 use crate::screens::{self, ScreenLoadError};
 use crate::session::{self, RecentRepo, TokenStorage};
@@ -32,7 +34,7 @@ pub fn ConnectPage() -> impl IntoView {
                 <span class="muted">"A simulated repository inside this page: no token, nothing sent anywhere."</span>
             </div>
             <h2>"Connect"</h2>
-            <ConnectForm initial=ConnectDraft::default() target=None/>
+            <ConnectForm initial=ConnectDraft::default() target=None carried=true/>
             <Show when={
                 let empty = recent.is_empty();
                 move || !empty
@@ -49,12 +51,21 @@ pub fn ConnectPage() -> impl IntoView {
 }
 
 /// The connect form. `target`: the location to open once connected (else the chosen repository's overview).
+/// `carried`: the first screen's form, which takes over what was typed on the static copy of it (`boot`).
 #[component]
-pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl IntoView {
+pub fn ConnectForm(
+    initial: ConnectDraft,
+    target: Option<AppLocation>,
+    #[prop(optional)] carried: bool,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let nav = use_nav();
+    let (initial, kept_in, connect_now) = match carried.then(crate::boot::carried).flatten() {
+        Some(c) => (c.draft, c.storage, c.connect),
+        None => (initial, TokenStorage::Tab, false),
+    };
     let draft = RwSignal::new(initial);
-    let storage = RwSignal::new(TokenStorage::Tab);
+    let storage = RwSignal::new(kept_in);
     let problems = RwSignal::new(Problems::default());
 
     let connect = Action::new_local(move |input: &(HostChoice, Token, RepoRef, TokenStorage)| {
@@ -102,84 +113,29 @@ pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl I
         }
     };
 
+    let send = move || match draft.get_untracked().validate() {
+        Ok((host, token, repo)) => {
+            problems.set(Problems::default());
+            connect.dispatch_local((host, token, repo, storage.get_untracked()));
+        }
+        Err(p) => problems.set(p),
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match draft.get_untracked().validate() {
-            Ok((host, token, repo)) => {
-                problems.set(Problems::default());
-                connect.dispatch_local((host, token, repo, storage.get_untracked()));
-            }
-            Err(p) => problems.set(p),
-        }
+        send();
     };
+    // Connect was pressed on the static first screen before the app arrived: do what was asked.
+    if connect_now {
+        send();
+    }
 
-    let error_for = move |field: Field| {
-        move || {
-            problems.with(|p| {
-                p.for_field(field)
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-        }
-    };
-    let invalid = move |field: Field| {
-        move || {
-            problems
-                .with(|p| p.for_field(field).next().is_some())
-                .to_string()
-        }
-    };
-    let kind = move || draft.with(|d| d.kind);
-    let set_kind = move |k: HostKindChoice| draft.update(|d| d.kind = k);
+    let problems_signal = Signal::derive(move || problems.get());
+    let no_server = Signal::derive(|| None::<ApiError>);
 
     view! {
         <form class="connect-form" on:submit=submit on:focusin=preload novalidate data-testid="connect-form">
-            <fieldset>
-                <legend>"Where"</legend>
-                <label class="choice">
-                    <input type="radio" name="host-kind" checked=move || kind() == HostKindChoice::GitHubCom
-                        on:change=move |_| set_kind(HostKindChoice::GitHubCom)/>
-                    "GitHub.com"
-                </label>
-                <label class="choice">
-                    <input type="radio" name="host-kind" checked=move || kind() == HostKindChoice::Enterprise
-                        on:change=move |_| set_kind(HostKindChoice::Enterprise)/>
-                    "GitHub Enterprise Server"
-                </label>
-                <label class="choice">
-                    <input type="radio" name="host-kind" checked=move || kind() == HostKindChoice::Custom
-                        on:change=move |_| set_kind(HostKindChoice::Custom)/>
-                    "Custom API address"
-                </label>
-                <Show when=move || kind() == HostKindChoice::Enterprise>
-                    <label for="ghes-host">"Enterprise host"</label>
-                    <input id="ghes-host" type="text" placeholder="ghe.example.com" autocomplete="url"
-                        aria-describedby="host-error" aria-invalid=invalid(Field::ApiBase)
-                        prop:value=move || draft.with(|d| d.enterprise_host.clone())
-                        on:input=move |ev| draft.update(|d| d.enterprise_host = event_target_value(&ev))/>
-                    <p class="hint">"Deploydeck calls https://HOST/api/v3."</p>
-                </Show>
-                <Show when=move || kind() == HostKindChoice::Custom>
-                    <label for="custom-base">"API base URL"</label>
-                    <input id="custom-base" type="url" placeholder="http://127.0.0.1:8787"
-                        aria-describedby="host-error" aria-invalid=invalid(Field::ApiBase)
-                        prop:value=move || draft.with(|d| d.custom_base.clone())
-                        on:input=move |ev| draft.update(|d| d.custom_base = event_target_value(&ev))/>
-                </Show>
-                <p id="host-error" class="field-error" aria-live="polite">{error_for(Field::ApiBase)}</p>
-            </fieldset>
-
-            <label for="token">"Personal access token"</label>
-            <input id="token" type="password" autocomplete="off" spellcheck="false"
-                placeholder="ghp_… or github_pat_…" aria-describedby="token-hint token-error"
-                aria-invalid=invalid(Field::Token)
-                prop:value=move || draft.with(|d| d.token.clone())
-                on:input=move |ev| draft.update(|d| d.token = event_target_value(&ev))/>
-            <p id="token-hint" class="hint">
-                "Classic token: the repo_deployment scope (or repo). Fine-grained token: this repository with “Deployments: read and write”."
-            </p>
-            <p id="token-error" class="field-error" aria-live="polite">{error_for(Field::Token)}</p>
+            <HostFields draft problems=problems_signal/>
+            <TokenField draft problems=problems_signal/>
 
             <fieldset>
                 <legend>"Keep the token"</legend>
@@ -200,13 +156,13 @@ pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl I
 
             <label for="repo">"Repository"</label>
             <input id="repo" type="text" placeholder="owner/name" list="recent-repos" autocomplete="off"
-                aria-describedby="repo-error" aria-invalid=invalid(Field::Repository)
+                aria-describedby="repo-error" aria-invalid=invalid(Field::Repository, problems_signal, no_server)
                 prop:value=move || draft.with(|d| d.repo.clone())
                 on:input=move |ev| draft.update(|d| d.repo = event_target_value(&ev))/>
             <datalist id="recent-repos">
                 {session::recent_repos().into_iter().map(|r| view! { <option value=r.repo.to_string()/> }).collect_view()}
             </datalist>
-            <p id="repo-error" class="field-error" aria-live="polite">{error_for(Field::Repository)}</p>
+            <FieldProblems id="repo-error" field=Field::Repository problems=problems_signal server=no_server/>
 
             <button type="submit" class="button primary" disabled=move || connect.pending().get() data-testid="connect">
                 {move || if connect.pending().get() { "Checking the token…" } else { "Connect" }}
@@ -228,5 +184,77 @@ pub fn ConnectForm(initial: ConnectDraft, target: Option<AppLocation>) -> impl I
                 })}
             </div>
         </form>
+    }
+}
+
+/// Where: github.com, a GHES host, or a custom API address (only what the page's policy can reach).
+#[component]
+fn HostFields(draft: RwSignal<ConnectDraft>, problems: Signal<Problems>) -> impl IntoView {
+    let no_server = Signal::derive(|| None::<ApiError>);
+    let kind = move || draft.with(|d| d.kind);
+    let set_kind = move |k: HostKindChoice| draft.update(|d| d.kind = k);
+    let choice = move |k: HostKindChoice, value: &'static str, label: &'static str| {
+        view! {
+            <label class="choice">
+                <input type="radio" name="host-kind" value=value checked=move || kind() == k on:change=move |_| set_kind(k)/>
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <fieldset>
+            <legend>"Where"</legend>
+            {choice(HostKindChoice::GitHubCom, "github", "GitHub.com")}
+            {choice(HostKindChoice::Enterprise, "enterprise", "GitHub Enterprise Server")}
+            {choice(HostKindChoice::Custom, "custom", "Custom API address")}
+            <Show when=move || kind() == HostKindChoice::Enterprise>
+                <label for="ghes-host">"Enterprise host"</label>
+                <input id="ghes-host" type="text" placeholder="ghe.example.com" autocomplete="url"
+                    aria-describedby="host-error" aria-invalid=invalid(Field::ApiBase, problems, no_server)
+                    prop:value=move || draft.with(|d| d.enterprise_host.clone())
+                    on:input=move |ev| draft.update(|d| d.enterprise_host = event_target_value(&ev))/>
+                <p class="hint">"Deploydeck calls https://HOST/api/v3."</p>
+            </Show>
+            <Show when=move || kind() == HostKindChoice::Custom>
+                <label for="custom-base">"API base URL"</label>
+                <input id="custom-base" type="url" placeholder="http://127.0.0.1:8787"
+                    aria-describedby="custom-base-hint host-error" aria-invalid=invalid(Field::ApiBase, problems, no_server)
+                    prop:value=move || draft.with(|d| d.custom_base.clone())
+                    on:input=move |ev| draft.update(|d| d.custom_base = event_target_value(&ev))/>
+                <p id="custom-base-hint" class="hint">"An https:// address, or http:// on this computer (127.0.0.1 or localhost): this page's security policy reaches nothing else."</p>
+            </Show>
+            <FieldProblems id="host-error" field=Field::ApiBase problems server=no_server/>
+        </fieldset>
+    }
+}
+
+/// The token, what it needs, and where to make one (a classic token with the scope pre-selected).
+#[component]
+fn TokenField(draft: RwSignal<ConnectDraft>, problems: Signal<Problems>) -> impl IntoView {
+    let no_server = Signal::derive(|| None::<ApiError>);
+    let pages = move || draft.with(|d| new_token_pages(d.kind, &d.enterprise_host));
+    view! {
+        <label for="token">"Personal access token"</label>
+        <input id="token" type="password" autocomplete="off" spellcheck="false"
+            placeholder="ghp_… or github_pat_…" aria-describedby="token-hint token-error"
+            aria-invalid=invalid(Field::Token, problems, no_server)
+            prop:value=move || draft.with(|d| d.token.clone())
+            on:input=move |ev| draft.update(|d| d.token = event_target_value(&ev))/>
+        <p id="token-hint" class="hint">
+            "Classic token: the repo_deployment scope (or repo). Fine-grained token: this repository with “Deployments: read and write”."
+        </p>
+        <p class="hint token-links" data-testid="token-links">
+            {move || match pages() {
+                Some((classic, fine)) => view! {
+                    "Make one: "
+                    <a href=classic target="_blank" rel="noopener noreferrer">"a classic token with repo_deployment ticked"</a>
+                    " or "
+                    <a href=fine target="_blank" rel="noopener noreferrer">"a fine-grained token"</a>
+                    " (opens in a new tab)."
+                }.into_any(),
+                None => view! { "A custom server has its own tokens: fake-github prints them when it starts (make fake: demo-token)." }.into_any(),
+            }}
+        </p>
+        <FieldProblems id="token-error" field=Field::Token problems server=no_server/>
     }
 }

@@ -20,7 +20,7 @@ use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::components::{clipped, Clip, ErrorPanel, StateBadge};
+use crate::components::{clipped, Clip, ErrorPanel, StateBadge, Time};
 use crate::download::download;
 use crate::router::use_nav;
 use crate::tasks::Tasks;
@@ -522,8 +522,8 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                 <table class="deployments history-table" data-testid="history-table">
                     <thead><tr>
                         <th scope="col">"Deployment"</th><th scope="col">"State"</th><th scope="col">"Environment"</th>
-                        <th scope="col">"Ref"</th><th scope="col">"Commit"</th><th scope="col">"By"</th>
-                        <th scope="col">"Created"</th><th scope="col">"Description"</th>
+                        <th scope="col" class="opt">"Ref"</th><th scope="col" class="opt">"Commit"</th><th scope="col" class="opt">"By"</th>
+                        <th scope="col">"Created"</th><th scope="col" class="opt">"Description"</th>
                     </tr></thead>
                     <tbody>
                         <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", spacers.get().0)></tr>
@@ -577,14 +577,14 @@ fn HistoryRow(
                 None => view! { <span class="muted" data-testid="state-loading">"…"</span> }.into_any(),
             }}</td>
             <td><Clip text=d.environment.clone()/>{d.transient_environment.then(|| view! { <span class="tag">"transient"</span> })}</td>
-            <td><code><Clip text=d.git_ref.clone()/></code></td>
-            <td><code>{d.short_sha().to_owned()}</code></td>
-            <td class="creator">
+            <td class="opt"><code><Clip text=d.git_ref.clone()/></code></td>
+            <td class="opt"><code>{d.short_sha().to_owned()}</code></td>
+            <td class="creator opt">
                 {avatar.map(|src| view! { <img src=format!("{src}&s=40") alt="" width="20" height="20" loading="lazy"/> })}
                 <Clip text=login max=40/>
             </td>
-            <td><time datetime=d.created_at.to_string()>{d.created_at.relative_to(now)}</time></td>
-            <td class="description"><Clip text=d.description.clone().unwrap_or_default() max=200/></td>
+            <td><Time at=d.created_at now/></td>
+            <td class="description opt"><Clip text=d.description.clone().unwrap_or_default() max=200/></td>
         </tr>
     }
 }
@@ -656,7 +656,7 @@ fn Environments(h: History, location: AppLocation) -> impl IntoView {
         let location = location.clone();
         view! {
             <p class="muted">{format!("From the {} of {} deployments whose latest state is loaded (scroll or export to load more).", records.len(), total)}</p>
-            <table class="deployments environments" data-testid="environments">
+            <table class="deployments environments cards" data-testid="environments">
                 <thead><tr>
                     <th scope="col">"Environment"</th><th scope="col">"Live now"</th><th scope="col">"Since"</th>
                     <th scope="col">"By"</th><th scope="col">"Recent"</th>
@@ -671,16 +671,16 @@ fn Environments(h: History, location: AppLocation) -> impl IntoView {
                                     {e.transient.then(|| view! { <span class="tag">"transient"</span> })}
                                     {e.destroyed.then(|| view! { <span class="tag">"destroyed"</span> })}
                                 </th>
-                                <td>{match &live {
+                                <td data-label="Live now">{match &live {
                                     Some(l) => {
                                         let href = app_href(&location.with_view(View::Deployment(l.deployment_id)).path());
                                         view! { <a href=href>{format!("Deployment {}", l.deployment_id.0)}</a> }.into_any()
                                     }
                                     None => view! { <span class="muted">"Nothing live"</span> }.into_any(),
                                 }}</td>
-                                <td>{live.as_ref().map(|l| l.since.to_string()).unwrap_or_default()}</td>
-                                <td><Clip text=live.as_ref().and_then(|l| l.by.clone()).unwrap_or_default() max=40/></td>
-                                <td class="recent-states">{e.recent.into_iter().map(|(_, s)| view! { <StateBadge state=s/> }).collect_view()}</td>
+                                <td data-label="Since">{live.as_ref().map(|l| view! { <Time at=l.since now=now()/> })}</td>
+                                <td data-label="By"><Clip text=live.as_ref().and_then(|l| l.by.clone()).unwrap_or_default() max=40/></td>
+                                <td class="recent-states" data-label="Recent">{e.recent.into_iter().map(|(_, s)| view! { <StateBadge state=s/> }).collect_view()}</td>
                             </tr>
                         }
                     }).collect_view()}

@@ -4,7 +4,7 @@ use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::url::is_http_url;
 use leptos::prelude::*;
 
-use crate::components::{AccessPanel, Clip, ErrorPanel, StateBadge};
+use crate::components::{AccessPanel, Clip, ErrorPanel, StateBadge, Time};
 use crate::transport::now;
 use crate::{app_href, AppState};
 
@@ -32,6 +32,8 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
     });
     let demo = location.host.is_demo();
     let heading = location.repo.to_string();
+    let history = app_href(&location.with_view(View::History).path());
+    let create = app_href(&location.with_view(View::Create).path());
     view! {
         <section class="page" data-testid="overview">
             <h1>{heading}</h1>
@@ -50,16 +52,16 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
             </Suspense>
             <h2>"Newest deployments"</h2>
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading deployments…"</p> }>
-                {move || { let location = location.clone(); Suspend::new(async move {
+                {move || { let location = location.clone(); let (history, create) = (history.clone(), create.clone()); Suspend::new(async move {
                     match recent.await {
                         Err(error) => view! { <ErrorPanel error=error context="Could not list deployments" retry=move || recent.refetch()/> }.into_any(),
                         Ok(records) if records.is_empty() => view! {
-                            <p data-testid="no-deployments">"No deployments yet. Create one from the Create view."</p>
+                            <p data-testid="no-deployments">"No deployments yet. "<a href=create.clone()>"Create one"</a>"."</p>
                         }.into_any(),
                         Ok(records) => {
                             let now = now();
                             view! {
-                                <table class="deployments" data-testid="recent-deployments">
+                                <table class="deployments cards" data-testid="recent-deployments">
                                     <caption class="visually-hidden">"The newest deployments with their latest state"</caption>
                                     <thead><tr>
                                         <th scope="col">"Deployment"</th><th scope="col">"State"</th><th scope="col">"Environment"</th><th scope="col">"Ref"</th>
@@ -78,23 +80,24 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
                                                 <tr data-testid="deployment-row">
                                                     <td><a href=page>{d.id.0.to_string()}</a></td>
                                                     <td><StateBadge state=r.latest_state()/></td>
-                                                    <td>{match environment_url {
+                                                    <td data-label="Environment">{match environment_url {
                                                         // Links from API data only when http(s).
                                                         Some(url) => view! { <a href=url rel="noopener noreferrer" target="_blank"><Clip text=env/></a> }.into_any(),
                                                         None => view! { <Clip text=env/> }.into_any(),
                                                     }}
                                                         {d.transient_environment.then(|| view! { <span class="tag">"transient"</span> })}
                                                     </td>
-                                                    <td><code><Clip text=d.git_ref.clone()/></code></td>
-                                                    <td><code>{d.short_sha().to_owned()}</code></td>
-                                                    <td><Clip text=d.creator_login().unwrap_or("unknown").to_owned() max=40/></td>
-                                                    <td><time datetime=d.created_at.to_string()>{d.created_at.relative_to(now)}</time></td>
-                                                    <td class="description"><Clip text=d.description.clone().unwrap_or_default() max=200/></td>
+                                                    <td data-label="Ref"><code><Clip text=d.git_ref.clone()/></code></td>
+                                                    <td data-label="Commit"><code>{d.short_sha().to_owned()}</code></td>
+                                                    <td data-label="By"><Clip text=d.creator_login().unwrap_or("unknown").to_owned() max=40/></td>
+                                                    <td data-label="Created"><Time at=d.created_at now/></td>
+                                                    <td class="description" data-label="Description"><Clip text=d.description.clone().unwrap_or_default() max=200/></td>
                                                 </tr>
                                             }
                                         }).collect_view()}
                                     </tbody>
                                 </table>
+                                <p><a href=history.clone() data-testid="see-all">"See every deployment in History"</a></p>
                             }.into_any()
                         }
                     }

@@ -271,6 +271,17 @@ impl Budget {
         }
     }
 
+    /// A request of `class` was given up before its answer (the view that asked went away): it no longer
+    /// counts as in flight. A write may still have reached GitHub, so it counts as answered now for spacing.
+    pub fn abandoned(&mut self, class: RequestClass, now: Millis) {
+        if class.is_write() {
+            self.writes_in_flight = self.writes_in_flight.saturating_sub(1);
+            self.last_write_answered = Some(now);
+        } else {
+            self.reads_in_flight = self.reads_in_flight.saturating_sub(1);
+        }
+    }
+
     /// The answer to a request of `class` arrived at `now` (status 0 for a network failure). Returns the
     /// rate-limit error it carried, if any, after setting the hold it implies.
     pub fn finished(
@@ -382,6 +393,35 @@ fn window_opens_at(starts: &VecDeque<Millis>, max: u32, span: Millis, at: Millis
     }
     // The window frees a place when the (len - max + 1)-th oldest recent start leaves it.
     recent[recent.len() - max] + span
+}
+
+#[cfg(test)]
+mod abandoned_requests {
+    use super::*;
+
+    #[test]
+    fn a_request_given_up_frees_its_place() {
+        let mut budget = Budget::new(Pacing::enterprise(Some(500)));
+        assert_eq!(budget.decide(RequestClass::Delete, 0), Decision::Now);
+        budget.started(RequestClass::Delete, 0);
+        assert_eq!(
+            budget.decide(RequestClass::Delete, 10),
+            Decision::WhenOneFinishes
+        );
+        budget.abandoned(RequestClass::Delete, 20);
+        assert_eq!(
+            budget.decide(RequestClass::Delete, 30),
+            Decision::At(520),
+            "spaced from when it was given up"
+        );
+        assert_eq!(budget.decide(RequestClass::Delete, 520), Decision::Now);
+        budget.started(RequestClass::Read, 0);
+        budget.abandoned(RequestClass::Read, 1);
+        for _ in 0..8 {
+            assert_eq!(budget.decide(RequestClass::Read, 2), Decision::Now);
+            budget.started(RequestClass::Read, 2);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -268,6 +268,25 @@ pub enum HostKindChoice {
     Custom,
 }
 
+/// Where to create a token for the host being chosen: a classic token with the `repo_deployment` scope
+/// pre-selected (GitHub's token page takes `scopes` and `description` in its address), and the
+/// fine-grained token page (which takes no pre-selection: its address parameters are not supported). `None`
+/// for a custom API address (its tokens are the server's own) or a GHES host not yet typed correctly.
+pub fn new_token_pages(kind: HostKindChoice, enterprise_host: &str) -> Option<(String, String)> {
+    let web = match kind {
+        HostKindChoice::GitHubCom => "https://github.com".to_owned(),
+        HostKindChoice::Enterprise => {
+            let base = ApiBase::enterprise(enterprise_host).ok()?;
+            base.root().strip_suffix("/api/v3")?.to_owned()
+        }
+        HostKindChoice::Custom => return None,
+    };
+    Some((
+        format!("{web}/settings/tokens/new?scopes=repo_deployment&description=Deploydeck"),
+        format!("{web}/settings/personal-access-tokens/new"),
+    ))
+}
+
 /// The connect form as typed. Deliberately not serialisable: it holds the token.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConnectDraft {
@@ -348,6 +367,31 @@ impl ConnectDraft {
             (Some(h), Some(t), Some(r)) if problems.is_empty() => Ok((h, t, r)),
             _ => Err(problems),
         }
+    }
+}
+
+#[cfg(test)]
+mod token_page_tests {
+    use super::*;
+
+    #[test]
+    fn token_pages_follow_the_host() {
+        let (classic, fine) = new_token_pages(HostKindChoice::GitHubCom, "").unwrap();
+        assert_eq!(
+            classic,
+            "https://github.com/settings/tokens/new?scopes=repo_deployment&description=Deploydeck"
+        );
+        assert_eq!(
+            fine,
+            "https://github.com/settings/personal-access-tokens/new"
+        );
+        let (classic, _) = new_token_pages(HostKindChoice::Enterprise, "ghe.example.com").unwrap();
+        assert!(classic.starts_with("https://ghe.example.com/settings/tokens/new?"));
+        assert_eq!(
+            new_token_pages(HostKindChoice::Enterprise, "not a host"),
+            None
+        );
+        assert_eq!(new_token_pages(HostKindChoice::Custom, ""), None);
     }
 }
 

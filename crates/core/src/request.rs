@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::http::{HttpRequest, Method};
 use crate::model::{DeploymentId, DispatchEvent, NewDeployment, NewDeploymentStatus, StatusId};
-use crate::url::{encode_component, encode_multi_segment, HttpUrl, UrlProblem};
+use crate::url::{encode_component, encode_multi_segment, HttpUrl, Scheme, UrlProblem};
 use crate::validate::RepoRef;
 
 /// The REST API version Deploydeck speaks (CONTRACT §1: the default, supported until 2028; none of the
@@ -84,8 +84,16 @@ impl ApiBase {
     }
 
     /// Any absolute http(s) base URL, used as given (a trailing slash, query and fragment dropped).
+    /// A custom base: any https:// URL, or http:// on this computer (127.0.0.1, localhost) — the only
+    /// plain-http origins the app's Content-Security-Policy (`connect-src`, index.html) lets the page reach.
     pub fn custom(input: &str) -> Result<Self, UrlProblem> {
         let url = HttpUrl::parse(input.trim())?;
+        let loopback = ["127.0.0.1", "localhost"]
+            .iter()
+            .any(|h| url.host.eq_ignore_ascii_case(h));
+        if url.scheme == Scheme::Http && !loopback {
+            return Err(UrlProblem::PlainHttpElsewhere);
+        }
         let path = url.path().trim_end_matches('/');
         Ok(ApiBase {
             kind: HostKind::Custom,
@@ -532,6 +540,26 @@ pub fn is_cors_safelisted_value(value: &str) -> bool {
         && value
             .bytes()
             .all(|b| !(b < 0x20 && b != b'\t') && b != 0x7f && !b"\"():<>?@[\\]{}".contains(&b))
+}
+
+#[cfg(test)]
+mod custom_base_tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_taken_only_on_this_computer_as_the_policy_allows() {
+        assert!(ApiBase::custom("http://127.0.0.1:8787").is_ok());
+        assert!(ApiBase::custom("http://LOCALHOST:3000/api").is_ok());
+        assert!(ApiBase::custom("https://intranet.example:8443").is_ok());
+        assert_eq!(
+            ApiBase::custom("http://intranet.example:8080"),
+            Err(UrlProblem::PlainHttpElsewhere)
+        );
+        assert_eq!(
+            ApiBase::custom("http://192.168.1.20"),
+            Err(UrlProblem::PlainHttpElsewhere)
+        );
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ pub enum UrlProblem {
     BadPort,
     #[error("contains a backslash")]
     Backslash,
+    #[error("uses plain http:// for a host other than this computer, which this page's security policy does not let it reach (only https:// addresses, and http:// on 127.0.0.1 or localhost). Use the server's https:// address, or reach it through a proxy on this computer")]
+    PlainHttpElsewhere,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

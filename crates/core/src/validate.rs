@@ -128,7 +128,7 @@ impl fmt::Display for FieldError {
 
 /// Every problem found in a draft.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{} field(s) need attention", .0.len())]
+#[error("{}", crate::text::count(.0.len(), "field needs attention", "fields need attention"))]
 pub struct Problems(pub Vec<FieldError>);
 
 impl Problems {

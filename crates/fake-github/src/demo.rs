@@ -54,6 +54,9 @@ struct RepoPlan {
     days: i64,
 }
 
+/// The demo's repositories, as `owner/name`.
+pub const REPOSITORIES: [&str; 3] = ["acme/storefront", "acme/payments-api", "acme/docs"];
+
 const PLANS: [RepoPlan; 3] = [
     RepoPlan {
         owner: "acme",
@@ -105,6 +108,16 @@ pub fn demo_hub(now: Timestamp) -> Hub {
         seed_repo(&mut hub, &mut dice, plan, now, &humans, bot);
     }
     hub
+}
+
+#[cfg(test)]
+#[test]
+fn the_named_repositories_are_the_demo_s() {
+    let named: Vec<String> = PLANS
+        .iter()
+        .map(|p| format!("{}/{}", p.owner, p.name))
+        .collect();
+    assert_eq!(named, REPOSITORIES);
 }
 
 fn title(login: &str) -> String {

@@ -20,7 +20,7 @@ use deploydeck_core::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::hub::{Access, Hub, Role, Settings};
+use crate::hub::{Access, Hub, Level, Role, Settings};
 use crate::seed::{parse_token_option, Seed, SeedToken};
 use crate::{cors_violations, demo};
 
@@ -122,6 +122,46 @@ impl Options {
     }
 
     /// The hub these options describe, at `now`: the demo or an empty hub, then the seed file, the
+    /// How to connect to this fake from Deploydeck: the address, each token it knows and a repository. Its
+    /// tokens are test values, printed so nobody has to look them up.
+    pub fn connect_hints(&self, base: &str) -> Vec<String> {
+        let mut lines = vec![format!(
+            "in Deploydeck choose “Custom API address” and enter {base} (or {base}/api/v3 to play a GitHub Enterprise Server)"
+        )];
+        if self.demo {
+            lines.push(format!(
+                "token: {} (classic, repo scope); repositories: {}",
+                demo::DEMO_TOKEN,
+                demo::REPOSITORIES.join(", ")
+            ));
+        }
+        for token in &self.tokens {
+            let access = match (&token.scopes, &token.permissions) {
+                (Some(scopes), _) => format!("classic: {}", scopes.join(",")),
+                (None, Some(permissions)) => format!(
+                    "fine-grained: {}",
+                    permissions
+                        .iter()
+                        .map(|(k, v)| format!(
+                            "{k}:{}",
+                            if *v == Level::Write { "write" } else { "read" }
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+                (None, None) => "fine-grained".to_owned(),
+            };
+            lines.push(format!(
+                "token: {} ({access}) as {}",
+                token.token, token.user
+            ));
+        }
+        if !self.repos.is_empty() {
+            lines.push(format!("repositories: {}", self.repos.join(", ")));
+        }
+        lines
+    }
+
     /// repositories and the tokens (whose users may write to every repository named here or in the demo).
     pub fn build_hub(&self, now: Timestamp, seed: Option<&Seed>) -> Result<Hub, String> {
         let mut hub = if self.demo {
@@ -329,6 +369,9 @@ pub async fn run(options: Options) -> Result<(), String> {
         "fake-github: serving {} on {scheme}://{local}",
         if options.demo { "the demo" } else { "the API" }
     );
+    for line in options.connect_hints(&format!("{scheme}://{local}")) {
+        eprintln!("fake-github: {line}");
+    }
     if options.tls {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let cert = rcgen::generate_simple_self_signed(vec![

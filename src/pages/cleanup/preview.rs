@@ -66,7 +66,7 @@ pub(super) fn PlanTable(
                 </select>
             </div>
             <div class="table-scroll">
-                <table class="deployments plan-table">
+                <table class="deployments plan-table cards">
                     <caption class="visually-hidden">"The cleanup plan: each deployment, its latest state, what will happen and why"</caption>
                     <thead><tr>
                         <th scope="col">"Delete"</th><th scope="col">"Deployment"</th><th scope="col">"Environment"</th>
@@ -96,10 +96,17 @@ fn PlanRow(
     let can_tick = item.can_choose();
     let ticked = item.action() != Action::Keep;
     let href = app_href(&location.with_view(View::Deployment(id)).path());
+    // Only a choice that differs from what the rules say is kept: a row ticked back to its rules' answer
+    // follows the rules again (a switch flipped later applies to it).
+    let by_rules = item.proposal != Action::Keep;
     let toggle = move |ev| {
         let delete = event_target_checked(&ev);
         choices.update(|c| {
-            c.insert(id, delete);
+            if delete == by_rules {
+                c.remove(&id);
+            } else {
+                c.insert(id, delete);
+            }
         });
     };
     view! {
@@ -109,11 +116,11 @@ fn PlanRow(
                     aria-label=format!("Delete deployment {}", id.0)/>
             </td>
             <td><a href=href>{id.0}</a></td>
-            <td><Clip text=item.environment.clone()/></td>
-            <td class="ref"><Clip text=item.git_ref.clone()/></td>
-            <td><StateBadge state=item.latest/></td>
-            <td data-testid="plan-action">{item.action().label()}</td>
-            <td class="muted" data-testid="plan-reason">{item.reason().describe()}</td>
+            <td data-label="Environment"><Clip text=item.environment.clone()/></td>
+            <td class="ref" data-label="Ref"><Clip text=item.git_ref.clone()/></td>
+            <td data-label="Latest state"><StateBadge state=item.latest/></td>
+            <td data-testid="plan-action" data-label="Action">{item.action().label()}</td>
+            <td class="muted" data-testid="plan-reason" data-label="Why">{item.reason().describe()}</td>
         </tr>
     }
 }

@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 
 use deploydeck_core::cleanup::{
-    eta_ms, report_csv, report_json, CleanupRun, ItemState, RunStatus, SavedRun, Step,
+    eta_ms, report_csv, report_json, CleanupRun, ItemState, Progress, RunStatus, SavedRun, Step,
 };
 use deploydeck_core::history::format_duration;
 use deploydeck_core::location::AppLocation;
+use deploydeck_core::model::DeploymentId;
 use deploydeck_core::response::RateLimitKind;
 use deploydeck_core::text::count;
 use leptos::prelude::*;
@@ -166,62 +167,6 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
         }
     };
 
-    let pause = {
-        let runner = runner.clone();
-        move |_| runner.update(CleanupRun::pause)
-    };
-    let resume = {
-        let runner = runner.clone();
-        move |_| {
-            runner.update(CleanupRun::resume);
-            runner.starts_again();
-            runner.pump();
-        }
-    };
-    let cancel = {
-        let runner = runner.clone();
-        move |_| runner.update(CleanupRun::cancel)
-    };
-    let retry = {
-        let runner = runner.clone();
-        move |_| {
-            runner.update(|r| {
-                r.retry_failed();
-                r.resume();
-            });
-            runner.starts_again();
-            runner.pump();
-        }
-    };
-    let report = move |csv: bool| {
-        run.with_untracked(|r| {
-            if let Some(saved) = r {
-                if csv {
-                    download(&report_csv(&saved.run), "text/csv", "cleanup-report.csv");
-                } else {
-                    download(
-                        &report_json(saved, now()),
-                        "application/json",
-                        "cleanup-report.json",
-                    );
-                }
-            }
-        })
-    };
-    let start_over = {
-        let runner = runner.clone();
-        move |_| {
-            runner.location.with_value(session::clear_run);
-            runner.run.set(None);
-        }
-    };
-    let failures = Memo::new(move |_| {
-        run.with(|r| {
-            r.as_ref()
-                .map(|s| s.run.failures_by_message())
-                .unwrap_or_default()
-        })
-    });
     let summary = move || {
         let p = progress.get();
         format!(
@@ -274,44 +219,163 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
             <p class="muted" data-testid="run-eta">{eta}</p>
             <p class="muted" data-testid="run-requests">{requests}</p>
             {move || hold().map(|text| view! { <p class="notice" role="status" data-testid="run-hold">{text}</p> })}
-            <div class="actions">
-                <Show when=move || !settled.get() && status.get() == Some(RunStatus::Running)>
-                    <button type="button" class="button" on:click=pause.clone() data-testid="run-pause">"Pause"</button>
-                </Show>
-                <Show when=move || !settled.get() && status.get() == Some(RunStatus::Paused)>
-                    <button type="button" class="button primary" on:click=resume.clone() data-testid="run-resume">"Resume"</button>
-                </Show>
-                <Show when=move || !settled.get() && status.get() != Some(RunStatus::Cancelled)>
-                    <button type="button" class="button danger-subtle" on:click=cancel.clone() data-testid="run-cancel">"Cancel the rest"</button>
-                </Show>
-                <Show when=move || (progress.get().failed > 0) && progress.get().in_flight == 0>
-                    <button type="button" class="button primary" on:click=retry.clone() data-testid="run-retry">
-                        {move || format!("Retry {} failed", progress.get().failed)}
-                    </button>
-                </Show>
-            </div>
-            <Show when=move || !failures.with(BTreeMap::is_empty)>
-                <h3>"Failed"</h3>
-                <ul class="failures" data-testid="run-failures">
-                    {move || failures.get().into_iter().map(|(message, ids)| view! {
-                        <li>
-                            <strong>{format!("{}: ", count(ids.len(), "deployment", "deployments"))}</strong>
-                            {message}
-                            <span class="muted">{format!(" ({})", ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(", "))}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
-                <p class="muted">"Failed items stay in the run: “Retry failed” sends only them, from the step that failed."</p>
-            </Show>
+            <RunControls runner=runner.clone() progress status settled/>
+            <RunFailures run/>
             <Show when=move || settled.get()>
-                <div class="actions" data-testid="run-report">
-                    <button type="button" class="button" on:click=move |_| report(false) data-testid="report-json">"Download the report (JSON)"</button>
-                    <button type="button" class="button" on:click=move |_| report(true) data-testid="report-csv">"Download the report (CSV)"</button>
-                    <button type="button" class="button subtle" on:click=start_over data-testid="run-start-over">"Plan another cleanup"</button>
-                </div>
+                <RunReport runner=runner.clone()/>
             </Show>
             <RunItems run/>
         </div>
+    }
+}
+
+/// Pause, resume, cancel the rest, retry the failed.
+#[component]
+fn RunControls(
+    runner: Runner,
+    progress: Memo<Progress>,
+    status: Memo<Option<RunStatus>>,
+    settled: Memo<bool>,
+) -> impl IntoView {
+    let pause = {
+        let runner = runner.clone();
+        move |_| runner.update(CleanupRun::pause)
+    };
+    let resume = {
+        let runner = runner.clone();
+        move |_| {
+            runner.update(CleanupRun::resume);
+            runner.starts_again();
+            runner.pump();
+        }
+    };
+    let cancel = {
+        let runner = runner.clone();
+        move |_| runner.update(CleanupRun::cancel)
+    };
+    let retry = move |_| {
+        runner.update(|r| {
+            r.retry_failed();
+            r.resume();
+        });
+        runner.starts_again();
+        runner.pump();
+    };
+    view! {
+        <div class="actions">
+            <Show when=move || !settled.get() && status.get() == Some(RunStatus::Running)>
+                <button type="button" class="button" on:click=pause.clone() data-testid="run-pause">"Pause"</button>
+            </Show>
+            <Show when=move || !settled.get() && status.get() == Some(RunStatus::Paused)>
+                <button type="button" class="button primary" on:click=resume.clone() data-testid="run-resume">"Resume"</button>
+            </Show>
+            <Show when=move || !settled.get() && status.get() != Some(RunStatus::Cancelled)>
+                <button type="button" class="button danger-subtle" on:click=cancel.clone() data-testid="run-cancel">"Cancel the rest"</button>
+            </Show>
+            <Show when=move || (progress.get().failed > 0) && progress.get().in_flight == 0>
+                <button type="button" class="button primary" on:click=retry.clone() data-testid="run-retry">
+                    {move || format!("Retry {} failed", progress.get().failed)}
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+/// The failures, grouped by what GitHub said.
+#[component]
+fn RunFailures(run: RwSignal<Option<SavedRun>>) -> impl IntoView {
+    let failures = Memo::new(move |_| {
+        run.with(|r| {
+            r.as_ref()
+                .map(|s| s.run.failures_by_message())
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <Show when=move || !failures.with(BTreeMap::is_empty)>
+            <h3>"Failed"</h3>
+            <ul class="failures" data-testid="run-failures">
+                {move || failures.get().into_iter().map(|(message, ids)| view! {
+                    <li>
+                        <strong>{format!("{}: ", count(ids.len(), "deployment", "deployments"))}</strong>
+                        {message}
+                        <span class="muted">{format!(" ({})", ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(", "))}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <p class="muted">"Failed items stay in the run: “Retry failed” sends only them, from the step that failed."</p>
+        </Show>
+    }
+}
+
+/// Items the on-screen report lists at most (the downloaded report has every one).
+const REPORT_ROWS: usize = 200;
+
+/// Once the run is over: what happened to each deployment, on screen and as JSON or CSV, and the way to plan
+/// another cleanup.
+#[component]
+fn RunReport(runner: Runner) -> impl IntoView {
+    let run = runner.run;
+    let report = move |csv: bool| {
+        run.with_untracked(|r| {
+            if let Some(saved) = r {
+                if csv {
+                    download(&report_csv(&saved.run), "text/csv", "cleanup-report.csv");
+                } else {
+                    download(
+                        &report_json(saved, now()),
+                        "application/json",
+                        "cleanup-report.json",
+                    );
+                }
+            }
+        })
+    };
+    let start_over = move |_| {
+        runner.location.with_value(session::clear_run);
+        runner.run.set(None);
+    };
+    type ReportRow = (DeploymentId, String, String, &'static str);
+    let items = Memo::new(move |_| -> (Vec<ReportRow>, usize) {
+        run.with(|r| {
+            r.as_ref()
+                .map(|s| {
+                    let rows = s.run.items.iter().take(REPORT_ROWS);
+                    let rows = rows.map(|i| {
+                        (
+                            i.id,
+                            i.environment.clone(),
+                            i.git_ref.clone(),
+                            i.state.outcome(),
+                        )
+                    });
+                    (rows.collect(), s.run.items.len())
+                })
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <div class="actions" data-testid="run-report">
+            <button type="button" class="button" on:click=move |_| report(false) data-testid="report-json">"Download the report (JSON)"</button>
+            <button type="button" class="button" on:click=move |_| report(true) data-testid="report-csv">"Download the report (CSV)"</button>
+            <button type="button" class="button subtle" on:click=start_over data-testid="run-start-over">"Plan another cleanup"</button>
+        </div>
+        <details class="run-report-list" data-testid="run-report-list">
+            <summary>{move || format!("What happened to each of the {}", count(items.with(|i| i.1), "deployment", "deployments"))}</summary>
+            <table class="deployments cards">
+                <caption class="visually-hidden">"The cleanup report: each deployment and its outcome"</caption>
+                <thead><tr><th scope="col">"Deployment"</th><th scope="col">"Outcome"</th><th scope="col">"Environment"</th><th scope="col">"Ref"</th></tr></thead>
+                <tbody>
+                    {move || items.get().0.into_iter().map(|(id, environment, git_ref, outcome)| view! {
+                        <tr data-testid="report-row"><td>{id.0}</td><td>{outcome}</td><td data-label="Environment"><Clip text=environment/></td><td data-label="Ref"><Clip text=git_ref/></td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {move || {
+                let (shown, total) = items.with(|i| (i.0.len(), i.1));
+                (total > shown).then(|| view! { <p class="muted">{format!("and {} more: the downloaded report lists every one.", count(total - shown, "deployment", "deployments"))}</p> })
+            }}
+        </details>
     }
 }
 
@@ -349,12 +413,12 @@ fn RunItems(run: RwSignal<Option<SavedRun>>) -> impl IntoView {
     });
     view! {
         <Show when=move || !rows.with(Vec::is_empty)>
-            <table class="deployments run-items" data-testid="run-items">
+            <table class="deployments run-items cards" data-testid="run-items">
                 <caption class="visually-hidden">"Items in progress or failed"</caption>
                 <thead><tr><th scope="col">"Deployment"</th><th scope="col">"Environment"</th><th scope="col">"Outcome"</th><th scope="col">"Detail"</th></tr></thead>
                 <tbody>
                     {move || rows.get().into_iter().map(|(id, environment, outcome, detail)| view! {
-                        <tr data-testid="run-item"><td>{id.0}</td><td><Clip text=environment/></td><td>{outcome}</td><td>{detail}</td></tr>
+                        <tr data-testid="run-item"><td>{id.0}</td><td data-label="Environment"><Clip text=environment/></td><td data-label="Outcome">{outcome}</td><td data-label="Detail">{detail}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

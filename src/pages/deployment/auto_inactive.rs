@@ -118,9 +118,11 @@ pub(super) fn AutoInactivePreview(
             })
         })
     };
+    // Its own boundary: reading the preview must never suspend the page around it (the form would be redrawn
+    // and lose the focus).
     view! {
         <div class="auto-inactive-preview" aria-live="polite" data-testid="auto-inactive-preview">
-            {move || {
+            <Transition fallback=|| ()>{move || {
                 if off() {
                     return view! { <p>"Posting this success marks no other deployment inactive."</p> }.into_any();
                 }
@@ -149,7 +151,7 @@ pub(super) fn AutoInactivePreview(
                         }.into_any()
                     }
                 }
-            }}
+            }}</Transition>
         </div>
     }
 }

@@ -125,15 +125,16 @@ pub(super) fn DeleteDeployment(
                         Some(Outcome::Failed(error)) => Some(view! { <ErrorPanel error context="GitHub did not delete it"/> }),
                         _ => None,
                     };
+                    // Its own boundary: the liveness check must never suspend the page around it.
                     view! {
                         {failed}
-                        {move || match decision() {
+                        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Checking what GitHub allows…"</p> }>{move || match decision() {
                             None => view! { <p class="loading" aria-busy="true">"Checking what GitHub allows…"</p> }.into_any(),
                             Some(Err(error)) => view! { <ErrorPanel error context="Could not check whether it is live"/> }.into_any(),
                             Some(Ok((action, reason))) => view! {
                                 <DeleteChoice action reason include confirming delete environment=environment.clone() cleanup=cleanup.clone() id=id.0/>
                             }.into_any(),
-                        }}
+                        }}</Transition>
                     }.into_any()
                 }
             }}

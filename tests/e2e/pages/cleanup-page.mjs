@@ -19,6 +19,7 @@ export class CleanupPage {
 
   /// Connects with `token` (kept for this tab) and opens the Cleanup view of `repo`, its plan ready.
   async open(repo, token) {
+    this.repo = repo;
     const connect = new ConnectPage(this.page);
     await connect.open();
     await connect.connect({ base: FAKE, token, repo });
@@ -26,6 +27,14 @@ export class CleanupPage {
     await this.page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
     await expect(this.view).toBeVisible();
     await this.expectReady();
+  }
+
+  /// Widens the selection from its safe default (latest state inactive) to every state, and lets the plan
+  /// delete what is live outside production: what the run specs clean up.
+  async selectAll() {
+    await this.page.getByRole('checkbox', { name: 'Inactive', exact: true }).uncheck();
+    await this.page.getByTestId('allow-live').check();
+    await expect(this.count).toHaveText(/will be deleted/);
   }
 
   async expectReady() {
@@ -41,11 +50,18 @@ export class CleanupPage {
     return (await this.rows.evaluateAll((rows) => rows.map((r) => Number(r.dataset.id))));
   }
 
-  /// Reviews the plan and starts the run.
+  /// Reviews the plan and starts the run (typing the repository's name when the plan deletes what runs now).
   async run() {
     await this.review.click();
+    await this.confirmLive();
     await this.start.click();
     await expect(this.page.getByTestId('cleanup-run')).toBeVisible();
+  }
+
+  /// Types the repository's name where the confirmation asks for it.
+  async confirmLive() {
+    const typed = this.page.getByTestId('confirm-repository');
+    if (await typed.isVisible()) await typed.fill(this.repo);
   }
 
   async expectFinished() {

@@ -96,9 +96,17 @@ test('History, its timeline, Cleanup (plan, confirmation, run and report) and th
   found.push(...await audit(page, 'cleanup, selection refused'));
   await page.getByLabel('SHA', { exact: true }).fill('');
   await cleanup.expectReady();
+  cleanup.repo = 'acme/tidy';
+  await cleanup.selectAll();
+  await page.getByTestId('allow-live').uncheck();
+  await expect(page.getByTestId('guard-kept')).toBeVisible();
+  found.push(...await audit(page, 'cleanup, guard rails'));
+  await page.getByTestId('allow-live').check();
   await cleanup.review.click();
   await expect(cleanup.start).toBeVisible();
+  await expect(page.getByTestId('confirm-repository')).toBeVisible();
   found.push(...await audit(page, 'cleanup confirmation'));
+  await cleanup.confirmLive();
   await cleanup.start.click();
   await expect(page.getByTestId('cleanup-run')).toBeVisible();
   found.push(...await audit(page, 'cleanup run'));

@@ -18,13 +18,53 @@ const idOf = (path) => Number(path.match(/\/deployments\/(\d+)/)?.[1]);
 const remaining = async () => (await api('/repos/acme/tidy/deployments?per_page=100', SHOP_TOKEN)).body.map((d) => d.id).sort();
 const deletesOf = (log, id) => log.filter((r) => r.method === 'DELETE' && idOf(r.path) === id);
 
-test('the plan is a dry run first: every row with its action and reason, live production kept, rows can be unticked, nothing sent', async ({ page }) => {
+test('safe by default: only inactive deployments are selected; nothing live or running goes without an explicit choice', async ({ page }) => {
   const cleanup = new CleanupPage(page);
   await clearRequests();
   await cleanup.open('acme/tidy', SHOP_TOKEN);
-  // Default rules: everything but what production runs now; seven need an inactive status first.
-  await expect(cleanup.count).toHaveText('16 deployment(s) will be deleted (7 marked inactive first), 1 kept; 23 request(s) to GitHub.');
-  await expect(page.getByTestId('guard-live-production')).toContainText('1 deployment(s) live in a production environment are kept');
+  // Clicking through without reading: the inactive ones only, none needing a status first.
+  const inactive = ALL.filter((id) => TIDY.latest[id] === 'inactive');
+  await expect(cleanup.count).toHaveText(`${inactive.length} deployments will be deleted (0 marked inactive first), ${ALL.length - inactive.length} kept; ${inactive.length} requests to GitHub.`);
+  expect(await cleanup.ids()).toEqual([...inactive].reverse());
+  await cleanup.show.selectOption('kept');
+  await expect(cleanup.row(3016).getByTestId('plan-reason')).toHaveText('State not selected');
+  await cleanup.show.selectOption('deleted');
+  await cleanup.review.click();
+  await expect(page.getByTestId('confirm-summary')).toContainText(`Deploydeck will delete ${inactive.length} deployments from acme/tidy on `);
+  await expect(page.getByTestId('confirm-summary')).toContainText(`: ${inactive.length} inactive. 0 get an “inactive” status first. Deleted deployments cannot be restored; environments are not touched.`);
+  await expect(page.getByTestId('confirm-repository'), 'nothing live: no name to type').toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Before anything is deleted' }), 'the confirmation opens in view, focused').toBeFocused();
+  await expect(page.getByRole('heading', { name: 'Before anything is deleted' })).toBeInViewport();
+  expect(writes(await requests()), 'a preview sends nothing').toEqual([]);
+
+  // Every state: what runs now in each environment is still kept, each for its reason.
+  await page.getByText('Back to the plan').click();
+  await page.getByRole('checkbox', { name: 'Inactive', exact: true }).uncheck();
+  await expect(cleanup.count).toHaveText('14 deployments will be deleted (5 marked inactive first), 3 kept; 19 requests to GitHub.');
+  await expect(page.getByTestId('guard-kept')).toHaveText('Kept by the guard rails although the rules select them: 1 live in a production environment, 2 live in another environment. Tick a row in the plan to include it, or use the switches above for everything live.');
+  await cleanup.show.selectOption('guarded');
+  expect(await cleanup.ids()).toEqual([3016, 3015, 3011]);
+  await expect(cleanup.row(3016).getByTestId('plan-reason')).toHaveText('Live in its environment now: kept unless you include it');
+  await expect(cleanup.row(TIDY.liveProduction).getByTestId('plan-reason')).toHaveText('Live in a production environment: kept unless you allow it');
+  // One by one: ticking a guarded row includes it, and the confirmation then wants the name typed.
+  await cleanup.row(3011).getByRole('checkbox', { name: 'Delete deployment 3011' }).check();
+  await expect(cleanup.count).toHaveText('15 deployments will be deleted (6 marked inactive first), 2 kept; 21 requests to GitHub.');
+  await expect(cleanup.row(3011).getByTestId('plan-reason')).toHaveText('Ticked by you (was: Live in its environment now: kept unless you include it)');
+  await cleanup.review.click();
+  await expect(page.getByTestId('confirm-summary')).toContainText('1 live now (review/pr-8)');
+  await expect(cleanup.start).toBeDisabled();
+  await page.getByTestId('confirm-repository').fill('acme/tid');
+  await expect(cleanup.start).toBeDisabled();
+  await page.getByTestId('confirm-repository').fill('acme/tidy');
+  await expect(cleanup.start).toBeEnabled();
+  await page.getByText('Back to the plan').click();
+  await cleanup.row(3011).getByRole('checkbox', { name: 'Delete deployment 3011' }).uncheck();
+  await cleanup.show.selectOption('deleted');
+
+  // The switch for everything live outside production: the plan of the earlier behaviour, production kept.
+  await page.getByTestId('allow-live').check();
+  await expect(cleanup.count).toHaveText('16 deployments will be deleted (7 marked inactive first), 1 kept; 23 requests to GitHub.');
+  await expect(page.getByTestId('guard-kept')).toContainText('1 live in a production environment');
   expect(await cleanup.ids()).toEqual(ALL.filter((id) => id !== TIDY.liveProduction).reverse());
   await expect(cleanup.row(3016).getByTestId('plan-action')).toHaveText('Deactivate, then delete');
   await expect(cleanup.row(3016).getByTestId('plan-reason')).toContainText('GitHub only deletes inactive deployments');
@@ -34,18 +74,22 @@ test('the plan is a dry run first: every row with its action and reason, live pr
   await cleanup.show.selectOption('kept');
   await expect(cleanup.rows).toHaveCount(1);
   await expect(cleanup.row(TIDY.liveProduction).getByTestId('plan-reason')).toHaveText('Live in a production environment: kept unless you allow it');
-  await expect(cleanup.row(TIDY.liveProduction).getByRole('checkbox')).toBeDisabled();
 
   // Unticking a row keeps it; the count follows.
   await cleanup.show.selectOption('deleted');
   await cleanup.row(3016).getByRole('checkbox', { name: 'Delete deployment 3016' }).uncheck();
-  await expect(cleanup.count).toHaveText('15 deployment(s) will be deleted (6 marked inactive first), 2 kept; 21 request(s) to GitHub.');
+  await expect(cleanup.count).toHaveText('15 deployments will be deleted (6 marked inactive first), 2 kept; 21 requests to GitHub.');
   await expect(cleanup.row(3016).getByTestId('plan-reason')).toHaveText('Unticked by you');
 
-  // The rules: staging only, keep the newest two there, older than nothing.
-  await page.getByLabel('staging (7)').check();
+  // The rules: staging only (by name), keep the newest two there.
+  await page.getByTestId('cleanup-environments').fill('staging');
+  await expect(page.getByTestId('environments-matched')).toHaveText('Matches 1 of 5 environments (7 deployments).');
   await page.getByLabel('Keep the newest per environment').fill('2');
-  await expect(cleanup.count).toHaveText('5 deployment(s) will be deleted (2 marked inactive first), 12 kept; 7 request(s) to GitHub.');
+  await expect(cleanup.count).toHaveText('5 deployments will be deleted (2 marked inactive first), 12 kept; 7 requests to GitHub.');
+  // A pattern: every review environment.
+  await page.getByTestId('cleanup-environments').fill('review/*, prevew/*');
+  await expect(page.getByTestId('environments-matched')).toHaveText('Matches 3 of 5 environments (4 deployments). “prevew/*” matches no environment.');
+  await page.getByTestId('cleanup-environments').fill('staging');
   // A wrong field says so on the field, and the plan waits for it.
   await page.getByLabel('SHA', { exact: true }).fill('not-hex');
   await expect(page.locator('#cleanup-sha-error')).toContainText('hexadecimal');
@@ -55,17 +99,20 @@ test('the plan is a dry run first: every row with its action and reason, live pr
   await page.reload();
   await cleanup.expectReady();
   await expect(page.getByLabel('Keep the newest per environment')).toHaveValue('2');
-  await page.getByLabel('staging (7)').uncheck();
+  await expect(page.getByTestId('cleanup-environments')).toHaveValue('staging');
+  await page.getByTestId('cleanup-environments').fill('');
   await page.getByLabel('Keep the newest per environment').fill('');
 
-  // Allowing live production is explicit.
+  // Allowing live production is explicit, and then the name must be typed.
   await page.getByTestId('allow-live-production').check();
-  await expect(cleanup.count).toContainText('17 deployment(s) will be deleted');
+  await expect(cleanup.count).toContainText('17 deployments will be deleted');
   await cleanup.show.selectOption('all');
   await expect(cleanup.row(TIDY.liveProduction).getByTestId('plan-action')).toHaveText('Deactivate, then delete');
   await page.getByTestId('allow-live-production').uncheck();
   await cleanup.review.click();
-  await expect(page.getByTestId('confirm-summary')).toContainText('Deploydeck will post 7 “inactive” status(es) and delete 16 deployment(s) from acme/tidy on');
+  await expect(page.getByTestId('confirm-summary')).toContainText('Deploydeck will delete 16 deployments from acme/tidy on');
+  await expect(page.getByTestId('confirm-summary')).toContainText('2 live now (staging, review/pr-8)');
+  await expect(page.getByTestId('confirm-summary')).toContainText('7 get an “inactive” status first.');
   await page.screenshot({ path: 'tests/e2e/artifacts/cleanup-plan.png', fullPage: true });
   expect(writes(await requests()), 'a preview sends nothing').toEqual([]);
   expect(await remaining()).toEqual(ALL);
@@ -74,13 +121,15 @@ test('the plan is a dry run first: every row with its action and reason, live pr
 test('a run to completion: inactive statuses only where needed, every planned delete once, kept deployments untouched; backup and report', async ({ page }) => {
   const cleanup = new CleanupPage(page);
   await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await cleanup.selectAll();
   const unticked = 3010;
   await cleanup.row(unticked).getByRole('checkbox').uncheck();
   await cleanup.review.click();
+  await cleanup.confirmLive();
   const backupFile = page.waitForEvent('download');
   await cleanup.backup.click();
   const backup = JSON.parse(readFileSync(await (await backupFile).path(), 'utf8'));
-  await expect(page.getByTestId('backup-status')).toHaveText('Backup downloaded: 15 deployment(s) with their statuses.');
+  await expect(page.getByTestId('backup-status')).toHaveText('Backup downloaded: 15 deployments with their statuses.');
   expect(backup.deployments.map((e) => e.deployment.id)).toEqual(ALL.filter((id) => id !== unticked && id !== TIDY.liveProduction).reverse());
   const d3001 = backup.deployments.find((e) => e.deployment.id === 3001);
   expect(d3001.statuses.map((s) => s.state)).toEqual(['inactive', 'success']);
@@ -122,12 +171,13 @@ test('a run to completion: inactive statuses only where needed, every planned de
 
   await page.getByTestId('run-start-over').click();
   await cleanup.expectReady();
-  await expect(cleanup.count).toHaveText('1 deployment(s) will be deleted (0 marked inactive first), 1 kept; 1 request(s) to GitHub.');
+  await expect(cleanup.count).toHaveText('1 deployment will be deleted (0 marked inactive first), 1 kept; 1 request to GitHub.');
 });
 
 test('pause stops sending after the request in flight; resume continues without repeating anything', async ({ page }) => {
   const cleanup = new CleanupPage(page);
   await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await cleanup.selectAll();
   await latency(250);
   await clearRequests();
   await cleanup.run();
@@ -150,6 +200,7 @@ test('pause stops sending after the request in flight; resume continues without 
 test('a reload mid-run continues the kept run: nothing done is sent again', async ({ page }) => {
   const cleanup = new CleanupPage(page);
   await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await cleanup.selectAll();
   await latency(250);
   await clearRequests();
   await cleanup.run();
@@ -170,6 +221,7 @@ test('a reload mid-run continues the kept run: nothing done is sent again', asyn
 test('faults during a run (502s, dropped connections) leave failed items with their reason; "retry failed" finishes them', async ({ page }) => {
   const cleanup = new CleanupPage(page);
   await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await cleanup.selectAll();
   await faults({ rate: 0.5, kinds: ['502', 'drop'] });
   await clearRequests();
   await cleanup.run();
@@ -192,10 +244,15 @@ test('faults during a run (502s, dropped connections) leave failed items with th
   expect(log.filter((r) => idOf(r.path) === TIDY.liveProduction)).toEqual([]);
 });
 
-test('single delete from a deployment page: the same rules, an inactive status first when needed, live production only when allowed', async ({ page }) => {
+test('single delete from a deployment page: the same guard rails, an inactive status first when needed, what runs now only when ticked', async ({ page }) => {
   const cleanup = new CleanupPage(page);
   await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await cleanup.show.selectOption('all');
   await cleanup.row(3016).getByRole('link', { name: '3016' }).click();
+  // What staging runs now is kept until ticked, like in a cleanup.
+  await expect(page.getByTestId('delete-explanation')).toHaveText('Live in its environment now: kept unless you include it');
+  await expect(page.getByTestId('delete-start')).toBeDisabled();
+  await page.getByLabel('Delete it although it is what staging runs now').check();
   await expect(page.getByTestId('delete-explanation')).toContainText('GitHub only deletes inactive deployments, and this one is “Success”');
   await clearRequests();
   await page.getByTestId('delete-start').click();
@@ -226,15 +283,21 @@ test('in the demo: a cleanup plans and runs against the simulated repository, no
   await page.goto('/');
   await page.getByRole('link', { name: 'Try the demo' }).click();
   await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
+  // Its 321 deployments' states cost more than 100 requests of the (simulated) quota: asked first.
+  await expect(page.getByTestId('cost-question')).toContainText("Planning needs every deployment's latest state.");
+  await expect(page.getByTestId('cost-question')).toContainText(/This reads the latest state of each of the [\d,]+ deployments: [\d,]+ requests, about \d+% of this token's 5,000 an hour/);
+  await page.getByTestId('cost-accept').click();
   await cleanup.expectReady();
   await page.getByLabel('Keep the newest per environment').fill('3');
-  await expect(cleanup.count).toHaveText(/^[1-9]\d* deployment\(s\) will be deleted/);
+  await expect(cleanup.count).toHaveText(/^[1-9][\d,]* deployments? will be deleted/);
   const planned = Number((await cleanup.count.textContent()).match(/^(\d+)/)[1]);
   await cleanup.run();
   await cleanup.expectFinished();
   await expect(cleanup.summary).toHaveText(`${planned} of ${planned} done, 0 failed, 0 remaining`);
   await page.getByTestId('run-start-over').click();
+  // The changes made GitHub's earlier answers stale: reading the states again is a new cost, asked again.
+  await page.getByTestId('cost-accept').click();
   await cleanup.expectReady();
-  await expect(cleanup.count).toHaveText(/^0 deployment\(s\) will be deleted/);
+  await expect(cleanup.count).toHaveText(/^0 deployments will be deleted/);
   expect(outside, 'the demo sends nothing off the page').toEqual([]);
 });

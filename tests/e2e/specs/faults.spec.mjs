@@ -125,6 +125,7 @@ test('the quota running out in the middle of a cleanup run: the run says it wait
   await seed(TIDY.seed);
   const cleanup = new CleanupPage(page);
   await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await cleanup.selectAll();
   await clearRequests();
   // The fifth DELETE uses up the quota for 5 seconds: it and everything after get GitHub's 403 until then.
   await faults({ rate: 1, kinds: ['rate_limit'], method: 'DELETE', skip: 4, limit: 1, reset_s: 5 });

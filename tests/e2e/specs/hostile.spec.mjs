@@ -125,7 +125,9 @@ test('Create and Cleanup over hostile data: environment names offered as text, t
 
   await nav(page, 'Cleanup').click();
   const cleanup = new CleanupPage(page);
+  cleanup.repo = 'acme/hostile';
   await cleanup.expectReady();
+  await cleanup.selectAll();
   await expect(page.getByTestId('cleanup-view')).toContainText(IMG);
   await cleanup.show.selectOption('all');
   found.push(...await inert(page, 'cleanup-plan'));

@@ -118,12 +118,22 @@ test('History and Cleanup by keyboard: filter, open a deployment, then plan, unt
   await page.keyboard.press('Enter');
   const cleanup = new CleanupPage(page);
   await cleanup.expectReady();
+  // Widen the safe default by keyboard: every state, and what is live outside production.
+  await tabTo(page, page.getByRole('checkbox', { name: 'Inactive', exact: true }), 200);
+  await page.keyboard.press('Space');
+  await tabTo(page, page.getByTestId('allow-live'), 200);
+  await page.keyboard.press('Space');
+  await expect(cleanup.count).toContainText('16 deployments will be deleted');
   const untick = cleanup.row(3016).getByRole('checkbox', { name: 'Delete deployment 3016' });
   await tabTo(page, untick, 200);
   await page.keyboard.press('Space');
   await expect(cleanup.row(3016).getByTestId('plan-reason')).toHaveText('Unticked by you');
   await tabTo(page, cleanup.review, 200);
   await page.keyboard.press('Enter');
+  // The plan still deletes what review/pr-8 runs now: the repository's name is typed, by keyboard too.
+  await expect(page.getByRole('heading', { name: 'Before anything is deleted' })).toBeFocused();
+  await tabTo(page, page.getByTestId('confirm-repository'), 50);
+  await page.keyboard.type('acme/tidy');
   await tabTo(page, cleanup.start, 200);
   await page.keyboard.press('Enter');
   await cleanup.expectFinished();

@@ -1,0 +1,119 @@
+//! The first screen before the app: `index.html` carries a static copy of the header and the connect screen,
+//! painted as soon as the page arrives (the stylesheet is inline), so nothing waits for the WebAssembly. When
+//! the app starts it takes that screen over in one step, without a paint in between: what was typed and
+//! chosen there (host, token, where to keep it, repository) and the field that had the focus carry into the
+//! app's own form, and the static copy is removed. Deep links get "Opening…" there instead (404.html marks
+//! its `<html>` with `deep-link`), as nothing can be typed before their screen exists.
+
+use std::sync::Mutex;
+
+use deploydeck_core::location::{ConnectDraft, HostKindChoice};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement};
+
+use crate::session::TokenStorage;
+
+/// What the static screen held when the app took it over.
+pub struct Carried {
+    pub draft: ConnectDraft,
+    pub storage: TokenStorage,
+    /// Connect was pressed there (`public/boot.js` marks it): the app connects at once.
+    pub connect: bool,
+}
+
+/// The field that had the focus, and its selection.
+struct Focus {
+    id: String,
+    selection: Option<(u32, u32)>,
+}
+
+static CARRIED: Mutex<Option<Carried>> = Mutex::new(None);
+static FOCUS: Mutex<Option<Focus>> = Mutex::new(None);
+
+/// Reads the static screen, keeps what it held for the app's connect form, and removes it. Call just before
+/// mounting, in the same task.
+pub fn take_over() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(screen) = document.get_element_by_id("boot-screen") else {
+        return;
+    };
+    let input = |selector: &str| -> Option<HtmlInputElement> {
+        screen
+            .query_selector(selector)
+            .ok()
+            .flatten()?
+            .dyn_into::<HtmlInputElement>()
+            .ok()
+    };
+    let value = |id: &str| {
+        input(&format!("#{id}"))
+            .map(|i| i.value())
+            .unwrap_or_default()
+    };
+    let checked = |name: &str| input(&format!("input[name={name}]:checked")).map(|i| i.value());
+    let kind = match checked("host-kind").as_deref() {
+        Some("enterprise") => HostKindChoice::Enterprise,
+        Some("custom") => HostKindChoice::Custom,
+        _ => HostKindChoice::GitHubCom,
+    };
+    let carried = Carried {
+        draft: ConnectDraft {
+            kind,
+            enterprise_host: value("ghes-host"),
+            custom_base: value("custom-base"),
+            token: value("token"),
+            repo: value("repo"),
+        },
+        storage: TokenStorage::from_value(&checked("token-storage").unwrap_or_default()),
+        connect: screen.has_attribute("data-connect-requested"),
+    };
+    let focus = document
+        .active_element()
+        .filter(|el| screen.contains(Some(el)))
+        .map(|el: Element| Focus {
+            id: el.id(),
+            selection: el
+                .dyn_ref::<HtmlInputElement>()
+                .and_then(|i| Some((i.selection_start().ok()??, i.selection_end().ok()??))),
+        });
+    screen.remove();
+    let deep_link = document
+        .document_element()
+        .is_some_and(|html| html.class_list().contains("deep-link"));
+    if !deep_link {
+        if let Ok(mut slot) = CARRIED.lock() {
+            *slot = Some(carried);
+        }
+        if let Ok(mut slot) = FOCUS.lock() {
+            *slot = focus;
+        }
+    }
+}
+
+/// What the static connect screen held, once (the first connect form takes it).
+pub fn carried() -> Option<Carried> {
+    CARRIED.lock().ok()?.take()
+}
+
+/// Gives the focus back to the field that had it on the static screen (call right after mounting).
+pub fn restore_focus() {
+    let Some(focus) = FOCUS.lock().ok().and_then(|mut f| f.take()) else {
+        return;
+    };
+    let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&focus.id))
+    else {
+        return;
+    };
+    if let Some(html) = element.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = html.focus();
+    }
+    if let (Some(input), Some((start, end))) =
+        (element.dyn_ref::<HtmlInputElement>(), focus.selection)
+    {
+        let _ = input.set_selection_range(start, end);
+    }
+}
