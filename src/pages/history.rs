@@ -6,21 +6,23 @@
 
 use std::collections::{HashMap, HashSet};
 
+use deploydeck_core::cost::{ask_before_reading, CostQuestion};
 use deploydeck_core::history::{
-    chart, environments, export_csv, export_json, visible_rows, Chart, HistoryFilter, Outcome,
+    chart, environments, visible_rows, Chart, ExportFormat, HistoryFilter, Outcome,
 };
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
 use deploydeck_core::request::DeploymentFilter;
 use deploydeck_core::response::ApiError;
 use deploydeck_core::rules::DeploymentRecord;
+use deploydeck_core::text::count;
 use deploydeck_core::url::is_http_url;
 use deploydeck_core::{HttpRequest, Timestamp};
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::components::{clipped, Clip, ErrorPanel, StateBadge, Time};
+use crate::components::{clipped, Clip, CostNotice, ErrorPanel, StateBadge, Time};
 use crate::download::download;
 use crate::router::use_nav;
 use crate::tasks::Tasks;
@@ -312,13 +314,41 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
         }
     });
 
+    // Reading every listed deployment's state (the state filter, an export) can cost much of the quota: when
+    // it does, the view asks first (core's `cost`), and a yes holds for this view.
+    let consent = RwSignal::new(false);
+    let undecided_ids = move || -> Vec<DeploymentId> {
+        filter.with(|f| {
+            h.rows.with(|rows| {
+                rows.iter()
+                    .filter(|d| f.keeps(d, h.state_of(d.id)).is_none())
+                    .map(|d| d.id)
+                    .collect()
+            })
+        })
+    };
+    let state_question = Memo::new({
+        let (api, repo) = (api.clone(), repo.clone());
+        move |_| {
+            if consent.get() || !filter.with(HistoryFilter::needs_states) {
+                return None;
+            }
+            let ids = undecided_ids();
+            let what = format!(
+                "the latest state of the {} listed",
+                count(ids.len(), "deployment", "deployments")
+            );
+            ask_before_reading(api.unread_states(&repo, &ids), &what, api.quota().as_ref())
+        }
+    });
+
     // Ask for the states of what is on screen, or of every candidate when the state filter needs them.
     Effect::new({
         let enqueue = enqueue.clone();
         move |_| {
             let (start, end) = window_range.get();
             let mut ids: Vec<DeploymentId> = Vec::new();
-            if filter.with(HistoryFilter::needs_states) {
+            if filter.with(HistoryFilter::needs_states) && state_question.with(Option::is_none) {
                 filter.with(|f| {
                     h.rows.with(|rows| {
                         ids.extend(
@@ -397,13 +427,37 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
 
+    // An export waiting for a yes to its cost.
+    let export_question = RwSignal::new(None::<(ExportFormat, CostQuestion)>);
     let export = {
-        let (enqueue, tasks) = (enqueue.clone(), tasks.clone());
-        move |kind: &'static str| {
+        let (enqueue, tasks, api, repo) =
+            (enqueue.clone(), tasks.clone(), api.clone(), repo.clone());
+        move |format: ExportFormat| {
+            let ids: Vec<DeploymentId> =
+                shown.with_untracked(|rows| rows.iter().map(|d| d.id).collect());
+            if !consent.get_untracked() {
+                let unknown: Vec<DeploymentId> = h.latest.with_untracked(|m| {
+                    ids.iter()
+                        .filter(|id| !m.contains_key(id))
+                        .copied()
+                        .collect()
+                });
+                let what = format!(
+                    "the latest state of the {} not read yet",
+                    count(unknown.len(), "deployment", "deployments")
+                );
+                if let Some(q) = ask_before_reading(
+                    api.unread_states(&repo, &unknown),
+                    &what,
+                    api.quota().as_ref(),
+                ) {
+                    export_question.set(Some((format, q)));
+                    return;
+                }
+            }
+            export_question.set(None);
             let enqueue = enqueue.clone();
             tasks.spawn(async move {
-                let ids: Vec<DeploymentId> =
-                    shown.with_untracked(|rows| rows.iter().map(|d| d.id).collect());
                 // Every listed deployment's latest state first (at the budget's pace). Scrolling meanwhile may
                 // replace the queue, so what is still missing is asked for again until nothing more arrives.
                 let missing = || {
@@ -442,14 +496,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                             .collect()
                     })
                 });
-                let (text, mime, name) = match kind {
-                    "csv" => (export_csv(&records), "text/csv", "deployments.csv"),
-                    _ => (
-                        export_json(&records),
-                        "application/json",
-                        "deployments.json",
-                    ),
-                };
+                let (text, mime, name) = format.file(&records);
                 download(&text, mime, name);
             });
         }
@@ -472,7 +519,11 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                         ListState::LoadingMore => " Loading more…",
                         _ => "",
                     };
-                    let checking = if waiting > 0 { format!(" Checking the state of {waiting} more…") } else { String::new() };
+                    let checking = match (waiting, state_question.with(Option::is_some)) {
+                        (0, _) => String::new(),
+                        (_, true) => format!(" {waiting} wait for their state: see below."),
+                        (_, false) => format!(" Checking the state of {waiting} more…"),
+                    };
                     format!("{shown_count} of {total} deployments shown.{more}{checking}")
                 }}
             </p>
@@ -505,13 +556,24 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                 } data-testid="refresh">"Refresh now"</button>
                 <button type="button" class="button subtle" on:click={
                     let export = export.clone();
-                    move |_| export("json")
+                    move |_| export(ExportFormat::Json)
                 } data-testid="export-json">"Export JSON"</button>
                 <button type="button" class="button subtle" on:click={
                     let export = export.clone();
-                    move |_| export("csv")
+                    move |_| export(ExportFormat::Csv)
                 } data-testid="export-csv">"Export CSV"</button>
             </div>
+            {move || state_question.get().map(|question| view! {
+                <CostNotice question why="Filtering by latest state needs the state of every listed deployment." action="Read the states"
+                    on_accept=move || consent.set(true) testid="history-cost"/>
+            })}
+            {move || export_question.get().map(|(format, question)| {
+                let export = export.clone();
+                view! {
+                    <CostNotice question why="The export needs the state of every listed deployment." action="Read them and export"
+                        on_accept=move || { consent.set(true); export(format); } testid="export-cost"/>
+                }
+            })}
             <div class="history-scroll" node_ref=scroller tabindex="0" aria-label="Deployments, newest first"
                 on:scroll=move |ev| {
                     if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {

@@ -157,6 +157,23 @@ pub struct ExportRow<'a> {
     pub latest_status: Option<&'a DeploymentStatus>,
 }
 
+/// The two ways History exports its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+impl ExportFormat {
+    /// The file's text, type and name.
+    pub fn file(self, records: &[DeploymentRecord]) -> (String, &'static str, &'static str) {
+        match self {
+            ExportFormat::Json => (export_json(records), "application/json", "deployments.json"),
+            ExportFormat::Csv => (export_csv(records), "text/csv", "deployments.csv"),
+        }
+    }
+}
+
 /// The filtered list as JSON: each deployment as GitHub sent it, with its latest status.
 pub fn export_json(records: &[DeploymentRecord]) -> String {
     let rows: Vec<ExportRow<'_>> = records

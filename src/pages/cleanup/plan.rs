@@ -19,7 +19,7 @@ use super::preview::PlanTable;
 use super::run::Runner;
 use super::selection::SelectionForm;
 use crate::api::Api;
-use crate::components::{ErrorPanel, FormState};
+use crate::components::{CostNotice, ErrorPanel, FormState};
 use crate::tasks::Tasks;
 use crate::transport::now;
 
@@ -246,13 +246,8 @@ fn LoadingStatus(
             Loading::Ask(question) => {
                 let read = read.clone();
                 view! {
-                    <div class="notice cost" role="region" aria-label="Cost of planning" data-testid="cost-question">
-                        <p>{format!("Planning needs every deployment's latest state. {}", question.text)}</p>
-                        <p class="muted">"Nothing more is read until you say so. Answers this page already has cost nothing when they have not changed."</p>
-                        <p><button type="button" class="button primary" on:click=move |_| read(true) data-testid="cost-accept">
-                            {format!("Read the states ({})", count(question.requests, "request", "requests"))}
-                        </button></p>
-                    </div>
+                    <CostNotice question why="Planning needs every deployment's latest state." action="Read the states"
+                        on_accept=move || read(true) testid="cost-question"/>
                 }.into_any()
             }
             Loading::Failed(error) => {

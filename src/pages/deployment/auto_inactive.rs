@@ -15,7 +15,7 @@ use leptos::prelude::*;
 
 use crate::api::Api;
 use crate::app_href;
-use crate::components::{clipped, ErrorPanel};
+use crate::components::{clipped, CostNotice, ErrorPanel};
 
 /// What the preview has read for one environment.
 #[derive(Clone)]
@@ -130,10 +130,8 @@ pub(super) fn AutoInactivePreview(
                     None => ().into_any(),
                     Some(Err(error)) => view! { <ErrorPanel error context="Could not preview auto-inactive"/> }.into_any(),
                     Some(Ok(Err(question))) => view! {
-                        <p data-testid="preview-cost">{format!("Which earlier deployments this success marks inactive can be shown. {}", question.text)}</p>
-                        <button type="button" class="button subtle" on:click=move |_| consent.set(true) data-testid="preview-cost-accept">
-                            {format!("Show them ({})", count(question.requests, "request", "requests"))}
-                        </button>
+                        <CostNotice question why="Which earlier deployments this success marks inactive can be shown." action="Show them"
+                            on_accept=move || consent.set(true) testid="preview-cost"/>
                     }.into_any(),
                     Some(Ok(Ok(ids))) if ids.is_empty() => view! {
                         <p>"Posting this success marks no other deployment inactive."</p>

@@ -286,7 +286,7 @@ test('in the demo: a cleanup plans and runs against the simulated repository, no
   // Its 321 deployments' states cost more than 100 requests of the (simulated) quota: asked first.
   await expect(page.getByTestId('cost-question')).toContainText("Planning needs every deployment's latest state.");
   await expect(page.getByTestId('cost-question')).toContainText(/This reads the latest state of each of the [\d,]+ deployments: [\d,]+ requests, about \d+% of this token's 5,000 an hour/);
-  await page.getByTestId('cost-accept').click();
+  await page.getByTestId('cost-question-accept').click();
   await cleanup.expectReady();
   await page.getByLabel('Keep the newest per environment').fill('3');
   await expect(cleanup.count).toHaveText(/^[1-9][\d,]* deployments? will be deleted/);
@@ -296,7 +296,7 @@ test('in the demo: a cleanup plans and runs against the simulated repository, no
   await expect(cleanup.summary).toHaveText(`${planned} of ${planned} done, 0 failed, 0 remaining`);
   await page.getByTestId('run-start-over').click();
   // The changes made GitHub's earlier answers stale: reading the states again is a new cost, asked again.
-  await page.getByTestId('cost-accept').click();
+  await page.getByTestId('cost-question-accept').click();
   await cleanup.expectReady();
   await expect(cleanup.count).toHaveText(/^0 deployments will be deleted/);
   expect(outside, 'the demo sends nothing off the page').toEqual([]);

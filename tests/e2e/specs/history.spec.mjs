@@ -156,3 +156,30 @@ test('live refresh pauses while the tab is hidden, and waits longer when GitHub 
   await page.clock.fastForward('00:02');
   await expect.poll(firstPageReads).toBe(1);
 });
+
+test('reading every state costs quota: over more than 100 deployments, the state filter and an export say what it costs and ask first', async ({ page }) => {
+  const history = new HistoryPage(page);
+  await history.open('acme/hist', SHOP_TOKEN);
+  await history.expectAllLoaded(COUNT);
+  const onScreen = (await stateReads()).length;
+  // An export would read 150 states: asked first, nothing read until then.
+  await page.getByTestId('export-json').click();
+  await expect(page.getByTestId('export-cost')).toContainText(/The export needs the state of every listed deployment\. This reads the latest state of the 1\d\d deployments not read yet: 1\d\d requests, about \d+% of this token's 5,000 an hour/);
+  await page.waitForTimeout(500);
+  expect((await stateReads()).length, 'nothing read before the yes').toBe(onScreen);
+  // The state filter too.
+  await history.state.selectOption('failure');
+  await history.apply.click();
+  await expect(page.getByTestId('history-cost')).toContainText('Filtering by latest state needs the state of every listed deployment.');
+  await expect(history.count).toContainText('wait for their state: see below.');
+  await page.getByTestId('history-cost-accept').click();
+  const failures = Array.from({ length: COUNT }, (_, i) => i).filter((i) => i % 5 === 4).length;
+  await expect(history.count).toHaveText(`${failures} of ${COUNT} deployments shown.`, { timeout: 15_000 });
+  await expect(page.getByTestId('history-cost')).toHaveCount(0);
+  // The yes holds for the view: the export now goes at once, every row with its state.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  const rows = JSON.parse(readFileSync(await json.path(), 'utf8'));
+  expect(rows).toHaveLength(COUNT);
+  expect(rows.every((r) => r.latest_status)).toBe(true);
+});

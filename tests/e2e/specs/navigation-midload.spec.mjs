@@ -87,7 +87,7 @@ test('History → Apply filters → Clear → Cleanup in quick succession breaks
   await calm();
   await expect(page.getByTestId('cleanup-view')).toBeVisible();
   // 250 deployments' states cost more than 100 requests: asked first, then planned.
-  await page.getByTestId('cost-accept').click();
+  await page.getByTestId('cost-question-accept').click();
   await cleanup.expectReady();
   expect(panics, 'no panic in the console').toEqual([]);
 });
