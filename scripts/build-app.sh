@@ -12,8 +12,8 @@
 # links, the inline stylesheet's hash in the policy, 404.html for deep links on static hosts). Usage: build-app.sh OUT [release|debug] [PUBLIC_URL]
 #
 # Any profile but release (`make serve`, which runs `trunk serve` without --release) is a development build:
-# one module (no split), cargo's `serve` profile (light optimisation, no LTO), no wasm-opt, cargo's progress
-# shown — served in a couple of minutes instead of six. The shipped build is `make build`.
+# one module (no split), cargo's `serve` profile (no optimisation, no LTO), no wasm-opt, cargo's progress
+# shown — served in under two minutes instead of six. The shipped build is `make build`.
 set -euo pipefail
 out=${1:?usage: build-app.sh OUT [release|debug] [PUBLIC_URL]}
 profile=${2:-${TRUNK_PROFILE:-release}}

@@ -89,8 +89,8 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
                                                     </td>
                                                     <td data-label="Ref"><code><Clip text=d.git_ref.clone()/></code></td>
                                                     <td data-label="Commit"><code>{d.short_sha().to_owned()}</code></td>
-                                                    <td data-label="By"><Clip text=d.creator_login().unwrap_or("unknown").to_owned() max=40/></td>
-                                                    <td data-label="Created"><Time at=d.created_at now/></td>
+                                                    <td class="nowrap" data-label="By"><Clip text=d.creator_login().unwrap_or("unknown").to_owned() max=40/></td>
+                                                    <td class="nowrap" data-label="Created"><Time at=d.created_at now/></td>
                                                     <td class="description" data-label="Description"><Clip text=d.description.clone().unwrap_or_default() max=200/></td>
                                                 </tr>
                                             }

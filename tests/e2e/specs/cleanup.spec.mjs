@@ -157,6 +157,11 @@ test('a run to completion: inactive statuses only where needed, every planned de
   await expect(page.getByTestId('run-requests')).toHaveText(`Requests sent: ${writes(log).length} (the plan needed ${writes(log).length}).`);
   expect(await remaining()).toEqual(kept.sort());
 
+  // The report on screen: what happened to each deployment.
+  await page.getByTestId('run-report-list').locator('summary').click();
+  await expect(page.getByTestId('run-report-list').locator('summary')).toHaveText('What happened to each of the 15 deployments');
+  await expect(page.getByTestId('report-row')).toHaveCount(15);
+  await expect(page.getByTestId('report-row').first()).toContainText('deleted');
   const jsonFile = page.waitForEvent('download');
   await page.getByTestId('report-json').click();
   const report = JSON.parse(readFileSync(await (await jsonFile).path(), 'utf8'));
@@ -288,9 +293,17 @@ test('in the demo: a cleanup plans and runs against the simulated repository, no
   await expect(page.getByTestId('cost-question')).toContainText(/This reads the latest state of each of the [\d,]+ deployments: [\d,]+ requests, about \d+% of this token's 5,000 an hour/);
   await page.getByTestId('cost-question-accept').click();
   await cleanup.expectReady();
+  // What clicking through would delete: inactive deployments only, nothing live or running.
+  const states = await cleanup.rows.locator('.badge').allTextContents();
+  expect(states.length).toBeGreaterThan(0);
+  expect(new Set(states), 'the default plan deletes inactive deployments only').toEqual(new Set(['Inactive']));
   await page.getByLabel('Keep the newest per environment').fill('3');
   await expect(cleanup.count).toHaveText(/^[1-9][\d,]* deployments? will be deleted/);
-  const planned = Number((await cleanup.count.textContent()).match(/^(\d+)/)[1]);
+  const planned = Number((await cleanup.count.textContent()).match(/^([\d,]+)/)[1].replaceAll(',', ''));
+  await cleanup.review.click();
+  // The simulated API reports a quota, as github.com does: the pace note says so (not "no rate limit").
+  await expect(page.getByTestId('confirm-pace')).toContainText('This server reports a rate limit of 5,000 requests an hour');
+  await page.getByText('Back to the plan').click();
   await cleanup.run();
   await cleanup.expectFinished();
   await expect(cleanup.summary).toHaveText(`${planned} of ${planned} done, 0 failed, 0 remaining`);

@@ -30,6 +30,8 @@ test('a success previews which deployments auto-inactive will mark inactive, and
   await deployment.expectOpen(id, 'production');
   const before = await latestStates([101, 102, 103]);
   expect(before).toEqual({ 101: 'inactive', 102: 'success', 103: 'success' });
+  // Just created and without a status: it may be about to run, so the delete section keeps it.
+  await expect(page.getByTestId('delete-explanation')).toHaveText('No status within the last hour: it may be running now. Kept unless you tick it');
   await deployment.chooseState('Success');
   const previewed = deployment.preview.getByTestId('will-deactivate');
   await expect(previewed).toHaveText(['Deployment 102']);
@@ -45,6 +47,8 @@ test('a success previews which deployments auto-inactive will mark inactive, and
   expect(changed, 'what the fake marked inactive is what the page previewed').toEqual(promised);
   // The preview follows: nothing is left for another success to mark inactive.
   await expect(deployment.preview).toContainText('marks no other deployment inactive');
+  // So does the delete section: it is now what production runs.
+  await expect(page.getByTestId('delete-explanation')).toHaveText('Live in a production environment: kept unless you allow it');
   expect(after[102]).toBe('inactive');
   expect(after[id]).toBe('success');
 });
