@@ -61,11 +61,6 @@ impl Tasks {
         });
     }
 
-    /// Whether the view these tasks belong to has gone.
-    pub fn stopped(&self) -> bool {
-        self.0.lock().map_or(true, |r| r.closed)
-    }
-
     fn stop_all(&self) {
         if let Ok(mut running) = self.0.lock() {
             running.closed = true;

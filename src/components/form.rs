@@ -147,6 +147,21 @@ where
         }
     }
 
+    /// The form's submit handler: the draft checked by `validate`, then `send` with the body — or the problems
+    /// on their fields and nothing sent.
+    pub fn on_submit<B>(
+        self,
+        validate: impl Fn(&D) -> Result<B, Problems> + 'static,
+        send: impl Fn(B) + 'static,
+    ) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
+        move |ev| {
+            ev.prevent_default();
+            if let Some(body) = self.checked(&validate) {
+                send(body);
+            }
+        }
+    }
+
     /// "Copy as" commands for the request `request_for` makes from the draft, while the draft is valid.
     pub fn commands<B>(
         &self,

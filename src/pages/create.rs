@@ -340,12 +340,9 @@ fn DispatchForm(location: AppLocation, api: Api) -> impl IntoView {
             last_error.set(result.err());
         }
     });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if let Some(body) = form.checked(DispatchDraft::validate) {
-            send.dispatch_local(body);
-        }
-    };
+    let on_submit = form.on_submit(DispatchDraft::validate, move |body| {
+        send.dispatch_local(body);
+    });
     let commands = form.commands(DispatchDraft::validate, {
         let (api, repo) = (api.clone(), repo.clone());
         move |body| (api.dispatch_request(&repo, body), api.base().clone())

@@ -169,16 +169,10 @@ fn may_be_running(s: &Spec) -> bool {
 /// GitHub as this test models it: the live deployment of an environment is its newest deployment whose
 /// latest state is success; production is the flag, or the name.
 fn live_production(specs: &[Spec]) -> BTreeSet<u64> {
-    let mut newest: BTreeMap<usize, u64> = BTreeMap::new();
-    for (i, s) in specs.iter().enumerate() {
-        if s.state == Some(DeploymentState::Success) {
-            newest.insert(s.env, i as u64 + 1);
-        }
-    }
-    newest
+    live(specs)
         .into_iter()
-        .filter(|(env, _)| ENVIRONMENTS[*env].eq_ignore_ascii_case("production"))
-        .map(|(_, id)| id)
+        .filter(|(_, production)| *production)
+        .map(|(id, _)| id)
         .collect()
 }
 

@@ -49,12 +49,9 @@ pub(super) fn StatusForm(
         Some(Err(error)) => last_error.set(Some(error)),
         None => {}
     });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if let Some(body) = form.checked(StatusDraft::validate) {
-            post.dispatch_local(body);
-        }
-    };
+    let on_submit = form.on_submit(StatusDraft::validate, move |body| {
+        post.dispatch_local(body);
+    });
     let commands = form.commands(StatusDraft::validate, {
         let (api, repo) = (api.clone(), repo.clone());
         move |body| (api.status_request(&repo, id, body), api.base().clone())
