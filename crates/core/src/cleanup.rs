@@ -535,7 +535,7 @@ pub struct DeletionKinds {
     pub live_environments: Vec<String>,
     /// Unfinished and recent: may be running now.
     pub may_be_running: usize,
-    /// Any other state (an older success no longer live, an old pending one).
+    /// Any other state (an older success no longer live, a pending one silent for more than a day).
     pub other: usize,
 }
 
@@ -553,7 +553,7 @@ impl DeletionKinds {
             parts.push(format!("{} without any status", self.no_status));
         }
         if self.other > 0 {
-            parts.push(format!("{} in another finished state", self.other));
+            parts.push(format!("{} in another state", self.other));
         }
         if self.live > 0 {
             parts.push(format!(
