@@ -405,7 +405,7 @@ impl Api {
         self.inner.client.base()
     }
 
-    /// POST a deployment: 201 created, 202 auto-merged, or the error with its remedy (CONTRACT §8.2).
+    /// POST a deployment: 201 created, 202 auto-merged, or the error with its remedy (docs/github-api.md §8.2).
     pub async fn create_deployment(
         &self,
         repo: &RepoRef,
@@ -424,7 +424,7 @@ impl Api {
     }
 
     /// Every status of a deployment, newest first, all pages (through `Link`). Each page is revalidated
-    /// with its ETag, so asking again when nothing changed costs no quota (CONTRACT §4).
+    /// with its ETag, so asking again when nothing changed costs no quota (docs/github-api.md §4).
     pub async fn statuses(
         &self,
         repo: &RepoRef,
@@ -446,7 +446,7 @@ impl Api {
         decode(&self.send(self.status_request(repo, id, body)).await)
     }
 
-    /// DELETE a deployment (CONTRACT §8.4): 204, or 422 while it is active, 404 when already gone.
+    /// DELETE a deployment (docs/github-api.md §8.4): 204, or 422 while it is active, 404 when already gone.
     pub async fn delete_deployment(
         &self,
         repo: &RepoRef,
@@ -459,7 +459,7 @@ impl Api {
         )
     }
 
-    /// Marks a deployment inactive so GitHub lets it be deleted (CONTRACT §8.4: "adding any non-successful
+    /// Marks a deployment inactive so GitHub lets it be deleted (docs/github-api.md §8.4: "adding any non-successful
     /// deployment status").
     pub async fn deactivate(&self, repo: &RepoRef, id: DeploymentId) -> Result<(), ApiError> {
         let mut body = NewDeploymentStatus::with_state(DeploymentState::Inactive);

@@ -1,7 +1,7 @@
 //! Performs a core `HttpRequest` and hands back an `HttpResponse`: with `fetch` (gloo-net) against a real
 //! API host, or with the demo simulator. Failures never escape as Rust errors: a request that gets no HTTP
 //! answer (offline, DNS, TLS, a CORS refusal, an abort) comes back as status 0, which core decodes as
-//! `ApiError::Network` (CONTRACT §3).
+//! `ApiError::Network` (docs/github-api.md §3).
 //!
 //! The demo simulator (fake-github's handler and demo seed, `crates/demo-wasm`) is a separate wasm module,
 //! fetched from `{base}/demo/` the first time the demo is used, so the app's first load does not carry it.
@@ -52,7 +52,7 @@ impl Transport {
     }
 
     /// Sends `request`. Reads go out with `cache: no-cache` (the browser may not serve a copy up to 60 s
-    /// stale after a change, CONTRACT §3); credentials are never sent (the token is in `Authorization`).
+    /// stale after a change, docs/github-api.md §3); credentials are never sent (the token is in `Authorization`).
     pub async fn send(&self, request: &HttpRequest, abort: Option<&AbortSignal>) -> HttpResponse {
         match self {
             Transport::Demo => demo(request).await,

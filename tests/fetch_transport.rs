@@ -135,7 +135,7 @@ async fn a_header_outside_githubs_allow_list_fails_the_preflight_as_a_network_er
     let resp = Transport::Fetch.send(&req, None).await;
     assert_eq!(
         resp.status, 0,
-        "the browser refused it before any answer (CONTRACT §3)"
+        "the browser refused it before any answer (docs/github-api.md §3)"
     );
     assert!(matches!(error_from(&resp), ApiError::Network { .. }));
 }

@@ -132,7 +132,7 @@ async function main() {
   const seed = seedFile();
   const app = await start('node', ['tests/e2e/serve-dist.mjs', 'dist', '/', '18911']);
   const results = {
-    setup: { deployments: COUNT, environments: ENVIRONMENTS.length, limits: 'GitHub: 80 content-creating requests a minute, 500 an hour, ~1 s between mutations (CONTRACT §5)' },
+    setup: { deployments: COUNT, environments: ENVIRONMENTS.length, limits: 'GitHub: 80 content-creating requests a minute, 500 an hour, ~1 s between mutations (docs/github-api.md §5)' },
   };
   try {
     for (const mode of MODES) results[mode] = await measure(mode, seed);

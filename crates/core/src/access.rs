@@ -3,7 +3,7 @@
 //! and a one-item read of its deployments.
 //!
 //! A fine-grained token's permissions are not visible to a page (GitHub does not expose
-//! `X-Accepted-GitHub-Permissions` to browsers, CONTRACT §3), so "can write" stays unknown for such tokens
+//! `X-Accepted-GitHub-Permissions` to browsers, docs/github-api.md §3), so "can write" stays unknown for such tokens
 //! until a write is tried — said plainly rather than guessed.
 
 use serde::{Deserialize, Serialize};

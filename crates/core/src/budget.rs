@@ -1,6 +1,6 @@
 //! Pacing as a pure policy: given the clock and the answers so far, when may the next request go?
 //!
-//! GitHub's secondary limits (CONTRACT §5): no more than 100 concurrent requests; 900 points a minute per
+//! GitHub's secondary limits (docs/github-api.md §5): no more than 100 concurrent requests; 900 points a minute per
 //! endpoint (reads 1 point, mutations 5); 80 content-creating requests a minute and 500 an hour; about one
 //! second between mutations. GHES has rate limits off by default, so pacing there is a setting.
 //!
@@ -17,7 +17,7 @@ pub type Millis = u64;
 
 const MINUTE: Millis = 60_000;
 const HOUR: Millis = 3_600_000;
-/// GitHub: without `Retry-After`, wait at least a minute after a secondary limit (CONTRACT §5)…
+/// GitHub: without `Retry-After`, wait at least a minute after a secondary limit (docs/github-api.md §5)…
 const SECONDARY_BASE_WAIT: Millis = MINUTE;
 /// …then back off exponentially, up to this.
 const SECONDARY_MAX_WAIT: Millis = 15 * MINUTE;
@@ -314,7 +314,7 @@ impl Budget {
             let until = match (limit, wait) {
                 (_, RetryWait::Until(t)) => u64::try_from(t.unix_millis()).unwrap_or(0),
                 (RateLimitKind::Secondary, RetryWait::Seconds(secs)) => {
-                    // Each consecutive secondary answer doubles the wait (CONTRACT §5: exponential backoff),
+                    // Each consecutive secondary answer doubles the wait (docs/github-api.md §5: exponential backoff),
                     // never less than what Retry-After asked for.
                     let backoff = SECONDARY_BASE_WAIT
                         .saturating_mul(1 << self.secondary_strikes.min(8))

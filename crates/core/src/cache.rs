@@ -1,6 +1,6 @@
 //! Conditional requests without bookkeeping in the views: GET answers are kept by URL with their ETag;
 //! [`ConditionalCache::prepare`] adds `If-None-Match`, [`ConditionalCache::settle`] turns a 304 back into the
-//! kept answer. A 304 costs no quota (CONTRACT §5), so refreshing unchanged data is free.
+//! kept answer. A 304 costs no quota (docs/github-api.md §5), so refreshing unchanged data is free.
 //!
 //! One cache belongs to one token and API base: the app drops it when either changes, because answers
 //! (private data, `permissions`) differ per token.

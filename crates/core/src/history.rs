@@ -13,7 +13,7 @@ use crate::timestamp::Timestamp;
 use crate::url::encode_component;
 
 /// The History view's filters: `environment`, `ref`, `sha` and `task` are GitHub's own (sent with the list
-/// request, CONTRACT §8.1); `creator` and `state` are applied by the page (GitHub cannot filter on them).
+/// request, docs/github-api.md §8.1); `creator` and `state` are applied by the page (GitHub cannot filter on them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct HistoryFilter {
     pub environment: String,

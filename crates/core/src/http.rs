@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The HTTP methods the GitHub deployments API uses (CONTRACT §8), plus `OPTIONS` for CORS preflights (§3).
+/// The HTTP methods the GitHub deployments API uses (docs/github-api.md §8), plus `OPTIONS` for CORS preflights (§3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
@@ -47,7 +47,7 @@ impl Method {
         })
     }
 
-    /// GitHub counts GET/HEAD/OPTIONS as 1 point and mutations as 5 against the secondary limit (CONTRACT §5).
+    /// GitHub counts GET/HEAD/OPTIONS as 1 point and mutations as 5 against the secondary limit (docs/github-api.md §5).
     pub fn is_mutation(self) -> bool {
         matches!(
             self,
@@ -177,7 +177,7 @@ impl HttpRequest {
 }
 
 /// A response as the transport received it. `status == 0` is how a browser reports a request that never got
-/// an HTTP answer: a network failure or a CORS refusal (CONTRACT §3).
+/// an HTTP answer: a network failure or a CORS refusal (docs/github-api.md §3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpResponse {
     pub status: u16,

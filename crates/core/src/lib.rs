@@ -2,7 +2,7 @@
 //! runtime and no I/O. The app performs the requests this crate describes and hands the responses back;
 //! fake-github and the benchmarks share its HTTP values.
 //!
-//! Module map (see `DESIGN.md`): [`http`] plain request/response values; [`model`] GitHub's objects;
+//! Module map (see `docs/architecture.md`): [`http`] plain request/response values; [`model`] GitHub's objects;
 //! [`validate`] every field rule, all problems at once; [`request`] typed operations → requests;
 //! [`response`] responses → typed values or [`response::ApiError`]; [`rules`] what GitHub does and allows;
 //! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing; [`cache`] conditional GETs; [`history`] the History view's filters, spans, exports,

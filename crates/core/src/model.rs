@@ -1,5 +1,5 @@
-//! GitHub's objects exactly as GitHub sends them (CONTRACT §7), and the request bodies Deploydeck sends
-//! (CONTRACT §8). Fields are declared in the order real responses use, so a decoded object re-encodes to
+//! GitHub's objects exactly as GitHub sends them (docs/github-api.md §7), and the request bodies Deploydeck sends
+//! (docs/github-api.md §8). Fields are declared in the order real responses use, so a decoded object re-encodes to
 //! the same JSON.
 
 use std::fmt;
@@ -12,7 +12,7 @@ pub use crate::timestamp::Timestamp;
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        /// 64-bit: real ids already exceed 2^32 (CONTRACT §1 "IDs").
+        /// 64-bit: real ids already exceed 2^32 (docs/github-api.md §1 "IDs").
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub u64);
@@ -52,7 +52,7 @@ id_type!(
     RepositoryId
 );
 
-/// The seven states of a deployment status (CONTRACT §7.3). Exhaustive: an unknown state is a decoding
+/// The seven states of a deployment status (docs/github-api.md §7.3). Exhaustive: an unknown state is a decoding
 /// error, not a silent fallback, so a change on GitHub's side is noticed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -135,7 +135,7 @@ impl fmt::Display for DeploymentState {
     }
 }
 
-/// `payload`: "object or string", round-tripped verbatim (CONTRACT §7.2; observed.json "payload round-trip").
+/// `payload`: "object or string", round-tripped verbatim (docs/github-api.md §7.2: both forms are seen in real answers).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Payload {
@@ -183,7 +183,7 @@ impl Payload {
     }
 }
 
-/// `simple-user` (CONTRACT §7.1): a deployment's or status's `creator`, and `GET /user`'s answer.
+/// `simple-user` (docs/github-api.md §7.1): a deployment's or status's `creator`, and `GET /user`'s answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimpleUser {
     pub login: String,
@@ -253,7 +253,7 @@ impl SimpleUser {
     }
 }
 
-/// `nullable-integration` (CONTRACT §7.4): the GitHub App a deployment was made through, if any.
+/// `nullable-integration` (docs/github-api.md §7.4): the GitHub App a deployment was made through, if any.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Integration {
     pub id: u64,
@@ -276,7 +276,7 @@ pub struct Integration {
     pub installations_count: Option<u64>,
 }
 
-/// `deployment` (CONTRACT §7.2). There is no `state` field: see `rules::latest_state`.
+/// `deployment` (docs/github-api.md §7.2). There is no `state` field: see `rules::latest_state`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Deployment {
     pub url: String,
@@ -286,7 +286,7 @@ pub struct Deployment {
     /// Always present in practice; the environment at creation, never changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_environment: Option<String>,
-    /// The current environment: a status carrying `environment` moves it (CONTRACT §9).
+    /// The current environment: a status carrying `environment` moves it (docs/github-api.md §9).
     pub environment: String,
     /// `null` when none was given.
     pub description: Option<String>,
@@ -319,7 +319,7 @@ impl Deployment {
     }
 }
 
-/// `deployment-status` (CONTRACT §7.3). Unset strings are `""`, never `null`.
+/// `deployment-status` (docs/github-api.md §7.3). Unset strings are `""`, never `null`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentStatus {
     pub url: String,
@@ -355,7 +355,7 @@ impl DeploymentStatus {
     }
 }
 
-/// `environment` (CONTRACT §7.5).
+/// `environment` (docs/github-api.md §7.5).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Environment {
     pub id: EnvironmentId,
@@ -421,7 +421,7 @@ pub struct BranchPolicy {
     pub custom_branch_policies: bool,
 }
 
-/// `GET /repos/{owner}/{repo}/environments` (CONTRACT §8.9).
+/// `GET /repos/{owner}/{repo}/environments` (docs/github-api.md §8.9).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnvironmentList {
     pub total_count: u64,
@@ -480,7 +480,7 @@ pub struct RateLimitWindow {
     pub used: u64,
 }
 
-/// `short-branch` (CONTRACT §7.6).
+/// `short-branch` (docs/github-api.md §7.6).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShortBranch {
     pub name: String,
@@ -502,7 +502,7 @@ pub struct Branch {
     pub protected: bool,
 }
 
-/// `git-ref` (CONTRACT §7.6).
+/// `git-ref` (docs/github-api.md §7.6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GitRef {
     #[serde(rename = "ref")]
@@ -520,7 +520,7 @@ pub struct GitObject {
     pub url: String,
 }
 
-// ---- request bodies (CONTRACT §8.2, §8.6, §8.8) ----
+// ---- request bodies (docs/github-api.md §8.2, §8.6, §8.8) ----
 
 /// `required_contexts`, a three-way choice whose first branch is "leave the field out".
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -611,7 +611,7 @@ impl NewDeployment {
         }
     }
 
-    /// The environment GitHub will use: `production` when none is given (CONTRACT §8.2).
+    /// The environment GitHub will use: `production` when none is given (docs/github-api.md §8.2).
     pub fn effective_environment(&self) -> &str {
         self.environment.as_deref().unwrap_or("production")
     }
@@ -658,7 +658,7 @@ pub struct DispatchEvent {
 }
 
 /// The 202 answer to create-deployment: GitHub merged the default branch into the ref instead of creating
-/// a deployment (CONTRACT §8.2). Not a deployment.
+/// a deployment (docs/github-api.md §8.2). Not a deployment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AutoMerged {
     pub message: String,

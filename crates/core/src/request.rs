@@ -1,5 +1,5 @@
 //! Typed operations → [`HttpRequest`]. The one place that builds URLs (API base, GHES path,
-//! percent-encoding), headers (only those GitHub's CORS preflight allows, CONTRACT §3) and bodies.
+//! percent-encoding), headers (only those GitHub's CORS preflight allows, docs/github-api.md §3) and bodies.
 
 use std::fmt;
 
@@ -10,19 +10,19 @@ use crate::model::{DeploymentId, DispatchEvent, NewDeployment, NewDeploymentStat
 use crate::url::{encode_component, encode_multi_segment, HttpUrl, Scheme, UrlProblem};
 use crate::validate::RepoRef;
 
-/// The REST API version Deploydeck speaks (CONTRACT §1: the default, supported until 2028; none of the
+/// The REST API version Deploydeck speaks (docs/github-api.md §1: the default, supported until 2028; none of the
 /// 2026-03-10 changes touch the operations used here).
 pub const API_VERSION: &str = "2022-11-28";
 
-/// The media type for JSON answers (CONTRACT §1).
+/// The media type for JSON answers (docs/github-api.md §1).
 pub const ACCEPT_JSON: &str = "application/vnd.github+json";
 
 /// On GHES also name the legacy previews: harmless on current servers, needed by GHES ≤ 3.3 for
-/// `inactive`, `in_progress`, `queued`, `log_url`, `environment_url` and `auto_inactive` (CONTRACT §1).
-/// 115 bytes: an `Accept` value stays CORS-safelisted only up to 128 (CONTRACT §3).
+/// `inactive`, `in_progress`, `queued`, `log_url`, `environment_url` and `auto_inactive` (docs/github-api.md §1).
+/// 115 bytes: an `Accept` value stays CORS-safelisted only up to 128 (docs/github-api.md §3).
 pub const ACCEPT_JSON_WITH_PREVIEWS: &str = "application/vnd.github+json, application/vnd.github.ant-man-preview+json, application/vnd.github.flash-preview+json";
 
-/// The request headers Deploydeck may send (CONTRACT §3): anything else fails the preflight.
+/// The request headers Deploydeck may send (docs/github-api.md §3): anything else fails the preflight.
 pub const ALLOWED_REQUEST_HEADERS: [&str; 5] = [
     "Authorization",
     "Accept",
@@ -31,7 +31,7 @@ pub const ALLOWED_REQUEST_HEADERS: [&str; 5] = [
     "If-None-Match",
 ];
 
-/// GitHub's maximum page size (CONTRACT §4).
+/// GitHub's maximum page size (docs/github-api.md §4).
 pub const MAX_PER_PAGE: u8 = 100;
 
 /// Which kind of server an [`ApiBase`] points at.
@@ -191,7 +191,7 @@ impl fmt::Debug for Token {
     }
 }
 
-/// `per_page` and `page` (CONTRACT §4).
+/// `per_page` and `page` (docs/github-api.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRequest {
     pub per_page: u8,
@@ -219,7 +219,7 @@ impl Default for PageRequest {
     }
 }
 
-/// The server-side filters of list-deployments (CONTRACT §8.1). Empty means "no filter": the parameter
+/// The server-side filters of list-deployments (docs/github-api.md §8.1). Empty means "no filter": the parameter
 /// is left out, never sent as the docs' literal "none".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -296,7 +296,7 @@ impl Client {
         with_query(path, &query)
     }
 
-    // ---- CONTRACT §8 ----
+    // ---- docs/github-api.md §8 ----
 
     /// §8.1 `GET /repos/{owner}/{repo}/deployments`.
     pub fn list_deployments(
@@ -345,7 +345,7 @@ impl Client {
     }
 
     /// §8.5 `GET …/deployments/{deployment_id}/statuses`. With `per_page = 1` it is the cheapest way to
-    /// learn a deployment's latest state (newest first, CONTRACT §4).
+    /// learn a deployment's latest state (newest first, docs/github-api.md §4).
     pub fn list_deployment_statuses(
         &self,
         repo: &RepoRef,
@@ -464,7 +464,7 @@ impl Client {
         )
     }
 
-    /// `GET /repos/{owner}/{repo}/commits/{ref}` answered as the bare SHA (CONTRACT §8.13): the cheapest
+    /// `GET /repos/{owner}/{repo}/commits/{ref}` answered as the bare SHA (docs/github-api.md §8.13): the cheapest
     /// "does this ref exist" check for a branch, tag or SHA.
     pub fn resolve_commit_sha(&self, repo: &RepoRef, git_ref: &str) -> HttpRequest {
         let mut req = self.request(
@@ -489,12 +489,12 @@ impl Client {
         self.request(Method::Get, &Self::repo_path(repo))
     }
 
-    /// `GET /rate_limit`: does not count against the primary limit (CONTRACT §5).
+    /// `GET /rate_limit`: does not count against the primary limit (docs/github-api.md §5).
     pub fn get_rate_limit(&self) -> HttpRequest {
         self.request(Method::Get, "/rate_limit")
     }
 
-    /// A `Link` URL (next, last, …), followed verbatim with the same headers (CONTRACT §4) — but only on the
+    /// A `Link` URL (next, last, …), followed verbatim with the same headers (docs/github-api.md §4) — but only on the
     /// API's own origin, so a link can never carry the token elsewhere.
     pub fn follow_link(&self, url: &str) -> Result<HttpRequest, FollowError> {
         let parsed = HttpUrl::parse(url).map_err(|_| FollowError::NotHttp(url.to_owned()))?;
@@ -507,7 +507,7 @@ impl Client {
     }
 }
 
-/// Adds `If-None-Match` so an unchanged answer comes back as a 304 that costs no quota (CONTRACT §5).
+/// Adds `If-None-Match` so an unchanged answer comes back as a 304 that costs no quota (docs/github-api.md §5).
 pub fn conditional(mut req: HttpRequest, etag: &str) -> HttpRequest {
     req.headers.set("If-None-Match", etag);
     req
@@ -523,7 +523,7 @@ fn with_query(mut path: String, query: &[(&str, String)]) -> String {
     path
 }
 
-/// Whether `name: value` may be sent cross-origin to GitHub without failing the preflight (CONTRACT §3):
+/// Whether `name: value` may be sent cross-origin to GitHub without failing the preflight (docs/github-api.md §3):
 /// a header in GitHub's allow list, or `Accept` with a CORS-safelisted value.
 pub fn is_cors_allowed_header(name: &str, value: &str) -> bool {
     if name.eq_ignore_ascii_case("Accept") {

@@ -1,4 +1,4 @@
-//! [`HttpResponse`] → typed value, or an [`ApiError`] a UI can act on (CONTRACT §5, §6, §8). Also the
+//! [`HttpResponse`] → typed value, or an [`ApiError`] a UI can act on (docs/github-api.md §5, §6, §8). Also the
 //! `Link` header (§4), the rate-limit snapshot (§5) and ETags for conditional requests.
 //!
 //! Decoding never panics, whatever the bytes: a body that is not what the contract promises becomes
@@ -15,7 +15,7 @@ use crate::model::{AutoMerged, Deployment};
 use crate::timestamp::Timestamp;
 use crate::validate::Field;
 
-// ---- Link (CONTRACT §4) ----
+// ---- Link (docs/github-api.md §4) ----
 
 /// The relations of a `Link` header. URLs are opaque: follow them verbatim (they may switch to the
 /// `/repositories/{id}/…` form).
@@ -85,7 +85,7 @@ pub fn parse_link_header(value: &str) -> Links {
     links
 }
 
-/// Formats links in GitHub's order (prev, next, last, first, CONTRACT §4).
+/// Formats links in GitHub's order (prev, next, last, first, docs/github-api.md §4).
 pub fn format_link_header(links: &Links) -> Option<String> {
     let parts: Vec<String> = [
         ("prev", &links.prev),
@@ -99,7 +99,7 @@ pub fn format_link_header(links: &Links) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-// ---- rate limits (CONTRACT §5) ----
+// ---- rate limits (docs/github-api.md §5) ----
 
 /// What the `x-ratelimit-*` headers of one response said.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,7 +113,7 @@ pub struct RateLimitSnapshot {
 }
 
 impl RateLimitSnapshot {
-    /// `None` when the server sends no rate-limit headers (GHES with rate limits off, CONTRACT §5).
+    /// `None` when the server sends no rate-limit headers (GHES with rate limits off, docs/github-api.md §5).
     pub fn from_headers(headers: &Headers) -> Option<Self> {
         let num = |name: &str| headers.get(name).and_then(|v| v.trim().parse::<u64>().ok());
         Some(RateLimitSnapshot {
@@ -168,7 +168,7 @@ fn split_list(value: &str) -> Vec<String> {
         .collect()
 }
 
-// ---- errors (CONTRACT §6) ----
+// ---- errors (docs/github-api.md §6) ----
 
 /// Which rate limit was hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -214,14 +214,14 @@ pub struct AccessNeeded {
     pub fine_grained_refused: bool,
 }
 
-/// One failed commit-status context of a 409 (CONTRACT §8.2).
+/// One failed commit-status context of a 409 (docs/github-api.md §8.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContextState {
     pub context: String,
     pub state: String,
 }
 
-/// The kinds of 409 create-deployment answers (CONTRACT §8.2).
+/// The kinds of 409 create-deployment answers (docs/github-api.md §8.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ConflictKind {
@@ -282,10 +282,10 @@ pub enum ApiError {
         message: String,
         needed: AccessNeeded,
     },
-    /// 404: missing — or private and invisible to this token (GitHub never says 403 there, CONTRACT §6).
+    /// 404: missing — or private and invisible to this token (GitHub never says 403 there, docs/github-api.md §6).
     #[error("GitHub answered “{message}”.")]
     NotFound { message: String },
-    /// 409 (CONTRACT §8.2).
+    /// 409 (docs/github-api.md §8.2).
     #[error("GitHub reported a conflict: {message}")]
     Conflict {
         message: String,
@@ -297,7 +297,7 @@ pub enum ApiError {
         message: String,
         issues: Vec<ValidationIssue>,
     },
-    /// 403/429 rate limits (CONTRACT §5).
+    /// 403/429 rate limits (docs/github-api.md §5).
     #[error("{}", rate_limit_sentence(*.limit))]
     RateLimited {
         limit: RateLimitKind,
@@ -307,7 +307,7 @@ pub enum ApiError {
     /// 5xx.
     #[error("GitHub had a server error ({status}): {message}")]
     Server { status: u16, message: String },
-    /// Status 0: no HTTP answer — offline, DNS, TLS, or a CORS refusal (CONTRACT §3).
+    /// Status 0: no HTTP answer — offline, DNS, TLS, or a CORS refusal (docs/github-api.md §3).
     #[error("No answer from the API server: {message}")]
     Network { message: String },
     /// No answer within the transport's time limit (a stalled connection or server).
@@ -459,7 +459,7 @@ fn describe_permission(permission: &str) -> String {
         .join(", ")
 }
 
-/// The error body's members we read (CONTRACT §6); anything missing or oddly typed is tolerated.
+/// The error body's members we read (docs/github-api.md §6); anything missing or oddly typed is tolerated.
 struct ErrorBody {
     message: String,
     errors: Vec<Value>,
@@ -534,7 +534,7 @@ pub fn error_from(response: &HttpResponse) -> ApiError {
         } else {
             RateLimitKind::Secondary
         };
-        // CONTRACT §5: Retry-After wins; else the reset time for the primary limit; else at least 60 s.
+        // docs/github-api.md §5: Retry-After wins; else the reset time for the primary limit; else at least 60 s.
         let wait = match (retry_after(headers), limit) {
             (Some(secs), _) => RetryWait::Seconds(secs),
             (None, RateLimitKind::Primary) => RateLimitSnapshot::from_headers(headers)
@@ -646,7 +646,7 @@ fn str_member(value: &Value, name: &str) -> Option<String> {
 }
 
 /// The field a message without `errors[]` is about: `"ref" wasn't supplied.`, `For 'properties/state', …`,
-/// `No ref found for: x` (CONTRACT §6, §8.2).
+/// `No ref found for: x` (docs/github-api.md §6, §8.2).
 fn field_named_in(message: &str) -> Option<String> {
     if message.starts_with("No ref found for") {
         return Some("ref".into());
@@ -706,7 +706,7 @@ pub fn decode_empty(response: &HttpResponse) -> Result<(), ApiError> {
 pub enum Fresh<T> {
     /// A new body, and its ETag to send next time.
     Modified { value: T, etag: Option<String> },
-    /// 304: what you have is current (and the request cost no quota, CONTRACT §5).
+    /// 304: what you have is current (and the request cost no quota, docs/github-api.md §5).
     NotModified,
 }
 
@@ -744,7 +744,7 @@ pub fn decode_page<T: DeserializeOwned>(response: &HttpResponse) -> Result<Page<
     })
 }
 
-/// What create-deployment produced (CONTRACT §8.2).
+/// What create-deployment produced (docs/github-api.md §8.2).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateDeploymentOutcome {
     /// 201: the deployment.

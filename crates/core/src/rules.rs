@@ -1,4 +1,4 @@
-//! What GitHub does and allows with deployments (CONTRACT §8.4, §9), as the client predicts it. fake-github
+//! What GitHub does and allows with deployments (docs/github-api.md §8.4, §9), as the client predicts it. fake-github
 //! implements the server side on its own, so a wrong prediction here is caught by a test, not mirrored.
 
 use std::collections::BTreeMap;
@@ -11,19 +11,19 @@ use crate::model::{
 use crate::timestamp::Timestamp;
 
 /// The newest of a deployment's statuses: latest `created_at`, ties broken by the larger id. Lists arrive
-/// newest first (CONTRACT §4), but that order is not documented, so it is not relied on.
+/// newest first (docs/github-api.md §4), but that order is not documented, so it is not relied on.
 pub fn latest_status(statuses: &[DeploymentStatus]) -> Option<&DeploymentStatus> {
     statuses.iter().max_by_key(|s| (s.created_at, s.id))
 }
 
-/// A REST deployment has no state of its own: it is the newest status's state, or none (CONTRACT §9).
+/// A REST deployment has no state of its own: it is the newest status's state, or none (docs/github-api.md §9).
 pub fn latest_state(statuses: &[DeploymentStatus]) -> Option<DeploymentState> {
     latest_status(statuses).map(|s| s.state)
 }
 
 /// Whether GitHub counts a deployment as active. Only an `inactive` latest status makes it inactive; a
 /// deployment with no status yet is treated as active, the reading that never plans a refused delete
-/// (CONTRACT §12 item 4).
+/// (docs/github-api.md §12 item 4).
 pub fn is_active(latest: Option<DeploymentState>) -> bool {
     latest != Some(DeploymentState::Inactive)
 }
@@ -55,7 +55,7 @@ impl DeploymentRecord {
         is_active(self.latest_state())
     }
 
-    /// A transient environment's deployment shows as destroyed once inactive (CONTRACT §9).
+    /// A transient environment's deployment shows as destroyed once inactive (docs/github-api.md §9).
     pub fn is_destroyed(&self) -> bool {
         self.deployment.transient_environment
             && self.latest_state() == Some(DeploymentState::Inactive)
@@ -116,7 +116,7 @@ pub fn live_production(records: &[DeploymentRecord]) -> Vec<DeploymentId> {
         .collect()
 }
 
-/// Which reading of auto-inactive to predict (CONTRACT §9; §12 item 5).
+/// Which reading of auto-inactive to predict (docs/github-api.md §9; §12 item 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AutoInactiveScope {
@@ -127,7 +127,7 @@ pub enum AutoInactiveScope {
     ExcludeProduction,
 }
 
-/// The deployments that posting `status` on deployment `target` will mark inactive (CONTRACT §9): for a
+/// The deployments that posting `status` on deployment `target` will mark inactive (docs/github-api.md §9): for a
 /// `success` with `auto_inactive` not false, every *prior* deployment in the same environment (the status's
 /// `environment` if it names one, else the target's) that is non-transient and whose latest state is
 /// `success`.
@@ -178,14 +178,14 @@ pub fn auto_inactive_candidates(
         .collect()
 }
 
-/// What must happen for GitHub to delete a deployment (CONTRACT §8.4).
+/// What must happen for GitHub to delete a deployment (docs/github-api.md §8.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeletePath {
     /// Its latest status is `inactive`: DELETE is accepted.
     DeleteNow,
     /// It is (or may be) active: post an `inactive` status first, then DELETE. GitHub's exception for the
-    /// only deployment of an environment is not relied on: its scope is ambiguous (CONTRACT §8.4, §12.4),
+    /// only deployment of an environment is not relied on: its scope is ambiguous (docs/github-api.md §8.4, §12.4),
     /// and one `inactive` status is a cheap certainty.
     DeactivateFirst,
 }

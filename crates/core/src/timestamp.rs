@@ -1,4 +1,4 @@
-//! GitHub's timestamps (`2012-07-20T01:19:13Z`, CONTRACT §7.2) as seconds since the Unix epoch.
+//! GitHub's timestamps (`2012-07-20T01:19:13Z`, docs/github-api.md §7.2) as seconds since the Unix epoch.
 //!
 //! Why hand-written rather than `time`, `chrono` or `jiff`: GitHub sends one fixed ISO 8601 form, and the
 //! app only needs to order, subtract and print timestamps. The civil-date arithmetic below is a few hundred

@@ -216,7 +216,7 @@ pub fn is_http_url(text: &str) -> bool {
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters, so the result is safe as one path
-/// segment (a `/` becomes `%2F`, as GitHub wants for environment names, CONTRACT §1) or as a query value.
+/// segment (a `/` becomes `%2F`, as GitHub wants for environment names, docs/github-api.md §1) or as a query value.
 pub fn encode_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
@@ -248,7 +248,7 @@ pub fn decode_component(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Encodes a multi-segment path parameter (git refs and branch names, CONTRACT §1 `x-multi-segment`):
+/// Encodes a multi-segment path parameter (git refs and branch names, docs/github-api.md §1 `x-multi-segment`):
 /// each segment is encoded, the slashes between them stay.
 pub fn encode_multi_segment(text: &str) -> String {
     text.split('/')

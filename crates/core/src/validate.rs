@@ -238,11 +238,11 @@ pub fn check_http_url(text: &str) -> Result<(), String> {
         .map_err(|problem| format!("This address {problem}."))
 }
 
-/// The most characters GitHub allows in an environment name (CONTRACT §7.5).
+/// The most characters GitHub allows in an environment name (docs/github-api.md §7.5).
 pub const ENVIRONMENT_NAME_MAX: usize = 255;
-/// The most characters in a status description (CONTRACT §7.3).
+/// The most characters in a status description (docs/github-api.md §7.3).
 pub const STATUS_DESCRIPTION_MAX: usize = 140;
-/// `event_type` length bounds (CONTRACT §8.8).
+/// `event_type` length bounds (docs/github-api.md §8.8).
 pub const EVENT_TYPE_MAX: usize = 100;
 /// `client_payload`: at most this many top-level keys…
 pub const CLIENT_PAYLOAD_MAX_KEYS: usize = 10;
@@ -297,7 +297,7 @@ fn json_kind(value: &Value) -> &'static str {
 
 // ---- create-deployment ----
 
-/// How the payload field is read: as a JSON object or as plain text (GitHub takes either, CONTRACT §8.2).
+/// How the payload field is read: as a JSON object or as plain text (GitHub takes either, docs/github-api.md §8.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PayloadKind {
@@ -348,7 +348,7 @@ pub struct DeploymentDraft {
 }
 
 impl Default for DeploymentDraft {
-    /// GitHub's own defaults (CONTRACT §8.2), shown pre-filled.
+    /// GitHub's own defaults (docs/github-api.md §8.2), shown pre-filled.
     fn default() -> Self {
         DeploymentDraft {
             git_ref: String::new(),
@@ -462,7 +462,7 @@ impl DeploymentDraft {
     }
 
     /// What `production_environment` will be, spelled out for the form (GitHub's default is true only
-    /// for an environment named `production`, CONTRACT §9).
+    /// for an environment named `production`, docs/github-api.md §9).
     pub fn effective_production(&self) -> bool {
         match self.production_environment {
             ProductionChoice::ApiDefault => self.environment.trim() == "production",
@@ -483,7 +483,7 @@ pub struct StatusDraft {
     pub log_url: String,
     pub environment_url: String,
     pub target_url: String,
-    /// Blank keeps the deployment's environment; a name moves it (CONTRACT §9).
+    /// Blank keeps the deployment's environment; a name moves it (docs/github-api.md §9).
     pub environment: String,
     pub auto_inactive: bool,
 }

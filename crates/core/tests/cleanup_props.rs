@@ -176,7 +176,7 @@ fn live_production(specs: &[Spec]) -> BTreeSet<u64> {
         .collect()
 }
 
-/// Applies a run's steps to a model of GitHub and checks each against the delete rule (CONTRACT §8.4):
+/// Applies a run's steps to a model of GitHub and checks each against the delete rule (docs/github-api.md §8.4):
 /// DELETE only succeeds on a deployment whose latest state is inactive.
 fn simulate(specs: &[Spec], run: &mut CleanupRun) -> Vec<(u64, Step)> {
     let mut latest: HashMap<u64, Option<DeploymentState>> = specs

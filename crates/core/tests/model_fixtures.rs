@@ -36,7 +36,7 @@ fn the_contract_deployment_round_trips() {
     let (original, again, d) = round_trip::<Deployment>(&fixture("deployment.json"));
     assert_eq!(
         again, original,
-        "re-encoded deployment differs from CONTRACT §7.2"
+        "re-encoded deployment differs from docs/github-api.md §7.2"
     );
     assert_eq!(d.id, DeploymentId(1));
     assert_eq!(d.git_ref, "topic-branch");
@@ -52,7 +52,7 @@ fn the_contract_deployment_round_trips() {
 #[test]
 fn a_deployment_encodes_its_keys_in_the_real_order() {
     let (_, again, _) = round_trip::<Deployment>(&fixture("deployment.json"));
-    // CONTRACT §7.2 "Real key order [observed 2023]".
+    // docs/github-api.md §7.2 "Real key order [observed 2023]".
     assert_eq!(
         keys(&again),
         [
@@ -85,7 +85,7 @@ fn the_real_deployment_status_round_trips_byte_for_byte() {
     assert_eq!(
         serde_json::to_string(&again).unwrap(),
         serde_json::to_string(&original).unwrap(),
-        "same keys, same order, same values as the real 2023 status (CONTRACT §7.3)"
+        "same keys, same order, same values as the real 2023 status (docs/github-api.md §7.3)"
     );
     assert_eq!(s.state, DeploymentState::InProgress);
     assert_eq!(s.id.0, 2_151_661_540, "ids above 2^31 decode");

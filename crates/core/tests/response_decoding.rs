@@ -396,7 +396,7 @@ fn pages_carry_links_and_etags_and_304_means_unchanged() {
 
 #[test]
 fn link_headers_of_the_recorded_shapes_parse() {
-    // CONTRACT §4, fixture paginate-issues (order prev, next, last, first).
+    // docs/github-api.md §4, fixture paginate-issues (order prev, next, last, first).
     let base = "https://api.github.com/repositories/515435940/issues?per_page=3";
     let page2 = format!("<{base}&page=1>; rel=\"prev\", <{base}&page=3>; rel=\"next\", <{base}&page=5>; rel=\"last\", <{base}&page=1>; rel=\"first\"");
     let links = parse_link_header(&page2);

@@ -3,7 +3,7 @@
 //
 // Validator: Ajv 8 (JSON Schema draft-07 mode) with ajv-formats for `uri` and `date-time`. The description is
 // OpenAPI 3.0.3, whose `nullable: true` plain JSON-Schema validators ignore, so it is rewritten first into a
-// type union (`["string","null"]`), or `anyOf` with `{"type":"null"}` where there is no `type` (CONTRACT,
+// type union (`["string","null"]`), or `anyOf` with `{"type":"null"}` where there is no `type` (docs/github-api.md,
 // "Files" table).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -88,7 +88,7 @@ export function spec() {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   // The one place the description and the real API disagree for these objects: unset `target_url`,
-  // `log_url` and `environment_url` are sent as "" (CONTRACT §7.3 [observed]), which `format: uri` refuses.
+  // `log_url` and `environment_url` are sent as "" (docs/github-api.md §7.3 [observed]), which `format: uri` refuses.
   // Everything else must still be a URI.
   ajv.addFormat('uri', { type: 'string', validate: (s) => s === '' || fullFormats.uri(s) });
   ajv.addSchema({ $id: 'https://github.test/openapi.json', components: doc.components, paths: doc.paths });

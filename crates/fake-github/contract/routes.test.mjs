@@ -1,5 +1,5 @@
 // Every route and outcome over HTTP; every JSON body validated against the matching schema of GitHub's
-// OpenAPI description, and the headers every response must carry (CONTRACT §2, §3, §11).
+// OpenAPI description, and the headers every response must carry (docs/github-api.md §2, §3, §11).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFake, call, spec } from './helpers.mjs';

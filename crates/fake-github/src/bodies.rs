@@ -1,4 +1,4 @@
-//! JSON bodies as GitHub sends them (CONTRACT §7). Objects are built through deploydeck-core's wire types,
+//! JSON bodies as GitHub sends them (docs/github-api.md §7). Objects are built through deploydeck-core's wire types,
 //! which declare fields in the real key order; the large repository and user objects start from GitHub's own
 //! OpenAPI examples (`templates/`), so every required member is there.
 
@@ -14,7 +14,7 @@ const REPOSITORY_TEMPLATE: &str = include_str!("templates/full-repository.json")
 const PRIVATE_USER_TEMPLATE: &str = include_str!("templates/private-user.json");
 const RATE_LIMIT_TEMPLATE: &str = include_str!("templates/rate-limit-overview.json");
 
-/// `simple-user` (CONTRACT §7.1). Bots get GitHub's `%5Bbot%5D` URL form.
+/// `simple-user` (docs/github-api.md §7.1). Bots get GitHub's `%5Bbot%5D` URL form.
 pub fn simple_user(ctx: &Ctx, user: &User) -> SimpleUser {
     SimpleUser::with_urls(
         &user.login,
@@ -33,7 +33,7 @@ pub fn repo_api(ctx: &Ctx, repo: &Repo) -> String {
     format!("{}/repos/{}/{}", ctx.base, repo.owner, repo.name)
 }
 
-/// `deployment` (CONTRACT §7.2).
+/// `deployment` (docs/github-api.md §7.2).
 pub fn deployment(hub: &Hub, ctx: &Ctx, repo: &Repo, d: &Deployment) -> model::Deployment {
     let url = format!("{}/deployments/{}", repo_api(ctx, repo), d.id);
     model::Deployment {
@@ -62,7 +62,7 @@ pub fn deployment(hub: &Hub, ctx: &Ctx, repo: &Repo, d: &Deployment) -> model::D
     }
 }
 
-/// `deployment-status` (CONTRACT §7.3): unset strings are `""`.
+/// `deployment-status` (docs/github-api.md §7.3): unset strings are `""`.
 pub fn status(
     hub: &Hub,
     ctx: &Ctx,
@@ -90,7 +90,7 @@ pub fn status(
     }
 }
 
-/// `environment` (CONTRACT §7.5).
+/// `environment` (docs/github-api.md §7.5).
 pub fn environment(hub: &Hub, ctx: &Ctx, repo: &Repo, e: &Environment) -> model::Environment {
     let encoded = deploydeck_core::url::encode_component(&e.name);
     let mut rules = Vec::new();

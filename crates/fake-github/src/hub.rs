@@ -1,5 +1,5 @@
 //! The fake's state — users and tokens, repositories with branches, commit contexts, deployments, statuses
-//! and environments — and GitHub's server-side behaviour over it (CONTRACT §8, §9). Written on its own: it
+//! and environments — and GitHub's server-side behaviour over it (docs/github-api.md §8, §9). Written on its own: it
 //! never asks deploydeck-core's `rules` or `cleanup` what GitHub does, so a wrong client rule is caught by a
 //! test instead of being mirrored here.
 
@@ -10,7 +10,7 @@ use deploydeck_core::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Where the contract lists two readings, which one the fake plays (CONTRACT §12).
+/// Where the contract lists two readings, which one the fake plays (docs/github-api.md §12).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -184,7 +184,7 @@ pub struct Deployment {
     pub sha: String,
     pub git_ref: String,
     pub task: String,
-    /// An object or a string, returned verbatim (observed.json "payload round-trip").
+    /// An object or a string, returned verbatim (docs/github-api.md §7.2: both forms are seen in real answers).
     pub payload: Value,
     pub original_environment: String,
     pub environment: String,
@@ -199,7 +199,7 @@ pub struct Deployment {
 }
 
 impl Deployment {
-    /// GitHub's notion: the state of the newest status (CONTRACT §9).
+    /// GitHub's notion: the state of the newest status (docs/github-api.md §9).
     pub fn state(&self) -> Option<DeploymentState> {
         self.statuses
             .iter()
@@ -295,7 +295,7 @@ impl Repo {
         self.collaborators.get(&user.id).copied()
     }
 
-    /// The environment record of a name (case-insensitive, CONTRACT §7.5).
+    /// The environment record of a name (case-insensitive, docs/github-api.md §7.5).
     pub fn environment(&self, name: &str) -> Option<&Environment> {
         self.environments
             .iter()
@@ -331,7 +331,7 @@ pub struct NewDeployment {
     pub production_environment: Option<bool>,
 }
 
-/// What create-deployment did (CONTRACT §8.2).
+/// What create-deployment did (docs/github-api.md §8.2).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOutcome {
     Created(u64),
@@ -357,7 +357,7 @@ pub enum CreateOutcome {
 /// A create-status request, already type-checked: the wire type of the request body.
 pub use deploydeck_core::model::NewDeploymentStatus as NewStatus;
 
-/// What delete-deployment did (CONTRACT §8.4).
+/// What delete-deployment did (docs/github-api.md §8.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeleteOutcome {
     Deleted,
@@ -409,7 +409,7 @@ impl Hub {
             tokens: HashMap::new(),
             repos: Vec::new(),
             next_id: 1000,
-            // Real ids already exceed 2^32 for deployments and 2^31 for statuses (CONTRACT §1): so do ours.
+            // Real ids already exceed 2^32 for deployments and 2^31 for statuses (docs/github-api.md §1): so do ours.
             next_deployment_id: 4_442_074_271,
             next_status_id: 2_151_661_540,
             quotas: HashMap::new(),
@@ -486,7 +486,7 @@ impl Hub {
         self.repos.len() - 1
     }
 
-    /// Owner and name are case-insensitive (CONTRACT §1).
+    /// Owner and name are case-insensitive (docs/github-api.md §1).
     pub fn repo_index(&self, owner: &str, name: &str) -> Option<usize> {
         self.repos
             .iter()
@@ -521,7 +521,7 @@ impl Hub {
         });
     }
 
-    /// create-deployment (CONTRACT §8.2, fake algorithm): resolve the ref → auto-merge when behind the
+    /// create-deployment (docs/github-api.md §8.2, fake algorithm): resolve the ref → auto-merge when behind the
     /// default branch (202, or 409 on conflict) → check required contexts (409) → create (201).
     pub fn create_deployment(
         &mut self,
@@ -618,7 +618,7 @@ impl Hub {
         CreateOutcome::Created(id)
     }
 
-    /// create-deployment-status (CONTRACT §8.6, §9): the environment defaults to the previous status's,
+    /// create-deployment-status (docs/github-api.md §8.6, §9): the environment defaults to the previous status's,
     /// else the deployment's, and moves the deployment; `log_url` and `target_url` mirror each other; a
     /// `success` marks prior deployments of that environment inactive (auto_inactive). Returns the new
     /// status's id, or `None` for an unknown deployment.
@@ -699,7 +699,7 @@ impl Hub {
         Some(status_id)
     }
 
-    /// delete-deployment's rule (CONTRACT §8.4): inactive deployments may go; an active one only when it
+    /// delete-deployment's rule (docs/github-api.md §8.4): inactive deployments may go; an active one only when it
     /// is the only deployment of its environment (or of the repository, per `delete_scope`). A deployment
     /// with no status counts as active.
     pub fn delete_deployment(&mut self, repo_index: usize, id: u64) -> DeleteOutcome {

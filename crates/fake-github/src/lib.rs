@@ -1,5 +1,5 @@
 //! fake-github: a stateful, in-memory GitHub for the deployments API, faithful to
-//! `shared/github-api/CONTRACT.md` (sections cited in comments).
+//! `docs/github-api.md` (sections cited in comments).
 //!
 //! The core is [`Hub::handle`]: a pure `HttpRequest` + [`Ctx`] (time, API base) → `HttpResponse` over the
 //! hub's state. Without the `server` feature the crate builds for wasm32 and is the app's in-page demo; with

@@ -1,4 +1,4 @@
-//! `Hub::handle`: one request in, one response out, as api.github.com answers it — routing (CONTRACT §1),
+//! `Hub::handle`: one request in, one response out, as api.github.com answers it — routing (docs/github-api.md §1),
 //! common headers (§2), CORS (§3), pagination (§4), rate limits and conditional requests (§5), errors (§6)
 //! and the operations (§8).
 
@@ -202,7 +202,7 @@ impl Need {
             Need::DeploymentsRead => Some(("deployments", Level::Read)),
             Need::DeploymentsWrite => Some(("deployments", Level::Write)),
             Need::ContentsWrite => Some(("contents", Level::Write)),
-            // CONTRACT §8.9: fine-grained "Actions: read".
+            // docs/github-api.md §8.9: fine-grained "Actions: read".
             Need::EnvironmentsRead => Some(("actions", Level::Read)),
         }
     }
@@ -233,7 +233,7 @@ impl Hub {
                 .set("Content-Type", "application/json; charset=utf-8");
             return r;
         };
-        // GHES serves the same API under /api/v3 (CONTRACT §10).
+        // GHES serves the same API under /api/v3 (docs/github-api.md §10).
         let mut ctx = ctx.clone();
         let mut path = url.path();
         if let Some(rest) = path.strip_prefix("/api/v3") {
@@ -434,7 +434,7 @@ impl Hub {
         path: &str,
         query: &str,
     ) -> Reply {
-        // A trailing slash is a 404 (CONTRACT §1).
+        // A trailing slash is a 404 (docs/github-api.md §1).
         if path.len() > 1 && path.ends_with('/') {
             return Reply::not_found(DOC_REST);
         }
@@ -660,7 +660,7 @@ impl Hub {
             filter("task"),
             filter("environment"),
         );
-        // Newest first (CONTRACT §4).
+        // Newest first (docs/github-api.md §4).
         let items: Vec<_> = repo
             .deployments
             .iter()
@@ -725,7 +725,7 @@ impl Hub {
         match self.delete_deployment(index, id) {
             DeleteOutcome::Deleted => Reply::empty(204),
             DeleteOutcome::NotFound => Reply::not_found(DOC_DELETE),
-            // CONTRACT §8.4: validation-error-simple, errors[] as plain strings.
+            // docs/github-api.md §8.4: validation-error-simple, errors[] as plain strings.
             DeleteOutcome::Refused => Reply::json(
                 422,
                 &ErrorBody::new(422, "Validation Failed", DOC_DELETE).with_errors(json!([
@@ -1066,7 +1066,7 @@ fn read_new_deployment(body: &Map<String, Value>) -> Result<NewDeployment, Strin
 }
 
 /// `event_type` (1..100 characters) and `client_payload` (an object of at most 10 members, under 64 KiB),
-/// CONTRACT §8.8.
+/// docs/github-api.md §8.8.
 fn read_dispatch(body: &Map<String, Value>) -> Result<(String, Value), Reply> {
     let invalid = |detail: String| Reply::invalid(&detail, DOC_DISPATCH);
     let event_type = match body.get("event_type") {
@@ -1131,7 +1131,7 @@ fn read_new_status(body: &Map<String, Value>) -> Result<NewStatus, Reply> {
         .as_ref()
         .is_some_and(|d| d.chars().count() > 140)
     {
-        // CONTRACT §12.1: GitHub's exact text is unrecorded; a 422 on the field is the contract's reading.
+        // docs/github-api.md §12.1: GitHub's exact text is unrecorded; a 422 on the field is the contract's reading.
         return Err(Reply::json(
             422,
             &ErrorBody::new(422, "Validation Failed", DOC_CREATE_STATUS).with_errors(json!([{
@@ -1227,7 +1227,7 @@ fn conditional(request: &HttpRequest, reply: &mut Reply) {
     }
 }
 
-/// `"<64 hex>"`, as recorded (CONTRACT §2).
+/// `"<64 hex>"`, as recorded (docs/github-api.md §2).
 pub fn etag_for(body: &[u8]) -> String {
     let mut out = String::from("\"");
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;

@@ -226,7 +226,7 @@ pub struct LogEntry {
     pub status: u16,
     /// Names of the request's headers, lower case, in order.
     pub header_names: Vec<String>,
-    /// Headers a browser's preflight would have refused (CONTRACT §3): should stay empty.
+    /// Headers a browser's preflight would have refused (docs/github-api.md §3): should stay empty.
     pub cors_violations: Vec<String>,
     /// Milliseconds since the Unix epoch.
     pub started_ms: u64,
