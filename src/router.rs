@@ -1,5 +1,5 @@
-//! Deploydeck's router: the address is the state (host, repository, view and, later, filters), read by
-//! core's `AppLocation`. Three screens only — the connect screen at `/`, a repository's screens, and "not
+//! Deploydeck's router: the address is the state (host, repository, view and filters), read by core's
+//! `AppLocation`. Three top-level routes only — the connect screen at `/`, a repository's screens, and "not
 //! found" — so this is the History API and one delegated click listener instead of leptos_router, whose
 //! route machinery measured 36 KB gzip of the first load (Deploydeck's budget is 160 KB).
 //!
@@ -12,7 +12,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::app_base;
+use crate::href::app_base;
 
 /// The current address, relative to the app's base: path and query (with its `?`, or empty).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,9 +47,9 @@ impl Url {
     }
 }
 
-/// Which screen an address opens.
+/// Which of the app's three top-level views an address opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
+pub enum Route {
     Connect,
     Repository,
     NotFound,
@@ -81,14 +81,14 @@ pub fn use_nav() -> Nav {
 }
 
 impl Nav {
-    /// The screen the address opens (changes only when the screen does, not with every view or filter).
-    pub fn screen(&self) -> Memo<Screen> {
+    /// The top-level view the address opens (changes only when that does, not with every view or filter).
+    pub fn route(&self) -> Memo<Route> {
         let url = self.url;
         Memo::new(move |_| {
             url.with(|u| match u.path.trim_matches('/') {
-                "" => Screen::Connect,
-                _ if AppLocation::parse(&u.path, &u.search).is_some() => Screen::Repository,
-                _ => Screen::NotFound,
+                "" => Route::Connect,
+                _ if AppLocation::parse(&u.path, &u.search).is_some() => Route::Repository,
+                _ => Route::NotFound,
             })
         })
     }
@@ -118,7 +118,7 @@ impl Nav {
         if self.url.with_untracked(|u| u == &url) {
             return;
         }
-        let full = crate::app_href(href);
+        let full = crate::href::app_href(href);
         if let Ok(history) = window().history() {
             let _ = if replace {
                 history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&full))

@@ -3,13 +3,9 @@
 //! the view's disposed signals ("Tried to access a reactive value that has already been disposed", then a
 //! dead page). Leptos' own `spawn_local_scoped_with_cancellation` binds a task to the owner current at the
 //! call, and an event handler has none; a `Tasks` made while the component is built keeps its owner.
-//!
-//! Also here: the one bounded fan-out every "many requests, a few at a time" loop uses.
 
-use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::future::Future;
-use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 use futures::future::{AbortHandle, Abortable};
@@ -69,25 +65,4 @@ impl Tasks {
             }
         }
     }
-}
-
-/// Runs `work` on every item with at most `workers` at once, in order of the items; returns when all are
-/// done. The one fan-out of the app: states for a plan, statuses for a backup.
-pub async fn bounded<T: 'static, F, Fut>(items: Vec<T>, workers: usize, work: F)
-where
-    F: Fn(T) -> Fut + Clone + 'static,
-    Fut: Future<Output = ()> + 'static,
-{
-    let queue = Rc::new(RefCell::new(VecDeque::from(items)));
-    let lanes = (0..workers.max(1)).map(|_| {
-        let (queue, work) = (queue.clone(), work.clone());
-        async move {
-            loop {
-                let next = queue.borrow_mut().pop_front();
-                let Some(item) = next else { break };
-                work(item).await;
-            }
-        }
-    });
-    futures::future::join_all(lanes).await;
 }

@@ -3,8 +3,8 @@
 //! FAKE_GITHUB_URL (default http://127.0.0.1:18787) with `--repo acme/web --token t-wasm=repo`.
 #![cfg(target_arch = "wasm32")]
 
-use deploydeck::api::Api;
-use deploydeck::transport::Transport;
+use deploydeck::net::api::Api;
+use deploydeck::net::transport::Transport;
 use deploydeck_core::http::{HttpRequest, Method};
 use deploydeck_core::location::HostChoice;
 use deploydeck_core::model::{Deployment, NewDeployment};

@@ -1,3 +1,5 @@
+//! What a token can do in a repository (core's `access` report): read, write, and what to add.
+
 use deploydeck_core::access::{Ability, AccessReport};
 use leptos::prelude::*;
 

@@ -1,3 +1,5 @@
+//! API text as lists show it: bounded, hidden control characters revealed, isolated for bidi.
+
 use deploydeck_core::text::{clip, grouped, reveal};
 use leptos::prelude::*;
 

@@ -1,3 +1,5 @@
+//! Every API failure as the user sees it: what happened, then what to do, with an optional Try again.
+
 use deploydeck_core::response::ApiError;
 use leptos::prelude::*;
 

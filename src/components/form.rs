@@ -1,3 +1,6 @@
+//! What every form shares: `FormState` (the kept draft, its problems, GitHub's refusal, the submit handler),
+//! the problems under a field, and "copy as curl / gh api".
+
 use deploydeck_core::http::HttpRequest;
 use deploydeck_core::location::AppLocation;
 use deploydeck_core::request::ApiBase;

@@ -1,6 +1,5 @@
 //! Small reusable widgets.
 
-mod access_diagnostics;
 mod access_panel;
 mod clip;
 mod cost_question;
@@ -11,7 +10,6 @@ mod rate_gauge;
 mod state_badge;
 mod time;
 
-pub use access_diagnostics::AccessDiagnostics;
 pub use access_panel::AccessPanel;
 pub use clip::{clipped, Clip};
 pub use cost_question::CostNotice;

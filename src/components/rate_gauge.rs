@@ -1,7 +1,9 @@
+//! The header's gauge of the token's hourly quota, from the last answer's rate-limit headers.
+
 use leptos::prelude::*;
 
-use crate::transport::now;
-use crate::AppState;
+use crate::clock::now;
+use crate::state::AppState;
 
 /// Remaining / limit and the reset time, from the last answer's `x-ratelimit-*` headers.
 #[component]

@@ -1,3 +1,5 @@
+//! A deployment state as a badge: words and colour, never colour alone.
+
 use deploydeck_core::model::DeploymentState;
 use leptos::prelude::*;
 

@@ -22,12 +22,13 @@ use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::clock::{every, now, now_ms, sleep_ms};
 use crate::components::{clipped, Clip, CostNotice, ErrorPanel, StateBadge, Time};
 use crate::download::download;
+use crate::href::app_href;
 use crate::router::use_nav;
+use crate::state::AppState;
 use crate::tasks::Tasks;
-use crate::transport::{now, sleep_ms};
-use crate::{app_href, AppState};
 
 /// Every row has the same height (CSS `.history-table tr`, about this; measured once rows are in the page),
 /// so the window can be computed.
@@ -121,7 +122,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
         queue: StoredValue::new(Vec::new()),
         in_flight: StoredValue::new(HashSet::new()),
         workers: StoredValue::new(0),
-        last_refresh: StoredValue::new(js_sys::Date::now()),
+        last_refresh: StoredValue::new(now_ms()),
     };
 
     // Latest states: a few workers take ids from the queue's end (what is on screen is pushed last).
@@ -369,7 +370,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     let refresh = {
         let (api, repo, tasks) = (api.clone(), repo.clone(), tasks.clone());
         move || {
-            h.last_refresh.set_value(js_sys::Date::now());
+            h.last_refresh.set_value(now_ms());
             let (start, end) = window_range.get_untracked();
             let on_screen: Vec<DeploymentId> =
                 shown.with_untracked(|rows| rows[start..end].iter().map(|d| d.id).collect());
@@ -411,21 +412,15 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
             });
         }
     };
-    if let Ok(handle) = set_interval_with_handle(
-        {
-            let refresh = refresh.clone();
-            move || {
-                let every = h.poll_secs.get_value().unwrap_or(0).max(REFRESH_SECS) as f64 * 1000.0;
-                let visible = document().visibility_state() == web_sys::VisibilityState::Visible;
-                if visible && js_sys::Date::now() - h.last_refresh.get_value() >= every {
-                    refresh();
-                }
+    every(1_000, {
+        let refresh = refresh.clone();
+        move |visible| {
+            let wait = h.poll_secs.get_value().unwrap_or(0).max(REFRESH_SECS) as f64 * 1000.0;
+            if visible && now_ms() - h.last_refresh.get_value() >= wait {
+                refresh();
             }
-        },
-        std::time::Duration::from_secs(1),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
+        }
+    });
 
     // An export waiting for a yes to its cost.
     let export_question = RwSignal::new(None::<(ExportFormat, CostQuestion)>);

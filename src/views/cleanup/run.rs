@@ -14,12 +14,12 @@ use deploydeck_core::response::RateLimitKind;
 use deploydeck_core::text::count;
 use leptos::prelude::*;
 
-use crate::api::Api;
+use crate::clock::{every, now, now_ms};
 use crate::components::Clip;
 use crate::download::download;
+use crate::net::api::Api;
 use crate::session;
 use crate::tasks::Tasks;
-use crate::transport::now;
 
 /// How often the progress (ETA, a rate-limit wait) is redrawn while a run is active.
 const TICK_MS: u64 = 1_000;
@@ -60,7 +60,7 @@ impl Runner {
     }
 
     pub fn starts_again(&self) {
-        self.since.set_value(js_sys::Date::now());
+        self.since.set_value(now_ms());
         self.answered.set_value(0);
     }
 
@@ -111,13 +111,8 @@ impl Runner {
 pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
     let run = runner.run;
     let api = runner.api.clone();
-    let clock = RwSignal::new(js_sys::Date::now());
-    if let Ok(handle) = set_interval_with_handle(
-        move || clock.set(js_sys::Date::now()),
-        std::time::Duration::from_millis(TICK_MS),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
+    let clock = RwSignal::new(now_ms());
+    every(TICK_MS, move |_| clock.set(now_ms()));
     let progress = Memo::new(move |_| {
         run.with(|r| r.as_ref().map(|s| s.run.progress()))
             .unwrap_or_default()
@@ -150,7 +145,7 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
             if p.requests_left == 0 || status.get() != Some(RunStatus::Running) {
                 return None;
             }
-            let elapsed = (js_sys::Date::now() - runner.since.get_value()).max(0.0) as u64;
+            let elapsed = (now_ms() - runner.since.get_value()).max(0.0) as u64;
             let ms = eta_ms(runner.answered.get_value(), elapsed, p.requests_left).unwrap_or_else(
                 || {
                     let deletes = (p.pending + p.in_flight) as u32;

@@ -15,23 +15,23 @@ use deploydeck_core::model::{Deployment, DeploymentId, DeploymentStatus};
 use deploydeck_core::response::ApiError;
 use leptos::prelude::*;
 
+use crate::clock::{every, now};
 use crate::components::{clipped, Clip, ErrorPanel, Time};
+use crate::state::AppState;
 use crate::tasks::Tasks;
-use crate::transport::now;
-use crate::AppState;
 
 use delete::DeleteDeployment;
 use status_form::StatusForm;
 use statuses::StatusList;
 
 /// How often an open deployment page asks for new statuses (each ask is a conditional GET).
-const WATCH_EVERY_MS: u32 = 5_000;
+const WATCH_EVERY_MS: u64 = 5_000;
 
 /// The statuses as last read: `None` before the first answer.
 pub(crate) type Statuses = RwSignal<Option<Result<Vec<DeploymentStatus>, ApiError>>>;
 
 #[component]
-pub fn DeploymentPage(location: AppLocation, id: DeploymentId) -> impl IntoView {
+pub fn DeploymentView(location: AppLocation, id: DeploymentId) -> impl IntoView {
     let Some(api) = expect_context::<AppState>().scoped_connection() else {
         return ().into_any();
     };
@@ -61,20 +61,15 @@ pub fn DeploymentPage(location: AppLocation, id: DeploymentId) -> impl IntoView 
     };
     refresh();
     let clock = RwSignal::new(now());
-    if let Ok(handle) = set_interval_with_handle(
-        {
-            let refresh = refresh.clone();
-            move || {
-                clock.set(now());
-                if document().visibility_state() == web_sys::VisibilityState::Visible {
-                    refresh();
-                }
+    every(WATCH_EVERY_MS, {
+        let refresh = refresh.clone();
+        move |visible| {
+            clock.set(now());
+            if visible {
+                refresh();
             }
-        },
-        std::time::Duration::from_millis(WATCH_EVERY_MS.into()),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
+        }
+    });
 
     view! {
         <section class="page" data-testid="deployment-page">

@@ -14,11 +14,12 @@ use deploydeck_core::text::count;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::api::Api;
+use crate::clock::now;
 use crate::components::ErrorPanel;
 use crate::download::download;
-use crate::tasks::{bounded, Tasks};
-use crate::transport::now;
+use crate::net::api::Api;
+use crate::net::fan_out::bounded;
+use crate::tasks::Tasks;
 
 /// Status reads in flight at once while the backup is made (core's budget bounds them again).
 const READERS: usize = 6;

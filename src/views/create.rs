@@ -11,10 +11,11 @@ use deploydeck_core::validate::{
 };
 use leptos::prelude::*;
 
-use crate::api::Api;
-use crate::components::{invalid, AccessDiagnostics, CopyAs, ErrorPanel, FieldProblems, FormState};
+use crate::components::{invalid, CopyAs, ErrorPanel, FieldProblems, FormState};
+use crate::net::api::Api;
 use crate::router::use_nav;
-use crate::AppState;
+use crate::state::AppState;
+use crate::views::diagnostics::AccessDiagnostics;
 
 #[component]
 pub fn CreateView(location: AppLocation) -> impl IntoView {

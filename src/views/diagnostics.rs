@@ -1,9 +1,12 @@
+//! Under a refused write: the connect view's diagnosis of the token, checked again. A view-level piece (it loads
+//! the token check's module through the loader), shared by Create and a deployment's view.
+
 use deploydeck_core::response::ApiError;
 use deploydeck_core::validate::RepoRef;
 use leptos::prelude::*;
 
-use crate::api::Api;
-use crate::screens;
+use crate::net::api::Api;
+use crate::views::loader;
 
 /// After a write was refused (401, 403 or 404): the connect screen's diagnosis of this token here — what it
 /// can read and write, and what to add — checked again now, under the error. Nothing for other errors.
@@ -14,14 +17,14 @@ pub fn AccessDiagnostics(error: ApiError, api: Api, repo: RepoRef) -> impl IntoV
     }
     let report = LocalResource::new(move || {
         let (api, repo) = (api.clone(), repo.clone());
-        async move { screens::probe_access(api, repo).await.ok() }
+        async move { loader::probe_access(api, repo).await.ok() }
     });
     view! {
         <div data-testid="access-diagnostics">
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Checking what this token can do here…"</p> }>
                 {move || Suspend::new(async move {
                     match report.await {
-                        Some(result) => screens::connect_result(result).await.ok(),
+                        Some(result) => loader::connect_result(result).await.ok(),
                         None => None,
                     }
                 })}

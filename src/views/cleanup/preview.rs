@@ -8,8 +8,8 @@ use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::DeploymentId;
 use leptos::prelude::*;
 
-use crate::app_href;
 use crate::components::{Clip, StateBadge};
+use crate::href::app_href;
 
 /// Which rows the preview shows.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -13,9 +13,9 @@ use deploydeck_core::text::count;
 use deploydeck_core::validate::StatusDraft;
 use leptos::prelude::*;
 
-use crate::api::Api;
-use crate::app_href;
 use crate::components::{clipped, CostNotice, ErrorPanel};
+use crate::href::app_href;
+use crate::net::api::Api;
 
 /// What the preview has read for one environment.
 #[derive(Clone)]

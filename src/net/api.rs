@@ -24,13 +24,14 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use web_sys::AbortController;
 
-use crate::transport::{sleep_ms, Transport};
+use crate::clock::sleep_ms;
+use crate::net::transport::Transport;
 
 /// Latest-state reads a fan-out keeps in flight at once (core's budget bounds them again).
 const STATE_READERS: usize = 6;
 
 fn now_millis() -> u64 {
-    js_sys::Date::now() as u64
+    crate::clock::now_ms() as u64
 }
 
 struct Inner {
@@ -342,7 +343,7 @@ impl Api {
         let ids: Vec<(usize, DeploymentId)> =
             deployments.iter().map(|d| d.id).enumerate().collect();
         let each = Rc::new(each);
-        crate::tasks::bounded(ids, STATE_READERS, {
+        crate::net::fan_out::bounded(ids, STATE_READERS, {
             let (api, repo, slots, failure) =
                 (self.clone(), repo.clone(), slots.clone(), failure.clone());
             move |(index, id)| {

@@ -8,10 +8,9 @@ use deploydeck_core::validate::{Field, StatusDraft};
 use leptos::prelude::*;
 
 use super::auto_inactive::AutoInactivePreview;
-use crate::api::Api;
-use crate::components::{
-    clipped, invalid, AccessDiagnostics, CopyAs, ErrorPanel, FieldProblems, FormState,
-};
+use crate::components::{clipped, invalid, CopyAs, ErrorPanel, FieldProblems, FormState};
+use crate::net::api::Api;
+use crate::views::diagnostics::AccessDiagnostics;
 
 #[component]
 pub(super) fn StatusForm(

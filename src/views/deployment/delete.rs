@@ -12,10 +12,10 @@ use deploydeck_core::rules::{latest_status, DeploymentRecord};
 use leptos::prelude::*;
 
 use super::Statuses;
-use crate::api::Api;
-use crate::app_href;
+use crate::clock::now;
 use crate::components::{clipped, ErrorPanel};
-use crate::transport::now;
+use crate::href::app_href;
+use crate::net::api::Api;
 
 /// Newer deployments of the environment read at most to tell whether this one is live; past that it is
 /// treated as live (the reading that never deletes what runs).

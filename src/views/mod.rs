@@ -1,20 +1,24 @@
-//! One module per view.
+//! The views, one module (or folder) each, and `loader`, the only module that names every view loaded on
+//! demand. Views may use everything below them (components, net, state, router, …); nothing below imports
+//! them.
 
 mod cleanup;
 mod connect;
 mod create;
 mod deployment;
+pub mod diagnostics;
 mod history;
+pub mod loader;
 mod overview;
 mod repo;
 
 pub use cleanup::CleanupView;
-pub use connect::{ConnectForm, ConnectPage};
+pub use connect::{ConnectForm, ConnectView};
 pub use create::CreateView;
-pub use deployment::DeploymentPage;
+pub use deployment::DeploymentView;
 pub use history::HistoryView;
 pub use overview::Overview;
-pub use repo::{RepoPage, RepoScreen};
+pub use repo::{RepoView, RepoViews};
 
 use leptos::prelude::*;
 
@@ -24,7 +28,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="page narrow" data-testid="not-found">
             <h1>"Nothing here"</h1>
             <p>"This address is not a Deploydeck screen. Links look like /github.com/OWNER/REPO/history."</p>
-            <p><a href=crate::app_href("/")>"Start again"</a></p>
+            <p><a href=crate::href::app_href("/")>"Start again"</a></p>
         </section>
     }
 }

@@ -18,10 +18,10 @@ use super::confirm::Confirm;
 use super::preview::PlanTable;
 use super::run::Runner;
 use super::selection::SelectionForm;
-use crate::api::Api;
+use crate::clock::now;
 use crate::components::{CostNotice, ErrorPanel, FormState};
+use crate::net::api::Api;
 use crate::tasks::Tasks;
-use crate::transport::now;
 
 #[derive(Clone, PartialEq)]
 pub(super) enum Loading {

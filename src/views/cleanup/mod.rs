@@ -20,9 +20,10 @@ use deploydeck_core::cleanup::SavedRun;
 use deploydeck_core::location::{AppLocation, View};
 use leptos::prelude::*;
 
+use crate::href::app_href;
 use crate::session;
+use crate::state::AppState;
 use crate::tasks::Tasks;
-use crate::{app_href, AppState};
 
 use plan::Planner;
 use run::{RunPanel, Runner};
@@ -40,7 +41,7 @@ pub fn CleanupView(location: AppLocation) -> impl IntoView {
         run: RwSignal::new(kept),
         tasks: Tasks::new(),
         workers: StoredValue::new(0),
-        since: StoredValue::new(js_sys::Date::now()),
+        since: StoredValue::new(crate::clock::now_ms()),
         answered: StoredValue::new(0),
     };
     // A run kept from before a reload (or from before leaving this view) continues where it was, unless it

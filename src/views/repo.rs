@@ -6,13 +6,15 @@ use leptos::prelude::*;
 
 use super::{ConnectForm, NotFound, Overview};
 use crate::components::LoadFailed;
+use crate::href::app_href;
+use crate::on_demand::ModuleLoadError;
 use crate::router::use_nav;
-use crate::screens;
 use crate::session;
-use crate::{app_href, AppState};
+use crate::state::AppState;
+use crate::views::loader;
 
 #[component]
-pub fn RepoPage() -> impl IntoView {
+pub fn RepoView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let nav = use_nav();
     let location = Memo::new(move |_| nav.location());
@@ -25,7 +27,7 @@ pub fn RepoPage() -> impl IntoView {
         Some(loc) => {
             let connected = state.connection.get().filter(|api| api.host() == &loc.host);
             match connected {
-                Some(_) => on_demand(screens::repo_screen(loc)),
+                Some(_) => on_demand(loader::repo_screen(loc)),
                 None => view! {
                     <section class="page narrow">
                         <h1>{format!("Connect to open {}", loc.repo)}</h1>
@@ -43,7 +45,7 @@ pub fn RepoPage() -> impl IntoView {
 }
 
 #[component]
-pub fn RepoScreen(location: AppLocation) -> impl IntoView {
+pub fn RepoViews(location: AppLocation) -> impl IntoView {
     let state = expect_context::<AppState>();
     let nav = use_nav();
     let host = location.host.clone();
@@ -51,8 +53,7 @@ pub fn RepoScreen(location: AppLocation) -> impl IntoView {
         if let Ok(base) = host.api_base() {
             session::forget_token(&base);
         }
-        state.connection.set(None);
-        state.rate.set(None);
+        state.disconnect();
         nav.navigate("/");
     };
     let current = location.view;
@@ -72,10 +73,10 @@ pub fn RepoScreen(location: AppLocation) -> impl IntoView {
         </nav>
         {match current {
             View::Overview => view! { <Overview location=location.clone()/> }.into_any(),
-            View::Create => on_demand(screens::create_view(location.clone())),
-            View::History => on_demand(screens::history_view(location.clone())),
-            View::Deployment(id) => on_demand(screens::deployment_page(location.clone(), id)),
-            View::Cleanup => on_demand(screens::cleanup_view(location.clone())),
+            View::Create => on_demand(loader::create_view(location.clone())),
+            View::History => on_demand(loader::history_view(location.clone())),
+            View::Deployment(id) => on_demand(loader::deployment_page(location.clone(), id)),
+            View::Cleanup => on_demand(loader::cleanup_view(location.clone())),
         }}
     }
 }
@@ -83,9 +84,7 @@ pub fn RepoScreen(location: AppLocation) -> impl IntoView {
 /// A screen whose code loads on demand (`screens`): a placeholder while its module arrives, and if it cannot,
 /// a page that says so with a Reload.
 fn on_demand(
-    screen: impl std::future::Future<Output = Result<AnyView, screens::ScreenLoadError>>
-        + Send
-        + 'static,
+    screen: impl std::future::Future<Output = Result<AnyView, ModuleLoadError>> + Send + 'static,
 ) -> AnyView {
     view! {
         <Suspense fallback=|| view! { <p class="page loading" role="status">"Opening…"</p> }>

@@ -7,7 +7,6 @@
 //! fetched from `{base}/demo/` the first time the demo is used, so the app's first load does not carry it.
 
 use deploydeck_core::http::{HttpRequest, HttpResponse, Method, TextResponse};
-use deploydeck_core::Timestamp;
 use gloo_net::http::{Method as FetchMethod, RequestBuilder};
 use web_sys::{AbortSignal, RequestCache, RequestCredentials, RequestMode};
 
@@ -18,24 +17,6 @@ pub enum Transport {
     Fetch,
     /// The simulated GitHub running inside the page.
     Demo,
-}
-
-/// Milliseconds since the epoch, from the browser clock.
-pub fn now() -> Timestamp {
-    Timestamp::from_unix_millis(js_sys::Date::now() as i64)
-}
-
-/// Waits `ms` milliseconds (a `setTimeout` promise; the page's only timer source, so tests can drive it).
-pub async fn sleep_ms(ms: u64) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                &resolve,
-                ms.min(i32::MAX as u64) as i32,
-            );
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 fn network_failure(message: String) -> HttpResponse {
@@ -77,16 +58,19 @@ async fn demo(request: &HttpRequest) -> HttpResponse {
 
 #[cfg(feature = "demo-inline")]
 async fn demo_answer(request_json: &str) -> Result<String, String> {
-    Ok(deploydeck_demo::answer(request_json, js_sys::Date::now()))
+    Ok(deploydeck_demo::answer(
+        request_json,
+        crate::clock::now_ms(),
+    ))
 }
 
 #[cfg(not(feature = "demo-inline"))]
 async fn demo_answer(request_json: &str) -> Result<String, String> {
-    let url = format!("{}/demo/deploydeck_demo.js", crate::app_base());
+    let url = format!("{}/demo/deploydeck_demo.js", crate::href::app_base());
     let module = loader::load_demo(&url)
         .await
         .map_err(|e| format!("{e:?}"))?;
-    loader::demo_handle(&module, request_json, js_sys::Date::now()).map_err(|e| format!("{e:?}"))
+    loader::demo_handle(&module, request_json, crate::clock::now_ms()).map_err(|e| format!("{e:?}"))
 }
 
 #[cfg(not(feature = "demo-inline"))]

@@ -11,16 +11,18 @@ use deploydeck_core::validate::{Field, Problems, RepoRef};
 use leptos::prelude::*;
 
 use crate::components::{invalid, FieldProblems, LoadFailed};
+use crate::href::app_href;
+use crate::on_demand::ModuleLoadError;
 use crate::router::use_nav;
-use crate::screens::{self, ScreenLoadError};
 use crate::session::{self, RecentRepo, TokenStorage};
-use crate::{app_href, AppState};
+use crate::state::AppState;
+use crate::views::loader;
 
 /// Where the demo opens.
 pub const DEMO_PATH: &str = "/demo/acme/storefront/overview";
 
 #[component]
-pub fn ConnectPage() -> impl IntoView {
+pub fn ConnectView() -> impl IntoView {
     let recent = session::recent_repos();
     view! {
         <section class="page narrow connect-page">
@@ -71,20 +73,19 @@ pub fn ConnectForm(
     let connect = Action::new_local(move |input: &(HostChoice, Token, RepoRef, TokenStorage)| {
         let (host, token, repo, storage_choice) = input.clone();
         let target = target.clone();
-        screens::preload_repo_screen();
+        loader::preload_repo_screen();
         async move {
             let Some(api) = state.connect(host.clone(), Some(token.clone())) else {
                 return Ok(Err(ApiError::Network {
                     message: "this API address cannot be used".into(),
                 }));
             };
-            let connected = match screens::probe_access(api, repo.clone()).await {
+            let connected = match loader::probe_access(api, repo.clone()).await {
                 Ok(Ok(connected)) => connected,
                 failed => {
                     // A refused token (or one whose check could not run) leaves nothing behind: no connection,
                     // no gauge, nothing stored.
-                    state.connection.set(None);
-                    state.rate.set(None);
+                    state.disconnect();
                     return failed;
                 }
             };
@@ -100,7 +101,7 @@ pub fn ConnectForm(
                     target.unwrap_or_else(|| AppLocation::new(host, repo, View::Overview));
                 nav.navigate(&location.path());
             }
-            Ok::<_, ScreenLoadError>(Ok(connected))
+            Ok::<_, ModuleLoadError>(Ok(connected))
         }
     });
 
@@ -109,7 +110,7 @@ pub fn ConnectForm(
     let preload = move |_| {
         if !preloaded.get_value() {
             preloaded.set_value(true);
-            screens::preload_connect_check();
+            loader::preload_connect_check();
         }
     };
 
@@ -173,7 +174,7 @@ pub fn ConnectForm(
                     Ok(result) => view! {
                         <Suspense>
                             {Suspend::new(async move {
-                                screens::connect_result(result)
+                                loader::connect_result(result)
                                     .await
                                     .unwrap_or_else(|error| view! { <LoadFailed error/> }.into_any())
                             })}

@@ -4,9 +4,10 @@ use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::url::is_http_url;
 use leptos::prelude::*;
 
+use crate::clock::now;
 use crate::components::{AccessPanel, Clip, ErrorPanel, StateBadge, Time};
-use crate::transport::now;
-use crate::{app_href, AppState};
+use crate::href::app_href;
+use crate::state::AppState;
 
 const RECENT: u8 = 10;
 

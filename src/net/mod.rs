@@ -1,0 +1,6 @@
+//! The views' way to GitHub: the transport (the browser's fetch, or the in-page demo), the API handle over
+//! it (core's requests, budget, cache and decoding), and the one bounded fan-out.
+
+pub mod api;
+pub mod fan_out;
+pub mod transport;

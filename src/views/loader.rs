@@ -1,0 +1,97 @@
+//! The views loaded on demand, named here and only here. The first load carries the shell and the connect
+//! view; checking a token (the access probe and its report), a repository's views, and each larger view come
+//! in their own WebAssembly modules, fetched the first time they are needed (code several of them use lands
+//! in a shared module fetched with the first). The mechanism is `crate::on_demand`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use deploydeck_core::location::AppLocation;
+use deploydeck_core::model::DeploymentId;
+use deploydeck_core::response::ApiError;
+use deploydeck_core::validate::RepoRef;
+use leptos::prelude::*;
+
+use crate::components::{AccessPanel, ErrorPanel};
+use crate::net::api::{Api, Connected};
+use crate::on_demand::{on_demand, ModuleLoadError};
+
+on_demand! {
+    /// The screens of one repository (navigation and overview), loading their module if needed;
+    /// `preload_repo_screen` starts fetching it while a token is being checked.
+    pub async fn repo_screen(location: AppLocation) -> AnyView;
+    in repo_screen as repo_screen_view, preload preload_repo_screen via preload_repo_screen_module
+    {
+        view! { <crate::views::RepoViews location=location/> }.into_any()
+    }
+}
+
+on_demand! {
+    /// The Create view: the deployment and repository-dispatch forms.
+    pub async fn create_view(location: AppLocation) -> AnyView;
+    in create_view as create_view_module
+    {
+        view! { <crate::views::CreateView location=location/> }.into_any()
+    }
+}
+
+on_demand! {
+    /// The History view: every deployment, filtered, windowed, live.
+    pub async fn history_view(location: AppLocation) -> AnyView;
+    in history_view as history_view_module
+    {
+        view! { <crate::views::HistoryView location=location/> }.into_any()
+    }
+}
+
+on_demand! {
+    /// The Cleanup view: plan, preview, back up and run a bulk delete.
+    pub async fn cleanup_view(location: AppLocation) -> AnyView;
+    in cleanup_view as cleanup_view_module
+    {
+        view! { <crate::views::CleanupView location=location/> }.into_any()
+    }
+}
+
+on_demand! {
+    /// One deployment's page: its statuses, followed live, and the post-a-status form.
+    pub async fn deployment_page(location: AppLocation, id: DeploymentId) -> AnyView;
+    in deployment_page as deployment_page_module
+    {
+        view! { <crate::views::DeploymentView location=location id=id/> }.into_any()
+    }
+}
+
+type Probe = Pin<Box<dyn Future<Output = Result<Connected, ApiError>>>>;
+
+on_demand! {
+    /// Starts the access check of `api` in `repo` (GET /user, GET /repos/{owner}/{repo}, the scopes),
+    /// loading the check's module if needed; `preload_connect_check` fetches it early.
+    pub async fn start_probe(api: Api, repo: RepoRef) -> Probe;
+    in connect_check as start_probe_module, preload preload_connect_check via preload_connect_check_module
+    {
+        Box::pin(async move { api.probe_access(&repo).await })
+    }
+}
+
+on_demand! {
+    /// The report of a connect attempt: what the token can do, or why it was refused and what to do.
+    pub async fn connect_result(result: Result<Connected, ApiError>) -> AnyView;
+    in connect_check as connect_result_module
+    {
+        match result {
+            Ok(connected) => {
+                view! { <AccessPanel report=connected.report login=connected.user.login/> }.into_any()
+            }
+            Err(error) => view! { <ErrorPanel error=error context="Could not connect"/> }.into_any(),
+        }
+    }
+}
+
+/// What this token can do in `repo`. The outer error: the check's module could not be fetched.
+pub async fn probe_access(
+    api: Api,
+    repo: RepoRef,
+) -> Result<Result<Connected, ApiError>, ModuleLoadError> {
+    Ok(start_probe(api, repo).await?.await)
+}
