@@ -3,6 +3,7 @@
 mod access_panel;
 mod clip;
 mod cost_question;
+mod deployment_row;
 mod error_panel;
 mod form;
 mod load_failed;
@@ -13,6 +14,7 @@ mod time;
 pub use access_panel::AccessPanel;
 pub use clip::{clipped, Clip};
 pub use cost_question::CostNotice;
+pub use deployment_row::DeploymentRow;
 pub use error_panel::ErrorPanel;
 pub use form::{invalid, CopyAs, FieldProblems, FormState};
 pub use load_failed::LoadFailed;

@@ -1,11 +1,10 @@
 //! A repository at a glance: what the token can do here, and the newest deployments with their states.
 
 use deploydeck_core::location::{AppLocation, View};
-use deploydeck_core::url::is_http_url;
 use leptos::prelude::*;
 
 use crate::clock::now;
-use crate::components::{AccessPanel, Clip, ErrorPanel, StateBadge, Time};
+use crate::components::{AccessPanel, DeploymentRow, ErrorPanel};
 use crate::href::app_href;
 use crate::state::AppState;
 
@@ -71,30 +70,10 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
                                     </tr></thead>
                                     <tbody>
                                         {records.into_iter().map(|r| {
-                                            let d = r.deployment.clone();
-                                            let page = app_href(&location.with_view(View::Deployment(d.id)).path());
-                                            let environment_url = r.latest_status.as_ref()
-                                                .map(|s| s.environment_url.clone())
-                                                .filter(|u| is_http_url(u));
-                                            let env = d.environment.clone();
-                                            view! {
-                                                <tr data-testid="deployment-row">
-                                                    <td><a href=page>{d.id.0.to_string()}</a></td>
-                                                    <td><StateBadge state=r.latest_state()/></td>
-                                                    <td data-label="Environment">{match environment_url {
-                                                        // Links from API data only when http(s).
-                                                        Some(url) => view! { <a href=url rel="noopener noreferrer" target="_blank"><Clip text=env/></a> }.into_any(),
-                                                        None => view! { <Clip text=env/> }.into_any(),
-                                                    }}
-                                                        {d.transient_environment.then(|| view! { <span class="tag">"transient"</span> })}
-                                                    </td>
-                                                    <td data-label="Ref"><code><Clip text=d.git_ref.clone()/></code></td>
-                                                    <td data-label="Commit"><code>{d.short_sha().to_owned()}</code></td>
-                                                    <td class="nowrap" data-label="By"><Clip text=d.creator_login().unwrap_or("unknown").to_owned() max=40/></td>
-                                                    <td class="nowrap" data-label="Created"><Time at=d.created_at now/></td>
-                                                    <td class="description" data-label="Description"><Clip text=d.description.clone().unwrap_or_default() max=200/></td>
-                                                </tr>
-                                            }
+                                            let href = app_href(&location.with_view(View::Deployment(r.id())).path());
+                                            let environment_url = r.latest_status.as_ref().map(|s| s.environment_url.clone());
+                                            let state = Some(r.latest_state());
+                                            view! { <DeploymentRow deployment=r.deployment state href now environment_url=environment_url.unwrap_or_default() testid="deployment-row"/> }
                                         }).collect_view()}
                                     </tbody>
                                 </table>

@@ -18,6 +18,7 @@ pub mod cleanup;
 pub mod cost;
 pub mod history;
 pub mod http;
+pub mod listing;
 pub mod location;
 pub mod model;
 pub mod pattern;

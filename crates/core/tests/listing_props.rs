@@ -1,0 +1,175 @@
+//! History's list under random sequences of filters, pages, failures, refreshes and state asks: no stale page
+//! let in, no row lost or doubled, no state asked twice at once.
+
+use std::collections::{BTreeSet, HashSet};
+
+use deploydeck_core::http::{HttpRequest, Method};
+use deploydeck_core::listing::{
+    AskMode, DeploymentList, ListStatus, PageAnswer, PageAsk, StateQueue,
+};
+use deploydeck_core::model::{Deployment, DeploymentId};
+use deploydeck_core::response::{ApiError, Links, Page};
+use proptest::prelude::*;
+
+fn deployment(id: u64) -> Deployment {
+    let mut d: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/deployment.json")).unwrap();
+    d["id"] = id.into();
+    serde_json::from_value(d).unwrap()
+}
+
+fn request(n: u64) -> HttpRequest {
+    HttpRequest::new(Method::Get, format!("https://api.github.com/x?page={n}"))
+}
+
+fn answer(ids: &[u64], next: bool) -> PageAnswer {
+    PageAnswer {
+        page: Page {
+            items: ids.iter().copied().map(deployment).collect(),
+            links: Links {
+                next: next.then(|| "next".to_owned()),
+                ..Links::default()
+            },
+            etag: None,
+        },
+        poll_secs: None,
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    /// New filters.
+    Restart,
+    /// The answer to the ask at this index of those made so far (an old one may be stale), with these ids.
+    Answer(usize, Vec<u64>, bool),
+    Fail(usize),
+    Resume,
+    Refresh(usize, Vec<u64>),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let ids = proptest::collection::vec(1u64..60, 0..6);
+    prop_oneof![
+        1 => Just(Op::Restart),
+        4 => (0usize..8, ids.clone(), any::<bool>()).prop_map(|(i, ids, next)| Op::Answer(i, ids, next)),
+        1 => (0usize..8).prop_map(Op::Fail),
+        1 => Just(Op::Resume),
+        2 => (0usize..8, ids).prop_map(|(i, ids)| Op::Refresh(i, ids)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn no_stale_page_gets_in_and_no_row_is_lost_or_doubled(ops in proptest::collection::vec(op(), 1..40)) {
+        let mut list = DeploymentList::default();
+        let mut asks: Vec<PageAsk> = vec![list.restart(request(1))];
+        // The model: the ids the current generation's answers brought, in the order they came.
+        let mut expected: BTreeSet<u64> = BTreeSet::new();
+        let mut counter = 1;
+        for op in ops {
+            let before: Vec<u64> = list.rows().iter().map(|d| d.id.0).collect();
+            let restart = matches!(op, Op::Restart);
+            match op {
+                Op::Restart => {
+                    counter += 1;
+                    asks.push(list.restart(request(counter)));
+                    expected.clear();
+                    prop_assert!(list.rows().is_empty());
+                }
+                Op::Answer(i, ids, next) => {
+                    let ask = asks[i % asks.len()].clone();
+                    let current = ask.generation == list.generation();
+                    counter += 1;
+                    let n = counter;
+                    let follow = move |_: &str| Some(request(n));
+                    let more = list.handle_page(&ask, Ok(answer(&ids, next)), follow);
+                    if current {
+                        expected.extend(ids.iter().copied());
+                        prop_assert_eq!(more.is_some(), next);
+                        if let Some(more) = more { asks.push(more); }
+                    } else {
+                        prop_assert!(more.is_none());
+                        let after: Vec<u64> = list.rows().iter().map(|d| d.id.0).collect();
+                        prop_assert_eq!(&after, &before, "a stale page changed the list");
+                    }
+                }
+                Op::Fail(i) => {
+                    let ask = asks[i % asks.len()].clone();
+                    let current = ask.generation == list.generation();
+                    let error = ApiError::Server { status: 502, message: "Bad Gateway".into() };
+                    prop_assert!(list.handle_page(&ask, Err(error.clone()), |_| None).is_none());
+                    if current {
+                        prop_assert_eq!(list.status(), &ListStatus::Failed(error));
+                        prop_assert!(list.can_resume());
+                    }
+                    let after: Vec<u64> = list.rows().iter().map(|d| d.id.0).collect();
+                    prop_assert_eq!(&after, &before, "a failure lost rows");
+                }
+                Op::Resume => {
+                    if let Some(again) = list.resume() {
+                        prop_assert_eq!(again.generation, list.generation());
+                        asks.push(again);
+                    }
+                }
+                Op::Refresh(i, ids) => {
+                    let generation = asks[i % asks.len()].generation;
+                    let changed = list.handle_refresh(generation, answer(&ids, false));
+                    if generation == list.generation() {
+                        let new = ids.iter().any(|id| !expected.contains(id));
+                        prop_assert_eq!(changed, new);
+                        expected.extend(ids.iter().copied());
+                    } else {
+                        prop_assert!(!changed);
+                    }
+                }
+            }
+            let listed: Vec<u64> = list.rows().iter().map(|d| d.id.0).collect();
+            let unique: HashSet<u64> = listed.iter().copied().collect();
+            prop_assert_eq!(unique.len(), listed.len(), "a row listed twice: {:?}", listed);
+            prop_assert_eq!(unique, expected.iter().copied().collect::<HashSet<_>>());
+            if !restart {
+                for id in &before {
+                    prop_assert!(listed.contains(id), "row {} lost", id);
+                }
+            }
+        }
+    }
+
+    /// A state is handed out only when not known and not already being asked; each waiting id once.
+    #[test]
+    fn the_state_queue_never_asks_twice_at_once(
+        steps in proptest::collection::vec((0u8..4, proptest::collection::vec(1u64..30, 0..8)), 1..50),
+    ) {
+        let mut queue = StateQueue::default();
+        let mut known: HashSet<u64> = HashSet::new();
+        let mut asking: HashSet<u64> = HashSet::new();
+        for (kind, ids) in steps {
+            match kind {
+                0 | 1 => {
+                    let mode = if kind == 0 { AskMode::Only } else { AskMode::Also };
+                    let k = known.clone();
+                    queue.ask(ids.iter().copied().map(DeploymentId), mode, move |id| k.contains(&id.0));
+                }
+                2 => {
+                    if let Some(id) = queue.take_next() {
+                        prop_assert!(!known.contains(&id.0), "{} is known", id.0);
+                        prop_assert!(asking.insert(id.0), "{} handed out while being asked", id.0);
+                    }
+                }
+                _ => {
+                    if let Some(&id) = asking.iter().next() {
+                        asking.remove(&id);
+                        queue.done(DeploymentId(id));
+                        known.insert(id);
+                    }
+                }
+            }
+        }
+        while let Some(id) = queue.take_next() {
+            prop_assert!(!known.contains(&id.0));
+            prop_assert!(asking.insert(id.0));
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! The History view's driver: core's `DeploymentList` and `StateQueue` decide what to ask next; this
+//! performs the requests they ask for (through the connection's budget) and hands the answers back. Every
+//! task stops with the view.
+
+use std::collections::HashMap;
+
+use deploydeck_core::history::HistoryFilter;
+use deploydeck_core::listing::{AskMode, DeploymentList, PageAnswer, PageAsk, StateQueue};
+use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
+use deploydeck_core::request::DeploymentFilter;
+use deploydeck_core::rules::DeploymentRecord;
+use deploydeck_core::validate::RepoRef;
+use leptos::prelude::*;
+
+use crate::clock::now_ms;
+use crate::net::api::Api;
+use crate::tasks::Tasks;
+
+/// Latest-state requests in flight at once (core's budget bounds them again).
+const WORKERS: u32 = 6;
+
+/// The view's data, shared by its parts.
+#[derive(Clone, Copy)]
+pub(super) struct History {
+    pub list: RwSignal<DeploymentList>,
+    /// Latest statuses known, by deployment (`None`: it has no status).
+    pub latest: RwSignal<HashMap<DeploymentId, Option<DeploymentStatus>>>,
+    queue: StoredValue<StateQueue>,
+    workers: StoredValue<u32>,
+    last_refresh: StoredValue<f64>,
+}
+
+impl History {
+    pub fn new() -> Self {
+        History {
+            list: RwSignal::new(DeploymentList::default()),
+            latest: RwSignal::new(HashMap::new()),
+            queue: StoredValue::new(StateQueue::default()),
+            workers: StoredValue::new(0),
+            last_refresh: StoredValue::new(now_ms()),
+        }
+    }
+
+    /// A deployment's latest state: `None` while unknown, `Some(None)` when it has no status (tracked).
+    pub fn state_of(&self, id: DeploymentId) -> Option<Option<DeploymentState>> {
+        self.latest
+            .with(|m| m.get(&id).map(|s| s.as_ref().map(|s| s.state)))
+    }
+
+    /// Keeps a latest status that arrived, notifying only when it differs from the one shown.
+    fn keep_state(&self, id: DeploymentId, status: Option<DeploymentStatus>) {
+        self.latest
+            .maybe_update(|m| m.insert(id, status.clone()) != Some(status));
+    }
+
+    /// The deployments in `rows` whose latest state is known, with it (tracked).
+    pub fn records(&self, rows: &[Deployment]) -> Vec<DeploymentRecord> {
+        self.latest.with(|m| {
+            rows.iter()
+                .filter_map(|d| {
+                    m.get(&d.id).map(|s| DeploymentRecord {
+                        deployment: d.clone(),
+                        latest_status: s.clone(),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Every deployment of `rows` with its latest status; an unknown one as having none (never dropped).
+    pub fn all_records(&self, rows: &[Deployment]) -> Vec<DeploymentRecord> {
+        self.latest.with_untracked(|m| {
+            rows.iter()
+                .map(|d| DeploymentRecord {
+                    deployment: d.clone(),
+                    latest_status: m.get(&d.id).cloned().flatten(),
+                })
+                .collect()
+        })
+    }
+
+    /// The ids among `ids` whose state is not known yet.
+    pub fn unknown(&self, ids: &[DeploymentId]) -> Vec<DeploymentId> {
+        self.latest.with_untracked(|m| {
+            ids.iter()
+                .filter(|id| !m.contains_key(id))
+                .copied()
+                .collect()
+        })
+    }
+
+    /// The ids a state filter cannot decide yet (their state is unknown), in list order (tracked).
+    pub fn undecided(&self, filter: &HistoryFilter) -> Vec<DeploymentId> {
+        self.list.with(|l| {
+            l.rows()
+                .iter()
+                .filter(|d| filter.keeps(d, self.state_of(d.id)).is_none())
+                .map(|d| d.id)
+                .collect()
+        })
+    }
+
+    /// Whether no state is waiting or being asked.
+    pub fn states_idle(&self) -> bool {
+        self.queue.with_value(StateQueue::is_idle)
+    }
+
+    pub fn refresh_due(&self, visible: bool) -> bool {
+        let last = self.last_refresh.get_value();
+        self.list
+            .with_untracked(|l| l.refresh_due(last, now_ms(), visible))
+    }
+}
+
+/// Performs what the list and the state queue ask for.
+#[derive(Clone)]
+pub(super) struct Driver {
+    pub h: History,
+    api: Api,
+    repo: RepoRef,
+    tasks: Tasks,
+}
+
+impl Driver {
+    pub fn new(h: History, api: Api, repo: RepoRef, tasks: Tasks) -> Self {
+        Driver {
+            h,
+            api,
+            repo,
+            tasks,
+        }
+    }
+
+    /// GitHub's filters changed: the list from its first page.
+    pub fn load(&self, filter: &DeploymentFilter) {
+        let first = self.api.first_deployments(&self.repo, filter);
+        if let Some(ask) = self.h.list.try_update(|l| l.restart(first)) {
+            self.pages(ask);
+        }
+    }
+
+    /// "Load the rest": the page that failed, again.
+    pub fn load_rest(&self) {
+        if let Some(Some(ask)) = self.h.list.try_update(DeploymentList::resume) {
+            self.pages(ask);
+        }
+    }
+
+    /// Every page from `ask` on, as the list asks for them.
+    fn pages(&self, mut ask: PageAsk) {
+        let (h, api) = (self.h, self.api.clone());
+        self.tasks.spawn(async move {
+            loop {
+                let answer = api
+                    .deployments_page(ask.request.clone())
+                    .await
+                    .map(|(page, poll_secs)| PageAnswer { page, poll_secs });
+                let next = h
+                    .list
+                    .try_update(|l| l.handle_page(&ask, answer, |url| api.follow(url)));
+                match next.flatten() {
+                    Some(more) => ask = more,
+                    None => break,
+                }
+            }
+        });
+    }
+
+    /// Asks for the states of `ids` (the last first), a few at a time; known ones are not asked again.
+    pub fn ask_states(&self, ids: Vec<DeploymentId>, mode: AskMode) {
+        let h = self.h;
+        h.queue.update_value(|q| {
+            q.ask(ids, mode, |id| {
+                h.latest.with_untracked(|m| m.contains_key(&id))
+            })
+        });
+        while h.workers.get_value() < WORKERS && h.queue.with_value(StateQueue::has_waiting) {
+            h.workers.update_value(|w| *w += 1);
+            let (api, repo) = (self.api.clone(), self.repo.clone());
+            self.tasks.spawn(async move {
+                while let Some(Some(id)) = h.queue.try_update_value(StateQueue::take_next) {
+                    let answer = api.latest_status(&repo, id).await;
+                    h.queue.update_value(|q| q.done(id));
+                    // A failed ask leaves the state unknown ("…"); the next refresh asks again.
+                    if let Ok(status) = answer {
+                        h.keep_state(id, status);
+                    }
+                }
+                h.workers.update_value(|w| *w = w.saturating_sub(1));
+            });
+        }
+    }
+
+    /// Live: the first page and the states on screen, asked again — conditional requests, so an unchanged
+    /// answer is a free 304. Each state on its own task, so a moving window cannot drop it.
+    pub fn refresh(&self, on_screen: Vec<DeploymentId>, filter: &DeploymentFilter) {
+        let h = self.h;
+        h.last_refresh.set_value(now_ms());
+        for id in on_screen {
+            let (api, repo) = (self.api.clone(), self.repo.clone());
+            self.tasks.spawn(async move {
+                if let Ok(status) = api.latest_status(&repo, id).await {
+                    h.keep_state(id, status);
+                }
+            });
+        }
+        let generation = h.list.with_untracked(DeploymentList::generation);
+        let (api, first) = (
+            self.api.clone(),
+            self.api.first_deployments(&self.repo, filter),
+        );
+        self.tasks.spawn(async move {
+            if let Ok((page, poll_secs)) = api.deployments_page(first).await {
+                let answer = PageAnswer { page, poll_secs };
+                h.list
+                    .maybe_update(|l| l.handle_refresh(generation, answer));
+            }
+        });
+    }
+}
+
+impl Driver {
+    /// Asks for every state of `ids` (at the budget's pace), then calls `done`. Scrolling meanwhile may replace
+    /// the queue, so what is still missing is asked for again until nothing more arrives; a state that could
+    /// not be had stays unknown.
+    pub fn when_states_read(&self, ids: Vec<DeploymentId>, done: impl FnOnce() + 'static) {
+        let this = self.clone();
+        self.tasks.spawn(async move {
+            let (mut stalled, mut left) = (0, usize::MAX);
+            loop {
+                let missing = this.h.unknown(&ids);
+                if missing.is_empty() || stalled >= 50 {
+                    break;
+                }
+                stalled = if missing.len() < left { 0 } else { stalled + 1 };
+                left = missing.len();
+                if this.h.states_idle() {
+                    this.ask_states(missing, AskMode::Also);
+                }
+                crate::clock::sleep_ms(100).await;
+            }
+            done();
+        });
+    }
+}

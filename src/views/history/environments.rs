@@ -1,0 +1,53 @@
+//! Every environment at a glance: what is live there now, since when and by whom, its recent states.
+
+use deploydeck_core::history::environments;
+use deploydeck_core::location::{AppLocation, View};
+use leptos::prelude::*;
+
+use super::driver::History;
+use crate::clock::now;
+use crate::components::{Clip, StateBadge, Time};
+use crate::href::app_href;
+
+#[component]
+pub(super) fn Environments(h: History, location: AppLocation) -> impl IntoView {
+    move || {
+        let records = h.list.with(|l| h.records(l.rows()));
+        let total = h.list.with(|l| l.rows().len());
+        let envs = environments(&records);
+        let location = location.clone();
+        view! {
+            <p class="muted">{format!("From the {} of {} deployments whose latest state is loaded (scroll or export to load more).", records.len(), total)}</p>
+            <table class="deployments environments cards" data-testid="environments">
+                <thead><tr>
+                    <th scope="col">"Environment"</th><th scope="col">"Live now"</th><th scope="col">"Since"</th>
+                    <th scope="col">"By"</th><th scope="col">"Recent"</th>
+                </tr></thead>
+                <tbody>
+                    {envs.into_iter().map(|e| {
+                        let live = e.live.clone();
+                        let location = location.clone();
+                        view! {
+                            <tr data-testid="environment-row">
+                                <th scope="row"><Clip text=e.name.clone()/>
+                                    {e.transient.then(|| view! { <span class="tag">"transient"</span> })}
+                                    {e.destroyed.then(|| view! { <span class="tag">"destroyed"</span> })}
+                                </th>
+                                <td data-label="Live now">{match &live {
+                                    Some(l) => {
+                                        let href = app_href(&location.with_view(View::Deployment(l.deployment_id)).path());
+                                        view! { <a href=href>{format!("Deployment {}", l.deployment_id.0)}</a> }.into_any()
+                                    }
+                                    None => view! { <span class="muted">"Nothing live"</span> }.into_any(),
+                                }}</td>
+                                <td data-label="Since">{live.as_ref().map(|l| view! { <Time at=l.since now=now()/> })}</td>
+                                <td data-label="By"><Clip text=live.as_ref().and_then(|l| l.by.clone()).unwrap_or_default() max=40/></td>
+                                <td class="recent-states" data-label="Recent">{e.recent.into_iter().map(|(_, s)| view! { <StateBadge state=s/> }).collect_view()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+    }
+}

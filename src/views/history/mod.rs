@@ -1,0 +1,272 @@
+//! The History view: every deployment (all pages, through `Link`), newest first, filtered by GitHub
+//! (environment, ref, sha, task) and by the page (creator, state); only the rows on screen are in the DOM,
+//! and only their latest states are asked for (`statuses?per_page=1`, through core's budget); the
+//! environments at a glance; a chart per environment over time; live refresh with conditional requests;
+//! export as JSON and CSV. What to ask next is core's `listing`; `driver` performs it.
+
+mod chart;
+mod driver;
+mod environments;
+mod filters;
+mod table;
+
+use deploydeck_core::cost::{ask_before_reading, CostQuestion};
+use deploydeck_core::history::{chart, ExportFormat, HistoryFilter};
+use deploydeck_core::listing::{AskMode, ListStatus};
+use deploydeck_core::location::AppLocation;
+use deploydeck_core::model::{Deployment, DeploymentId};
+use deploydeck_core::response::ApiError;
+use deploydeck_core::text::count;
+use leptos::prelude::*;
+
+use crate::clock::every;
+use crate::components::{CostNotice, ErrorPanel};
+use crate::download::download;
+use crate::router::use_nav;
+use crate::state::AppState;
+use crate::tasks::Tasks;
+
+use chart::ChartView;
+use driver::{Driver, History};
+use environments::Environments;
+use filters::FilterForm;
+use table::{HistoryTable, Window};
+
+#[component]
+pub fn HistoryView(location: AppLocation) -> impl IntoView {
+    let Some(api) = expect_context::<AppState>().scoped_connection() else {
+        return ().into_any();
+    };
+    let nav = use_nav();
+    let repo = location.repo.clone();
+    let filter = Memo::new(move |_| HistoryFilter::from_query(&nav.search()));
+    let h = History::new();
+    // Everything this view starts stops when it goes away (a quick navigation must not find its signals gone).
+    let driver = Driver::new(h, api.clone(), repo.clone(), Tasks::new());
+
+    // Whenever GitHub's filters change: from the first page.
+    let api_filter = Memo::new(move |_| filter.with(|f| f.api_filter()));
+    Effect::new({
+        let driver = driver.clone();
+        move |_| driver.load(&api_filter.get())
+    });
+
+    // What the page's own filters keep (rows whose state is still unknown wait when a state is asked for).
+    // States are read (and followed) only when a state filter needs them: otherwise every arriving state
+    // would recompute the whole list.
+    let shown = Memo::new(move |_| {
+        filter.with(|f| {
+            h.list.with(|l| {
+                l.rows()
+                    .iter()
+                    .filter(|d| {
+                        let state = if f.needs_states() {
+                            h.state_of(d.id)
+                        } else {
+                            None
+                        };
+                        f.keeps(d, state) == Some(true)
+                    })
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let window = Window::new(shown);
+
+    // Reading every listed deployment's state (the state filter, an export) can cost much of the quota: when
+    // it does, the view asks first (core's `cost`), and a yes holds for this view.
+    let consent = RwSignal::new(false);
+    let state_question = Memo::new({
+        let (api, repo) = (api.clone(), repo.clone());
+        move |_| {
+            if consent.get() || !filter.with(HistoryFilter::needs_states) {
+                return None;
+            }
+            let ids = filter.with(|f| h.undecided(f));
+            let what = format!(
+                "the latest state of the {} listed",
+                count(ids.len(), "deployment", "deployments")
+            );
+            ask_before_reading(api.unread_states(&repo, &ids), &what, api.quota().as_ref())
+        }
+    });
+
+    // Ask for the states of what is on screen, or of every candidate when the state filter needs them.
+    Effect::new({
+        let driver = driver.clone();
+        move |_| {
+            let (start, end) = window.range.get();
+            let mut ids: Vec<DeploymentId> = Vec::new();
+            if filter.with(HistoryFilter::needs_states) && state_question.with(Option::is_none) {
+                ids.extend(filter.with(|f| h.undecided(f)));
+            }
+            shown.with(|rows| ids.extend(rows[start..end].iter().rev().map(|d| d.id)));
+            driver.ask_states(ids, AskMode::Only);
+        }
+    });
+
+    // Live: while the tab is visible, every 30 s (or GitHub's X-Poll-Interval).
+    let refresh = {
+        let driver = driver.clone();
+        move || driver.refresh(window.on_screen(shown), &api_filter.get_untracked())
+    };
+    every(1_000, {
+        let refresh = refresh.clone();
+        move |visible| {
+            if h.refresh_due(visible) {
+                refresh();
+            }
+        }
+    });
+
+    // An export waiting for a yes to its cost.
+    let export_question = RwSignal::new(None::<(ExportFormat, CostQuestion)>);
+    let export = {
+        let (driver, api, repo) = (driver.clone(), api.clone(), repo.clone());
+        move |format: ExportFormat| {
+            let ids: Vec<DeploymentId> =
+                shown.with_untracked(|rows| rows.iter().map(|d| d.id).collect());
+            if !consent.get_untracked() {
+                let unknown = h.unknown(&ids);
+                let what = format!(
+                    "the latest state of the {} not read yet",
+                    count(unknown.len(), "deployment", "deployments")
+                );
+                if let Some(q) = ask_before_reading(
+                    api.unread_states(&repo, &unknown),
+                    &what,
+                    api.quota().as_ref(),
+                ) {
+                    export_question.set(Some((format, q)));
+                    return;
+                }
+            }
+            export_question.set(None);
+            driver.when_states_read(ids, move || {
+                let records = shown.with_untracked(|rows| h.all_records(rows));
+                let (text, mime, name) = format.file(&records);
+                download(&text, mime, name);
+            });
+        }
+    };
+
+    let undecided = Memo::new(move |_| {
+        filter.with(|f| {
+            if f.needs_states() {
+                h.undecided(f).len()
+            } else {
+                0
+            }
+        })
+    });
+    let load_rest = {
+        let driver = driver.clone();
+        move || driver.load_rest()
+    };
+    view! {
+        <section class="page history" data-testid="history-view">
+            <h1>"History"</h1>
+            <FilterForm location=location.clone() filter/>
+            <CountLine h shown undecided asking=Signal::derive(move || state_question.with(Option::is_some))/>
+            <ListFailure h load_rest/>
+            {move || state_question.get().map(|question| view! {
+                <CostNotice question why="Filtering by latest state needs the state of every listed deployment." action="Read the states"
+                    on_accept=move || consent.set(true) testid="history-cost"/>
+            })}
+            {let export = export.clone(); move || export_question.get().map(|(format, question)| {
+                let export = export.clone();
+                view! {
+                    <CostNotice question why="The export needs the state of every listed deployment." action="Read them and export"
+                        on_accept=move || { consent.set(true); export(format); } testid="export-cost"/>
+                }
+            })}
+            <div class="history-actions">
+                <button type="button" class="button subtle" on:click=move |_| refresh() data-testid="refresh">"Refresh now"</button>
+                <ExportButtons export=export.clone()/>
+            </div>
+            <HistoryTable h shown window location=location.clone()/>
+            <h2>"Environments"</h2>
+            <Environments h location=location.clone()/>
+            <h2>"Deployments per environment"</h2>
+            <p class="muted">"Per day, the last 30 days with deployments, the eight busiest environments; from the deployments whose state is loaded."</p>
+            {move || {
+                let records = shown.with(|rows| h.records(rows));
+                view! { <ChartView chart=chart(&records, 8, 30)/> }
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+/// "12 of 300 deployments shown. Loading more… Checking the state of 4 more…"
+#[component]
+fn CountLine(
+    h: History,
+    shown: Memo<Vec<Deployment>>,
+    undecided: Memo<usize>,
+    /// A cost question holds the undecided ones back.
+    asking: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <p class="muted" role="status" data-testid="history-count">
+            {move || {
+                let total = h.list.with(|l| l.rows().len());
+                let shown_count = shown.with(Vec::len);
+                let waiting = undecided.get();
+                let more = h.list.with(|l| match l.status() {
+                    ListStatus::Loading => " Loading…",
+                    ListStatus::LoadingMore => " Loading more…",
+                    _ => "",
+                });
+                let checking = match (waiting, asking.get()) {
+                    (0, _) => String::new(),
+                    (_, true) => format!(" {waiting} wait for their state: see below."),
+                    (_, false) => format!(" Checking the state of {waiting} more…"),
+                };
+                format!("{shown_count} of {total} deployments shown.{more}{checking}")
+            }}
+        </p>
+    }
+}
+
+/// A page that failed: what happened, and "Load the rest" (the rows listed stay) — or, for a rate limit, that
+/// the rest loads by itself at the reset.
+#[component]
+fn ListFailure(h: History, load_rest: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+    move || {
+        let error = h.list.with(|l| match l.status() {
+            ListStatus::Failed(error) => Some(error.clone()),
+            _ => None,
+        })?;
+        let listed = h.list.with_untracked(|l| l.rows().len());
+        let (context, again) = if listed == 0 {
+            ("Could not list the deployments", "Try again".to_owned())
+        } else {
+            (
+                "Could not list the rest of the deployments",
+                format!("Load the rest (the {listed} listed stay)"),
+            )
+        };
+        let waits = matches!(error, ApiError::RateLimited { .. });
+        let load_rest = load_rest.clone();
+        Some(view! {
+            <ErrorPanel error context/>
+            {if waits {
+                view! { <p class="notice" role="status" data-testid="list-waits">"The rest loads by itself once the quota resets; keep this page open."</p> }.into_any()
+            } else {
+                view! { <p><button type="button" class="button primary" on:click=move |_| load_rest() data-testid="load-rest">{again}</button></p> }.into_any()
+            }}
+        })
+    }
+}
+
+/// "Export JSON" and "Export CSV".
+#[component]
+fn ExportButtons(export: impl Fn(ExportFormat) + Clone + Send + Sync + 'static) -> impl IntoView {
+    let json = export.clone();
+    view! {
+        <button type="button" class="button subtle" on:click=move |_| json(ExportFormat::Json) data-testid="export-json">"Export JSON"</button>
+        <button type="button" class="button subtle" on:click=move |_| export(ExportFormat::Csv) data-testid="export-csv">"Export CSV"</button>
+    }
+}
