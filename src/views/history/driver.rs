@@ -220,6 +220,20 @@ impl Driver {
 }
 
 impl Driver {
+    /// What exporting `ids` would cost when it is more than core's threshold of the quota.
+    pub fn export_cost(&self, ids: &[DeploymentId]) -> Option<deploydeck_core::cost::CostQuestion> {
+        let unknown = self.h.unknown(ids);
+        let what = format!(
+            "the latest state of the {} not read yet",
+            deploydeck_core::text::count(unknown.len(), "deployment", "deployments")
+        );
+        deploydeck_core::cost::ask_before_reading(
+            self.api.unread_states(&self.repo, &unknown),
+            &what,
+            self.api.quota().as_ref(),
+        )
+    }
+
     /// Asks for every state of `ids` (at the budget's pace), then calls `done`. Scrolling meanwhile may replace
     /// the queue, so what is still missing is asked for again until nothing more arrives; a state that could
     /// not be had stays unknown.

@@ -120,37 +120,6 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
         }
     });
 
-    // An export waiting for a yes to its cost.
-    let export_question = RwSignal::new(None::<(ExportFormat, CostQuestion)>);
-    let export = {
-        let (driver, api, repo) = (driver.clone(), api.clone(), repo.clone());
-        move |format: ExportFormat| {
-            let ids: Vec<DeploymentId> =
-                shown.with_untracked(|rows| rows.iter().map(|d| d.id).collect());
-            if !consent.get_untracked() {
-                let unknown = h.unknown(&ids);
-                let what = format!(
-                    "the latest state of the {} not read yet",
-                    count(unknown.len(), "deployment", "deployments")
-                );
-                if let Some(q) = ask_before_reading(
-                    api.unread_states(&repo, &unknown),
-                    &what,
-                    api.quota().as_ref(),
-                ) {
-                    export_question.set(Some((format, q)));
-                    return;
-                }
-            }
-            export_question.set(None);
-            driver.when_states_read(ids, move || {
-                let records = shown.with_untracked(|rows| h.all_records(rows));
-                let (text, mime, name) = format.file(&records);
-                download(&text, mime, name);
-            });
-        }
-    };
-
     let undecided = Memo::new(move |_| {
         filter.with(|f| {
             if f.needs_states() {
@@ -174,16 +143,9 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                 <CostNotice question why="Filtering by latest state needs the state of every listed deployment." action="Read the states"
                     on_accept=move || consent.set(true) testid="history-cost"/>
             })}
-            {let export = export.clone(); move || export_question.get().map(|(format, question)| {
-                let export = export.clone();
-                view! {
-                    <CostNotice question why="The export needs the state of every listed deployment." action="Read them and export"
-                        on_accept=move || { consent.set(true); export(format); } testid="export-cost"/>
-                }
-            })}
             <div class="history-actions">
                 <button type="button" class="button subtle" on:click=move |_| refresh() data-testid="refresh">"Refresh now"</button>
-                <ExportButtons export=export.clone()/>
+                <Export driver=driver.clone() shown consent/>
             </div>
             <HistoryTable h shown window location=location.clone()/>
             <h2>"Environments"</h2>
@@ -261,12 +223,38 @@ fn ListFailure(h: History, load_rest: impl Fn() + Clone + Send + Sync + 'static)
     }
 }
 
-/// "Export JSON" and "Export CSV".
+/// "Export JSON" and "Export CSV": every shown deployment with its latest status, read first (asked before,
+/// when that costs much of the quota).
 #[component]
-fn ExportButtons(export: impl Fn(ExportFormat) + Clone + Send + Sync + 'static) -> impl IntoView {
-    let json = export.clone();
+fn Export(driver: Driver, shown: Memo<Vec<Deployment>>, consent: RwSignal<bool>) -> impl IntoView {
+    let question = RwSignal::new(None::<(ExportFormat, CostQuestion)>);
+    let export = move |format: ExportFormat| {
+        let ids: Vec<DeploymentId> =
+            shown.with_untracked(|rows| rows.iter().map(|d| d.id).collect());
+        if !consent.get_untracked() {
+            if let Some(q) = driver.export_cost(&ids) {
+                question.set(Some((format, q)));
+                return;
+            }
+        }
+        question.set(None);
+        let h = driver.h;
+        driver.when_states_read(ids, move || {
+            let records = shown.with_untracked(|rows| h.all_records(rows));
+            let (text, mime, name) = format.file(&records);
+            download(&text, mime, name);
+        });
+    };
+    let (json, csv) = (export.clone(), export.clone());
     view! {
         <button type="button" class="button subtle" on:click=move |_| json(ExportFormat::Json) data-testid="export-json">"Export JSON"</button>
-        <button type="button" class="button subtle" on:click=move |_| export(ExportFormat::Csv) data-testid="export-csv">"Export CSV"</button>
+        <button type="button" class="button subtle" on:click=move |_| csv(ExportFormat::Csv) data-testid="export-csv">"Export CSV"</button>
+        {move || question.get().map(|(format, question)| {
+            let export = export.clone();
+            view! {
+                <CostNotice question why="The export needs the state of every listed deployment." action="Read them and export"
+                    on_accept=move || { consent.set(true); export(format); } testid="export-cost"/>
+            }
+        })}
     }
 }
