@@ -53,11 +53,7 @@ pub fn take_over() {
             .unwrap_or_default()
     };
     let checked = |name: &str| input(&format!("input[name={name}]:checked")).map(|i| i.value());
-    let kind = match checked("host-kind").as_deref() {
-        Some("enterprise") => HostKindChoice::Enterprise,
-        Some("custom") => HostKindChoice::Custom,
-        _ => HostKindChoice::GitHubCom,
-    };
+    let kind = HostKindChoice::from_value(&checked("host-kind").unwrap_or_default());
     let carried = Carried {
         draft: ConnectDraft {
             kind,

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use deploydeck_core::location::{AppLocation, HostChoice, View};
+use deploydeck_core::model::DeploymentId;
 use deploydeck_core::request::{ApiBase, Token};
 use deploydeck_core::validate::RepoRef;
 use web_sys::Storage;
@@ -165,23 +166,48 @@ pub fn remember_repo(entry: RecentRepo) {
 
 const DRAFT_PREFIX: &str = "deploydeck.draft.";
 
-fn draft_key(form: &str, location: &AppLocation) -> String {
+/// The forms whose drafts are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Draft {
+    Deployment,
+    Dispatch,
+    /// The post-a-status form of one deployment.
+    Status(DeploymentId),
+    CleanupSelection,
+}
+
+impl Draft {
+    fn name(self) -> String {
+        match self {
+            Draft::Deployment => "deployment".into(),
+            Draft::Dispatch => "dispatch".into(),
+            Draft::Status(id) => format!("status-{}", id.0),
+            Draft::CleanupSelection => "cleanup".into(),
+        }
+    }
+}
+
+fn draft_key(form: Draft, location: &AppLocation) -> String {
     format!(
-        "{DRAFT_PREFIX}{form}:{}",
+        "{DRAFT_PREFIX}{}:{}",
+        form.name(),
         location.with_view(View::Overview).path()
     )
 }
 
 /// Keeps a form's draft for one repository in this tab (sessionStorage), so nothing typed is lost on an
 /// error, on navigation or on reload. Drafts never hold a token.
-pub fn save_draft<T: serde::Serialize>(form: &str, location: &AppLocation, draft: &T) {
+pub fn save_draft<T: serde::Serialize>(form: Draft, location: &AppLocation, draft: &T) {
     if let (Some(s), Ok(text)) = (session_storage(), serde_json::to_string(draft)) {
         let _ = s.set_item(&draft_key(form, location), &text);
     }
 }
 
 /// The draft kept by `save_draft`, if any (and still readable).
-pub fn load_draft<T: serde::de::DeserializeOwned>(form: &str, location: &AppLocation) -> Option<T> {
+pub fn load_draft<T: serde::de::DeserializeOwned>(
+    form: Draft,
+    location: &AppLocation,
+) -> Option<T> {
     let text = session_storage()?
         .get_item(&draft_key(form, location))
         .ok()

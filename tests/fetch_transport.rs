@@ -103,7 +103,8 @@ async fn the_api_layer_revalidates_and_keeps_the_rate_gauge_current() {
         rate,
     );
     let connected = api
-        .probe_access(&repo())
+        .repo(&repo())
+        .probe_access()
         .await
         .expect("the token is accepted");
     assert_eq!(connected.user.login, "octocat");

@@ -9,6 +9,8 @@ use deploydeck_core::share::{as_curl, as_gh_api};
 use deploydeck_core::validate::{Field, Problems};
 use leptos::prelude::*;
 
+use crate::session::Draft;
+
 /// The problems of one field: the form's own checks, then what GitHub said about it (a 422), as one
 /// sentence list under the field (`id` is what the input's `aria-describedby` names).
 #[component]
@@ -112,18 +114,11 @@ impl<D: Send + Sync + 'static> Clone for FormState<D> {
 
 impl<D: Send + Sync + 'static> Copy for FormState<D> {}
 
-impl<D> FormState<D>
-where
-    D: Clone + Default + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
-{
-    /// The draft named `form` for `location`'s repository, restored if one was kept.
-    pub fn kept(form: String, location: &AppLocation) -> Self {
-        let draft =
-            RwSignal::new(crate::session::load_draft::<D>(&form, location).unwrap_or_default());
-        let location = location.clone();
-        Effect::new(move |_| draft.with(|d| crate::session::save_draft(&form, &location, d)));
+impl<D: Send + Sync + 'static> FormState<D> {
+    /// A form starting from `draft` that keeps nothing (the connect form: its draft holds a token).
+    pub fn new(draft: D) -> Self {
         FormState {
-            draft,
+            draft: RwSignal::new(draft),
             problems: RwSignal::new(Problems::default()),
             last_error: RwSignal::new(None),
         }
@@ -163,6 +158,19 @@ where
                 send(body);
             }
         }
+    }
+}
+
+impl<D> FormState<D>
+where
+    D: Clone + Default + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    /// The draft named `form` for `location`'s repository, restored if one was kept.
+    pub fn kept(form: Draft, location: &AppLocation) -> Self {
+        let state = Self::new(crate::session::load_draft::<D>(form, location).unwrap_or_default());
+        let (draft, location) = (state.draft, location.clone());
+        Effect::new(move |_| draft.with(|d| crate::session::save_draft(form, &location, d)));
+        state
     }
 
     /// "Copy as" commands for the request `request_for` makes from the draft, while the draft is valid.

@@ -1,28 +1,70 @@
-//! The one bounded fan-out every "many requests, a few at a time" loop uses (states for a plan or a list,
-//! statuses for a backup); core's budget bounds the requests again.
+//! The one bounded fan-out every "many requests, a few at a time" loop uses (latest states for a plan, a list
+//! or the overview; every status for a backup); core's budget bounds the requests again.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::rc::Rc;
 
-/// Runs `work` on every item with at most `workers` at once, in order of the items; returns when all are
-/// done. The one fan-out of the app: states for a plan, statuses for a backup.
-pub async fn bounded<T: 'static, F, Fut>(items: Vec<T>, workers: usize, work: F)
+/// Runs `work` on every item, at most `workers` at once, taking the items in order. Each answer is told to
+/// `done` as it arrives (its item's index, so a caller can show progress or keep what was read even if a
+/// later one fails). The first failure ends it: nothing more is started, and that failure is returned;
+/// otherwise every answer, in the order of the items.
+pub async fn all<T, R, E, F, Fut>(
+    items: Vec<T>,
+    workers: usize,
+    work: F,
+    done: impl Fn(usize, &R) + 'static,
+) -> Result<Vec<R>, E>
 where
-    F: Fn(T) -> Fut + Clone + 'static,
-    Fut: Future<Output = ()> + 'static,
+    T: 'static,
+    R: 'static,
+    E: 'static,
+    F: Fn(T) -> Fut + 'static,
+    Fut: Future<Output = Result<R, E>> + 'static,
 {
-    let queue = Rc::new(RefCell::new(VecDeque::from(items)));
-    let lanes = (0..workers.max(1)).map(|_| {
-        let (queue, work) = (queue.clone(), work.clone());
+    let total = items.len();
+    let queue = Rc::new(RefCell::new(
+        items.into_iter().enumerate().collect::<VecDeque<_>>(),
+    ));
+    let answers: Rc<RefCell<Vec<Option<R>>>> =
+        Rc::new(RefCell::new((0..total).map(|_| None).collect()));
+    let failure: Rc<RefCell<Option<E>>> = Rc::new(RefCell::new(None));
+    let (work, done) = (Rc::new(work), Rc::new(done));
+    let lanes = (0..workers.max(1).min(total.max(1))).map(|_| {
+        let (queue, answers, failure, work, done) = (
+            queue.clone(),
+            answers.clone(),
+            failure.clone(),
+            work.clone(),
+            done.clone(),
+        );
         async move {
             loop {
+                if failure.borrow().is_some() {
+                    break;
+                }
                 let next = queue.borrow_mut().pop_front();
-                let Some(item) = next else { break };
-                work(item).await;
+                let Some((index, item)) = next else { break };
+                match work(item).await {
+                    Ok(answer) => {
+                        done(index, &answer);
+                        answers.borrow_mut()[index] = Some(answer);
+                    }
+                    Err(error) => {
+                        let mut first = failure.borrow_mut();
+                        if first.is_none() {
+                            *first = Some(error);
+                        }
+                    }
+                }
             }
         }
     });
     futures::future::join_all(lanes).await;
+    if let Some(error) = failure.borrow_mut().take() {
+        return Err(error);
+    }
+    let answers = answers.take();
+    Ok(answers.into_iter().flatten().collect())
 }

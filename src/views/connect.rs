@@ -10,7 +10,7 @@ use deploydeck_core::response::ApiError;
 use deploydeck_core::validate::{Field, Problems, RepoRef};
 use leptos::prelude::*;
 
-use crate::components::{invalid, FieldProblems, LoadFailed};
+use crate::components::{invalid, FieldProblems, FormState, LoadFailed, RadioGroup};
 use crate::href::app_href;
 use crate::on_demand::ModuleLoadError;
 use crate::router::use_nav;
@@ -66,9 +66,9 @@ pub fn ConnectForm(
         Some(c) => (c.draft, c.storage, c.connect),
         None => (initial, TokenStorage::Tab, false),
     };
-    let draft = RwSignal::new(initial);
+    let form = FormState::new(initial);
+    let (draft, problems) = (form.draft, form.problems);
     let storage = RwSignal::new(kept_in);
-    let problems = RwSignal::new(Problems::default());
 
     let connect = Action::new_local(move |input: &(HostChoice, Token, RepoRef, TokenStorage)| {
         let (host, token, repo, storage_choice) = input.clone();
@@ -114,24 +114,19 @@ pub fn ConnectForm(
         }
     };
 
-    let send = move || match draft.get_untracked().validate() {
-        Ok((host, token, repo)) => {
-            problems.set(Problems::default());
-            connect.dispatch_local((host, token, repo, storage.get_untracked()));
-        }
-        Err(p) => problems.set(p),
-    };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        send();
+    let send = move |(host, token, repo): (HostChoice, Token, RepoRef)| {
+        connect.dispatch_local((host, token, repo, storage.get_untracked()));
     };
     // Connect was pressed on the static first screen before the app arrived: do what was asked.
     if connect_now {
-        send();
+        if let Some(checked) = form.checked(ConnectDraft::validate) {
+            send(checked);
+        }
     }
+    let submit = form.on_submit(ConnectDraft::validate, send);
 
     let problems_signal = Signal::derive(move || problems.get());
-    let no_server = Signal::derive(|| None::<ApiError>);
+    let no_server = form.server();
 
     view! {
         <form class="connect-form" on:submit=submit on:focusin=preload novalidate data-testid="connect-form">
@@ -140,14 +135,9 @@ pub fn ConnectForm(
 
             <fieldset>
                 <legend>"Keep the token"</legend>
-                {TokenStorage::ALL.into_iter().map(|choice| view! {
-                    <label class="choice">
-                        <input type="radio" name="token-storage" value=choice.value()
-                            checked=move || storage.get() == choice
-                            on:change=move |_| storage.set(choice)/>
-                        {choice.label()}
-                    </label>
-                }).collect_view()}
+                <RadioGroup name="token-storage" value=TokenStorage::value selected=storage
+                    on_choose=move |choice| storage.set(choice)
+                    choices=TokenStorage::ALL.into_iter().map(|c| (c, c.label())).collect()/>
                 <Show when=move || storage.get() == TokenStorage::Device>
                     <p class="warning" role="note">
                         "Kept in this browser's local storage until you choose “Forget token”: anyone using this browser profile, and any script that ever runs on this site, could read it. Prefer “This tab only” on shared machines."
@@ -193,21 +183,12 @@ pub fn ConnectForm(
 fn HostFields(draft: RwSignal<ConnectDraft>, problems: Signal<Problems>) -> impl IntoView {
     let no_server = Signal::derive(|| None::<ApiError>);
     let kind = move || draft.with(|d| d.kind);
-    let set_kind = move |k: HostKindChoice| draft.update(|d| d.kind = k);
-    let choice = move |k: HostKindChoice, value: &'static str, label: &'static str| {
-        view! {
-            <label class="choice">
-                <input type="radio" name="host-kind" value=value checked=move || kind() == k on:change=move |_| set_kind(k)/>
-                {label}
-            </label>
-        }
-    };
     view! {
         <fieldset>
             <legend>"Where"</legend>
-            {choice(HostKindChoice::GitHubCom, "github", "GitHub.com")}
-            {choice(HostKindChoice::Enterprise, "enterprise", "GitHub Enterprise Server")}
-            {choice(HostKindChoice::Custom, "custom", "Custom API address")}
+            <RadioGroup name="host-kind" value=HostKindChoice::value selected=Signal::derive(kind)
+                on_choose=move |k| draft.update(|d| d.kind = k)
+                choices=HostKindChoice::ALL.into_iter().map(|k| (k, k.label())).collect()/>
             <Show when=move || kind() == HostKindChoice::Enterprise>
                 <label for="ghes-host">"Enterprise host"</label>
                 <input id="ghes-host" type="text" placeholder="ghe.example.com" autocomplete="url"

@@ -70,7 +70,7 @@ on_demand! {
     pub async fn start_probe(api: Api, repo: RepoRef) -> Probe;
     in connect_check as start_probe_module, preload preload_connect_check via preload_connect_check_module
     {
-        Box::pin(async move { api.probe_access(&repo).await })
+        Box::pin(async move { api.repo(&repo).probe_access().await })
     }
 }
 

@@ -16,19 +16,17 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
         return ().into_any();
     };
     let repo = location.repo.clone();
+    let gh = api.repo(&repo);
     let access = LocalResource::new({
-        let (api, repo) = (api.clone(), repo.clone());
+        let gh = gh.clone();
         move || {
-            let (api, repo) = (api.clone(), repo.clone());
-            async move { api.probe_access(&repo).await }
+            let gh = gh.clone();
+            async move { gh.probe_access().await }
         }
     });
-    let recent = LocalResource::new({
-        let (api, repo) = (api.clone(), repo.clone());
-        move || {
-            let (api, repo) = (api.clone(), repo.clone());
-            async move { api.recent_deployments(&repo, RECENT).await }
-        }
+    let recent = LocalResource::new(move || {
+        let gh = gh.clone();
+        async move { gh.recent_deployments(RECENT).await }
     });
     let demo = location.host.is_demo();
     let heading = location.repo.to_string();

@@ -367,6 +367,18 @@ impl PlanCounts {
     pub fn deletions(&self) -> usize {
         self.deactivate_then_delete + self.delete
     }
+
+    /// The plan's live count: "16 deployments will be deleted (7 marked inactive first), 97 kept; 39
+    /// requests to GitHub."
+    pub fn sentence(&self) -> String {
+        format!(
+            "{} will be deleted ({} marked inactive first), {} kept; {} to GitHub.",
+            count(self.deletions(), "deployment", "deployments"),
+            self.deactivate_then_delete,
+            self.keep,
+            count(self.requests, "request", "requests"),
+        )
+    }
 }
 
 /// A reviewable plan: every deployment given, newest first, with its action and reason.
@@ -522,6 +534,22 @@ impl CleanupPlan {
     }
 }
 
+/// What the guard rails keep (by guard, as `kept_by_guards` counts them), and how to include it.
+pub fn guard_sentence(kept: &BTreeMap<Guard, usize>) -> String {
+    let parts: Vec<String> = kept
+        .iter()
+        .map(|(guard, n)| match guard {
+            Guard::LiveProduction => format!("{n} live in a production environment"),
+            Guard::Live => format!("{n} live in another environment"),
+            Guard::MayBeRunning => format!("{n} that may be running now"),
+        })
+        .collect();
+    format!(
+        "Kept by the guard rails although the rules select them: {}. Tick a row in the plan to include it, or use the switches above for everything live.",
+        parts.join(", ")
+    )
+}
+
 /// What a plan deletes, by kind (each deployment counted once: a live or possibly running one under that
 /// heading, the rest by latest state).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -573,6 +601,41 @@ impl DeletionKinds {
     pub fn needs_typed_confirmation(&self) -> bool {
         self.live > 0 || self.may_be_running > 0
     }
+
+    /// Whether what was typed lets the run start: always, unless the plan deletes what runs now or may be
+    /// running — then only the repository's name (`owner/name`), surrounding spaces aside.
+    pub fn confirmed_by(&self, typed: &str, repository: &str) -> bool {
+        !self.needs_typed_confirmation() || typed.trim() == repository
+    }
+}
+
+impl CleanupPlan {
+    /// The confirmation's sentence: how many go, from where, of which kinds, and how many get an
+    /// `inactive` status first.
+    pub fn confirmation(&self, repository: &str, host: &str) -> String {
+        let c = self.counts();
+        format!(
+            "Deploydeck will delete {} from {repository} on {host}: {}. {} get an “inactive” status first. Deleted deployments cannot be restored; environments are not touched.",
+            count(c.deletions(), "deployment", "deployments"),
+            self.deletion_kinds().describe(),
+            c.deactivate_then_delete,
+        )
+    }
+}
+
+/// The pause between writes typed on the confirmation (GHES and custom hosts): whole milliseconds, empty
+/// for none.
+pub fn parse_spacing(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(0);
+    }
+    text.parse::<u64>()
+        .ok()
+        .filter(|ms| *ms <= 60_000)
+        .ok_or_else(|| {
+            format!("“{}” is not a pause Deploydeck can use: type whole milliseconds from 0 to 60000 (0 for none).", crate::text::clip(text, 20).shown)
+        })
 }
 
 fn keep_reason(
@@ -1089,6 +1152,76 @@ impl SavedRun {
     }
 }
 
+impl Progress {
+    /// "12 of 40 done, 1 failed, 27 remaining, 3 skipped".
+    pub fn summary(&self) -> String {
+        let skipped = if self.skipped > 0 {
+            format!(", {} skipped", self.skipped)
+        } else {
+            String::new()
+        };
+        format!(
+            "{} of {} done, {} failed, {} remaining{skipped}",
+            self.done,
+            self.total,
+            self.failed,
+            self.pending + self.in_flight,
+        )
+    }
+
+    /// The run panel's heading for a run in `status` with this progress.
+    pub fn heading(&self, status: RunStatus) -> &'static str {
+        let settled = self.pending == 0 && self.in_flight == 0;
+        match (status, settled) {
+            (RunStatus::Cancelled, true) => "Cleanup cancelled",
+            (_, true) if self.failed > 0 => "Cleanup finished: some items failed",
+            (_, true) => "Cleanup finished",
+            (RunStatus::Paused, false) => "Cleanup paused",
+            (RunStatus::Cancelled, false) => "Cancelling…",
+            (RunStatus::Running, false) => "Cleaning up…",
+        }
+    }
+
+    /// "About 3 min 20 s left" while a run goes on: from the pace so far once a few answers are in, else
+    /// from the connection's own estimate (`estimate_writes_ms(creates, deletes)`), plus a rate limit's
+    /// wait still ahead (`held_ms`), which the pace so far knows nothing of.
+    pub fn time_left(
+        &self,
+        status: RunStatus,
+        answered: usize,
+        elapsed_ms: u64,
+        held_ms: u64,
+        estimate_writes_ms: impl FnOnce(u32, u32) -> u64,
+    ) -> Option<String> {
+        if self.requests_left == 0 || status != RunStatus::Running {
+            return None;
+        }
+        let ms = eta_ms(answered, elapsed_ms, self.requests_left).unwrap_or_else(|| {
+            let deletes = (self.pending + self.in_flight) as u32;
+            let creates = (self.requests_left as u32).saturating_sub(deletes);
+            estimate_writes_ms(creates, deletes)
+        });
+        Some(format!(
+            "About {} left",
+            crate::history::format_duration(((ms + held_ms) / 1000) as i64)
+        ))
+    }
+}
+
+/// What a rate limit's hold means for a run: which limit, how long, and that nothing needs doing.
+pub fn hold_note(left_ms: u64, limit: crate::response::RateLimitKind) -> String {
+    let which = match limit {
+        crate::response::RateLimitKind::Primary => "GitHub's hourly rate limit is used up",
+        crate::response::RateLimitKind::Secondary => {
+            "GitHub asked to slow down (secondary rate limit)"
+        }
+    };
+    format!(
+        "{which}: waiting {} before the next request. The run continues by itself; you can leave it running.",
+        crate::history::format_duration(left_ms.div_ceil(1000) as i64)
+    )
+}
+
 /// The time left, from the pace so far: `None` until a few requests have been answered.
 pub fn eta_ms(requests_answered: usize, elapsed_ms: u64, requests_left: usize) -> Option<u64> {
     if requests_answered < 3 || elapsed_ms == 0 {
@@ -1294,6 +1427,83 @@ mod tests {
             plan.deletion_kinds().describe(),
             "2 inactive, 1 failed, 1 without any status"
         );
+        assert!(
+            kinds.confirmed_by(" o/r ", "o/r"),
+            "spaces around the name are fine"
+        );
+        assert!(!kinds.confirmed_by("o/r2", "o/r"));
+        assert!(!kinds.confirmed_by("", "o/r"));
+        assert!(
+            plan.deletion_kinds().confirmed_by("", "o/r"),
+            "nothing live: no name asked"
+        );
+        assert_eq!(
+            ticked.confirmation("o/r", "GitHub.com"),
+            format!(
+                "Deploydeck will delete 5 deployments from o/r on GitHub.com: 2 inactive, 1 failed, 1 without any status, 1 live now (staging). {} get an “inactive” status first. Deleted deployments cannot be restored; environments are not touched.",
+                ticked.counts().deactivate_then_delete
+            )
+        );
+    }
+
+    #[test]
+    fn the_plan_and_run_sentences() {
+        let c = PlanCounts {
+            deactivate_then_delete: 7,
+            delete: 9,
+            keep: 1,
+            requests: 23,
+        };
+        assert_eq!(
+            c.sentence(),
+            "16 deployments will be deleted (7 marked inactive first), 1 kept; 23 requests to GitHub."
+        );
+        let kept = BTreeMap::from([(Guard::Live, 2), (Guard::MayBeRunning, 1)]);
+        assert_eq!(
+            guard_sentence(&kept),
+            "Kept by the guard rails although the rules select them: 2 live in another environment, 1 that may be running now. Tick a row in the plan to include it, or use the switches above for everything live."
+        );
+        assert_eq!(
+            hold_note(200_001, crate::response::RateLimitKind::Primary),
+            "GitHub's hourly rate limit is used up: waiting 3 min 21 s before the next request. The run continues by itself; you can leave it running."
+        );
+        let p = Progress {
+            total: 10,
+            done: 4,
+            failed: 1,
+            pending: 3,
+            in_flight: 1,
+            skipped: 1,
+            requests_left: 5,
+        };
+        assert_eq!(
+            p.summary(),
+            "4 of 10 done, 1 failed, 4 remaining, 1 skipped"
+        );
+        assert_eq!(p.heading(RunStatus::Paused), "Cleanup paused");
+        // No pace yet: the connection's estimate for 1 status and 4 deletions, plus the hold.
+        let left = p.time_left(RunStatus::Running, 0, 0, 2_000, |creates, deletes| {
+            assert_eq!((creates, deletes), (1, 4));
+            58_000
+        });
+        assert_eq!(left.as_deref(), Some("About 1 min 0 s left"));
+        // From the pace so far: 5 answers in 10 s → 10 s for the 5 left.
+        let left = p.time_left(RunStatus::Running, 5, 10_000, 0, |_, _| unreachable!());
+        assert_eq!(left.as_deref(), Some("About 10 s left"));
+    }
+
+    #[test]
+    fn a_pause_is_whole_milliseconds_up_to_a_minute() {
+        assert_eq!(parse_spacing(""), Ok(0));
+        assert_eq!(parse_spacing(" 250 "), Ok(250));
+        assert_eq!(parse_spacing("60000"), Ok(60_000));
+        for bad in ["60001", "-1", "1.5", "fast", "１０"] {
+            let problem = parse_spacing(bad).unwrap_err();
+            assert!(
+                problem.contains(bad) && problem.contains("0 to 60000"),
+                "{problem}"
+            );
+        }
     }
 
     #[test]

@@ -268,6 +268,39 @@ pub enum HostKindChoice {
     Custom,
 }
 
+impl HostKindChoice {
+    pub const ALL: [HostKindChoice; 3] = [
+        HostKindChoice::GitHubCom,
+        HostKindChoice::Enterprise,
+        HostKindChoice::Custom,
+    ];
+
+    /// The form's value for this choice (the static first screen uses the same ones).
+    pub fn value(self) -> &'static str {
+        match self {
+            HostKindChoice::GitHubCom => "github",
+            HostKindChoice::Enterprise => "enterprise",
+            HostKindChoice::Custom => "custom",
+        }
+    }
+
+    /// The choice a form value names; anything else is github.com.
+    pub fn from_value(value: &str) -> HostKindChoice {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.value() == value)
+            .unwrap_or_default()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HostKindChoice::GitHubCom => "GitHub.com",
+            HostKindChoice::Enterprise => "GitHub Enterprise Server",
+            HostKindChoice::Custom => "Custom API address",
+        }
+    }
+}
+
 /// Where to create a token for the host being chosen: a classic token with the `repo_deployment` scope
 /// pre-selected (GitHub's token page takes `scopes` and `description` in its address), and the
 /// fine-grained token page (which takes no pre-selection: its address parameters are not supported). `None`
@@ -402,6 +435,17 @@ mod tests {
 
     fn repo() -> RepoRef {
         RepoRef::parse("acme/web").unwrap()
+    }
+
+    #[test]
+    fn host_kind_values_read_back() {
+        for kind in HostKindChoice::ALL {
+            assert_eq!(HostKindChoice::from_value(kind.value()), kind);
+        }
+        assert_eq!(
+            HostKindChoice::from_value("elsewhere"),
+            HostKindChoice::GitHubCom
+        );
     }
 
     #[test]

@@ -43,6 +43,23 @@ impl DeploymentRecord {
         }
     }
 
+    /// Each of `deployments` whose latest status `latest` knows (`Some(None)`: it has none), with it, in
+    /// order; the ones `latest` does not know (`None`) are left out.
+    pub fn join(
+        deployments: &[Deployment],
+        latest: impl Fn(DeploymentId) -> Option<Option<DeploymentStatus>>,
+    ) -> Vec<DeploymentRecord> {
+        deployments
+            .iter()
+            .filter_map(|d| {
+                latest(d.id).map(|latest_status| DeploymentRecord {
+                    deployment: d.clone(),
+                    latest_status,
+                })
+            })
+            .collect()
+    }
+
     pub fn id(&self) -> DeploymentId {
         self.deployment.id
     }
@@ -289,6 +306,28 @@ pub(crate) mod tests {
         let statuses: Vec<DeploymentStatus> =
             state.map(|s| status(id * 10, &d, s)).into_iter().collect();
         DeploymentRecord::new(d, &statuses)
+    }
+
+    #[test]
+    fn join_keeps_order_and_leaves_out_only_the_unknown() {
+        let ds = vec![deployment(3, "a"), deployment(2, "b"), deployment(1, "c")];
+        let ok = status(9, &ds[0], DeploymentState::Success);
+        let known = |id: DeploymentId| match id.0 {
+            3 => Some(Some(ok.clone())),
+            1 => Some(None),
+            _ => None,
+        };
+        let joined = DeploymentRecord::join(&ds, known);
+        assert_eq!(
+            joined
+                .iter()
+                .map(|r| (r.id().0, r.latest_state()))
+                .collect::<Vec<_>>(),
+            vec![(3, Some(DeploymentState::Success)), (1, None)]
+        );
+        let every = DeploymentRecord::join(&ds, |id| Some(known(id).flatten()));
+        assert_eq!(every.len(), 3);
+        assert_eq!(every[1].latest_status, None);
     }
 
     #[test]

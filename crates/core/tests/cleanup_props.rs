@@ -4,12 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use deploydeck_core::cleanup::{
-    Action, CleanupPlan, CleanupRun, ItemState, Selection, SelectionDraft, StateFilter, Step,
-    TextMatch,
+    Action, CleanupPlan, CleanupRun, ItemState, RunStatus, Selection, SelectionDraft, StateFilter,
+    Step, TextMatch,
 };
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
 use deploydeck_core::pattern::glob_matches;
-use deploydeck_core::response::{ApiError, RateLimitKind, RetryWait};
+use deploydeck_core::response::{ApiError, ConflictKind, RateLimitKind, RetryWait};
 use deploydeck_core::rules::DeploymentRecord;
 use deploydeck_core::timestamp::Timestamp;
 use proptest::prelude::*;
@@ -431,5 +431,39 @@ proptest! {
     #[test]
     fn the_matcher_never_panics(pattern in ".{0,12}", name in ".{0,24}") {
         let _ = glob_matches(&pattern, &name);
+    }
+}
+
+proptest! {
+    /// The run panel's words follow the run: "finished" only once nothing is pending or in flight, "some
+    /// items failed" exactly when a settled run that was not cancelled has failures, the summary's numbers
+    /// add up, and a time left only while running with requests left.
+    #[test]
+    fn the_run_panel_says_what_the_run_is(
+        runs in proptest::collection::vec(spec(), 0..12), answers in proptest::collection::vec(0u8..4, 0..30),
+        status in proptest::sample::select(vec![RunStatus::Running, RunStatus::Paused, RunStatus::Cancelled]),
+        answered in 0usize..10, elapsed in 0u64..100_000, held in 0u64..10_000,
+    ) {
+        let plan = CleanupPlan::new(&records(&runs), &Selection { allow_live: true, ..Selection::default() }, Timestamp::from_unix(NOW));
+        let mut run = CleanupRun::new(&plan);
+        for answer in answers {
+            let Some((id, step)) = run.next_step() else { break };
+            let result = match answer {
+                0 => Err(ApiError::Conflict { message: "Conflict".into(), conflict: ConflictKind::Other }),
+                _ => Ok(()),
+            };
+            run.record(id, step, result);
+        }
+        let p = run.progress();
+        let heading = p.heading(status);
+        let settled = p.pending == 0 && p.in_flight == 0;
+        prop_assert_eq!(heading.contains("finished") || heading == "Cleanup cancelled", settled);
+        prop_assert_eq!(heading == "Cleanup finished: some items failed", settled && p.failed > 0 && status != RunStatus::Cancelled);
+        let summary = p.summary();
+        let expected = format!("{} of {} done, {} failed, {} remaining", p.done, p.total, p.failed, p.pending + p.in_flight);
+        prop_assert!(summary.starts_with(&expected), "{summary}");
+        prop_assert_eq!(p.done + p.failed + p.pending + p.in_flight + p.skipped, p.total);
+        let left = p.time_left(status, answered, elapsed, held, |_, _| 1_000);
+        prop_assert_eq!(left.is_some(), status == RunStatus::Running && p.requests_left > 0);
     }
 }

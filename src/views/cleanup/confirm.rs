@@ -3,10 +3,7 @@
 //! runs now or may be running, the repository's name typed out. It scrolls itself into view and takes the
 //! focus, so the question is never below the fold.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use deploydeck_core::cleanup::{backup_json, CleanupPlan};
+use deploydeck_core::cleanup::{backup_json, parse_spacing, CleanupPlan};
 use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentStatus};
 use deploydeck_core::response::ApiError;
@@ -18,7 +15,6 @@ use crate::clock::now;
 use crate::components::ErrorPanel;
 use crate::download::download;
 use crate::net::api::Api;
-use crate::net::fan_out::bounded;
 use crate::tasks::Tasks;
 
 /// Status reads in flight at once while the backup is made (core's budget bounds them again).
@@ -45,9 +41,7 @@ pub(super) fn Confirm(
     let typed = RwSignal::new(String::new());
     let confirmed = {
         let repo_name = repo_name.clone();
-        move || {
-            !kinds.with(|k| k.needs_typed_confirmation()) || typed.with(|t| t.trim() == repo_name)
-        }
+        move || kinds.with(|k| typed.with(|t| k.confirmed_by(t, &repo_name)))
     };
     let heading = NodeRef::<html::H2>::new();
     // Into view and focused when it opens (a long plan would otherwise leave it below the fold).
@@ -59,12 +53,20 @@ pub(super) fn Confirm(
     });
     let github_com = api.is_github_com();
     let spacing = RwSignal::new(String::from("0"));
+    let spacing_problem = RwSignal::new(None::<String>);
     let set_spacing = {
         let api = api.clone();
         move |ev| {
             let text = event_target_value(&ev);
-            spacing.set(text.clone());
-            api.set_write_spacing(text.trim().parse().unwrap_or(0));
+            // A pause that cannot be read keeps the last good one, and says why.
+            match parse_spacing(&text) {
+                Ok(ms) => {
+                    api.set_write_spacing(ms);
+                    spacing_problem.set(None);
+                }
+                Err(problem) => spacing_problem.set(Some(problem)),
+            }
+            spacing.set(text);
         }
     };
     let pace = {
@@ -75,17 +77,13 @@ pub(super) fn Confirm(
         }
     };
     let summary = {
-        let location = location.clone();
+        let (repo, host) = (repo_name.clone(), location.host.label());
         move || {
-            let (c, k) = (counts(), kinds.get());
-            format!(
-                "Deploydeck will delete {} from {} on {}: {}. {} get an “inactive” status first. Deleted deployments cannot be restored; environments are not touched.",
-                count(c.deletions(), "deployment", "deployments"),
-                location.repo,
-                location.host.label(),
-                k.describe(),
-                c.deactivate_then_delete,
-            )
+            plan.with(|p| {
+                p.as_ref()
+                    .map(|p| p.confirmation(&repo, &host))
+                    .unwrap_or_default()
+            })
         }
     };
     let (start, back) = (on_start.clone(), on_back.clone());
@@ -97,7 +95,10 @@ pub(super) fn Confirm(
             <Show when=move || !github_com>
                 <div class="field inline">
                     <label for="cleanup-spacing">"Pause between changes (ms, 0 for none)"</label>
-                    <input id="cleanup-spacing" type="text" inputmode="numeric" prop:value=move || spacing.get() on:input=set_spacing.clone()/>
+                    <input id="cleanup-spacing" type="text" inputmode="numeric" aria-describedby="cleanup-spacing-error"
+                        aria-invalid=move || spacing_problem.with(Option::is_some).to_string()
+                        prop:value=move || spacing.get() on:input=set_spacing.clone()/>
+                    <p id="cleanup-spacing-error" class="field-error" aria-live="polite">{move || spacing_problem.get()}</p>
                 </div>
             </Show>
             <Backup api=api.clone() location=location.clone() plan deployments/>
@@ -136,55 +137,33 @@ fn Backup(
             return;
         };
         let ids: Vec<DeploymentId> = plan.to_delete().map(|i| i.id).collect();
-        let total = ids.len();
-        let entries: Vec<(Deployment, Vec<DeploymentStatus>)> = deployments.with_untracked(|ds| {
+        let chosen: Vec<Deployment> = deployments.with_untracked(|ds| {
             ids.iter()
                 .filter_map(|id| ds.iter().find(|d| d.id == *id).cloned())
-                .map(|d| (d, Vec::new()))
                 .collect()
         });
-        let entries = Rc::new(RefCell::new(entries));
-        let failure = Rc::new(RefCell::new(None::<ApiError>));
+        let total = chosen.len();
         backing_up.set(Some((0, total)));
         backup.set(None);
-        let (api, location) = (api.clone(), location.clone());
+        let (gh, location) = (api.repo(&location.repo), location.clone());
         tasks.spawn(async move {
-            bounded((0..total).collect(), READERS, {
-                let (api, repo, entries, failure) = (
-                    api.clone(),
-                    location.repo.clone(),
-                    entries.clone(),
-                    failure.clone(),
-                );
-                move |index: usize| {
-                    let (api, repo, entries, failure) =
-                        (api.clone(), repo.clone(), entries.clone(), failure.clone());
-                    async move {
-                        if failure.borrow().is_some() {
-                            return;
+            let ids = chosen.iter().map(|d| d.id).collect();
+            let read = gh
+                .all_statuses(ids, READERS, move |_, _| {
+                    backing_up.update(|b| {
+                        if let Some((done, _)) = b {
+                            *done += 1
                         }
-                        let id = entries.borrow()[index].0.id;
-                        match api.statuses(&repo, id).await {
-                            Ok(statuses) => {
-                                entries.borrow_mut()[index].1 = statuses;
-                                backing_up.update(|b| {
-                                    if let Some((done, _)) = b {
-                                        *done += 1
-                                    }
-                                });
-                            }
-                            Err(error) => *failure.borrow_mut() = Some(error),
-                        }
-                    }
-                }
-            })
-            .await;
+                    })
+                })
+                .await;
             backing_up.set(None);
-            let failed = failure.borrow_mut().take();
-            match failed {
-                Some(error) => backup.set(Some(Err(error))),
-                None => {
-                    let text = backup_json(&location.repo.to_string(), now(), &entries.borrow());
+            match read {
+                Err(error) => backup.set(Some(Err(error))),
+                Ok(statuses) => {
+                    let entries: Vec<(Deployment, Vec<DeploymentStatus>)> =
+                        chosen.into_iter().zip(statuses).collect();
+                    let text = backup_json(&location.repo.to_string(), now(), &entries);
                     let name = format!(
                         "deployments-backup-{}-{}.json",
                         location.repo.owner, location.repo.name

@@ -3,9 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use deploydeck_core::cleanup::{
-    CleanupPlan, CleanupRun, Guard, PlanCounts, SavedRun, SelectionDraft,
-};
+use deploydeck_core::cleanup::{guard_sentence, CleanupPlan, CleanupRun, SavedRun, SelectionDraft};
 use deploydeck_core::cost::{ask_before_reading, CostQuestion};
 use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentStatus};
@@ -21,6 +19,7 @@ use super::selection::SelectionForm;
 use crate::clock::now;
 use crate::components::{CostNotice, ErrorPanel, FormState};
 use crate::net::api::Api;
+use crate::session::Draft;
 use crate::tasks::Tasks;
 
 #[derive(Clone, PartialEq)]
@@ -58,10 +57,10 @@ impl PlanData {
     fn load(self, api: Api, location: AppLocation, tasks: &Tasks, consent: bool) {
         let data = self;
         tasks.spawn(async move {
-            let repo = location.repo.clone();
+            let gh = api.repo(&location.repo);
             if data.deployments.with_untracked(Vec::is_empty) {
-                let listed = api
-                    .all_deployments(&repo, |n| data.loading.set(Loading::Listing(n)))
+                let listed = gh
+                    .all_deployments(|n| data.loading.set(Loading::Listing(n)))
                     .await;
                 match listed {
                     Ok(all) => data.deployments.set(all),
@@ -83,7 +82,7 @@ impl PlanData {
                     count(missing.len(), "deployment", "deployments")
                 );
                 let ids: Vec<DeploymentId> = missing.iter().map(|d| d.id).collect();
-                let unread = api.unread_states(&repo, &ids);
+                let unread = gh.unread_states(&ids);
                 if let Some(question) = ask_before_reading(unread, &what, api.quota().as_ref()) {
                     return data.loading.set(Loading::Ask(question));
                 }
@@ -93,8 +92,8 @@ impl PlanData {
                 data.loading.set(Loading::States { done, total });
             };
             report();
-            let read = api
-                .with_latest_states(&repo, missing, move |id, status| {
+            let read = gh
+                .with_latest_states(missing, move |id, status| {
                     data.latest.update(|m| {
                         m.insert(id, status.clone());
                     });
@@ -112,15 +111,10 @@ impl PlanData {
         if self.loading.get() != Loading::Ready {
             return Vec::new();
         }
+        // Every state is read once Ready; one that is somehow missing counts as having none (never dropped).
         self.deployments.with(|ds| {
-            self.latest.with(|m| {
-                ds.iter()
-                    .map(|d| DeploymentRecord {
-                        deployment: d.clone(),
-                        latest_status: m.get(&d.id).cloned().flatten(),
-                    })
-                    .collect()
-            })
+            self.latest
+                .with(|m| DeploymentRecord::join(ds, |id| Some(m.get(&id).cloned().flatten())))
         })
     }
 
@@ -146,7 +140,7 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
     let records = Memo::new(move |_| data.records());
     let environments = Memo::new(move |_| data.environments());
     // The selection, kept as a draft for this tab (nothing typed is lost on a reload or a failure).
-    let draft = FormState::<SelectionDraft>::kept("cleanup".into(), &location).draft;
+    let draft = FormState::<SelectionDraft>::kept(Draft::CleanupSelection, &location).draft;
     let selection = Memo::new(move |_| draft.with(SelectionDraft::selection));
     let problems =
         Signal::derive(move || selection.with(|s| s.as_ref().err().cloned().unwrap_or_default()));
@@ -204,7 +198,7 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
                 (_, Loading::Failed(_) | Loading::Ask(_)) => String::new(),
                 (_, l) if l != Loading::Ready => "The plan appears once every deployment's state is read.".to_owned(),
                 (None, _) => "Correct the selection to see the plan.".to_owned(),
-                (Some(c), _) => count_sentence(&c),
+                (Some(c), _) => c.sentence(),
             }}
         </div>
         <Show when=move || !guarded.with(BTreeMap::is_empty)>
@@ -260,30 +254,4 @@ fn LoadingStatus(
             _ => ().into_any(),
         }}
     }
-}
-
-fn count_sentence(c: &PlanCounts) -> String {
-    format!(
-        "{} will be deleted ({} marked inactive first), {} kept; {} to GitHub.",
-        count(c.deletions(), "deployment", "deployments"),
-        c.deactivate_then_delete,
-        c.keep,
-        count(c.requests, "request", "requests"),
-    )
-}
-
-/// What the guard rails keep, and how to include it.
-fn guard_sentence(kept: &BTreeMap<Guard, usize>) -> String {
-    let parts: Vec<String> = kept
-        .iter()
-        .map(|(guard, n)| match guard {
-            Guard::LiveProduction => format!("{n} live in a production environment"),
-            Guard::Live => format!("{n} live in another environment"),
-            Guard::MayBeRunning => format!("{n} that may be running now"),
-        })
-        .collect();
-    format!(
-        "Kept by the guard rails although the rules select them: {}. Tick a row in the plan to include it, or use the switches above for everything live.",
-        parts.join(", ")
-    )
 }

@@ -5,12 +5,11 @@
 use std::collections::BTreeMap;
 
 use deploydeck_core::cleanup::{
-    eta_ms, report_csv, report_json, CleanupRun, ItemState, Progress, RunStatus, SavedRun, Step,
+    hold_note, report_csv, report_json, CleanupRun, ItemState, Progress, RunStatus, SavedRun, Step,
 };
-use deploydeck_core::history::format_duration;
+use deploydeck_core::history::ExportFormat;
 use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::DeploymentId;
-use deploydeck_core::response::RateLimitKind;
 use deploydeck_core::text::count;
 use leptos::prelude::*;
 
@@ -77,7 +76,7 @@ impl Runner {
         }
         while self.workers.get_value() < max {
             self.workers.update_value(|w| *w += 1);
-            let (this, repo) = (self.clone(), repo.clone());
+            let (this, gh) = (self.clone(), self.api.repo(&repo));
             self.tasks.spawn(async move {
                 // Leaving the view stops the worker (its task is dropped), and the run kept on this device
                 // (with this step in flight) continues when the view opens again.
@@ -87,8 +86,8 @@ impl Runner {
                 {
                     this.save();
                     let result = match step {
-                        Step::Deactivate => this.api.deactivate(&repo, id).await,
-                        Step::Delete => this.api.delete_deployment(&repo, id).await,
+                        Step::Deactivate => gh.deactivate(id).await,
+                        Step::Delete => gh.delete_deployment(id).await,
                     };
                     let recorded = this.run.try_update(|r| {
                         if let Some(saved) = r {
@@ -125,58 +124,26 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
         let api = api.clone();
         move || {
             clock.track();
-            api.hold_left().map(|(left_ms, limit)| {
-                let which = match limit {
-                    RateLimitKind::Primary => "GitHub's hourly rate limit is used up",
-                    RateLimitKind::Secondary => "GitHub asked to slow down (secondary rate limit)",
-                };
-                format!(
-                    "{which}: waiting {} before the next request. The run continues by itself; you can leave it running.",
-                    format_duration(left_ms.div_ceil(1000) as i64)
-                )
-            })
+            api.hold_left()
+                .map(|(left_ms, limit)| hold_note(left_ms, limit))
         }
     };
     let eta = {
         let (api, runner) = (api.clone(), runner.clone());
         move || {
             clock.track();
-            let p = progress.get();
-            if p.requests_left == 0 || status.get() != Some(RunStatus::Running) {
-                return None;
-            }
             let elapsed = (now_ms() - runner.since.get_value()).max(0.0) as u64;
-            let ms = eta_ms(runner.answered.get_value(), elapsed, p.requests_left).unwrap_or_else(
-                || {
-                    let deletes = (p.pending + p.in_flight) as u32;
-                    let creates = (p.requests_left as u32).saturating_sub(deletes);
-                    api.estimate_writes_ms(creates, deletes)
-                },
-            );
-            // The pace so far knows nothing of a rate limit's wait still ahead: add it.
             let held = api.hold_left().map_or(0, |(left_ms, _)| left_ms);
-            Some(format!(
-                "About {} left",
-                format_duration(((ms + held) / 1000) as i64)
-            ))
+            progress.get().time_left(
+                status.get()?,
+                runner.answered.get_value(),
+                elapsed,
+                held,
+                |creates, deletes| api.estimate_writes_ms(creates, deletes),
+            )
         }
     };
-
-    let summary = move || {
-        let p = progress.get();
-        format!(
-            "{} of {} done, {} failed, {} remaining{}",
-            p.done,
-            p.total,
-            p.failed,
-            p.pending + p.in_flight,
-            if p.skipped > 0 {
-                format!(", {} skipped", p.skipped)
-            } else {
-                String::new()
-            }
-        )
-    };
+    let summary = move || progress.get().summary();
     let requests = move || {
         run.with(|r| {
             r.as_ref().map(|s| {
@@ -187,13 +154,10 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
             })
         })
     };
-    let heading = move || match (status.get(), settled.get()) {
-        (Some(RunStatus::Cancelled), true) => "Cleanup cancelled",
-        (_, true) if progress.get().failed > 0 => "Cleanup finished: some items failed",
-        (_, true) => "Cleanup finished",
-        (Some(RunStatus::Paused), false) => "Cleanup paused",
-        (Some(RunStatus::Cancelled), false) => "Cancelling…",
-        _ => "Cleaning up…",
+    let heading = move || {
+        progress
+            .get()
+            .heading(status.get().unwrap_or(RunStatus::Running))
     };
     view! {
         <div class="cleanup-run" data-testid="cleanup-run">
@@ -311,18 +275,18 @@ const REPORT_ROWS: usize = 200;
 #[component]
 fn RunReport(runner: Runner) -> impl IntoView {
     let run = runner.run;
-    let report = move |csv: bool| {
+    let report = move |format: ExportFormat| {
         run.with_untracked(|r| {
             if let Some(saved) = r {
-                if csv {
-                    download(&report_csv(&saved.run), "text/csv", "cleanup-report.csv");
-                } else {
-                    download(
-                        &report_json(saved, now()),
+                let (text, mime, name) = match format {
+                    ExportFormat::Csv => (report_csv(&saved.run), "text/csv", "cleanup-report.csv"),
+                    ExportFormat::Json => (
+                        report_json(saved, now()),
                         "application/json",
                         "cleanup-report.json",
-                    );
-                }
+                    ),
+                };
+                download(&text, mime, name);
             }
         })
     };
@@ -351,8 +315,8 @@ fn RunReport(runner: Runner) -> impl IntoView {
     });
     view! {
         <div class="actions" data-testid="run-report">
-            <button type="button" class="button" on:click=move |_| report(false) data-testid="report-json">"Download the report (JSON)"</button>
-            <button type="button" class="button" on:click=move |_| report(true) data-testid="report-csv">"Download the report (CSV)"</button>
+            <button type="button" class="button" on:click=move |_| report(ExportFormat::Json) data-testid="report-json">"Download the report (JSON)"</button>
+            <button type="button" class="button" on:click=move |_| report(ExportFormat::Csv) data-testid="report-csv">"Download the report (CSV)"</button>
             <button type="button" class="button subtle" on:click=start_over data-testid="run-start-over">"Plan another cleanup"</button>
         </div>
         <details class="run-report-list" data-testid="run-report-list">

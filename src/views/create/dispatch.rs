@@ -8,23 +8,25 @@ use leptos::prelude::*;
 
 use crate::components::{invalid, CopyAs, ErrorPanel, FieldProblems, FormState};
 use crate::net::api::Api;
+use crate::session::Draft;
 use crate::views::diagnostics::AccessDiagnostics;
 
 #[component]
 pub(super) fn DispatchForm(location: AppLocation, api: Api) -> impl IntoView {
     let repo = location.repo.clone();
-    let form = FormState::<DispatchDraft>::kept("dispatch".into(), &location);
+    let form = FormState::<DispatchDraft>::kept(Draft::Dispatch, &location);
     let FormState {
         draft,
         problems,
         last_error,
     } = form;
     let server = form.server();
+    let gh = api.repo(&repo);
     let send = Action::new_local({
-        let (api, repo) = (api.clone(), repo.clone());
+        let gh = gh.clone();
         move |body: &DispatchEvent| {
-            let (api, repo, body) = (api.clone(), repo.clone(), body.clone());
-            async move { api.dispatch(&repo, &body).await.map(|()| body.event_type) }
+            let (gh, body) = (gh.clone(), body.clone());
+            async move { gh.dispatch(&body).await.map(|()| body.event_type) }
         }
     });
     Effect::new(move |_| {
@@ -35,9 +37,8 @@ pub(super) fn DispatchForm(location: AppLocation, api: Api) -> impl IntoView {
     let on_submit = form.on_submit(DispatchDraft::validate, move |body| {
         send.dispatch_local(body);
     });
-    let commands = form.commands(DispatchDraft::validate, {
-        let (api, repo) = (api.clone(), repo.clone());
-        move |body| (api.dispatch_request(&repo, body), api.base().clone())
+    let commands = form.commands(DispatchDraft::validate, move |body| {
+        (gh.dispatch_request(body), gh.api().base().clone())
     });
     let (event_type, set_event_type) = bind!(draft, event_type);
     let (payload, set_payload) = bind!(draft, client_payload);

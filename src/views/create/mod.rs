@@ -26,6 +26,7 @@ use leptos::prelude::*;
 use crate::components::{invalid, CopyAs, FieldProblems, FormState};
 use crate::net::api::Api;
 use crate::router::use_nav;
+use crate::session::Draft;
 use crate::state::AppState;
 
 use dispatch::DispatchForm;
@@ -53,7 +54,7 @@ pub fn CreateView(location: AppLocation) -> impl IntoView {
 fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
     let nav = use_nav();
     let repo = location.repo.clone();
-    let form = FormState::<DeploymentDraft>::kept("deployment".into(), &location);
+    let form = FormState::<DeploymentDraft>::kept(Draft::Deployment, &location);
     let FormState {
         draft,
         problems,
@@ -61,26 +62,27 @@ fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
     } = form;
     let server = form.server();
 
+    let gh = api.repo(&repo);
     let branches = LocalResource::new({
-        let (api, repo) = (api.clone(), repo.clone());
+        let gh = gh.clone();
         move || {
-            let (api, repo) = (api.clone(), repo.clone());
-            async move { api.branch_names(&repo).await.unwrap_or_default() }
+            let gh = gh.clone();
+            async move { gh.branch_names().await.unwrap_or_default() }
         }
     });
     let environments = LocalResource::new({
-        let (api, repo) = (api.clone(), repo.clone());
+        let gh = gh.clone();
         move || {
-            let (api, repo) = (api.clone(), repo.clone());
-            async move { api.environment_names(&repo).await.unwrap_or_default() }
+            let gh = gh.clone();
+            async move { gh.environment_names().await.unwrap_or_default() }
         }
     });
 
     let create = Action::new_local({
-        let (api, repo) = (api.clone(), repo.clone());
+        let gh = gh.clone();
         move |body: &NewDeployment| {
-            let (api, repo, body) = (api.clone(), repo.clone(), body.clone());
-            async move { api.create_deployment(&repo, &body).await }
+            let (gh, body) = (gh.clone(), body.clone());
+            async move { gh.create_deployment(&body).await }
         }
     });
     // 201: the new deployment's page.
@@ -115,14 +117,8 @@ fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
         submit_draft();
     };
 
-    let commands = form.commands(DeploymentDraft::validate, {
-        let (api, repo) = (api.clone(), repo.clone());
-        move |body| {
-            (
-                api.create_deployment_request(&repo, body),
-                api.base().clone(),
-            )
-        }
+    let commands = form.commands(DeploymentDraft::validate, move |body| {
+        (gh.create_deployment_request(body), gh.api().base().clone())
     });
     let (git_ref, set_ref) = bind!(draft, git_ref);
     let (task, set_task) = bind!(draft, task);

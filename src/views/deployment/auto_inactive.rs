@@ -58,25 +58,24 @@ pub(super) fn AutoInactivePreview(
     });
     let consent = RwSignal::new(false);
     let read = LocalResource::new({
-        let (api, repo) = (api.clone(), location.repo.clone());
+        let gh = api.repo(&location.repo);
         move || {
             posted.track();
-            let (api, repo, environment, consent) =
-                (api.clone(), repo.clone(), wanted.get(), consent.get());
+            let (gh, environment, consent) = (gh.clone(), wanted.get(), consent.get());
             async move {
                 let Some(environment) = environment else {
                     return Ok::<_, ApiError>(None);
                 };
-                let listed = api.environment_deployments(&repo, &environment).await?;
+                let listed = gh.environment_deployments(&environment).await?;
                 let candidates = auto_inactive_candidates(&listed, id, &environment);
                 let what = format!(
                     "the latest state of the {} earlier in {}",
                     count(candidates.len(), "deployment", "deployments"),
                     clipped(&environment, 60)
                 );
-                let unread = api.unread_states(&repo, &candidates);
-                if let Some(question) =
-                    ask_before_reading(unread, &what, api.quota().as_ref()).filter(|_| !consent)
+                let unread = gh.unread_states(&candidates);
+                if let Some(question) = ask_before_reading(unread, &what, gh.api().quota().as_ref())
+                    .filter(|_| !consent)
                 {
                     return Ok(Some(Read::Ask(question)));
                 }
@@ -86,9 +85,7 @@ pub(super) fn AutoInactivePreview(
                     .into_iter()
                     .filter(|d| wanted.contains(&d.id))
                     .collect();
-                let records = api
-                    .with_latest_states(&repo, deployments, |_, _| ())
-                    .await?;
+                let records = gh.with_latest_states(deployments, |_, _| ()).await?;
                 Ok(Some(Read::Records(records)))
             }
         }

@@ -35,7 +35,7 @@ pub(super) fn DeleteDeployment(
     statuses: Statuses,
 ) -> impl IntoView {
     let id = deployment.id;
-    let repo = location.repo.clone();
+    let gh = api.repo(&location.repo);
     let record = Memo::new({
         let deployment = deployment.clone();
         move |_| {
@@ -56,21 +56,14 @@ pub(super) fn DeleteDeployment(
     });
     // Only a success can be live: then, is a newer one of its environment a success?
     let live = LocalResource::new({
-        let (api, repo, environment) = (api.clone(), repo.clone(), deployment.environment.clone());
+        let (gh, environment) = (gh.clone(), deployment.environment.clone());
         move || {
-            let (api, repo, environment, check) = (
-                api.clone(),
-                repo.clone(),
-                environment.clone(),
-                succeeded.get(),
-            );
+            let (gh, environment, check) = (gh.clone(), environment.clone(), succeeded.get());
             async move {
                 if !check {
                     return Ok(false);
                 }
-                let live = api
-                    .is_live(&repo, &environment, id, LIVE_CHECK_AT_MOST)
-                    .await?;
+                let live = gh.is_live(&environment, id, LIVE_CHECK_AT_MOST).await?;
                 Ok::<_, ApiError>(live.unwrap_or(true))
             }
         }
@@ -87,14 +80,14 @@ pub(super) fn DeleteDeployment(
         }))
     };
     let delete = Action::new_local({
-        let (api, repo) = (api.clone(), repo.clone());
+        let gh = gh.clone();
         move |action: &Plan| {
-            let (api, repo, action) = (api.clone(), repo.clone(), *action);
+            let (gh, action) = (gh.clone(), *action);
             async move {
                 if action == Plan::DeactivateThenDelete {
-                    api.deactivate(&repo, id).await?;
+                    gh.deactivate(id).await?;
                 }
-                api.delete_deployment(&repo, id).await
+                gh.delete_deployment(id).await
             }
         }
     });

@@ -37,21 +37,22 @@ pub fn DeploymentView(location: AppLocation, id: DeploymentId) -> impl IntoView 
     };
     let repo = location.repo.clone();
     let tasks = Tasks::new();
+    let gh = api.repo(&repo);
     let deployment = LocalResource::new({
-        let (api, repo) = (api.clone(), repo.clone());
+        let gh = gh.clone();
         move || {
-            let (api, repo) = (api.clone(), repo.clone());
-            async move { api.deployment(&repo, id).await }
+            let gh = gh.clone();
+            async move { gh.deployment(id).await }
         }
     });
     // Statuses: loaded, then asked for again every few seconds while the tab is visible.
     let statuses: Statuses = RwSignal::new(None);
     let refresh = {
-        let (api, repo) = (api.clone(), repo.clone());
+        let gh = gh.clone();
         move || {
-            let (api, repo) = (api.clone(), repo.clone());
+            let gh = gh.clone();
             tasks.spawn(async move {
-                let result = api.statuses(&repo, id).await;
+                let result = gh.statuses(id).await;
                 // A failed refresh keeps what was shown; only a first load shows the error.
                 if result.is_ok() || statuses.get_untracked().is_none() {
                     statuses.set(Some(result));

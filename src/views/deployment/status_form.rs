@@ -8,8 +8,11 @@ use deploydeck_core::validate::{Field, StatusDraft};
 use leptos::prelude::*;
 
 use super::auto_inactive::AutoInactivePreview;
-use crate::components::{clipped, invalid, CopyAs, ErrorPanel, FieldProblems, FormState};
+use crate::components::{
+    clipped, invalid, CopyAs, ErrorPanel, FieldProblems, FormState, RadioGroup,
+};
 use crate::net::api::Api;
+use crate::session::Draft;
 use crate::views::diagnostics::AccessDiagnostics;
 
 #[component]
@@ -21,7 +24,7 @@ pub(super) fn StatusForm(
 ) -> impl IntoView {
     let repo = location.repo.clone();
     let id = deployment.id;
-    let form = FormState::<StatusDraft>::kept(format!("status-{}", id.0), &location);
+    let form = FormState::<StatusDraft>::kept(Draft::Status(id), &location);
     let FormState {
         draft,
         problems,
@@ -32,11 +35,12 @@ pub(super) fn StatusForm(
     let current_environment = deployment.environment.clone();
     // Each successful post bumps this: the preview reads again what it now decides over.
     let posted = RwSignal::new(0u32);
+    let gh = api.repo(&repo);
     let post = Action::new_local({
-        let (api, repo) = (api.clone(), repo.clone());
+        let gh = gh.clone();
         move |body: &NewDeploymentStatus| {
-            let (api, repo, body) = (api.clone(), repo.clone(), body.clone());
-            async move { api.create_status(&repo, id, &body).await }
+            let (gh, body) = (gh.clone(), body.clone());
+            async move { gh.create_status(id, &body).await }
         }
     });
     Effect::new(move |_| match post.value().get() {
@@ -51,9 +55,8 @@ pub(super) fn StatusForm(
     let on_submit = form.on_submit(StatusDraft::validate, move |body| {
         post.dispatch_local(body);
     });
-    let commands = form.commands(StatusDraft::validate, {
-        let (api, repo) = (api.clone(), repo.clone());
-        move |body| (api.status_request(&repo, id, body), api.base().clone())
+    let commands = form.commands(StatusDraft::validate, move |body| {
+        (gh.status_request(id, body), gh.api().base().clone())
     });
     let text = |get: fn(&StatusDraft) -> &String, set: fn(&mut StatusDraft, String)| {
         (
@@ -73,14 +76,10 @@ pub(super) fn StatusForm(
             <fieldset aria-describedby="status-state-error">
                 <legend>"State"</legend>
                 <div class="states">
-                    {DeploymentState::ALL.into_iter().map(|s| view! {
-                        <label class="choice">
-                            <input type="radio" name="status-state" value=s.as_str()
-                                checked=move || draft.with(|d| d.state == Some(s))
-                                on:change=move |_| draft.update(|d| d.state = Some(s))/>
-                            {s.label()}
-                        </label>
-                    }).collect_view()}
+                    <RadioGroup name="status-state" value=state_value
+                        selected=Signal::derive(move || draft.with(|d| d.state))
+                        on_choose=move |s| draft.update(|d| d.state = s)
+                        choices=DeploymentState::ALL.into_iter().map(|s| (Some(s), s.label())).collect()/>
                 </div>
                 <FieldProblems id="status-state-error" field=Field::State problems server/>
             </fieldset>
@@ -135,4 +134,9 @@ pub(super) fn StatusForm(
             </div>
         </form>
     }
+}
+
+/// A state's wire name as the radio's value.
+fn state_value(state: Option<DeploymentState>) -> &'static str {
+    state.map_or("", DeploymentState::as_str)
 }

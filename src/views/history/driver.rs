@@ -9,11 +9,10 @@ use deploydeck_core::listing::{AskMode, DeploymentList, PageAnswer, PageAsk, Sta
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
 use deploydeck_core::request::DeploymentFilter;
 use deploydeck_core::rules::DeploymentRecord;
-use deploydeck_core::validate::RepoRef;
 use leptos::prelude::*;
 
 use crate::clock::now_ms;
-use crate::net::api::Api;
+use crate::net::repo::RepoApi;
 use crate::tasks::Tasks;
 
 /// Latest-state requests in flight at once (core's budget bounds them again).
@@ -55,27 +54,14 @@ impl History {
 
     /// The deployments in `rows` whose latest state is known, with it (tracked).
     pub fn records(&self, rows: &[Deployment]) -> Vec<DeploymentRecord> {
-        self.latest.with(|m| {
-            rows.iter()
-                .filter_map(|d| {
-                    m.get(&d.id).map(|s| DeploymentRecord {
-                        deployment: d.clone(),
-                        latest_status: s.clone(),
-                    })
-                })
-                .collect()
-        })
+        self.latest
+            .with(|m| DeploymentRecord::join(rows, |id| m.get(&id).cloned()))
     }
 
     /// Every deployment of `rows` with its latest status; an unknown one as having none (never dropped).
     pub fn all_records(&self, rows: &[Deployment]) -> Vec<DeploymentRecord> {
         self.latest.with_untracked(|m| {
-            rows.iter()
-                .map(|d| DeploymentRecord {
-                    deployment: d.clone(),
-                    latest_status: m.get(&d.id).cloned().flatten(),
-                })
-                .collect()
+            DeploymentRecord::join(rows, |id| Some(m.get(&id).cloned().flatten()))
         })
     }
 
@@ -116,24 +102,18 @@ impl History {
 #[derive(Clone)]
 pub(super) struct Driver {
     pub h: History,
-    api: Api,
-    repo: RepoRef,
+    gh: RepoApi,
     tasks: Tasks,
 }
 
 impl Driver {
-    pub fn new(h: History, api: Api, repo: RepoRef, tasks: Tasks) -> Self {
-        Driver {
-            h,
-            api,
-            repo,
-            tasks,
-        }
+    pub fn new(h: History, gh: RepoApi, tasks: Tasks) -> Self {
+        Driver { h, gh, tasks }
     }
 
     /// GitHub's filters changed: the list from its first page.
     pub fn load(&self, filter: &DeploymentFilter) {
-        let first = self.api.first_deployments(&self.repo, filter);
+        let first = self.gh.first_deployments(filter);
         if let Some(ask) = self.h.list.try_update(|l| l.restart(first)) {
             self.pages(ask);
         }
@@ -148,7 +128,7 @@ impl Driver {
 
     /// Every page from `ask` on, as the list asks for them.
     fn pages(&self, mut ask: PageAsk) {
-        let (h, api) = (self.h, self.api.clone());
+        let (h, api) = (self.h, self.gh.api().clone());
         self.tasks.spawn(async move {
             loop {
                 let answer = api
@@ -176,10 +156,10 @@ impl Driver {
         });
         while h.workers.get_value() < WORKERS && h.queue.with_value(StateQueue::has_waiting) {
             h.workers.update_value(|w| *w += 1);
-            let (api, repo) = (self.api.clone(), self.repo.clone());
+            let gh = self.gh.clone();
             self.tasks.spawn(async move {
                 while let Some(Some(id)) = h.queue.try_update_value(StateQueue::take_next) {
-                    let answer = api.latest_status(&repo, id).await;
+                    let answer = gh.latest_status(id).await;
                     h.queue.update_value(|q| q.done(id));
                     // A failed ask leaves the state unknown ("…"); the next refresh asks again.
                     if let Ok(status) = answer {
@@ -197,18 +177,15 @@ impl Driver {
         let h = self.h;
         h.last_refresh.set_value(now_ms());
         for id in on_screen {
-            let (api, repo) = (self.api.clone(), self.repo.clone());
+            let gh = self.gh.clone();
             self.tasks.spawn(async move {
-                if let Ok(status) = api.latest_status(&repo, id).await {
+                if let Ok(status) = gh.latest_status(id).await {
                     h.keep_state(id, status);
                 }
             });
         }
         let generation = h.list.with_untracked(DeploymentList::generation);
-        let (api, first) = (
-            self.api.clone(),
-            self.api.first_deployments(&self.repo, filter),
-        );
+        let (api, first) = (self.gh.api().clone(), self.gh.first_deployments(filter));
         self.tasks.spawn(async move {
             if let Ok((page, poll_secs)) = api.deployments_page(first).await {
                 let answer = PageAnswer { page, poll_secs };
@@ -228,9 +205,9 @@ impl Driver {
             deploydeck_core::text::count(unknown.len(), "deployment", "deployments")
         );
         deploydeck_core::cost::ask_before_reading(
-            self.api.unread_states(&self.repo, &unknown),
+            self.gh.unread_states(&unknown),
             &what,
-            self.api.quota().as_ref(),
+            self.gh.api().quota().as_ref(),
         )
     }
 

@@ -42,7 +42,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     let filter = Memo::new(move |_| HistoryFilter::from_query(&nav.search()));
     let h = History::new();
     // Everything this view starts stops when it goes away (a quick navigation must not find its signals gone).
-    let driver = Driver::new(h, api.clone(), repo.clone(), Tasks::new());
+    let driver = Driver::new(h, api.repo(&repo), Tasks::new());
 
     // Whenever GitHub's filters change: from the first page.
     let api_filter = Memo::new(move |_| filter.with(|f| f.api_filter()));
@@ -78,7 +78,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     // it does, the view asks first (core's `cost`), and a yes holds for this view.
     let consent = RwSignal::new(false);
     let state_question = Memo::new({
-        let (api, repo) = (api.clone(), repo.clone());
+        let gh = api.repo(&repo);
         move |_| {
             if consent.get() || !filter.with(HistoryFilter::needs_states) {
                 return None;
@@ -88,7 +88,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                 "the latest state of the {} listed",
                 count(ids.len(), "deployment", "deployments")
             );
-            ask_before_reading(api.unread_states(&repo, &ids), &what, api.quota().as_ref())
+            ask_before_reading(gh.unread_states(&ids), &what, gh.api().quota().as_ref())
         }
     });
 

@@ -1,0 +1,345 @@
+//! One repository's endpoints over the API handle (`api.repo(&repo)`, as octocrab's `repos(owner, repo)`):
+//! core builds each request and decodes each answer; the handle paces, revalidates and performs them.
+
+use deploydeck_core::access::{assess, AccessProbe};
+use deploydeck_core::http::HttpRequest;
+use deploydeck_core::model::{
+    Deployment, DeploymentId, DeploymentState, DeploymentStatus, DispatchEvent, EnvironmentList,
+    NewDeployment, NewDeploymentStatus, Repository, ShortBranch,
+};
+use deploydeck_core::request::{DeploymentFilter, PageRequest, Token, TokenKind};
+use deploydeck_core::response::{
+    decode, decode_create_deployment, decode_empty, decode_page, ApiError, CreateDeploymentOutcome,
+};
+use deploydeck_core::rules::DeploymentRecord;
+use deploydeck_core::validate::RepoRef;
+
+use super::api::{Api, Connected};
+use super::fan_out;
+
+/// Latest-state reads a fan-out keeps in flight at once (core's budget bounds them again).
+const STATE_READERS: usize = 6;
+
+/// The API handle bound to one repository.
+#[derive(Clone)]
+pub struct RepoApi {
+    api: Api,
+    repo: RepoRef,
+}
+
+impl RepoApi {
+    pub(super) fn new(api: Api, repo: RepoRef) -> RepoApi {
+        RepoApi { api, repo }
+    }
+
+    /// The connection this handle uses.
+    pub fn api(&self) -> &Api {
+        &self.api
+    }
+
+    fn client(&self) -> &deploydeck_core::request::Client {
+        self.api.client()
+    }
+
+    pub async fn repository(&self) -> Result<Repository, ApiError> {
+        decode(
+            &self
+                .api
+                .send(self.client().get_repository(&self.repo))
+                .await,
+        )
+    }
+
+    /// GET /user, GET /repos/{owner}/{repo} and a one-item deployments read → what the token can do here.
+    /// `Err` only when the token itself is refused (or the host cannot be reached).
+    pub async fn probe_access(&self) -> Result<Connected, ApiError> {
+        let (user, scopes) = self.api.user().await?;
+        let repository = self.repository().await;
+        let deployments = self
+            .api
+            .send(self.client().list_deployments(
+                &self.repo,
+                &DeploymentFilter::default(),
+                PageRequest::new(1, 1),
+            ))
+            .await;
+        let deployments: Result<Vec<Deployment>, ApiError> = decode(&deployments);
+        let token_kind = self
+            .api
+            .token()
+            .map(Token::kind)
+            .unwrap_or(TokenKind::Unknown);
+        let report = assess(&AccessProbe {
+            token_kind,
+            scopes: scopes.as_deref(),
+            repository: repository.as_ref(),
+            deployments: deployments.as_ref().map(|_| ()),
+        });
+        Ok(Connected { user, report })
+    }
+
+    /// The newest `count` deployments, each with its latest status (one `statuses?per_page=1` each).
+    pub async fn recent_deployments(&self, count: u8) -> Result<Vec<DeploymentRecord>, ApiError> {
+        let request = self.client().list_deployments(
+            &self.repo,
+            &DeploymentFilter::default(),
+            PageRequest::new(count, 1),
+        );
+        let page = decode_page::<Deployment>(&self.api.send(request).await)?;
+        self.with_latest_states(page.items, |_, _| ()).await
+    }
+
+    /// Each deployment with its latest status, read a few at a time through the one fan-out, in the order
+    /// given; `each` hears every state as it arrives (so a caller keeps what was read even if a later read
+    /// fails). The first failure ends it.
+    pub async fn with_latest_states(
+        &self,
+        deployments: Vec<Deployment>,
+        each: impl Fn(DeploymentId, &Option<DeploymentStatus>) + 'static,
+    ) -> Result<Vec<DeploymentRecord>, ApiError> {
+        let ids: Vec<DeploymentId> = deployments.iter().map(|d| d.id).collect();
+        let heard = ids.clone();
+        let this = self.clone();
+        let states = fan_out::all(
+            ids,
+            STATE_READERS,
+            move |id| {
+                let this = this.clone();
+                async move { this.latest_status(id).await }
+            },
+            move |index, status| each(heard[index], status),
+        )
+        .await?;
+        Ok(deployments
+            .into_iter()
+            .zip(states)
+            .map(|(deployment, latest_status)| DeploymentRecord {
+                deployment,
+                latest_status,
+            })
+            .collect())
+    }
+
+    /// Every status of each deployment (all pages each), a few deployments at a time; `done` hears each one
+    /// as it is read. The first failure ends it.
+    pub async fn all_statuses(
+        &self,
+        ids: Vec<DeploymentId>,
+        workers: usize,
+        done: impl Fn(usize, &Vec<DeploymentStatus>) + 'static,
+    ) -> Result<Vec<Vec<DeploymentStatus>>, ApiError> {
+        let this = self.clone();
+        fan_out::all(
+            ids,
+            workers,
+            move |id| {
+                let this = this.clone();
+                async move { this.statuses(id).await }
+            },
+            done,
+        )
+        .await
+    }
+
+    /// How many of these deployments' latest states are not kept from an earlier answer: reading those costs
+    /// quota; a kept one is asked again conditionally, and an unchanged answer (304) costs nothing.
+    pub fn unread_states(&self, ids: &[DeploymentId]) -> usize {
+        ids.iter()
+            .filter(|id| !self.api.is_kept(&self.latest_status_request(**id)))
+            .count()
+    }
+
+    fn latest_status_request(&self, id: DeploymentId) -> HttpRequest {
+        self.client()
+            .list_deployment_statuses(&self.repo, id, PageRequest::new(1, 1))
+    }
+
+    /// The request `create_deployment` would send, for "copy as curl / gh api" (core formats it).
+    pub fn create_deployment_request(&self, body: &NewDeployment) -> HttpRequest {
+        self.client().create_deployment(&self.repo, body)
+    }
+
+    pub fn status_request(&self, id: DeploymentId, body: &NewDeploymentStatus) -> HttpRequest {
+        self.client().create_deployment_status(&self.repo, id, body)
+    }
+
+    pub fn dispatch_request(&self, body: &DispatchEvent) -> HttpRequest {
+        self.client().create_dispatch_event(&self.repo, body)
+    }
+
+    /// POST a deployment: 201 created, 202 auto-merged, or the error with its remedy (docs/github-api.md §8.2).
+    pub async fn create_deployment(
+        &self,
+        body: &NewDeployment,
+    ) -> Result<CreateDeploymentOutcome, ApiError> {
+        let response = self.api.send(self.create_deployment_request(body)).await;
+        decode_create_deployment(&response)
+    }
+
+    pub async fn deployment(&self, id: DeploymentId) -> Result<Deployment, ApiError> {
+        decode(
+            &self
+                .api
+                .send(self.client().get_deployment(&self.repo, id))
+                .await,
+        )
+    }
+
+    /// Every status of a deployment, newest first, all pages (through `Link`). Each page is revalidated
+    /// with its ETag, so asking again when nothing changed costs no quota (docs/github-api.md §4).
+    pub async fn statuses(&self, id: DeploymentId) -> Result<Vec<DeploymentStatus>, ApiError> {
+        let first =
+            self.client()
+                .list_deployment_statuses(&self.repo, id, PageRequest::new(100, 1));
+        self.api.all_pages(first).await
+    }
+
+    pub async fn create_status(
+        &self,
+        id: DeploymentId,
+        body: &NewDeploymentStatus,
+    ) -> Result<DeploymentStatus, ApiError> {
+        decode(&self.api.send(self.status_request(id, body)).await)
+    }
+
+    /// DELETE a deployment (docs/github-api.md §8.4): 204, or 422 while it is active, 404 when already gone.
+    pub async fn delete_deployment(&self, id: DeploymentId) -> Result<(), ApiError> {
+        decode_empty(
+            &self
+                .api
+                .send(self.client().delete_deployment(&self.repo, id))
+                .await,
+        )
+    }
+
+    /// Marks a deployment inactive so GitHub lets it be deleted (docs/github-api.md §8.4: "adding any
+    /// non-successful deployment status").
+    pub async fn deactivate(&self, id: DeploymentId) -> Result<(), ApiError> {
+        let mut body = NewDeploymentStatus::with_state(DeploymentState::Inactive);
+        body.description = Some("Marked inactive by Deploydeck before deleting it".into());
+        self.create_status(id, &body).await.map(|_| ())
+    }
+
+    /// POST a repository dispatch: 204, nothing to read.
+    pub async fn dispatch(&self, body: &DispatchEvent) -> Result<(), ApiError> {
+        decode_empty(&self.api.send(self.dispatch_request(body)).await)
+    }
+
+    /// Branch names for the ref suggestions: the default branch first, then the first 100 (typing any other
+    /// ref still works).
+    pub async fn branch_names(&self) -> Result<Vec<String>, ApiError> {
+        let default = self.repository().await.ok().map(|r| r.default_branch);
+        let request = self
+            .client()
+            .list_branches(&self.repo, None, PageRequest::new(100, 1));
+        let mut names: Vec<String> = decode_page::<ShortBranch>(&self.api.send(request).await)?
+            .items
+            .into_iter()
+            .map(|b| b.name)
+            .filter(|name| Some(name) != default.as_ref())
+            .collect();
+        names.splice(0..0, default);
+        Ok(names)
+    }
+
+    /// Environment names for the suggestions: every page (through `Link`), at most 10 pages of 100.
+    pub async fn environment_names(&self) -> Result<Vec<String>, ApiError> {
+        let first = self
+            .client()
+            .list_environments(&self.repo, PageRequest::new(100, 1));
+        let decode_list = |response: &deploydeck_core::http::HttpResponse| {
+            decode::<EnvironmentList>(response)
+                .map(|list| list.environments.into_iter().map(|e| e.name).collect())
+        };
+        let mut names = Vec::new();
+        let mut pages = 0;
+        self.api
+            .pages(first, decode_list, |page: Vec<String>| {
+                names.extend(page);
+                pages += 1;
+                pages < 10
+            })
+            .await?;
+        Ok(names)
+    }
+
+    /// Every deployment of `environment`, newest first (all pages, 100 a page).
+    pub async fn environment_deployments(
+        &self,
+        environment: &str,
+    ) -> Result<Vec<Deployment>, ApiError> {
+        self.api
+            .all_pages(self.first_deployments(&in_environment(environment)))
+            .await
+    }
+
+    /// Whether deployment `id` — whose own latest state is `success` — is still what `environment` runs:
+    /// no newer deployment there has `success` as its latest state. Reads only the newer ones' states,
+    /// newest first, and stops at the first success. `Ok(None)` when more than `at_most` would have to be
+    /// read: the caller treats it as live (the reading that never deletes what runs).
+    pub async fn is_live(
+        &self,
+        environment: &str,
+        id: DeploymentId,
+        at_most: usize,
+    ) -> Result<Option<bool>, ApiError> {
+        let mut newer: Vec<DeploymentId> = Vec::new();
+        let first = self.first_deployments(&in_environment(environment));
+        self.api
+            .pages(first, decode, |page: Vec<Deployment>| {
+                let reached = page.iter().any(|d| d.id <= id);
+                newer.extend(page.iter().map(|d| d.id).filter(|other| *other > id));
+                !reached && newer.len() <= at_most
+            })
+            .await?;
+        if newer.len() > at_most {
+            return Ok(None);
+        }
+        for other in newer {
+            let latest = self.latest_status(other).await?;
+            if latest.is_some_and(|s| s.state == DeploymentState::Success) {
+                return Ok(Some(false));
+            }
+        }
+        Ok(Some(true))
+    }
+
+    /// Every deployment of the repository, newest first (all pages), with the count so far after each page.
+    pub async fn all_deployments(
+        &self,
+        progress: impl FnMut(usize),
+    ) -> Result<Vec<Deployment>, ApiError> {
+        self.api
+            .all_pages_counted(
+                self.first_deployments(&DeploymentFilter::default()),
+                progress,
+            )
+            .await
+    }
+
+    /// The first page (100, newest first) of the deployments GitHub's filters select.
+    pub fn first_deployments(&self, filter: &DeploymentFilter) -> HttpRequest {
+        self.client()
+            .list_deployments(&self.repo, filter, PageRequest::new(100, 1))
+    }
+
+    /// A deployment's latest status (`statuses?per_page=1`), `None` when it has none yet.
+    pub async fn latest_status(
+        &self,
+        id: DeploymentId,
+    ) -> Result<Option<DeploymentStatus>, ApiError> {
+        let response = self.api.send(self.latest_status_request(id)).await;
+        Ok(decode_page::<DeploymentStatus>(&response)?
+            .items
+            .into_iter()
+            .next())
+    }
+}
+
+/// GitHub's filter for one environment's deployments.
+fn in_environment(environment: &str) -> DeploymentFilter {
+    DeploymentFilter {
+        environment: environment.to_owned(),
+        ..DeploymentFilter::default()
+    }
+}
