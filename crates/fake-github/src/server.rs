@@ -1,5 +1,5 @@
 //! The HTTP server around [`Hub::handle`]: options, injected latency and faults, TLS with a self-signed
-//! certificate (so Chromium speaks HTTP/2 to it as it does to api.github.com, DESIGN "Toolchain facts"), a
+//! certificate (so Chromium speaks HTTP/2 to it as it does to api.github.com, docs/architecture.md, "Toolchain"), a
 //! request log, and test-only admin endpoints under `/_fake/` (never part of the in-page demo).
 
 use std::net::SocketAddr;

@@ -35,6 +35,14 @@ test('safe by default: only inactive deployments are selected; nothing live or r
   await expect(page.getByTestId('confirm-repository'), 'nothing live: no name to type').toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Before anything is deleted' }), 'the confirmation opens in view, focused').toBeFocused();
   await expect(page.getByRole('heading', { name: 'Before anything is deleted' })).toBeInViewport();
+  // A pause that cannot be used is said on its field, and the last good one stays.
+  const pause = page.getByLabel('Pause between changes (ms, 0 for none)');
+  await pause.fill('fast');
+  await expect(pause).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#cleanup-spacing-error')).toHaveText('“fast” is not a pause Deploydeck can use: type whole milliseconds from 0 to 60000 (0 for none).');
+  await pause.fill('0');
+  await expect(pause).toHaveAttribute('aria-invalid', 'false');
+  await expect(page.locator('#cleanup-spacing-error')).toHaveText('');
   expect(writes(await requests()), 'a preview sends nothing').toEqual([]);
 
   // Every state: what runs now in each environment is still kept, each for its reason.
