@@ -29,6 +29,27 @@ fn creator(hub: &Hub, ctx: &Ctx, id: u64) -> Option<SimpleUser> {
     hub.user(id).map(|u| simple_user(ctx, u))
 }
 
+/// A deployment's node id: REST's `node_id` and GraphQL's `id` are the same (docs/github-api.md §13).
+pub fn deployment_node_id(id: u64) -> String {
+    format!("{DEPLOYMENT_NODE}{id:X}")
+}
+
+pub fn status_node_id(id: u64) -> String {
+    format!("{STATUS_NODE}{id:X}")
+}
+
+const DEPLOYMENT_NODE: &str = "DE_kwDOHrjKxM4";
+const STATUS_NODE: &str = "DES_kwDOHrjKxM5";
+
+/// The deployment a node id names (`None`: not one of this fake's deployment ids).
+pub fn deployment_id_of(node_id: &str) -> Option<u64> {
+    u64::from_str_radix(node_id.strip_prefix(DEPLOYMENT_NODE)?, 16).ok()
+}
+
+pub fn status_id_of(node_id: &str) -> Option<u64> {
+    u64::from_str_radix(node_id.strip_prefix(STATUS_NODE)?, 16).ok()
+}
+
 pub fn repo_api(ctx: &Ctx, repo: &Repo) -> String {
     format!("{}/repos/{}/{}", ctx.base, repo.owner, repo.name)
 }
@@ -40,7 +61,7 @@ pub fn deployment(hub: &Hub, ctx: &Ctx, repo: &Repo, d: &Deployment) -> model::D
         statuses_url: format!("{url}/statuses"),
         url,
         id: DeploymentId(d.id),
-        node_id: format!("DE_kwDOHrjKxM4{:X}", d.id),
+        node_id: deployment_node_id(d.id),
         task: d.task.clone(),
         original_environment: Some(d.original_environment.clone()),
         environment: d.environment.clone(),
@@ -74,7 +95,7 @@ pub fn status(
     model::DeploymentStatus {
         url: format!("{deployment_url}/statuses/{}", s.id),
         id: StatusId(s.id),
-        node_id: format!("DES_kwDOHrjKxM5{:X}", s.id),
+        node_id: status_node_id(s.id),
         state: s.state,
         creator: creator(hub, ctx, s.creator),
         description: s.description.clone(),

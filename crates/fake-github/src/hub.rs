@@ -20,6 +20,10 @@ pub struct Settings {
     /// §8.4 / §12.4: an active deployment may be deleted when it is the only one "in a given environment"
     /// (the error text; default) or only when it is the only one in the repository (the docs).
     pub delete_scope: DeleteScope,
+    /// §8.4: which deployments the delete rule protects — only an active one (latest status `success`, not
+    /// superseded by a newer success in its environment: our reading, the default) or every one not inactive
+    /// (the docs' stricter wording).
+    pub delete_rule: DeleteRule,
     /// §5: the primary limit per user and hour (`x-ratelimit-limit`).
     pub rate_limit_per_hour: u64,
     /// §5: how long a quota window lasts (GitHub: an hour). Tests shorten it to see a reset.
@@ -31,6 +35,18 @@ pub struct Settings {
     pub secondary_limits: bool,
     /// §12.6: creating a deployment for a new environment name creates the environment record.
     pub auto_create_environments: bool,
+    /// §13: GraphQL served (`on`), absent (`off`: a 404, as a server without it), or answered without CORS
+    /// headers (`no_cors`: a browser sees a network error) — CORS on `/graphql` is not documented.
+    pub graphql: GraphqlMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GraphqlMode {
+    #[default]
+    On,
+    Off,
+    NoCors,
 }
 
 impl Default for Settings {
@@ -38,13 +54,23 @@ impl Default for Settings {
         Settings {
             auto_inactive_skips_production: false,
             delete_scope: DeleteScope::Environment,
+            delete_rule: DeleteRule::Active,
             rate_limit_per_hour: 5000,
             rate_limit_window_s: 3600,
             rate_limits_enabled: true,
             secondary_limits: false,
             auto_create_environments: true,
+            graphql: GraphqlMode::On,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeleteRule {
+    #[default]
+    Active,
+    NotInactive,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -258,6 +284,17 @@ impl Repo {
         self.deployments.iter().find(|d| d.id == id)
     }
 
+    /// Active: its latest status is `success` and no newer deployment of its environment has `success` as
+    /// its latest (docs/github-api.md §9, §13: GraphQL's ACTIVE).
+    pub fn is_active(&self, d: &Deployment) -> bool {
+        d.state() == Some(DeploymentState::Success)
+            && !self.deployments.iter().any(|o| {
+                o.id > d.id
+                    && o.environment.eq_ignore_ascii_case(&d.environment)
+                    && o.state() == Some(DeploymentState::Success)
+            })
+    }
+
     fn deployment_mut(&mut self, id: u64) -> Option<&mut Deployment> {
         self.deployments.iter_mut().find(|d| d.id == id)
     }
@@ -392,6 +429,8 @@ pub struct Hub {
     pub(crate) next_status_id: u64,
     pub(crate) quotas: HashMap<String, Quota>,
     pub(crate) creations: HashMap<u64, VecDeque<Timestamp>>,
+    /// GraphQL's secondary-limit points in the last minute, by user.
+    pub(crate) graphql_points: HashMap<u64, VecDeque<(Timestamp, u64)>>,
     pub(crate) request_count: u64,
 }
 
@@ -414,6 +453,7 @@ impl Hub {
             next_status_id: 2_151_661_540,
             quotas: HashMap::new(),
             creations: HashMap::new(),
+            graphql_points: HashMap::new(),
             request_count: 0,
         }
     }
@@ -703,13 +743,16 @@ impl Hub {
     /// is the only deployment of its environment (or of the repository, per `delete_scope`). A deployment
     /// with no status counts as active.
     pub fn delete_deployment(&mut self, repo_index: usize, id: u64) -> DeleteOutcome {
-        let scope = self.settings.delete_scope;
+        let (scope, rule) = (self.settings.delete_scope, self.settings.delete_rule);
         let repo = &mut self.repos[repo_index];
         let Some(position) = repo.deployments.iter().position(|d| d.id == id) else {
             return DeleteOutcome::NotFound;
         };
         let d = &repo.deployments[position];
-        let inactive = d.state() == Some(DeploymentState::Inactive);
+        let protected = match rule {
+            DeleteRule::Active => repo.is_active(d),
+            DeleteRule::NotInactive => d.state() != Some(DeploymentState::Inactive),
+        };
         let alone = match scope {
             DeleteScope::Environment => {
                 repo.deployments
@@ -720,7 +763,7 @@ impl Hub {
             }
             DeleteScope::Repository => repo.deployments.len() == 1,
         };
-        if !inactive && !alone {
+        if protected && !alone {
             return DeleteOutcome::Refused;
         }
         repo.deployments.remove(position);

@@ -7,13 +7,16 @@
 
 mod bodies;
 pub mod demo;
+pub mod graphql;
 pub mod hub;
 mod routes;
 pub mod seed;
 #[cfg(feature = "server")]
 pub mod server;
 
-pub use hub::{Access, Ctx, DeleteScope, Hub, Level, Role, Settings, UserKind};
+pub use hub::{
+    Access, Ctx, DeleteRule, DeleteScope, GraphqlMode, Hub, Level, Role, Settings, UserKind,
+};
 pub use routes::{
     cors_violations, etag_for, API_VERSIONS, EXPOSE_HEADERS, PREFLIGHT_ALLOW_HEADERS,
 };

@@ -10,6 +10,8 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::bodies;
+
+mod graphql_route;
 use crate::hub::{
     Access, CreateOutcome, Ctx, DeleteOutcome, Grant, Hub, Level, NewDeployment, NewStatus, Role,
 };
@@ -245,6 +247,11 @@ impl Hub {
             }
         }
         let query = url.query().unwrap_or("");
+
+        // GraphQL: /graphql on github.com, /api/graphql on GHES (docs/github-api.md §13).
+        if path == "/graphql" || url.path() == "/api/graphql" {
+            return self.graphql_http(request, &ctx, &request_id);
+        }
 
         if request.method == Method::Options {
             return preflight(&request_id);

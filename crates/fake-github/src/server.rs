@@ -20,7 +20,7 @@ use deploydeck_core::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::hub::{Access, Hub, Level, Role, Settings};
+use crate::hub::{Access, GraphqlMode, Hub, Level, Role, Settings};
 use crate::seed::{parse_token_option, Seed, SeedToken};
 use crate::{cors_violations, demo};
 
@@ -37,11 +37,13 @@ pub struct Options {
     pub rate_limit: Option<u64>,
     pub secondary_limits: bool,
     pub fault_rate: f64,
+    /// `--graphql on|off|no-cors` (docs/github-api.md §13).
+    pub graphql: GraphqlMode,
 }
 
 pub const USAGE: &str = "usage: fake-github [--addr HOST:PORT] [--token VALUE=SCOPES]... [--repo OWNER/NAME]...
                    [--seed FILE] [--demo] [--latency-ms N] [--tls] [--rate-limit N]
-                   [--secondary-limits] [--fault-rate P]
+                   [--secondary-limits] [--fault-rate P] [--graphql on|off|no-cors]
 
   --addr HOST:PORT      where to listen (default 127.0.0.1:8787; port 0 picks a free one)
   --token VALUE=SCOPES  a token: classic scopes (t1=repo, t2=repo_deployment,workflow) or fine-grained
@@ -54,6 +56,8 @@ pub const USAGE: &str = "usage: fake-github [--addr HOST:PORT] [--token VALUE=SC
   --rate-limit N        primary rate limit per user and hour (default 5000)
   --secondary-limits    enforce GitHub's secondary limits (403 with Retry-After)
   --fault-rate P        answer a fraction P (0..1) of requests with a 502, a stall or a dropped connection
+  --graphql MODE        GraphQL at /graphql: on (default), off (404, as a server without it) or no-cors
+                        (answers without CORS headers: a browser sees a network error)
 
 The first line of standard output is the base URL.";
 
@@ -95,6 +99,15 @@ impl Options {
                     );
                 }
                 "--secondary-limits" => o.secondary_limits = true,
+                "--graphql" => {
+                    let v = value("--graphql")?;
+                    o.graphql = match v.as_str() {
+                        "on" => GraphqlMode::On,
+                        "off" => GraphqlMode::Off,
+                        "no-cors" => GraphqlMode::NoCors,
+                        _ => return Err(format!("--graphql {v:?}: expected on, off or no-cors")),
+                    };
+                }
                 "--fault-rate" => {
                     let v = value("--fault-rate")?;
                     let p: f64 = v.parse().map_err(|_| {
@@ -118,6 +131,7 @@ impl Options {
             settings.rate_limit_per_hour = limit;
         }
         settings.secondary_limits = self.secondary_limits;
+        settings.graphql = self.graphql;
         settings
     }
 
@@ -171,6 +185,7 @@ impl Options {
         };
         hub.settings.rate_limit_per_hour = self.settings().rate_limit_per_hour;
         hub.settings.secondary_limits = self.secondary_limits;
+        hub.settings.graphql = self.graphql;
         let file_seed;
         let seed = match (seed, &self.seed) {
             (Some(s), _) => Some(s),

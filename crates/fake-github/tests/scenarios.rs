@@ -15,7 +15,7 @@ use deploydeck_core::response::{
 };
 use deploydeck_core::validate::RepoRef;
 use deploydeck_core::Timestamp;
-use fake_github::{parse_token_option, Ctx, DeleteScope, Hub, Seed, Settings};
+use fake_github::{parse_token_option, Ctx, DeleteRule, DeleteScope, Hub, Seed, Settings};
 use serde_json::{json, Value};
 
 const BASE: &str = "http://127.0.0.1:8787";
@@ -317,8 +317,10 @@ fn deleting_follows_githubs_rule_with_its_422_body() {
     );
     let _ = b;
 
+    // The docs' wording: every deployment not inactive is protected, unless it is the repository's only one.
     let mut strict = World::with_settings(Settings {
         delete_scope: DeleteScope::Repository,
+        delete_rule: DeleteRule::NotInactive,
         ..Settings::default()
     });
     let x = strict.deploy("staging");
@@ -330,6 +332,51 @@ fn deleting_follows_githubs_rule_with_its_422_body() {
         422,
         "docs reading: only the repository's single deployment"
     );
+}
+
+#[test]
+fn only_an_active_deployment_is_protected_by_default_and_every_non_inactive_one_under_the_docs_rule(
+) {
+    let failed_and_silent = |w: &mut World| {
+        let live = w.deploy("staging");
+        w.post_status(&live, success());
+        let failed = w.deploy("staging");
+        w.post_status(
+            &failed,
+            NewDeploymentStatus::with_state(DeploymentState::Failure),
+        );
+        let silent = w.deploy("staging");
+        (live, failed, silent)
+    };
+    let mut w = World::new();
+    let (live, failed, silent) = failed_and_silent(&mut w);
+    for d in [&failed, &silent] {
+        assert_eq!(
+            w.send(&w.client.delete_deployment(&w.repo, d.id)).status,
+            204,
+            "not active: deleted as it is"
+        );
+    }
+    let _other = w.deploy("staging");
+    assert_eq!(
+        w.send(&w.client.delete_deployment(&w.repo, live.id)).status,
+        422,
+        "the active one, not alone"
+    );
+
+    let mut strict = World::with_settings(Settings {
+        delete_rule: DeleteRule::NotInactive,
+        ..Settings::default()
+    });
+    let (_, failed, silent) = failed_and_silent(&mut strict);
+    for d in [&failed, &silent] {
+        assert_eq!(
+            strict
+                .send(&strict.client.delete_deployment(&strict.repo, d.id))
+                .status,
+            422
+        );
+    }
 }
 
 #[test]

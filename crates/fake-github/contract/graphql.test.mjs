@@ -1,0 +1,132 @@
+// fake-github's GraphQL over HTTP, checked against GitHub's published schema (npm @octokit/graphql-schema,
+// schema.graphql) with graphql-js: every document is valid against the schema, and every answer type-checks —
+// executed with the answer as the root value, so a wrong enum value, a null in a non-null field or a field the
+// schema does not have fails (docs/github-api.md §13).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { buildSchema, parse, validate, execute, GraphQLError } from 'graphql';
+import { startFake } from './helpers.mjs';
+
+let cachedSchema;
+/** GitHub's schema. Its SDL defines one field twice, hence assumeValidSDL; `databaseId` values pass 2^31
+ * on github.com, so Int accepts any safe integer (the schema's Int is 32-bit on paper). */
+function schema() {
+  if (cachedSchema) return cachedSchema;
+  const sdl = readFileSync(new URL('schema.graphql', import.meta.resolve('@octokit/graphql-schema')), 'utf8');
+  cachedSchema = buildSchema(sdl, { assumeValidSDL: true });
+  const int = cachedSchema.getType('Int');
+  int.serialize = (value) => {
+    if (Number.isSafeInteger(value)) return value;
+    throw new GraphQLError(`Int cannot represent non-integer value: ${JSON.stringify(value)}`);
+  };
+  return cachedSchema;
+}
+
+const PREFIX_TYPES = [['DES_', 'DeploymentStatus'], ['DE_', 'Deployment'], ['R_', 'Repository'], ['REF_', 'Ref']];
+
+/** Type-checks `data` as the answer to `document`: the errors graphql-js finds (none when it conforms). */
+export function typeCheck(document, data, variables = {}) {
+  const result = execute({
+    schema: schema(),
+    document: parse(document),
+    variableValues: variables,
+    rootValue: data,
+    fieldResolver: (source, _args, _ctx, info) => source?.[info.path.key],
+    typeResolver: (value) => value?.__typename ?? PREFIX_TYPES.find(([p]) => String(value?.id).startsWith(p))?.[1],
+  });
+  return (result.errors ?? []).map((e) => e.message);
+}
+
+/** The documents sent below: each must be valid against GitHub's schema. */
+const DOCUMENTS = {
+  page: `query Page($owner: String!, $name: String!, $after: String) {
+    repository(owner: $owner, name: $name) {
+      deployments(first: 100, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        nodes { id databaseId environment state createdAt creator { __typename login } latestStatus { id state createdAt description environmentUrl logUrl } }
+      }
+    }
+    rateLimit { cost limit remaining resetAt used nodeCount }
+  }`,
+  states: `query States($ids: [ID!]!) {
+    nodes(ids: $ids) { __typename ... on Deployment { id databaseId state commitOid task payload originalEnvironment latestEnvironment ref { name prefix } latestStatus { state } } }
+  }`,
+  statuses: `query Statuses($owner: String!, $name: String!) {
+    repository(owner: $owner, name: $name) {
+      deployments(last: 5) { edges { cursor node { id statuses(first: 10) { totalCount nodes { id state createdAt updatedAt creator { __typename login } } } } } }
+    }
+  }`,
+  remove: `mutation Remove($a: ID!, $b: ID!) {
+    a: deleteDeployment(input: {id: $a}) { clientMutationId }
+    b: deleteDeployment(input: {id: $b, clientMutationId: "b"}) { clientMutationId }
+  }`,
+};
+
+async function graphql(base, document, variables, token = 'demo-token') {
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { Authorization: `bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query: document, variables }),
+  });
+  return { status: res.status, headers: res.headers, json: await res.json() };
+}
+
+test('every document is valid against GitHub’s schema', () => {
+  for (const [name, document] of Object.entries(DOCUMENTS)) {
+    assert.deepEqual(validate(schema(), parse(document)).map((e) => e.message), [], name);
+  }
+});
+
+test('the type check catches a wrong enum, a null where the schema forbids one and an unknown field', () => {
+  const document = '{ node(id: "DE_1") { ... on Deployment { id state createdAt } } }';
+  const good = { node: { __typename: 'Deployment', id: 'DE_1', state: 'ACTIVE', createdAt: '2026-01-01T00:00:00Z' } };
+  assert.deepEqual(typeCheck(document, good), []);
+  assert.match(typeCheck(document, { node: { ...good.node, state: 'active' } }).join(), /Enum "DeploymentState" cannot represent value: "active"/);
+  assert.match(typeCheck(document, { node: { ...good.node, createdAt: null } }).join(), /Cannot return null for non-nullable field Deployment.createdAt/);
+  assert.match(validate(schema(), parse('{ node(id: "x") { ... on Deployment { mergeQueueEntry } } }')).map((e) => e.message).join(), /Cannot query field "mergeQueueEntry" on type "Deployment"/);
+});
+
+test('the fake’s answers conform to GitHub’s schema: pages, states by id, statuses, deletes', async () => {
+  const fake = await startFake(['--demo']);
+  try {
+    const vars = { owner: 'acme', name: 'storefront', after: null };
+    const page = await graphql(fake.base, DOCUMENTS.page, vars);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('x-ratelimit-resource'), 'graphql');
+    assert.equal(page.headers.get('etag'), null);
+    assert.equal(page.json.errors, undefined, JSON.stringify(page.json.errors));
+    assert.deepEqual(typeCheck(DOCUMENTS.page, page.json.data, vars), []);
+    const nodes = page.json.data.repository.deployments.nodes;
+    assert.equal(nodes.length, 100);
+    const ids = nodes.slice(0, 40).map((n) => n.id);
+    const states = await graphql(fake.base, DOCUMENTS.states, { ids });
+    assert.deepEqual(typeCheck(DOCUMENTS.states, states.json.data, { ids }), []);
+    assert.deepEqual(states.json.data.nodes.map((n) => n.id), ids);
+    const statuses = await graphql(fake.base, DOCUMENTS.statuses, vars);
+    assert.deepEqual(typeCheck(DOCUMENTS.statuses, statuses.json.data, vars), []);
+    // Two deletes in one document: an inactive one goes; each answer conforms (a refused one is null).
+    const inactive = nodes.filter((n) => n.state === 'INACTIVE' || n.state === 'DESTROYED').map((n) => n.id);
+    const pair = { a: inactive[0], b: inactive[1] };
+    const remove = await graphql(fake.base, DOCUMENTS.remove, pair);
+    assert.deepEqual(remove.json.data, { a: { clientMutationId: null }, b: { clientMutationId: 'b' } });
+    assert.deepEqual(typeCheck(DOCUMENTS.remove, remove.json.data, pair), []);
+  } finally {
+    await fake.stop();
+  }
+});
+
+test('--graphql off answers 404; --graphql no-cors answers without CORS headers', async () => {
+  for (const [mode, check] of [
+    ['off', (res) => assert.equal(res.status, 404)],
+    ['no-cors', (res) => { assert.equal(res.status, 200); assert.equal(res.headers.get('access-control-allow-origin'), null); }],
+  ]) {
+    const fake = await startFake(['--demo', '--graphql', mode]);
+    try {
+      check(await graphql(fake.base, '{ rateLimit { cost } }', {}));
+    } finally {
+      await fake.stop();
+    }
+  }
+});
