@@ -73,9 +73,44 @@ async function graphql(base, document, variables, token = 'demo-token') {
   return { status: res.status, headers: res.headers, json: await res.json() };
 }
 
-test('every document is valid against GitHub’s schema', () => {
-  for (const [name, document] of Object.entries(DOCUMENTS)) {
+/** Every document the client can send, as deploydeck-core lists them (`graphql::documents`; its unit test
+ * writes them to target/graphql-documents.json, and `make test` runs core's tests before these). */
+function clientDocuments() {
+  const file = new URL('../../../target/graphql-documents.json', import.meta.url);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new Error(`${file.pathname} is missing: run cargo test -p deploydeck-core first (make test does)`);
+  }
+}
+
+test('every document the client can send, and every one sent below, is valid against GitHub’s schema', () => {
+  const client = clientDocuments();
+  assert.ok(Object.keys(client).length >= 2, 'core lists its documents');
+  for (const [name, document] of Object.entries({ ...client, ...DOCUMENTS })) {
     assert.deepEqual(validate(schema(), parse(document)).map((e) => e.message), [], name);
+  }
+});
+
+test('the fake’s answers to the client’s own documents conform to GitHub’s schema', async () => {
+  const client = clientDocuments();
+  const fake = await startFake(['--demo']);
+  try {
+    const page = await graphql(fake.base, DOCUMENTS.page, { owner: 'acme', name: 'storefront', after: null });
+    const nodes = page.json.data.repository.deployments.nodes;
+    const ids = [...nodes.slice(0, 99).map((n) => n.id), 'DE_kwDOHrjKxM4FFFF'];
+    const states = await graphql(fake.base, client.DeploymentStates, { ids });
+    assert.equal(states.json.data.nodes.length, 100);
+    assert.equal(states.json.data.nodes[99], null, 'an unknown id is null in its place');
+    assert.equal(states.json.errors[0].type, 'NOT_FOUND');
+    assert.deepEqual(typeCheck(client.DeploymentStates, states.json.data, { ids }), []);
+    const inactive = nodes.filter((n) => n.state === 'INACTIVE' || n.state === 'DESTROYED').map((n) => n.id);
+    const pair = { d0: inactive[0], d1: inactive[1] };
+    const removed = await graphql(fake.base, client.DeleteDeployments, pair);
+    assert.deepEqual(removed.json, { data: { d0: { clientMutationId: null }, d1: { clientMutationId: null } } });
+    assert.deepEqual(typeCheck(client.DeleteDeployments, removed.json.data, pair), []);
+  } finally {
+    await fake.stop();
   }
 });
 

@@ -447,3 +447,52 @@ fn settings_make_graphql_absent_or_without_cors() {
     let on = World::new().graphql_as(Some("t-repo"), "{ rateLimit { cost } }", json!({}));
     assert_eq!(on.header("access-control-allow-origin"), Some("*"));
 }
+
+#[test]
+fn the_clients_own_requests_and_decoders_work_against_the_fake() {
+    use deploydeck_core::graphql::{decode_deletes, decode_states, GraphqlDeploymentState};
+    let mut w = World::new();
+    let old = w.deploy("production", false);
+    w.status(&old, DeploymentState::Success, true);
+    let live = w.deploy("production", false);
+    w.status(&live, DeploymentState::Success, true);
+    let ids = vec![
+        old.node_id.clone(),
+        live.node_id.clone(),
+        "DE_kwDOHrjKxM4FFFF".to_owned(),
+    ];
+    let request = w.client.deployment_states(&ids);
+    let nodes = decode_states(&w.send(&request)).unwrap();
+    let states: Vec<_> = nodes
+        .iter()
+        .map(|n| n.as_ref().map(|n| (n.database_id, n.state)))
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            Some((old.id, Some(GraphqlDeploymentState::Inactive))),
+            Some((live.id, Some(GraphqlDeploymentState::Active))),
+            None
+        ]
+    );
+    assert_eq!(
+        nodes[1]
+            .as_ref()
+            .unwrap()
+            .latest_status
+            .as_ref()
+            .unwrap()
+            .state,
+        DeploymentState::Success
+    );
+    let request = w
+        .client
+        .delete_deployments(&[old.node_id.clone(), live.node_id.clone()]);
+    let results = decode_deletes(&w.send(&request), 2).unwrap();
+    assert_eq!(results[0], Ok(()));
+    assert_eq!(
+        results[1],
+        Ok(()),
+        "alone in its environment once the other is gone"
+    );
+}
