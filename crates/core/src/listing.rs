@@ -46,15 +46,27 @@ pub enum ListStatus {
 }
 
 /// The deployments listed so far for the current filters, newest first.
+///
+/// Pages are asked for in parallel once GitHub says how many there are: the first page's `Link` names the
+/// `last` one, so every page between is asked for at once (the connection's budget bounds how many are in
+/// flight). Without a `last` link, pages are followed one `next` at a time. Answers may come in any order,
+/// but the rows grow only from the top down: a page answered before an earlier one waits for it, so the list
+/// never shows a gap (and a failed page keeps everything after it back until it is asked again).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentList {
     rows: Vec<Deployment>,
     ids: HashSet<DeploymentId>,
     status: ListStatus,
     generation: u64,
-    /// The page that failed, to go on from (not for a rate limit: that one is asked again by itself).
-    resume: Option<HttpRequest>,
+    /// Every page URL asked for in this generation (so none is asked twice), and those not answered yet.
+    asked: Vec<String>,
+    outstanding: Vec<String>,
+    /// The pages that failed, to ask again (not for a rate limit: that one is asked again by itself).
+    failed: Vec<HttpRequest>,
     poll_secs: Option<u64>,
+    /// Pages asked in parallel: the number of the next page the rows take, and pages answered ahead of it.
+    spread: Option<u32>,
+    held: Vec<(u32, Vec<Deployment>)>,
 }
 
 impl Default for DeploymentList {
@@ -64,10 +76,44 @@ impl Default for DeploymentList {
             ids: HashSet::new(),
             status: ListStatus::Loading,
             generation: 0,
-            resume: None,
+            asked: Vec::new(),
+            outstanding: Vec::new(),
+            failed: Vec::new(),
             poll_secs: None,
+            spread: None,
+            held: Vec::new(),
         }
     }
+}
+
+/// The `page` parameter of a URL.
+fn page_of(url: &str) -> Option<u32> {
+    let query = url.split('#').next()?.split_once('?')?.1;
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))
+        .and_then(|v| v.parse().ok())
+}
+
+/// `url` with its `page` parameter set to `page` (added when missing).
+fn with_page(url: &str, page: u32) -> String {
+    let (base, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let (path, query) = base.split_once('?').unwrap_or((base, ""));
+    let mut pairs: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("page="))
+        .map(str::to_owned)
+        .collect();
+    pairs.push(format!("page={page}"));
+    let mut out = format!("{path}?{}", pairs.join("&"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
 }
 
 impl DeploymentList {
@@ -83,9 +129,9 @@ impl DeploymentList {
         self.generation
     }
 
-    /// Whether "Load the rest" has a page to ask for again.
+    /// Whether "Load the rest" has pages to ask for again.
     pub fn can_resume(&self) -> bool {
-        self.resume.is_some()
+        !self.failed.is_empty()
     }
 
     /// New filters: the list starts over from `first`, and answers for the old ones are ignored from now on.
@@ -93,7 +139,11 @@ impl DeploymentList {
         self.generation += 1;
         self.rows.clear();
         self.ids.clear();
-        self.resume = None;
+        self.failed.clear();
+        self.spread = None;
+        self.held.clear();
+        self.asked = vec![first.url.clone()];
+        self.outstanding = self.asked.clone();
         self.status = ListStatus::Loading;
         PageAsk {
             generation: self.generation,
@@ -101,63 +151,107 @@ impl DeploymentList {
         }
     }
 
-    /// The answer to `ask`: the rows it adds (each once), and the next page to fetch, if any. `follow` turns a
-    /// `Link` URL into the next request (`None` when it cannot be followed). An answer for an older
-    /// generation changes nothing and asks for nothing.
+    /// The answer to `ask`: the rows it adds (each once), and the pages to fetch next — after the first page,
+    /// every page up to the `last` one GitHub names; otherwise the `next` one. `follow` turns a `Link` URL into
+    /// a request (`None` when it cannot be followed). An answer for an older generation changes nothing and
+    /// asks for nothing; no page is asked for twice.
     pub fn handle_page(
         &mut self,
         ask: &PageAsk,
         answer: Result<PageAnswer, ApiError>,
         follow: impl Fn(&str) -> Option<HttpRequest>,
-    ) -> Option<PageAsk> {
+    ) -> Vec<PageAsk> {
         if ask.generation != self.generation {
-            return None;
+            return Vec::new();
         }
+        let url = &ask.request.url;
         match answer {
             Ok(PageAnswer { page, poll_secs }) => {
+                self.outstanding.retain(|u| u != url);
+                self.failed.retain(|r| &r.url != url);
                 if page.links.prev.is_none() {
                     self.poll_secs = poll_secs;
                 }
-                self.extend(page.items);
-                let next = page.links.next.as_deref().and_then(follow);
-                self.status = if next.is_some() {
-                    ListStatus::LoadingMore
-                } else {
-                    ListStatus::Done
+                self.take_page(page_of(url), page.items);
+                let candidates: Vec<String> = match (
+                    page.links.next.as_deref(),
+                    page.links.next_page(),
+                    page.links.last_page(),
+                ) {
+                    (Some(next), Some(from), Some(last)) if last >= from => {
+                        if self.spread.is_none() {
+                            self.spread = Some(from);
+                        }
+                        (from..=last).map(|p| with_page(next, p)).collect()
+                    }
+                    (Some(next), _, _) => vec![next.to_owned()],
+                    (None, _, _) => Vec::new(),
                 };
-                next.map(|request| PageAsk {
-                    generation: self.generation,
-                    request,
-                })
+                let mut asks = Vec::new();
+                for candidate in candidates {
+                    let Some(request) = follow(&candidate) else {
+                        continue;
+                    };
+                    if !self.asked.contains(&request.url) {
+                        self.asked.push(request.url.clone());
+                        self.outstanding.push(request.url.clone());
+                        asks.push(PageAsk {
+                            generation: self.generation,
+                            request,
+                        });
+                    }
+                }
+                self.settle(None);
+                asks
             }
             Err(error) => {
                 // A rate limit: the budget holds every request until GitHub's reset, so asking again now waits
                 // for it, then goes on by itself.
-                let waits = matches!(error, ApiError::RateLimited { .. });
-                self.status = ListStatus::Failed(error);
-                if waits {
-                    self.resume = None;
-                    Some(ask.clone())
-                } else {
-                    self.resume = Some(ask.request.clone());
-                    None
+                if matches!(error, ApiError::RateLimited { .. }) {
+                    self.status = ListStatus::Failed(error);
+                    return vec![ask.clone()];
                 }
+                if !self.failed.iter().any(|r| &r.url == url) {
+                    self.failed.push(ask.request.clone());
+                }
+                self.settle(Some(error));
+                Vec::new()
             }
         }
     }
 
-    /// "Load the rest": the failed page again, the rows listed staying.
-    pub fn resume(&mut self) -> Option<PageAsk> {
-        let request = self.resume.take()?;
+    /// Where listing stands after an answer: a failure shown until its page is asked again, else done once
+    /// no page is waiting.
+    fn settle(&mut self, error: Option<ApiError>) {
+        if let Some(error) = error {
+            self.status = ListStatus::Failed(error);
+        } else if self.failed.is_empty() {
+            self.status = if self.outstanding.is_empty() {
+                ListStatus::Done
+            } else {
+                ListStatus::LoadingMore
+            };
+        }
+    }
+
+    /// "Load the rest": the failed pages again, the rows listed staying.
+    pub fn resume(&mut self) -> Vec<PageAsk> {
+        let failed = std::mem::take(&mut self.failed);
+        if failed.is_empty() {
+            return Vec::new();
+        }
         self.status = if self.rows.is_empty() {
             ListStatus::Loading
         } else {
             ListStatus::LoadingMore
         };
-        Some(PageAsk {
-            generation: self.generation,
-            request,
-        })
+        failed
+            .into_iter()
+            .map(|request| PageAsk {
+                generation: self.generation,
+                request,
+            })
+            .collect()
     }
 
     /// A refresh's first page (asked at `generation`): deployments made since are added at the top, newest
@@ -167,18 +261,9 @@ impl DeploymentList {
             return false;
         }
         self.poll_secs = answer.poll_secs;
-        let new: Vec<Deployment> = answer
-            .page
-            .items
-            .into_iter()
-            .filter(|d| !self.ids.contains(&d.id))
-            .collect();
-        if new.is_empty() {
-            return false;
-        }
-        self.extend(new);
-        self.rows.sort_by_key(|d| std::cmp::Reverse(d.id));
-        true
+        let before = self.rows.len();
+        self.extend(answer.page.items);
+        self.rows.len() != before
     }
 
     /// Whether the live refresh is due: the tab is visible and the interval (GitHub's `X-Poll-Interval` if it
@@ -188,11 +273,38 @@ impl DeploymentList {
         visible && now_ms - last_ms >= wait
     }
 
+    /// A page's rows: added now, unless pages are asked in parallel and an earlier one has not come yet.
+    fn take_page(&mut self, number: Option<u32>, items: Vec<Deployment>) {
+        match (self.spread, number) {
+            (Some(next), Some(n)) if n > next => {
+                self.held.retain(|(held, _)| *held != n);
+                self.held.push((n, items));
+            }
+            (Some(next), Some(n)) if n == next => {
+                self.extend(items);
+                let mut next = next + 1;
+                while let Some(at) = self.held.iter().position(|(held, _)| *held == next) {
+                    let (_, items) = self.held.swap_remove(at);
+                    self.extend(items);
+                    next += 1;
+                }
+                self.spread = Some(next);
+            }
+            _ => self.extend(items),
+        }
+    }
+
+    /// Adds the deployments not listed yet, keeping the rows newest first.
     fn extend(&mut self, items: Vec<Deployment>) {
+        let mut in_order = true;
         for d in items {
             if self.ids.insert(d.id) {
+                in_order &= self.rows.last().is_none_or(|last| d.id < last.id);
                 self.rows.push(d);
             }
+        }
+        if !in_order {
+            self.rows.sort_by_key(|d| std::cmp::Reverse(d.id));
         }
     }
 }
@@ -297,16 +409,109 @@ mod tests {
         let first = list.restart(request(1));
         let second = list
             .handle_page(&first, Ok(page(&[9, 8, 7], Some(2))), follow)
-            .unwrap();
+            .remove(0);
         assert_eq!(second.request, request(2));
         assert_eq!(list.status(), &ListStatus::LoadingMore);
         // A deployment made meanwhile shifted the pages: 7 comes again, and is listed once.
         assert_eq!(
             list.handle_page(&second, Ok(page(&[7, 6], None)), follow),
-            None
+            []
         );
         assert_eq!(ids(&list), [9, 8, 7, 6]);
         assert_eq!(list.status(), &ListStatus::Done);
+    }
+
+    /// A page answer whose `Link` names `next` and `last` as GitHub's full URLs.
+    fn linked(ids: &[u64], next: Option<u32>, last: Option<u32>) -> PageAnswer {
+        let mut answer = page(ids, None);
+        answer.page.links.next = next.map(|n| request(n).url);
+        answer.page.links.last = last.map(|n| request(n).url);
+        answer
+    }
+
+    fn follow_url(url: &str) -> Option<HttpRequest> {
+        Some(HttpRequest::new(Method::Get, url))
+    }
+
+    #[test]
+    fn once_the_last_page_is_known_every_page_is_asked_at_once_and_answers_may_come_in_any_order() {
+        let mut list = DeploymentList::default();
+        let first = list.restart(request(1));
+        let asks = list.handle_page(&first, Ok(linked(&[20, 19], Some(2), Some(4))), follow_url);
+        assert_eq!(
+            asks.iter()
+                .map(|a| a.request.url.clone())
+                .collect::<Vec<_>>(),
+            [2, 3, 4].map(|n| request(n).url),
+            "pages 2 to 4, in order"
+        );
+        // Page 4 first: it waits for 2 and 3, so the list never shows a gap.
+        assert!(list
+            .handle_page(&asks[2], Ok(linked(&[14, 13], None, None)), follow_url)
+            .is_empty());
+        assert_eq!(ids(&list), [20, 19]);
+        assert!(
+            list.handle_page(
+                &asks[0],
+                Ok(linked(&[18, 17], Some(3), Some(4))),
+                follow_url
+            )
+            .is_empty(),
+            "page 3 is asked already"
+        );
+        assert_eq!(ids(&list), [20, 19, 18, 17]);
+        assert_eq!(list.status(), &ListStatus::LoadingMore);
+        // Page 3 fails: what came stays, the failure shows, and only page 3 is asked again.
+        let error = ApiError::Server {
+            status: 502,
+            message: "Bad Gateway".into(),
+        };
+        assert!(list
+            .handle_page(&asks[1], Err(error.clone()), follow_url)
+            .is_empty());
+        assert_eq!(list.status(), &ListStatus::Failed(error));
+        assert_eq!(ids(&list), [20, 19, 18, 17], "page 4 still waits for 3");
+        let again = list.resume();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].request, request(3));
+        list.handle_page(
+            &again[0],
+            Ok(linked(&[16, 15], Some(4), Some(4))),
+            follow_url,
+        );
+        assert_eq!(ids(&list), [20, 19, 18, 17, 16, 15, 14, 13]);
+        assert_eq!(list.status(), &ListStatus::Done);
+    }
+
+    #[test]
+    fn a_list_that_grew_while_paging_follows_the_last_page_s_next() {
+        let mut list = DeploymentList::default();
+        let first = list.restart(request(1));
+        let asks = list.handle_page(&first, Ok(linked(&[9, 8], Some(2), Some(2))), follow_url);
+        assert_eq!(asks.len(), 1);
+        // Deployments made meanwhile pushed one more page behind the last.
+        let more = list.handle_page(&asks[0], Ok(linked(&[8, 7], Some(3), Some(3))), follow_url);
+        assert_eq!(more.len(), 1);
+        assert_eq!(more[0].request, request(3));
+        assert_eq!(list.status(), &ListStatus::LoadingMore);
+        list.handle_page(&more[0], Ok(linked(&[6], None, None)), follow_url);
+        assert_eq!(ids(&list), [9, 8, 7, 6]);
+        assert_eq!(list.status(), &ListStatus::Done);
+    }
+
+    #[test]
+    fn a_page_url_gets_its_page_number() {
+        assert_eq!(
+            with_page(
+                "https://api.github.com/repos/o/r/deployments?per_page=100&page=2",
+                7
+            ),
+            "https://api.github.com/repos/o/r/deployments?per_page=100&page=7"
+        );
+        assert_eq!(
+            with_page("https://h/x?environment=prod", 3),
+            "https://h/x?environment=prod&page=3"
+        );
     }
 
     #[test]
@@ -314,10 +519,7 @@ mod tests {
         let mut list = DeploymentList::default();
         let old = list.restart(request(1));
         let new = list.restart(request(1));
-        assert_eq!(
-            list.handle_page(&old, Ok(page(&[5], Some(2))), follow),
-            None
-        );
+        assert_eq!(list.handle_page(&old, Ok(page(&[5], Some(2))), follow), []);
         assert!(list.rows().is_empty());
         assert_eq!(list.status(), &ListStatus::Loading);
         list.handle_page(&new, Ok(page(&[4], None)), follow);
@@ -331,15 +533,15 @@ mod tests {
         let first = list.restart(request(1));
         let second = list
             .handle_page(&first, Ok(page(&[9, 8], Some(2))), follow)
-            .unwrap();
+            .remove(0);
         let error = ApiError::Server {
             status: 502,
             message: "Bad Gateway".into(),
         };
-        assert_eq!(list.handle_page(&second, Err(error.clone()), follow), None);
+        assert_eq!(list.handle_page(&second, Err(error.clone()), follow), []);
         assert_eq!(list.status(), &ListStatus::Failed(error));
         assert!(list.can_resume());
-        let again = list.resume().unwrap();
+        let again = list.resume().remove(0);
         assert_eq!(again.request, request(2));
         assert_eq!(list.status(), &ListStatus::LoadingMore);
         let limited = ApiError::RateLimited {
@@ -349,7 +551,7 @@ mod tests {
         };
         assert_eq!(
             list.handle_page(&again, Err(limited), follow),
-            Some(again.clone())
+            std::slice::from_ref(&again)
         );
         assert!(!list.can_resume(), "nothing to press: it goes on by itself");
         list.handle_page(&again, Ok(page(&[7], None)), follow);

@@ -87,10 +87,10 @@ proptest! {
                     let more = list.handle_page(&ask, Ok(answer(&ids, next)), follow);
                     if current {
                         expected.extend(ids.iter().copied());
-                        prop_assert_eq!(more.is_some(), next);
-                        if let Some(more) = more { asks.push(more); }
+                        prop_assert_eq!(!more.is_empty(), next);
+                        asks.extend(more);
                     } else {
-                        prop_assert!(more.is_none());
+                        prop_assert!(more.is_empty());
                         let after: Vec<u64> = list.rows().iter().map(|d| d.id.0).collect();
                         prop_assert_eq!(&after, &before, "a stale page changed the list");
                     }
@@ -99,7 +99,7 @@ proptest! {
                     let ask = asks[i % asks.len()].clone();
                     let current = ask.generation == list.generation();
                     let error = ApiError::Server { status: 502, message: "Bad Gateway".into() };
-                    prop_assert!(list.handle_page(&ask, Err(error.clone()), |_| None).is_none());
+                    prop_assert!(list.handle_page(&ask, Err(error.clone()), |_| None).is_empty());
                     if current {
                         prop_assert_eq!(list.status(), &ListStatus::Failed(error));
                         prop_assert!(list.can_resume());
@@ -108,7 +108,7 @@ proptest! {
                     prop_assert_eq!(&after, &before, "a failure lost rows");
                 }
                 Op::Resume => {
-                    if let Some(again) = list.resume() {
+                    for again in list.resume() {
                         prop_assert_eq!(again.generation, list.generation());
                         asks.push(again);
                     }
@@ -171,5 +171,83 @@ proptest! {
             prop_assert!(!known.contains(&id.0));
             prop_assert!(asking.insert(id.0));
         }
+    }
+}
+
+fn paged(n: u32) -> HttpRequest {
+    HttpRequest::new(
+        Method::Get,
+        format!("https://api.github.com/repos/o/r/deployments?per_page=3&page={n}"),
+    )
+}
+
+/// GitHub's answer for page `n` of `total` deployments (newest first, 3 a page), with its `Link`.
+fn github_page(total: u64, n: u32) -> PageAnswer {
+    let pages = total.div_ceil(3).max(1) as u32;
+    let ids: Vec<u64> = (0..3u64)
+        .map(|i| total.saturating_sub((u64::from(n) - 1) * 3 + i))
+        .filter(|id| *id > 0)
+        .collect();
+    PageAnswer {
+        page: Page {
+            items: ids.into_iter().map(deployment).collect(),
+            links: Links {
+                next: (n < pages).then(|| paged(n + 1).url),
+                last: (n < pages).then(|| paged(pages).url),
+                prev: (n > 1).then(|| paged(n - 1).url),
+                ..Links::default()
+            },
+            etag: None,
+        },
+        poll_secs: None,
+    }
+}
+
+fn page_number(request: &HttpRequest) -> u32 {
+    request.url.rsplit("page=").next().unwrap().parse().unwrap()
+}
+
+proptest! {
+    /// Pages asked in parallel and answered in any order, some failing and asked again: the rows are always
+    /// the newest ones without a gap; in the end every deployment is listed exactly once, newest first, no page
+    /// is asked twice, and the list is done.
+    #[test]
+    fn parallel_pages_in_any_order_list_everything_once(
+        total in 0u64..40, order in proptest::collection::vec(any::<prop::sample::Index>(), 0..60),
+        failures in proptest::collection::vec(any::<bool>(), 0..60),
+    ) {
+        let mut list = DeploymentList::default();
+        let mut waiting: Vec<PageAsk> = vec![list.restart(paged(1))];
+        let follow = |url: &str| Some(HttpRequest::new(Method::Get, url));
+        let mut asked_pages: Vec<u32> = vec![1];
+        let mut step = 0;
+        while !waiting.is_empty() || list.can_resume() {
+            if waiting.is_empty() {
+                waiting.extend(list.resume());
+            }
+            let pick = order.get(step).map_or(0, |i| i.index(waiting.len()));
+            let ask = waiting.remove(pick);
+            let fail = failures.get(step).copied().unwrap_or(false) && step < 40;
+            step += 1;
+            if fail {
+                let error = ApiError::Server { status: 502, message: "Bad Gateway".into() };
+                prop_assert!(list.handle_page(&ask, Err(error), follow).is_empty());
+                continue;
+            }
+            let more = list.handle_page(&ask, Ok(github_page(total, page_number(&ask.request))), follow);
+            let shown: Vec<u64> = list.rows().iter().map(|d| d.id.0).collect();
+            let top: Vec<u64> = (1..=total).rev().take(shown.len()).collect();
+            prop_assert_eq!(shown, top, "the rows are the newest, without a gap");
+            for m in &more {
+                let n = page_number(&m.request);
+                prop_assert!(!asked_pages.contains(&n), "page {} asked twice", n);
+                asked_pages.push(n);
+            }
+            waiting.extend(more);
+        }
+        let listed: Vec<u64> = list.rows().iter().map(|d| d.id.0).collect();
+        let expected: Vec<u64> = (1..=total).rev().collect();
+        prop_assert_eq!(listed, expected);
+        prop_assert_eq!(list.status(), &ListStatus::Done);
     }
 }

@@ -2,7 +2,7 @@
 //! performs the requests they ask for (through the connection's budget) and hands the answers back. Every
 //! task stops with the view.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use deploydeck_core::history::HistoryFilter;
 use deploydeck_core::listing::{AskMode, DeploymentList, PageAnswer, PageAsk, StateQueue};
@@ -11,12 +11,14 @@ use deploydeck_core::request::DeploymentFilter;
 use deploydeck_core::rules::DeploymentRecord;
 use leptos::prelude::*;
 
-use crate::clock::now_ms;
+use crate::clock::{now_ms, sleep_ms};
 use crate::net::repo::RepoApi;
 use crate::tasks::Tasks;
 
 /// Latest-state requests in flight at once (core's budget bounds them again).
 const WORKERS: u32 = 6;
+/// List pages in flight at once: the budget's other read places stay free for the states on screen.
+const PAGE_WORKERS: u32 = 4;
 
 /// The view's data, shared by its parts.
 #[derive(Clone, Copy)]
@@ -26,6 +28,9 @@ pub(super) struct History {
     pub latest: RwSignal<HashMap<DeploymentId, Option<DeploymentStatus>>>,
     queue: StoredValue<StateQueue>,
     workers: StoredValue<u32>,
+    /// List pages waiting to be fetched, and the tasks fetching them.
+    pages: StoredValue<VecDeque<PageAsk>>,
+    page_workers: StoredValue<u32>,
     last_refresh: StoredValue<f64>,
 }
 
@@ -36,6 +41,8 @@ impl History {
             latest: RwSignal::new(HashMap::new()),
             queue: StoredValue::new(StateQueue::default()),
             workers: StoredValue::new(0),
+            pages: StoredValue::new(VecDeque::new()),
+            page_workers: StoredValue::new(0),
             last_refresh: StoredValue::new(now_ms()),
         }
     }
@@ -115,35 +122,51 @@ impl Driver {
     pub fn load(&self, filter: &DeploymentFilter) {
         let first = self.gh.first_deployments(filter);
         if let Some(ask) = self.h.list.try_update(|l| l.restart(first)) {
-            self.pages(ask);
+            // Pages of the old filters still waiting would only be dropped as stale: forget them.
+            self.h.pages.update_value(VecDeque::clear);
+            self.pages(vec![ask]);
         }
     }
 
-    /// "Load the rest": the page that failed, again.
+    /// "Load the rest": the pages that failed, again.
     pub fn load_rest(&self) {
-        if let Some(Some(ask)) = self.h.list.try_update(DeploymentList::resume) {
-            self.pages(ask);
+        if let Some(asks) = self.h.list.try_update(DeploymentList::resume) {
+            self.pages(asks);
         }
     }
 
-    /// Every page from `ask` on, as the list asks for them.
-    fn pages(&self, mut ask: PageAsk) {
-        let (h, api) = (self.h, self.gh.api().clone());
-        self.tasks.spawn(async move {
-            loop {
-                let answer = api
-                    .deployments_page(ask.request.clone())
-                    .await
-                    .map(|(page, poll_secs)| PageAnswer { page, poll_secs });
-                let next = h
-                    .list
-                    .try_update(|l| l.handle_page(&ask, answer, |url| api.follow(url)));
-                match next.flatten() {
-                    Some(more) => ask = more,
-                    None => break,
+    /// Fetches the pages the list asks for — after the first, every page up to the last at once — a few at a
+    /// time, after the states of the rows on screen, handing each answer back to the list.
+    fn pages(&self, asks: Vec<PageAsk>) {
+        let h = self.h;
+        h.pages.update_value(|q| q.extend(asks));
+        while h.page_workers.get_value() < PAGE_WORKERS && h.pages.with_value(|q| !q.is_empty()) {
+            h.page_workers.update_value(|w| *w += 1);
+            let (this, api) = (self.clone(), self.gh.api().clone());
+            self.tasks.spawn(async move {
+                loop {
+                    // The states of the rows on screen go first: a page waits while any is still to be asked.
+                    while h.queue.try_with_value(StateQueue::has_waiting) == Some(true) {
+                        sleep_ms(20).await;
+                    }
+                    let Some(Some(ask)) = h.pages.try_update_value(VecDeque::pop_front) else {
+                        break;
+                    };
+                    let answer = api
+                        .deployments_page(ask.request.clone())
+                        .await
+                        .map(|(page, poll_secs)| PageAnswer { page, poll_secs });
+                    let more = h
+                        .list
+                        .try_update(|l| l.handle_page(&ask, answer, |url| api.follow(url)))
+                        .unwrap_or_default();
+                    if !more.is_empty() {
+                        this.pages(more);
+                    }
                 }
-            }
-        });
+                h.page_workers.update_value(|w| *w = w.saturating_sub(1));
+            });
+        }
     }
 
     /// Asks for the states of `ids` (the last first), a few at a time; known ones are not asked again.
