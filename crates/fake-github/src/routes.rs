@@ -13,7 +13,8 @@ use crate::bodies;
 
 mod graphql_route;
 use crate::hub::{
-    Access, CreateOutcome, Ctx, DeleteOutcome, Grant, Hub, Level, NewDeployment, NewStatus, Role,
+    Access, CreateOutcome, Ctx, DeleteOutcome, Grant, Hub, Level, NewDeployment, NewStatus, Quota,
+    Role,
 };
 
 /// §3: GitHub's current preflight allow list.
@@ -375,19 +376,7 @@ impl Hub {
             quota.used += 1;
         }
         let quota = *quota;
-        reply
-            .headers
-            .append("X-RateLimit-Limit", quota.limit.to_string());
-        reply
-            .headers
-            .append("X-RateLimit-Remaining", quota.remaining().to_string());
-        reply
-            .headers
-            .append("X-RateLimit-Reset", quota.reset.unix().to_string());
-        reply
-            .headers
-            .append("X-RateLimit-Used", quota.used.to_string());
-        reply.headers.append("X-RateLimit-Resource", "core");
+        quota_headers(reply, quota, "core");
     }
 
     fn secondary_limit(
@@ -875,6 +864,16 @@ fn permission_text(permission: &str, level: Level) -> String {
             "read"
         }
     )
+}
+
+/// §5: `x-ratelimit-*` for a quota of `resource` (`core`, `graphql`).
+fn quota_headers(reply: &mut Reply, quota: Quota, resource: &str) {
+    let headers = &mut reply.headers;
+    headers.append("X-RateLimit-Limit", quota.limit.to_string());
+    headers.append("X-RateLimit-Remaining", quota.remaining().to_string());
+    headers.append("X-RateLimit-Reset", quota.reset.unix().to_string());
+    headers.append("X-RateLimit-Used", quota.used.to_string());
+    headers.append("X-RateLimit-Resource", resource);
 }
 
 fn quota_key(caller: &Caller, per_hour: u64) -> (String, u64) {

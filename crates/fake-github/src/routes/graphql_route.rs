@@ -7,7 +7,7 @@
 use deploydeck_core::http::{Headers, HttpRequest, HttpResponse, Method};
 use serde_json::{json, Map, Value};
 
-use super::{finish, preflight, quota_key, Caller, Need, Reply, DOC_REST};
+use super::{finish, preflight, quota_headers, quota_key, Caller, Need, Reply, DOC_REST};
 use crate::bodies;
 use crate::graphql::{self, Allowed, Answer, Exec, Rules};
 use crate::hub::{Ctx, DeleteOutcome, GraphqlMode, Hub};
@@ -119,8 +119,10 @@ impl Hub {
         let variables = body["variables"].as_object().cloned().unwrap_or_default();
         let operation = body["operationName"].as_str().map(str::to_owned);
         let answer = self.graphql_answer(&query, operation.as_deref(), variables, &caller, ctx);
+        // A document refused before running costs a point; one refused for want of points costs none.
         let (cost, mutation) = match &answer {
             Ok(a) => (a.cost.points(), a.mutation),
+            Err(refused) if refused["errors"][0]["type"] == "RATE_LIMITED" => (0, false),
             Err(_) => (1, false),
         };
         let body = match answer {
@@ -304,27 +306,11 @@ impl Hub {
         }
         let (key, limit) = graphql_quota_key(caller, self.settings.rate_limit_per_hour);
         let quota = self.quota(&key, limit, ctx.now);
-        let rate_limited = reply
-            .body
-            .as_deref()
-            .is_some_and(|b| b.windows(12).any(|w| w == b"RATE_LIMITED"));
-        if reply.status == 200 && !rate_limited {
+        if reply.status == 200 {
             quota.used = (quota.used + points).min(quota.limit);
         }
         let quota = *quota;
-        reply
-            .headers
-            .append("X-RateLimit-Limit", quota.limit.to_string());
-        reply
-            .headers
-            .append("X-RateLimit-Remaining", quota.remaining().to_string());
-        reply
-            .headers
-            .append("X-RateLimit-Reset", quota.reset.unix().to_string());
-        reply
-            .headers
-            .append("X-RateLimit-Used", quota.used.to_string());
-        reply.headers.append("X-RateLimit-Resource", "graphql");
+        quota_headers(reply, quota, "graphql");
     }
 }
 
