@@ -185,7 +185,7 @@ impl Api {
     /// Performs one request when core's budget lets it go (bounded concurrency, GitHub's limits, a hold
     /// after a rate limit): conditional when an answer is kept, gauge updated from the answer.
     pub async fn send(&self, request: HttpRequest) -> HttpResponse {
-        let class = RequestClass::of(request.method);
+        let class = RequestClass::of_request(&request);
         self.admit(class).await;
         // If this future is dropped before the answer (its view went away and stopped its tasks), the budget
         // must not count the request as in flight for ever.
@@ -204,7 +204,10 @@ impl Api {
         if let Ok(mut budget) = self.inner.budget.lock() {
             budget.finished(class, now_millis(), &response);
         }
-        if let Some(snapshot) = RateLimitSnapshot::from_headers(&response.headers) {
+        // The gauge shows REST's quota; GraphQL's points are another one.
+        if let Some(snapshot) =
+            RateLimitSnapshot::from_headers(&response.headers).filter(RateLimitSnapshot::is_core)
+        {
             self.inner.rate.set(Some(snapshot));
         }
         match self.inner.cache.lock() {

@@ -43,6 +43,24 @@ impl RequestClass {
         }
     }
 
+    /// The class of a request: by its method, except that a GraphQL query (a `POST` to `/graphql`) is a
+    /// read and a GraphQL mutation a mutation that creates nothing (docs/github-api.md §13).
+    pub fn of_request(request: &crate::http::HttpRequest) -> Self {
+        let graphql = request.method == Method::Post && request.url.ends_with("/graphql");
+        if !graphql {
+            return Self::of(request.method);
+        }
+        let query: Option<String> = request
+            .body
+            .as_deref()
+            .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+            .and_then(|v| v["query"].as_str().map(str::to_owned));
+        match query {
+            Some(q) if q.trim_start().starts_with("mutation") => RequestClass::Delete,
+            _ => RequestClass::Read,
+        }
+    }
+
     fn is_write(self) -> bool {
         self != RequestClass::Read
     }
@@ -296,7 +314,11 @@ impl Budget {
         } else {
             self.reads_in_flight = self.reads_in_flight.saturating_sub(1);
         }
-        if let Some(snapshot) = RateLimitSnapshot::from_headers(&response.headers) {
+        // REST's quota only: GraphQL's points are another quota, and running out of them is GraphQL's own
+        // answer (RATE_LIMITED), which the caller waits out for GraphQL alone.
+        if let Some(snapshot) =
+            RateLimitSnapshot::from_headers(&response.headers).filter(RateLimitSnapshot::is_core)
+        {
             if snapshot.is_exhausted() {
                 self.hold_until(reset_millis(&snapshot), RateLimitKind::Primary);
             }
@@ -480,6 +502,45 @@ mod tests {
             headers: headers.iter().copied().collect::<Headers>(),
             body: format!("{{\"message\":\"{message}\"}}").into_bytes(),
         }
+    }
+
+    #[test]
+    fn a_graphql_query_is_a_read_a_graphql_mutation_a_write_and_its_points_hold_nothing_back() {
+        let client = crate::request::Client::new(
+            crate::request::ApiBase::github_com(),
+            crate::request::Token::new("t"),
+        );
+        assert_eq!(
+            RequestClass::of_request(&client.deployment_states(&["DE_1".into()])),
+            RequestClass::Read
+        );
+        assert_eq!(
+            RequestClass::of_request(&client.delete_deployments(&["DE_1".into()])),
+            RequestClass::Delete
+        );
+        assert_eq!(
+            RequestClass::of_request(&client.get_authenticated_user()),
+            RequestClass::Read
+        );
+        // GraphQL's points used up: REST's requests are not held, and the gauge keeps REST's quota.
+        let mut b = Budget::new(Pacing::github_com());
+        b.started(RequestClass::Read, 0);
+        b.finished(
+            RequestClass::Read,
+            10,
+            &response(
+                200,
+                &[
+                    ("x-ratelimit-limit", "5000"),
+                    ("x-ratelimit-remaining", "0"),
+                    ("x-ratelimit-reset", "1800000000"),
+                    ("x-ratelimit-resource", "graphql"),
+                ],
+                "",
+            ),
+        );
+        assert_eq!(b.decide(RequestClass::Read, 20), Decision::Now);
+        assert!(b.snapshot().is_none());
     }
 
     #[test]

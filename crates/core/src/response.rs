@@ -133,6 +133,12 @@ impl RateLimitSnapshot {
         self.remaining == 0
     }
 
+    /// Whether this is REST's quota (`x-ratelimit-resource: core`, or no resource named) — GraphQL's points
+    /// (`graphql`) are another quota (docs/github-api.md §13).
+    pub fn is_core(&self) -> bool {
+        self.resource.as_deref().is_none_or(|r| r == "core")
+    }
+
     /// Less than a tenth of the hour's quota is left: time to warn.
     pub fn is_running_low(&self) -> bool {
         self.remaining.saturating_mul(10) < self.limit
