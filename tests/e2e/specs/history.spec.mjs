@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { test, expect } from '../fixtures.mjs';
 import { HistoryPage } from '../pages/history-page.mjs';
 import { DeploymentPage } from '../pages/create-page.mjs';
-import { seed, api, requests, clearRequests, historySeed, SHOP_TOKEN } from '../support/fake.mjs';
+import { seed, api, requests, clearRequests, historySeed, latency, SHOP_TOKEN } from '../support/fake.mjs';
 
 
 const COUNT = 150;
@@ -33,6 +33,28 @@ test('more than 100 deployments: every page is listed newest first, only the row
   await expect(history.rows.last().locator('.badge')).toHaveText(/Inactive|Success|Failed/);
   expect(await history.rows.count()).toBeLessThan(40);
   await page.screenshot({ path: 'tests/e2e/artifacts/history.png', fullPage: true });
+});
+
+test('once the first page names the last one, the other pages are asked for together, each once, and the list grows from the top', async ({ page }) => {
+  test.setTimeout(60_000);
+  await seed(historySeed(650));
+  const history = new HistoryPage(page);
+  await latency(150);
+  try {
+    await history.open('acme/hist', SHOP_TOKEN, clearRequests);
+    await history.expectAllLoaded(650);
+  } finally {
+    await latency(0);
+  }
+  const reads = await listReads();
+  expect(reads.map((r) => r.query).sort()).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `per_page=100&page=${n}`).sort());
+  // Pages 2 to 7 overlap in time (one at a time, each would start after the previous ended).
+  const later = reads.filter((r) => r.query !== 'per_page=100&page=1');
+  const overlapping = later.filter((a) => later.some((b) => a !== b && a.started_ms < b.ended_ms && b.started_ms < a.ended_ms));
+  expect(overlapping.length, 'pages in flight together').toBeGreaterThan(1);
+  expect((await history.ids())[0]).toBe(1650);
+  await history.scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await expect(history.rows.last().locator('td').first()).toHaveText('1001');
 });
 
 test("filters: GitHub's go with the request, the page's apply on the page, and both travel in the address", async ({ page }) => {
