@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use deploydeck_core::model::DeploymentState;
+use deploydeck_core::text::grouped;
 use deploydeck_core::Timestamp;
 use serde_json::{json, Map, Value};
 
@@ -52,11 +53,9 @@ pub enum Allowed {
     Refused,
 }
 
-/// The questions the executor asks of the REST side's rules (authorisation, the delete rule), so both APIs
-/// share them.
+/// What the executor asks of the REST side's authorisation, so both APIs share it.
 pub trait Rules {
     fn may_read(&self, repo: usize) -> Allowed;
-    fn may_write(&self, repo: usize) -> Allowed;
 }
 
 type Fragments<'a> = HashMap<&'a str, &'a Fragment>;
@@ -366,7 +365,7 @@ impl<'a> Request<'a> {
             errors.push(json!({
                 "type": "MAX_NODE_LIMIT_EXCEEDED",
                 "path": [self.label()],
-                "message": format!("This query requests up to {} possible nodes which exceeds the maximum limit of 500,000.", grouped(cost.nodes)),
+                "message": format!("This query requests up to {} possible nodes which exceeds the maximum limit of 500,000.", grouped(usize::try_from(cost.nodes).unwrap_or(usize::MAX))),
             }));
         }
         if errors.is_empty() {
@@ -506,18 +505,6 @@ impl<'a> Request<'a> {
     }
 }
 
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The opaque cursor of a deployment or status (its id: stable across deletions).
 fn cursor(id: u64) -> String {
     format!("Y3Vyc29yOnYyOpHO{id:08X}")
@@ -531,7 +518,7 @@ fn from_cursor(text: &str) -> Option<u64> {
 /// success in the environment is ACTIVE; `inactive` is INACTIVE (DESTROYED when transient); pending for more
 /// than 30 minutes (or never given a status) is ABANDONED; otherwise the latest status's state.
 pub fn deployment_state(repo: &Repo, d: &Deployment, now: Timestamp) -> &'static str {
-    let latest = d.statuses.iter().max_by_key(|s| (s.created_at, s.id));
+    let latest = d.latest_status();
     let stale = |since: Timestamp| now.seconds_since(since) > 30 * 60;
     match latest {
         None if stale(d.created_at) => "ABANDONED",
@@ -830,7 +817,7 @@ impl<'h, 'a, R: Rules> Exec<'h, 'a, R> {
             "state" => json!(deployment_state(repo, d, self.now)),
             "creator" => return self.actor(d.creator, sub, path),
             "repository" => return self.object(Obj::Repository(index), sub, path),
-            "latestStatus" => match d.statuses.iter().max_by_key(|s| (s.created_at, s.id)) {
+            "latestStatus" => match d.latest_status() {
                 Some(s) => return self.object(Obj::Status(index, d, s), sub, path),
                 None => Value::Null,
             },

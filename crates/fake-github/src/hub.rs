@@ -225,12 +225,14 @@ pub struct Deployment {
 }
 
 impl Deployment {
+    /// The newest status (by time, then id).
+    pub fn latest_status(&self) -> Option<&Status> {
+        self.statuses.iter().max_by_key(|s| (s.created_at, s.id))
+    }
+
     /// GitHub's notion: the state of the newest status (docs/github-api.md §9).
     pub fn state(&self) -> Option<DeploymentState> {
-        self.statuses
-            .iter()
-            .max_by_key(|s| (s.created_at, s.id))
-            .map(|s| s.state)
+        self.latest_status().map(|s| s.state)
     }
 }
 
@@ -675,9 +677,7 @@ impl Hub {
         let repo = &mut self.repos[repo_index];
         let deployment = repo.deployment_mut(deployment_id)?;
         let previous_environment = deployment
-            .statuses
-            .iter()
-            .max_by_key(|s| (s.created_at, s.id))
+            .latest_status()
             .map(|s| s.environment.clone())
             .filter(|e| !e.is_empty())
             .unwrap_or_else(|| deployment.environment.clone());

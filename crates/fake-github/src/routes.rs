@@ -98,6 +98,10 @@ struct Reply {
     headers: Headers,
     /// Counts against the primary quota (false for `/rate_limit`, §5).
     counts: bool,
+    /// REST's caching headers on a success (GraphQL answers have none, §13).
+    cacheable: bool,
+    /// CORS headers (GraphQL's `no_cors` setting answers without them, §13).
+    cors: bool,
 }
 
 impl Reply {
@@ -107,6 +111,8 @@ impl Reply {
             body: Some(serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec())),
             headers: Headers::new(),
             counts: true,
+            cacheable: true,
+            cors: true,
         }
     }
 
@@ -116,6 +122,8 @@ impl Reply {
             body: None,
             headers: Headers::new(),
             counts: true,
+            cacheable: true,
+            cors: true,
         }
     }
 
@@ -265,11 +273,11 @@ impl Hub {
     /// `now`: from then on the hub answers that user with GitHub's 403 until the window resets. The fake's
     /// `rate_limit` fault, for a quota running out in the middle of a list or a run.
     pub fn exhaust_quota(&mut self, request: &HttpRequest, now: Timestamp, seconds: i64) {
-        let token = request
+        let user = request
             .header("Authorization")
-            .and_then(|v| v.split_once(' '))
-            .map(|(_, t)| t.trim().to_owned());
-        let user = token.and_then(|t| self.tokens.get(&t)).map(|g| g.user);
+            .and_then(bearer_token)
+            .and_then(|t| self.tokens.get(t))
+            .map(|g| g.user);
         let caller = Caller { user, grant: None };
         let (key, limit) = quota_key(&caller, self.settings.rate_limit_per_hour);
         let quota = self.quota(&key, limit, now);
@@ -302,14 +310,10 @@ impl Hub {
                 grant: None,
             },
             Some(value) => {
-                let token = value
-                    .split_once(' ')
-                    .filter(|(scheme, _)| {
-                        scheme.eq_ignore_ascii_case("bearer")
-                            || scheme.eq_ignore_ascii_case("token")
-                    })
-                    .map(|(_, t)| t.trim());
-                match token.and_then(|t| self.tokens.get(t)).cloned() {
+                match bearer_token(value)
+                    .and_then(|t| self.tokens.get(t))
+                    .cloned()
+                {
                     Some(grant) => Caller {
                         user: Some(grant.user),
                         grant: Some(grant),
@@ -866,6 +870,16 @@ fn permission_text(permission: &str, level: Level) -> String {
     )
 }
 
+/// The token of an `Authorization` value (`Bearer T` or `token T`, §1); `None` for another scheme.
+fn bearer_token(value: &str) -> Option<&str> {
+    value
+        .split_once(' ')
+        .filter(|(scheme, _)| {
+            scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token")
+        })
+        .map(|(_, t)| t.trim())
+}
+
 /// §5: `x-ratelimit-*` for a quota of `resource` (`core`, `graphql`).
 fn quota_headers(reply: &mut Reply, quota: Quota, resource: &str) {
     let headers = &mut reply.headers;
@@ -953,6 +967,8 @@ fn paginate(
         body: Some(body),
         headers: Headers::new(),
         counts: true,
+        cacheable: true,
+        cors: true,
     };
     let last = total.div_ceil(per_page).max(1);
     if last > 1 || page > 1 {
@@ -1185,7 +1201,7 @@ fn finish(reply: Reply, request_id: &str) -> HttpResponse {
     if reply.body.is_some() {
         headers.append("Content-Type", "application/json; charset=utf-8");
     }
-    if matches!(reply.status, 200 | 201 | 304) {
+    if reply.cacheable && matches!(reply.status, 200 | 201 | 304) {
         headers.append("Cache-Control", "private, max-age=60, s-maxage=60");
         headers.append("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP");
     }
@@ -1194,8 +1210,10 @@ fn finish(reply: Reply, request_id: &str) -> HttpResponse {
     for (name, value) in reply.headers.iter() {
         headers.append(name, value);
     }
-    headers.append("Access-Control-Expose-Headers", EXPOSE_HEADERS);
-    headers.append("Access-Control-Allow-Origin", "*");
+    if reply.cors {
+        headers.append("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+        headers.append("Access-Control-Allow-Origin", "*");
+    }
     headers.append(
         "Strict-Transport-Security",
         "max-age=31536000; includeSubdomains; preload",

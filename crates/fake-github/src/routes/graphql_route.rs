@@ -7,10 +7,12 @@
 use deploydeck_core::http::{Headers, HttpRequest, HttpResponse, Method};
 use serde_json::{json, Map, Value};
 
-use super::{finish, preflight, quota_headers, quota_key, Caller, Need, Reply, DOC_REST};
+use super::{
+    bearer_token, finish, preflight, quota_headers, quota_key, Caller, Need, Reply, DOC_REST,
+};
 use crate::bodies;
 use crate::graphql::{self, Allowed, Answer, Exec, Rules};
-use crate::hub::{Ctx, DeleteOutcome, GraphqlMode, Hub};
+use crate::hub::{Ctx, DeleteOutcome, GraphqlMode, Hub, Quota};
 
 const DOC_GRAPHQL: &str = "https://docs.github.com/graphql";
 const DOC_AUTH: &str =
@@ -35,10 +37,6 @@ impl Access<'_> {
 impl Rules for Access<'_> {
     fn may_read(&self, repo: usize) -> Allowed {
         self.allowed(repo, Need::DeploymentsRead)
-    }
-
-    fn may_write(&self, repo: usize) -> Allowed {
-        self.allowed(repo, Need::DeploymentsWrite)
     }
 }
 
@@ -65,42 +63,37 @@ impl Hub {
                 }
             };
         }
-        let reply = if request.method == Method::Post {
+        let mut reply = if request.method == Method::Post {
             self.graphql_reply(request, ctx)
         } else {
             Reply::not_found(DOC_GRAPHQL)
         };
-        graphql_finish(reply, request_id, cors)
+        // No REST caching headers (GraphQL has no conditional requests), and no CORS under `no_cors`.
+        reply.cacheable = false;
+        reply.cors = cors;
+        finish(reply, request_id)
     }
 
     fn graphql_reply(&mut self, request: &HttpRequest, ctx: &Ctx) -> Reply {
-        let token = request.header("Authorization").and_then(|value| {
-            value
-                .split_once(' ')
-                .filter(|(scheme, _)| {
-                    scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token")
-                })
-                .map(|(_, t)| t.trim().to_owned())
-        });
-        let Some(token) = token else {
+        let Some(token) = request.header("Authorization").and_then(bearer_token) else {
             return Reply::json(
                 401,
                 &json!({ "message": "This endpoint requires you to be authenticated.", "documentation_url": DOC_AUTH }),
             );
         };
-        let Some(grant) = self.tokens.get(&token).cloned() else {
-            return Reply::json(
+        let Some(grant) = self.tokens.get(token).cloned() else {
+            // A refused token has no quota: GitHub says so with a limit of 0.
+            let mut reply = Reply::json(
                 401,
                 &json!({ "message": "Bad credentials", "documentation_url": DOC_GRAPHQL }),
-            )
-            .header("X-RateLimit-Limit", "0")
-            .header("X-RateLimit-Remaining", "0")
-            .header(
-                "X-RateLimit-Reset",
-                ctx.now.plus_seconds(3600).unix().to_string(),
-            )
-            .header("X-RateLimit-Used", "0")
-            .header("X-RateLimit-Resource", "graphql");
+            );
+            let none = Quota {
+                limit: 0,
+                used: 0,
+                reset: ctx.now.plus_seconds(3600),
+            };
+            quota_headers(&mut reply, none, "graphql");
+            return reply;
         };
         let caller = Caller {
             user: Some(grant.user),
@@ -223,7 +216,9 @@ impl Hub {
                     .position(|r| r.deployment(number).is_some())
                     .map(|index| (index, number))
             });
-            let allowed = found.map(|(index, _)| Access { hub: self, caller }.may_write(index));
+            let allowed = found.map(|(index, _)| {
+                Access { hub: self, caller }.allowed(index, Need::DeploymentsWrite)
+            });
             let failure = match (found, allowed) {
                 (Some((index, number)), Some(Allowed::Yes)) => {
                     match self.delete_deployment(index, number) {
@@ -324,26 +319,4 @@ fn not_found(id: &str) -> (&'static str, String) {
         "NOT_FOUND",
         format!("Could not resolve to a node with the global id of '{id}'"),
     )
-}
-
-/// GraphQL's common headers: those of every answer, without REST's caching headers (no ETag, no
-/// `Cache-Control`), and without CORS when the setting says so.
-fn graphql_finish(reply: Reply, request_id: &str, cors: bool) -> HttpResponse {
-    let mut response = finish(reply, request_id);
-    let kept: Vec<(String, String)> = response
-        .headers
-        .iter()
-        .filter(|(name, _)| {
-            let name = name.to_ascii_lowercase();
-            !matches!(name.as_str(), "cache-control" | "etag")
-                && (cors || !name.starts_with("access-control-"))
-        })
-        .map(|(n, v)| (n.to_owned(), v.to_owned()))
-        .collect();
-    let mut headers = Headers::new();
-    for (name, value) in kept {
-        headers.append(&name, value);
-    }
-    response.headers = headers;
-    response
 }
