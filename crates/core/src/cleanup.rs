@@ -937,8 +937,7 @@ impl CleanupRun {
 
     /// Nothing pending or in flight.
     pub fn is_settled(&self) -> bool {
-        let p = self.progress();
-        p.pending == 0 && p.in_flight == 0
+        self.progress().is_settled()
     }
 
     /// Failures grouped by message, for the summary above the failed rows.
@@ -1169,10 +1168,14 @@ impl Progress {
         )
     }
 
+    /// Nothing pending and nothing in flight.
+    pub fn is_settled(&self) -> bool {
+        self.pending == 0 && self.in_flight == 0
+    }
+
     /// The run panel's heading for a run in `status` with this progress.
     pub fn heading(&self, status: RunStatus) -> &'static str {
-        let settled = self.pending == 0 && self.in_flight == 0;
-        match (status, settled) {
+        match (status, self.is_settled()) {
             (RunStatus::Cancelled, true) => "Cleanup cancelled",
             (_, true) if self.failed > 0 => "Cleanup finished: some items failed",
             (_, true) => "Cleanup finished",

@@ -15,7 +15,7 @@ use std::collections::HashSet;
 
 use crate::http::HttpRequest;
 use crate::model::{Deployment, DeploymentId};
-use crate::response::{ApiError, Page};
+use crate::response::{page_param, ApiError, Page};
 
 /// How often the list is asked again while the tab is visible, unless GitHub asks for longer
 /// (`X-Poll-Interval`).
@@ -84,15 +84,6 @@ impl Default for DeploymentList {
             held: Vec::new(),
         }
     }
-}
-
-/// The `page` parameter of a URL.
-fn page_of(url: &str) -> Option<u32> {
-    let query = url.split('#').next()?.split_once('?')?.1;
-    query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("page="))
-        .and_then(|v| v.parse().ok())
 }
 
 /// `url` with its `page` parameter set to `page` (added when missing).
@@ -172,7 +163,7 @@ impl DeploymentList {
                 if page.links.prev.is_none() {
                     self.poll_secs = poll_secs;
                 }
-                self.take_page(page_of(url), page.items);
+                self.take_page(page_param(url), page.items);
                 let candidates: Vec<String> = match (
                     page.links.next.as_deref(),
                     page.links.next_page(),

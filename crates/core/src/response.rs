@@ -39,7 +39,8 @@ impl Links {
     }
 }
 
-fn page_param(url: &str) -> Option<u32> {
+/// The `page` parameter of a URL.
+pub fn page_param(url: &str) -> Option<u32> {
     let query = url.split_once('?')?.1;
     let query = query.split('#').next().unwrap_or(query);
     query

@@ -117,7 +117,8 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
             .unwrap_or_default()
     });
     let status = Memo::new(move |_| run.with(|r| r.as_ref().map(|s| s.run.status)));
-    let settled = Memo::new(move |_| run.with(|r| r.as_ref().is_none_or(|s| s.run.is_settled())));
+    // No run is settled too: its progress is empty.
+    let settled = Memo::new(move |_| progress.get().is_settled());
 
     // What holds the run back: GitHub's rate limit (it continues by itself), or a pause.
     let hold = {
