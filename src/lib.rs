@@ -19,7 +19,7 @@ pub mod views;
 
 use leptos::prelude::*;
 
-use crate::components::RateGauge;
+use crate::components::{HeaderNotice, RateGauge};
 use crate::href::app_href;
 use crate::router::{provide_nav, use_nav, Route};
 use crate::state::AppState;
@@ -63,6 +63,7 @@ fn Header() -> impl IntoView {
                 </Show>
             </div>
             <RateGauge/>
+            <HeaderNotice/>
         </header>
     }
 }

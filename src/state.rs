@@ -15,6 +15,8 @@ use crate::session;
 pub struct AppState {
     pub connection: RwSignal<Option<Api>>,
     pub rate: RwSignal<Option<RateLimitSnapshot>>,
+    /// A notice for the header, said once (GraphQL given up for REST on this host).
+    pub notice: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -22,6 +24,7 @@ impl AppState {
         AppState {
             connection: RwSignal::new(None),
             rate: RwSignal::new(None),
+            notice: RwSignal::new(None),
         }
     }
 
@@ -38,8 +41,15 @@ impl AppState {
         } else {
             token
         };
-        let api = Api::new(host, Client::new(base, token), transport, self.rate);
+        let api = Api::new(
+            host,
+            Client::new(base, token),
+            transport,
+            self.rate,
+            self.notice,
+        );
         self.rate.set(None);
+        self.notice.set(None);
         self.connection.set(Some(api.clone()));
         Some(api)
     }

@@ -7,7 +7,7 @@ use deploydeck::net::api::Api;
 use deploydeck::net::transport::Transport;
 use deploydeck_core::http::{HttpRequest, Method};
 use deploydeck_core::location::HostChoice;
-use deploydeck_core::model::{Deployment, NewDeployment};
+use deploydeck_core::model::{Deployment, DeploymentState, NewDeployment, NewDeploymentStatus};
 use deploydeck_core::request::{
     conditional, ApiBase, Client, DeploymentFilter, PageRequest, Token,
 };
@@ -101,6 +101,7 @@ async fn the_api_layer_revalidates_and_keeps_the_rate_gauge_current() {
         client("t-wasm"),
         Transport::Fetch,
         rate,
+        RwSignal::new(None),
     );
     let connected = api
         .repo(&repo())
@@ -114,6 +115,54 @@ async fn the_api_layer_revalidates_and_keeps_the_rate_gauge_current() {
     );
     let snapshot = rate.get_untracked().expect("the gauge has a snapshot");
     assert_eq!(snapshot.limit, 5000);
+}
+
+#[wasm_bindgen_test]
+async fn states_in_bulk_come_through_graphql_across_origins() {
+    let c = client("t-wasm");
+    let mut made = Vec::new();
+    for _ in 0..2 {
+        let created = Transport::Fetch
+            .send(
+                &c.create_deployment(&repo(), &NewDeployment::for_ref("main")),
+                None,
+            )
+            .await;
+        let Ok(CreateDeploymentOutcome::Created(d)) = decode_create_deployment(&created) else {
+            panic!("{}", created.text_lossy())
+        };
+        made.push(*d);
+    }
+    let status = NewDeploymentStatus::with_state(DeploymentState::Failure);
+    let posted = Transport::Fetch
+        .send(
+            &c.create_deployment_status(&repo(), made[1].id, &status),
+            None,
+        )
+        .await;
+    assert_eq!(posted.status, 201);
+    let notice = RwSignal::new(None);
+    let api = Api::new(
+        HostChoice::Custom(FAKE.into()),
+        c,
+        Transport::Fetch,
+        RwSignal::new(None),
+        notice,
+    );
+    let records = api
+        .repo(&repo())
+        .with_latest_states(made.clone(), |_| ())
+        .await
+        .expect("the states are read");
+    assert!(api.uses_graphql(), "the preflight for POST /graphql passes");
+    assert_eq!(notice.get_untracked(), None, "nothing to say");
+    assert_eq!(records[0].latest_status, None, "no status yet");
+    let latest = records[1].latest_status.as_ref().expect("a status");
+    assert_eq!(latest.state, DeploymentState::Failure);
+    assert_eq!(
+        latest.id, None,
+        "read through GraphQL, which has no REST id"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use deploydeck_core::access::AccessReport;
 use deploydeck_core::budget::{Budget, Decision, Pacing, RequestClass};
 use deploydeck_core::cache::ConditionalCache;
+use deploydeck_core::graphql::GraphqlFailure;
 use deploydeck_core::http::{HttpRequest, HttpResponse};
 use deploydeck_core::location::HostChoice;
 use deploydeck_core::model::{Deployment, SimpleUser};
@@ -36,6 +37,10 @@ struct Inner {
     /// Core's pacing: bounded concurrency everywhere, GitHub's secondary limits on github.com.
     budget: Mutex<Budget>,
     rate: RwSignal<Option<RateLimitSnapshot>>,
+    /// Why GraphQL is not used on this host for the rest of the session (`None`: it is tried).
+    rest_only: Mutex<Option<String>>,
+    /// The notice the header shows once when GraphQL is given up for REST.
+    notice: RwSignal<Option<String>>,
 }
 
 /// A connection to one API host with one token.
@@ -81,6 +86,7 @@ impl Api {
         client: Client,
         transport: Transport,
         rate: RwSignal<Option<RateLimitSnapshot>>,
+        notice: RwSignal<Option<String>>,
     ) -> Api {
         let pacing = match client.base().kind() {
             HostKind::GitHubCom => Pacing::github_com(),
@@ -94,6 +100,8 @@ impl Api {
                 cache: Mutex::new(ConditionalCache::new(2_000)),
                 budget: Mutex::new(Budget::new(pacing)),
                 rate,
+                rest_only: Mutex::new(None),
+                notice,
             }),
             abort: None,
         }
@@ -159,13 +167,88 @@ impl Api {
         }
     }
 
-    /// How long GitHub's rate limit still holds requests back (ms), and which limit, if it does.
+    /// How long GitHub's rate limit still holds requests back (ms), and which limit, if it does: REST's, or
+    /// GraphQL's hourly points (its primary limit) while reads wait for them.
     pub fn hold_left(&self) -> Option<(u64, RateLimitKind)> {
         let now = now_millis();
         let budget = self.inner.budget.lock().ok()?;
         budget
             .hold(now)
             .map(|hold| (hold.until.saturating_sub(now), hold.limit))
+            .or_else(|| {
+                budget
+                    .graphql_hold(now)
+                    .map(|until| (until - now, RateLimitKind::Primary))
+            })
+    }
+
+    /// Whether reads go through GraphQL on this host (until it cannot be used there, for this session).
+    pub fn uses_graphql(&self) -> bool {
+        self.inner
+            .rest_only
+            .lock()
+            .map(|r| r.is_none())
+            .unwrap_or(false)
+    }
+
+    /// One GraphQL request, `read` decoding its answer: waits out GraphQL's own rate limit (a RATE_LIMITED
+    /// answer holds GraphQL until its reset, then asks again). `Ok(None)`: read this through REST instead —
+    /// GraphQL cannot be used on this host (from now on, said once in the header), or this document was
+    /// refused.
+    pub(super) async fn graphql<T>(
+        &self,
+        request: HttpRequest,
+        read: impl Fn(&HttpResponse) -> Result<T, GraphqlFailure>,
+    ) -> Result<Option<T>, ApiError> {
+        loop {
+            if !self.uses_graphql() {
+                return Ok(None);
+            }
+            let hold = self
+                .inner
+                .budget
+                .lock()
+                .ok()
+                .and_then(|b| b.graphql_hold(now_millis()));
+            if let Some(until) = hold {
+                sleep_ms(until.saturating_sub(now_millis()).max(1)).await;
+                continue;
+            }
+            let failure = match read(&self.send(request.clone()).await) {
+                Ok(answer) => return Ok(Some(answer)),
+                Err(failure) => failure,
+            };
+            if let Some(until) = failure.wait_until(now_millis()) {
+                if let Ok(mut budget) = self.inner.budget.lock() {
+                    budget.hold_graphql(until);
+                }
+                continue;
+            }
+            return match failure {
+                GraphqlFailure::Api(error) => Err(error),
+                GraphqlFailure::Refused(_) | GraphqlFailure::RateLimited { .. } => Ok(None),
+                GraphqlFailure::Unavailable { .. } => {
+                    self.rest_from_now_on(&failure);
+                    Ok(None)
+                }
+            };
+        }
+    }
+
+    /// GraphQL cannot be used on this host: REST for the rest of the session, said once.
+    fn rest_from_now_on(&self, failure: &GraphqlFailure) {
+        let Some(note) = failure.note() else {
+            return;
+        };
+        let first = self
+            .inner
+            .rest_only
+            .lock()
+            .map(|mut r| r.replace(note.clone()).is_none())
+            .unwrap_or(false);
+        if first {
+            self.inner.notice.set(Some(note));
+        }
     }
 
     /// The token's quota as the last answer gave it (`None`: no answer yet, or a host without rate limits).

@@ -1,11 +1,15 @@
 //! One repository's endpoints over the API handle (`api.repo(&repo)`, as octocrab's `repos(owner, repo)`):
 //! core builds each request and decodes each answer; the handle paces, revalidates and performs them.
 
+use std::collections::{HashMap, VecDeque};
+
 use deploydeck_core::access::{assess, AccessProbe};
+use deploydeck_core::graphql::{batches, read_states, StatesRead};
 use deploydeck_core::http::HttpRequest;
+use deploydeck_core::listing::{DeploymentList, ListStatus, PageAnswer, PageAsk};
 use deploydeck_core::model::{
     Deployment, DeploymentId, DeploymentState, DeploymentStatus, DispatchEvent, EnvironmentList,
-    NewDeployment, NewDeploymentStatus, Repository, ShortBranch,
+    Latest, NewDeployment, NewDeploymentStatus, Repository, ShortBranch,
 };
 use deploydeck_core::request::{DeploymentFilter, PageRequest, Token, TokenKind};
 use deploydeck_core::response::{
@@ -19,6 +23,10 @@ use super::fan_out;
 
 /// Latest-state reads a fan-out keeps in flight at once (core's budget bounds them again).
 const STATE_READERS: usize = 6;
+/// List pages a full listing keeps in flight at once (core's budget bounds them again).
+const PAGE_READERS: usize = 4;
+/// GraphQL state reads (100 deployments each) a bulk read keeps in flight at once.
+const STATE_BATCHES: usize = 4;
 
 /// The API handle bound to one repository.
 #[derive(Clone)]
@@ -86,38 +94,109 @@ impl RepoApi {
             PageRequest::new(count, 1),
         );
         let page = decode_page::<Deployment>(&self.api.send(request).await)?;
-        self.with_latest_states(page.items, |_, _| ()).await
+        self.with_latest_states(page.items, |_| ()).await
     }
 
-    /// Each deployment with its latest status, read a few at a time through the one fan-out, in the order
-    /// given; `each` hears every state as it arrives (so a caller keeps what was read even if a later read
-    /// fails). The first failure ends it.
+    /// Each deployment with its latest status, in the order given: through GraphQL, one request per 100
+    /// (docs/github-api.md §13); what GraphQL could not give (it cannot be used on this host, or a deployment
+    /// did not resolve) through REST, a few at a time. `each` hears the states as they arrive, a batch at a
+    /// time (so a caller keeps what was read even if a later read fails). The first failure ends it.
     pub async fn with_latest_states(
         &self,
         deployments: Vec<Deployment>,
-        each: impl Fn(DeploymentId, &Option<DeploymentStatus>) + 'static,
+        each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
     ) -> Result<Vec<DeploymentRecord>, ApiError> {
-        let ids: Vec<DeploymentId> = deployments.iter().map(|d| d.id).collect();
-        let heard = ids.clone();
+        let each = std::rc::Rc::new(each);
+        let mut known: HashMap<DeploymentId, Option<Latest>> = HashMap::new();
+        let heard = each.clone();
+        if let Some(read) = self
+            .bulk_states(&deployments, move |batch| heard(batch))
+            .await?
+        {
+            known.extend(read);
+        }
+        let rest: Vec<DeploymentId> = deployments
+            .iter()
+            .map(|d| d.id)
+            .filter(|id| !known.contains_key(id))
+            .collect();
+        let heard = rest.clone();
         let this = self.clone();
         let states = fan_out::all(
-            ids,
+            rest.clone(),
             STATE_READERS,
             move |id| {
                 let this = this.clone();
                 async move { this.latest_status(id).await }
             },
-            move |index, status| each(heard[index], status),
+            move |index, status: &Option<Latest>| each(&[(heard[index], status.clone())]),
         )
         .await?;
+        known.extend(rest.into_iter().zip(states));
         Ok(deployments
             .into_iter()
-            .zip(states)
-            .map(|(deployment, latest_status)| DeploymentRecord {
+            .map(|deployment| DeploymentRecord {
+                latest_status: known.get(&deployment.id).cloned().flatten(),
                 deployment,
-                latest_status,
             })
             .collect())
+    }
+
+    /// The latest status of each of `deployments` through GraphQL's `nodes(ids:)`: one request (one point)
+    /// per 100, a few requests at once, `each` hearing every batch as it arrives. Deployments GitHub did not
+    /// resolve are left out. `None`: GraphQL cannot be used on this host (or refused the document) — read
+    /// through REST.
+    pub async fn bulk_states(
+        &self,
+        deployments: &[Deployment],
+        each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
+    ) -> Result<Option<Vec<(DeploymentId, Option<Latest>)>>, ApiError> {
+        if !self.api.uses_graphql() {
+            return Ok(None);
+        }
+        let ids: Vec<String> = deployments.iter().map(|d| d.node_id.clone()).collect();
+        let this = self.clone();
+        let answers = fan_out::all(
+            batches(&ids),
+            STATE_BATCHES,
+            move |batch: Vec<String>| {
+                let this = this.clone();
+                async move {
+                    let request = this.client().deployment_states(&batch);
+                    this.api
+                        .graphql(request, |response| read_states(&batch, response))
+                        .await
+                }
+            },
+            move |_, read: &Option<StatesRead>| {
+                if let Some(read) = read {
+                    each(&read.found);
+                }
+            },
+        )
+        .await?;
+        let mut found = Vec::with_capacity(deployments.len());
+        for answer in answers {
+            let Some(read) = answer else {
+                return Ok(None);
+            };
+            found.extend(read.found);
+        }
+        Ok(Some(found))
+    }
+
+    /// What reading these deployments' latest states costs, in requests: through GraphQL one per 100 (of
+    /// GraphQL's own points); through REST one per state not kept from an earlier answer (a kept one is asked
+    /// again conditionally, and an unchanged answer, 304, costs nothing).
+    pub fn unread_states(&self, ids: &[DeploymentId]) -> usize {
+        if self.api.uses_graphql() {
+            return ids
+                .len()
+                .div_ceil(deploydeck_core::graphql::NODES_PER_QUERY);
+        }
+        ids.iter()
+            .filter(|id| !self.api.is_kept(&self.latest_status_request(**id)))
+            .count()
     }
 
     /// Every status of each deployment (all pages each), a few deployments at a time; `done` hears each one
@@ -139,14 +218,6 @@ impl RepoApi {
             done,
         )
         .await
-    }
-
-    /// How many of these deployments' latest states are not kept from an earlier answer: reading those costs
-    /// quota; a kept one is asked again conditionally, and an unchanged answer (304) costs nothing.
-    pub fn unread_states(&self, ids: &[DeploymentId]) -> usize {
-        ids.iter()
-            .filter(|id| !self.api.is_kept(&self.latest_status_request(**id)))
-            .count()
     }
 
     fn latest_status_request(&self, id: DeploymentId) -> HttpRequest {
@@ -210,6 +281,22 @@ impl RepoApi {
                 .send(self.client().delete_deployment(&self.repo, id))
                 .await,
         )
+    }
+
+    /// Deletes one deployment as GitHub allows (docs/github-api.md §8.4): an `inactive` status first when it is
+    /// `active`; otherwise straight away, and — should GitHub refuse it as active anyway (the docs' stricter
+    /// reading) — the status then and the DELETE once more.
+    pub async fn delete_as_allowed(&self, id: DeploymentId, active: bool) -> Result<(), ApiError> {
+        if active {
+            self.deactivate(id).await?;
+        }
+        match self.delete_deployment(id).await {
+            Err(error) if !active && error.is_active_refusal() => {
+                self.deactivate(id).await?;
+                self.delete_deployment(id).await
+            }
+            answer => answer,
+        }
     }
 
     /// Marks a deployment inactive so GitHub lets it be deleted (docs/github-api.md §8.4: "adding any
@@ -283,38 +370,74 @@ impl RepoApi {
         id: DeploymentId,
         at_most: usize,
     ) -> Result<Option<bool>, ApiError> {
-        let mut newer: Vec<DeploymentId> = Vec::new();
+        let mut newer: Vec<Deployment> = Vec::new();
         let first = self.first_deployments(&in_environment(environment));
         self.api
             .pages(first, decode, |page: Vec<Deployment>| {
                 let reached = page.iter().any(|d| d.id <= id);
-                newer.extend(page.iter().map(|d| d.id).filter(|other| *other > id));
+                newer.extend(page.into_iter().filter(|other| other.id > id));
                 !reached && newer.len() <= at_most
             })
             .await?;
         if newer.len() > at_most {
             return Ok(None);
         }
+        let success = |latest: &Option<Latest>| {
+            latest
+                .as_ref()
+                .is_some_and(|s| s.state == DeploymentState::Success)
+        };
+        if self.api.uses_graphql() {
+            // All of them in one read (a point per 100) rather than one by one until a success.
+            let records = self.with_latest_states(newer, |_| ()).await?;
+            return Ok(Some(!records.iter().any(|r| success(&r.latest_status))));
+        }
         for other in newer {
-            let latest = self.latest_status(other).await?;
-            if latest.is_some_and(|s| s.state == DeploymentState::Success) {
+            if success(&self.latest_status(other.id).await?) {
                 return Ok(Some(false));
             }
         }
         Ok(Some(true))
     }
 
-    /// Every deployment of the repository, newest first (all pages), with the count so far after each page.
+    /// Every deployment of the repository, newest first, with the count so far after each page: the first
+    /// page, then — once its `Link` names the last — every other page at once, a few in flight (core's
+    /// `DeploymentList` decides what to ask and puts the answers in order). The first failure ends it.
     pub async fn all_deployments(
         &self,
-        progress: impl FnMut(usize),
+        mut progress: impl FnMut(usize),
     ) -> Result<Vec<Deployment>, ApiError> {
-        self.api
-            .all_pages_counted(
-                self.first_deployments(&DeploymentFilter::default()),
-                progress,
-            )
-            .await
+        use futures::stream::{FuturesUnordered, StreamExt};
+        let mut list = DeploymentList::default();
+        let mut waiting: VecDeque<PageAsk> =
+            VecDeque::from([list.restart(self.first_deployments(&DeploymentFilter::default()))]);
+        let mut in_flight = FuturesUnordered::new();
+        loop {
+            while in_flight.len() < PAGE_READERS {
+                let Some(ask) = waiting.pop_front() else {
+                    break;
+                };
+                let api = self.api.clone();
+                in_flight.push(async move {
+                    let answer = api
+                        .deployments_page(ask.request.clone())
+                        .await
+                        .map(|(page, poll_secs)| PageAnswer { page, poll_secs });
+                    (ask, answer)
+                });
+            }
+            let Some((ask, answer)) = in_flight.next().await else {
+                break;
+            };
+            waiting.extend(list.handle_page(&ask, answer, |url| self.api.follow(url)));
+            if let ListStatus::Failed(error) = list.status() {
+                if !matches!(error, ApiError::RateLimited { .. }) {
+                    return Err(error.clone());
+                }
+            }
+            progress(list.rows().len());
+        }
+        Ok(list.into_rows())
     }
 
     /// The first page (100, newest first) of the deployments GitHub's filters select.
@@ -323,16 +446,13 @@ impl RepoApi {
             .list_deployments(&self.repo, filter, PageRequest::new(100, 1))
     }
 
-    /// A deployment's latest status (`statuses?per_page=1`), `None` when it has none yet.
-    pub async fn latest_status(
-        &self,
-        id: DeploymentId,
-    ) -> Result<Option<DeploymentStatus>, ApiError> {
+    /// A deployment's latest status through REST (`statuses?per_page=1`), `None` when it has none yet.
+    pub async fn latest_status(&self, id: DeploymentId) -> Result<Option<Latest>, ApiError> {
         let response = self.api.send(self.latest_status_request(id)).await;
         Ok(decode_page::<DeploymentStatus>(&response)?
             .items
-            .into_iter()
-            .next())
+            .first()
+            .map(Latest::from))
     }
 }
 

@@ -197,6 +197,8 @@ pub struct Budget {
     read_starts: VecDeque<Millis>,
     create_starts: VecDeque<Millis>,
     hold: Option<Hold>,
+    /// GraphQL's points used up until then (its own quota: REST goes on).
+    graphql_hold: Option<Millis>,
     secondary_strikes: u32,
     snapshot: Option<RateLimitSnapshot>,
 }
@@ -211,6 +213,7 @@ impl Budget {
             read_starts: VecDeque::new(),
             create_starts: VecDeque::new(),
             hold: None,
+            graphql_hold: None,
             secondary_strikes: 0,
             snapshot: None,
         }
@@ -233,6 +236,18 @@ impl Budget {
     /// A hold still in force at `now`.
     pub fn hold(&self, now: Millis) -> Option<&Hold> {
         self.hold.as_ref().filter(|h| h.until > now)
+    }
+
+    /// GraphQL answered RATE_LIMITED: its requests wait until `until`; REST's are not held.
+    pub fn hold_graphql(&mut self, until: Millis) {
+        if self.graphql_hold.is_none_or(|h| h < until) {
+            self.graphql_hold = Some(until);
+        }
+    }
+
+    /// Until when GraphQL requests wait, if they do at `now`.
+    pub fn graphql_hold(&self, now: Millis) -> Option<Millis> {
+        self.graphql_hold.filter(|until| *until > now)
     }
 
     /// When a request of `class` may be sent.
@@ -502,6 +517,17 @@ mod tests {
             headers: headers.iter().copied().collect::<Headers>(),
             body: format!("{{\"message\":\"{message}\"}}").into_bytes(),
         }
+    }
+
+    #[test]
+    fn graphql_waits_for_its_own_points_and_rest_goes_on() {
+        let mut b = Budget::new(Pacing::github_com());
+        b.hold_graphql(60_000);
+        b.hold_graphql(30_000);
+        assert_eq!(b.graphql_hold(1_000), Some(60_000), "the later reset wins");
+        assert_eq!(b.graphql_hold(60_000), None, "over at the reset");
+        assert_eq!(b.decide(RequestClass::Read, 1_000), Decision::Now);
+        assert!(b.hold(1_000).is_none());
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::history::csv_field;
 use crate::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
 use crate::pattern::{any_matches, parse_patterns};
 use crate::response::ApiError;
-use crate::rules::{is_active, live_per_environment, DeletePath, DeploymentRecord};
+use crate::rules::{live_per_environment, DeploymentRecord};
 use crate::text::count;
 use crate::timestamp::Timestamp;
 use crate::validate::{Field, Problems};
@@ -160,15 +160,9 @@ pub fn single_delete(
 ) -> (Action, Reason) {
     match Guard::of(record, live, now) {
         Some(guard) if !include => (Action::Keep, guard.reason(record, now)),
-        _ => match delete_action(record.latest_state()) {
-            Action::Delete => (Action::Delete, Reason::Inactive),
-            action => (
-                action,
-                Reason::NeedsDeactivation {
-                    latest: record.latest_state(),
-                },
-            ),
-        },
+        // Live is what GitHub calls active; whether it shares its environment is not read here, so it is
+        // taken to (the reading that asks for the inactive status).
+        _ => delete_proposal(record.latest_state(), live.is_some(), false),
     }
 }
 
@@ -235,7 +229,16 @@ pub enum Reason {
     },
     /// Selected and already inactive.
     Inactive,
-    /// Selected and still active (or without a status): needs an `inactive` status first.
+    /// Selected, and not active under GitHub's rule (docs/github-api.md §8.4): its latest status is not
+    /// `success`, or a newer success replaced it. Deleted without an `inactive` status first; should GitHub
+    /// refuse anyway (the docs' stricter reading), the run posts one and deletes again.
+    NotActive {
+        latest: Option<DeploymentState>,
+    },
+    /// Selected, and the only deployment of its environment: GitHub deletes it whatever its state.
+    OnlyInEnvironment,
+    /// Selected and active: its latest status is `success`, nothing newer in its environment replaced it,
+    /// and the environment has other deployments. Needs an `inactive` status first.
     NeedsDeactivation {
         latest: Option<DeploymentState>,
     },
@@ -275,7 +278,12 @@ impl Reason {
             Reason::UntickedByUser => "Unticked by you".into(),
             Reason::TickedByUser { was } => format!("Ticked by you (was: {})", was.describe()),
             Reason::Inactive => "Inactive: GitHub allows deleting it".into(),
-            Reason::NeedsDeactivation { latest } => DeletePath::DeactivateFirst.explain(*latest),
+            Reason::OnlyInEnvironment => "The only deployment of its environment: GitHub deletes it without an inactive status first".into(),
+            Reason::NotActive { latest } => format!(
+                "{}: not active, so GitHub deletes it without an inactive status first",
+                latest.map_or("No status", DeploymentState::label)
+            ),
+            Reason::NeedsDeactivation { .. } => "Active (its latest status is “Success” and nothing newer replaced it), and GitHub refuses to delete an active deployment that shares its environment: Deploydeck first posts an “inactive” status, then deletes it".into(),
         }
     }
 }
@@ -302,6 +310,12 @@ pub struct PlanItem {
     /// The user ticked this row although a guard rail kept it.
     #[serde(default)]
     pub ticked: bool,
+    /// The newest success of its environment: GitHub counts it as active (docs/github-api.md §8.4).
+    #[serde(default)]
+    pub live: bool,
+    /// The only deployment of its environment: GitHub deletes it whatever its state.
+    #[serde(default)]
+    pub alone: bool,
 }
 
 impl PlanItem {
@@ -324,7 +338,7 @@ impl PlanItem {
         if self.unticked {
             Action::Keep
         } else if self.ticked && self.kept_by_guard() {
-            delete_action(self.latest)
+            delete_proposal(self.latest, self.live, self.alone).0
         } else {
             self.proposal
         }
@@ -343,12 +357,22 @@ impl PlanItem {
     }
 }
 
-/// How a deployment in state `latest` is deleted.
-fn delete_action(latest: Option<DeploymentState>) -> Action {
-    if is_active(latest) {
-        Action::DeactivateThenDelete
+/// How a deployment in state `latest` is deleted (docs/github-api.md §8.4): GitHub refuses the DELETE of an
+/// active one — `live`, the newest success of its environment — unless it is `alone` there, so only then is
+/// an `inactive` status posted first.
+fn delete_proposal(latest: Option<DeploymentState>, live: bool, alone: bool) -> (Action, Reason) {
+    let success = latest == Some(DeploymentState::Success);
+    if live && success && !alone {
+        (
+            Action::DeactivateThenDelete,
+            Reason::NeedsDeactivation { latest },
+        )
+    } else if live && success {
+        (Action::Delete, Reason::OnlyInEnvironment)
+    } else if latest == Some(DeploymentState::Inactive) {
+        (Action::Delete, Reason::Inactive)
     } else {
-        Action::Delete
+        (Action::Delete, Reason::NotActive { latest })
     }
 }
 
@@ -403,6 +427,14 @@ impl CleanupPlan {
             .map(|l| (l.deployment_id, is_production(&l.environment, l.production)))
             .collect();
 
+        // GitHub refuses to delete an active deployment — the live one of its environment — only when the
+        // environment has others (docs/github-api.md §8.4).
+        let mut in_environment: HashMap<&str, usize> = HashMap::new();
+        for r in &sorted {
+            *in_environment
+                .entry(r.deployment.environment.as_str())
+                .or_default() += 1;
+        }
         let mut rank_in_environment: HashMap<&str, u32> = HashMap::new();
         let items = sorted
             .into_iter()
@@ -414,13 +446,11 @@ impl CleanupPlan {
                 *rank += 1;
                 let latest = record.latest_state();
                 let guard = Guard::of(record, live.get(&d.id).copied(), now);
+                let is_live = live.contains_key(&d.id);
+                let alone = in_environment.get(d.environment.as_str()) == Some(&1);
                 let (proposal, reason) = match keep_reason(record, *rank, selection, now, guard) {
                     Some(reason) => (Action::Keep, reason),
-                    None if is_active(latest) => (
-                        Action::DeactivateThenDelete,
-                        Reason::NeedsDeactivation { latest },
-                    ),
-                    None => (Action::Delete, Reason::Inactive),
+                    None => delete_proposal(latest, is_live, alone),
                 };
                 PlanItem {
                     id: d.id,
@@ -436,6 +466,8 @@ impl CleanupPlan {
                     unticked: false,
                     guard,
                     ticked: false,
+                    live: is_live,
+                    alone,
                 }
             })
             .collect();
@@ -614,11 +646,15 @@ impl CleanupPlan {
     /// `inactive` status first.
     pub fn confirmation(&self, repository: &str, host: &str) -> String {
         let c = self.counts();
+        let first = match c.deactivate_then_delete {
+            0 => "None is active, so none gets an “inactive” status first".to_owned(),
+            1 => "1 gets an “inactive” status first, as GitHub refuses to delete an active deployment (the newest success of an environment that has others)".to_owned(),
+            n => format!("{n} get an “inactive” status first, as GitHub refuses to delete an active deployment (the newest success of an environment that has others)"),
+        };
         format!(
-            "Deploydeck will delete {} from {repository} on {host}: {}. {} get an “inactive” status first. Deleted deployments cannot be restored; environments are not touched.",
+            "Deploydeck will delete {} from {repository} on {host}: {}. {first}; should GitHub refuse another as active, it gets the status then and is deleted again. Deleted deployments cannot be restored; environments are not touched.",
             count(c.deletions(), "deployment", "deployments"),
             self.deletion_kinds().describe(),
-            c.deactivate_then_delete,
         )
     }
 }
@@ -732,6 +768,23 @@ pub struct RunItem {
     pub sha: String,
     pub action: Action,
     pub state: ItemState,
+    /// GitHub refused its DELETE while it was active (the docs' stricter rule), so an `inactive` status was
+    /// posted and the DELETE sent once more.
+    #[serde(default)]
+    pub refused_while_active: bool,
+}
+
+impl RunItem {
+    /// Why an `inactive` status is (or was) posted before deleting it, if one is.
+    pub fn inactive_first(&self) -> Option<&'static str> {
+        if self.refused_while_active {
+            Some("GitHub refused to delete it while active")
+        } else if self.action == Action::DeactivateThenDelete {
+            Some("active: the newest success of its environment")
+        } else {
+            None
+        }
+    }
 }
 
 /// Whether the run hands out steps.
@@ -755,6 +808,9 @@ pub enum Recorded {
     Failed,
     /// A rate limit: the step goes back to pending, to be sent again once the budget allows.
     Requeued,
+    /// GitHub refused the DELETE while the deployment is active: an `inactive` status is next, then the
+    /// DELETE again.
+    RefusedWhileActive,
     /// No such step was in flight (a stale answer after a restore): nothing changed.
     Ignored,
 }
@@ -803,6 +859,7 @@ impl CleanupRun {
                             _ => Step::Delete,
                         },
                     },
+                    refused_while_active: false,
                 })
                 .collect(),
             requests_sent: 0,
@@ -862,6 +919,19 @@ impl CleanupRun {
                 },
                 Recorded::Finished,
             ),
+            // GitHub counts it as active after all (its stricter reading, docs/github-api.md §8.4): post the
+            // `inactive` status, then DELETE once more — once; a second refusal is a failure.
+            (Step::Delete, Err(error))
+                if error.is_active_refusal() && !item.refused_while_active =>
+            {
+                item.refused_while_active = true;
+                (
+                    ItemState::Pending {
+                        next: Step::Deactivate,
+                    },
+                    Recorded::RefusedWhileActive,
+                )
+            }
             // Gone already (deleted elsewhere, or by a request whose answer a reload lost): the goal holds.
             (_, Err(ApiError::NotFound { .. })) => {
                 (ItemState::Done { already_gone: true }, Recorded::Finished)
@@ -1138,6 +1208,26 @@ pub struct SavedRun {
 }
 
 impl SavedRun {
+    /// "Requests sent: 12 (the plan needed 10; GitHub refused 1 delete as active: it got an “inactive” status
+    /// and was deleted again)."
+    pub fn requests_sentence(&self) -> String {
+        let refused = self
+            .run
+            .items
+            .iter()
+            .filter(|i| i.refused_while_active)
+            .count();
+        let why = match refused {
+            0 => String::new(),
+            1 => "; GitHub refused 1 delete as active: it got an “inactive” status and was deleted again".to_owned(),
+            n => format!("; GitHub refused {n} deletes as active: each got an “inactive” status and was deleted again"),
+        };
+        format!(
+            "Requests sent: {} (the plan needed {}{why}).",
+            self.run.requests_sent, self.planned.requests
+        )
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
@@ -1243,6 +1333,8 @@ struct ReportItem<'a> {
     action: Action,
     outcome: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    inactive_first: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     failed_step: Option<Step>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
@@ -1261,6 +1353,7 @@ impl<'a> ReportItem<'a> {
             sha: &item.sha,
             action: item.action,
             outcome: item.state.outcome(),
+            inactive_first: item.inactive_first(),
             failed_step,
             error,
         }
@@ -1296,7 +1389,8 @@ pub fn report_json(saved: &SavedRun, now: Timestamp) -> String {
 
 /// What the run did, as CSV (quoted and formula-safe like the History export), one line per item.
 pub fn report_csv(run: &CleanupRun) -> String {
-    let mut out = String::from("id,environment,ref,sha,action,outcome,failed_step,error\r\n");
+    let mut out =
+        String::from("id,environment,ref,sha,action,outcome,inactive_first,failed_step,error\r\n");
     for item in &run.items {
         let row = ReportItem::of(item);
         let fields = [
@@ -1306,6 +1400,7 @@ pub fn report_csv(run: &CleanupRun) -> String {
             row.sha.to_owned(),
             row.action.label().to_owned(),
             row.outcome.to_owned(),
+            row.inactive_first.unwrap_or_default().to_owned(),
             row.failed_step
                 .map(|s| s.label().to_owned())
                 .unwrap_or_default(),
@@ -1440,13 +1535,14 @@ mod tests {
             plan.deletion_kinds().confirmed_by("", "o/r"),
             "nothing live: no name asked"
         );
+        assert_eq!(ticked.counts().deactivate_then_delete, 1);
         assert_eq!(
             ticked.confirmation("o/r", "GitHub.com"),
-            format!(
-                "Deploydeck will delete 5 deployments from o/r on GitHub.com: 2 inactive, 1 failed, 1 without any status, 1 live now (staging). {} get an “inactive” status first. Deleted deployments cannot be restored; environments are not touched.",
-                ticked.counts().deactivate_then_delete
-            )
+            "Deploydeck will delete 5 deployments from o/r on GitHub.com: 2 inactive, 1 failed, 1 without any status, 1 live now (staging). 1 gets an “inactive” status first, as GitHub refuses to delete an active deployment (the newest success of an environment that has others); should GitHub refuse another as active, it gets the status then and is deleted again. Deleted deployments cannot be restored; environments are not touched."
         );
+        assert!(plan.confirmation("o/r", "GitHub.com").contains(
+            "None is active, so none gets an “inactive” status first; should GitHub refuse another"
+        ));
     }
 
     #[test]
@@ -1542,9 +1638,14 @@ mod tests {
         );
         assert_eq!(action_of(&plan, 8).0, Action::Keep);
         assert_eq!(
-            action_of(&plan, 9).0,
-            Action::DeactivateThenDelete,
-            "a day without news: not running"
+            action_of(&plan, 9),
+            (
+                Action::Delete,
+                Reason::NotActive {
+                    latest: Some(Queued)
+                }
+            ),
+            "a day without news: not running, and not active under GitHub's rule"
         );
         let allow_all = Selection {
             allow_live_production: true,
@@ -1556,7 +1657,11 @@ mod tests {
             "no switch includes them: only a tick"
         );
         assert!(plan.choose(DeploymentId(7), true));
-        assert_eq!(action_of(&plan, 7).0, Action::DeactivateThenDelete);
+        assert_eq!(
+            action_of(&plan, 7).0,
+            Action::Delete,
+            "in progress is not active: no status first"
+        );
         assert_eq!(plan.deletion_kinds().may_be_running, 1);
         assert!(plan.choose(DeploymentId(7), false));
         assert_eq!(action_of(&plan, 7).0, Action::Keep);
@@ -1579,9 +1684,14 @@ mod tests {
         );
         let old_success = record(2, "staging", Some(Success));
         assert_eq!(
-            single_delete(&old_success, None, false, now()).0,
-            Action::DeactivateThenDelete,
-            "a success that is no longer live is not guarded"
+            single_delete(&old_success, None, false, now()),
+            (
+                Action::Delete,
+                Reason::NotActive {
+                    latest: Some(Success)
+                }
+            ),
+            "a success that is no longer live is not guarded, and not active"
         );
         let gone = record(1, "staging", Some(Inactive));
         assert_eq!(
@@ -1616,7 +1726,7 @@ mod tests {
     }
 
     #[test]
-    fn the_plan_deactivates_only_what_is_not_inactive_and_keeps_live_production() {
+    fn the_plan_deactivates_only_what_github_counts_as_active_and_keeps_live_production() {
         let plan = CleanupPlan::new(&sample(), &everything(), now());
         assert_eq!(
             plan.items.iter().map(|i| i.id.0).collect::<Vec<_>>(),
@@ -1631,22 +1741,33 @@ mod tests {
                 Reason::NeedsDeactivation {
                     latest: Some(Success)
                 }
+            ),
+            "the newest success of an environment with others"
+        );
+        assert_eq!(
+            action_of(&plan, 4),
+            (
+                Action::Delete,
+                Reason::NotActive {
+                    latest: Some(Failure)
+                }
             )
         );
         assert_eq!(
             action_of(&plan, 5),
-            (
-                Action::DeactivateThenDelete,
-                Reason::NeedsDeactivation { latest: None }
-            )
+            (Action::Delete, Reason::NotActive { latest: None })
+        );
+        assert_eq!(
+            action_of(&plan, 5).1.describe(),
+            "No status: not active, so GitHub deletes it without an inactive status first"
         );
         assert_eq!(
             plan.counts(),
             PlanCounts {
-                deactivate_then_delete: 3,
-                delete: 2,
+                deactivate_then_delete: 1,
+                delete: 4,
                 keep: 1,
-                requests: 8
+                requests: 6
             }
         );
         let allowed = Selection {
@@ -1655,6 +1776,108 @@ mod tests {
         };
         let plan = CleanupPlan::new(&sample(), &allowed, now());
         assert_eq!(action_of(&plan, 2).0, Action::DeactivateThenDelete);
+
+        // A success replaced by a newer success is not active; the only deployment of an environment is
+        // deleted whatever its state.
+        let mut records = sample();
+        records.push(record(7, "staging", Some(Success)));
+        records.push(record(8, "qa", Some(Success)));
+        let plan = CleanupPlan::new(&records, &everything(), now());
+        assert_eq!(
+            action_of(&plan, 3),
+            (
+                Action::Delete,
+                Reason::NotActive {
+                    latest: Some(Success)
+                }
+            )
+        );
+        assert_eq!(action_of(&plan, 7).0, Action::DeactivateThenDelete);
+        assert_eq!(
+            action_of(&plan, 8),
+            (Action::Delete, Reason::OnlyInEnvironment)
+        );
+    }
+
+    #[test]
+    fn a_delete_github_refuses_while_active_gets_its_status_then_one_more_try() {
+        let refusal = || {
+            ApiError::Validation {
+            message: "Validation Failed".into(),
+            issues: vec![crate::response::ValidationIssue {
+                field: None,
+                code: None,
+                resource: None,
+                message: Some("We cannot delete an active deployment unless it is the only deployment in a given environment.".into()),
+            }],
+        }
+        };
+        let plan = CleanupPlan::new(&sample(), &everything(), now());
+        let mut run = CleanupRun::new(&plan);
+        let mut sent = Vec::new();
+        while let Some((id, step)) = run.next_step() {
+            sent.push((id.0, step));
+            // The stricter reading: every DELETE of a deployment not yet marked inactive is refused.
+            let marked = sent
+                .iter()
+                .any(|(i, s)| *i == id.0 && *s == Step::Deactivate);
+            let answer = match step {
+                Step::Delete if id.0 != 6 && id.0 != 1 && !marked => Err(refusal()),
+                _ => Ok(()),
+            };
+            let recorded = run.record(id, step, answer.clone());
+            if answer.is_err() {
+                assert_eq!(recorded, Recorded::RefusedWhileActive);
+            }
+        }
+        use Step::*;
+        assert_eq!(
+            sent,
+            [
+                (6, Delete),
+                (5, Delete),
+                (5, Deactivate),
+                (5, Delete),
+                (4, Delete),
+                (4, Deactivate),
+                (4, Delete),
+                (3, Deactivate),
+                (3, Delete),
+                (1, Delete)
+            ]
+        );
+        assert_eq!(run.progress().done, 5);
+        assert_eq!(run.requests_sent, 10);
+        let saved = SavedRun {
+            repository: "o/r".into(),
+            started_at: now(),
+            planned: plan.counts(),
+            run: run.clone(),
+        };
+        assert_eq!(
+            saved.requests_sentence(),
+            "Requests sent: 10 (the plan needed 6; GitHub refused 2 deletes as active: each got an “inactive” status and was deleted again)."
+        );
+        let five = run.items.iter().find(|i| i.id == DeploymentId(5)).unwrap();
+        assert_eq!(
+            five.inactive_first(),
+            Some("GitHub refused to delete it while active")
+        );
+
+        // Refused again after its status: a failure, not a loop.
+        let mut run = CleanupRun::new(&plan);
+        run.next_step();
+        run.record(DeploymentId(6), Step::Delete, Ok(()));
+        for step in [Step::Delete, Step::Deactivate, Step::Delete] {
+            assert_eq!(run.next_step(), Some((DeploymentId(5), step)));
+            let answer = if step == Step::Delete {
+                Err(refusal())
+            } else {
+                Ok(())
+            };
+            run.record(DeploymentId(5), step, answer);
+        }
+        assert_eq!(run.progress().failed, 1);
     }
 
     #[test]
@@ -1767,11 +1990,11 @@ mod tests {
     }
 
     #[test]
-    fn a_run_deactivates_then_deletes_and_counts_progress() {
+    fn a_run_posts_inactive_only_before_an_active_deployment_and_counts_progress() {
         let mut plan = CleanupPlan::new(&sample(), &everything(), now());
         plan.set_unticked(DeploymentId(4), true);
         let mut run = CleanupRun::new(&plan);
-        assert_eq!(run.progress().requests_left, 6);
+        assert_eq!(run.progress().requests_left, 5);
         let mut sent = Vec::new();
         while let Some((id, step)) = run.next_step() {
             sent.push((id.0, step));
@@ -1782,12 +2005,12 @@ mod tests {
             sent,
             [
                 (6, Delete),
-                (5, Deactivate),
                 (5, Delete),
                 (3, Deactivate),
                 (3, Delete),
                 (1, Delete)
-            ]
+            ],
+            "only 3, the live success of an environment with others, gets a status first"
         );
         assert_eq!(
             run.progress(),
@@ -1943,21 +2166,26 @@ mod tests {
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(
             lines[0],
-            "id,environment,ref,sha,action,outcome,failed_step,error"
+            "id,environment,ref,sha,action,outcome,inactive_first,failed_step,error"
         );
         assert!(lines[1].starts_with(&format!("{},", first.0)) && lines[1].contains(",deleted,"));
+        assert!(lines[2].contains(",failed,,deleting,"), "{}", lines[2]);
         assert!(
-            lines[2].contains(",failed,posting the inactive status,"),
+            lines[4].contains(",active: the newest success of its environment,"),
             "{}",
-            lines[2]
+            lines[4]
         );
         let json: serde_json::Value = serde_json::from_str(&report_json(&saved, now())).unwrap();
-        assert_eq!(json["planned_requests"], 8);
+        assert_eq!(json["planned_requests"], 6);
         assert_eq!(json["requests_sent"], 3);
         assert_eq!(json["progress"]["done"], 1);
         assert_eq!(json["items"][1]["outcome"], "failed");
-        assert_eq!(json["items"][1]["failed_step"], "deactivate");
+        assert_eq!(json["items"][1]["failed_step"], "delete");
         assert!(json["items"][0].get("error").is_none());
+        assert_eq!(
+            json["items"][3]["inactive_first"],
+            "active: the newest success of its environment"
+        );
     }
 
     #[test]

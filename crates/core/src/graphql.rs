@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::http::{HttpRequest, HttpResponse, Method};
-use crate::model::{DeploymentId, DeploymentState};
+use crate::model::{DeploymentId, DeploymentState, Latest, Login};
 use crate::request::{ApiBase, Client, HostKind};
 use crate::response::{error_from, ApiError};
 use crate::timestamp::Timestamp;
@@ -162,6 +162,20 @@ impl GraphqlFailure {
         matches!(self, GraphqlFailure::Unavailable { .. })
     }
 
+    /// Until when GraphQL requests wait after this failure (ms since the epoch): RATE_LIMITED's reset, or a
+    /// minute from `now` when the answer gave none.
+    pub fn wait_until(&self, now_ms: u64) -> Option<u64> {
+        match self {
+            GraphqlFailure::RateLimited { reset } => Some(
+                reset
+                    .and_then(|r| u64::try_from(r.unix_millis()).ok())
+                    .filter(|at| *at > now_ms)
+                    .unwrap_or(now_ms + 60_000),
+            ),
+            _ => None,
+        }
+    }
+
     /// What to tell the user once, in plain words, when the host falls back.
     pub fn note(&self) -> Option<String> {
         match self {
@@ -256,9 +270,19 @@ pub struct LatestStatus {
     pub creator: Option<Login>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Login {
-    pub login: String,
+impl From<LatestStatus> for Latest {
+    fn from(s: LatestStatus) -> Self {
+        Latest {
+            state: s.state,
+            created_at: s.created_at,
+            creator: s.creator,
+            description: s.description.unwrap_or_default(),
+            environment: s.environment.unwrap_or_default(),
+            environment_url: s.environment_url.unwrap_or_default(),
+            log_url: s.log_url.unwrap_or_default(),
+            id: None,
+        }
+    }
 }
 
 /// `DeploymentStatusState` in capitals → REST's state.
@@ -293,6 +317,34 @@ pub fn decode_states(
     response: &HttpResponse,
 ) -> Result<Vec<Option<DeploymentNode>>, GraphqlFailure> {
     decode_graphql::<StatesData>(response).map(|(data, _)| data.nodes)
+}
+
+/// What one [`Client::deployment_states`] answer says of the node ids `asked`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StatesRead {
+    /// Each deployment found, by REST id, with its latest status (`None`: it has none yet).
+    pub found: Vec<(DeploymentId, Option<Latest>)>,
+    /// The node ids GitHub did not resolve (deleted meanwhile, or not visible): a partial answer's `null`s.
+    pub missing: Vec<String>,
+}
+
+/// Reads the answer to the states of `asked` (in the order asked): a `null` node, with or without its
+/// NOT_FOUND error beside the data, is missing; the rest are found.
+pub fn read_states(
+    asked: &[String],
+    response: &HttpResponse,
+) -> Result<StatesRead, GraphqlFailure> {
+    let nodes = decode_states(response)?;
+    let mut read = StatesRead::default();
+    for (i, id) in asked.iter().enumerate() {
+        match nodes.get(i).cloned().flatten() {
+            Some(node) if node.id == *id => read
+                .found
+                .push((node.database_id, node.latest_status.map(Latest::from))),
+            _ => read.missing.push(id.clone()),
+        }
+    }
+    Ok(read)
 }
 
 /// The answer to [`Client::delete_deployments`]: for each id asked, `Ok` when deleted, else GitHub's error
@@ -426,6 +478,15 @@ mod tests {
             200,
             json!({"errors": [{"type": "RATE_LIMIT", "code": "graphql_rate_limit", "message": "API rate limit already exceeded for user ID 1."}]}),
         );
+        assert_eq!(
+            decode_states(&limited).unwrap_err().wait_until(0),
+            Some(1_800_000_000_000)
+        );
+        assert_eq!(
+            decode_states(&limited_2026).unwrap_err().wait_until(5),
+            Some(60_005),
+            "no reset: a minute"
+        );
         assert!(matches!(
             decode_states(&limited_2026),
             Err(GraphqlFailure::RateLimited { .. })
@@ -451,6 +512,27 @@ mod tests {
         .note()
         .unwrap()
         .contains("REST"));
+    }
+
+    #[test]
+    fn a_partial_answer_keeps_what_was_found_and_names_what_was_not() {
+        let body = json!({"data": {"nodes": [
+            {"__typename": "Deployment", "id": "DE_a", "databaseId": 1, "state": "INACTIVE",
+             "latestStatus": {"__typename": "DeploymentStatus", "state": "INACTIVE", "createdAt": "2026-01-02T03:04:05Z",
+                              "description": null, "environment": "staging", "environmentUrl": null, "logUrl": null, "creator": null}},
+            null,
+            {"__typename": "Deployment", "id": "DE_c", "databaseId": 3, "state": "PENDING", "latestStatus": null}
+        ]}, "errors": [{"type": "NOT_FOUND", "path": ["nodes", 1], "message": "Could not resolve to a node with the global id of 'DE_b'"}]});
+        let asked = ["DE_a".to_owned(), "DE_b".to_owned(), "DE_c".to_owned()];
+        let read = read_states(&asked, &answer(200, body)).unwrap();
+        assert_eq!(read.missing, vec!["DE_b".to_owned()]);
+        assert_eq!(read.found.len(), 2);
+        let (id, latest) = &read.found[0];
+        assert_eq!(*id, DeploymentId(1));
+        let latest = latest.as_ref().unwrap();
+        assert_eq!(latest.state, DeploymentState::Inactive);
+        assert_eq!((latest.id, latest.environment.as_str()), (None, "staging"));
+        assert_eq!(read.found[1], (DeploymentId(3), None));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Deployment, DeploymentState, DeploymentStatus};
+use crate::model::{Deployment, DeploymentState, DeploymentStatus, Latest};
 use crate::request::DeploymentFilter;
 use crate::rules::DeploymentRecord;
 use crate::timestamp::Timestamp;
@@ -154,7 +154,7 @@ pub fn format_duration(seconds: i64) -> String {
 #[derive(Debug, Clone, Serialize)]
 pub struct ExportRow<'a> {
     pub deployment: &'a Deployment,
-    pub latest_status: Option<&'a DeploymentStatus>,
+    pub latest_status: Option<&'a Latest>,
 }
 
 /// The two ways History exports its list.

@@ -112,6 +112,11 @@ impl DeploymentList {
         &self.rows
     }
 
+    /// The rows, given up (a listing read to its end hands them over without a copy).
+    pub fn into_rows(self) -> Vec<Deployment> {
+        self.rows
+    }
+
     pub fn status(&self) -> &ListStatus {
         &self.status
     }

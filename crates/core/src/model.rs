@@ -355,6 +355,50 @@ impl DeploymentStatus {
     }
 }
 
+/// Who posted a status, by login: all Deploydeck shows of a creator, and all GraphQL's `Actor` gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Login {
+    pub login: String,
+}
+
+/// A deployment's newest status as either API gives it: REST's status list (`statuses?per_page=1`) or
+/// GraphQL's `Deployment.latestStatus`, which has no REST id or URLs (docs/github-api.md §13). What the
+/// views, the summaries, the cleanup rules and the export read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Latest {
+    pub state: DeploymentState,
+    pub created_at: Timestamp,
+    pub creator: Option<Login>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub environment: String,
+    #[serde(default)]
+    pub environment_url: String,
+    #[serde(default)]
+    pub log_url: String,
+    /// REST's id of the status, when it was read through REST.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<StatusId>,
+}
+
+impl From<&DeploymentStatus> for Latest {
+    fn from(s: &DeploymentStatus) -> Self {
+        Latest {
+            state: s.state,
+            created_at: s.created_at,
+            creator: s.creator.as_ref().map(|u| Login {
+                login: u.login.clone(),
+            }),
+            description: s.description.clone(),
+            environment: s.environment.clone(),
+            environment_url: s.environment_url.clone(),
+            log_url: s.log_link().unwrap_or_default().to_owned(),
+            id: Some(s.id),
+        }
+    }
+}
+
 /// `environment` (docs/github-api.md §7.5).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Environment {

@@ -350,6 +350,17 @@ impl ApiError {
         }
     }
 
+    /// GitHub's 422 for deleting an active deployment: "We cannot delete an active deployment unless it is the
+    /// only deployment in a given environment." (docs/github-api.md §8.4).
+    pub fn is_active_refusal(&self) -> bool {
+        let ApiError::Validation { message, issues } = self else {
+            return false;
+        };
+        std::iter::once(message.as_str())
+            .chain(issues.iter().filter_map(|i| i.message.as_deref()))
+            .any(|text| text.contains("cannot delete an active deployment"))
+    }
+
     /// Whether the same request may succeed if simply tried again later.
     pub fn is_transient(&self) -> bool {
         matches!(

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Deployment, DeploymentId, DeploymentState, DeploymentStatus, NewDeploymentStatus,
+    Deployment, DeploymentId, DeploymentState, DeploymentStatus, Latest, NewDeploymentStatus,
 };
 use crate::timestamp::Timestamp;
 
@@ -21,24 +21,17 @@ pub fn latest_state(statuses: &[DeploymentStatus]) -> Option<DeploymentState> {
     latest_status(statuses).map(|s| s.state)
 }
 
-/// Whether GitHub counts a deployment as active. Only an `inactive` latest status makes it inactive; a
-/// deployment with no status yet is treated as active, the reading that never plans a refused delete
-/// (docs/github-api.md §12 item 4).
-pub fn is_active(latest: Option<DeploymentState>) -> bool {
-    latest != Some(DeploymentState::Inactive)
-}
-
 /// A deployment with its newest status (`None`: it has none).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentRecord {
     pub deployment: Deployment,
-    pub latest_status: Option<DeploymentStatus>,
+    pub latest_status: Option<Latest>,
 }
 
 impl DeploymentRecord {
     pub fn new(deployment: Deployment, statuses: &[DeploymentStatus]) -> Self {
         DeploymentRecord {
-            latest_status: latest_status(statuses).cloned(),
+            latest_status: latest_status(statuses).map(Latest::from),
             deployment,
         }
     }
@@ -47,7 +40,7 @@ impl DeploymentRecord {
     /// order; the ones `latest` does not know (`None`) are left out.
     pub fn join(
         deployments: &[Deployment],
-        latest: impl Fn(DeploymentId) -> Option<Option<DeploymentStatus>>,
+        latest: impl Fn(DeploymentId) -> Option<Option<Latest>>,
     ) -> Vec<DeploymentRecord> {
         deployments
             .iter()
@@ -66,10 +59,6 @@ impl DeploymentRecord {
 
     pub fn latest_state(&self) -> Option<DeploymentState> {
         self.latest_status.as_ref().map(|s| s.state)
-    }
-
-    pub fn is_active(&self) -> bool {
-        is_active(self.latest_state())
     }
 
     /// A transient environment's deployment shows as destroyed once inactive (docs/github-api.md §9).
@@ -113,7 +102,7 @@ pub fn live_per_environment(records: &[DeploymentRecord]) -> BTreeMap<String, Li
                     environment: d.environment.clone(),
                     deployment_id: d.id,
                     since: status.created_at,
-                    by: status.creator.as_ref().map(|u| u.login.clone()),
+                    by: status.creator.as_ref().map(|c| c.login.clone()),
                     production: d.production_environment,
                     transient: d.transient_environment,
                 },
@@ -193,42 +182,6 @@ pub fn auto_inactive_candidates(
         .filter(|d| d.id < target && d.environment == environment && !d.transient_environment)
         .map(|d| d.id)
         .collect()
-}
-
-/// What must happen for GitHub to delete a deployment (docs/github-api.md §8.4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeletePath {
-    /// Its latest status is `inactive`: DELETE is accepted.
-    DeleteNow,
-    /// It is (or may be) active: post an `inactive` status first, then DELETE. GitHub's exception for the
-    /// only deployment of an environment is not relied on: its scope is ambiguous (docs/github-api.md §8.4, §12.4),
-    /// and one `inactive` status is a cheap certainty.
-    DeactivateFirst,
-}
-
-impl DeletePath {
-    pub fn for_state(latest: Option<DeploymentState>) -> Self {
-        if is_active(latest) {
-            DeletePath::DeactivateFirst
-        } else {
-            DeletePath::DeleteNow
-        }
-    }
-
-    /// Why, in words, for the single-delete button and the plan preview.
-    pub fn explain(self, latest: Option<DeploymentState>) -> String {
-        match self {
-            DeletePath::DeleteNow => "Inactive, so GitHub will delete it.".into(),
-            DeletePath::DeactivateFirst => format!(
-                "GitHub only deletes inactive deployments, and this one is {}. Deploydeck first posts an “inactive” status, then deletes it.",
-                match latest {
-                    None => "without any status (GitHub treats it as active)".to_owned(),
-                    Some(state) => format!("“{}”", state.label()),
-                }
-            ),
-        }
-    }
 }
 
 /// How long a new deployment may wait for its first status before the page says nothing has picked it up.
@@ -313,7 +266,7 @@ pub(crate) mod tests {
         let ds = vec![deployment(3, "a"), deployment(2, "b"), deployment(1, "c")];
         let ok = status(9, &ds[0], DeploymentState::Success);
         let known = |id: DeploymentId| match id.0 {
-            3 => Some(Some(ok.clone())),
+            3 => Some(Some(Latest::from(&ok))),
             1 => Some(None),
             _ => None,
         };
@@ -340,18 +293,6 @@ pub(crate) mod tests {
         ];
         assert_eq!(latest_state(&statuses), Some(DeploymentState::Success));
         assert_eq!(latest_state(&[]), None);
-    }
-
-    #[test]
-    fn only_an_inactive_latest_status_makes_a_deployment_inactive() {
-        assert!(!is_active(Some(DeploymentState::Inactive)));
-        assert!(is_active(None));
-        for s in DeploymentState::ALL
-            .into_iter()
-            .filter(|s| *s != DeploymentState::Inactive)
-        {
-            assert!(is_active(Some(s)), "{s}");
-        }
     }
 
     #[test]
@@ -431,22 +372,6 @@ pub(crate) mod tests {
             auto_inactive_candidates(&ds, DeploymentId(5), "production"),
             [DeploymentId(3)]
         );
-    }
-
-    #[test]
-    fn delete_path_deactivates_anything_not_inactive() {
-        assert_eq!(
-            DeletePath::for_state(Some(DeploymentState::Inactive)),
-            DeletePath::DeleteNow
-        );
-        assert_eq!(DeletePath::for_state(None), DeletePath::DeactivateFirst);
-        assert_eq!(
-            DeletePath::for_state(Some(DeploymentState::Failure)),
-            DeletePath::DeactivateFirst
-        );
-        assert!(DeletePath::DeactivateFirst
-            .explain(Some(DeploymentState::Success))
-            .contains("“Success”"));
     }
 
     #[test]

@@ -176,42 +176,91 @@ fn live_production(specs: &[Spec]) -> BTreeSet<u64> {
         .collect()
 }
 
-/// Applies a run's steps to a model of GitHub and checks each against the delete rule (docs/github-api.md §8.4):
-/// DELETE only succeeds on a deployment whose latest state is inactive.
-fn simulate(specs: &[Spec], run: &mut CleanupRun) -> Vec<(u64, Step)> {
+/// Which reading of GitHub's delete rule the model applies (docs/github-api.md §8.4).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum DeleteRule {
+    /// GitHub refuses only an active deployment — latest `success`, no newer `success` in its environment —
+    /// that shares its environment with another.
+    Refined,
+    /// The docs' text: only an inactive deployment is deleted.
+    Strict,
+}
+
+fn refusal() -> ApiError {
+    ApiError::Validation {
+        message: "Validation Failed".into(),
+        issues: vec![deploydeck_core::response::ValidationIssue {
+            field: None,
+            code: None,
+            resource: None,
+            message: Some("We cannot delete an active deployment unless it is the only deployment in a given environment.".into()),
+        }],
+    }
+}
+
+/// Applies a run's steps to a model of GitHub under `rule` — what is left of the repository changes as the
+/// run deletes — and checks that no inactive status is posted twice and nothing is deleted twice. Returns
+/// the requests sent and how many DELETEs GitHub refused.
+fn simulate_under(
+    specs: &[Spec],
+    run: &mut CleanupRun,
+    rule: DeleteRule,
+) -> (Vec<(u64, Step)>, usize) {
     let mut latest: HashMap<u64, Option<DeploymentState>> = specs
         .iter()
         .enumerate()
         .map(|(i, s)| (i as u64 + 1, s.state))
         .collect();
+    let env_of = |id: u64| specs[id as usize - 1].env;
     let mut sent = Vec::new();
+    let mut refused = 0;
     while let Some((id, step)) = run.next_step() {
         sent.push((id.0, step));
-        let state = latest
-            .get_mut(&id.0)
-            .expect("the run only touches planned deployments");
+        let state = *latest
+            .get(&id.0)
+            .expect("the run only touches planned deployments, and each DELETE once");
         let result = match step {
             Step::Deactivate => {
                 assert_ne!(
-                    *state,
+                    state,
                     Some(DeploymentState::Inactive),
                     "redundant inactive status for {id}"
                 );
-                *state = Some(DeploymentState::Inactive);
+                latest.insert(id.0, Some(DeploymentState::Inactive));
                 Ok(())
             }
             Step::Delete => {
-                assert_eq!(
-                    *state,
-                    Some(DeploymentState::Inactive),
-                    "DELETE of active deployment {id} would get a 422"
-                );
-                Ok(())
+                let others = latest
+                    .keys()
+                    .any(|o| *o != id.0 && env_of(*o) == env_of(id.0));
+                let active = state == Some(DeploymentState::Success)
+                    && !latest.iter().any(|(o, s)| {
+                        *o > id.0
+                            && env_of(*o) == env_of(id.0)
+                            && *s == Some(DeploymentState::Success)
+                    });
+                let refuses = match rule {
+                    DeleteRule::Refined => active && others,
+                    DeleteRule::Strict => {
+                        state != Some(DeploymentState::Inactive) && latest.len() > 1
+                    }
+                };
+                if refuses {
+                    refused += 1;
+                    Err(refusal())
+                } else {
+                    latest.remove(&id.0);
+                    Ok(())
+                }
             }
         };
         run.record(id, step, result);
     }
-    sent
+    (sent, refused)
+}
+
+fn simulate(specs: &[Spec], run: &mut CleanupRun) -> Vec<(u64, Step)> {
+    simulate_under(specs, run, DeleteRule::Refined).0
 }
 
 proptest! {
@@ -277,16 +326,34 @@ proptest! {
         }
     }
 
+    /// Under either reading of the rule, every planned deployment is deleted, once, and nothing kept is
+    /// touched. Under the refined rule the plan's count is exact unless the run itself made an older success
+    /// the newest of its environment (by deleting the newer ones first): then each such refusal costs one
+    /// status and one DELETE more. Under the strict rule each refusal does, and nothing else is added.
     #[test]
-    fn every_planned_delete_is_accepted_after_its_deactivation(specs in proptest::collection::vec(spec(), 0..30), sel in selection()) {
+    fn every_planned_delete_is_accepted_under_either_reading(specs in proptest::collection::vec(spec(), 0..30), sel in selection()) {
         let plan = CleanupPlan::new(&records(&specs), &sel, Timestamp::from_unix(NOW));
-        let mut run = CleanupRun::new(&plan);
-        let sent = simulate(&specs, &mut run);
         let planned: BTreeSet<u64> = plan.to_delete().map(|i| i.id.0).collect();
-        let touched: BTreeSet<u64> = sent.iter().map(|(id, _)| *id).collect();
-        prop_assert_eq!(&touched, &planned, "no request touches a kept deployment");
-        prop_assert_eq!(sent.len(), plan.counts().requests, "exactly the requests the plan counted");
-        prop_assert_eq!(run.progress().done, planned.len());
+        for rule in [DeleteRule::Refined, DeleteRule::Strict] {
+            let mut run = CleanupRun::new(&plan);
+            let (sent, refused) = simulate_under(&specs, &mut run, rule);
+            let touched: BTreeSet<u64> = sent.iter().map(|(id, _)| *id).collect();
+            prop_assert_eq!(&touched, &planned, "no request touches a kept deployment");
+            prop_assert_eq!(sent.len(), plan.counts().requests + 2 * refused, "the plan's requests, and two per refusal");
+            prop_assert_eq!(run.progress().done, planned.len(), "{:?}", rule);
+            if rule == DeleteRule::Refined {
+                for (id, step) in &sent {
+                    let item = run.items.iter().find(|i| i.id.0 == *id).unwrap();
+                    if item.refused_while_active {
+                        // Refused only because a newer success of its environment was deleted before it.
+                        let s = &specs[*id as usize - 1];
+                        prop_assert_eq!(s.state, Some(DeploymentState::Success), "{:?}", step);
+                        prop_assert!(specs.iter().enumerate().any(|(i, o)| i as u64 + 1 > *id && o.env == s.env
+                            && o.state == Some(DeploymentState::Success) && planned.contains(&(i as u64 + 1))));
+                    }
+                }
+            }
+        }
     }
 
     #[test]

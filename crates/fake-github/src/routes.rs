@@ -279,7 +279,17 @@ impl Hub {
             .and_then(|t| self.tokens.get(t))
             .map(|g| g.user);
         let caller = Caller { user, grant: None };
-        let (key, limit) = quota_key(&caller, self.settings.rate_limit_per_hour);
+        // GraphQL's points are their own quota (docs/github-api.md §13).
+        let graphql = request
+            .url
+            .split('?')
+            .next()
+            .is_some_and(|u| u.ends_with("/graphql"));
+        let (key, limit) = if graphql {
+            graphql_route::graphql_quota_key(&caller, self.settings.rate_limit_per_hour)
+        } else {
+            quota_key(&caller, self.settings.rate_limit_per_hour)
+        };
         let quota = self.quota(&key, limit, now);
         quota.used = quota.limit;
         quota.reset = now.plus_seconds(seconds);

@@ -259,7 +259,8 @@ pub struct LogEntry {
 /// - `html`: a 200 `text/html` page, as a proxy or a sign-in page answers;
 /// - `bare`: the real answer with only its CORS headers (no rate-limit headers, `Link`, `ETag`, type);
 /// - `rate_limit`: the caller's primary quota is used up at this request, until `reset_s` later: this
-///   request and every later one get GitHub's own 403 (§5) until the window resets.
+///   request and every later one get GitHub's own 403 (§5) until the window resets — or, for a GraphQL
+///   request, GraphQL's own points, answered with a 200 and RATE_LIMITED (§13).
 pub const FAULT_KINDS: [&str; 8] = [
     "rate_limit",
     "502",

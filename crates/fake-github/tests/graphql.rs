@@ -351,6 +351,25 @@ fn points_come_from_their_own_quota_and_running_out_is_a_200() {
     assert_eq!(core_used.as_deref(), Some("1"));
 }
 
+/// The `rate_limit` fault on a GraphQL request uses up GraphQL's points, not REST's requests.
+#[test]
+fn an_exhausted_graphql_quota_leaves_rest_alone() {
+    let mut w = World::new();
+    let request = w.client.deployment_states(&[]);
+    w.hub.exhaust_quota(&request, w.now, 3);
+    let refused = w.send(&request);
+    assert_eq!(refused.status, 200);
+    let body: Value = serde_json::from_slice(&refused.body).unwrap();
+    assert_eq!(body["errors"][0]["type"], "RATE_LIMITED");
+    let reset: i64 = refused
+        .header("x-ratelimit-reset")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(reset > w.now.unix() - 1 && reset <= w.now.unix() + 3);
+    assert_eq!(w.send(&w.client.get_repository(&w.repo)).status, 200);
+}
+
 #[test]
 fn delete_deployment_aliased_each_answered_on_its_own() {
     let mut w = World::new();

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use deploydeck_core::cleanup::{guard_sentence, CleanupPlan, CleanupRun, SavedRun, SelectionDraft};
 use deploydeck_core::cost::{ask_before_reading, CostQuestion};
 use deploydeck_core::location::AppLocation;
-use deploydeck_core::model::{Deployment, DeploymentId, DeploymentStatus};
+use deploydeck_core::model::{Deployment, DeploymentId, Latest};
 use deploydeck_core::response::ApiError;
 use deploydeck_core::rules::DeploymentRecord;
 use deploydeck_core::text::count;
@@ -39,7 +39,7 @@ pub(super) enum Loading {
 #[derive(Clone, Copy)]
 pub(super) struct PlanData {
     pub deployments: RwSignal<Vec<Deployment>>,
-    latest: RwSignal<BTreeMap<DeploymentId, Option<DeploymentStatus>>>,
+    latest: RwSignal<BTreeMap<DeploymentId, Option<Latest>>>,
     pub loading: RwSignal<Loading>,
 }
 
@@ -93,10 +93,8 @@ impl PlanData {
             };
             report();
             let read = gh
-                .with_latest_states(missing, move |id, status| {
-                    data.latest.update(|m| {
-                        m.insert(id, status.clone());
-                    });
+                .with_latest_states(missing, move |batch| {
+                    data.latest.update(|m| m.extend(batch.iter().cloned()));
                     report();
                 })
                 .await;

@@ -145,16 +145,7 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
         }
     };
     let summary = move || progress.get().summary();
-    let requests = move || {
-        run.with(|r| {
-            r.as_ref().map(|s| {
-                format!(
-                    "Requests sent: {} (the plan needed {}).",
-                    s.run.requests_sent, s.planned.requests
-                )
-            })
-        })
-    };
+    let requests = move || run.with(|r| r.as_ref().map(SavedRun::requests_sentence));
     let heading = move || {
         progress
             .get()

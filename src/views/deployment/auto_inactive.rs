@@ -85,7 +85,7 @@ pub(super) fn AutoInactivePreview(
                     .into_iter()
                     .filter(|d| wanted.contains(&d.id))
                     .collect();
-                let records = gh.with_latest_states(deployments, |_, _| ()).await?;
+                let records = gh.with_latest_states(deployments, |_| ()).await?;
                 Ok(Some(Read::Records(records)))
             }
         }

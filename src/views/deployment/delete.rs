@@ -6,7 +6,7 @@
 
 use deploydeck_core::cleanup::{is_production, single_delete, Action as Plan, Reason};
 use deploydeck_core::location::{AppLocation, View};
-use deploydeck_core::model::{Deployment, DeploymentState};
+use deploydeck_core::model::{Deployment, DeploymentState, Latest};
 use deploydeck_core::response::ApiError;
 use deploydeck_core::rules::{latest_status, DeploymentRecord};
 use leptos::prelude::*;
@@ -42,7 +42,7 @@ pub(super) fn DeleteDeployment(
             statuses.with(|s| match s {
                 Some(Ok(list)) => Some(Ok(DeploymentRecord {
                     deployment: deployment.clone(),
-                    latest_status: latest_status(list).cloned(),
+                    latest_status: latest_status(list).map(Latest::from),
                 })),
                 Some(Err(error)) => Some(Err(error.clone())),
                 None => None,
@@ -84,10 +84,8 @@ pub(super) fn DeleteDeployment(
         move |action: &Plan| {
             let (gh, action) = (gh.clone(), *action);
             async move {
-                if action == Plan::DeactivateThenDelete {
-                    gh.deactivate(id).await?;
-                }
-                gh.delete_deployment(id).await
+                gh.delete_as_allowed(id, action == Plan::DeactivateThenDelete)
+                    .await
             }
         }
     });

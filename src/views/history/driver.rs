@@ -2,11 +2,11 @@
 //! performs the requests they ask for (through the connection's budget) and hands the answers back. Every
 //! task stops with the view.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use deploydeck_core::history::HistoryFilter;
 use deploydeck_core::listing::{AskMode, DeploymentList, PageAnswer, PageAsk, StateQueue};
-use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
+use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, Latest};
 use deploydeck_core::request::DeploymentFilter;
 use deploydeck_core::rules::DeploymentRecord;
 use leptos::prelude::*;
@@ -25,12 +25,16 @@ const PAGE_WORKERS: u32 = 4;
 pub(super) struct History {
     pub list: RwSignal<DeploymentList>,
     /// Latest statuses known, by deployment (`None`: it has no status).
-    pub latest: RwSignal<HashMap<DeploymentId, Option<DeploymentStatus>>>,
+    pub latest: RwSignal<HashMap<DeploymentId, Option<Latest>>>,
     queue: StoredValue<StateQueue>,
     workers: StoredValue<u32>,
     /// List pages waiting to be fetched, and the tasks fetching them.
     pages: StoredValue<VecDeque<PageAsk>>,
     page_workers: StoredValue<u32>,
+    /// Deployments whose states a GraphQL read of their page is fetching (not asked one by one meanwhile).
+    in_bulk: StoredValue<HashSet<DeploymentId>>,
+    /// Counts finished bulk reads: what one could not give is then asked one by one (tracked).
+    pub bulk_reads: RwSignal<u32>,
     last_refresh: StoredValue<f64>,
 }
 
@@ -43,6 +47,8 @@ impl History {
             workers: StoredValue::new(0),
             pages: StoredValue::new(VecDeque::new()),
             page_workers: StoredValue::new(0),
+            in_bulk: StoredValue::new(HashSet::new()),
+            bulk_reads: RwSignal::new(0),
             last_refresh: StoredValue::new(now_ms()),
         }
     }
@@ -54,7 +60,7 @@ impl History {
     }
 
     /// Keeps a latest status that arrived, notifying only when it differs from the one shown.
-    fn keep_state(&self, id: DeploymentId, status: Option<DeploymentStatus>) {
+    fn keep_state(&self, id: DeploymentId, status: Option<Latest>) {
         self.latest
             .maybe_update(|m| m.insert(id, status.clone()) != Some(status));
     }
@@ -156,6 +162,9 @@ impl Driver {
                         .deployments_page(ask.request.clone())
                         .await
                         .map(|(page, poll_secs)| PageAnswer { page, poll_secs });
+                    if let Ok(answer) = &answer {
+                        this.bulk_states(answer.page.items.clone());
+                    }
                     let more = h
                         .list
                         .try_update(|l| l.handle_page(&ask, answer, |url| api.follow(url)))
@@ -169,12 +178,47 @@ impl Driver {
         }
     }
 
-    /// Asks for the states of `ids` (the last first), a few at a time; known ones are not asked again.
+    /// Reads the states of a page's deployments in one GraphQL request (when GraphQL is used on this host),
+    /// so every listed deployment gets its state, on screen or not. What it could not give is left to the
+    /// one-by-one asks of the rows on screen.
+    fn bulk_states(&self, page: Vec<Deployment>) {
+        let h = self.h;
+        if !self.gh.api().uses_graphql() {
+            return;
+        }
+        let page: Vec<Deployment> = h.latest.with_untracked(|m| {
+            page.into_iter()
+                .filter(|d| !m.contains_key(&d.id))
+                .collect()
+        });
+        h.in_bulk
+            .update_value(|b| b.extend(page.iter().map(|d| d.id)));
+        let gh = self.gh.clone();
+        self.tasks.spawn(async move {
+            // What this could not give (a failure, GraphQL given up, a deployment not resolved) stays unknown
+            // ("…"): the rows on screen are then asked one by one, and the next refresh asks again.
+            let _ = gh
+                .bulk_states(&page, move |batch| {
+                    h.latest.update(|m| m.extend(batch.iter().cloned()));
+                })
+                .await;
+            h.in_bulk.update_value(|b| {
+                for d in &page {
+                    b.remove(&d.id);
+                }
+            });
+            h.bulk_reads.update(|n| *n += 1);
+        });
+    }
+
+    /// Asks for the states of `ids` (the last first), a few at a time; known ones, and ones a bulk read is
+    /// fetching, are not asked again.
     pub fn ask_states(&self, ids: Vec<DeploymentId>, mode: AskMode) {
         let h = self.h;
         h.queue.update_value(|q| {
             q.ask(ids, mode, |id| {
                 h.latest.with_untracked(|m| m.contains_key(&id))
+                    || h.in_bulk.with_value(|b| b.contains(&id))
             })
         });
         while h.workers.get_value() < WORKERS && h.queue.with_value(StateQueue::has_waiting) {

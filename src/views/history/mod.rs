@@ -97,6 +97,8 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
         let driver = driver.clone();
         move |_| {
             let (start, end) = window.range.get();
+            // A bulk read that ends leaves what it could not give to be asked here.
+            h.bulk_reads.track();
             let mut ids: Vec<DeploymentId> = Vec::new();
             if filter.with(HistoryFilter::needs_states) && state_question.with(Option::is_none) {
                 ids.extend(filter.with(|f| h.undecided(f)));

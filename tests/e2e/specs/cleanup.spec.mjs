@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { test, expect } from '../fixtures.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
-import { seed, api, requests, clearRequests, faults, latency, calm, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
+import { seed, api, requests, clearRequests, faults, latency, calm, settings, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
 
 test.beforeEach(async () => {
   await calm();
@@ -13,9 +13,14 @@ test.afterEach(async () => {
 });
 
 const ALL = TIDY.deployments.map((d) => d.id);
-const writes = (log) => log.filter((r) => r.method === 'POST' || r.method === 'DELETE');
+// REST's writes (a GraphQL query is a POST that reads).
+const writes = (log) => log.filter((r) => (r.method === 'POST' || r.method === 'DELETE') && r.path !== '/graphql');
 const idOf = (path) => Number(path.match(/\/deployments\/(\d+)/)?.[1]);
 const remaining = async () => (await api('/repos/acme/tidy/deployments?per_page=100', SHOP_TOKEN)).body.map((d) => d.id).sort();
+const alone = (id) => {
+  const environment = TIDY.deployments.find((d) => d.id === id).environment;
+  return TIDY.deployments.filter((d) => d.environment === environment).length === 1;
+};
 const deletesOf = (log, id) => log.filter((r) => r.method === 'DELETE' && idOf(r.path) === id);
 
 test('safe by default: only inactive deployments are selected; nothing live or running goes without an explicit choice', async ({ page }) => {
@@ -31,7 +36,7 @@ test('safe by default: only inactive deployments are selected; nothing live or r
   await cleanup.show.selectOption('deleted');
   await cleanup.review.click();
   await expect(page.getByTestId('confirm-summary')).toContainText(`Deploydeck will delete ${inactive.length} deployments from acme/tidy on `);
-  await expect(page.getByTestId('confirm-summary')).toContainText(`: ${inactive.length} inactive. 0 get an “inactive” status first. Deleted deployments cannot be restored; environments are not touched.`);
+  await expect(page.getByTestId('confirm-summary')).toContainText(`: ${inactive.length} inactive. None is active, so none gets an “inactive” status first; should GitHub refuse another as active, it gets the status then and is deleted again. Deleted deployments cannot be restored; environments are not touched.`);
   await expect(page.getByTestId('confirm-repository'), 'nothing live: no name to type').toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Before anything is deleted' }), 'the confirmation opens in view, focused').toBeFocused();
   await expect(page.getByRole('heading', { name: 'Before anything is deleted' })).toBeInViewport();
@@ -48,7 +53,7 @@ test('safe by default: only inactive deployments are selected; nothing live or r
   // Every state: what runs now in each environment is still kept, each for its reason.
   await page.getByText('Back to the plan').click();
   await page.getByRole('checkbox', { name: 'Inactive', exact: true }).uncheck();
-  await expect(cleanup.count).toHaveText('14 deployments will be deleted (5 marked inactive first), 3 kept; 19 requests to GitHub.');
+  await expect(cleanup.count).toHaveText('14 deployments will be deleted (0 marked inactive first), 3 kept; 14 requests to GitHub.');
   await expect(page.getByTestId('guard-kept')).toHaveText('Kept by the guard rails although the rules select them: 1 live in a production environment, 2 live in another environment. Tick a row in the plan to include it, or use the switches above for everything live.');
   await cleanup.show.selectOption('guarded');
   expect(await cleanup.ids()).toEqual([3016, 3015, 3011]);
@@ -56,7 +61,8 @@ test('safe by default: only inactive deployments are selected; nothing live or r
   await expect(cleanup.row(TIDY.liveProduction).getByTestId('plan-reason')).toHaveText('Live in a production environment: kept unless you allow it');
   // One by one: ticking a guarded row includes it, and the confirmation then wants the name typed.
   await cleanup.row(3011).getByRole('checkbox', { name: 'Delete deployment 3011' }).check();
-  await expect(cleanup.count).toHaveText('15 deployments will be deleted (6 marked inactive first), 2 kept; 21 requests to GitHub.');
+  // 3011 is the only deployment of review/pr-8: GitHub deletes it without a status first.
+  await expect(cleanup.count).toHaveText('15 deployments will be deleted (0 marked inactive first), 2 kept; 15 requests to GitHub.');
   await expect(cleanup.row(3011).getByTestId('plan-reason')).toHaveText('Ticked by you (was: Live in its environment now: kept unless you include it)');
   await cleanup.review.click();
   await expect(page.getByTestId('confirm-summary')).toContainText('1 live now (review/pr-8)');
@@ -71,13 +77,15 @@ test('safe by default: only inactive deployments are selected; nothing live or r
 
   // The switch for everything live outside production: the plan of the earlier behaviour, production kept.
   await page.getByTestId('allow-live').check();
-  await expect(cleanup.count).toHaveText('16 deployments will be deleted (7 marked inactive first), 1 kept; 23 requests to GitHub.');
+  await expect(cleanup.count).toHaveText('16 deployments will be deleted (1 marked inactive first), 1 kept; 17 requests to GitHub.');
   await expect(page.getByTestId('guard-kept')).toContainText('1 live in a production environment');
   expect(await cleanup.ids()).toEqual(ALL.filter((id) => id !== TIDY.liveProduction).reverse());
   await expect(cleanup.row(3016).getByTestId('plan-action')).toHaveText('Deactivate, then delete');
-  await expect(cleanup.row(3016).getByTestId('plan-reason')).toContainText('GitHub only deletes inactive deployments');
+  await expect(cleanup.row(3016).getByTestId('plan-reason')).toContainText('GitHub refuses to delete an active deployment that shares its environment');
   await expect(cleanup.row(3012).getByTestId('plan-action')).toHaveText('Delete');
-  await expect(cleanup.row(3013).getByTestId('plan-reason')).toContainText('without any status');
+  await expect(cleanup.row(3013).getByTestId('plan-action')).toHaveText('Delete');
+  await expect(cleanup.row(3013).getByTestId('plan-reason')).toHaveText('No status: not active, so GitHub deletes it without an inactive status first');
+  await expect(cleanup.row(3011).getByTestId('plan-reason')).toHaveText('The only deployment of its environment: GitHub deletes it without an inactive status first');
 
   await cleanup.show.selectOption('kept');
   await expect(cleanup.rows).toHaveCount(1);
@@ -86,14 +94,14 @@ test('safe by default: only inactive deployments are selected; nothing live or r
   // Unticking a row keeps it; the count follows.
   await cleanup.show.selectOption('deleted');
   await cleanup.row(3016).getByRole('checkbox', { name: 'Delete deployment 3016' }).uncheck();
-  await expect(cleanup.count).toHaveText('15 deployments will be deleted (6 marked inactive first), 2 kept; 21 requests to GitHub.');
+  await expect(cleanup.count).toHaveText('15 deployments will be deleted (0 marked inactive first), 2 kept; 15 requests to GitHub.');
   await expect(cleanup.row(3016).getByTestId('plan-reason')).toHaveText('Unticked by you');
 
   // The rules: staging only (by name), keep the newest two there.
   await page.getByTestId('cleanup-environments').fill('staging');
   await expect(page.getByTestId('environments-matched')).toHaveText('Matches 1 of 5 environments (7 deployments).');
   await page.getByLabel('Keep the newest per environment').fill('2');
-  await expect(cleanup.count).toHaveText('5 deployments will be deleted (2 marked inactive first), 12 kept; 7 requests to GitHub.');
+  await expect(cleanup.count).toHaveText('5 deployments will be deleted (0 marked inactive first), 12 kept; 5 requests to GitHub.');
   // A pattern: every review environment.
   await page.getByTestId('cleanup-environments').fill('review/*, prevew/*');
   await expect(page.getByTestId('environments-matched')).toHaveText('Matches 3 of 5 environments (4 deployments). “prevew/*” matches no environment.');
@@ -120,7 +128,7 @@ test('safe by default: only inactive deployments are selected; nothing live or r
   await cleanup.review.click();
   await expect(page.getByTestId('confirm-summary')).toContainText('Deploydeck will delete 16 deployments from acme/tidy on');
   await expect(page.getByTestId('confirm-summary')).toContainText('2 live now (staging, review/pr-8)');
-  await expect(page.getByTestId('confirm-summary')).toContainText('7 get an “inactive” status first.');
+  await expect(page.getByTestId('confirm-summary')).toContainText('1 gets an “inactive” status first, as GitHub refuses to delete an active deployment (the newest success of an environment that has others)');
   await page.screenshot({ path: 'tests/e2e/artifacts/cleanup-plan.png', fullPage: true });
   expect(writes(await requests()), 'a preview sends nothing').toEqual([]);
   expect(await remaining()).toEqual(ALL);
@@ -151,8 +159,9 @@ test('a run to completion: inactive statuses only where needed, every planned de
   const planned = ALL.filter((id) => !kept.includes(id));
   expect(log.filter((r) => kept.includes(idOf(r.path))), 'no request touches a kept deployment').toEqual([]);
   const posts = writes(log).filter((r) => r.method === 'POST');
-  expect(posts.map((r) => idOf(r.path)).sort(), 'inactive statuses only on what was not inactive').toEqual(
-    planned.filter((id) => TIDY.latest[id] !== 'inactive').sort());
+  // Only 3016 is active (the newest success of staging, which has others); 3011 is alone in review/pr-8, and
+  // failed, errored or status-less deployments are not active: GitHub deletes those as they are.
+  expect(posts.map((r) => idOf(r.path)), 'an inactive status only on the active deployment').toEqual([3016]);
   for (const post of posts) expect(post.status).toBe(201);
   for (const id of planned) {
     const deletes = deletesOf(log, id);
@@ -178,7 +187,10 @@ test('a run to completion: inactive statuses only where needed, every planned de
   const csvFile = page.waitForEvent('download');
   await page.getByTestId('report-csv').click();
   const csv = readFileSync(await (await csvFile).path(), 'utf8').trim().split('\r\n');
-  expect(csv[0]).toBe('id,environment,ref,sha,action,outcome,failed_step,error');
+  expect(csv[0]).toBe('id,environment,ref,sha,action,outcome,inactive_first,failed_step,error');
+  expect(csv.find((line) => line.startsWith('3016,'))).toContain(',active: the newest success of its environment,');
+  expect(report.items.find((i) => i.id === 3016).inactive_first).toBe('active: the newest success of its environment');
+  expect(report.items.find((i) => i.id === 3013).inactive_first).toBeUndefined();
   expect(csv).toHaveLength(16);
   await page.screenshot({ path: 'tests/e2e/artifacts/cleanup-done.png', fullPage: true });
 
@@ -207,7 +219,32 @@ test('pause stops sending after the request in flight; resume continues without 
   for (const id of ALL.filter((id) => id !== TIDY.liveProduction)) {
     expect(deletesOf(log, id).map((r) => r.status), `deployment ${id}`).toEqual([204]);
   }
-  expect(writes(log).length).toBe(23);
+  expect(writes(log).length, 'every delete and one inactive status, for 3016').toBe(17);
+});
+
+test("GitHub's stricter reading (only inactive deployments may go): each refused DELETE gets its inactive status and goes again, once", async ({ page }) => {
+  await settings({ delete_rule: 'not_inactive' });
+  const cleanup = new CleanupPage(page);
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await cleanup.selectAll();
+  await clearRequests();
+  await cleanup.run();
+  await cleanup.expectFinished();
+  await expect(cleanup.summary).toHaveText('16 of 16 done, 0 failed, 0 remaining');
+  const log = writes(await requests());
+  const planned = ALL.filter((id) => id !== TIDY.liveProduction);
+  for (const id of planned) {
+    const mine = log.filter((r) => idOf(r.path) === id).map((r) => [r.method, r.status]);
+    if (TIDY.latest[id] === 'inactive') expect(mine, `${id}: inactive, deleted as it is`).toEqual([['DELETE', 204]]);
+    else if (id === 3016) expect(mine, '3016: active, its status first').toEqual([['POST', 201], ['DELETE', 204]]);
+    else if (alone(id)) expect(mine, `${id}: the only one of its environment, deleted as it is`).toEqual([['DELETE', 204]]);
+    else expect(mine, `${id}: refused, marked inactive, deleted`).toEqual([['DELETE', 422], ['POST', 201], ['DELETE', 204]]);
+  }
+  const refused = planned.filter((id) => TIDY.latest[id] !== 'inactive' && id !== 3016 && !alone(id)).length;
+  expect(refused).toBeGreaterThan(2);
+  await expect(page.getByTestId('run-requests')).toHaveText(
+    `Requests sent: ${log.length} (the plan needed 17; GitHub refused ${refused} deletes as active: each got an “inactive” status and was deleted again).`);
+  expect(await remaining()).toEqual([TIDY.liveProduction]);
 });
 
 test('a reload mid-run continues the kept run: nothing done is sent again', async ({ page }) => {
@@ -266,7 +303,7 @@ test('single delete from a deployment page: the same guard rails, an inactive st
   await expect(page.getByTestId('delete-explanation')).toHaveText('Live in its environment now: kept unless you include it');
   await expect(page.getByTestId('delete-start')).toBeDisabled();
   await page.getByLabel('Delete it although it is what staging runs now').check();
-  await expect(page.getByTestId('delete-explanation')).toContainText('GitHub only deletes inactive deployments, and this one is “Success”');
+  await expect(page.getByTestId('delete-explanation')).toContainText('GitHub refuses to delete an active deployment that shares its environment');
   await clearRequests();
   await page.getByTestId('delete-start').click();
   await page.getByTestId('delete-confirm').click();
@@ -296,11 +333,9 @@ test('in the demo: a cleanup plans and runs against the simulated repository, no
   await page.goto('/');
   await page.getByRole('link', { name: 'Try the demo' }).click();
   await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
-  // Its 321 deployments' states cost more than 100 requests of the (simulated) quota: asked first.
-  await expect(page.getByTestId('cost-question')).toContainText("Planning needs every deployment's latest state.");
-  await expect(page.getByTestId('cost-question')).toContainText(/This reads the latest state of each of the [\d,]+ deployments: [\d,]+ requests, about \d+% of this token's 5,000 an hour/);
-  await page.getByTestId('cost-question-accept').click();
+  // Its 321 deployments' states come from four GraphQL reads (the simulated API answers GraphQL): nothing to ask.
   await cleanup.expectReady();
+  await expect(page.getByTestId('cost-question')).toHaveCount(0);
   // What clicking through would delete: inactive deployments only, nothing live or running.
   const states = await cleanup.rows.locator('.badge').allTextContents();
   expect(states.length).toBeGreaterThan(0);
@@ -316,8 +351,7 @@ test('in the demo: a cleanup plans and runs against the simulated repository, no
   await cleanup.expectFinished();
   await expect(cleanup.summary).toHaveText(`${planned} of ${planned} done, 0 failed, 0 remaining`);
   await page.getByTestId('run-start-over').click();
-  // The changes made GitHub's earlier answers stale: reading the states again is a new cost, asked again.
-  await page.getByTestId('cost-question-accept').click();
+  // The states are read again, as cheaply.
   await cleanup.expectReady();
   await expect(cleanup.count).toHaveText(/^0 deployments will be deleted/);
   expect(outside, 'the demo sends nothing off the page').toEqual([]);

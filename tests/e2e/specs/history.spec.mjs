@@ -2,19 +2,35 @@ import { readFileSync } from 'node:fs';
 import { test, expect } from '../fixtures.mjs';
 import { HistoryPage } from '../pages/history-page.mjs';
 import { DeploymentPage } from '../pages/create-page.mjs';
-import { seed, api, requests, clearRequests, historySeed, latency, SHOP_TOKEN } from '../support/fake.mjs';
+import { seed, api, requests, clearRequests, historySeed, latency, settings, faults, calm, SHOP_TOKEN } from '../support/fake.mjs';
 
 
 const COUNT = 150;
 
 test.beforeEach(async () => {
+  await calm();
   await seed(historySeed(COUNT));
 });
 
-const listReads = async () => (await requests()).filter((r) => r.method === 'GET' && r.path === '/repos/acme/hist/deployments');
+// The list's own pages (100 each; the connect probe's one-item read is not one of them).
+const listReads = async () => (await requests()).filter((r) => r.method === 'GET' && r.path === '/repos/acme/hist/deployments' && !/(^|&)per_page=1(&|$)/.test(r.query));
+const graphqlReads = async () => (await requests()).filter((r) => r.method === 'POST' && r.path === '/graphql');
 const stateReads = async () => (await requests()).filter((r) => r.method === 'GET' && /\/repos\/acme\/hist\/deployments\/\d+\/statuses$/.test(r.path));
 
-test('more than 100 deployments: every page is listed newest first, only the rows on screen are in the page, and only their states are asked for', async ({ page }) => {
+for (const mode of ['off', 'no_cors']) {
+  test(`GraphQL ${mode === 'off' ? 'absent (404)' : 'without CORS headers'}: REST as before — every page listed newest first, only the rows on screen in the page, only their states asked for, and a quiet note`, async ({ page }) => {
+    await settings({ graphql: mode });
+    await body(page);
+    await expect(page.getByTestId('header-notice')).toContainText("This server's GraphQL API could not be used");
+    await expect(page.getByTestId('header-notice')).toContainText('reads each deployment\'s state through the REST API instead');
+    expect((await requests()).filter((r) => r.path === '/graphql').length, 'GraphQL tried once, then left for the session').toBeLessThanOrEqual(1);
+    await page.getByTestId('header-notice').getByRole('button', { name: 'Dismiss this notice' }).click();
+    await expect(page.getByTestId('header-notice')).toHaveCount(0);
+  });
+}
+
+async function body(page) {
+
   const history = new HistoryPage(page);
   await history.open('acme/hist', SHOP_TOKEN, clearRequests);
   await history.expectAllLoaded(COUNT);
@@ -33,6 +49,81 @@ test('more than 100 deployments: every page is listed newest first, only the row
   await expect(history.rows.last().locator('.badge')).toHaveText(/Inactive|Success|Failed/);
   expect(await history.rows.count()).toBeLessThan(40);
   await page.screenshot({ path: 'tests/e2e/artifacts/history.png', fullPage: true });
+}
+
+test('with GraphQL: every listed deployment has its state from one request per page, far below the screen too; the state filter and the export need no more reads', async ({ page }) => {
+  const history = new HistoryPage(page);
+  await history.open('acme/hist', SHOP_TOKEN, clearRequests);
+  await history.expectAllLoaded(COUNT);
+  // One GraphQL read per list page (100 and 50 deployments), no REST state read at all.
+  await expect.poll(async () => (await graphqlReads()).length).toBe(2);
+  expect((await listReads()).map((r) => r.query)).toEqual(['per_page=100&page=1', 'per_page=100&page=2']);
+  expect(await stateReads(), 'no state read one by one').toEqual([]);
+  for (const read of await graphqlReads()) expect(read.status).toBe(200);
+  // The last row, never scrolled to, already has its state.
+  await history.scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await expect(history.rows.last().locator('td').first()).toHaveText('1001');
+  await expect(history.rows.last().locator('.badge')).toHaveText(/Inactive|Success|Failed/);
+  // The state filter decides every row at once: no cost question, no read.
+  await history.state.selectOption('failure');
+  await history.apply.click();
+  const failures = Array.from({ length: COUNT }, (_, i) => i).filter((i) => i % 5 === 4).length;
+  await expect(history.count).toHaveText(`${failures} of ${COUNT} deployments shown.`);
+  await expect(page.getByTestId('history-cost')).toHaveCount(0);
+  // The export: every row with its state, at once.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await history.expectAllLoaded(COUNT);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  const rows = JSON.parse(readFileSync(await json.path(), 'utf8'));
+  expect(rows).toHaveLength(COUNT);
+  expect(rows.every((r) => r.latest_status && r.latest_status.state)).toBe(true);
+  expect(rows.find((r) => r.deployment.id === 1005).latest_status.state).toBe('failure');
+  expect(await stateReads(), 'still no state read one by one').toEqual([]);
+  await expect(page.getByTestId('header-notice')).toHaveCount(0);
+});
+
+test('GraphQL answers RATE_LIMITED (an HTTP 200): the states wait for its reset, then arrive; REST goes on meanwhile', async ({ page }) => {
+  test.setTimeout(60_000);
+  // One page, so one GraphQL read: refused, then asked again once GraphQL's points are back.
+  await seed(historySeed(80));
+  const history = new HistoryPage(page);
+  await history.open('acme/hist', SHOP_TOKEN, async () => {
+    await clearRequests();
+    await faults({ rate: 1, kinds: ['rate_limit'], path_contains: '/graphql', limit: 1, reset_s: 3 });
+  });
+  await history.expectAllLoaded(80);
+  await expect.poll(async () => (await graphqlReads()).length, { timeout: 20_000 }).toBe(2);
+  const [refused, again] = await graphqlReads();
+  expect(refused.fault).toBe('rate_limit');
+  expect(refused.status, 'GraphQL says RATE_LIMITED with a 200').toBe(200);
+  // Not asked again before the reset (3 s, in whole seconds).
+  expect(again.started_ms - refused.ended_ms).toBeGreaterThanOrEqual(2_000);
+  await history.scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await expect(history.rows.last().locator('.badge')).toHaveText(/Inactive|Success|Failed/);
+  expect(await stateReads(), 'the states waited for GraphQL rather than going one by one').toEqual([]);
+  // REST was not held: the list was read before GraphQL's reset.
+  for (const read of await listReads()) expect(read.ended_ms).toBeLessThan(refused.ended_ms + 2_000);
+});
+
+test('a GraphQL answer with errors beside its data: what was found is used, only what was not is asked through REST', async ({ page }) => {
+  const history = new HistoryPage(page);
+  // The states' reads are held at the server while a listed deployment is deleted: its node comes back null,
+  // with a NOT_FOUND error beside the others' data.
+  await history.open('acme/hist', SHOP_TOKEN, async () => {
+    await clearRequests();
+    await faults({ rate: 1, kinds: ['stall'], stall_ms: 2_000, path_contains: '/graphql', limit: 2 });
+  });
+  await history.expectAllLoaded(COUNT);
+  const gone = 1148;
+  expect((await api(`/repos/acme/hist/deployments/${gone}/statuses`, SHOP_TOKEN, { method: 'POST', body: JSON.stringify({ state: 'inactive' }) })).status).toBe(201);
+  expect((await api(`/repos/acme/hist/deployments/${gone}`, SHOP_TOKEN, { method: 'DELETE' })).status).toBe(204);
+  await expect.poll(async () => (await graphqlReads()).filter((r) => r.status === 200).length, { timeout: 10_000 }).toBe(2);
+  // Every other row has its state from GraphQL; the missing one alone is asked through REST (and is gone).
+  await expect.poll(async () => [...new Set((await stateReads()).map((r) => r.path))], { timeout: 10_000 }).toEqual([`/repos/acme/hist/deployments/${gone}/statuses`]);
+  await expect(history.rows.first().locator('.badge')).toHaveText('Failed');
+  await history.scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await expect(history.rows.last().locator('.badge')).toHaveText(/Inactive|Success|Failed/);
+  await calm();
 });
 
 test('once the first page names the last one, the other pages are asked for together, each once, and the list grows from the top', async ({ page }) => {
@@ -179,7 +270,8 @@ test('live refresh pauses while the tab is hidden, and waits longer when GitHub 
   await expect.poll(firstPageReads).toBe(1);
 });
 
-test('reading every state costs quota: over more than 100 deployments, the state filter and an export say what it costs and ask first', async ({ page }) => {
+test('without GraphQL, reading every state costs quota: over more than 100 deployments, the state filter and an export say what it costs and ask first', async ({ page }) => {
+  await settings({ graphql: 'off' });
   const history = new HistoryPage(page);
   await history.open('acme/hist', SHOP_TOKEN);
   await history.expectAllLoaded(COUNT);
@@ -209,4 +301,8 @@ test('reading every state costs quota: over more than 100 deployments, the state
   const rows = JSON.parse(readFileSync(await json.path(), 'utf8'));
   expect(rows).toHaveLength(COUNT);
   expect(rows.every((r) => r.latest_status)).toBe(true);
+});
+
+test.afterEach(async () => {
+  await calm();
 });

@@ -123,9 +123,11 @@ export async function latency(ms) {
   await fetch(`${FAKE}/_fake/latency`, { method: 'POST', body: JSON.stringify({ ms }) });
 }
 
+/// No faults, no latency, the fake's default settings (GraphQL on, the refined delete rule).
 export async function calm() {
   await fetch(`${FAKE}/_fake/faults`, { method: 'DELETE' });
   await latency(0);
+  await settings({});
 }
 
 /// acme/tidy (public), for the Cleanup view: 17 deployments (ids 3001…, oldest first) across production,

@@ -309,7 +309,7 @@ impl Hub {
     }
 }
 
-fn graphql_quota_key(caller: &Caller, per_hour: u64) -> (String, u64) {
+pub(super) fn graphql_quota_key(caller: &Caller, per_hour: u64) -> (String, u64) {
     let (key, limit) = quota_key(caller, per_hour);
     (format!("graphql:{key}"), limit)
 }
