@@ -4,6 +4,10 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/// The fake-github binary the benchmarks run (`make fake-bin`'s debug build unless BENCH_FAKE_BIN names
+/// another, e.g. a release build, whose own CPU time then weighs less in the figures).
+export const FAKE_BIN = process.env.BENCH_FAKE_BIN ?? 'target/debug/fake-github';
+
 /// Starts `command` and resolves once it prints its first line (fake-github prints its base URL).
 export function start(command, args) {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });

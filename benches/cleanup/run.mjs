@@ -1,27 +1,28 @@
 // Cleanup benchmark (a measurement, not a test): the release build in headless Chromium runs the Cleanup view
-// over 500 deployments across 5 environments, twice:
-// - github.com: fake-github over TLS answers as api.github.com (Chromium maps the name to it), with GitHub's
-//   secondary limits enforced (`--secondary-limits`): the app paces itself as it does for github.com. Measures
-//   the writes made against the minimum the plan needs, the write rate against GitHub's limits, and the 403s
-//   the pacing caused (must be 0).
+// over 500 deployments across 5 environments:
+// - github.com: fake-github over TLS answers as api.github.com (Chromium maps the name to it), at 50 ms, with
+//   GitHub's secondary limits enforced (`--secondary-limits`): the app paces itself as it does for github.com.
+//   Measures the plan (time, REST requests, GraphQL requests), the writes made against the minimum the plan
+//   needs, the write rate against GitHub's limits, and the 403s the pacing caused (must be 0).
+// - github-rest: the same host without GraphQL (`--graphql off`): the plan only (time and requests).
 // - GHES (no pacing: a custom API address, paced as GHES is by default) at 20 ms latency: deletions per second.
 // Prints the figures and writes benches/cleanup/results.json.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/cleanup/run.mjs
-// BENCH_CLEANUP_MODES=ghes (or github) runs one mode only.
+// BENCH_CLEANUP_MODES=ghes (or github, github-rest, a comma-separated list) runs those modes only.
 import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { start, writeSeed } from '../support.mjs';
+import { start, writeSeed, FAKE_BIN } from '../support.mjs';
 
 const COUNT = 500;
 const ENVIRONMENTS = ['production', 'staging', 'qa', 'preview/a', 'preview/b'];
 const PORT = 18910;
 const APP = 'http://127.0.0.1:18911';
 const TOKEN = 't-bench';
-const MODES = (process.env.BENCH_CLEANUP_MODES ?? 'github,ghes').split(',');
+const MODES = (process.env.BENCH_CLEANUP_MODES ?? 'github,github-rest,ghes').split(',');
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'; // the fake's certificate is self-signed (this script only)
 
 /// 500 deployments, oldest first: as auto-inactive leaves them, every success but the newest of its
-/// environment is inactive; every seventh failed (still active, so it needs an inactive status first).
+/// environment is inactive; every seventh failed (not active under GitHub's rule: deleted as it is).
 function seedFile() {
   const start = Date.parse('2026-06-01T00:00:00Z');
   const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -54,11 +55,13 @@ function peak(times, span) {
 }
 
 async function measure(mode, seed) {
-  const github = mode === 'github';
+  const github = mode.startsWith('github');
+  const planOnly = mode === 'github-rest';
   const latency = github ? 50 : 20;
   const args = ['--addr', `127.0.0.1:${PORT}`, '--tls', '--latency-ms', String(latency), '--seed', seed];
   if (github) args.push('--secondary-limits');
-  const fake = await start('target/debug/fake-github', args);
+  if (planOnly) args.push('--graphql', 'off');
+  const fake = await start(FAKE_BIN, args);
   const admin = `https://127.0.0.1:${PORT}`;
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -78,6 +81,7 @@ async function measure(mode, seed) {
     await page.getByLabel('Repository').fill('acme/big');
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByTestId('recent-deployments').waitFor();
+    await fetch(`${admin}/_fake/requests`, { method: 'DELETE' });
     await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
     const t0 = Date.now();
     // Reading 500 states costs more than 100 requests of the quota: the page asks first; the bench says yes
@@ -86,12 +90,21 @@ async function measure(mode, seed) {
     if (await page.getByTestId('cost-question-accept').isVisible()) await page.getByTestId('cost-question-accept').click();
     await page.waitForFunction(() => /will be deleted/.test(document.querySelector('[data-testid=plan-count]')?.textContent ?? ''), null, { timeout: 120_000 });
     const planReadyMs = Date.now() - t0;
+    const planLog = await (await fetch(`${admin}/_fake/requests`)).json();
+    const plan = {
+      readyMs: planReadyMs,
+      restRequests: planLog.filter((r) => r.path !== '/graphql').length,
+      graphqlRequests: planLog.filter((r) => r.path === '/graphql').length,
+    };
     // What earlier benchmarks planned: every state (the default selects only inactive ones), what is live
     // outside production included.
     await page.getByRole('checkbox', { name: 'Inactive', exact: true }).uncheck();
     await page.getByTestId('allow-live').check();
     const planText = await page.getByTestId('plan-count').textContent();
     const [, deletes, deactivations, , minimum] = planText.match(/([\d,]+) deployments? will be deleted \((\d+) marked inactive first\), (\d+) kept; ([\d,]+) requests? /).map((n) => Number(String(n).replaceAll(',', '')));
+    if (planOnly) {
+      return { mode: 'github.com, GraphQL off (REST only)', latencyMs: latency, plan, planned: { deletes, deactivations, minimumWrites: minimum } };
+    }
     await fetch(`${admin}/_fake/requests`, { method: 'DELETE' });
     await page.getByTestId('review-run').click();
     const typed = page.getByTestId('confirm-repository');
@@ -101,7 +114,7 @@ async function measure(mode, seed) {
     await page.waitForFunction(() => /^Cleanup (finished|stopped)/.test(document.querySelector('[data-testid=run-heading]')?.textContent ?? ''), null, { timeout: 40 * 60_000, polling: 1_000 });
     const runMs = Date.now() - t1;
     const summary = await page.getByTestId('run-summary').textContent();
-    const log = (await (await fetch(`${admin}/_fake/requests`)).json()).filter((r) => r.method === 'POST' || r.method === 'DELETE');
+    const log = (await (await fetch(`${admin}/_fake/requests`)).json()).filter((r) => (r.method === 'POST' || r.method === 'DELETE') && r.path !== '/graphql');
     const posts = log.filter((r) => r.method === 'POST');
     const dels = log.filter((r) => r.method === 'DELETE');
     const starts = log.map((r) => r.started_ms).sort((a, b) => a - b);
@@ -110,7 +123,7 @@ async function measure(mode, seed) {
     return {
       mode: github ? 'github.com pacing, fake with --secondary-limits' : 'GHES (no pacing)',
       latencyMs: latency,
-      planReadyMs,
+      plan,
       planned: { deletes, deactivations, minimumWrites: minimum },
       made: { inactivePosts: posts.length, deletes: dels.length, writes: log.length },
       answered403: log.filter((r) => r.status === 403).length,

@@ -1,14 +1,18 @@
 // History benchmark (a measurement, not a test): the release build in headless Chromium against fake-github
-// over TLS (HTTP/2, as api.github.com) with 100 ms of latency per request, 1,000 deployments × 5 statuses.
-// Measures, from opening the History view: time to the first rows, time until every row on screen has its
-// state, requests made and bytes received; then "Refresh now" with nothing changed: how many answers were
-// 304 and how much quota it spent. Prints a table and writes benches/history/results.json.
+// over TLS (HTTP/2, as api.github.com) with 100 ms of latency per request, 5,000 deployments × 5 statuses,
+// twice — GraphQL on (states in bulk) and off (`--graphql off`: REST only, as a server without GraphQL).
+// Measures, from opening the History view: time to the first rows, until every row on screen has its state,
+// until every deployment is listed, and until every deployment listed has its state; requests (REST and
+// GraphQL), REST quota and GraphQL points spent, bytes received; then scrolling, and "Refresh now" with
+// nothing changed: how many answers were 304 and how much quota it spent. Prints a table and writes
+// benches/history/results.json. BENCH_GRAPHQL=on (or off) runs one mode only.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/history/run.mjs
 import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { start, writeSeed } from '../support.mjs';
+import { start, writeSeed, FAKE_BIN } from '../support.mjs';
 
-const COUNT = Number(process.env.BENCH_DEPLOYMENTS ?? 1000);
+const COUNT = Number(process.env.BENCH_DEPLOYMENTS ?? 5000);
+const MODES = (process.env.BENCH_GRAPHQL ?? 'on,off').split(',');
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const API = 'https://127.0.0.1:18910';
 const APP = 'http://127.0.0.1:18911';
@@ -40,9 +44,8 @@ function seedFile() {
 
 const fakeJson = async (path) => (await fetch(`${API}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
 
-async function main() {
-  const fake = await start('target/debug/fake-github', ['--addr', '127.0.0.1:18910', '--tls', '--latency-ms', String(LATENCY), '--seed', seedFile()]);
-  const app = await start('node', ['tests/e2e/serve-dist.mjs', 'dist', '/', '18911']);
+async function measure(graphql, seed) {
+  const fake = await start(FAKE_BIN, ['--addr', '127.0.0.1:18910', '--tls', '--latency-ms', String(LATENCY), '--graphql', graphql, '--seed', seed]);
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--ignore-certificate-errors'],
@@ -64,8 +67,17 @@ async function main() {
       if (!request.url().startsWith(API)) return;
       const response = await request.response();
       const sizes = await request.sizes();
-      traffic.push({ method: request.method(), status: response?.status(), bytes: sizes.responseBodySize + sizes.responseHeadersSize, at: Date.now() });
+      const headers = response ? await response.allHeaders() : {};
+      traffic.push({
+        method: request.method(), status: response?.status(), bytes: sizes.responseBodySize + sizes.responseHeadersSize, at: Date.now(),
+        graphql: request.url().endsWith('/graphql'), used: Number(headers['x-ratelimit-used'] ?? 0),
+      });
     });
+    // GraphQL's points: what its answers say was used (its own quota, `x-ratelimit-resource: graphql`).
+    const points = (list) => {
+      const used = list.filter((r) => r.graphql && r.status === 200).map((r) => r.used);
+      return used.length ? Math.max(...used) - Math.min(...used) + 1 : 0;
+    };
     const quota = async () => (await fakeJson('/rate_limit')).resources.core.remaining;
 
     const quotaBefore = await quota();
@@ -76,9 +88,15 @@ async function main() {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=history-row]').length > 0
       && document.querySelectorAll('[data-testid=state-loading]').length === 0);
     const statesOnScreen = Date.now() - t0;
-    await page.waitForFunction((n) => document.querySelector('[data-testid=history-count]')?.textContent?.startsWith(`${n} of ${n}`), COUNT);
+    await page.waitForFunction((n) => document.querySelector('[data-testid=history-count]')?.textContent?.startsWith(`${n} of ${n}`), COUNT, { timeout: 120_000 });
     const allListed = Date.now() - t0;
+    let allWithState = null;
+    if (graphql === 'on') {
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid=history-count]')?.dataset.statesKnown) === n, COUNT, { timeout: 120_000 });
+      allWithState = Date.now() - t0;
+    }
     await page.waitForTimeout(500);
+    const statesKnown = Number(await page.getByTestId('history-count').getAttribute('data-states-known'));
     const rendered = await page.getByTestId('history-row').count();
     const opening = traffic.splice(0);
     const quotaAfterOpen = await quota();
@@ -116,21 +134,25 @@ async function main() {
 
     const sum = (list) => list.reduce((s, r) => s + r.bytes, 0);
     const results = {
-      setup: { deployments: COUNT, statusesEach: 5, latencyMs: LATENCY, transport: 'HTTPS (HTTP/2), self-signed', rowsRendered: rendered },
+      setup: { graphql, deployments: COUNT, statusesEach: 5, latencyMs: LATENCY, transport: 'HTTPS (HTTP/2), self-signed', rowsRendered: rendered },
       open: {
         firstRowsMs: firstRows,
         everyRowOnScreenHasStateMs: statesOnScreen,
         allDeploymentsListedMs: allListed,
-        requests: opening.length,
+        everyDeploymentWithStateMs: allWithState,
+        statesKnownAfterOpen: statesKnown,
+        restRequests: opening.filter((r) => !r.graphql).length,
+        graphqlRequests: opening.filter((r) => r.graphql).length,
         bytesReceived: sum(opening),
-        quotaSpent: quotaBefore - quotaAfterOpen,
+        restQuotaSpent: quotaBefore - quotaAfterOpen,
+        graphqlPoints: points(opening),
       },
       scroll: {
         twoFramesPerJumpMedianMs: Math.round(frames.median),
         twoFramesPerJumpP95Ms: Math.round(frames.p95),
         twoFramesPerJumpMaxMs: Math.round(frames.max),
         rowsInPageWhileScrolling: frames.rowsInPage,
-        stateRequestsWhileScrolling: scrolling.length,
+        requestsWhileScrolling: scrolling.length,
         quotaSpent: quotaAfterOpen - quotaAfterScroll,
       },
       refreshUnchanged: {
@@ -141,16 +163,30 @@ async function main() {
         settledMs: settled,
       },
     };
-    writeFileSync('benches/history/results.json', JSON.stringify(results, null, 2) + '\n');
-    console.log('History benchmark');
+    return results;
+  } finally {
+    await browser.close();
+    fake.kill();
+  }
+}
+
+async function main() {
+  const seed = seedFile();
+  const app = await start('node', ['tests/e2e/serve-dist.mjs', 'dist', '/', '18911']);
+  const all = {};
+  try {
+    for (const graphql of MODES) all[`graphql_${graphql}`] = await measure(graphql, seed);
+  } finally {
+    app.kill();
+  }
+  writeFileSync('benches/history/results.json', JSON.stringify(all, null, 2) + '\n');
+  console.log('History benchmark');
+  for (const [mode, results] of Object.entries(all)) {
+    console.log(` ${mode}`);
     for (const [part, values] of Object.entries(results)) {
       console.log(`  ${part}`);
       for (const [k, v] of Object.entries(values)) console.log(`    ${k.padEnd(28)} ${v}`);
     }
-  } finally {
-    await browser.close();
-    fake.kill();
-    app.kill();
   }
 }
 

@@ -97,7 +97,9 @@ impl Api {
                 host,
                 client,
                 transport,
-                cache: Mutex::new(ConditionalCache::new(2_000)),
+                // Revalidation profits what is asked again (first pages, single reads), not a listing of thousands of
+                // pages: 8 MB of bodies at most.
+                cache: Mutex::new(ConditionalCache::new(2_000).max_bytes(8 << 20)),
                 budget: Mutex::new(Budget::new(pacing)),
                 rate,
                 rest_only: Mutex::new(None),

@@ -24,7 +24,7 @@ use super::fan_out;
 /// Latest-state reads a fan-out keeps in flight at once (core's budget bounds them again).
 const STATE_READERS: usize = 6;
 /// List pages a full listing keeps in flight at once (core's budget bounds them again).
-const PAGE_READERS: usize = 4;
+const PAGE_READERS: usize = 8;
 /// GraphQL state reads (100 deployments each) a bulk read keeps in flight at once.
 const STATE_BATCHES: usize = 4;
 
@@ -97,27 +97,54 @@ impl RepoApi {
         self.with_latest_states(page.items, |_| ()).await
     }
 
-    /// Each deployment with its latest status, in the order given: through GraphQL, one request per 100
-    /// (docs/github-api.md §13); what GraphQL could not give (it cannot be used on this host, or a deployment
-    /// did not resolve) through REST, a few at a time. `each` hears the states as they arrive, a batch at a
-    /// time (so a caller keeps what was read even if a later read fails). The first failure ends it.
+    /// Each deployment with its latest status, in the order given (as [`RepoApi::latest_states`] reads them).
     pub async fn with_latest_states(
         &self,
         deployments: Vec<Deployment>,
         each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
     ) -> Result<Vec<DeploymentRecord>, ApiError> {
+        let mut known = self.latest_states(&deployments, each).await?;
+        Ok(deployments
+            .into_iter()
+            .map(|deployment| DeploymentRecord {
+                latest_status: known.remove(&deployment.id).flatten(),
+                deployment,
+            })
+            .collect())
+    }
+
+    /// The latest status of each of `deployments`: through GraphQL, one request per 100 (docs/github-api.md
+    /// §13); what GraphQL could not give (it cannot be used on this host, or a deployment did not resolve)
+    /// through REST, a few at a time. `each` hears the states as they arrive, a batch at a time (so a caller
+    /// keeps what was read even if a later read fails). The first failure ends it.
+    pub async fn latest_states(
+        &self,
+        deployments: &[Deployment],
+        each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
+    ) -> Result<HashMap<DeploymentId, Option<Latest>>, ApiError> {
+        let wanted: Vec<(DeploymentId, &str)> = deployments
+            .iter()
+            .map(|d| (d.id, d.node_id.as_str()))
+            .collect();
+        self.states_of(&wanted, each).await
+    }
+
+    /// [`RepoApi::latest_states`] by REST id and node id (what a caller holding many deployments keeps apart
+    /// rather than copying them).
+    pub async fn states_of(
+        &self,
+        wanted: &[(DeploymentId, &str)],
+        each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
+    ) -> Result<HashMap<DeploymentId, Option<Latest>>, ApiError> {
         let each = std::rc::Rc::new(each);
         let mut known: HashMap<DeploymentId, Option<Latest>> = HashMap::new();
         let heard = each.clone();
-        if let Some(read) = self
-            .bulk_states(&deployments, move |batch| heard(batch))
-            .await?
-        {
+        if let Some(read) = self.nodes_states(wanted, move |batch| heard(batch)).await? {
             known.extend(read);
         }
-        let rest: Vec<DeploymentId> = deployments
+        let rest: Vec<DeploymentId> = wanted
             .iter()
-            .map(|d| d.id)
+            .map(|(id, _)| *id)
             .filter(|id| !known.contains_key(id))
             .collect();
         let heard = rest.clone();
@@ -133,13 +160,7 @@ impl RepoApi {
         )
         .await?;
         known.extend(rest.into_iter().zip(states));
-        Ok(deployments
-            .into_iter()
-            .map(|deployment| DeploymentRecord {
-                latest_status: known.get(&deployment.id).cloned().flatten(),
-                deployment,
-            })
-            .collect())
+        Ok(known)
     }
 
     /// The latest status of each of `deployments` through GraphQL's `nodes(ids:)`: one request (one point)
@@ -151,10 +172,22 @@ impl RepoApi {
         deployments: &[Deployment],
         each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
     ) -> Result<Option<Vec<(DeploymentId, Option<Latest>)>>, ApiError> {
+        let wanted: Vec<(DeploymentId, &str)> = deployments
+            .iter()
+            .map(|d| (d.id, d.node_id.as_str()))
+            .collect();
+        self.nodes_states(&wanted, each).await
+    }
+
+    async fn nodes_states(
+        &self,
+        wanted: &[(DeploymentId, &str)],
+        each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
+    ) -> Result<Option<Vec<(DeploymentId, Option<Latest>)>>, ApiError> {
         if !self.api.uses_graphql() {
             return Ok(None);
         }
-        let ids: Vec<String> = deployments.iter().map(|d| d.node_id.clone()).collect();
+        let ids: Vec<String> = wanted.iter().map(|(_, node)| (*node).to_owned()).collect();
         let this = self.clone();
         let answers = fan_out::all(
             batches(&ids),
@@ -175,7 +208,7 @@ impl RepoApi {
             },
         )
         .await?;
-        let mut found = Vec::with_capacity(deployments.len());
+        let mut found = Vec::with_capacity(wanted.len());
         for answer in answers {
             let Some(read) = answer else {
                 return Ok(None);

@@ -87,7 +87,7 @@ impl Pacing {
     /// github.com: GitHub's secondary limits, with one mutation at a time, a second apart.
     pub fn github_com() -> Self {
         Pacing {
-            max_concurrent_reads: 8,
+            max_concurrent_reads: 12,
             max_concurrent_writes: 1,
             write_spacing_ms: 1_000,
             reads_per_minute: Some(900),
@@ -112,7 +112,7 @@ impl Pacing {
     /// No pacing beyond bounded concurrency.
     pub fn unpaced() -> Self {
         Pacing {
-            max_concurrent_reads: 8,
+            max_concurrent_reads: 12,
             max_concurrent_writes: 4,
             write_spacing_ms: 0,
             reads_per_minute: None,
@@ -693,13 +693,18 @@ mod tests {
     #[test]
     fn reads_are_bounded_in_concurrency() {
         let mut b = Budget::new(Pacing::github_com());
-        for i in 0..8 {
+        assert_eq!(
+            b.pacing().max_concurrent_reads,
+            12,
+            "a dozen: list pages and state reads together, far below GitHub's 100 concurrent requests"
+        );
+        for i in 0..12 {
             assert_eq!(b.decide(RequestClass::Read, i), Decision::Now);
             b.started(RequestClass::Read, i);
         }
-        assert_eq!(b.decide(RequestClass::Read, 9), Decision::WhenOneFinishes);
-        b.finished(RequestClass::Read, 10, &HttpResponse::new(304));
-        assert_eq!(b.decide(RequestClass::Read, 10), Decision::Now);
+        assert_eq!(b.decide(RequestClass::Read, 13), Decision::WhenOneFinishes);
+        b.finished(RequestClass::Read, 14, &HttpResponse::new(304));
+        assert_eq!(b.decide(RequestClass::Read, 14), Decision::Now);
     }
 
     #[test]

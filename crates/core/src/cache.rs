@@ -20,10 +20,12 @@ pub enum Freshness {
     Revalidated,
 }
 
-/// GET answers with an ETag, by URL, oldest evicted first past `capacity`.
+/// GET answers with an ETag, by URL, oldest evicted first past `capacity` answers or `max_bytes` of bodies.
 #[derive(Debug, Clone)]
 pub struct ConditionalCache {
     capacity: usize,
+    max_bytes: usize,
+    bytes: usize,
     entries: HashMap<String, HttpResponse>,
     order: VecDeque<String>,
 }
@@ -32,9 +34,18 @@ impl ConditionalCache {
     pub fn new(capacity: usize) -> Self {
         ConditionalCache {
             capacity: capacity.max(1),
+            max_bytes: usize::MAX,
+            bytes: 0,
             entries: HashMap::new(),
             order: VecDeque::new(),
         }
+    }
+
+    /// Keeps at most `max_bytes` of bodies (a listing of thousands of pages must not keep them all: only
+    /// what is asked again, the first pages and single reads, profits from revalidation).
+    pub fn max_bytes(mut self, max_bytes: usize) -> Self {
+        self.max_bytes = max_bytes;
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -103,13 +114,19 @@ impl ConditionalCache {
     }
 
     fn insert(&mut self, url: String, response: HttpResponse) {
-        if self.entries.insert(url.clone(), response).is_none() {
-            self.order.push_back(url);
+        self.bytes += response.body.len();
+        match self.entries.insert(url.clone(), response) {
+            None => self.order.push_back(url),
+            Some(old) => self.bytes -= old.body.len(),
         }
-        while self.entries.len() > self.capacity {
+        while self.entries.len() > self.capacity
+            || (self.bytes > self.max_bytes && self.entries.len() > 1)
+        {
             match self.order.pop_front() {
                 Some(oldest) => {
-                    self.entries.remove(&oldest);
+                    if let Some(gone) = self.entries.remove(&oldest) {
+                        self.bytes -= gone.body.len();
+                    }
                 }
                 None => break,
             }
@@ -117,7 +134,8 @@ impl ConditionalCache {
     }
 
     fn remove(&mut self, url: &str) {
-        if self.entries.remove(url).is_some() {
+        if let Some(gone) = self.entries.remove(url) {
+            self.bytes -= gone.body.len();
             self.order.retain(|u| u != url);
         }
     }
@@ -127,11 +145,13 @@ impl ConditionalCache {
             .retain(|url, _| repository_key(url) != Some(repo));
         let entries = &self.entries;
         self.order.retain(|u| entries.contains_key(u));
+        self.bytes = self.entries.values().map(|r| r.body.len()).sum();
     }
 
     pub fn clear(&mut self) {
         self.entries.clear();
         self.order.clear();
+        self.bytes = 0;
     }
 }
 
@@ -148,6 +168,29 @@ fn repository_key(url: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bodies_past_the_byte_budget_evict_the_oldest() {
+        let mut cache = ConditionalCache::new(100).max_bytes(25);
+        for page in 1..=4 {
+            let url = format!("https://api.github.com/repos/o/r/deployments?page={page}");
+            let mut answer = HttpResponse::new(200);
+            answer.headers.append("ETag", format!("\"{page}\""));
+            answer.body = vec![b'x'; 10];
+            cache.settle(&HttpRequest::new(Method::Get, url), answer);
+        }
+        assert_eq!(
+            cache.len(),
+            2,
+            "40 bytes kept at most 25: the two newest stay"
+        );
+        assert!(cache
+            .get("https://api.github.com/repos/o/r/deployments?page=1")
+            .is_none());
+        assert!(cache
+            .get("https://api.github.com/repos/o/r/deployments?page=4")
+            .is_some());
+    }
+
     use super::*;
     use crate::http::Headers;
 

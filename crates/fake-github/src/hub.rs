@@ -282,23 +282,28 @@ impl Repo {
         format!("{}/{}", self.owner, self.name)
     }
 
+    /// Deployments are kept in id order (a seed is sorted, a new one takes the next id): a binary search.
     pub fn deployment(&self, id: u64) -> Option<&Deployment> {
-        self.deployments.iter().find(|d| d.id == id)
+        self.deployments
+            .binary_search_by_key(&id, |d| d.id)
+            .ok()
+            .map(|i| &self.deployments[i])
     }
 
     /// Active: its latest status is `success` and no newer deployment of its environment has `success` as
     /// its latest (docs/github-api.md §9, §13: GraphQL's ACTIVE).
     pub fn is_active(&self, d: &Deployment) -> bool {
+        let newer = self.deployments.partition_point(|o| o.id <= d.id);
         d.state() == Some(DeploymentState::Success)
-            && !self.deployments.iter().any(|o| {
-                o.id > d.id
-                    && o.environment.eq_ignore_ascii_case(&d.environment)
+            && !self.deployments[newer..].iter().any(|o| {
+                o.environment.eq_ignore_ascii_case(&d.environment)
                     && o.state() == Some(DeploymentState::Success)
             })
     }
 
     fn deployment_mut(&mut self, id: u64) -> Option<&mut Deployment> {
-        self.deployments.iter_mut().find(|d| d.id == id)
+        let i = self.deployments.binary_search_by_key(&id, |d| d.id).ok()?;
+        self.deployments.get_mut(i)
     }
 
     pub fn branch(&self, name: &str) -> Option<&Branch> {

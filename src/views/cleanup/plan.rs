@@ -67,11 +67,12 @@ impl PlanData {
                     Err(error) => return data.loading.set(Loading::Failed(error)),
                 }
             }
-            let missing: Vec<Deployment> = data.deployments.with_untracked(|ds| {
+            // Only the ids are kept apart: the deployments themselves are not copied (a plan may cover 100,000).
+            let missing: Vec<DeploymentId> = data.deployments.with_untracked(|ds| {
                 data.latest.with_untracked(|m| {
                     ds.iter()
-                        .filter(|d| !m.contains_key(&d.id))
-                        .cloned()
+                        .map(|d| d.id)
+                        .filter(|id| !m.contains_key(id))
                         .collect()
                 })
             });
@@ -81,8 +82,7 @@ impl PlanData {
                     "the latest state of each of the {}",
                     count(missing.len(), "deployment", "deployments")
                 );
-                let ids: Vec<DeploymentId> = missing.iter().map(|d| d.id).collect();
-                let unread = gh.unread_states(&ids);
+                let unread = gh.unread_states(&missing);
                 if let Some(question) = ask_before_reading(unread, &what, api.quota().as_ref()) {
                     return data.loading.set(Loading::Ask(question));
                 }
@@ -92,8 +92,19 @@ impl PlanData {
                 data.loading.set(Loading::States { done, total });
             };
             report();
+            let missing: std::collections::HashSet<DeploymentId> = missing.into_iter().collect();
+            let wanted: Vec<(DeploymentId, String)> = data.deployments.with_untracked(|ds| {
+                ds.iter()
+                    .filter(|d| missing.contains(&d.id))
+                    .map(|d| (d.id, d.node_id.clone()))
+                    .collect()
+            });
+            let wanted: Vec<(DeploymentId, &str)> = wanted
+                .iter()
+                .map(|(id, node)| (*id, node.as_str()))
+                .collect();
             let read = gh
-                .with_latest_states(missing, move |batch| {
+                .states_of(&wanted, move |batch| {
                     data.latest.update(|m| m.extend(batch.iter().cloned()));
                     report();
                 })

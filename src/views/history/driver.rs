@@ -18,7 +18,11 @@ use crate::tasks::Tasks;
 /// Latest-state requests in flight at once (core's budget bounds them again).
 const WORKERS: u32 = 6;
 /// List pages in flight at once: the budget's other read places stay free for the states on screen.
-const PAGE_WORKERS: u32 = 4;
+const PAGE_WORKERS: u32 = 8;
+
+/// The rows the page's filters keep, as positions in the list's rows (newest first): cheap to make and to
+/// compare for every page and every batch of states that arrives, where a copy of the rows was not.
+pub(super) type Shown = Memo<Vec<u32>>;
 
 /// The view's data, shared by its parts.
 #[derive(Clone, Copy)]
@@ -35,6 +39,10 @@ pub(super) struct History {
     in_bulk: StoredValue<HashSet<DeploymentId>>,
     /// Counts finished bulk reads: what one could not give is then asked one by one (tracked).
     pub bulk_reads: RwSignal<u32>,
+    /// Bumped when the summaries below the list (environments, chart) should follow the list and its states:
+    /// at most a few times a second, not for every page and every batch of states.
+    pub summaries: RwSignal<u32>,
+    summaries_stale: StoredValue<bool>,
     last_refresh: StoredValue<f64>,
 }
 
@@ -49,6 +57,8 @@ impl History {
             page_workers: StoredValue::new(0),
             in_bulk: StoredValue::new(HashSet::new()),
             bulk_reads: RwSignal::new(0),
+            summaries: RwSignal::new(0),
+            summaries_stale: StoredValue::new(false),
             last_refresh: StoredValue::new(now_ms()),
         }
     }
@@ -65,10 +75,31 @@ impl History {
             .maybe_update(|m| m.insert(id, status.clone()) != Some(status));
     }
 
-    /// The deployments in `rows` whose latest state is known, with it (tracked).
+    /// The listed deployments at these positions, copied (tracked).
+    pub fn rows_at(&self, positions: &[u32]) -> Vec<Deployment> {
+        self.list.with(|l| {
+            positions
+                .iter()
+                .filter_map(|i| l.rows().get(*i as usize).cloned())
+                .collect()
+        })
+    }
+
+    /// The ids of the listed deployments at these positions (tracked).
+    pub fn ids_at(&self, positions: &[u32]) -> Vec<DeploymentId> {
+        self.list.with(|l| {
+            positions
+                .iter()
+                .filter_map(|i| l.rows().get(*i as usize).map(|d| d.id))
+                .collect()
+        })
+    }
+
+    /// The deployments in `rows` whose latest state is known, with it (not tracked: the summaries follow
+    /// `summaries`).
     pub fn records(&self, rows: &[Deployment]) -> Vec<DeploymentRecord> {
         self.latest
-            .with(|m| DeploymentRecord::join(rows, |id| m.get(&id).cloned()))
+            .with_untracked(|m| DeploymentRecord::join(rows, |id| m.get(&id).cloned()))
     }
 
     /// Every deployment of `rows` with its latest status; an unknown one as having none (never dropped).
@@ -96,6 +127,30 @@ impl History {
                 .filter(|d| filter.keeps(d, self.state_of(d.id)).is_none())
                 .map(|d| d.id)
                 .collect()
+        })
+    }
+
+    /// Keeps the summaries following the list and its states, at most every `every_ms` (while the view lives).
+    pub fn follow_summaries(&self, every_ms: u64) {
+        let h = *self;
+        Effect::new(move |_| {
+            h.list.track();
+            h.latest.track();
+            h.summaries_stale.set_value(true);
+        });
+        crate::clock::every(every_ms, move |_| {
+            if h.summaries_stale.get_value() {
+                h.summaries_stale.set_value(false);
+                h.summaries.update(|n| *n += 1);
+            }
+        });
+    }
+
+    /// How many listed deployments have their state known (tracked).
+    pub fn known_states(&self) -> usize {
+        self.list.with(|l| {
+            self.latest
+                .with(|m| l.rows().iter().filter(|d| m.contains_key(&d.id)).count())
         })
     }
 

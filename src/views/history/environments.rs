@@ -9,15 +9,25 @@ use crate::clock::now;
 use crate::components::{Clip, StateBadge, Time};
 use crate::href::app_href;
 
+/// What the table is drawn from: every listed deployment once each has its state, else the ones that do.
+fn environments_basis(known: usize, total: usize) -> String {
+    if known == total {
+        format!("From all {total} deployments listed, each with its latest state.")
+    } else {
+        format!("From the {known} of {total} deployments whose latest state is loaded (scroll or export to load more).")
+    }
+}
+
 #[component]
 pub(super) fn Environments(h: History, location: AppLocation) -> impl IntoView {
     move || {
-        let records = h.list.with(|l| h.records(l.rows()));
-        let total = h.list.with(|l| l.rows().len());
+        h.summaries.track();
+        let records = h.list.with_untracked(|l| h.records(l.rows()));
+        let total = h.list.with_untracked(|l| l.rows().len());
         let envs = environments(&records);
         let location = location.clone();
         view! {
-            <p class="muted">{format!("From the {} of {} deployments whose latest state is loaded (scroll or export to load more).", records.len(), total)}</p>
+            <p class="muted">{environments_basis(records.len(), total)}</p>
             <table class="deployments environments cards" data-testid="environments">
                 <thead><tr>
                     <th scope="col">"Environment"</th><th scope="col">"Live now"</th><th scope="col">"Since"</th>

@@ -14,7 +14,7 @@ use deploydeck_core::cost::{ask_before_reading, CostQuestion};
 use deploydeck_core::history::{chart, ExportFormat, HistoryFilter};
 use deploydeck_core::listing::{AskMode, ListStatus};
 use deploydeck_core::location::AppLocation;
-use deploydeck_core::model::{Deployment, DeploymentId};
+use deploydeck_core::model::DeploymentId;
 use deploydeck_core::response::ApiError;
 use deploydeck_core::text::count;
 use leptos::prelude::*;
@@ -27,7 +27,7 @@ use crate::state::AppState;
 use crate::tasks::Tasks;
 
 use chart::ChartView;
-use driver::{Driver, History};
+use driver::{Driver, History, Shown};
 use environments::Environments;
 use filters::FilterForm;
 use table::{HistoryTable, Window};
@@ -59,7 +59,8 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
             h.list.with(|l| {
                 l.rows()
                     .iter()
-                    .filter(|d| {
+                    .enumerate()
+                    .filter(|(_, d)| {
                         let state = if f.needs_states() {
                             h.state_of(d.id)
                         } else {
@@ -67,12 +68,13 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                         };
                         f.keeps(d, state) == Some(true)
                     })
-                    .cloned()
+                    .map(|(i, _)| i as u32)
                     .collect::<Vec<_>>()
             })
         })
     });
     let window = Window::new(shown);
+    h.follow_summaries(300);
 
     // Reading every listed deployment's state (the state filter, an export) can cost much of the quota: when
     // it does, the view asks first (core's `cost`), and a yes holds for this view.
@@ -103,7 +105,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
             if filter.with(HistoryFilter::needs_states) && state_question.with(Option::is_none) {
                 ids.extend(filter.with(|f| h.undecided(f)));
             }
-            shown.with(|rows| ids.extend(rows[start..end].iter().rev().map(|d| d.id)));
+            shown.with(|rows| ids.extend(h.ids_at(&rows[start..end]).into_iter().rev()));
             driver.ask_states(ids, AskMode::Only);
         }
     });
@@ -111,7 +113,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     // Live: while the tab is visible, every 30 s (or GitHub's X-Poll-Interval).
     let refresh = {
         let driver = driver.clone();
-        move || driver.refresh(window.on_screen(shown), &api_filter.get_untracked())
+        move || driver.refresh(window.on_screen(h, shown), &api_filter.get_untracked())
     };
     every(1_000, {
         let refresh = refresh.clone();
@@ -155,7 +157,10 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
             <h2>"Deployments per environment"</h2>
             <p class="muted">"Per day, the last 30 days with deployments, the eight busiest environments; from the deployments whose state is loaded."</p>
             {move || {
-                let records = shown.with(|rows| h.records(rows));
+                // The list and its states at the summaries' pace; a change of filters at once.
+                h.summaries.track();
+                filter.track();
+                let records = shown.with_untracked(|rows| h.records(&h.rows_at(rows)));
                 view! { <ChartView chart=chart(&records, 8, 30)/> }
             }}
         </section>
@@ -167,13 +172,13 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
 #[component]
 fn CountLine(
     h: History,
-    shown: Memo<Vec<Deployment>>,
+    shown: Shown,
     undecided: Memo<usize>,
     /// A cost question holds the undecided ones back.
     asking: Signal<bool>,
 ) -> impl IntoView {
     view! {
-        <p class="muted" role="status" data-testid="history-count">
+        <p class="muted" role="status" data-testid="history-count" data-states-known=move || h.known_states()>
             {move || {
                 let total = h.list.with(|l| l.rows().len());
                 let shown_count = shown.with(Vec::len);
@@ -228,11 +233,10 @@ fn ListFailure(h: History, load_rest: impl Fn() + Clone + Send + Sync + 'static)
 /// "Export JSON" and "Export CSV": every shown deployment with its latest status, read first (asked before,
 /// when that costs much of the quota).
 #[component]
-fn Export(driver: Driver, shown: Memo<Vec<Deployment>>, consent: RwSignal<bool>) -> impl IntoView {
+fn Export(driver: Driver, shown: Shown, consent: RwSignal<bool>) -> impl IntoView {
     let question = RwSignal::new(None::<(ExportFormat, CostQuestion)>);
     let export = move |format: ExportFormat| {
-        let ids: Vec<DeploymentId> =
-            shown.with_untracked(|rows| rows.iter().map(|d| d.id).collect());
+        let ids: Vec<DeploymentId> = shown.with_untracked(|rows| driver.h.ids_at(rows));
         if !consent.get_untracked() {
             if let Some(q) = driver.export_cost(&ids) {
                 question.set(Some((format, q)));
@@ -242,7 +246,7 @@ fn Export(driver: Driver, shown: Memo<Vec<Deployment>>, consent: RwSignal<bool>)
         question.set(None);
         let h = driver.h;
         driver.when_states_read(ids, move || {
-            let records = shown.with_untracked(|rows| h.all_records(rows));
+            let records = shown.with_untracked(|rows| h.all_records(&h.rows_at(rows)));
             let (text, mime, name) = format.file(&records);
             download(&text, mime, name);
         });

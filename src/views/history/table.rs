@@ -3,12 +3,12 @@
 
 use deploydeck_core::history::visible_rows;
 use deploydeck_core::location::{AppLocation, View};
-use deploydeck_core::model::{Deployment, DeploymentId};
+use deploydeck_core::model::DeploymentId;
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::driver::History;
+use super::driver::{History, Shown};
 use crate::clock::now;
 use crate::components::DeploymentRow;
 use crate::href::app_href;
@@ -30,7 +30,7 @@ pub(super) struct Window {
 }
 
 impl Window {
-    pub fn new(shown: Memo<Vec<Deployment>>) -> Self {
+    pub fn new(shown: Shown) -> Self {
         let scroller = NodeRef::<html::Div>::new();
         let scroll_top = RwSignal::new(0.0);
         let viewport = RwSignal::new(600.0);
@@ -73,16 +73,16 @@ impl Window {
     }
 
     /// The ids on screen, newest first (untracked).
-    pub fn on_screen(&self, shown: Memo<Vec<Deployment>>) -> Vec<DeploymentId> {
+    pub fn on_screen(&self, h: History, shown: Shown) -> Vec<DeploymentId> {
         let (start, end) = self.range.get_untracked();
-        shown.with_untracked(|rows| rows[start..end].iter().map(|d| d.id).collect())
+        shown.with_untracked(|rows| h.ids_at(&rows[start..end]))
     }
 }
 
 #[component]
 pub(super) fn HistoryTable(
     h: History,
-    shown: Memo<Vec<Deployment>>,
+    shown: Shown,
     window: Window,
     location: AppLocation,
 ) -> impl IntoView {
@@ -95,6 +95,14 @@ pub(super) fn HistoryTable(
             start as f64 * height,
             total.saturating_sub(end) as f64 * height,
         )
+    });
+    // The rows on screen with their states: compared, so pages and states arriving for rows further down do
+    // not render the window again.
+    let on_screen = Memo::new(move |_| {
+        let (start, end) = window.range.get();
+        let rows = shown.with(|rows| h.rows_at(&rows[start..end]));
+        let states: Vec<_> = rows.iter().map(|d| h.state_of(d.id)).collect();
+        (rows, states)
     });
     // The demo sends nothing off the page, avatars included.
     let avatar = !location.host.is_demo();
@@ -115,11 +123,10 @@ pub(super) fn HistoryTable(
                 <tbody>
                     <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", spacers.get().0)></tr>
                     {move || {
-                        let (start, end) = window.range.get();
                         let now = now();
                         let location = location.clone();
-                        shown.with(|rows| rows[start..end].to_vec()).into_iter().map(|d| {
-                            let state = h.state_of(d.id);
+                        let (rows, states) = on_screen.get();
+                        rows.into_iter().zip(states).map(|(d, state)| {
                             let href = app_href(&location.with_view(View::Deployment(d.id)).path());
                             view! { <DeploymentRow deployment=d state href now avatar testid="history-row"/> }
                         }).collect_view()
