@@ -7,7 +7,7 @@ import { CreatePage, DeploymentPage } from '../pages/create-page.mjs';
 import { HistoryPage } from '../pages/history-page.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
 import { seriousViolations } from '../support/axe.mjs';
-import { seed, calm, SHOP_SEED, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
+import { seed, calm, settings, SHOP_SEED, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
 import { FAKE } from '../playwright.config.mjs';
 
 test.beforeEach(async () => {
@@ -156,4 +156,14 @@ test('with reduced motion asked for, nothing on the page moves: no transition or
   // And the same page does move when motion is welcome (the check above can see a transition).
   await page.emulateMedia({ reducedMotion: 'no-preference' });
   expect((await moving()).length).toBeGreaterThan(0);
+});
+
+test('without GraphQL, the header\'s notice that states come through REST has no serious or critical axe violation', async ({ page }) => {
+  await seed(TIDY.seed);
+  await settings({ graphql: 'off' });
+  const history = new HistoryPage(page);
+  await history.open('acme/tidy', SHOP_TOKEN);
+  await expect(page.getByTestId('header-notice')).toContainText('through the REST API instead');
+  expect(await audit(page, 'History with the REST notice')).toEqual([]);
+  await calm();
 });
