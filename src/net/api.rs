@@ -270,6 +270,16 @@ impl Api {
     /// Performs one request when core's budget lets it go (bounded concurrency, GitHub's limits, a hold
     /// after a rate limit): conditional when an answer is kept, gauge updated from the answer.
     pub async fn send(&self, request: HttpRequest) -> HttpResponse {
+        let answer = self.send_once(request.clone(), true).await;
+        if answer.status == 304 {
+            // "Not modified", but the kept answer is gone (a write to the repository forgot it while this
+            // read was on its way): ask again without a condition.
+            return self.send_once(request, false).await;
+        }
+        answer
+    }
+
+    async fn send_once(&self, request: HttpRequest, conditional: bool) -> HttpResponse {
         let class = RequestClass::of_request(&request);
         self.admit(class).await;
         // If this future is dropped before the answer (its view went away and stopped its tasks), the budget
@@ -280,8 +290,8 @@ impl Api {
             answered: false,
         };
         let request = match self.inner.cache.lock() {
-            Ok(cache) => cache.prepare(request),
-            Err(_) => request,
+            Ok(cache) if conditional => cache.prepare(request),
+            _ => request,
         };
         let signal = self.abort.as_ref().map(|c| c.signal());
         let response = self.inner.transport.send(&request, signal.as_ref()).await;
