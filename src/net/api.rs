@@ -9,12 +9,13 @@ use deploydeck_core::budget::{Budget, Decision, Pacing, RequestClass};
 use deploydeck_core::cache::ConditionalCache;
 use deploydeck_core::graphql::GraphqlFailure;
 use deploydeck_core::http::{HttpRequest, HttpResponse};
+use deploydeck_core::listing::PageAnswer;
 use deploydeck_core::location::HostChoice;
 use deploydeck_core::model::{Deployment, SimpleUser};
 use deploydeck_core::request::{ApiBase, Client, HostKind, Token};
 use deploydeck_core::response::{
-    decode, decode_page, oauth_scopes, parse_link_header, poll_interval, ApiError, Page,
-    RateLimitKind, RateLimitSnapshot,
+    decode, decode_page, oauth_scopes, parse_link_header, poll_interval, ApiError, RateLimitKind,
+    RateLimitSnapshot,
 };
 use deploydeck_core::validate::RepoRef;
 use leptos::prelude::*;
@@ -368,14 +369,12 @@ impl Api {
             .unwrap_or(false)
     }
 
-    /// One page of deployments, with its `Link`s and the server's `X-Poll-Interval` (seconds) when sent.
-    pub async fn deployments_page(
-        &self,
-        request: HttpRequest,
-    ) -> Result<(Page<Deployment>, Option<u64>), ApiError> {
+    /// One page of deployments as core's list takes it: its `Link`s and the server's `X-Poll-Interval`
+    /// (seconds) when sent.
+    pub async fn deployments_page(&self, request: HttpRequest) -> Result<PageAnswer, ApiError> {
         let response = self.send(request).await;
-        let interval = poll_interval(&response);
-        decode_page::<Deployment>(&response).map(|page| (page, interval))
+        let poll_secs = poll_interval(&response);
+        decode_page::<Deployment>(&response).map(|page| PageAnswer { page, poll_secs })
     }
 
     /// Every item of every page from `first` on (through `Link`).
@@ -383,19 +382,9 @@ impl Api {
         &self,
         first: HttpRequest,
     ) -> Result<Vec<T>, ApiError> {
-        self.all_pages_counted(first, |_| ()).await
-    }
-
-    /// Every page from `first` through `Link`, telling `progress` how many items have arrived so far.
-    pub(super) async fn all_pages_counted<T: serde::de::DeserializeOwned>(
-        &self,
-        first: HttpRequest,
-        mut progress: impl FnMut(usize),
-    ) -> Result<Vec<T>, ApiError> {
         let mut items = Vec::new();
         self.pages(first, decode, |page: Vec<T>| {
             items.extend(page);
-            progress(items.len());
             true
         })
         .await?;

@@ -6,7 +6,7 @@ use std::collections::{HashMap, VecDeque};
 use deploydeck_core::access::{assess, AccessProbe};
 use deploydeck_core::graphql::{batches, read_states, StatesRead};
 use deploydeck_core::http::HttpRequest;
-use deploydeck_core::listing::{DeploymentList, ListStatus, PageAnswer, PageAsk};
+use deploydeck_core::listing::{DeploymentList, ListStatus, PageAsk};
 use deploydeck_core::model::{
     Deployment, DeploymentId, DeploymentState, DeploymentStatus, DispatchEvent, EnvironmentList,
     Latest, NewDeployment, NewDeploymentStatus, Repository, ShortBranch,
@@ -122,11 +122,7 @@ impl RepoApi {
         deployments: &[Deployment],
         each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
     ) -> Result<HashMap<DeploymentId, Option<Latest>>, ApiError> {
-        let wanted: Vec<(DeploymentId, &str)> = deployments
-            .iter()
-            .map(|d| (d.id, d.node_id.as_str()))
-            .collect();
-        self.states_of(&wanted, each).await
+        self.states_of(&ids_and_nodes(deployments), each).await
     }
 
     /// [`RepoApi::latest_states`] by REST id and node id (what a caller holding many deployments keeps apart
@@ -172,11 +168,7 @@ impl RepoApi {
         deployments: &[Deployment],
         each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
     ) -> Result<Option<Vec<(DeploymentId, Option<Latest>)>>, ApiError> {
-        let wanted: Vec<(DeploymentId, &str)> = deployments
-            .iter()
-            .map(|d| (d.id, d.node_id.as_str()))
-            .collect();
-        self.nodes_states(&wanted, each).await
+        self.nodes_states(&ids_and_nodes(deployments), each).await
     }
 
     async fn nodes_states(
@@ -422,8 +414,8 @@ impl RepoApi {
         };
         if self.api.uses_graphql() {
             // All of them in one read (a point per 100) rather than one by one until a success.
-            let records = self.with_latest_states(newer, |_| ()).await?;
-            return Ok(Some(!records.iter().any(|r| success(&r.latest_status))));
+            let known = self.latest_states(&newer, |_| ()).await?;
+            return Ok(Some(!known.values().any(success)));
         }
         for other in newer {
             if success(&self.latest_status(other.id).await?) {
@@ -452,10 +444,7 @@ impl RepoApi {
                 };
                 let api = self.api.clone();
                 in_flight.push(async move {
-                    let answer = api
-                        .deployments_page(ask.request.clone())
-                        .await
-                        .map(|(page, poll_secs)| PageAnswer { page, poll_secs });
+                    let answer = api.deployments_page(ask.request.clone()).await;
                     (ask, answer)
                 });
             }
@@ -487,6 +476,14 @@ impl RepoApi {
             .first()
             .map(Latest::from))
     }
+}
+
+/// Each deployment's REST id with its node id (GraphQL's `id`).
+fn ids_and_nodes(deployments: &[Deployment]) -> Vec<(DeploymentId, &str)> {
+    deployments
+        .iter()
+        .map(|d| (d.id, d.node_id.as_str()))
+        .collect()
 }
 
 /// GitHub's filter for one environment's deployments.

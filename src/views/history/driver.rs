@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use deploydeck_core::history::HistoryFilter;
-use deploydeck_core::listing::{AskMode, DeploymentList, PageAnswer, PageAsk, StateQueue};
+use deploydeck_core::listing::{AskMode, DeploymentList, PageAsk, StateQueue};
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, Latest};
 use deploydeck_core::request::DeploymentFilter;
 use deploydeck_core::rules::DeploymentRecord;
@@ -213,10 +213,7 @@ impl Driver {
                     let Some(Some(ask)) = h.pages.try_update_value(VecDeque::pop_front) else {
                         break;
                     };
-                    let answer = api
-                        .deployments_page(ask.request.clone())
-                        .await
-                        .map(|(page, poll_secs)| PageAnswer { page, poll_secs });
+                    let answer = api.deployments_page(ask.request.clone()).await;
                     if let Ok(answer) = &answer {
                         this.bulk_states(answer.page.items.clone());
                     }
@@ -309,8 +306,7 @@ impl Driver {
         let generation = h.list.with_untracked(DeploymentList::generation);
         let (api, first) = (self.gh.api().clone(), self.gh.first_deployments(filter));
         self.tasks.spawn(async move {
-            if let Ok((page, poll_secs)) = api.deployments_page(first).await {
-                let answer = PageAnswer { page, poll_secs };
+            if let Ok(answer) = api.deployments_page(first).await {
                 h.list
                     .maybe_update(|l| l.handle_refresh(generation, answer));
             }
