@@ -552,6 +552,17 @@ impl CleanupPlan {
         kinds
     }
 
+    /// The positions in `items` of the rows `which` shows, in plan order (positions, not copies: a plan may
+    /// hold 100,000 rows and the preview shows a page of them).
+    pub fn positions(&self, which: PlanRows) -> Vec<u32> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| which.shows(i))
+            .map(|(at, _)| at as u32)
+            .collect()
+    }
+
     /// How many rows each guard rail keeps (and the user has not ticked).
     pub fn kept_by_guards(&self) -> BTreeMap<Guard, usize> {
         let mut kept = BTreeMap::new();
@@ -563,6 +574,62 @@ impl CleanupPlan {
             }
         }
         kept
+    }
+}
+
+/// Which rows the plan's preview shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PlanRows {
+    /// What will be deleted, and what the user unticked (so it can be ticked again).
+    #[default]
+    Deleted,
+    /// What a guard rail keeps.
+    Guarded,
+    Kept,
+    All,
+}
+
+impl PlanRows {
+    pub const ALL: [PlanRows; 4] = [
+        PlanRows::Deleted,
+        PlanRows::Guarded,
+        PlanRows::Kept,
+        PlanRows::All,
+    ];
+
+    pub fn shows(self, item: &PlanItem) -> bool {
+        match self {
+            PlanRows::All => true,
+            PlanRows::Deleted => item.action() != Action::Keep || item.unticked,
+            PlanRows::Guarded => item.kept_by_guard(),
+            PlanRows::Kept => item.action() == Action::Keep,
+        }
+    }
+
+    /// The value of its `<option>`.
+    pub fn value(self) -> &'static str {
+        match self {
+            PlanRows::Deleted => "deleted",
+            PlanRows::Guarded => "guarded",
+            PlanRows::Kept => "kept",
+            PlanRows::All => "all",
+        }
+    }
+
+    pub fn from_value(value: &str) -> PlanRows {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.value() == value)
+            .unwrap_or_default()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanRows::Deleted => "What will be deleted",
+            PlanRows::Guarded => "What the guard rails keep",
+            PlanRows::Kept => "What is kept",
+            PlanRows::All => "Everything",
+        }
     }
 }
 
@@ -1543,6 +1610,32 @@ mod tests {
         assert!(plan.confirmation("o/r", "GitHub.com").contains(
             "None is active, so none gets an “inactive” status first; should GitHub refuse another"
         ));
+    }
+
+    #[test]
+    fn the_preview_shows_rows_by_what_happens_to_them() {
+        let mut plan = CleanupPlan::new(&sample(), &Selection::default(), now());
+        let ids = |which: PlanRows, plan: &CleanupPlan| -> Vec<u64> {
+            plan.positions(which)
+                .into_iter()
+                .map(|at| plan.items[at as usize].id.0)
+                .collect()
+        };
+        assert_eq!(ids(PlanRows::Deleted, &plan), vec![6, 5, 4, 1]);
+        assert_eq!(ids(PlanRows::Guarded, &plan), vec![3, 2]);
+        assert_eq!(ids(PlanRows::Kept, &plan), vec![3, 2]);
+        assert_eq!(ids(PlanRows::All, &plan), vec![6, 5, 4, 3, 2, 1]);
+        plan.set_unticked(DeploymentId(4), true);
+        assert_eq!(
+            ids(PlanRows::Deleted, &plan),
+            vec![6, 5, 4, 1],
+            "an unticked row stays where it can be ticked again"
+        );
+        assert_eq!(ids(PlanRows::Kept, &plan), vec![4, 3, 2]);
+        for which in PlanRows::ALL {
+            assert_eq!(PlanRows::from_value(which.value()), which);
+        }
+        assert_eq!(PlanRows::from_value("bogus"), PlanRows::Deleted);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! [`validate`] every field rule, all problems at once; [`request`] typed operations → requests;
 //! [`response`] responses → typed values or [`response::ApiError`]; [`rules`] what GitHub does and allows;
 //! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing; [`cache`] conditional GETs; [`history`] the History view's filters, spans, exports,
-//! chart and row window;
+//! chart and row window; [`paging`] a long table a page at a time;
 //! [`text`] API text clipped for lists; [`location`] the app's shareable URLs; [`access`] what a token can do in a repository; [`share`] a
 //! request as a curl or gh command, without the token.
 #![forbid(unsafe_code)]
@@ -22,6 +22,7 @@ pub mod http;
 pub mod listing;
 pub mod location;
 pub mod model;
+pub mod paging;
 pub mod pattern;
 pub mod request;
 pub mod response;

@@ -1,24 +1,17 @@
 //! The plan's table: every deployment with its latest state, what will happen and why; rows the rules
-//! delete can be unticked, rows only a guard rail keeps can be ticked one by one.
+//! delete can be unticked, rows only a guard rail keeps can be ticked one by one. A hundred rows at a time
+//! (core's `TablePage`), with the buttons to the next and previous hundred.
 
 use std::collections::HashMap;
 
-use deploydeck_core::cleanup::{Action, CleanupPlan, PlanItem};
+use deploydeck_core::cleanup::{Action, CleanupPlan, PlanItem, PlanRows};
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::DeploymentId;
+use deploydeck_core::paging::{TablePage, PAGE_ROWS};
 use leptos::prelude::*;
 
 use crate::components::{Clip, StateBadge};
 use crate::href::app_href;
-
-/// Which rows the preview shows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Rows {
-    Deleted,
-    Guarded,
-    Kept,
-    All,
-}
 
 #[component]
 pub(super) fn PlanTable(
@@ -26,43 +19,40 @@ pub(super) fn PlanTable(
     choices: RwSignal<HashMap<DeploymentId, bool>>,
     location: AppLocation,
 ) -> impl IntoView {
-    let show = RwSignal::new(Rows::Deleted);
-    let rows = Memo::new(move |_| {
+    let show = RwSignal::new(PlanRows::default());
+    let number = RwSignal::new(0usize);
+    // The rows shown, as positions in the plan; then the page of them in the document (a plan may hold
+    // 100,000 rows).
+    let positions = Memo::new(move |_| {
         let which = show.get();
-        plan.with(|p| {
-            p.as_ref()
-                .map(|p| {
-                    p.items
-                        .iter()
-                        .filter(|i| match which {
-                            Rows::All => true,
-                            Rows::Deleted => i.action() != Action::Keep || i.unticked,
-                            Rows::Guarded => i.kept_by_guard(),
-                            Rows::Kept => i.action() == Action::Keep,
-                        })
-                        .cloned()
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+        plan.with(|p| p.as_ref().map(|p| p.positions(which)).unwrap_or_default())
+    });
+    let page = Memo::new(move |_| TablePage::of(positions.with(Vec::len), number.get(), PAGE_ROWS));
+    let rows = Memo::new(move |_| -> Vec<PlanItem> {
+        let page = page.get();
+        positions.with(|at| {
+            plan.with(|p| {
+                p.as_ref()
+                    .map(|p| {
+                        at[page.start..page.end]
+                            .iter()
+                            .map(|&i| p.items[i as usize].clone())
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
         })
     });
     let choose = move |ev| {
-        show.set(match event_target_value(&ev).as_str() {
-            "kept" => Rows::Kept,
-            "guarded" => Rows::Guarded,
-            "all" => Rows::All,
-            _ => Rows::Deleted,
-        })
+        show.set(PlanRows::from_value(&event_target_value(&ev)));
+        number.set(0);
     };
     view! {
         <div class="plan" data-testid="plan">
             <div class="field inline">
                 <label for="plan-show">"Show"</label>
                 <select id="plan-show" on:change=choose data-testid="plan-show">
-                    <option value="deleted">"What will be deleted"</option>
-                    <option value="guarded">"What the guard rails keep"</option>
-                    <option value="kept">"What is kept"</option>
-                    <option value="all">"Everything"</option>
+                    {PlanRows::ALL.map(|r| view! { <option value=r.value()>{r.label()}</option> })}
                 </select>
             </div>
             <div class="table-scroll">
@@ -73,16 +63,36 @@ pub(super) fn PlanTable(
                         <th scope="col">"Ref"</th><th scope="col">"Latest state"</th><th scope="col">"Action"</th><th scope="col">"Why"</th>
                     </tr></thead>
                     <tbody>
-                        <For each=move || rows.get() key=|i| (i.id, i.action(), i.reason().describe()) let:item>
+                        <For each=move || rows.get() key=|i: &PlanItem| (i.id, i.action(), i.reason().describe()) let:item>
                             <PlanRow item choices location=location.clone()/>
                         </For>
                     </tbody>
                 </table>
             </div>
-            <Show when=move || rows.with(Vec::is_empty)>
+            <Show when=move || positions.with(Vec::is_empty)>
                 <p class="muted" data-testid="plan-empty">"No deployment in this list."</p>
             </Show>
+            <Pager page number/>
         </div>
+    }
+}
+
+/// Which rows the page shows, with the buttons to the pages around it (only when there are several).
+#[component]
+fn Pager(page: Memo<TablePage>, number: RwSignal<usize>) -> impl IntoView {
+    let go = move |to: usize| number.set(to);
+    view! {
+        <Show when=move || page.with(|p| p.pages > 1)>
+            <nav class="pager" aria-label="Pages of the plan" data-testid="plan-pager">
+                <button type="button" class="button" disabled=move || !page.get().has_previous()
+                    on:click=move |_| go(page.get_untracked().number.saturating_sub(1)) data-testid="plan-previous"
+                >{format!("Previous {PAGE_ROWS}")}</button>
+                <span role="status" aria-live="polite" data-testid="plan-page">{move || page.get().sentence()}</span>
+                <button type="button" class="button" disabled=move || !page.get().has_next()
+                    on:click=move |_| go(page.get_untracked().number + 1) data-testid="plan-next"
+                >{format!("Next {PAGE_ROWS}")}</button>
+            </nav>
+        </Show>
     }
 }
 
