@@ -1,8 +1,9 @@
 //! Pacing as a pure policy: given the clock and the answers so far, when may the next request go?
 //!
 //! GitHub's secondary limits (docs/github-api.md §5): no more than 100 concurrent requests; 900 points a minute per
-//! endpoint (reads 1 point, mutations 5); 80 content-creating requests a minute and 500 an hour; about one
-//! second between mutations. GHES has rate limits off by default, so pacing there is a setting.
+//! endpoint (reads 1 point, mutations 5), and apart from it 2,000 a minute on `/graphql` (a query 1 point,
+//! docs/github-api.md §13); 80 content-creating requests a minute and 500 an hour; about one second between
+//! mutations. GHES has rate limits off by default, so pacing there is a setting.
 //!
 //! Time is milliseconds since the Unix epoch (what `Date.now()` gives in the browser).
 
@@ -26,8 +27,11 @@ const SECONDARY_MAX_WAIT: Millis = 15 * MINUTE;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestClass {
-    /// GET/HEAD/OPTIONS: 1 point.
+    /// GET/HEAD/OPTIONS: 1 point of REST's 900 a minute.
     Read,
+    /// A GraphQL query: 1 point of `/graphql`'s own 2,000 a minute (docs/github-api.md §13); in flight
+    /// with the reads.
+    Query,
     /// POST/PATCH/PUT: content-creating, counted in the 80/min and 500/h windows.
     Create,
     /// DELETE: a mutation, spaced like the others but not content-creating.
@@ -57,12 +61,12 @@ impl RequestClass {
             .and_then(|v| v["query"].as_str().map(str::to_owned));
         match query {
             Some(q) if q.trim_start().starts_with("mutation") => RequestClass::Delete,
-            _ => RequestClass::Read,
+            _ => RequestClass::Query,
         }
     }
 
     fn is_write(self) -> bool {
-        self != RequestClass::Read
+        !matches!(self, RequestClass::Read | RequestClass::Query)
     }
 }
 
@@ -77,6 +81,9 @@ pub struct Pacing {
     pub write_spacing_ms: Millis,
     /// Reads started in any 60 s (`None`: unbounded).
     pub reads_per_minute: Option<u32>,
+    /// GraphQL queries started in any 60 s: a window apart from REST's (`None`: unbounded).
+    #[serde(default)]
+    pub queries_per_minute: Option<u32>,
     /// Content-creating requests started in any 60 s.
     pub creates_per_minute: Option<u32>,
     /// Content-creating requests started in any hour.
@@ -91,6 +98,7 @@ impl Pacing {
             max_concurrent_writes: 1,
             write_spacing_ms: 1_000,
             reads_per_minute: Some(900),
+            queries_per_minute: Some(2_000),
             creates_per_minute: Some(80),
             creates_per_hour: Some(500),
         }
@@ -116,6 +124,7 @@ impl Pacing {
             max_concurrent_writes: 4,
             write_spacing_ms: 0,
             reads_per_minute: None,
+            queries_per_minute: None,
             creates_per_minute: None,
             creates_per_hour: None,
         }
@@ -195,6 +204,7 @@ pub struct Budget {
     writes_in_flight: u32,
     last_write_answered: Option<Millis>,
     read_starts: VecDeque<Millis>,
+    query_starts: VecDeque<Millis>,
     create_starts: VecDeque<Millis>,
     hold: Option<Hold>,
     /// GraphQL's points used up until then (its own quota: REST goes on).
@@ -211,6 +221,7 @@ impl Budget {
             writes_in_flight: 0,
             last_write_answered: None,
             read_starts: VecDeque::new(),
+            query_starts: VecDeque::new(),
             create_starts: VecDeque::new(),
             hold: None,
             graphql_hold: None,
@@ -271,6 +282,7 @@ impl Budget {
         }
         let windows: &[(Option<u32>, Millis, &VecDeque<Millis>)] = match class {
             RequestClass::Read => &[(self.pacing.reads_per_minute, MINUTE, &self.read_starts)],
+            RequestClass::Query => &[(self.pacing.queries_per_minute, MINUTE, &self.query_starts)],
             RequestClass::Create => &[
                 (self.pacing.creates_per_minute, MINUTE, &self.create_starts),
                 (self.pacing.creates_per_hour, HOUR, &self.create_starts),
@@ -295,6 +307,10 @@ impl Budget {
             RequestClass::Read => {
                 self.reads_in_flight += 1;
                 push_window(&mut self.read_starts, now, MINUTE);
+            }
+            RequestClass::Query => {
+                self.reads_in_flight += 1;
+                push_window(&mut self.query_starts, now, MINUTE);
             }
             RequestClass::Create => {
                 self.writes_in_flight += 1;
@@ -538,7 +554,7 @@ mod tests {
         );
         assert_eq!(
             RequestClass::of_request(&client.deployment_states(&["DE_1".into()])),
-            RequestClass::Read
+            RequestClass::Query
         );
         assert_eq!(
             RequestClass::of_request(&client.delete_deployments(&["DE_1".into()])),
@@ -567,6 +583,45 @@ mod tests {
         );
         assert_eq!(b.decide(RequestClass::Read, 20), Decision::Now);
         assert!(b.snapshot().is_none());
+    }
+
+    #[test]
+    fn graphql_queries_have_their_own_window_of_2000_a_minute_beside_rest_s_900() {
+        let mut b = Budget::new(Pacing::github_com());
+        let ok = HttpResponse::new(200);
+        for i in 0..900 {
+            assert_eq!(b.decide(RequestClass::Read, i), Decision::Now);
+            b.started(RequestClass::Read, i);
+            b.finished(RequestClass::Read, i, &ok);
+        }
+        assert_eq!(b.decide(RequestClass::Read, 900), Decision::At(MINUTE));
+        for i in 0..2_000 {
+            assert_eq!(
+                b.decide(RequestClass::Query, 900 + i),
+                Decision::Now,
+                "REST's full window holds no query"
+            );
+            b.started(RequestClass::Query, 900 + i);
+            b.finished(RequestClass::Query, 900 + i, &ok);
+        }
+        assert_eq!(
+            b.decide(RequestClass::Query, 2_900),
+            Decision::At(900 + MINUTE)
+        );
+        // In flight, a query counts with the reads.
+        let mut b = Budget::new(Pacing::github_com());
+        for i in 0..12 {
+            b.started(
+                if i % 2 == 0 {
+                    RequestClass::Read
+                } else {
+                    RequestClass::Query
+                },
+                i,
+            );
+        }
+        assert_eq!(b.decide(RequestClass::Query, 20), Decision::WhenOneFinishes);
+        assert_eq!(b.decide(RequestClass::Read, 20), Decision::WhenOneFinishes);
     }
 
     #[test]
