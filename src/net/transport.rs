@@ -32,7 +32,7 @@ impl Transport {
         *self == Transport::Demo
     }
 
-    /// Sends `request`. Reads go out with `cache: no-cache` (the browser may not serve a copy up to 60 s
+    /// Sends `request`. GETs go out with `cache: no-cache` (the browser may not serve a copy up to 60 s
     /// stale after a change, docs/github-api.md §3); credentials are never sent (the token is in `Authorization`).
     pub async fn send(&self, request: &HttpRequest, abort: Option<&AbortSignal>) -> HttpResponse {
         match self {
@@ -129,11 +129,19 @@ async fn fetch(request: &HttpRequest, abort: Option<&AbortSignal>) -> HttpRespon
         Method::Delete => FetchMethod::DELETE,
         Method::Options => FetchMethod::OPTIONS,
     };
+    // A read is revalidated, never served from the browser's copy. Anything else is never cached by the
+    // browser anyway, and left at `default`: with `no-cache`, Chromium also skips its preflight cache, so every
+    // GraphQL POST would wait for a CORS preflight of its own.
+    let cache = if request.method == Method::Get {
+        RequestCache::NoCache
+    } else {
+        RequestCache::Default
+    };
     let mut builder = RequestBuilder::new(&request.url)
         .method(method)
         .mode(RequestMode::Cors)
         .credentials(RequestCredentials::Omit)
-        .cache(RequestCache::NoCache)
+        .cache(cache)
         .abort_signal(signal.as_ref());
     for (name, value) in request.headers.iter() {
         builder = builder.header(name, value);
