@@ -6,7 +6,7 @@ use std::collections::{HashMap, VecDeque};
 use deploydeck_core::access::{assess, AccessProbe};
 use deploydeck_core::graphql::{batches, read_states, StatesRead};
 use deploydeck_core::http::HttpRequest;
-use deploydeck_core::listing::{DeploymentList, ListStatus, PageAsk};
+use deploydeck_core::listing::{DeploymentList, ListStatus, PageAnswer, PageAsk};
 use deploydeck_core::model::{
     Deployment, DeploymentId, DeploymentState, DeploymentStatus, DispatchEvent, EnvironmentList,
     Latest, NewDeployment, NewDeploymentStatus, Repository, ShortBranch,
@@ -27,6 +27,14 @@ const STATE_READERS: usize = 6;
 const PAGE_READERS: usize = 8;
 /// GraphQL state reads (100 deployments each) a bulk read keeps in flight at once.
 const STATE_BATCHES: usize = 4;
+
+/// What [`RepoApi::all_deployments`] listed.
+pub enum Listing<Why> {
+    /// Every deployment, newest first.
+    All(Vec<Deployment>),
+    /// Stopped after the first page, for the reason its `stop` gave.
+    Stopped(Why),
+}
 
 /// The API handle bound to one repository.
 #[derive(Clone)]
@@ -427,39 +435,103 @@ impl RepoApi {
 
     /// Every deployment of the repository, newest first, with the count so far after each page: the first
     /// page, then — once its `Link` names the last — every other page at once, a few in flight (core's
-    /// `DeploymentList` decides what to ask and puts the answers in order). The first failure ends it.
-    pub async fn all_deployments(
+    /// `DeploymentList` decides what to ask and puts the answers in order). With `states`, each page's latest
+    /// states are read through GraphQL as the page arrives (a point per page, beside the listing) and told to
+    /// `states`; what GraphQL could not give is read afterwards as [`RepoApi::states_of`] does. Once the
+    /// first page says how many there are, about, `stop` hears it and may stop the listing there, giving
+    /// why (to ask the user first). The first failure ends it.
+    pub async fn all_deployments<Why>(
         &self,
         mut progress: impl FnMut(usize),
-    ) -> Result<Vec<Deployment>, ApiError> {
+        states: Option<std::rc::Rc<dyn Fn(&[(DeploymentId, Option<Latest>)])>>,
+        stop: impl FnOnce(usize) -> Option<Why>,
+    ) -> Result<Listing<Why>, ApiError> {
+        use futures::future::{FutureExt, LocalBoxFuture};
         use futures::stream::{FuturesUnordered, StreamExt};
+        enum Done {
+            Page(PageAsk, Result<PageAnswer, ApiError>),
+            States(Result<Option<StatesRead>, ApiError>),
+        }
         let mut list = DeploymentList::default();
-        let mut waiting: VecDeque<PageAsk> =
+        let mut pages: VecDeque<PageAsk> =
             VecDeque::from([list.restart(self.first_deployments(&DeploymentFilter::default()))]);
-        let mut in_flight = FuturesUnordered::new();
+        let mut to_read: VecDeque<Vec<String>> = VecDeque::new();
+        let (mut pages_out, mut batches_out) = (0, 0);
+        let mut in_flight: FuturesUnordered<LocalBoxFuture<'static, Done>> =
+            FuturesUnordered::new();
+        let graphql = states.is_some() && self.api.uses_graphql();
+        let mut stop = Some(stop);
         loop {
-            while in_flight.len() < PAGE_READERS {
-                let Some(ask) = waiting.pop_front() else {
+            while pages_out < PAGE_READERS {
+                let Some(ask) = pages.pop_front() else { break };
+                let api = self.api.clone();
+                pages_out += 1;
+                in_flight.push(
+                    async move {
+                        let answer = api.deployments_page(ask.request.clone()).await;
+                        Done::Page(ask, answer)
+                    }
+                    .boxed_local(),
+                );
+            }
+            while batches_out < STATE_BATCHES {
+                let Some(batch) = to_read.pop_front() else {
                     break;
                 };
-                let api = self.api.clone();
-                in_flight.push(async move {
-                    let answer = api.deployments_page(ask.request.clone()).await;
-                    (ask, answer)
-                });
+                let this = self.clone();
+                batches_out += 1;
+                in_flight.push(
+                    async move {
+                        let request = this.client().deployment_states(&batch);
+                        let read = this
+                            .api
+                            .graphql(request, |response| read_states(&batch, response))
+                            .await;
+                        Done::States(read)
+                    }
+                    .boxed_local(),
+                );
             }
-            let Some((ask, answer)) = in_flight.next().await else {
+            let Some(done) = in_flight.next().await else {
                 break;
             };
-            waiting.extend(list.handle_page(&ask, answer, |url| self.api.follow(url)));
-            if let ListStatus::Failed(error) = list.status() {
-                if !matches!(error, ApiError::RateLimited { .. }) {
-                    return Err(error.clone());
+            match done {
+                Done::Page(ask, answer) => {
+                    pages_out -= 1;
+                    if let (true, Ok(answer)) = (graphql, &answer) {
+                        let ids: Vec<String> = answer
+                            .page
+                            .items
+                            .iter()
+                            .map(|d| d.node_id.clone())
+                            .collect();
+                        to_read.extend(batches(&ids));
+                    }
+                    let first = list.rows().is_empty();
+                    let asks = list.handle_page(&ask, answer, |url| self.api.follow(url));
+                    if let (true, Some(stop)) = (first, stop.take()) {
+                        if let Some(why) = stop(list.rows().len() * (1 + asks.len())) {
+                            return Ok(Listing::Stopped(why));
+                        }
+                    }
+                    pages.extend(asks);
+                    if let ListStatus::Failed(error) = list.status() {
+                        if !matches!(error, ApiError::RateLimited { .. }) {
+                            return Err(error.clone());
+                        }
+                    }
+                    progress(list.rows().len());
+                }
+                Done::States(read) => {
+                    batches_out -= 1;
+                    // `None`: GraphQL cannot be used (or refused this document): read afterwards.
+                    if let (Some(read), Some(states)) = (read?, &states) {
+                        states(&read.found);
+                    }
                 }
             }
-            progress(list.rows().len());
         }
-        Ok(list.into_rows())
+        Ok(Listing::All(list.into_rows()))
     }
 
     /// The first page (100, newest first) of the deployments GitHub's filters select.

@@ -144,7 +144,7 @@ mod tests {
             name: "web".into(),
             full_name: "acme/web".into(),
             private,
-            owner: d.creator.unwrap(),
+            owner: (*d.creator.unwrap()).clone(),
             html_url: "https://github.com/acme/web".into(),
             description: None,
             default_branch: "main".into(),

@@ -54,6 +54,42 @@ pub fn ask_before_reading(
     })
 }
 
+/// Planning through GraphQL: listing about `deployments` (as the first page tells) costs a REST request per 100 (the list pages), and their
+/// latest states a GraphQL point per 100 — GraphQL's own quota, apart from REST's (docs/github-api.md §13).
+/// Asked first when either is above [`ASK_ABOVE_REQUESTS`] on a host with a quota; `None` otherwise.
+pub fn ask_before_planning(
+    deployments: usize,
+    quota: Option<&RateLimitSnapshot>,
+) -> Option<CostQuestion> {
+    let quota = quota?;
+    let pages = deployments.div_ceil(crate::graphql::NODES_PER_QUERY);
+    if pages <= ASK_ABOVE_REQUESTS {
+        return None;
+    }
+    let share = (pages as u64 * 100).div_ceil(quota.limit.max(1));
+    let mut text = format!(
+        "This lists about {} and reads each one's latest state: {} of this token's {} an hour (about {share}%; {} left, the quota resets at {}), and {} of GraphQL's own quota, usually 5,000 an hour (a point per 100 deployments).",
+        count(deployments, "deployment", "deployments"),
+        count(pages, "REST request", "REST requests"),
+        grouped(quota.limit as usize),
+        grouped(quota.remaining as usize),
+        quota.reset.clock_utc(),
+        count(pages, "point", "points"),
+    );
+    let exceeds_remaining = pages as u64 > quota.remaining;
+    if exceeds_remaining {
+        text.push_str(&format!(
+            " That is more REST requests than are left this hour: listing stops at the limit and goes on by itself after {}.",
+            quota.reset.clock_utc()
+        ));
+    }
+    Some(CostQuestion {
+        requests: pages,
+        text,
+        exceeds_remaining,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +127,20 @@ mod tests {
         let q = ask_before_reading(10_000, "everything", Some(&quota(200))).unwrap();
         assert!(q.exceeds_remaining);
         assert!(q.text.ends_with("goes on by itself after 13:06 UTC."));
+    }
+
+    #[test]
+    fn a_plan_through_graphql_counts_rest_pages_and_graphql_points_apart() {
+        assert_eq!(ask_before_planning(10_000, Some(&quota(4_000))), None);
+        assert_eq!(ask_before_planning(100_000, None), None);
+        let q = ask_before_planning(100_000, Some(&quota(4_990))).unwrap();
+        assert_eq!(
+            q.text,
+            "This lists about 100,000 deployments and reads each one's latest state: 1,000 REST requests of this token's 5,000 an hour (about 20%; 4,990 left, the quota resets at 13:06 UTC), and 1,000 points of GraphQL's own quota, usually 5,000 an hour (a point per 100 deployments)."
+        );
+        assert_eq!(q.requests, 1_000);
+        assert!(!q.exceeds_remaining);
+        let q = ask_before_planning(100_001, Some(&quota(500))).unwrap();
+        assert!(q.exceeds_remaining && q.text.contains("1,001 REST requests"));
     }
 }

@@ -470,7 +470,7 @@ mod tests {
 
         let mut d = deployment(1, "production");
         assert_eq!(filter.keeps(&d, None), Some(false), "creator differs");
-        d.creator.as_mut().unwrap().login = "mona".into();
+        std::sync::Arc::make_mut(d.creator.as_mut().unwrap()).login = "mona".into();
         assert_eq!(filter.keeps(&d, None), None, "state not known yet");
         assert_eq!(
             filter.keeps(&d, Some(Some(DeploymentState::Success))),

@@ -9,13 +9,16 @@
 //! - a failed page keeps what was listed and can be asked again; a rate limit is waited out and the list goes
 //!   on by itself;
 //! - a state is never asked for while it is known or already being asked, and each id waiting is handed out
-//!   once.
+//!   once;
+//! - a plan's reads (`PlanReads`) give every listed deployment the last state read for it, whether the state
+//!   came before or after the listing ended.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::http::HttpRequest;
-use crate::model::{Deployment, DeploymentId};
+use crate::model::{Creators, Deployment, DeploymentId, Latest};
 use crate::response::{page_param, ApiError, Page};
+use crate::rules::DeploymentRecord;
 
 /// How often the list is asked again while the tab is visible, unless GitHub asks for longer
 /// (`X-Poll-Interval`).
@@ -67,6 +70,8 @@ pub struct DeploymentList {
     /// Pages asked in parallel: the number of the next page the rows take, and pages answered ahead of it.
     spread: Option<u32>,
     held: Vec<(u32, Vec<Deployment>)>,
+    /// Each creator kept once across the rows.
+    creators: Creators,
 }
 
 impl Default for DeploymentList {
@@ -82,6 +87,7 @@ impl Default for DeploymentList {
             poll_secs: None,
             spread: None,
             held: Vec::new(),
+            creators: Creators::default(),
         }
     }
 }
@@ -177,6 +183,10 @@ impl DeploymentList {
                     (Some(next), Some(from), Some(last)) if last >= from => {
                         if self.spread.is_none() {
                             self.spread = Some(from);
+                            // Every page is coming: room for their rows at once, rather than growing
+                            // (and copying) the rows page after page.
+                            let per_page = self.rows.len().max(1);
+                            self.rows.reserve(per_page * (last - from + 1) as usize);
                         }
                         (from..=last).map(|p| with_page(next, p)).collect()
                     }
@@ -291,7 +301,8 @@ impl DeploymentList {
     }
 
     /// Adds the deployments not listed yet, keeping the rows newest first.
-    fn extend(&mut self, items: Vec<Deployment>) {
+    fn extend(&mut self, mut items: Vec<Deployment>) {
+        self.creators.share(&mut items);
         let mut in_order = true;
         for d in items {
             if self.ids.insert(d.id) {
@@ -360,6 +371,81 @@ impl StateQueue {
 
     pub fn has_waiting(&self) -> bool {
         !self.waiting.is_empty()
+    }
+}
+
+/// Every deployment a plan covers with its latest state, as the reads arrive: the states of a page may come
+/// (through GraphQL, while the list is still paging) before the listing ends, so they wait apart until their
+/// deployment is listed. One copy of each deployment: a plan may cover 100,000.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanReads {
+    /// Newest first, each deployment once, once listed.
+    records: Vec<DeploymentRecord>,
+    listed: bool,
+    /// States heard for deployments not listed yet.
+    early: HashMap<DeploymentId, Option<Latest>>,
+    /// The deployments whose latest state was read (`None` included: it has none).
+    known: HashSet<DeploymentId>,
+}
+
+impl PlanReads {
+    /// The listing ended: these are the deployments (any order; one of each id kept). States heard before
+    /// join them.
+    pub fn listed(&mut self, mut deployments: Vec<Deployment>) {
+        deployments.sort_by_key(|d| std::cmp::Reverse(d.id));
+        deployments.dedup_by_key(|d| d.id);
+        let mut early = std::mem::take(&mut self.early);
+        self.records = deployments
+            .into_iter()
+            .map(|deployment| DeploymentRecord {
+                latest_status: early.remove(&deployment.id).flatten(),
+                deployment,
+            })
+            .collect();
+        self.known
+            .retain(|id| self.records.binary_search_by(|r| id.cmp(&r.id())).is_ok());
+        self.listed = true;
+    }
+
+    /// States read (`None`: the deployment has no status yet); a later read of the same deployment wins.
+    pub fn heard(&mut self, batch: &[(DeploymentId, Option<Latest>)]) {
+        for (id, latest) in batch {
+            if !self.listed {
+                self.known.insert(*id);
+                self.early.insert(*id, latest.clone());
+            } else if let Ok(at) = self.records.binary_search_by(|r| id.cmp(&r.id())) {
+                self.known.insert(*id);
+                self.records[at].latest_status = latest.clone();
+            }
+        }
+    }
+
+    pub fn is_listed(&self) -> bool {
+        self.listed
+    }
+
+    /// Every listed deployment with its latest state (empty until listed), newest first.
+    pub fn records(&self) -> &[DeploymentRecord] {
+        &self.records
+    }
+
+    /// How many latest states were read.
+    pub fn states_read(&self) -> usize {
+        self.known.len()
+    }
+
+    /// The listed deployments whose state is still to read: REST id and node id.
+    pub fn unread(&self) -> Vec<(DeploymentId, String)> {
+        self.records
+            .iter()
+            .filter(|r| !self.known.contains(&r.id()))
+            .map(|r| (r.id(), r.deployment.node_id.clone()))
+            .collect()
+    }
+
+    /// Listed, and every state read.
+    pub fn is_complete(&self) -> bool {
+        self.listed && self.records.iter().all(|r| self.known.contains(&r.id()))
     }
 }
 

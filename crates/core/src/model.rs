@@ -2,7 +2,9 @@
 //! (docs/github-api.md §8). Fields are declared in the order real responses use, so a decoded object re-encodes to
 //! the same JSON.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -294,7 +296,9 @@ pub struct Deployment {
     pub updated_at: Timestamp,
     pub statuses_url: String,
     pub repository_url: String,
-    pub creator: Option<SimpleUser>,
+    /// Shared: a list of 100,000 deployments has a handful of creators, each kept once
+    /// ([`Creators::share`]).
+    pub creator: Option<Arc<SimpleUser>>,
     pub sha: String,
     #[serde(rename = "ref")]
     pub git_ref: String,
@@ -304,8 +308,9 @@ pub struct Deployment {
     pub transient_environment: bool,
     #[serde(default)]
     pub production_environment: bool,
+    /// Boxed: rare, and large beside the rest of a deployment held by the hundred thousand.
     #[serde(default)]
-    pub performed_via_github_app: Option<Integration>,
+    pub performed_via_github_app: Option<Box<Integration>>,
 }
 
 impl Deployment {
@@ -316,6 +321,30 @@ impl Deployment {
 
     pub fn creator_login(&self) -> Option<&str> {
         self.creator.as_ref().map(|u| u.login.as_str())
+    }
+}
+
+/// The creators of a long list, each kept once: every deployment decoded from a page brings its own copy of
+/// its creator (a `simple-user` of about a kilobyte), which is swapped for the one already kept when equal.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Creators {
+    kept: HashMap<UserId, Arc<SimpleUser>>,
+}
+
+impl Creators {
+    /// `deployments`' creators, now shared with the deployments seen before.
+    pub fn share(&mut self, deployments: &mut [Deployment]) {
+        for d in deployments {
+            let Some(creator) = d.creator.as_mut() else {
+                continue;
+            };
+            match self.kept.get(&creator.id) {
+                Some(kept) if kept == creator => *creator = kept.clone(),
+                _ => {
+                    self.kept.insert(creator.id, creator.clone());
+                }
+            }
+        }
     }
 }
 
@@ -706,4 +735,54 @@ pub struct DispatchEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AutoMerged {
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployment(id: u64, creator: Option<SimpleUser>) -> Deployment {
+        let mut d: Deployment =
+            serde_json::from_str(include_str!("../tests/fixtures/deployment.json")).unwrap();
+        d.id = DeploymentId(id);
+        d.creator = creator.map(Arc::new);
+        d
+    }
+
+    #[test]
+    fn a_list_keeps_each_creator_once_and_tells_apart_what_differs() {
+        let user = |login: &str, id: u64| {
+            SimpleUser::with_urls(
+                login,
+                UserId(id),
+                "User",
+                "https://api.github.com",
+                "https://github.com",
+            )
+        };
+        let mut creators = Creators::default();
+        let mut first = vec![deployment(1, Some(user("mona", 7))), deployment(2, None)];
+        let mut second = vec![
+            deployment(3, Some(user("mona", 7))),
+            deployment(4, Some(user("hubot", 8))),
+            deployment(5, Some(user("mona-renamed", 7))),
+        ];
+        creators.share(&mut first);
+        creators.share(&mut second);
+        let mona = first[0].creator.as_ref().unwrap();
+        assert!(
+            Arc::ptr_eq(mona, second[0].creator.as_ref().unwrap()),
+            "one copy"
+        );
+        assert_eq!(second[1].creator_login(), Some("hubot"));
+        assert_eq!(
+            second[2].creator_login(),
+            Some("mona-renamed"),
+            "a creator whose answer changed keeps what GitHub sent"
+        );
+        assert_eq!(first[1].creator, None);
+        // What is shared encodes as it was sent.
+        let json = serde_json::to_value(&second[0]).unwrap();
+        assert_eq!(json["creator"]["login"], "mona");
+    }
 }

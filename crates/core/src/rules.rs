@@ -224,7 +224,7 @@ pub(crate) mod tests {
             created_at: Timestamp::from_unix(1_700_000_000 + id as i64 * 60),
             updated_at: Timestamp::from_unix(1_700_000_000 + id as i64 * 60),
             repository_url: "https://api.github.com/repos/o/r".into(),
-            creator: Some(user("octocat")),
+            creator: Some(user("octocat").into()),
             sha: "a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d".into(),
             git_ref: "main".into(),
             payload: Payload::default(),

@@ -251,3 +251,65 @@ proptest! {
         prop_assert_eq!(list.status(), &ListStatus::Done);
     }
 }
+
+mod plan_reads {
+    use std::collections::HashMap;
+
+    use deploydeck_core::listing::PlanReads;
+    use deploydeck_core::model::{DeploymentId, DeploymentState, Latest, Timestamp};
+    use proptest::prelude::*;
+
+    fn latest(state: u8) -> Option<Latest> {
+        (state > 0).then(|| Latest {
+            state: DeploymentState::ALL[usize::from(state - 1) % 7],
+            created_at: Timestamp::from_unix(1_700_000_000),
+            creator: None,
+            description: String::new(),
+            environment: String::new(),
+            environment_url: String::new(),
+            log_url: String::new(),
+            id: None,
+        })
+    }
+
+    proptest! {
+        /// States heard before and after the listing: every listed deployment ends with the last state heard
+        /// for it, newest first, each once; what was never heard is what is left to read.
+        #[test]
+        fn every_listed_deployment_has_the_last_state_heard_for_it(
+            listed in proptest::collection::vec(1u64..80, 0..60),
+            before in proptest::collection::vec((1u64..100, 0u8..8), 0..40),
+            after in proptest::collection::vec((1u64..100, 0u8..8), 0..40),
+        ) {
+            let mut reads = PlanReads::default();
+            let batch = |pairs: &[(u64, u8)]| -> Vec<(DeploymentId, Option<Latest>)> {
+                pairs.iter().map(|(id, s)| (DeploymentId(*id), latest(*s))).collect()
+            };
+            for chunk in before.chunks(7) {
+                reads.heard(&batch(chunk));
+            }
+            prop_assert!(reads.records().is_empty() && !reads.is_listed());
+            reads.listed(listed.iter().copied().map(super::deployment).collect());
+            for chunk in after.chunks(7) {
+                reads.heard(&batch(chunk));
+            }
+            let mut last: HashMap<u64, u8> = HashMap::new();
+            for (id, s) in before.iter().chain(&after) {
+                last.insert(*id, *s);
+            }
+            let mut ids: Vec<u64> = listed.clone();
+            ids.sort_unstable_by(|a, b| b.cmp(a));
+            ids.dedup();
+            let got: Vec<u64> = reads.records().iter().map(|r| r.id().0).collect();
+            prop_assert_eq!(&got, &ids);
+            for r in reads.records() {
+                prop_assert_eq!(&r.latest_status, &last.get(&r.id().0).map_or(None, |s| latest(*s)));
+            }
+            let unread: Vec<u64> = reads.unread().iter().map(|(id, _)| id.0).collect();
+            let expected: Vec<u64> = ids.iter().copied().filter(|id| !last.contains_key(id)).collect();
+            prop_assert_eq!(&unread, &expected);
+            prop_assert_eq!(reads.is_complete(), expected.is_empty());
+            prop_assert_eq!(reads.states_read(), ids.len() - expected.len());
+        }
+    }
+}

@@ -69,7 +69,7 @@ pub fn deployment(hub: &Hub, ctx: &Ctx, repo: &Repo, d: &Deployment) -> model::D
         created_at: d.created_at,
         updated_at: d.updated_at,
         repository_url: repo_api(ctx, repo),
-        creator: creator(hub, ctx, d.creator),
+        creator: creator(hub, ctx, d.creator).map(std::sync::Arc::new),
         sha: d.sha.clone(),
         git_ref: d.git_ref.clone(),
         payload: match &d.payload {

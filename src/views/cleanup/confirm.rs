@@ -3,7 +3,10 @@
 //! runs now or may be running, the repository's name typed out. It scrolls itself into view and takes the
 //! focus, so the question is never below the fold.
 
+use std::collections::HashSet;
+
 use deploydeck_core::cleanup::{backup_json, parse_spacing, CleanupPlan};
+use deploydeck_core::listing::PlanReads;
 use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentStatus};
 use deploydeck_core::response::ApiError;
@@ -25,7 +28,7 @@ pub(super) fn Confirm(
     api: Api,
     location: AppLocation,
     plan: Memo<Option<CleanupPlan>>,
-    deployments: RwSignal<Vec<Deployment>>,
+    reads: RwSignal<PlanReads>,
     on_start: impl Fn() + Clone + Send + Sync + 'static,
     on_back: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -101,7 +104,7 @@ pub(super) fn Confirm(
                     <p id="cleanup-spacing-error" class="field-error" aria-live="polite">{move || spacing_problem.get()}</p>
                 </div>
             </Show>
-            <Backup api=api.clone() location=location.clone() plan deployments/>
+            <Backup api=api.clone() location=location.clone() plan reads/>
             <Show when=move || kinds.with(|k| k.needs_typed_confirmation())>
                 <div class="field typed-confirm">
                     <label for="confirm-repository">{format!("This deletes what runs now or may be running. Type {repo_name} to confirm")}</label>
@@ -127,7 +130,7 @@ fn Backup(
     api: Api,
     location: AppLocation,
     plan: Memo<Option<CleanupPlan>>,
-    deployments: RwSignal<Vec<Deployment>>,
+    reads: RwSignal<PlanReads>,
 ) -> impl IntoView {
     let tasks = Tasks::new();
     let backup = RwSignal::new(None::<Result<usize, ApiError>>);
@@ -136,10 +139,12 @@ fn Backup(
         let Some(plan) = plan.get_untracked() else {
             return;
         };
-        let ids: Vec<DeploymentId> = plan.to_delete().map(|i| i.id).collect();
-        let chosen: Vec<Deployment> = deployments.with_untracked(|ds| {
-            ids.iter()
-                .filter_map(|id| ds.iter().find(|d| d.id == *id).cloned())
+        let ids: HashSet<DeploymentId> = plan.to_delete().map(|i| i.id).collect();
+        let chosen: Vec<Deployment> = reads.with_untracked(|r| {
+            r.records()
+                .iter()
+                .filter(|r| ids.contains(&r.id()))
+                .map(|r| r.deployment.clone())
                 .collect()
         });
         let total = chosen.len();

@@ -1,15 +1,17 @@
-//! What the planner needs (every deployment, then each one's latest state: asked for first when that costs
-//! much of the quota), the selection kept as a tab draft, and the plan core's planner makes of them.
+//! What the planner needs (every deployment and each one's latest state — through GraphQL a page's states as
+//! the page comes — asked for first when that costs much of the quota), the selection kept as a tab draft,
+//! and the plan core's planner makes of them.
 
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use deploydeck_core::cleanup::{guard_sentence, CleanupPlan, CleanupRun, SavedRun, SelectionDraft};
-use deploydeck_core::cost::{ask_before_reading, CostQuestion};
+use deploydeck_core::cost::{ask_before_planning, ask_before_reading, CostQuestion};
+use deploydeck_core::listing::PlanReads;
 use deploydeck_core::location::AppLocation;
-use deploydeck_core::model::{Deployment, DeploymentId, Latest};
+use deploydeck_core::model::{DeploymentId, Latest};
 use deploydeck_core::response::ApiError;
-use deploydeck_core::rules::DeploymentRecord;
-use deploydeck_core::text::count;
+use deploydeck_core::text::{count, grouped};
 use leptos::prelude::*;
 
 use super::confirm::Confirm;
@@ -19,14 +21,20 @@ use super::selection::SelectionForm;
 use crate::clock::now;
 use crate::components::{CostNotice, ErrorPanel, FormState};
 use crate::net::api::Api;
+use crate::net::repo::Listing;
 use crate::session::Draft;
 use crate::tasks::Tasks;
 
 #[derive(Clone, PartialEq)]
 pub(super) enum Loading {
-    Listing(usize),
-    /// Reading every state would cost much of the quota: waiting for the user's yes.
+    /// Listing every deployment (`listed` so far), the latest states read alongside through GraphQL.
+    Listing {
+        listed: usize,
+        states: usize,
+    },
+    /// Reading would cost much of the quota: waiting for the user's yes.
     Ask(CostQuestion),
+    /// Reading the latest states still missing once all are listed.
     States {
         done: usize,
         total: usize,
@@ -35,104 +43,115 @@ pub(super) enum Loading {
     Failed(ApiError),
 }
 
-/// The deployments and their latest states, as they arrive.
+/// The deployments and their latest states, as they arrive (core's `PlanReads`: one copy of each).
 #[derive(Clone, Copy)]
 pub(super) struct PlanData {
-    pub deployments: RwSignal<Vec<Deployment>>,
-    latest: RwSignal<BTreeMap<DeploymentId, Option<Latest>>>,
+    pub reads: RwSignal<PlanReads>,
     pub loading: RwSignal<Loading>,
 }
 
 impl PlanData {
     fn new() -> Self {
         PlanData {
-            deployments: RwSignal::new(Vec::new()),
-            latest: RwSignal::new(BTreeMap::new()),
-            loading: RwSignal::new(Loading::Listing(0)),
+            reads: RwSignal::new(PlanReads::default()),
+            loading: RwSignal::new(Loading::Listing {
+                listed: 0,
+                states: 0,
+            }),
         }
     }
 
-    /// Lists every deployment (all pages) if not yet listed, then reads the states still missing — after
-    /// asking, unless `consent`, when that costs more than core's threshold of the quota.
+    /// Lists every deployment (all pages) if not yet listed — through GraphQL with each page's states read as
+    /// it comes, after asking when that costs much of either quota — then reads the states still missing,
+    /// after asking, unless `consent`, when that costs more than core's threshold of the quota.
     fn load(self, api: Api, location: AppLocation, tasks: &Tasks, consent: bool) {
         let data = self;
         tasks.spawn(async move {
             let gh = api.repo(&location.repo);
-            if data.deployments.with_untracked(Vec::is_empty) {
+            // States are kept without telling the page each time (a plan may read 100,000): the plan is
+            // made once all are read.
+            let heard = move |batch: &[(DeploymentId, Option<Latest>)]| {
+                data.reads.update_untracked(|r| r.heard(batch));
+                data.report();
+            };
+            if !data.reads.with_untracked(PlanReads::is_listed) {
+                let graphql = api.uses_graphql();
+                let states: Option<Rc<dyn Fn(&[(DeploymentId, Option<Latest>)])>> =
+                    graphql.then(|| Rc::new(heard) as Rc<_>);
+                let quota = api.quota();
+                // Through GraphQL the states come with the pages, so the cost is asked about once the first
+                // page says how many there are (REST's states are asked about once all are listed).
+                let ask = !consent && graphql;
                 let listed = gh
-                    .all_deployments(|n| data.loading.set(Loading::Listing(n)))
+                    .all_deployments(
+                        move |listed| {
+                            let states = data.reads.with_untracked(PlanReads::states_read);
+                            data.loading.set(Loading::Listing { listed, states });
+                        },
+                        states,
+                        move |about| {
+                            ask.then(|| ask_before_planning(about, quota.as_ref()))
+                                .flatten()
+                        },
+                    )
                     .await;
                 match listed {
-                    Ok(all) => data.deployments.set(all),
+                    Ok(Listing::All(all)) => data.reads.update(|r| r.listed(all)),
+                    Ok(Listing::Stopped(question)) => {
+                        return data.loading.set(Loading::Ask(question))
+                    }
                     Err(error) => return data.loading.set(Loading::Failed(error)),
                 }
             }
-            // Only the ids are kept apart: the deployments themselves are not copied (a plan may cover 100,000).
-            let missing: Vec<DeploymentId> = data.deployments.with_untracked(|ds| {
-                data.latest.with_untracked(|m| {
-                    ds.iter()
-                        .map(|d| d.id)
-                        .filter(|id| !m.contains_key(id))
-                        .collect()
-                })
-            });
-            let total = data.deployments.with_untracked(Vec::len);
+            let unread = data.reads.with_untracked(PlanReads::unread);
             if !consent {
                 let what = format!(
                     "the latest state of each of the {}",
-                    count(missing.len(), "deployment", "deployments")
+                    count(unread.len(), "deployment", "deployments")
                 );
-                let unread = gh.unread_states(&missing);
-                if let Some(question) = ask_before_reading(unread, &what, api.quota().as_ref()) {
+                let ids: Vec<DeploymentId> = unread.iter().map(|(id, _)| *id).collect();
+                if let Some(question) =
+                    ask_before_reading(gh.unread_states(&ids), &what, api.quota().as_ref())
+                {
                     return data.loading.set(Loading::Ask(question));
                 }
             }
-            let report = move || {
-                let done = data.latest.with_untracked(BTreeMap::len);
-                data.loading.set(Loading::States { done, total });
-            };
-            report();
-            let missing: std::collections::HashSet<DeploymentId> = missing.into_iter().collect();
-            let wanted: Vec<(DeploymentId, String)> = data.deployments.with_untracked(|ds| {
-                ds.iter()
-                    .filter(|d| missing.contains(&d.id))
-                    .map(|d| (d.id, d.node_id.clone()))
-                    .collect()
-            });
-            let wanted: Vec<(DeploymentId, &str)> = wanted
+            data.report();
+            let wanted: Vec<(DeploymentId, &str)> = unread
                 .iter()
                 .map(|(id, node)| (*id, node.as_str()))
                 .collect();
-            let read = gh
-                .states_of(&wanted, move |batch| {
-                    data.latest.update(|m| m.extend(batch.iter().cloned()));
-                    report();
-                })
-                .await;
-            let failed = read.err();
+            let failed = gh.states_of(&wanted, heard).await.err();
+            // Every state was kept quietly: now the plan is made.
+            data.reads.update(|_| ());
             data.loading
                 .set(failed.map_or(Loading::Ready, Loading::Failed));
         });
     }
 
-    /// Every deployment with its latest status, once all are read (empty before).
-    fn records(&self) -> Vec<DeploymentRecord> {
-        if self.loading.get() != Loading::Ready {
-            return Vec::new();
+    /// How many states are read: while listing, beside the count listed; then, of how many.
+    fn report(self) {
+        let (listed, done, total) = self
+            .reads
+            .with_untracked(|r| (r.is_listed(), r.states_read(), r.records().len()));
+        if listed {
+            self.loading.set(Loading::States { done, total });
+        } else if let Loading::Listing { listed, .. } = self.loading.get_untracked() {
+            self.loading.set(Loading::Listing {
+                listed,
+                states: done,
+            });
         }
-        // Every state is read once Ready; one that is somehow missing counts as having none (never dropped).
-        self.deployments.with(|ds| {
-            self.latest
-                .with(|m| DeploymentRecord::join(ds, |id| Some(m.get(&id).cloned().flatten())))
-        })
     }
 
     /// Each environment with its number of deployments, by name.
     fn environments(&self) -> Vec<(String, usize)> {
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        self.deployments.with(|ds| {
-            for d in ds {
-                *counts.entry(d.environment.clone()).or_default() += 1;
+        self.reads.with(|r| {
+            for record in r.records() {
+                *counts
+                    .entry(record.deployment.environment.clone())
+                    .or_default() += 1;
             }
         });
         counts.into_iter().collect()
@@ -146,7 +165,6 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
     let data = PlanData::new();
     data.load(api.clone(), location.clone(), &tasks, false);
 
-    let records = Memo::new(move |_| data.records());
     let environments = Memo::new(move |_| data.environments());
     // The selection, kept as a draft for this tab (nothing typed is lost on a reload or a failure).
     let draft = FormState::<SelectionDraft>::kept(Draft::CleanupSelection, &location).draft;
@@ -156,8 +174,13 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
     // The user's ticks, by row: false keeps a row the rules delete, true includes one a guard rail kept.
     let choices = RwSignal::new(HashMap::<DeploymentId, bool>::new());
     let plan = Memo::new(move |_| {
+        if data.loading.get() != Loading::Ready {
+            return None;
+        }
         let selection = selection.get().ok()?;
-        let mut plan = records.with(|r| CleanupPlan::new(r, &selection, now()));
+        let mut plan = data
+            .reads
+            .with(|r| CleanupPlan::new(r.records(), &selection, now()));
         choices.with(|c| {
             for (id, delete) in c {
                 plan.choose(*id, *delete);
@@ -193,7 +216,10 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
     let read_anyway = {
         let (api, location, tasks) = (api.clone(), location.clone(), tasks.clone());
         move |consent: bool| {
-            data.loading.set(Loading::Listing(0));
+            data.loading.set(Loading::Listing {
+                listed: 0,
+                states: 0,
+            });
             data.load(api.clone(), location.clone(), &tasks, consent);
         }
     };
@@ -223,7 +249,7 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
             </div>
         </Show>
         <Show when=move || confirming.get() && plan.with(Option::is_some)>
-            <Confirm api=api.clone() location=confirm_location.clone() plan deployments=data.deployments
+            <Confirm api=api.clone() location=confirm_location.clone() plan reads=data.reads
                 on_start=start.clone() on_back=move || confirming.set(false)/>
         </Show>
     }
@@ -236,10 +262,20 @@ fn LoadingStatus(
     read: impl Fn(bool) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let text = move || match data.loading.get() {
-        Loading::Listing(0) => Some("Listing the deployments…".to_owned()),
-        Loading::Listing(n) => Some(format!("Listing the deployments… {n} so far")),
+        Loading::Listing { listed: 0, .. } => Some("Listing the deployments…".to_owned()),
+        Loading::Listing { listed, states: 0 } => Some(format!(
+            "Listing the deployments… {} so far",
+            grouped(listed)
+        )),
+        Loading::Listing { listed, states } => Some(format!(
+            "Listing the deployments… {} so far; {} latest states read",
+            grouped(listed),
+            grouped(states)
+        )),
         Loading::States { done, total } => Some(format!(
-            "Reading each deployment's latest state: {done} of {total}"
+            "Reading each deployment's latest state: {} of {}",
+            grouped(done),
+            grouped(total)
         )),
         _ => None,
     };
