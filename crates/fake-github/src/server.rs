@@ -379,7 +379,11 @@ pub async fn run(options: Options) -> Result<(), String> {
         dice: Mutex::new(now_ms() | 1),
         scheme,
     });
-    let app = Router::new().fallback(entry).with_state(shared);
+    // A seed of a large repository (`POST /_fake/seed`) is bigger than axum's 2 MB default.
+    let app = Router::new()
+        .fallback(entry)
+        .layer(axum::extract::DefaultBodyLimit::max(64 << 20))
+        .with_state(shared);
     println!("{scheme}://{local}");
     eprintln!(
         "fake-github: serving {} on {scheme}://{local}",

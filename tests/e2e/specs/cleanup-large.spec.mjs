@@ -1,0 +1,80 @@
+// Cleanup over large repositories: the plan shown a hundred rows at a time (ticks kept across pages), and a
+// plan through GraphQL that would spend much of either quota asked for after one page, then listed and read
+// together.
+import { test, expect } from '../fixtures.mjs';
+import { CleanupPage } from '../pages/cleanup-page.mjs';
+import { seed, requests, clearRequests, calm, historySeed, SHOP_TOKEN } from '../support/fake.mjs';
+
+test.beforeEach(async () => {
+  await calm();
+});
+
+test.afterEach(async () => {
+  await calm();
+});
+
+const listPages = (log) => log.filter((r) => r.method === 'GET' && /^\/repos\/acme\/\w+\/deployments$/.test(r.path));
+const graphql = (log) => log.filter((r) => r.path === '/graphql' && r.method === 'POST');
+
+test('a plan of 250 deployments shows a hundred rows at a time; a row unticked on one page stays unticked', async ({ page }) => {
+  await seed(historySeed(250));
+  const cleanup = new CleanupPage(page);
+  await cleanup.open('acme/hist', SHOP_TOKEN);
+  await cleanup.selectAll();
+  const planned = Number((await cleanup.count.textContent()).match(/^([\d,]+)/)[1].replaceAll(',', ''));
+  expect(planned).toBeGreaterThan(200);
+  const pager = page.getByTestId('plan-page');
+  await expect(cleanup.rows).toHaveCount(100);
+  await expect(pager).toHaveText(`Rows 1–100 of ${planned}`);
+  await expect(page.getByTestId('plan-previous')).toBeDisabled();
+  const first = await cleanup.ids();
+  await page.getByTestId('plan-next').click();
+  await expect(pager).toHaveText(`Rows 101–200 of ${planned}`);
+  const second = await cleanup.ids();
+  expect(second).toHaveLength(100);
+  expect(Math.max(...second), 'newest first, page after page').toBeLessThan(Math.min(...first));
+  const unticked = second[10];
+  await cleanup.row(unticked).getByRole('checkbox').uncheck();
+  await expect(cleanup.count).toHaveText(new RegExp(`^${(planned - 1).toLocaleString('en-US')} deployments will be deleted`));
+  await page.getByTestId('plan-previous').click();
+  await expect(pager).toHaveText(`Rows 1–100 of ${planned}`);
+  await page.getByTestId('plan-next').click();
+  await expect(cleanup.row(unticked).getByRole('checkbox')).not.toBeChecked();
+  await expect(cleanup.row(unticked).getByTestId('plan-reason')).toHaveText('Unticked by you');
+  await page.getByTestId('plan-next').click();
+  await expect(pager).toHaveText(`Rows 201–${planned} of ${planned}`);
+  await expect(page.getByTestId('plan-next')).toBeDisabled();
+  // Another view of the plan starts at its first page.
+  await cleanup.show.selectOption('all');
+  await expect(pager).toHaveText('Rows 1–100 of 250');
+  await expect(cleanup.rows).toHaveCount(100);
+});
+
+test('more than 10,000 deployments through GraphQL: asked first, after one page, in both quotas; then listed and read together', async ({ page }) => {
+  test.setTimeout(120_000);
+  const big = historySeed(10_050);
+  big.repositories[0].name = 'big';
+  await seed(big);
+  const cleanup = new CleanupPage(page);
+  const { ConnectPage } = await import('../pages/connect-page.mjs');
+  const { FAKE } = await import('../playwright.config.mjs');
+  await new ConnectPage(page).open();
+  await new ConnectPage(page).connect({ base: FAKE, token: SHOP_TOKEN, repo: 'acme/big' });
+  await expect(page.getByTestId('recent-deployments')).toBeVisible();
+  await clearRequests();
+  await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
+  const question = page.getByTestId('cost-question');
+  await expect(question).toContainText('This lists about 10,100 deployments and reads each one\'s latest state: 101 REST requests of this token\'s 5,000 an hour');
+  await expect(question).toContainText('and 101 points of GraphQL\'s own quota');
+  let log = await requests();
+  expect(listPages(log).length, 'one page read before asking').toBe(1);
+  expect(graphql(log), 'no state read before asking').toHaveLength(0);
+  await page.getByTestId('cost-question-accept').click();
+  await expect(cleanup.count).toHaveText(/will be deleted/, { timeout: 90_000 });
+  log = await requests();
+  // Every page once (the first asked again, conditionally), a GraphQL read per page, no REST state read.
+  expect(listPages(log).length).toBe(1 + 101);
+  expect(graphql(log)).toHaveLength(101);
+  expect(log.filter((r) => r.path.endsWith('/statuses'))).toHaveLength(0);
+  await expect(page.getByTestId('plan-page')).toHaveText(/^Rows 1–100 of [\d,]+$/);
+});
