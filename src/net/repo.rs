@@ -173,10 +173,10 @@ impl RepoApi {
     /// through REST.
     pub async fn bulk_states(
         &self,
-        deployments: &[Deployment],
+        wanted: &[(DeploymentId, &str)],
         each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
     ) -> Result<Option<Vec<(DeploymentId, Option<Latest>)>>, ApiError> {
-        self.nodes_states(&ids_and_nodes(deployments), each).await
+        self.nodes_states(wanted, each).await
     }
 
     async fn nodes_states(

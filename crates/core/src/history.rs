@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::model::{Deployment, DeploymentState, DeploymentStatus, Latest};
 use crate::request::DeploymentFilter;
-use crate::rules::DeploymentRecord;
+use crate::rules::{DeploymentRecord, Record};
 use crate::timestamp::Timestamp;
 use crate::url::encode_component;
 
@@ -311,12 +311,12 @@ impl Chart {
 
 /// Builds the chart from records whose states are known (`None` latest: no status yet), over the last
 /// `max_days` days that have deployments.
-pub fn chart(records: &[DeploymentRecord], max_environments: usize, max_days: usize) -> Chart {
+pub fn chart<R: Record>(records: &[R], max_environments: usize, max_days: usize) -> Chart {
     let day_of = |t: Timestamp| {
         let (y, m, d, ..) = t.to_civil();
         (y, m, d)
     };
-    let Some(last) = records.iter().map(|r| r.deployment.created_at).max() else {
+    let Some(last) = records.iter().map(|r| r.deployment().created_at).max() else {
         return Chart {
             days: Vec::new(),
             environments: Vec::new(),
@@ -325,31 +325,29 @@ pub fn chart(records: &[DeploymentRecord], max_environments: usize, max_days: us
     let first_allowed = last.plus_seconds(-86_400 * (max_days.max(1) as i64 - 1));
     let first = records
         .iter()
-        .map(|r| r.deployment.created_at)
+        .map(|r| r.deployment().created_at)
         .filter(|t| *t >= first_allowed || day_of(*t) == day_of(first_allowed))
         .min()
         .unwrap_or(last);
     let mut days = Vec::new();
+    let mut index: BTreeMap<(i64, u32, u32), usize> = BTreeMap::new();
     let mut day = first;
     while day_of(day) <= day_of(last) {
         let (y, m, d) = day_of(day);
+        index.insert((y, m, d), days.len());
         days.push(format!("{y:04}-{m:02}-{d:02}"));
         day = day.plus_seconds(86_400);
     }
-    let index = |t: Timestamp| {
-        let (y, m, d) = day_of(t);
-        days.iter()
-            .position(|s| *s == format!("{y:04}-{m:02}-{d:02}"))
-    };
     let mut per_env: BTreeMap<&str, Vec<BTreeMap<Outcome, u32>>> = BTreeMap::new();
     for r in records {
-        let Some(i) = index(r.deployment.created_at) else {
+        let d = r.deployment();
+        let Some(&i) = index.get(&day_of(d.created_at)) else {
             continue;
         };
         let counts = per_env
-            .entry(r.deployment.environment.as_str())
+            .entry(d.environment.as_str())
             .or_insert_with(|| vec![BTreeMap::new(); days.len()]);
-        *counts[i].entry(Outcome::of(r.latest_state())).or_insert(0) += 1;
+        *counts[i].entry(Outcome::of(r.state())).or_insert(0) += 1;
     }
     let mut environments: Vec<ChartRow> = per_env
         .into_iter()
@@ -383,34 +381,34 @@ pub struct EnvironmentSummary {
 }
 
 /// Every environment of `records`, most recently deployed first.
-pub fn environments(records: &[DeploymentRecord]) -> Vec<EnvironmentSummary> {
+pub fn environments<R: Record>(records: &[R]) -> Vec<EnvironmentSummary> {
     let live = crate::rules::live_per_environment(records);
-    let mut by_name: BTreeMap<&str, Vec<&DeploymentRecord>> = BTreeMap::new();
+    let mut by_name: BTreeMap<&str, Vec<&R>> = BTreeMap::new();
     for r in records {
         by_name
-            .entry(r.deployment.environment.as_str())
+            .entry(r.deployment().environment.as_str())
             .or_default()
             .push(r);
     }
     let mut out: Vec<EnvironmentSummary> = by_name
         .into_iter()
         .map(|(name, mut list)| {
-            list.sort_by_key(|r| std::cmp::Reverse(r.deployment.id));
-            let transient = list.iter().all(|r| r.deployment.transient_environment);
+            list.sort_by_key(|r| std::cmp::Reverse(r.deployment().id));
+            let transient = list.iter().all(|r| r.deployment().transient_environment);
             EnvironmentSummary {
                 name: name.to_owned(),
                 live: live.get(name).cloned(),
                 recent: list
                     .iter()
                     .take(5)
-                    .map(|r| (r.deployment.id, r.latest_state()))
+                    .map(|r| (r.deployment().id, r.state()))
                     .collect(),
                 deployments: list.len(),
                 transient,
                 destroyed: transient
                     && list
                         .iter()
-                        .all(|r| r.latest_state() == Some(DeploymentState::Inactive)),
+                        .all(|r| r.state() == Some(DeploymentState::Inactive)),
             }
         })
         .collect();

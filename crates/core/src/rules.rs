@@ -81,17 +81,55 @@ pub struct LiveDeployment {
     pub transient: bool,
 }
 
+/// A deployment with its latest status, owned ([`DeploymentRecord`]) or borrowed ([`RecordRef`]): what the
+/// summaries read, so a long list is summed up without copying it.
+pub trait Record {
+    fn deployment(&self) -> &Deployment;
+    fn latest(&self) -> Option<&Latest>;
+
+    fn state(&self) -> Option<DeploymentState> {
+        self.latest().map(|s| s.state)
+    }
+}
+
+impl Record for DeploymentRecord {
+    fn deployment(&self) -> &Deployment {
+        &self.deployment
+    }
+
+    fn latest(&self) -> Option<&Latest> {
+        self.latest_status.as_ref()
+    }
+}
+
+/// A listed deployment and its latest status, borrowed from where they are kept.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RecordRef<'a> {
+    pub deployment: &'a Deployment,
+    pub latest_status: Option<&'a Latest>,
+}
+
+impl Record for RecordRef<'_> {
+    fn deployment(&self) -> &Deployment {
+        self.deployment
+    }
+
+    fn latest(&self) -> Option<&Latest> {
+        self.latest_status
+    }
+}
+
 /// The live deployment of every environment that has one, by environment name.
-pub fn live_per_environment(records: &[DeploymentRecord]) -> BTreeMap<String, LiveDeployment> {
+pub fn live_per_environment<R: Record>(records: &[R]) -> BTreeMap<String, LiveDeployment> {
     let mut live: BTreeMap<String, LiveDeployment> = BTreeMap::new();
     for record in records {
-        let Some(status) = &record.latest_status else {
+        let Some(status) = record.latest() else {
             continue;
         };
         if status.state != DeploymentState::Success {
             continue;
         }
-        let d = &record.deployment;
+        let d = record.deployment();
         let newer = live
             .get(&d.environment)
             .is_none_or(|current| current.deployment_id < d.id);

@@ -8,7 +8,7 @@ use deploydeck_core::history::HistoryFilter;
 use deploydeck_core::listing::{AskMode, DeploymentList, PageAsk, StateQueue};
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, Latest};
 use deploydeck_core::request::DeploymentFilter;
-use deploydeck_core::rules::DeploymentRecord;
+use deploydeck_core::rules::{DeploymentRecord, RecordRef};
 use leptos::prelude::*;
 
 use crate::clock::{now_ms, sleep_ms};
@@ -95,11 +95,32 @@ impl History {
         })
     }
 
-    /// The deployments in `rows` whose latest state is known, with it (not tracked: the summaries follow
+    /// `f` over the listed deployments at `positions` (every one when `None`) whose latest state is known,
+    /// borrowed with it: the summaries read the whole list without copying it (not tracked: they follow
     /// `summaries`).
-    pub fn records(&self, rows: &[Deployment]) -> Vec<DeploymentRecord> {
-        self.latest
-            .with_untracked(|m| DeploymentRecord::join(rows, |id| m.get(&id).cloned()))
+    pub fn with_known<T>(
+        &self,
+        positions: Option<&[u32]>,
+        f: impl FnOnce(&[RecordRef<'_>]) -> T,
+    ) -> T {
+        self.list.with_untracked(|l| {
+            self.latest.with_untracked(|m| {
+                let rows = l.rows();
+                let picked: Box<dyn Iterator<Item = &Deployment>> = match positions {
+                    Some(at) => Box::new(at.iter().filter_map(|i| rows.get(*i as usize))),
+                    None => Box::new(rows.iter()),
+                };
+                let known: Vec<RecordRef<'_>> = picked
+                    .filter_map(|d| {
+                        m.get(&d.id).map(|latest| RecordRef {
+                            deployment: d,
+                            latest_status: latest.as_ref(),
+                        })
+                    })
+                    .collect();
+                f(&known)
+            })
+        })
     }
 
     /// Every deployment of `rows` with its latest status; an unknown one as having none (never dropped).
@@ -215,7 +236,7 @@ impl Driver {
                     };
                     let answer = api.deployments_page(ask.request.clone()).await;
                     if let Ok(answer) = &answer {
-                        this.bulk_states(answer.page.items.clone());
+                        this.bulk_states(&answer.page.items);
                     }
                     let more = h
                         .list
@@ -233,30 +254,34 @@ impl Driver {
     /// Reads the states of a page's deployments in one GraphQL request (when GraphQL is used on this host),
     /// so every listed deployment gets its state, on screen or not. What it could not give is left to the
     /// one-by-one asks of the rows on screen.
-    fn bulk_states(&self, page: Vec<Deployment>) {
+    fn bulk_states(&self, page: &[Deployment]) {
         let h = self.h;
         if !self.gh.api().uses_graphql() {
             return;
         }
-        let page: Vec<Deployment> = h.latest.with_untracked(|m| {
-            page.into_iter()
+        // Only the ids: the page itself goes to the list.
+        let page: Vec<(DeploymentId, String)> = h.latest.with_untracked(|m| {
+            page.iter()
                 .filter(|d| !m.contains_key(&d.id))
+                .map(|d| (d.id, d.node_id.clone()))
                 .collect()
         });
         h.in_bulk
-            .update_value(|b| b.extend(page.iter().map(|d| d.id)));
+            .update_value(|b| b.extend(page.iter().map(|(id, _)| *id)));
         let gh = self.gh.clone();
         self.tasks.spawn(async move {
             // What this could not give (a failure, GraphQL given up, a deployment not resolved) stays unknown
             // ("…"): the rows on screen are then asked one by one, and the next refresh asks again.
+            let wanted: Vec<(DeploymentId, &str)> =
+                page.iter().map(|(id, node)| (*id, node.as_str())).collect();
             let _ = gh
-                .bulk_states(&page, move |batch| {
+                .bulk_states(&wanted, move |batch| {
                     h.latest.update(|m| m.extend(batch.iter().cloned()));
                 })
                 .await;
             h.in_bulk.update_value(|b| {
-                for d in &page {
-                    b.remove(&d.id);
+                for (id, _) in &page {
+                    b.remove(id);
                 }
             });
             h.bulk_reads.update(|n| *n += 1);

@@ -22,12 +22,11 @@ fn environments_basis(known: usize, total: usize) -> String {
 pub(super) fn Environments(h: History, location: AppLocation) -> impl IntoView {
     move || {
         h.summaries.track();
-        let records = h.list.with_untracked(|l| h.records(l.rows()));
+        let (envs, known) = h.with_known(None, |records| (environments(records), records.len()));
         let total = h.list.with_untracked(|l| l.rows().len());
-        let envs = environments(&records);
         let location = location.clone();
         view! {
-            <p class="muted">{environments_basis(records.len(), total)}</p>
+            <p class="muted">{environments_basis(known, total)}</p>
             <table class="deployments environments cards" data-testid="environments">
                 <thead><tr>
                     <th scope="col">"Environment"</th><th scope="col">"Live now"</th><th scope="col">"Since"</th>

@@ -160,8 +160,8 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
                 // The list and its states at the summaries' pace; a change of filters at once.
                 h.summaries.track();
                 filter.track();
-                let records = shown.with_untracked(|rows| h.records(&h.rows_at(rows)));
-                view! { <ChartView chart=chart(&records, 8, 30)/> }
+                let chart = shown.with_untracked(|rows| h.with_known(Some(rows), |records| chart(records, 8, 30)));
+                view! { <ChartView chart/> }
             }}
         </section>
     }
