@@ -61,6 +61,8 @@ async function measure(graphql, seed) {
     await page.getByLabel('Repository').fill('acme/big');
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByTestId('recent-deployments').waitFor();
+    // The overview's own reads finished: what follows is History's.
+    await page.waitForLoadState('networkidle');
 
     const traffic = [];
     page.on('requestfinished', async (request) => {
