@@ -42,6 +42,8 @@ struct Inner {
     rest_only: Mutex<Option<String>>,
     /// The notice the header shows once when GraphQL is given up for REST.
     notice: RwSignal<Option<String>>,
+    /// Until when a read waits for a per-minute window of GitHub's secondary limits (not a hold).
+    paced_until: Mutex<Option<u64>>,
 }
 
 /// A connection to one API host with one token.
@@ -105,6 +107,7 @@ impl Api {
                 rate,
                 rest_only: Mutex::new(None),
                 notice,
+                paced_until: Mutex::new(None),
             }),
             abort: None,
         }
@@ -183,6 +186,16 @@ impl Api {
                     .graphql_hold(now)
                     .map(|until| (until - now, RateLimitKind::Primary))
             })
+    }
+
+    /// How long reads wait for one of GitHub's per-minute windows, with what to say about it (`None`: they
+    /// are not waiting, or a rate limit holds them, which [`Api::hold_left`] tells).
+    pub fn window_wait(&self) -> Option<String> {
+        let now = now_millis();
+        let until = (*self.inner.paced_until.lock().ok()?)?;
+        let budget = self.inner.budget.lock().ok()?;
+        (until > now && budget.hold(now).is_none())
+            .then(|| deploydeck_core::budget::window_note(until - now, budget.pacing()))
     }
 
     /// Whether reads go through GraphQL on this host (until it cannot be used there, for this session).
@@ -328,7 +341,14 @@ impl Api {
             };
             match decision {
                 Decision::Now => return,
-                Decision::At(at) => sleep_ms(at.saturating_sub(now).max(1)).await,
+                Decision::At(at) => {
+                    if class == RequestClass::Read {
+                        if let Ok(mut until) = self.inner.paced_until.lock() {
+                            *until = Some(at);
+                        }
+                    }
+                    sleep_ms(at.saturating_sub(now).max(1)).await
+                }
                 Decision::WhenOneFinishes => sleep_ms(10).await,
             }
         }

@@ -179,6 +179,19 @@ pub fn pace_note(pacing: &Pacing, github_com: bool, quota: Option<&RateLimitSnap
     }
 }
 
+/// What a read waiting for GitHub's per-minute window says: "GitHub allows 900 requests a minute: the next
+/// one goes in 35 s, by itself."
+pub fn window_note(left_ms: u64, pacing: &Pacing) -> String {
+    let limit = pacing.reads_per_minute.map_or_else(
+        || "only so many requests".to_owned(),
+        |n| format!("{} requests", crate::text::grouped(n as usize)),
+    );
+    format!(
+        "GitHub allows {limit} a minute: the next one goes in {}, by itself.",
+        crate::history::format_duration(left_ms.div_ceil(1000) as i64)
+    )
+}
+
 /// When a request may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -583,6 +596,14 @@ mod tests {
         );
         assert_eq!(b.decide(RequestClass::Read, 20), Decision::Now);
         assert!(b.snapshot().is_none());
+    }
+
+    #[test]
+    fn a_read_held_by_the_minute_window_says_so_and_how_long() {
+        assert_eq!(
+            window_note(34_200, &Pacing::github_com()),
+            "GitHub allows 900 requests a minute: the next one goes in 35 s, by itself."
+        );
     }
 
     #[test]

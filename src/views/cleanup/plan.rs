@@ -207,7 +207,8 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
                 planned: plan.counts(),
                 run: CleanupRun::new(&plan),
             };
-            crate::session::save_run(&location, &saved.to_json());
+            let kept = crate::session::save_run(&location, &saved.to_json());
+            runner.kept.set(kept);
             runner.starts_again();
             runner.run.set(Some(saved));
             runner.pump();
@@ -226,7 +227,7 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
 
     let (table_location, confirm_location) = (location.clone(), location.clone());
     view! {
-        <LoadingStatus data read=read_anyway/>
+        <LoadingStatus data read=read_anyway api=api.clone()/>
         <SelectionForm draft problems environments/>
         <div class="plan-count" role="status" aria-live="polite" data-testid="plan-count">
             {move || match (counts.get(), data.loading.get()) {
@@ -255,12 +256,25 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
     }
 }
 
-/// Where reading stands: listing, reading states, waiting for a yes to an expensive read, or failed.
+/// Where reading stands: listing, reading states (and what GitHub's limits hold back), waiting for a yes to
+/// an expensive read, or failed.
 #[component]
 fn LoadingStatus(
     data: PlanData,
     read: impl Fn(bool) + Clone + Send + Sync + 'static,
+    api: Api,
 ) -> impl IntoView {
+    let clock = RwSignal::new(0u32);
+    crate::clock::every(1_000, move |_| clock.update(|n| *n += 1));
+    let waiting = move || {
+        clock.track();
+        matches!(
+            data.loading.get(),
+            Loading::Listing { .. } | Loading::States { .. }
+        )
+        .then(|| api.window_wait())
+        .flatten()
+    };
     let text = move || match data.loading.get() {
         Loading::Listing { listed: 0, .. } => Some("Listing the deployments…".to_owned()),
         Loading::Listing { listed, states: 0 } => Some(format!(
@@ -281,6 +295,7 @@ fn LoadingStatus(
     };
     view! {
         {move || text().map(|text| view! { <p class="loading" role="status" aria-busy="true" data-testid="cleanup-loading">{text}</p> })}
+        {move || waiting().map(|note| view! { <p class="muted" data-testid="cleanup-paced">{note}</p> })}
         {move || match data.loading.get() {
             Loading::Ask(question) => {
                 let read = read.clone();
