@@ -222,11 +222,10 @@ fn run_key(location: &AppLocation) -> String {
 }
 
 /// Keeps a cleanup run (core's `SavedRun` as JSON) on this device, so a reload or a closed tab can finish
-/// it. It holds deployment ids and outcomes, never the token.
-pub fn save_run(location: &AppLocation, json: &str) {
-    if let Some(s) = local_storage() {
-        let _ = s.set_item(&run_key(location), json);
-    }
+/// it. It holds deployment ids and outcomes, never the token. `false`: it could not be kept (no storage, or
+/// the site's storage is full: a run of tens of thousands of deployments may not fit).
+pub fn save_run(location: &AppLocation, json: &str) -> bool {
+    local_storage().is_some_and(|s| s.set_item(&run_key(location), json).is_ok())
 }
 
 /// The cleanup run kept for this repository, if any.

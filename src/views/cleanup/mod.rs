@@ -43,6 +43,7 @@ pub fn CleanupView(location: AppLocation) -> impl IntoView {
         workers: StoredValue::new(0),
         since: StoredValue::new(crate::clock::now_ms()),
         answered: StoredValue::new(0),
+        kept: RwSignal::new(true),
     };
     // A run kept from before a reload (or from before leaving this view) continues where it was, unless it
     // was paused or had finished.

@@ -36,6 +36,8 @@ pub(super) struct Runner {
     /// When this page started (or resumed) running, and the answers since: the pace for the ETA.
     pub since: StoredValue<f64>,
     pub answered: StoredValue<usize>,
+    /// Whether the last save kept the run on this device.
+    pub kept: RwSignal<bool>,
 }
 
 impl Runner {
@@ -45,7 +47,9 @@ impl Runner {
             self.run
                 .try_with_untracked(|r| r.as_ref().map(SavedRun::to_json)),
         ) {
-            session::save_run(&location, &json);
+            let kept = session::save_run(&location, &json);
+            self.kept
+                .maybe_update(|k| std::mem::replace(k, kept) != kept);
         }
     }
 
@@ -164,8 +168,11 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
                 data-testid="run-progress"
             ></progress>
             <p role="status" aria-live="polite" data-testid="run-summary">{summary}</p>
-            <Show when=move || !settled.get()>
+            <Show when=move || !settled.get() && runner.kept.get()>
                 <p class="muted">"The run goes on while this view is open. It is kept on this device: after a reload, or when you come back to Cleanup, it continues where it stopped."</p>
+            </Show>
+            <Show when=move || !settled.get() && !runner.kept.get()>
+                <p class="notice" role="alert" data-testid="run-not-kept">"This run could not be kept on this device: the browser's storage for this site is full (or turned off). It goes on while this view stays open, but a reload, closing the tab or leaving Cleanup stops it; what is left would then have to be planned again. Keep this view open until it finishes."</p>
             </Show>
             <p class="muted" data-testid="run-eta">{eta}</p>
             <p class="muted" data-testid="run-requests">{requests}</p>

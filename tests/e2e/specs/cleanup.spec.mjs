@@ -356,3 +356,29 @@ test('in the demo: a cleanup plans and runs against the simulated repository, no
   await expect(cleanup.count).toHaveText(/^0 deployments will be deleted/);
   expect(outside, 'the demo sends nothing off the page').toEqual([]);
 });
+
+test('a run this browser cannot keep (its storage for the site full) says so, and still goes to the end while the view stays open', async ({ page }) => {
+  const cleanup = new CleanupPage(page);
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  // Fill the site's storage to its quota, as a kept run of tens of thousands of deployments would.
+  await page.evaluate(() => {
+    let chunk = 'x'.repeat(1 << 20);
+    for (let i = 0; chunk.length >= 512; i++) {
+      try {
+        localStorage.setItem(`filler-${i}`, chunk);
+      } catch {
+        chunk = chunk.slice(0, chunk.length / 2);
+      }
+    }
+  });
+  await cleanup.selectAll();
+  await cleanup.run();
+  await expect(page.getByTestId('run-not-kept')).toContainText('This run could not be kept on this device');
+  await cleanup.expectFinished();
+  // Every deployment but production's live one (kept by its own switch).
+  await expect(cleanup.summary).toHaveText('16 of 16 done, 0 failed, 0 remaining');
+  expect(await remaining()).toEqual([TIDY.liveProduction]);
+  await page.evaluate(() => {
+    for (const key of Object.keys(localStorage)) if (key.startsWith('filler-')) localStorage.removeItem(key);
+  });
+});
