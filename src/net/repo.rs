@@ -28,6 +28,9 @@ const PAGE_READERS: usize = 8;
 /// GraphQL state reads (100 deployments each) a bulk read keeps in flight at once.
 const STATE_BATCHES: usize = 4;
 
+/// Hears latest states as they are read, a batch at a time.
+pub type HearStates = std::rc::Rc<dyn Fn(&[(DeploymentId, Option<Latest>)])>;
+
 /// What [`RepoApi::all_deployments`] listed.
 pub enum Listing<Why> {
     /// Every deployment, newest first.
@@ -443,7 +446,7 @@ impl RepoApi {
     pub async fn all_deployments<Why>(
         &self,
         mut progress: impl FnMut(usize),
-        states: Option<std::rc::Rc<dyn Fn(&[(DeploymentId, Option<Latest>)])>>,
+        states: Option<HearStates>,
         stop: impl FnOnce(usize) -> Option<Why>,
     ) -> Result<Listing<Why>, ApiError> {
         use futures::future::{FutureExt, LocalBoxFuture};

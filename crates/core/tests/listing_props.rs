@@ -303,7 +303,7 @@ mod plan_reads {
             let got: Vec<u64> = reads.records().iter().map(|r| r.id().0).collect();
             prop_assert_eq!(&got, &ids);
             for r in reads.records() {
-                prop_assert_eq!(&r.latest_status, &last.get(&r.id().0).map_or(None, |s| latest(*s)));
+                prop_assert_eq!(&r.latest_status, &last.get(&r.id().0).and_then(|s| latest(*s)));
             }
             let unread: Vec<u64> = reads.unread().iter().map(|(id, _)| id.0).collect();
             let expected: Vec<u64> = ids.iter().copied().filter(|id| !last.contains_key(id)).collect();

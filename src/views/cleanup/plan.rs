@@ -21,7 +21,7 @@ use super::selection::SelectionForm;
 use crate::clock::now;
 use crate::components::{CostNotice, ErrorPanel, FormState};
 use crate::net::api::Api;
-use crate::net::repo::Listing;
+use crate::net::repo::{HearStates, Listing};
 use crate::session::Draft;
 use crate::tasks::Tasks;
 
@@ -76,8 +76,7 @@ impl PlanData {
             };
             if !data.reads.with_untracked(PlanReads::is_listed) {
                 let graphql = api.uses_graphql();
-                let states: Option<Rc<dyn Fn(&[(DeploymentId, Option<Latest>)])>> =
-                    graphql.then(|| Rc::new(heard) as Rc<_>);
+                let states: Option<HearStates> = graphql.then(|| Rc::new(heard) as HearStates);
                 let quota = api.quota();
                 // Through GraphQL the states come with the pages, so the cost is asked about once the first
                 // page says how many there are (REST's states are asked about once all are listed).
