@@ -32,31 +32,19 @@ pub fn ask_before_reading(
     if requests <= ASK_ABOVE_REQUESTS {
         return None;
     }
-    let share = (requests as u64 * 100).div_ceil(quota.limit.max(1));
-    let mut text = format!(
-        "This reads {what}: {}, about {share}% of this token's {} an hour ({} left; the quota resets at {}).",
-        count(requests, "request", "requests"),
-        grouped(quota.limit as usize),
-        grouped(quota.remaining as usize),
-        quota.reset.clock_utc(),
-    );
-    let exceeds_remaining = requests as u64 > quota.remaining;
-    if exceeds_remaining {
-        text.push_str(&format!(
-            " That is more than is left this hour: reading stops at the limit and goes on by itself after {}.",
-            quota.reset.clock_utc()
-        ));
-    }
-    Some(CostQuestion {
+    let cost = of_quota(&count(requests, "request", "requests"), requests, quota);
+    Some(question(
         requests,
-        text,
-        exceeds_remaining,
-    })
+        quota,
+        format!("This reads {what}: {cost}."),
+        "That is more than is left this hour: reading stops",
+    ))
 }
 
-/// Planning through GraphQL: listing about `deployments` (as the first page tells) costs a REST request per 100 (the list pages), and their
-/// latest states a GraphQL point per 100 — GraphQL's own quota, apart from REST's (docs/github-api.md §13).
-/// Asked first when either is above [`ASK_ABOVE_REQUESTS`] on a host with a quota; `None` otherwise.
+/// Planning through GraphQL: listing about `deployments` (as the first page tells) costs a REST request per
+/// 100 (the list pages), and their latest states a GraphQL point per 100 — GraphQL's own quota, apart from
+/// REST's (docs/github-api.md §13). Asked first when either is above [`ASK_ABOVE_REQUESTS`] on a host with a
+/// quota; `None` otherwise.
 pub fn ask_before_planning(
     deployments: usize,
     quota: Option<&RateLimitSnapshot>,
@@ -66,28 +54,50 @@ pub fn ask_before_planning(
     if pages <= ASK_ABOVE_REQUESTS {
         return None;
     }
-    let share = (pages as u64 * 100).div_ceil(quota.limit.max(1));
-    let mut text = format!(
-        "This lists about {} and reads each one's latest state: {} of this token's {} an hour (about {share}%; {} left, the quota resets at {}), and {} of GraphQL's own quota, usually 5,000 an hour (a point per 100 deployments).",
-        count(deployments, "deployment", "deployments"),
-        count(pages, "REST request", "REST requests"),
+    let cost = of_quota(&count(pages, "REST request", "REST requests"), pages, quota);
+    Some(question(
+        pages,
+        quota,
+        format!(
+            "This lists about {} and reads each one's latest state: {cost}, and {} of GraphQL's own quota, usually 5,000 an hour (a point per 100 deployments).",
+            count(deployments, "deployment", "deployments"),
+            count(pages, "point", "points"),
+        ),
+        "That is more REST requests than are left this hour: listing stops",
+    ))
+}
+
+/// "321 requests, about 7% of this token's 5,000 an hour (4,870 left; the quota resets at 13:06 UTC)".
+fn of_quota(what: &str, requests: usize, quota: &RateLimitSnapshot) -> String {
+    let share = (requests as u64 * 100).div_ceil(quota.limit.max(1));
+    format!(
+        "{what}, about {share}% of this token's {} an hour ({} left; the quota resets at {})",
         grouped(quota.limit as usize),
         grouped(quota.remaining as usize),
         quota.reset.clock_utc(),
-        count(pages, "point", "points"),
-    );
-    let exceeds_remaining = pages as u64 > quota.remaining;
+    )
+}
+
+/// The question: `text`, and when `requests` is more than is left, `stops` "at the limit and goes on by
+/// itself after" the reset.
+fn question(
+    requests: usize,
+    quota: &RateLimitSnapshot,
+    mut text: String,
+    stops: &str,
+) -> CostQuestion {
+    let exceeds_remaining = requests as u64 > quota.remaining;
     if exceeds_remaining {
         text.push_str(&format!(
-            " That is more REST requests than are left this hour: listing stops at the limit and goes on by itself after {}.",
+            " {stops} at the limit and goes on by itself after {}.",
             quota.reset.clock_utc()
         ));
     }
-    Some(CostQuestion {
-        requests: pages,
+    CostQuestion {
+        requests,
         text,
         exceeds_remaining,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -136,7 +146,7 @@ mod tests {
         let q = ask_before_planning(100_000, Some(&quota(4_990))).unwrap();
         assert_eq!(
             q.text,
-            "This lists about 100,000 deployments and reads each one's latest state: 1,000 REST requests of this token's 5,000 an hour (about 20%; 4,990 left, the quota resets at 13:06 UTC), and 1,000 points of GraphQL's own quota, usually 5,000 an hour (a point per 100 deployments)."
+            "This lists about 100,000 deployments and reads each one's latest state: 1,000 REST requests, about 20% of this token's 5,000 an hour (4,990 left; the quota resets at 13:06 UTC), and 1,000 points of GraphQL's own quota, usually 5,000 an hour (a point per 100 deployments)."
         );
         assert_eq!(q.requests, 1_000);
         assert!(!q.exceeds_remaining);

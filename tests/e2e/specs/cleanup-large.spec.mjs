@@ -64,7 +64,7 @@ test('more than 10,000 deployments through GraphQL: asked first, after one page,
   await clearRequests();
   await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
   const question = page.getByTestId('cost-question');
-  await expect(question).toContainText('This lists about 10,100 deployments and reads each one\'s latest state: 101 REST requests of this token\'s 5,000 an hour');
+  await expect(question).toContainText('This lists about 10,100 deployments and reads each one\'s latest state: 101 REST requests, about 3% of this token\'s 5,000 an hour');
   await expect(question).toContainText('and 101 points of GraphQL\'s own quota');
   let log = await requests();
   expect(listPages(log).length, 'one page read before asking').toBe(1);
