@@ -375,9 +375,16 @@ impl Api {
         self.inner.client.base()
     }
 
-    /// The request for a `Link` URL from an earlier answer (only on the API's own origin, core checks).
-    pub fn follow(&self, url: &str) -> Option<HttpRequest> {
-        self.inner.client.follow_link(url).ok()
+    /// The request for a `Link` URL from an earlier answer — only on the API's own origin (core checks);
+    /// otherwise why not, as the error that says the list stops there.
+    pub fn follow(&self, url: &str) -> Result<HttpRequest, ApiError> {
+        self.inner
+            .client
+            .follow_link(url)
+            .map_err(|_| ApiError::LinkNotFollowed {
+                link: url.to_owned(),
+                expected: self.inner.client.base().origin(),
+            })
     }
 
     /// Whether an answer to `request` is kept (so asking again is conditional, and free when unchanged).
@@ -413,7 +420,8 @@ impl Api {
 
     /// The one `Link` pager: every page from `first` on, `read` decoding each answer's items and `page`
     /// hearing them as they arrive, until there is no `next` page or `page` says stop (false). The first
-    /// failure ends it. `Link`s are followed only on the API's own origin (core's `follow_link`).
+    /// failure ends it. `Link`s are followed only on the API's own origin (core's `follow_link`): a next page
+    /// elsewhere ends it with `ApiError::LinkNotFollowed`, never a list silently cut short.
     pub(super) async fn pages<T>(
         &self,
         first: HttpRequest,
@@ -425,11 +433,13 @@ impl Api {
             let response = self.send(request).await;
             let items = read(&response)?;
             if page(items) {
-                next = response
+                if let Some(url) = response
                     .header("link")
                     .map(parse_link_header)
                     .and_then(|links| links.next)
-                    .and_then(|url| self.follow(&url));
+                {
+                    next = Some(self.follow(&url)?);
+                }
             }
         }
         Ok(())

@@ -37,6 +37,8 @@ pub enum Listing<Why> {
     All(Vec<Deployment>),
     /// Stopped after the first page, for the reason its `stop` gave.
     Stopped(Why),
+    /// What could be listed: GitHub named a next page where the token must not go (the error says where).
+    CutShort(Vec<Deployment>, ApiError),
 }
 
 /// The API handle bound to one repository.
@@ -534,7 +536,10 @@ impl RepoApi {
                 }
             }
         }
-        Ok(Listing::All(list.into_rows()))
+        match list.cut_short().cloned() {
+            Some(why) => Ok(Listing::CutShort(list.into_rows(), why)),
+            None => Ok(Listing::All(list.into_rows())),
+        }
     }
 
     /// The first page (100, newest first) of the deployments GitHub's filters select.

@@ -72,6 +72,8 @@ pub struct DeploymentList {
     held: Vec<(u32, Vec<Deployment>)>,
     /// Each creator kept once across the rows.
     creators: Creators,
+    /// A next page GitHub named that could not be followed (another origin): the list is cut short there.
+    cut_short: Option<ApiError>,
 }
 
 impl Default for DeploymentList {
@@ -88,6 +90,7 @@ impl Default for DeploymentList {
             spread: None,
             held: Vec::new(),
             creators: Creators::default(),
+            cut_short: None,
         }
     }
 }
@@ -127,6 +130,12 @@ impl DeploymentList {
         &self.status
     }
 
+    /// Why the list stops short of what GitHub has, if it does: a next page named where the token must not
+    /// go (`ApiError::LinkNotFollowed`).
+    pub fn cut_short(&self) -> Option<&ApiError> {
+        self.cut_short.as_ref()
+    }
+
     pub fn generation(&self) -> u64 {
         self.generation
     }
@@ -144,6 +153,7 @@ impl DeploymentList {
         self.failed.clear();
         self.spread = None;
         self.held.clear();
+        self.cut_short = None;
         self.asked = vec![first.url.clone()];
         self.outstanding = self.asked.clone();
         self.status = ListStatus::Loading;
@@ -155,13 +165,13 @@ impl DeploymentList {
 
     /// The answer to `ask`: the rows it adds (each once), and the pages to fetch next — after the first page,
     /// every page up to the `last` one GitHub names; otherwise the `next` one. `follow` turns a `Link` URL into
-    /// a request (`None` when it cannot be followed). An answer for an older generation changes nothing and
-    /// asks for nothing; no page is asked for twice.
+    /// a request, or says why it cannot be followed (the list is then [cut short](Self::cut_short)). An answer
+    /// for an older generation changes nothing and asks for nothing; no page is asked for twice.
     pub fn handle_page(
         &mut self,
         ask: &PageAsk,
         answer: Result<PageAnswer, ApiError>,
-        follow: impl Fn(&str) -> Option<HttpRequest>,
+        follow: impl Fn(&str) -> Result<HttpRequest, ApiError>,
     ) -> Vec<PageAsk> {
         if ask.generation != self.generation {
             return Vec::new();
@@ -195,8 +205,12 @@ impl DeploymentList {
                 };
                 let mut asks = Vec::new();
                 for candidate in candidates {
-                    let Some(request) = follow(&candidate) else {
-                        continue;
+                    let request = match follow(&candidate) {
+                        Ok(request) => request,
+                        Err(why) => {
+                            self.cut_short.get_or_insert(why);
+                            continue;
+                        }
                     };
                     if !self.asked.contains(&request.url) {
                         self.asked.push(request.url.clone());
@@ -477,8 +491,14 @@ mod tests {
         }
     }
 
-    fn follow(url: &str) -> Option<HttpRequest> {
-        url.strip_prefix("page=")?.parse().ok().map(request)
+    fn follow(url: &str) -> Result<HttpRequest, ApiError> {
+        url.strip_prefix("page=")
+            .and_then(|n| n.parse().ok())
+            .map(request)
+            .ok_or_else(|| ApiError::LinkNotFollowed {
+                link: url.to_owned(),
+                expected: "https://api.github.com".into(),
+            })
     }
 
     fn ids(list: &DeploymentList) -> Vec<u64> {
@@ -511,8 +531,8 @@ mod tests {
         answer
     }
 
-    fn follow_url(url: &str) -> Option<HttpRequest> {
-        Some(HttpRequest::new(Method::Get, url))
+    fn follow_url(url: &str) -> Result<HttpRequest, ApiError> {
+        Ok(HttpRequest::new(Method::Get, url))
     }
 
     #[test]
@@ -579,6 +599,31 @@ mod tests {
         list.handle_page(&more[0], Ok(linked(&[6], None, None)), follow_url);
         assert_eq!(ids(&list), [9, 8, 7, 6]);
         assert_eq!(list.status(), &ListStatus::Done);
+    }
+
+    #[test]
+    fn a_next_page_that_cannot_be_followed_cuts_the_list_short_and_says_why_until_new_filters() {
+        let mut list = DeploymentList::default();
+        let first = list.restart(request(1));
+        let elsewhere = |url: &str| -> Result<HttpRequest, ApiError> {
+            Err(ApiError::LinkNotFollowed {
+                link: url.to_owned(),
+                expected: "https://ghe.example.com".into(),
+            })
+        };
+        let asks = list.handle_page(&first, Ok(linked(&[9, 8], Some(2), Some(3))), elsewhere);
+        assert!(
+            asks.is_empty(),
+            "nothing is asked where the token must not go"
+        );
+        assert_eq!(ids(&list), [9, 8]);
+        assert_eq!(list.status(), &ListStatus::Done);
+        assert!(matches!(
+            list.cut_short(),
+            Some(ApiError::LinkNotFollowed { expected, .. }) if expected == "https://ghe.example.com"
+        ));
+        list.restart(request(1));
+        assert_eq!(list.cut_short(), None);
     }
 
     #[test]

@@ -326,6 +326,11 @@ pub enum ApiError {
     /// Any other status (400 bad JSON, 410 retired API version, a redirect, …).
     #[error("GitHub answered {status}: {message}")]
     Unexpected { status: u16, message: String },
+    /// GitHub has more pages, but its `Link` to the next one is not on the API address connected to (a
+    /// server reached through another name): following it would send the token elsewhere, so the list
+    /// stops there (docs/github-api.md §4).
+    #[error("GitHub has more, but names its next page at {link}, not on the address you connected to ({expected}): Deploydeck sends your token only there, so the rest was not read.")]
+    LinkNotFollowed { link: String, expected: String },
 }
 
 fn rate_limit_sentence(kind: RateLimitKind) -> &'static str {
@@ -346,7 +351,10 @@ impl ApiError {
             ApiError::Validation { .. } => 422,
             ApiError::RateLimited { .. } => 429,
             ApiError::Server { status, .. } | ApiError::Unexpected { status, .. } => *status,
-            ApiError::Network { .. } | ApiError::TimedOut { .. } | ApiError::Decode { .. } => 0,
+            ApiError::Network { .. }
+            | ApiError::TimedOut { .. }
+            | ApiError::Decode { .. }
+            | ApiError::LinkNotFollowed { .. } => 0,
         }
     }
 
@@ -412,6 +420,10 @@ impl ApiError {
             ApiError::Decode { .. } => "Try again: an answer cut off on the way looks like this. If it happens every time, check the API address: a proxy or sign-in page may be answering instead of GitHub's API.".into(),
             ApiError::Unexpected { status: 410, .. } => "This API version is retired on this server; Deploydeck needs updating.".into(),
             ApiError::Unexpected { .. } => "Try again; if it persists, report it with the message above.".into(),
+            ApiError::LinkNotFollowed { link, .. } => format!(
+                "Connect through the address the server names ({}) to read everything; what was read so far is kept.",
+                crate::url::HttpUrl::parse(link).map_or_else(|_| link.clone(), |u| u.origin())
+            ),
         }
     }
 

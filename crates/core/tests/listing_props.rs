@@ -83,7 +83,7 @@ proptest! {
                     let current = ask.generation == list.generation();
                     counter += 1;
                     let n = counter;
-                    let follow = move |_: &str| Some(request(n));
+                    let follow = move |_: &str| Ok(request(n));
                     let more = list.handle_page(&ask, Ok(answer(&ids, next)), follow);
                     if current {
                         expected.extend(ids.iter().copied());
@@ -99,7 +99,7 @@ proptest! {
                     let ask = asks[i % asks.len()].clone();
                     let current = ask.generation == list.generation();
                     let error = ApiError::Server { status: 502, message: "Bad Gateway".into() };
-                    prop_assert!(list.handle_page(&ask, Err(error.clone()), |_| None).is_empty());
+                    prop_assert!(list.handle_page(&ask, Err(error.clone()), |_| Err(error.clone())).is_empty());
                     if current {
                         prop_assert_eq!(list.status(), &ListStatus::Failed(error));
                         prop_assert!(list.can_resume());
@@ -218,7 +218,7 @@ proptest! {
     ) {
         let mut list = DeploymentList::default();
         let mut waiting: Vec<PageAsk> = vec![list.restart(paged(1))];
-        let follow = |url: &str| Some(HttpRequest::new(Method::Get, url));
+        let follow = |url: &str| Ok(HttpRequest::new(Method::Get, url));
         let mut asked_pages: Vec<u32> = vec![1];
         let mut step = 0;
         while !waiting.is_empty() || list.can_resume() {

@@ -41,6 +41,12 @@ pub(super) enum Loading {
     },
     Ready,
     Failed(ApiError),
+    /// GitHub named a next page where the token must not go: `listed` deployments could be read, and the
+    /// plan waits for the user to accept planning over those alone.
+    CutShort {
+        listed: usize,
+        why: ApiError,
+    },
 }
 
 /// The deployments and their latest states, as they arrive (core's `PlanReads`: one copy of each).
@@ -98,6 +104,11 @@ impl PlanData {
                     Ok(Listing::All(all)) => data.reads.update(|r| r.listed(all)),
                     Ok(Listing::Stopped(question)) => {
                         return data.loading.set(Loading::Ask(question))
+                    }
+                    Ok(Listing::CutShort(some, why)) => {
+                        let listed = some.len();
+                        data.reads.update(|r| r.listed(some));
+                        return data.loading.set(Loading::CutShort { listed, why });
                     }
                     Err(error) => return data.loading.set(Loading::Failed(error)),
                 }
@@ -230,7 +241,7 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
         <SelectionForm draft problems environments/>
         <div class="plan-count" role="status" aria-live="polite" data-testid="plan-count">
             {move || match (counts.get(), data.loading.get()) {
-                (_, Loading::Failed(_) | Loading::Ask(_)) => String::new(),
+                (_, Loading::Failed(_) | Loading::Ask(_) | Loading::CutShort { .. }) => String::new(),
                 (_, l) if l != Loading::Ready => "The plan appears once every deployment's state is read.".to_owned(),
                 (None, _) => "Correct the selection to see the plan.".to_owned(),
                 (Some(c), _) => c.sentence(),
@@ -308,6 +319,19 @@ fn LoadingStatus(
                 view! {
                     <ErrorPanel error context="Could not read the deployments to plan"/>
                     <p><button type="button" class="button primary" on:click=move |_| read(false)>"Try again"</button></p>
+                }.into_any()
+            }
+            Loading::CutShort { listed, why } => {
+                let read = read.clone();
+                view! {
+                    <ErrorPanel error=why context="Only some of the deployments could be listed"/>
+                    <p class="notice" data-testid="plan-cut-short">{format!(
+                        "A plan over these {} alone would not see the others: what is live or newer among them stays unknown.",
+                        count(listed, "deployment", "deployments")
+                    )}</p>
+                    <p><button type="button" class="button" on:click=move |_| read(false) data-testid="plan-partial">
+                        {format!("Plan over the {} listed anyway", count(listed, "deployment", "deployments"))}
+                    </button></p>
                 }.into_any()
             }
             _ => ().into_any(),

@@ -143,6 +143,11 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
             <FilterForm location=location.clone() filter/>
             <CountLine h shown undecided asking=Signal::derive(move || state_question.with(Option::is_some))/>
             <ListFailure h load_rest/>
+            {move || h.list.with(|l| l.cut_short().cloned()).map(|error| view! {
+                <div data-testid="list-cut-short">
+                    <ErrorPanel error context="Only some of the deployments could be listed"/>
+                </div>
+            })}
             {move || state_question.get().map(|question| view! {
                 <CostNotice question why="Filtering by latest state needs the state of every listed deployment." action="Read the states"
                     on_accept=move || consent.set(true) testid="history-cost"/>
@@ -186,6 +191,7 @@ fn CountLine(
                 let more = h.list.with(|l| match l.status() {
                     ListStatus::Loading => " Loading…",
                     ListStatus::LoadingMore => " Loading more…",
+                    _ if l.cut_short().is_some() => " GitHub has more, which could not be read: see below.",
                     _ => "",
                 });
                 let checking = match (waiting, asking.get()) {
