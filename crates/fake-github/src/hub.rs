@@ -38,6 +38,10 @@ pub struct Settings {
     /// §13: GraphQL served (`on`), absent (`off`: a 404, as a server without it), or answered without CORS
     /// headers (`no_cors`: a browser sees a network error) — CORS on `/graphql` is not documented.
     pub graphql: GraphqlMode,
+    /// §4: the origin the pagination `Link`s name (`None`: the one the request came to). Another one plays a
+    /// server reached through an alias, which names its own address: a client must not follow it with the
+    /// token.
+    pub link_base: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -61,6 +65,7 @@ impl Default for Settings {
             secondary_limits: false,
             auto_create_environments: true,
             graphql: GraphqlMode::On,
+            link_base: None,
         }
     }
 }

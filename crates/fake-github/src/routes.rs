@@ -246,6 +246,13 @@ impl Hub {
         };
         // GHES serves the same API under /api/v3 (docs/github-api.md §10).
         let mut ctx = ctx.clone();
+        // A server reached through an alias names its own address in what it sends (its `Link`s included).
+        if let Some(own) = &self.settings.link_base {
+            let path = HttpUrl::parse(&ctx.base)
+                .map(|u| u.path().trim_end_matches('/').to_owned())
+                .unwrap_or_default();
+            ctx.base = format!("{}{path}", own.trim_end_matches('/'));
+        }
         let mut path = url.path();
         if let Some(rest) = path.strip_prefix("/api/v3") {
             if rest.is_empty() || rest.starts_with('/') {

@@ -731,6 +731,37 @@ fn user_repository_and_rate_limit_endpoints_answer_for_the_token() {
 }
 
 #[test]
+fn a_server_reached_through_an_alias_names_its_own_address_in_its_links_which_a_client_does_not_follow(
+) {
+    let mut w = World::with_settings(Settings {
+        link_base: Some("https://ghe-internal.example".into()),
+        ..Settings::default()
+    });
+    for _ in 0..3 {
+        w.deploy("staging");
+    }
+    let first = w.send(&w.client.list_deployments(
+        &w.repo,
+        &DeploymentFilter::default(),
+        PageRequest::new(2, 1),
+    ));
+    assert_eq!(decode_page::<Deployment>(&first).unwrap().items.len(), 2);
+    let next = decode_page::<Deployment>(&first)
+        .unwrap()
+        .links
+        .next
+        .unwrap();
+    assert_eq!(
+        next,
+        "https://ghe-internal.example/repos/acme/web/deployments?per_page=2&page=2"
+    );
+    assert!(
+        w.client.follow_link(&next).is_err(),
+        "the token goes only to the address connected to"
+    );
+}
+
+#[test]
 fn lists_are_newest_first_and_paginated_with_link_headers() {
     let mut w = World::new();
     let ids: Vec<u64> = (0..250).map(|_| w.deploy("staging").id.0).collect();

@@ -1,9 +1,11 @@
-// Cleanup over large repositories: the plan shown a hundred rows at a time (ticks kept across pages), and a
+// Cleanup over large repositories: the plan shown a hundred rows at a time (ticks kept across pages), a
 // plan through GraphQL that would spend much of either quota asked for after one page, then listed and read
-// together.
+// together; and a list GitHub names the rest of at another address (a server reached through an alias),
+// which is said, never silently cut short.
 import { test, expect } from '../fixtures.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
-import { seed, requests, clearRequests, calm, historySeed, SHOP_TOKEN } from '../support/fake.mjs';
+import { HistoryPage } from '../pages/history-page.mjs';
+import { seed, requests, clearRequests, calm, settings, historySeed, SHOP_TOKEN } from '../support/fake.mjs';
 
 test.beforeEach(async () => {
   await calm();
@@ -77,4 +79,44 @@ test('more than 10,000 deployments through GraphQL: asked first, after one page,
   expect(graphql(log)).toHaveLength(101);
   expect(log.filter((r) => r.path.endsWith('/statuses'))).toHaveLength(0);
   await expect(page.getByTestId('plan-page')).toHaveText(/^Rows 1–100 of [\d,]+$/);
+});
+
+const ALIAS = 'https://ghe-alias.invalid';
+
+test('a server that names its next page at another address: History says the list is cut short and why; the token never goes there', async ({ page }) => {
+  await seed(historySeed(130));
+  await settings({ link_base: ALIAS });
+  const elsewhere = [];
+  page.on('request', (r) => { if (r.url().startsWith(ALIAS)) elsewhere.push(r.url()); });
+  const history = new HistoryPage(page);
+  await history.open('acme/hist', SHOP_TOKEN);
+  await expect(history.count).toHaveText(/^100 of 100 deployments shown\. GitHub has more, which could not be read: see below\./);
+  const panel = page.getByTestId('list-cut-short');
+  await expect(panel).toContainText('Only some of the deployments could be listed');
+  await expect(panel).toContainText(`names its next page at ${ALIAS}/repos/acme/hist/deployments?per_page=100&page=2, not on the address you connected to`);
+  await expect(panel).toContainText(`Connect through the address the server names (${ALIAS})`);
+  expect(elsewhere, 'nothing is sent to the other address').toEqual([]);
+});
+
+test('Cleanup over a list cut short: it says so, and plans over what was listed only when asked to', async ({ page }) => {
+  await seed(historySeed(130));
+  await settings({ link_base: ALIAS });
+  const elsewhere = [];
+  page.on('request', (r) => { if (r.url().startsWith(ALIAS)) elsewhere.push(r.url()); });
+  const cleanup = new CleanupPage(page);
+  const { ConnectPage } = await import('../pages/connect-page.mjs');
+  const { FAKE } = await import('../playwright.config.mjs');
+  await new ConnectPage(page).open();
+  await new ConnectPage(page).connect({ base: FAKE, token: SHOP_TOKEN, repo: 'acme/hist' });
+  await expect(page.getByTestId('recent-deployments')).toBeVisible();
+  await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
+  await expect(page.getByTestId('plan-cut-short')).toContainText('A plan over these 100 deployments alone would not see the others');
+  await expect(cleanup.rows, 'no plan before the choice').toHaveCount(0);
+  await expect(cleanup.count).toHaveText('');
+  await page.getByTestId('plan-partial').click();
+  await cleanup.expectReady();
+  await cleanup.show.selectOption('all');
+  await expect(cleanup.rows, 'the plan covers the 100 listed').toHaveCount(100);
+  await expect(page.getByTestId('plan-pager')).toHaveCount(0);
+  expect(elsewhere, 'nothing is sent to the other address').toEqual([]);
 });
