@@ -19,14 +19,21 @@ export class CleanupPage {
 
   /// Connects with `token` (kept for this tab) and opens the Cleanup view of `repo`, its plan ready.
   async open(repo, token) {
+    await this.visit(repo, token);
+    await this.expectReady();
+  }
+
+  /// Connects with `token` and opens the Cleanup view of `repo`, without waiting for its plan (a question or
+  /// a notice may come first). `beforeCleanup` runs on the overview, just before.
+  async visit(repo, token, beforeCleanup = async () => {}) {
     this.repo = repo;
     const connect = new ConnectPage(this.page);
     await connect.open();
     await connect.connect({ base: FAKE, token, repo });
     await expect(this.page.getByTestId('recent-deployments')).toBeVisible();
+    await beforeCleanup();
     await this.page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
     await expect(this.view).toBeVisible();
-    await this.expectReady();
   }
 
   /// Widens the selection from its safe default (latest state inactive) to every state, and lets the plan

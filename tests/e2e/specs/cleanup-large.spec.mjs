@@ -58,13 +58,7 @@ test('more than 10,000 deployments through GraphQL: asked first, after one page,
   big.repositories[0].name = 'big';
   await seed(big);
   const cleanup = new CleanupPage(page);
-  const { ConnectPage } = await import('../pages/connect-page.mjs');
-  const { FAKE } = await import('../playwright.config.mjs');
-  await new ConnectPage(page).open();
-  await new ConnectPage(page).connect({ base: FAKE, token: SHOP_TOKEN, repo: 'acme/big' });
-  await expect(page.getByTestId('recent-deployments')).toBeVisible();
-  await clearRequests();
-  await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
+  await cleanup.visit('acme/big', SHOP_TOKEN, clearRequests);
   const question = page.getByTestId('cost-question');
   await expect(question).toContainText('This lists about 10,100 deployments and reads each one\'s latest state: 101 REST requests, about 3% of this token\'s 5,000 an hour');
   await expect(question).toContainText('and 101 points of GraphQL\'s own quota');
@@ -83,11 +77,18 @@ test('more than 10,000 deployments through GraphQL: asked first, after one page,
 
 const ALIAS = 'https://ghe-alias.invalid';
 
-test('a server that names its next page at another address: History says the list is cut short and why; the token never goes there', async ({ page }) => {
+/// acme/hist with 130 deployments on a server that names its next page at ALIAS; returns what the page sends
+/// there (it must stay empty).
+async function behindAnAlias(page) {
   await seed(historySeed(130));
   await settings({ link_base: ALIAS });
   const elsewhere = [];
   page.on('request', (r) => { if (r.url().startsWith(ALIAS)) elsewhere.push(r.url()); });
+  return elsewhere;
+}
+
+test('a server that names its next page at another address: History says the list is cut short and why; the token never goes there', async ({ page }) => {
+  const elsewhere = await behindAnAlias(page);
   const history = new HistoryPage(page);
   await history.open('acme/hist', SHOP_TOKEN);
   await expect(history.count).toHaveText(/^100 of 100 deployments shown\. GitHub has more, which could not be read: see below\./);
@@ -99,17 +100,9 @@ test('a server that names its next page at another address: History says the lis
 });
 
 test('Cleanup over a list cut short: it says so, and plans over what was listed only when asked to', async ({ page }) => {
-  await seed(historySeed(130));
-  await settings({ link_base: ALIAS });
-  const elsewhere = [];
-  page.on('request', (r) => { if (r.url().startsWith(ALIAS)) elsewhere.push(r.url()); });
+  const elsewhere = await behindAnAlias(page);
   const cleanup = new CleanupPage(page);
-  const { ConnectPage } = await import('../pages/connect-page.mjs');
-  const { FAKE } = await import('../playwright.config.mjs');
-  await new ConnectPage(page).open();
-  await new ConnectPage(page).connect({ base: FAKE, token: SHOP_TOKEN, repo: 'acme/hist' });
-  await expect(page.getByTestId('recent-deployments')).toBeVisible();
-  await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
+  await cleanup.visit('acme/hist', SHOP_TOKEN);
   await expect(page.getByTestId('plan-cut-short')).toContainText('A plan over these 100 deployments alone would not see the others');
   await expect(cleanup.rows, 'no plan before the choice').toHaveCount(0);
   await expect(cleanup.count).toHaveText('');
