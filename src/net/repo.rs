@@ -142,13 +142,13 @@ impl RepoApi {
     /// rather than copying them).
     pub async fn states_of(
         &self,
-        wanted: &[(DeploymentId, &str)],
+        wanted: &[(DeploymentId, impl AsRef<str>)],
         each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
     ) -> Result<HashMap<DeploymentId, Option<Latest>>, ApiError> {
         let each = std::rc::Rc::new(each);
         let mut known: HashMap<DeploymentId, Option<Latest>> = HashMap::new();
         let heard = each.clone();
-        if let Some(read) = self.nodes_states(wanted, move |batch| heard(batch)).await? {
+        if let Some(read) = self.bulk_states(wanted, move |batch| heard(batch)).await? {
             known.extend(read);
         }
         let rest: Vec<DeploymentId> = wanted
@@ -178,33 +178,23 @@ impl RepoApi {
     /// through REST.
     pub async fn bulk_states(
         &self,
-        wanted: &[(DeploymentId, &str)],
-        each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
-    ) -> Result<Option<Vec<(DeploymentId, Option<Latest>)>>, ApiError> {
-        self.nodes_states(wanted, each).await
-    }
-
-    async fn nodes_states(
-        &self,
-        wanted: &[(DeploymentId, &str)],
+        wanted: &[(DeploymentId, impl AsRef<str>)],
         each: impl Fn(&[(DeploymentId, Option<Latest>)]) + 'static,
     ) -> Result<Option<Vec<(DeploymentId, Option<Latest>)>>, ApiError> {
         if !self.api.uses_graphql() {
             return Ok(None);
         }
-        let ids: Vec<String> = wanted.iter().map(|(_, node)| (*node).to_owned()).collect();
+        let ids: Vec<String> = wanted
+            .iter()
+            .map(|(_, node)| node.as_ref().to_owned())
+            .collect();
         let this = self.clone();
         let answers = fan_out::all(
             batches(&ids),
             STATE_BATCHES,
             move |batch: Vec<String>| {
                 let this = this.clone();
-                async move {
-                    let request = this.client().deployment_states(&batch);
-                    this.api
-                        .graphql(request, |response| read_states(&batch, response))
-                        .await
-                }
+                async move { this.states_batch(&batch).await }
             },
             move |_, read: &Option<StatesRead>| {
                 if let Some(read) = read {
@@ -221,6 +211,15 @@ impl RepoApi {
             found.extend(read.found);
         }
         Ok(Some(found))
+    }
+
+    /// One GraphQL read of up to 100 deployments' latest states (one point), by node id. `None`: read them
+    /// through REST (GraphQL cannot be used on this host, or refused the document).
+    async fn states_batch(&self, batch: &[String]) -> Result<Option<StatesRead>, ApiError> {
+        let request = self.client().deployment_states(batch);
+        self.api
+            .graphql(request, |response| read_states(batch, response))
+            .await
     }
 
     /// What reading these deployments' latest states costs, in requests: through GraphQL one per 100 (of
@@ -486,15 +485,7 @@ impl RepoApi {
                 let this = self.clone();
                 batches_out += 1;
                 in_flight.push(
-                    async move {
-                        let request = this.client().deployment_states(&batch);
-                        let read = this
-                            .api
-                            .graphql(request, |response| read_states(&batch, response))
-                            .await;
-                        Done::States(read)
-                    }
-                    .boxed_local(),
+                    async move { Done::States(this.states_batch(&batch).await) }.boxed_local(),
                 );
             }
             let Some(done) = in_flight.next().await else {

@@ -127,13 +127,9 @@ impl PlanData {
                 }
             }
             data.report();
-            let wanted: Vec<(DeploymentId, &str)> = unread
-                .iter()
-                .map(|(id, node)| (*id, node.as_str()))
-                .collect();
-            let failed = gh.states_of(&wanted, heard).await.err();
+            let failed = gh.states_of(&unread, heard).await.err();
             // Every state was kept quietly: now the plan is made.
-            data.reads.update(|_| ());
+            data.reads.notify();
             data.loading
                 .set(failed.map_or(Loading::Ready, Loading::Failed));
         });

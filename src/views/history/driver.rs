@@ -272,10 +272,8 @@ impl Driver {
         self.tasks.spawn(async move {
             // What this could not give (a failure, GraphQL given up, a deployment not resolved) stays unknown
             // ("…"): the rows on screen are then asked one by one, and the next refresh asks again.
-            let wanted: Vec<(DeploymentId, &str)> =
-                page.iter().map(|(id, node)| (*id, node.as_str())).collect();
             let _ = gh
-                .bulk_states(&wanted, move |batch| {
+                .bulk_states(&page, move |batch| {
                     h.latest.update(|m| m.extend(batch.iter().cloned()));
                 })
                 .await;
