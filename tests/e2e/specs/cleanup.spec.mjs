@@ -372,6 +372,8 @@ test('a run this browser cannot keep (its storage for the site full) says so, an
     }
   });
   await cleanup.selectAll();
+  // Slow enough that the run is still going when the notice is looked for (it is shown while it runs).
+  await latency(200);
   await cleanup.run();
   await expect(page.getByTestId('run-not-kept')).toContainText('This run could not be kept on this device');
   await cleanup.expectFinished();
