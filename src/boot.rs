@@ -61,6 +61,7 @@ pub fn take_over() {
             custom_base: value("custom-base"),
             token: value("token"),
             repo: value("repo"),
+            trusted: None,
         },
         storage: TokenStorage::from_value(&checked("token-storage").unwrap_or_default()),
         connect: screen.has_attribute("data-connect-requested"),

@@ -19,7 +19,7 @@ pub mod views;
 
 use leptos::prelude::*;
 
-use crate::components::{HeaderNotice, RateGauge};
+use crate::components::{HeaderNotice, HostName, RateGauge};
 use crate::href::app_href;
 use crate::router::{provide_nav, use_nav, Route};
 use crate::state::AppState;
@@ -49,7 +49,12 @@ fn Header() -> impl IntoView {
     // (the router's pathname includes the base); the gauge shows the last answer's rate limit.
     let nav = use_nav();
     let on_screen = Memo::new(move |_| nav.location());
-    let host = move || on_screen.with(|l| l.as_ref().map(|l| l.host.label()));
+    let host = move || {
+        on_screen.with(|l| {
+            l.as_ref()
+                .map(|l| view! { <HostName host=l.host.shown()/> })
+        })
+    };
     let repo = move || on_screen.with(|l| l.as_ref().map(|l| l.repo.to_string()));
     let demo = move || on_screen.with(|l| l.as_ref().is_some_and(|l| l.host.is_demo()));
     view! {

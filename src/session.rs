@@ -1,4 +1,4 @@
-//! Where the token, the host and the recent repositories are kept. The token lives in exactly one place the
+//! Where the token, the host, the hosts connected to and the recent repositories are kept. The token lives in exactly one place the
 //! user chose — this tab (sessionStorage, the default), this device (localStorage), or memory only — and is
 //! never written anywhere else: not in a URL, not in the recent list, not in a log.
 
@@ -8,6 +8,7 @@ use std::sync::{Mutex, OnceLock};
 use deploydeck_core::location::{AppLocation, HostChoice, View};
 use deploydeck_core::model::DeploymentId;
 use deploydeck_core::request::{ApiBase, Token};
+use deploydeck_core::trust::KnownHosts;
 use deploydeck_core::validate::RepoRef;
 use web_sys::Storage;
 
@@ -56,6 +57,7 @@ impl TokenStorage {
 
 const TOKEN_PREFIX: &str = "deploydeck.token:";
 const RECENT_KEY: &str = "deploydeck.recent";
+const HOSTS_KEY: &str = "deploydeck.hosts";
 
 fn token_key(base: &ApiBase) -> String {
     format!("{TOKEN_PREFIX}{}", base.root())
@@ -161,6 +163,31 @@ pub fn remember_repo(entry: RecentRepo) {
     let text: Vec<String> = list.iter().map(|r| r.location().path()).collect();
     if let Some(s) = local_storage() {
         let _ = s.set_item(RECENT_KEY, &text.join("\n"));
+    }
+}
+
+/// The hosts this browser connected to (their API origins, never a token), with those of the recent list:
+/// a link to one of them is not a new host (`deploydeck_core::trust`).
+pub fn known_hosts() -> KnownHosts {
+    remembered_hosts().and(recent_repos().into_iter().map(|r| r.host))
+}
+
+fn remembered_hosts() -> KnownHosts {
+    KnownHosts::parse(
+        &local_storage()
+            .and_then(|s| s.get_item(HOSTS_KEY).ok().flatten())
+            .unwrap_or_default(),
+    )
+}
+
+/// Remembers that this browser connected to `host` (kept on this device whatever the token's storage: it
+/// holds no secret).
+pub fn remember_host(host: &HostChoice) {
+    let mut known = remembered_hosts();
+    if known.remember(host) {
+        if let Some(s) = local_storage() {
+            let _ = s.set_item(HOSTS_KEY, &known.to_text());
+        }
     }
 }
 

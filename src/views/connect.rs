@@ -7,10 +7,11 @@ use deploydeck_core::location::{
 };
 use deploydeck_core::request::Token;
 use deploydeck_core::response::ApiError;
+use deploydeck_core::trust::KnownHosts;
 use deploydeck_core::validate::{Field, Problems, RepoRef};
 use leptos::prelude::*;
 
-use crate::components::{invalid, FieldProblems, FormState, LoadFailed, RadioGroup};
+use crate::components::{invalid, FieldProblems, FormState, HostName, LoadFailed, RadioGroup};
 use crate::href::app_href;
 use crate::on_demand::ModuleLoadError;
 use crate::router::use_nav;
@@ -44,7 +45,7 @@ pub fn ConnectView() -> impl IntoView {
                 <h2>"Recent repositories"</h2>
                 <ul class="recent" data-testid="recent">
                     {recent.iter().map(|r| {
-                        view! { <li><a href=app_href(&r.location().path())>{format!("{} on {}", r.repo, r.host.label())}</a></li> }
+                        view! { <li><a href=app_href(&r.location().path())>{format!("{} on ", r.repo)}<HostName host=r.host.shown()/></a></li> }
                     }).collect_view()}
                 </ul>
             </Show>
@@ -54,11 +55,14 @@ pub fn ConnectView() -> impl IntoView {
 
 /// The connect form. `target`: the location to open once connected (else the chosen repository's overview).
 /// `carried`: the first screen's form, which takes over what was typed on the static copy of it (`boot`).
+/// `linked`: a link chose the host (a repository's screen opened without a token), so a host never connected
+/// to from this browser needs an explicit yes before the token goes to it (`deploydeck_core::trust`).
 #[component]
 pub fn ConnectForm(
     initial: ConnectDraft,
     target: Option<AppLocation>,
     #[prop(optional)] carried: bool,
+    #[prop(optional)] linked: bool,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let nav = use_nav();
@@ -92,6 +96,7 @@ pub fn ConnectForm(
             if let Ok(base) = host.api_base() {
                 session::save_token(&base, &token, storage_choice);
             }
+            session::remember_host(&host);
             session::remember_repo(RecentRepo {
                 host: host.clone(),
                 repo: repo.clone(),
@@ -123,7 +128,15 @@ pub fn ConnectForm(
             send(checked);
         }
     }
-    let submit = form.on_submit(ConnectDraft::validate, send);
+    // On the first screen the person typed the host; on a screen a link opened, a new host needs a yes.
+    let known = StoredValue::new(linked.then(session::known_hosts));
+    let submit = form.on_submit(
+        move |d: &ConnectDraft| match known.read_value().as_ref() {
+            Some(known) => d.validate_linked(known),
+            None => d.validate(),
+        },
+        send,
+    );
 
     let problems_signal = Signal::derive(move || problems.get());
     let no_server = form.server();
@@ -155,6 +168,8 @@ pub fn ConnectForm(
             </datalist>
             <FieldProblems id="repo-error" field=Field::Repository problems=problems_signal server=no_server/>
 
+            <TokenDestination draft known problems=problems_signal/>
+
             <button type="submit" class="button primary" disabled=move || connect.pending().get() data-testid="connect">
                 {move || if connect.pending().get() { "Checking the token…" } else { "Connect" }}
             </button>
@@ -175,6 +190,42 @@ pub fn ConnectForm(
                 })}
             </div>
         </form>
+    }
+}
+
+/// The yes a host a link chose needs before the token goes to it: bound to that host's origin, so it is no
+/// yes to another host typed in its place.
+#[component]
+fn TokenDestination(
+    draft: RwSignal<ConnectDraft>,
+    known: StoredValue<Option<KnownHosts>>,
+    problems: Signal<Problems>,
+) -> impl IntoView {
+    let no_server = Signal::derive(|| None::<ApiError>);
+    let question = Memo::new(move |_| {
+        let known = known.read_value();
+        draft.with(|d| known.as_ref().and_then(|k| d.question(k)))
+    });
+    move || {
+        question.get().map(|q| {
+            let origin = q.origin.clone();
+            let answered = move || draft.with(|d| d.trusted.as_deref() == Some(q.origin.as_str()));
+            view! {
+                <div class="token-destination" data-testid="token-destination">
+                    <label class="choice">
+                        <input type="checkbox" aria-describedby="destination-error"
+                            aria-invalid=invalid(Field::TokenDestination, problems, no_server)
+                            prop:checked=answered
+                            on:change=move |ev| {
+                                let yes = event_target_checked(&ev);
+                                draft.update(|d| d.trusted = yes.then(|| origin.clone()));
+                            }/>
+                        {q.label}
+                    </label>
+                    <FieldProblems id="destination-error" field=Field::TokenDestination problems server=no_server/>
+                </div>
+            }
+        })
     }
 }
 

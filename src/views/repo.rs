@@ -2,6 +2,7 @@
 //! token kept in memory only), the connect form appears in place, filled in, and the same screen opens after.
 
 use deploydeck_core::location::{AppLocation, ConnectDraft, View};
+use deploydeck_core::trust::{arrival_text, Arrival};
 use leptos::prelude::*;
 
 use super::{ConnectForm, NotFound, Overview};
@@ -28,17 +29,23 @@ pub fn RepoView() -> impl IntoView {
             let connected = state.connection.get().filter(|api| api.host() == &loc.host);
             match connected {
                 Some(_) => on_demand(loader::repo_screen(loc)),
-                None => view! {
-                    <section class="page narrow">
-                        <h1>{format!("Connect to open {}", loc.repo)}</h1>
-                        <p>{format!(
-                            "No token is kept for {} in this tab (a token kept in memory only is gone after a reload). Paste it again to continue; nothing else is needed.",
-                            loc.host.label()
-                        )}</p>
-                        <ConnectForm initial=ConnectDraft::for_location(&loc.host, &loc.repo) target=Some(loc)/>
-                    </section>
+                None => {
+                    // Where the token will go, said before it is asked for: a host never used here is a decision.
+                    let arrival = Arrival::of(&loc.host, &session::known_hosts());
+                    let class = if arrival == (Arrival::New { ask: true }) {
+                        "warning"
+                    } else {
+                        ""
+                    };
+                    view! {
+                        <section class="page narrow">
+                            <h1>{format!("Connect to open {}", loc.repo)}</h1>
+                            <p class=class data-testid="arrival">{arrival_text(&loc.host, arrival)}</p>
+                            <ConnectForm initial=ConnectDraft::for_location(&loc.host, &loc.repo) target=Some(loc) linked=true/>
+                        </section>
+                    }
+                    .into_any()
                 }
-                .into_any(),
             }
         }
     }

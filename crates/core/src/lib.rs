@@ -7,7 +7,7 @@
 //! [`response`] responses → typed values or [`response::ApiError`]; [`rules`] what GitHub does and allows;
 //! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing; [`cache`] conditional GETs; [`history`] the History view's filters, spans, exports,
 //! chart and row window; [`paging`] a long table a page at a time;
-//! [`text`] API text clipped for lists; [`location`] the app's shareable URLs; [`access`] what a token can do in a repository; [`share`] a
+//! [`text`] API text clipped for lists; [`location`] the app's shareable URLs; [`host`] host names as requests reach them (`xn--`); [`access`] what a token can do in a repository; [`trust`] when a first token for a host needs a yes; [`share`] a
 //! request as a curl or gh command, without the token.
 #![forbid(unsafe_code)]
 
@@ -18,6 +18,7 @@ pub mod cleanup;
 pub mod cost;
 pub mod graphql;
 pub mod history;
+pub mod host;
 pub mod http;
 pub mod listing;
 pub mod location;
@@ -30,6 +31,7 @@ pub mod rules;
 pub mod share;
 pub mod text;
 pub mod timestamp;
+pub mod trust;
 pub mod url;
 pub mod validate;
 

@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::host::ShownHost;
 use crate::model::DeploymentId;
 use crate::request::{ApiBase, HostKind, Token};
 use crate::url::{decode_component, encode_component, HttpUrl, UrlProblem};
@@ -75,29 +76,47 @@ impl HostChoice {
         }
     }
 
-    /// What the header shows.
-    pub fn label(&self) -> String {
+    /// What a person is shown wherever the host appears (header, forms, the recent list, confirmations): the
+    /// host, or the custom base, with its name in the ASCII form requests reach and marked when that form
+    /// stands for unusual characters (`crate::host`).
+    pub fn shown(&self) -> ShownHost {
         match self {
-            HostChoice::GitHubCom => "github.com".into(),
-            HostChoice::Enterprise(host) => host.clone(),
-            HostChoice::Custom(base) => base.clone(),
-            HostChoice::Demo => "Demo (simulated)".into(),
+            HostChoice::GitHubCom => ShownHost::of("github.com"),
+            HostChoice::Enterprise(host) => ShownHost::of(host),
+            HostChoice::Custom(base) => match HttpUrl::parse(base) {
+                Ok(url) => {
+                    let ShownHost { unusual, .. } = ShownHost::of(url.host);
+                    let name = ApiBase::custom(base)
+                        .map(|b| b.root().to_owned())
+                        .unwrap_or_else(|_| base.clone());
+                    ShownHost { name, unusual }
+                }
+                Err(_) => ShownHost {
+                    name: base.clone(),
+                    unusual: !base.is_ascii(),
+                },
+            },
+            HostChoice::Demo => ShownHost {
+                name: "Demo (simulated)".into(),
+                unusual: false,
+            },
         }
     }
 
+    /// The shown host in a sentence: its name, with the mark in brackets when it has one.
+    pub fn label(&self) -> String {
+        self.shown().to_string()
+    }
+
+    /// A host from the address: kept in the form connecting to it gives (`from_base`), so a link written
+    /// `/g%D1%96thub.com/…` is the host `xn--gthub-n2e.com` everywhere, and matches the connection made to it.
     fn from_segment(segment: &str, api: Option<&str>) -> Option<HostChoice> {
         match segment {
             "github.com" => Some(HostChoice::GitHubCom),
             "demo" => Some(HostChoice::Demo),
-            "custom" => {
-                let base = api?;
-                ApiBase::custom(base).ok()?;
-                Some(HostChoice::Custom(base.to_owned()))
-            }
-            host => {
-                ApiBase::enterprise(host).ok()?;
-                (!host.contains('/')).then(|| HostChoice::Enterprise(host.to_owned()))
-            }
+            "custom" => Some(HostChoice::from_base(&ApiBase::custom(api?).ok()?)),
+            host if host.contains('/') => None,
+            host => Some(HostChoice::from_base(&ApiBase::enterprise(host).ok()?)),
         }
     }
 }
@@ -328,6 +347,8 @@ pub struct ConnectDraft {
     pub custom_base: String,
     pub token: String,
     pub repo: String,
+    /// The API origin the person said yes to sending the token to, on a form a link opened (`crate::trust`).
+    pub trusted: Option<String>,
 }
 
 impl ConnectDraft {
@@ -351,31 +372,28 @@ impl ConnectDraft {
         draft
     }
 
+    /// The host the draft names, or what is wrong with it (said for the host field).
+    pub fn host(&self) -> Result<HostChoice, String> {
+        match self.kind {
+            HostKindChoice::GitHubCom => Ok(HostChoice::GitHubCom),
+            HostKindChoice::Enterprise => ApiBase::enterprise(&self.enterprise_host)
+                .map(|base| HostChoice::from_base(&base))
+                .map_err(|problem| format!("Enter your GitHub Enterprise Server host, for example ghe.example.com: this one {problem}.")),
+            HostKindChoice::Custom => ApiBase::custom(&self.custom_base)
+                .map(|base| HostChoice::from_base(&base))
+                .map_err(|problem| format!("Enter the API's base URL, for example http://127.0.0.1:8787: this one {problem}.")),
+        }
+    }
+
     /// Every problem at once, or what to connect to.
     pub fn validate(&self) -> Result<(HostChoice, Token, RepoRef), Problems> {
         let mut problems = Problems::default();
-        let host = match self.kind {
-            HostKindChoice::GitHubCom => Some(HostChoice::GitHubCom),
-            HostKindChoice::Enterprise => match ApiBase::enterprise(&self.enterprise_host) {
-                Ok(base) => Some(HostChoice::from_base(&base)),
-                Err(problem) => {
-                    problems.add(
-                        Field::ApiBase,
-                        format!("Enter your GitHub Enterprise Server host, for example ghe.example.com: this one {problem}."),
-                    );
-                    None
-                }
-            },
-            HostKindChoice::Custom => match ApiBase::custom(&self.custom_base) {
-                Ok(base) => Some(HostChoice::from_base(&base)),
-                Err(problem) => {
-                    problems.add(
-                        Field::ApiBase,
-                        format!("Enter the API's base URL, for example http://127.0.0.1:8787: this one {problem}."),
-                    );
-                    None
-                }
-            },
+        let host = match self.host() {
+            Ok(host) => Some(host),
+            Err(problem) => {
+                problems.add(Field::ApiBase, problem);
+                None
+            }
         };
         let token = Token::new(&self.token);
         if token.is_none() {
@@ -468,6 +486,54 @@ mod tests {
             let (path, query) = expected.split_once('?').unwrap_or((expected, ""));
             assert_eq!(AppLocation::parse(path, query), Some(location));
         }
+    }
+
+    #[test]
+    fn a_host_from_a_link_is_the_host_requests_reach_and_is_shown_so() {
+        let look_alike = AppLocation::parse("/g%D1%96thub.com/acme/web/overview", "").unwrap();
+        assert_eq!(
+            look_alike.host,
+            HostChoice::Enterprise("xn--gthub-n2e.com".into())
+        );
+        assert_eq!(
+            look_alike.host.label(),
+            "xn--gthub-n2e.com (unusual characters)"
+        );
+        assert_eq!(look_alike.path(), "/xn--gthub-n2e.com/acme/web/overview");
+        assert_eq!(
+            look_alike.host.api_base().unwrap().origin(),
+            "https://xn--gthub-n2e.com"
+        );
+        let custom = AppLocation::parse(
+            "/custom/acme/web/overview",
+            "api=https%3A%2F%2FAPI.github.com.evil.example%2F",
+        )
+        .unwrap();
+        assert_eq!(
+            custom.host,
+            HostChoice::Custom("https://api.github.com.evil.example".into())
+        );
+        let shown = custom.host.shown();
+        assert_eq!(
+            (shown.name.as_str(), shown.unusual),
+            ("https://api.github.com.evil.example", false)
+        );
+        let custom_look_alike = AppLocation::parse(
+            "/custom/a/b/overview",
+            "api=https%3A%2F%2Fg%D1%96thub.com%2Fapi",
+        )
+        .unwrap();
+        assert_eq!(
+            custom_look_alike.host.label(),
+            "https://xn--gthub-n2e.com/api (unusual characters)"
+        );
+        // The ASCII form in the link is the same host, with the same mark.
+        assert_eq!(
+            AppLocation::parse("/xn--gthub-n2e.com/acme/web/overview", "").map(|l| l.host),
+            Some(look_alike.host.clone())
+        );
+        assert!(look_alike.host.shown().unusual);
+        assert!(!HostChoice::GitHubCom.shown().unusual);
     }
 
     #[test]
@@ -596,11 +662,13 @@ mod tests {
         ) {
             prop_assume!(name != "." && name != "..");
             let repo = RepoRef::parse(&format!("{owner}/{name}")).unwrap();
+            // As connecting to them gives them (a default port left out, names in their ASCII form).
+            let ghes = match port { Some(p) => format!("ghe.example.com:{p}"), None => "gh\u{e9}.example.com".into() };
             let hosts = [
                 HostChoice::GitHubCom,
                 HostChoice::Demo,
-                HostChoice::Enterprise(match port { Some(p) => format!("ghe.example.com:{p}"), None => "ghe.example.com".into() }),
-                HostChoice::Custom(format!("http://127.0.0.1:{}", port.unwrap_or(8787))),
+                HostChoice::from_base(&ApiBase::enterprise(&ghes).unwrap()),
+                HostChoice::from_base(&ApiBase::custom(&format!("http://127.0.0.1:{}", port.unwrap_or(8787))).unwrap()),
             ];
             for host in hosts {
                 let view = View::ALL.get(view).copied().unwrap_or(View::Deployment(DeploymentId(id)));

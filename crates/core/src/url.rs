@@ -90,18 +90,20 @@ impl<'a> HttpUrl<'a> {
         })
     }
 
-    /// `scheme://host[:port]` in lower case with the default port left out: what the browser compares for
-    /// CORS and what decides where a token may be sent.
+    /// `scheme://host[:port]` in lower case with the default port left out, the host in its ASCII form
+    /// (`crate::host::to_ascii`): what the browser compares for CORS and what decides where a token may be sent.
     pub fn origin(&self) -> String {
-        let mut origin = format!(
-            "{}://{}",
-            self.scheme.as_str(),
-            self.host.to_ascii_lowercase()
-        );
+        let mut origin = format!("{}://{}", self.scheme.as_str(), self.ascii_host());
         if let Some(port) = self.port.filter(|p| *p != self.scheme.default_port()) {
             let _ = write!(origin, ":{port}");
         }
         origin
+    }
+
+    /// The host as requests reach it: `xn--` labels for non-ASCII ones, lower case.
+    pub fn ascii_host(&self) -> String {
+        // `parse` refused every host this cannot encode.
+        crate::host::to_ascii(self.host).unwrap_or_default()
     }
 
     /// The path alone (without query or fragment), `""` when there is none.
@@ -176,7 +178,7 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), UrlProblem> {
     if host.is_empty() {
         return Err(UrlProblem::NoHost);
     }
-    if !host.starts_with('[') && !is_reg_name(host) {
+    if !host.starts_with('[') && (!is_reg_name(host) || crate::host::to_ascii(host).is_none()) {
         return Err(UrlProblem::BadHost);
     }
     let port = match port_text {
@@ -194,8 +196,10 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), UrlProblem> {
     Ok((host, port))
 }
 
-/// Dot-separated labels of ASCII letters, digits, hyphens and underscores, or any non-ASCII character (an
-/// internationalised name, which the browser turns into punycode). Hidden characters were refused before.
+/// Dot-separated labels of ASCII letters, digits, hyphens and underscores, or any non-ASCII letter or digit
+/// (an internationalised name, which requests reach in its `xn--` form, `crate::host`). Hidden characters were
+/// refused before; full-width forms (`ｇｉｔｈｕｂ`, which the browser would map to ASCII) are refused too, so a
+/// name never reads as one host and goes to another.
 /// No Unicode property lookups: their tables would cost the wasm bundle more than they check here.
 fn is_reg_name(host: &str) -> bool {
     let host = host.strip_suffix('.').unwrap_or(host);
@@ -204,9 +208,10 @@ fn is_reg_name(host: &str) -> bool {
             !label.is_empty()
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                && label.chars().all(|c| {
+                    (c.is_alphanumeric() || c == '-' || c == '_')
+                        && !('\u{FF00}'..='\u{FFEF}').contains(&c)
+                })
         })
 }
 
@@ -339,6 +344,21 @@ mod tests {
         assert!(!HttpUrl::parse("https://127.0.0.1.evil.example")
             .unwrap()
             .is_loopback());
+    }
+
+    #[test]
+    fn an_origin_names_the_host_requests_really_reach() {
+        let look_alike = HttpUrl::parse("https://g\u{456}thub.com/api/v3").unwrap();
+        assert_eq!(look_alike.origin(), "https://xn--gthub-n2e.com");
+        assert_ne!(
+            look_alike.origin(),
+            HttpUrl::parse("https://github.com").unwrap().origin()
+        );
+        assert_eq!(
+            HttpUrl::parse("https://\u{ff47}ithub.com/"),
+            Err(UrlProblem::BadHost),
+            "a full-width letter, which browsers map to ASCII"
+        );
     }
 
     #[test]

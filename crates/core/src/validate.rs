@@ -35,6 +35,8 @@ pub enum Field {
     Repository,
     ApiBase,
     Token,
+    /// The yes to sending a token to a host a link chose (`crate::trust`).
+    TokenDestination,
     /// The cleanup selection's fields (not sent to GitHub).
     Sha,
     Creators,
@@ -61,6 +63,7 @@ impl Field {
             Field::Repository
             | Field::ApiBase
             | Field::Token
+            | Field::TokenDestination
             | Field::Sha
             | Field::Creators
             | Field::OlderThanDays
@@ -105,6 +108,7 @@ impl Field {
             Field::Repository => "Repository",
             Field::ApiBase => "API address",
             Field::Token => "Token",
+            Field::TokenDestination => "Send the token",
             Field::Sha => "SHA",
             Field::Creators => "Created by",
             Field::OlderThanDays => "Older than (days)",

@@ -159,7 +159,7 @@ proptest! {
         let _ = status.description_remaining();
         let _ = DispatchDraft { event_type: a.clone(), client_payload: c.clone() }.validate();
         for kind in [HostKindChoice::GitHubCom, HostKindChoice::Enterprise, HostKindChoice::Custom] {
-            let _ = ConnectDraft { kind, enterprise_host: a.clone(), custom_base: d.clone(), token: b.clone(), repo: d.clone() }.validate();
+            let _ = ConnectDraft { kind, enterprise_host: a.clone(), custom_base: d.clone(), token: b.clone(), repo: d.clone(), trusted: Some(a.clone()) }.validate_linked(&deploydeck_core::trust::KnownHosts::parse(&c));
         }
         let _ = SelectionDraft {
             sha: a.clone(), creators: b.clone(), older_than_days: d.clone(), keep_newest: b.clone(), git_ref: c.clone(),
