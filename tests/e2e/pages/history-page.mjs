@@ -20,10 +20,10 @@ export class HistoryPage {
 
   /// Connects with `token` (kept for this tab) and opens the History view of `repo`.
   /// `beforeHistory` runs on the overview, just before the History view opens.
-  async open(repo, token, beforeHistory = async () => {}) {
+  async open(repo, token, beforeHistory = async () => {}, keep = 'tab') {
     const connect = new ConnectPage(this.page);
     await connect.open();
-    await connect.connect({ base: FAKE, token, repo });
+    await connect.connect({ base: FAKE, token, repo, keep });
     await expect(this.page.getByTestId('recent-deployments')).toBeVisible();
     await beforeHistory();
     await this.page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'History' }).click();

@@ -72,6 +72,16 @@ test('the connect screens, the overview, Create and a deployment’s page have n
   await page.goto('/no/such/screen');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   found.push(...await audit(page, 'not found'));
+
+  // A link to a host never connected to (a look-alike of github.com): the warning, the host's mark, the yes
+  // it asks for and the problem said when it is missing.
+  await page.goto('/g%D1%96thub.com/acme/shop/overview');
+  await expect(page.getByTestId('unusual-host').first()).toBeVisible();
+  found.push(...await audit(page, 'connect, a new host from a link'));
+  await connect.token.fill(SHOP_TOKEN);
+  await connect.connectButton.click();
+  await expect(page.locator('#destination-error')).not.toBeEmpty();
+  found.push(...await audit(page, 'connect, a new host without a yes'));
   expect(found).toEqual([]);
 });
 

@@ -88,17 +88,25 @@ async function behindAnAlias(page) {
   return elsewhere;
 }
 
-test('a server that names its next page at another address: History says the list is cut short and why; the token never goes there', async ({ page }) => {
-  const elsewhere = await behindAnAlias(page);
-  const history = new HistoryPage(page);
-  await history.open('acme/hist', SHOP_TOKEN);
-  await expect(history.count).toHaveText(/^100 of 100 deployments shown\. GitHub has more, which could not be read: see below\./);
-  const panel = page.getByTestId('list-cut-short');
-  await expect(panel).toContainText('Only some of the deployments could be listed');
-  await expect(panel).toContainText(`names its next page at ${ALIAS}/repos/acme/hist/deployments?per_page=100&page=2, not on the address you connected to`);
-  await expect(panel).toContainText(`Connect through the address the server names (${ALIAS})`);
-  expect(elsewhere, 'nothing is sent to the other address').toEqual([]);
-});
+// Under the token-capture fixture in every storage mode (issue 17): the token goes nowhere but the address
+// connected to, however it is kept.
+for (const keep of ['tab', 'device', 'memory']) {
+  test.describe(`with the token kept: ${keep}`, () => {
+    test.use({ tokenOnDevice: keep === 'device' });
+
+    test(`a server that names its next page at another address: History says the list is cut short and why; the token never goes there (${keep})`, async ({ page }) => {
+      const elsewhere = await behindAnAlias(page);
+      const history = new HistoryPage(page);
+      await history.open('acme/hist', SHOP_TOKEN, async () => {}, keep);
+      await expect(history.count).toHaveText(/^100 of 100 deployments shown\. GitHub has more, which could not be read: see below\./);
+      const panel = page.getByTestId('list-cut-short');
+      await expect(panel).toContainText('Only some of the deployments could be listed');
+      await expect(panel).toContainText(`names its next page at ${ALIAS}/repos/acme/hist/deployments?per_page=100&page=2, not on the address you connected to`);
+      await expect(panel).toContainText(`Connect through the address the server names (${ALIAS})`);
+      expect(elsewhere, 'nothing is sent to the other address').toEqual([]);
+    });
+  });
+}
 
 test('Cleanup over a list cut short: it says so, and plans over what was listed only when asked to', async ({ page }) => {
   const elsewhere = await behindAnAlias(page);

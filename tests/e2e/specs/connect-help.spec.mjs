@@ -21,19 +21,25 @@ test('links to make a token follow the host: github.com with repo_deployment tic
   await expect(links).toContainText('fake-github prints them when it starts (make fake: demo-token)');
 });
 
-test('a plain http:// address beyond this computer is refused on its field, saying why and what to do; nothing is sent', async ({ page }) => {
-  const connect = new ConnectPage(page);
-  const sent = [];
-  page.on('request', (r) => { if (!r.url().startsWith('http://127.0.0.1:18080/')) sent.push(r.url()); });
-  await connect.open();
-  await connect.connect({ base: 'http://intranet.example:8080', token: 't-good', repo: 'acme/web' });
-  const error = page.locator('#host-error');
-  await expect(error).toContainText('plain http:// for a host other than this computer');
-  await expect(error).toContainText("Use the server's https:// address, or reach it through a proxy on this computer");
-  await expect(connect.customBase).toHaveAttribute('aria-invalid', 'true');
-  await expect(connect.customBase).toHaveValue('http://intranet.example:8080');
-  expect(sent, 'nothing left the page').toEqual([]);
-});
+for (const keep of ['tab', 'device', 'memory']) {
+  test.describe(`with the token kept: ${keep}`, () => {
+    test.use({ tokenOnDevice: keep === 'device' });
+
+    test(`a plain http:// address beyond this computer is refused on its field, saying why and what to do; nothing is sent (${keep})`, async ({ page }) => {
+      const connect = new ConnectPage(page);
+      const sent = [];
+      page.on('request', (r) => { if (!r.url().startsWith('http://127.0.0.1:18080/')) sent.push(r.url()); });
+      await connect.open();
+      await connect.connect({ base: 'http://intranet.example:8080', token: 't-good', repo: 'acme/web', keep });
+      const error = page.locator('#host-error');
+      await expect(error).toContainText('plain http:// for a host other than this computer');
+      await expect(error).toContainText("Use the server's https:// address, or reach it through a proxy on this computer");
+      await expect(connect.customBase).toHaveAttribute('aria-invalid', 'true');
+      await expect(connect.customBase).toHaveValue('http://intranet.example:8080');
+      expect(sent, 'nothing left the page').toEqual([]);
+    });
+  });
+}
 
 test('the access report is plain text with aligned answers, and the overview leads on to every deployment', async ({ page }) => {
   const connect = new ConnectPage(page);
