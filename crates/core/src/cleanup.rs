@@ -111,13 +111,12 @@ impl Guard {
                 Guard::Live
             });
         }
-        let unfinished = matches!(
-            record.latest_state(),
-            None | Some(
-                DeploymentState::Pending | DeploymentState::Queued | DeploymentState::InProgress
-            )
-        );
-        (unfinished && now.seconds_since(last_activity(record)) < MAY_BE_RUNNING_SECS)
+        let unfinished = record
+            .latest_state()
+            .is_none_or(DeploymentState::is_transitional);
+        // A job waiting for a review is still going however long it waits (up to 30 days, §14).
+        let waiting = record.latest_state() == Some(DeploymentState::Waiting);
+        (unfinished && (waiting || now.seconds_since(last_activity(record)) < MAY_BE_RUNNING_SECS))
             .then_some(Guard::MayBeRunning)
     }
 
@@ -263,6 +262,17 @@ impl Reason {
                 "Live in a production environment: kept unless you allow it".into()
             }
             Reason::Live => "Live in its environment now: kept unless you include it".into(),
+            Reason::MayBeRunning {
+                latest: Some(DeploymentState::Waiting),
+                hours,
+            } => format!(
+                "Waiting for a review ({}): its job goes on once reviewed. Kept unless you tick it",
+                if *hours < 1 {
+                    "for less than an hour".to_owned()
+                } else {
+                    format!("for {}", count(*hours as usize, "hour", "hours"))
+                }
+            ),
             Reason::MayBeRunning { latest, hours } => format!(
                 "{} {}: it may be running now. Kept unless you tick it",
                 match latest {
@@ -1797,6 +1807,26 @@ mod tests {
             single_delete(&running, None, false, now()),
             (Action::Keep, Reason::MayBeRunning { .. })
         ));
+        // A job waiting for a review is kept however long it has waited; the same state a week old is not.
+        let mut waiting = record(5, "production", Some(Waiting));
+        waiting.deployment.created_at = now().plus_seconds(-7 * 86_400);
+        if let Some(s) = waiting.latest_status.as_mut() {
+            s.created_at = waiting.deployment.created_at;
+        }
+        let (action, reason) = single_delete(&waiting, None, false, now());
+        assert_eq!(action, Action::Keep);
+        assert_eq!(
+            reason.describe(),
+            "Waiting for a review (for 168 hours): its job goes on once reviewed. Kept unless you tick it"
+        );
+        let mut old_queued = waiting.clone();
+        if let Some(s) = old_queued.latest_status.as_mut() {
+            s.state = Queued;
+        }
+        assert_eq!(
+            single_delete(&old_queued, None, false, now()).0,
+            Action::Delete
+        );
     }
 
     #[test]

@@ -435,7 +435,11 @@ mod tests {
                               "description": "", "environment": "production", "environmentUrl": null, "logUrl": "https://ci.example/1",
                               "creator": {"__typename": "User", "login": "octocat"}}},
             null,
-            {"__typename": "Deployment", "id": "DE_c", "databaseId": 7, "state": "ABANDONED", "latestStatus": null}
+            {"__typename": "Deployment", "id": "DE_c", "databaseId": 7, "state": "ABANDONED", "latestStatus": null},
+            {"__typename": "Deployment", "id": "DE_d", "databaseId": 8, "state": "WAITING",
+             "latestStatus": {"__typename": "DeploymentStatus", "state": "WAITING", "createdAt": "2026-01-02T03:04:05Z",
+                              "description": "", "environment": "production", "environmentUrl": null, "logUrl": null,
+                              "creator": {"__typename": "Bot", "login": "github-actions"}}}
         ], "rateLimit": {"cost": 1, "remaining": 4999, "resetAt": "2026-01-02T04:00:00Z"}},
         "errors": [{"type": "NOT_FOUND", "path": ["nodes", 1], "message": "Could not resolve to a node with the global id of 'x'"}]});
         let nodes = decode_states(&answer(200, body)).unwrap();
@@ -449,6 +453,13 @@ mod tests {
         assert_eq!(
             nodes[2].as_ref().unwrap().state,
             Some(GraphqlDeploymentState::Abandoned)
+        );
+        // A job waiting for a review: its deployment waits too (docs/github-api.md §14).
+        let waiting = nodes[3].as_ref().unwrap();
+        assert_eq!(waiting.state, Some(GraphqlDeploymentState::Waiting));
+        assert_eq!(
+            waiting.latest_status.as_ref().map(|s| s.state),
+            Some(DeploymentState::Waiting)
         );
     }
 

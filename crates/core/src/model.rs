@@ -54,8 +54,11 @@ id_type!(
     RepositoryId
 );
 
-/// The seven states of a deployment status (docs/github-api.md §7.3). Exhaustive: an unknown state is a decoding
-/// error, not a silent fallback, so a change on GitHub's side is noticed.
+/// The states of a deployment status (docs/github-api.md §7.3): the seven a status can be created with, and
+/// `waiting` — a job waiting for an environment's reviewers or timer gives its deployment that state (GraphQL's
+/// `WAITING`; REST's description has no such value, and whether REST shows it is not known: §14).
+/// Exhaustive: an unknown state is a decoding error, not a silent fallback, so a change on GitHub's side is
+/// noticed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeploymentState {
@@ -66,11 +69,14 @@ pub enum DeploymentState {
     Queued,
     Pending,
     Success,
+    Waiting,
 }
 
 impl DeploymentState {
-    pub const ALL: [DeploymentState; 7] = [
+    /// Every state, in the order a deployment goes through them.
+    pub const ALL: [DeploymentState; 8] = [
         DeploymentState::Pending,
+        DeploymentState::Waiting,
         DeploymentState::Queued,
         DeploymentState::InProgress,
         DeploymentState::Success,
@@ -89,8 +95,21 @@ impl DeploymentState {
             DeploymentState::Queued => "queued",
             DeploymentState::Pending => "pending",
             DeploymentState::Success => "success",
+            DeploymentState::Waiting => "waiting",
         }
     }
+
+    /// The states a status can be created with (create-a-deployment-status): all but `waiting`, which only
+    /// GitHub Actions gives.
+    pub const POSTABLE: [DeploymentState; 7] = [
+        DeploymentState::Pending,
+        DeploymentState::Queued,
+        DeploymentState::InProgress,
+        DeploymentState::Success,
+        DeploymentState::Failure,
+        DeploymentState::Error,
+        DeploymentState::Inactive,
+    ];
 
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == name)
@@ -106,6 +125,7 @@ impl DeploymentState {
             DeploymentState::Queued => "Queued",
             DeploymentState::Pending => "Pending",
             DeploymentState::Success => "Success",
+            DeploymentState::Waiting => "Waiting for review",
         }
     }
 
@@ -119,6 +139,7 @@ impl DeploymentState {
             DeploymentState::Queued => "state-queued",
             DeploymentState::Pending => "state-pending",
             DeploymentState::Success => "state-success",
+            DeploymentState::Waiting => "state-waiting",
         }
     }
 
@@ -126,7 +147,10 @@ impl DeploymentState {
     pub fn is_transitional(self) -> bool {
         matches!(
             self,
-            DeploymentState::Pending | DeploymentState::Queued | DeploymentState::InProgress
+            DeploymentState::Pending
+                | DeploymentState::Waiting
+                | DeploymentState::Queued
+                | DeploymentState::InProgress
         )
     }
 }
@@ -231,7 +255,11 @@ impl SimpleUser {
             avatar_url: format!("https://avatars.githubusercontent.com/u/{}?v=4", id.0),
             gravatar_id: Some(String::new()),
             url: user.clone(),
-            html_url: format!("{web}/{login}"),
+            // A GitHub App's bot user links to its app's page (`https://github.com/apps/dependabot`).
+            html_url: match login.strip_suffix("[bot]").filter(|_| kind == "Bot") {
+                Some(app) => format!("{web}/apps/{app}"),
+                None => format!("{web}/{login}"),
+            },
             followers_url: format!("{user}/followers"),
             following_url: format!("{user}/following{{/other_user}}"),
             gists_url: format!("{user}/gists{{/gist_id}}"),

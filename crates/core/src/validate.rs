@@ -514,8 +514,13 @@ impl StatusDraft {
 
     pub fn validate(&self) -> Result<NewDeploymentStatus, Problems> {
         let mut problems = Problems::default();
-        if self.state.is_none() {
-            problems.add(Field::State, "Choose the state to report.");
+        match self.state {
+            None => problems.add(Field::State, "Choose the state to report."),
+            Some(state) if !DeploymentState::POSTABLE.contains(&state) => problems.add(
+                Field::State,
+                "Only GitHub Actions sets “waiting for review”: choose another state to report.",
+            ),
+            Some(_) => {}
         }
         let count = self.description.chars().count();
         if count > STATUS_DESCRIPTION_MAX {
@@ -874,6 +879,25 @@ mod tests {
         assert_eq!(
             problems.for_field(Field::Description).next(),
             Some("A status description can have at most 140 characters; this one has 141.")
+        );
+    }
+
+    #[test]
+    fn only_github_actions_sets_waiting() {
+        let s = StatusDraft {
+            state: Some(DeploymentState::Waiting),
+            ..StatusDraft::default()
+        };
+        assert_eq!(
+            s.validate().unwrap_err().fields().collect::<Vec<_>>(),
+            [Field::State]
+        );
+        assert!(DeploymentState::POSTABLE.iter().all(
+            |state| DeploymentState::ALL.contains(state) && *state != DeploymentState::Waiting
+        ));
+        assert_eq!(
+            DeploymentState::parse("waiting"),
+            Some(DeploymentState::Waiting)
         );
     }
 

@@ -15,8 +15,16 @@ const SEED = {
       { name: 'feature/red', sha: 'd'.repeat(40) },
     ],
     contexts: { ['d'.repeat(40)]: [{ context: 'CodeRabbit', state: 'pending' }, { context: 'build (0)', state: 'success' }] },
-    environments: [{ name: 'production', wait_timer: 5, reviewers: ['octocat'], branch_policy: [true, false] }],
+    environments: [
+      { name: 'production', wait_timer: 5, reviewers: ['octocat'], branch_policy: [true, false] },
+      { name: 'staging', reviewer_teams: ['ops'], prevent_self_review: true },
+    ],
+    runs: [
+      { id: 30433642, workflow: 'Deploy', title: 'Ship the new header', ref: 'main', actor: 'hubot', created_at: '2026-09-21T10:00:00Z', waits_on: ['production', 'staging'] },
+      { id: 30433643, workflow: 'Deploy', ref: 'main', actor: 'octocat', created_at: '2026-09-21T10:01:00Z', waits_on: ['staging'] },
+    ],
   }],
+  teams: [{ org: 'acme', slug: 'ops', name: 'Ops', members: ['octocat'] }],
 };
 
 let fake;
@@ -193,4 +201,30 @@ test('conditional requests: 304 without body, quota untouched', async () => {
   const first = await expect(DEPLOYMENTS, 'GET', `${R}/deployments?per_page=1`, 200);
   const again = await expect(DEPLOYMENTS, 'GET', `${R}/deployments?per_page=1`, 304, { headers: { 'If-None-Match': first.headers.get('etag') } });
   assert.equal(again.headers.get('x-ratelimit-remaining'), first.headers.get('x-ratelimit-remaining'));
+});
+
+const RUNS = '/repos/{owner}/{repo}/actions/runs';
+const RUN = '/repos/{owner}/{repo}/actions/runs/{run_id}';
+const PENDING = '/repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments';
+const APPROVALS = '/repos/{owner}/{repo}/actions/runs/{run_id}/approvals';
+
+test('workflow runs waiting for review: list, get, pending deployments (users and teams), review (200, 422s, 404), past reviews', async () => {
+  const waiting = await expect(RUNS, 'GET', `${R}/actions/runs?status=waiting`, 200);
+  assert.deepEqual(waiting.json.workflow_runs.map((r) => [r.id, r.status]), [[30433643, 'waiting'], [30433642, 'waiting']]);
+  await expect(RUN, 'GET', `${R}/actions/runs/30433642`, 200);
+  await expect(RUN, 'GET', `${R}/actions/runs/1`, 404);
+  const pending = await expect(PENDING, 'GET', `${R}/actions/runs/30433642/pending_deployments`, 200);
+  assert.deepEqual(pending.json.map((p) => [p.environment.name, p.current_user_can_approve, p.reviewers.map((r) => r.type)]),
+    [['production', true, ['User']], ['staging', true, ['Team']]]);
+  const staging = pending.json[1].environment.id;
+  const self = await expect(PENDING, 'POST', `${R}/actions/runs/30433643/pending_deployments`, 422,
+    { body: { environment_ids: [staging], state: 'approved', comment: '' } });
+  assert.match(self.json.message, /self-review is prevented/);
+  await expect(PENDING, 'POST', `${R}/actions/runs/30433642/pending_deployments`, 422, { body: { environment_ids: [staging], state: 'approved' } });
+  await expect(PENDING, 'POST', `${R}/actions/runs/1/pending_deployments`, 404, { body: { environment_ids: [staging], state: 'approved', comment: '' } });
+  const decided = await expect(PENDING, 'POST', `${R}/actions/runs/30433642/pending_deployments`, 200,
+    { body: { environment_ids: [staging], state: 'approved', comment: 'Ship it!' } });
+  assert.deepEqual(decided.json.map((d) => d.environment), ['staging']);
+  const history = await expect(APPROVALS, 'GET', `${R}/actions/runs/30433642/approvals`, 200);
+  assert.deepEqual(history.json.map((a) => [a.state, a.user.login, a.comment, a.environments.map((e) => e.name)]), [['approved', 'octocat', 'Ship it!', ['staging']]]);
 });

@@ -8,7 +8,9 @@ use deploydeck_core::model::{
 };
 use serde_json::{json, Value};
 
-use crate::hub::{Ctx, Deployment, Environment, Hub, Repo, Role, Status, User};
+use crate::hub::{Ctx, Deployment, Environment, Hub, Repo, Role, Status, User, WaitingInRest};
+use crate::runs::{Run, Team};
+use deploydeck_core::model::DeploymentState;
 
 const REPOSITORY_TEMPLATE: &str = include_str!("templates/full-repository.json");
 const PRIVATE_USER_TEMPLATE: &str = include_str!("templates/private-user.json");
@@ -96,7 +98,10 @@ pub fn status(
         url: format!("{deployment_url}/statuses/{}", s.id),
         id: StatusId(s.id),
         node_id: status_node_id(s.id),
-        state: s.state,
+        state: match (s.state, hub.settings.waiting_in_rest) {
+            (DeploymentState::Waiting, WaitingInRest::Queued) => DeploymentState::Queued,
+            (state, _) => state,
+        },
         creator: creator(hub, ctx, s.creator),
         description: s.description.clone(),
         environment: s.environment.clone(),
@@ -122,21 +127,12 @@ pub fn environment(hub: &Hub, ctx: &Ctx, repo: &Repo, e: &Environment) -> model:
             wait_timer: Some(minutes),
         });
     }
-    if !e.reviewers.is_empty() {
+    if !e.reviewers.is_empty() || !e.reviewer_teams.is_empty() {
         rules.push(ProtectionRule::RequiredReviewers {
             id: e.id * 10 + 2,
             node_id: format!("GA_kwDOHrjKxM4{:X}", e.id * 10 + 2),
-            prevent_self_review: Some(false),
-            reviewers: Some(
-                e.reviewers
-                    .iter()
-                    .filter_map(|id| hub.user(*id))
-                    .map(|u| Reviewer {
-                        kind: Some("User".into()),
-                        reviewer: serde_json::to_value(simple_user(ctx, u)).ok(),
-                    })
-                    .collect(),
-            ),
+            prevent_self_review: Some(e.prevent_self_review),
+            reviewers: Some(reviewers(hub, ctx, e)),
         });
     }
     if e.branch_policy.is_some() {
@@ -163,6 +159,114 @@ pub fn environment(hub: &Hub, ctx: &Ctx, repo: &Repo, e: &Environment) -> model:
             custom_branch_policies: c,
         }),
     }
+}
+
+/// An environment's required reviewers: users, then teams (`{type, reviewer}`).
+pub fn reviewers(hub: &Hub, ctx: &Ctx, e: &Environment) -> Vec<Reviewer> {
+    let users = e
+        .reviewers
+        .iter()
+        .filter_map(|id| hub.user(*id))
+        .map(|u| Reviewer {
+            kind: Some("User".into()),
+            reviewer: serde_json::to_value(simple_user(ctx, u)).ok(),
+        });
+    let teams = e
+        .reviewer_teams
+        .iter()
+        .filter_map(|id| hub.teams.iter().find(|t| t.id == *id))
+        .map(|t| Reviewer {
+            kind: Some("Team".into()),
+            reviewer: Some(team(ctx, t)),
+        });
+    users.chain(teams).collect()
+}
+
+/// `team` (what a team reviewer is).
+fn team(ctx: &Ctx, t: &Team) -> Value {
+    let api = format!("{}/organizations/{}/team/{}", ctx.base, t.org, t.id);
+    json!({
+        "id": t.id,
+        "node_id": format!("T_kwDOAB{:X}", t.id),
+        "url": api,
+        "html_url": format!("{}/orgs/{}/teams/{}", ctx.web(), t.org, t.slug),
+        "name": t.name,
+        "slug": t.slug,
+        "description": null,
+        "privacy": "closed",
+        "notification_setting": "notifications_enabled",
+        "permission": "pull",
+        "members_url": format!("{api}/members{{/member}}"),
+        "repositories_url": format!("{api}/repos"),
+        "type": "organization",
+        "parent": null,
+    })
+}
+
+/// The environment as a pending deployment or a review names it: `{id, node_id, name, url, html_url}`.
+pub fn environment_reference(ctx: &Ctx, repo: &Repo, e: &Environment) -> Value {
+    let encoded = deploydeck_core::url::encode_component(&e.name);
+    json!({
+        "id": e.id,
+        "node_id": format!("EN_kwDOHrjKxM4{:X}", e.id),
+        "name": e.name,
+        "url": format!("{}/environments/{encoded}", repo_api(ctx, repo)),
+        "html_url": format!("{}/{}/deployments/activity_log?environments_filter={encoded}", ctx.web(), repo.full_name()),
+    })
+}
+
+/// `workflow-run`: the repository objects from the repository template, the head commit made up from the run.
+pub fn workflow_run(hub: &Hub, ctx: &Ctx, repo: &Repo, r: &Run) -> Value {
+    let api = format!("{}/actions/runs/{}", repo_api(ctx, repo), r.id);
+    let web = format!("{}/{}/actions/runs/{}", ctx.web(), repo.full_name(), r.id);
+    let actor = hub.user(r.actor).map(|u| simple_user(ctx, u));
+    let repository = repository(hub, ctx, repo, None);
+    json!({
+        "id": r.id,
+        "name": r.name,
+        "node_id": format!("WFR_kwLOAB{:X}", r.id),
+        "check_suite_id": r.id + 1,
+        "check_suite_node_id": format!("CS_kwDOAB{:X}", r.id + 1),
+        "head_branch": r.head_branch,
+        "head_sha": r.head_sha,
+        "path": r.path,
+        "display_title": r.display_title,
+        "run_number": r.run_number,
+        "event": r.event,
+        "status": r.status(),
+        "conclusion": r.conclusion,
+        "workflow_id": r.workflow_id,
+        "url": api,
+        "html_url": web,
+        "pull_requests": [],
+        "created_at": r.created_at,
+        "updated_at": r.updated_at,
+        "actor": actor,
+        "run_attempt": 1,
+        "run_started_at": r.created_at,
+        "triggering_actor": actor,
+        "jobs_url": format!("{api}/jobs"),
+        "logs_url": format!("{api}/logs"),
+        "check_suite_url": format!("{}/check-suites/{}", repo_api(ctx, repo), r.id + 1),
+        "artifacts_url": format!("{api}/artifacts"),
+        "cancel_url": format!("{api}/cancel"),
+        "rerun_url": format!("{api}/rerun"),
+        "previous_attempt_url": null,
+        "workflow_url": format!("{}/actions/workflows/{}", repo_api(ctx, repo), r.workflow_id),
+        "head_commit": {
+            "id": r.head_sha,
+            "tree_id": crate::hub::fake_sha(&format!("tree of {}", r.head_sha)),
+            "message": r.display_title,
+            "timestamp": r.created_at,
+            "author": {
+                "name": actor.as_ref().map(|a| a.login.clone()),
+                "email": actor.as_ref().map(|a| format!("{}@users.noreply.github.com", a.login)),
+            },
+            "committer": {"name": "GitHub", "email": "noreply@github.com"},
+        },
+        "repository": repository,
+        "head_repository": repository,
+    })
 }
 
 pub fn short_branch(ctx: &Ctx, repo: &Repo, name: &str, sha: &str, protected: bool) -> ShortBranch {

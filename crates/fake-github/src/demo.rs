@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::hub::{
     fake_sha, Access, CommitContext, Hub, NewDeployment, NewStatus, Role, Settings, UserKind,
 };
+use crate::seed::SeedRun;
 
 /// The token the in-page demo connects with (one definition, in core, shared with the app).
 pub use deploydeck_core::location::DEMO_TOKEN;
@@ -107,7 +108,58 @@ pub fn demo_hub(now: Timestamp) -> Hub {
     for plan in &PLANS {
         seed_repo(&mut hub, &mut dice, plan, now, &humans, bot);
     }
+    waiting_runs(&mut hub, now);
     hub
+}
+
+/// A few workflow runs waiting for a review of their production deployment (docs/github-api.md §14): two the
+/// demo's user may approve, one they started themselves (self-review is prevented).
+fn waiting_runs(hub: &mut Hub, now: Timestamp) {
+    let runs = [
+        (
+            "acme/storefront",
+            "Deploy",
+            "Checkout: remember the last payment method",
+            "main",
+            "mona",
+            20 * 60,
+        ),
+        (
+            "acme/storefront",
+            "Deploy",
+            "Fix the header on small screens",
+            "main",
+            "octocat",
+            2 * 3600,
+        ),
+        (
+            "acme/payments-api",
+            "Release",
+            "Retry refunds after a gateway timeout",
+            "main",
+            "sam-rivera",
+            45 * 60,
+        ),
+    ];
+    for (repo, workflow, title, git_ref, actor, ago) in runs {
+        let (owner, name) = repo.split_once('/').unwrap_or_default();
+        let Some(index) = hub.repo_index(owner, name) else {
+            continue;
+        };
+        let run = SeedRun {
+            id: None,
+            workflow: workflow.into(),
+            path: None,
+            title: Some(title.into()),
+            git_ref: git_ref.into(),
+            sha: None,
+            event: Some("push".into()),
+            actor: actor.into(),
+            created_at: now.plus_seconds(-ago),
+            waits_on: vec!["production".into()],
+        };
+        hub.load_run(index, &run);
+    }
 }
 
 #[cfg(test)]
@@ -171,7 +223,9 @@ fn seed_repo(
         .find(|e| e.name == "production")
     {
         env.wait_timer = Some(5);
-        env.reviewers = vec![people[1]];
+        // The demo's user (octocat) reviews production, but not a run of their own.
+        env.reviewers = vec![people[0], people[1]];
+        env.prevent_self_review = true;
         env.branch_policy = Some((true, false));
     }
 

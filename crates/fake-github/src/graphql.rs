@@ -542,6 +542,7 @@ pub fn status_state(state: DeploymentState) -> &'static str {
         DeploymentState::Queued => "QUEUED",
         DeploymentState::Pending => "PENDING",
         DeploymentState::Success => "SUCCESS",
+        DeploymentState::Waiting => "WAITING",
     }
 }
 

@@ -10,6 +10,8 @@ use deploydeck_core::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::runs::{ApprovalOutcome, Run, Team};
+
 /// Where the contract lists two readings, which one the fake plays (docs/github-api.md §12).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -42,6 +44,20 @@ pub struct Settings {
     /// server reached through an alias, which names its own address: a client must not follow it with the
     /// token.
     pub link_base: Option<String>,
+    /// §14: what an approved deployment goes on to — `in_progress` (the job runs) or `success` (the default:
+    /// the job finished, as a client looking later sees it). Not documented by GitHub.
+    pub approval_outcome: ApprovalOutcome,
+    /// §14: how REST shows the status of a deployment whose job waits for a review — `queued` (the default: REST's
+    /// description has no `waiting`) or `waiting` (GraphQL's state, which REST may well send too). Unknown.
+    pub waiting_in_rest: WaitingInRest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitingInRest {
+    #[default]
+    Queued,
+    Waiting,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -66,6 +82,8 @@ impl Default for Settings {
             auto_create_environments: true,
             graphql: GraphqlMode::On,
             link_base: None,
+            approval_outcome: ApprovalOutcome::default(),
+            waiting_in_rest: WaitingInRest::default(),
         }
     }
 }
@@ -249,6 +267,9 @@ pub struct Environment {
     pub updated_at: Timestamp,
     pub wait_timer: Option<u32>,
     pub reviewers: Vec<u64>,
+    /// Required reviewer teams (ids in `Hub::teams`).
+    pub reviewer_teams: Vec<u64>,
+    pub prevent_self_review: bool,
     /// `(protected_branches, custom_branch_policies)`; `None` = every branch may deploy.
     pub branch_policy: Option<(bool, bool)>,
 }
@@ -280,6 +301,8 @@ pub struct Repo {
     pub deployments: Vec<Deployment>,
     pub environments: Vec<Environment>,
     pub dispatches: Vec<Dispatch>,
+    /// Workflow runs, ascending id.
+    pub runs: Vec<Run>,
 }
 
 impl Repo {
@@ -436,6 +459,7 @@ pub struct Hub {
     pub users: Vec<User>,
     pub tokens: HashMap<String, Grant>,
     pub repos: Vec<Repo>,
+    pub teams: Vec<Team>,
     pub(crate) next_id: u64,
     pub(crate) next_deployment_id: u64,
     pub(crate) next_status_id: u64,
@@ -459,6 +483,7 @@ impl Hub {
             users: Vec::new(),
             tokens: HashMap::new(),
             repos: Vec::new(),
+            teams: Vec::new(),
             next_id: 1000,
             // Real ids already exceed 2^32 for deployments and 2^31 for statuses (docs/github-api.md §1): so do ours.
             next_deployment_id: 4_442_074_271,
@@ -534,6 +559,7 @@ impl Hub {
             deployments: Vec::new(),
             environments: Vec::new(),
             dispatches: Vec::new(),
+            runs: Vec::new(),
         });
         self.repos.len() - 1
     }
@@ -569,6 +595,8 @@ impl Hub {
             updated_at: now,
             wait_timer: None,
             reviewers: Vec::new(),
+            reviewer_teams: Vec::new(),
+            prevent_self_review: false,
             branch_policy: None,
         });
     }

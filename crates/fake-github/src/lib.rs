@@ -10,12 +10,14 @@ pub mod demo;
 pub mod graphql;
 pub mod hub;
 mod routes;
+pub mod runs;
 pub mod seed;
 #[cfg(feature = "server")]
 pub mod server;
 
 pub use hub::{
     Access, Ctx, DeleteRule, DeleteScope, GraphqlMode, Hub, Level, Role, Settings, UserKind,
+    WaitingInRest,
 };
 pub use routes::{
     cors_violations, etag_for, API_VERSIONS, EXPOSE_HEADERS, PREFLIGHT_ALLOW_HEADERS,

@@ -186,18 +186,38 @@ enum Need {
     DeploymentsWrite,
     ContentsWrite,
     EnvironmentsRead,
+    /// Workflow runs, their pending deployments and reviews (§14).
+    ActionsRead,
+    /// Approving or rejecting a pending deployment: a required reviewer with read access (§14).
+    Review,
 }
 
 impl Need {
     fn is_write(self) -> bool {
-        matches!(self, Need::DeploymentsWrite | Need::ContentsWrite)
+        matches!(
+            self,
+            Need::DeploymentsWrite | Need::ContentsWrite | Need::Review
+        )
+    }
+
+    /// The least role a write needs: a reviewer only needs to read the repository.
+    fn least_role(self) -> Role {
+        if self == Need::Review {
+            Role::Read
+        } else {
+            Role::Write
+        }
     }
 
     /// Classic scopes that grant this (for `X-Accepted-OAuth-Scopes`).
     fn classic_scopes(self, private: bool) -> &'static [&'static str] {
         match (self, private) {
-            (Need::Metadata | Need::EnvironmentsRead, true) => &["repo"],
-            (Need::Metadata | Need::EnvironmentsRead | Need::DeploymentsRead, false) => &[],
+            (Need::Metadata | Need::EnvironmentsRead | Need::ActionsRead, true) => &["repo"],
+            (
+                Need::Metadata | Need::EnvironmentsRead | Need::ActionsRead | Need::DeploymentsRead,
+                false,
+            ) => &[],
+            (Need::Review, _) => &["repo"],
             (Need::DeploymentsRead, true) => &["repo", "repo_deployment"],
             (Need::DeploymentsWrite, true) => &["repo", "repo_deployment"],
             (Need::DeploymentsWrite, false) => &["repo", "repo_deployment", "public_repo"],
@@ -214,7 +234,8 @@ impl Need {
             Need::DeploymentsWrite => Some(("deployments", Level::Write)),
             Need::ContentsWrite => Some(("contents", Level::Write)),
             // docs/github-api.md §8.9: fine-grained "Actions: read".
-            Need::EnvironmentsRead => Some(("actions", Level::Read)),
+            Need::EnvironmentsRead | Need::ActionsRead => Some(("actions", Level::Read)),
+            Need::Review => Some(("deployments", Level::Write)),
         }
     }
 }
@@ -226,10 +247,14 @@ fn accepted_header(need: Need, private: bool) -> (&'static str, String) {
     )
 }
 
+mod actions;
+
 impl Hub {
     /// Answers one request at `ctx.now`, as GitHub would.
     pub fn handle(&mut self, request: &HttpRequest, ctx: &Ctx) -> HttpResponse {
         self.request_count += 1;
+        // Wait timers run out between requests (§14).
+        self.advance_runs(ctx.now);
         let request_id = format!(
             "{:04X}:{:04X}:{:X}:{:X}:{:X}",
             self.request_count % 0xFFFF,
@@ -492,6 +517,8 @@ impl Hub {
             (Method::Post, ["dispatches"]) => Need::ContentsWrite,
             (Method::Get, ["environments", ..]) => Need::EnvironmentsRead,
             (Method::Get, ["branches"]) => Need::Metadata,
+            (Method::Get, ["actions", "runs", ..]) => Need::ActionsRead,
+            (Method::Post, ["actions", "runs", _, "pending_deployments"]) => Need::Review,
             _ => return Reply::not_found(DOC_REST),
         };
         if let Err(reply) = self.authorize(caller, index, need, doc_for(m, rest)) {
@@ -534,6 +561,15 @@ impl Hub {
                 None => Reply::not_found(DOC_ENVIRONMENT),
             },
             (Method::Get, ["branches"]) => self.list_branches(ctx, index, &path, query),
+            (Method::Get, ["actions", "runs"]) => self.list_runs(ctx, index, &path, query),
+            (Method::Get, ["actions", "runs", id]) => self.get_run(ctx, index, id),
+            (Method::Get, ["actions", "runs", id, "pending_deployments"]) => {
+                self.pending_deployments(ctx, caller, index, id)
+            }
+            (Method::Post, ["actions", "runs", id, "pending_deployments"]) => {
+                self.review_route(request, ctx, caller, index, id)
+            }
+            (Method::Get, ["actions", "runs", id, "approvals"]) => self.approvals(ctx, index, id),
             _ => Reply::not_found(DOC_REST),
         };
         let private = self.repos[index].private;
@@ -588,7 +624,10 @@ impl Hub {
                     if repo.private
                         && matches!(
                             need,
-                            Need::Metadata | Need::EnvironmentsRead | Need::ContentsWrite
+                            Need::Metadata
+                                | Need::EnvironmentsRead
+                                | Need::ActionsRead
+                                | Need::ContentsWrite
                         )
                     {
                         let (name, value) = accepted_header(need, repo.private);
@@ -602,7 +641,7 @@ impl Hub {
                     )
                     .header(name, value));
                 }
-                if need.is_write() && role.is_none_or(|r| r < Role::Write) {
+                if need.is_write() && role.is_none_or(|r| r < need.least_role()) {
                     return Err(hidden());
                 }
                 Ok(())
@@ -625,7 +664,8 @@ impl Hub {
                 }
                 if let Some((permission, level)) = need.permission() {
                     let granted = permissions.get(permission).copied();
-                    let write_blocked = need.is_write() && role.is_none_or(|r| r < Role::Write);
+                    let write_blocked =
+                        need.is_write() && role.is_none_or(|r| r < need.least_role());
                     if (!selected && need.is_write())
                         || granted.is_none_or(|g| g < level)
                         || write_blocked
@@ -929,6 +969,7 @@ fn doc_for(method: Method, rest: &[&str]) -> &'static str {
         (Method::Get, ["environments"]) => DOC_ENVIRONMENTS,
         (Method::Get, ["environments", _]) => DOC_ENVIRONMENT,
         (Method::Get, ["branches"]) => DOC_BRANCHES,
+        (_, ["actions", rest @ ..]) => actions::doc_for(rest),
         _ => DOC_REST,
     }
 }
@@ -1157,7 +1198,7 @@ fn read_new_status(body: &Map<String, Value>) -> Result<NewStatus, Reply> {
     let invalid = |detail: String| Reply::invalid(&detail, DOC_CREATE_STATUS);
     let state = match body.get("state") {
         None => return Err(invalid("\"state\" wasn't supplied.".into())),
-        Some(Value::String(s)) => DeploymentState::parse(s).ok_or_else(|| {
+        Some(Value::String(s)) => DeploymentState::parse(s).filter(|s| DeploymentState::POSTABLE.contains(s)).ok_or_else(|| {
             invalid(format!(
                 "For 'properties/state', \"{s}\" is not one of: error, failure, inactive, in_progress, queued, pending, success."
             ))

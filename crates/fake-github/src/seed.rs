@@ -16,6 +16,7 @@ use crate::hub::{
     fake_sha, Access, Branch, CommitContext, Deployment, Environment, Hub, Level, Role, Settings,
     Status, UserKind,
 };
+use crate::runs::{Decision, Gate, Run, Team};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -23,7 +24,51 @@ pub struct Seed {
     pub settings: Option<Settings>,
     pub users: Vec<SeedUser>,
     pub tokens: Vec<SeedToken>,
+    /// Organisation teams, which environments can name as required reviewers.
+    pub teams: Vec<SeedTeam>,
     pub repositories: Vec<SeedRepo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedTeam {
+    pub org: String,
+    pub slug: String,
+    /// The slug when left out.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+/// A workflow run whose job waits on protected environments: each gets a deployment in `waiting` (made by
+/// github-actions[bot]) until its reviewers decide and its wait timer runs out (docs/github-api.md §14).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedRun {
+    #[serde(default)]
+    pub id: Option<u64>,
+    /// The workflow's name, e.g. `Deploy`.
+    pub workflow: String,
+    /// `.github/workflows/<workflow>.yml` when left out.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// The run's title (a commit message's first line); the workflow's name when left out.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The branch the run is for.
+    #[serde(rename = "ref")]
+    pub git_ref: String,
+    #[serde(default)]
+    pub sha: Option<String>,
+    /// `push` when left out.
+    #[serde(default)]
+    pub event: Option<String>,
+    /// Who triggered it.
+    pub actor: String,
+    pub created_at: Timestamp,
+    /// The environments its job waits on (created if missing).
+    pub waits_on: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,6 +132,9 @@ pub struct SeedRepo {
     /// In any order; ids are given in creation order when left out.
     #[serde(default)]
     pub deployments: Vec<SeedDeployment>,
+    /// Workflow runs waiting on protected environments (after the deployments above).
+    #[serde(default)]
+    pub runs: Vec<SeedRun>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,6 +145,11 @@ pub struct SeedEnvironment {
     pub wait_timer: Option<u32>,
     #[serde(default)]
     pub reviewers: Vec<String>,
+    /// Required reviewer teams, by slug (in `teams`).
+    #[serde(default)]
+    pub reviewer_teams: Vec<String>,
+    #[serde(default)]
+    pub prevent_self_review: bool,
     /// `[protected_branches, custom_branch_policies]`.
     #[serde(default)]
     pub branch_policy: Option<(bool, bool)>,
@@ -166,6 +219,21 @@ impl Hub {
         for u in &seed.users {
             self.add_user(&u.login, u.kind.unwrap_or(UserKind::User), u.name.clone());
         }
+        for t in &seed.teams {
+            let members = t
+                .members
+                .iter()
+                .map(|login| self.add_user(login, UserKind::User, None))
+                .collect();
+            let id = 2_000_000 + self.fresh_id();
+            self.teams.push(Team {
+                id,
+                org: t.org.clone(),
+                slug: t.slug.clone(),
+                name: t.name.clone().unwrap_or_else(|| t.slug.clone()),
+                members,
+            });
+        }
         for r in &seed.repositories {
             self.load_repo(r, now);
         }
@@ -199,6 +267,11 @@ impl Hub {
                 .iter()
                 .map(|login| self.add_user(login, UserKind::User, None))
                 .collect();
+            let reviewer_teams = e
+                .reviewer_teams
+                .iter()
+                .filter_map(|slug| self.teams.iter().find(|t| &t.slug == slug).map(|t| t.id))
+                .collect();
             let id = 161_088_068 + self.fresh_id();
             let at = e.created_at.unwrap_or(now);
             environments.push(Environment {
@@ -208,6 +281,8 @@ impl Hub {
                 updated_at: at,
                 wait_timer: e.wait_timer,
                 reviewers,
+                reviewer_teams,
+                prevent_self_review: e.prevent_self_review,
                 branch_policy: e.branch_policy,
             });
         }
@@ -243,6 +318,86 @@ impl Hub {
             self.load_deployment(index, d);
         }
         self.repos[index].deployments.sort_by_key(|d| d.id);
+        for run in &r.runs {
+            self.load_run(index, run);
+        }
+        self.repos[index].runs.sort_by_key(|r| r.id);
+    }
+
+    pub(crate) fn load_run(&mut self, index: usize, r: &SeedRun) {
+        let actor = self.add_user(&r.actor, UserKind::User, None);
+        self.add_user("github-actions[bot]", UserKind::Bot, None);
+        let sha = r.sha.clone().unwrap_or_else(|| {
+            self.repos[index]
+                .resolve(&r.git_ref)
+                .map(|x| x.sha().to_owned())
+                .unwrap_or_else(|| fake_sha(&r.git_ref))
+        });
+        let mut gates = Vec::new();
+        for environment in &r.waits_on {
+            self.ensure_environment(index, environment, r.created_at);
+            let seeded = SeedDeployment {
+                id: None,
+                git_ref: r.git_ref.clone(),
+                sha: Some(sha.clone()),
+                task: None,
+                payload: None,
+                environment: environment.clone(),
+                original_environment: None,
+                description: None,
+                transient_environment: false,
+                production_environment: None,
+                creator: "github-actions[bot]".into(),
+                created_at: r.created_at,
+                // GraphQL says WAITING; REST, by the `waiting_in_rest` setting (docs/github-api.md §14).
+                statuses: vec![SeedStatus {
+                    state: DeploymentState::Waiting,
+                    creator: None,
+                    created_at: r.created_at,
+                    description: format!("Waiting for a review to deploy to {environment}"),
+                    environment: None,
+                    log_url: String::new(),
+                    environment_url: String::new(),
+                }],
+            };
+            let deployment = self.next_deployment_id;
+            self.load_deployment(index, &seeded);
+            let env = self.repos[index]
+                .environment(environment)
+                .map(|e| e.id)
+                .unwrap_or_default();
+            gates.push(Gate {
+                environment: env,
+                deployment,
+                started_at: r.created_at,
+                decision: Decision::Pending,
+            });
+        }
+        let id = r.id.unwrap_or_else(|| 7_000_000_000 + self.fresh_id());
+        let workflow_id = 161_335 + self.fresh_id() % 1000;
+        let run_number = self.repos[index].runs.len() as u64 + 1;
+        self.repos[index].runs.push(Run {
+            id,
+            workflow_id,
+            name: r.workflow.clone(),
+            path: r.path.clone().unwrap_or_else(|| {
+                format!(
+                    ".github/workflows/{}.yml",
+                    r.workflow.to_ascii_lowercase().replace(' ', "-")
+                )
+            }),
+            display_title: r.title.clone().unwrap_or_else(|| r.workflow.clone()),
+            head_branch: r.git_ref.clone(),
+            head_sha: sha,
+            event: r.event.clone().unwrap_or_else(|| "push".into()),
+            actor,
+            run_number,
+            created_at: r.created_at,
+            updated_at: r.created_at,
+            conclusion: None,
+            gates,
+            reviews: Vec::new(),
+        });
     }
 
     fn load_deployment(&mut self, index: usize, d: &SeedDeployment) {

@@ -1,4 +1,4 @@
-//! The post-a-status form: all seven states, the description's live counter, the links, an environment to
+//! The post-a-status form: the seven states a status can be created with, the description's live counter, the links, an environment to
 //! move to, auto-inactive — every field checked before sending, the draft kept, GitHub's refusal on its
 //! field, copy as curl / gh api.
 
@@ -79,7 +79,7 @@ pub(super) fn StatusForm(
                     <RadioGroup name="status-state" value=state_value
                         selected=Signal::derive(move || draft.with(|d| d.state))
                         on_choose=move |s| draft.update(|d| d.state = s)
-                        choices=DeploymentState::ALL.into_iter().map(|s| (Some(s), s.label())).collect()/>
+                        choices=DeploymentState::POSTABLE.into_iter().map(|s| (Some(s), s.label())).collect()/>
                 </div>
                 <FieldProblems id="status-state-error" field=Field::State problems server/>
             </fieldset>
