@@ -7,7 +7,7 @@
 //! [`response`] responses → typed values or [`response::ApiError`]; [`rules`] what GitHub does and allows;
 //! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing; [`cache`] conditional GETs; [`history`] the History view's filters, spans, exports,
 //! chart and row window; [`paging`] a long table a page at a time;
-//! [`text`] API text clipped for lists; [`location`] the app's shareable URLs; [`host`] host names as requests reach them (`xn--`); [`access`] what a token can do in a repository; [`trust`] when a first token for a host needs a yes; [`share`] a
+//! [`text`] API text clipped for lists; [`location`] the app's shareable URLs; [`host`] host names as requests reach them (`xn--`); [`access`] what a token can do in a repository; [`trust`] when a first token for a host needs a yes; [`review`] deployments waiting for a review; [`share`] a
 //! request as a curl or gh command, without the token.
 #![forbid(unsafe_code)]
 
@@ -27,6 +27,7 @@ pub mod paging;
 pub mod pattern;
 pub mod request;
 pub mod response;
+pub mod review;
 pub mod rules;
 pub mod share;
 pub mod text;

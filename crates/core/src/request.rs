@@ -414,6 +414,42 @@ impl Client {
         )
     }
 
+    /// §14 `GET /repos/{owner}/{repo}/actions/runs?status=waiting`: the runs waiting for a review, newest first.
+    pub fn list_waiting_runs(&self, repo: &RepoRef, page: PageRequest) -> HttpRequest {
+        let path = format!("{}/actions/runs", Self::repo_path(repo));
+        let query = vec![("status", "waiting".to_owned())];
+        self.request(Method::Get, &Self::paged(path, page, query))
+    }
+
+    /// §14 `GET …/actions/runs/{run_id}/pending_deployments`.
+    pub fn pending_deployments(&self, repo: &RepoRef, run: u64) -> HttpRequest {
+        let path = format!(
+            "{}/actions/runs/{run}/pending_deployments",
+            Self::repo_path(repo)
+        );
+        self.request(Method::Get, &path)
+    }
+
+    /// §14 `POST …/actions/runs/{run_id}/pending_deployments`: approve or reject.
+    pub fn review_pending_deployments(
+        &self,
+        repo: &RepoRef,
+        run: u64,
+        body: &crate::review::ReviewBody,
+    ) -> HttpRequest {
+        let path = format!(
+            "{}/actions/runs/{run}/pending_deployments",
+            Self::repo_path(repo)
+        );
+        Self::with_json(self.request(Method::Post, &path), body)
+    }
+
+    /// §14 `GET …/actions/runs/{run_id}/approvals`: a run's past reviews.
+    pub fn run_approvals(&self, repo: &RepoRef, run: u64) -> HttpRequest {
+        let path = format!("{}/actions/runs/{run}/approvals", Self::repo_path(repo));
+        self.request(Method::Get, &path)
+    }
+
     /// §8.11 `GET /repos/{owner}/{repo}/branches`.
     pub fn list_branches(
         &self,

@@ -426,3 +426,67 @@ fn refusals_have_githubs_status_and_body() {
     let (status, _) = refused(&mut w, 30433642, "f-alice", &[production]);
     assert_eq!(status, 200);
 }
+
+/// The client's requests (core's builders) against the fake, and its decoders over the fake's answers.
+#[test]
+fn core_s_requests_and_decoders_speak_to_these_endpoints() {
+    use deploydeck_core::request::{ApiBase, Client, PageRequest, Token};
+    use deploydeck_core::response::decode;
+    use deploydeck_core::review::{
+        verdict, EnvironmentApproval, PendingDeployment, ReviewBody, ReviewPermission, ReviewState,
+        Verdict, WorkflowRunList,
+    };
+    use deploydeck_core::validate::RepoRef;
+
+    let mut w = World::new(Settings::default());
+    let client = Client::new(ApiBase::custom(BASE).unwrap(), Token::new("t-carol"));
+    let repo = RepoRef::parse("acme/web").unwrap();
+    let mut send =
+        |w: &mut World, request: HttpRequest| w.hub.handle(&request, &Ctx::new(w.now, BASE));
+
+    let runs: WorkflowRunList = decode(&send(
+        &mut w,
+        client.list_waiting_runs(&repo, PageRequest::new(100, 1)),
+    ))
+    .unwrap();
+    assert_eq!(runs.total_count, 3);
+    let run = runs
+        .workflow_runs
+        .iter()
+        .find(|r| r.id == 30433642)
+        .unwrap();
+    assert!(run.is_waiting());
+    assert_eq!(
+        (run.started_by(), run.display_title.as_str()),
+        (Some("bob"), "Ship the new header")
+    );
+
+    let pending: Vec<PendingDeployment> =
+        decode(&send(&mut w, client.pending_deployments(&repo, run.id))).unwrap();
+    let verdicts: Vec<Verdict> = pending
+        .iter()
+        .map(|p| verdict(p, "carol", run.started_by(), ReviewPermission::Yes))
+        .collect();
+    assert_eq!(
+        verdicts[0],
+        Verdict::CanReview,
+        "carol reviews production through Ops"
+    );
+    assert!(
+        matches!(&verdicts[1], Verdict::Cannot(why) if why.starts_with("You are not a required reviewer for staging"))
+    );
+
+    let body = ReviewBody {
+        environment_ids: vec![pending[0].environment.id],
+        state: ReviewState::Approved,
+        comment: "Ship it!".into(),
+    };
+    let decided = send(
+        &mut w,
+        client.review_pending_deployments(&repo, run.id, &body),
+    );
+    assert_eq!(decided.status, 200);
+    let past: Vec<EnvironmentApproval> =
+        decode(&send(&mut w, client.run_approvals(&repo, run.id))).unwrap();
+    assert_eq!(past[0].sentence(), "carol approved production: “Ship it!”");
+}

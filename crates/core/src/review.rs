@@ -1,0 +1,391 @@
+//! Deployments waiting for a review (docs/github-api.md §14): the runs that wait, what each waits on, whether
+//! the person connected can approve it and, if not, why in words — and the review they send. Sans-IO: the
+//! app fetches, this decides.
+
+use serde::{Deserialize, Serialize};
+
+use crate::history::format_duration;
+use crate::model::Login;
+use crate::text::count;
+use crate::Timestamp;
+
+/// A workflow run as the reviews view reads it (a subset of `workflow-run`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct WorkflowRun {
+    pub id: u64,
+    /// The workflow's name.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub display_title: String,
+    #[serde(default)]
+    pub head_branch: Option<String>,
+    pub head_sha: String,
+    pub event: String,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub conclusion: Option<String>,
+    #[serde(default)]
+    pub actor: Option<Login>,
+    #[serde(default)]
+    pub triggering_actor: Option<Login>,
+    pub run_number: u64,
+    pub created_at: Timestamp,
+    pub html_url: String,
+}
+
+impl WorkflowRun {
+    /// Who started it: the triggering actor (a re-run's), else the actor.
+    pub fn started_by(&self) -> Option<&str> {
+        self.triggering_actor
+            .as_ref()
+            .or(self.actor.as_ref())
+            .map(|l| l.login.as_str())
+    }
+
+    pub fn is_waiting(&self) -> bool {
+        self.status.as_deref() == Some("waiting")
+    }
+}
+
+/// `GET /repos/{o}/{r}/actions/runs`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct WorkflowRunList {
+    pub total_count: u64,
+    pub workflow_runs: Vec<WorkflowRun>,
+}
+
+/// An environment as a pending deployment or a review names it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct EnvironmentRef {
+    pub id: u64,
+    pub name: String,
+}
+
+/// One required reviewer: a user (`login`) or a team (`slug`, `name`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RequiredReviewer {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub reviewer: ReviewerIdentity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ReviewerIdentity {
+    #[serde(default)]
+    pub login: Option<String>,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+impl RequiredReviewer {
+    /// `octocat`, or `team Ops`.
+    pub fn describe(&self) -> String {
+        match (
+            &self.reviewer.login,
+            &self.reviewer.name,
+            &self.reviewer.slug,
+        ) {
+            (Some(login), _, _) => login.clone(),
+            (None, Some(name), _) | (None, None, Some(name)) => format!("team {name}"),
+            (None, None, None) => format!("a {}", self.kind.to_ascii_lowercase()),
+        }
+    }
+
+    fn is_user(&self, login: &str) -> bool {
+        self.reviewer
+            .login
+            .as_deref()
+            .is_some_and(|l| l.eq_ignore_ascii_case(login))
+    }
+
+    fn is_team(&self) -> bool {
+        self.kind == "Team"
+    }
+}
+
+/// `pending-deployment`: one environment a run waits on.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PendingDeployment {
+    pub environment: EnvironmentRef,
+    /// Minutes.
+    pub wait_timer: u32,
+    pub wait_timer_started_at: Option<Timestamp>,
+    pub current_user_can_approve: bool,
+    pub reviewers: Vec<RequiredReviewer>,
+}
+
+/// What a reviewer decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    Approved,
+    Rejected,
+}
+
+impl ReviewState {
+    pub fn verb(self) -> &'static str {
+        match self {
+            ReviewState::Approved => "approved",
+            ReviewState::Rejected => "rejected",
+        }
+    }
+}
+
+/// The body of review-pending-deployments: every member is required (docs/github-api.md §14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewBody {
+    pub environment_ids: Vec<u64>,
+    pub state: ReviewState,
+    pub comment: String,
+}
+
+/// `environment-approvals`: one past review of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct EnvironmentApproval {
+    pub environments: Vec<EnvironmentRef>,
+    pub state: ReviewState,
+    pub user: Login,
+    pub comment: String,
+}
+
+impl EnvironmentApproval {
+    /// "alice approved production, staging: “Ship it!”".
+    pub fn sentence(&self) -> String {
+        let names: Vec<&str> = self.environments.iter().map(|e| e.name.as_str()).collect();
+        let mut text = format!(
+            "{} {} {}",
+            self.user.login,
+            self.state.verb(),
+            names.join(", ")
+        );
+        if !self.comment.trim().is_empty() {
+            text.push_str(&format!(": “{}”", self.comment.trim()));
+        }
+        text
+    }
+}
+
+/// What the connected person may do about one environment a run waits on, and why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    CanReview,
+    /// Nobody reviews it: it goes on when its wait timer runs out.
+    TimerOnly,
+    /// The reason, in words, with what would make it possible.
+    Cannot(String),
+}
+
+/// Whether the token may review at all (from the connect check: classic `repo`, fine-grained "Deployments:
+/// write"), as far as it is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewPermission {
+    Yes,
+    No,
+    Unknown,
+}
+
+/// Why `me` can or cannot review `pending` of a run started by `started_by`. GitHub's own
+/// `current_user_can_approve` decides; the rest explains it.
+pub fn verdict(
+    pending: &PendingDeployment,
+    me: &str,
+    started_by: Option<&str>,
+    permission: ReviewPermission,
+) -> Verdict {
+    if pending.reviewers.is_empty() {
+        return Verdict::TimerOnly;
+    }
+    if pending.current_user_can_approve {
+        return match permission {
+            ReviewPermission::No => Verdict::Cannot(no_permission()),
+            _ => Verdict::CanReview,
+        };
+    }
+    let listed = pending.reviewers.iter().any(|r| r.is_user(me));
+    let mine = started_by.is_some_and(|s| s.eq_ignore_ascii_case(me));
+    let who = pending
+        .reviewers
+        .iter()
+        .map(RequiredReviewer::describe)
+        .collect::<Vec<_>>()
+        .join(", ");
+    Verdict::Cannot(if listed && mine {
+        "You started this run, and this environment prevents self-review: another reviewer must approve it.".into()
+    } else if listed && permission == ReviewPermission::No {
+        no_permission()
+    } else if listed {
+        format!("GitHub does not let you review this now (you are a required reviewer). Reviewers: {who}.")
+    } else if pending.reviewers.iter().any(RequiredReviewer::is_team) && mine {
+        format!("You started this run; if you are in a reviewing team, self-review is prevented here. Reviewers: {who}.")
+    } else {
+        format!(
+            "You are not a required reviewer for {}. Reviewers: {who}.",
+            pending.environment.name
+        )
+    })
+}
+
+fn no_permission() -> String {
+    "This token cannot review deployments: a classic token needs the repo scope; a fine-grained one “Deployments: read and write” and “Actions: read”.".into()
+}
+
+/// Seconds left on the wait timer at `now`, when there is one still counting.
+pub fn timer_left(pending: &PendingDeployment, now: Timestamp) -> Option<i64> {
+    let started = pending.wait_timer_started_at?;
+    let left = i64::from(pending.wait_timer) * 60 - now.seconds_since(started);
+    (pending.wait_timer > 0 && left > 0).then_some(left)
+}
+
+/// "Wait timer: 4 min 10 s left" / "Wait timer: 5 min, run out".
+pub fn timer_text(pending: &PendingDeployment, now: Timestamp) -> Option<String> {
+    (pending.wait_timer > 0).then(|| match timer_left(pending, now) {
+        Some(left) => format!("Wait timer: {} left", format_duration(left)),
+        None => format!(
+            "Wait timer: {}, run out",
+            count(pending.wait_timer as usize, "minute", "minutes")
+        ),
+    })
+}
+
+/// What the view says once GitHub accepted a review of `environments`.
+pub fn outcome_sentence(state: ReviewState, environments: &[&str], run_title: &str) -> String {
+    let list = environments.join(", ");
+    match state {
+        ReviewState::Approved => format!(
+            "Approved {list} for “{run_title}”: the job goes on once any wait timer runs out. Its deployment's page follows its new statuses."
+        ),
+        ReviewState::Rejected => format!("Rejected {list} for “{run_title}”: the job fails and the run ends."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn pending(can: bool, reviewers: serde_json::Value, timer: u32) -> PendingDeployment {
+        serde_json::from_value(json!({
+            "environment": {"id": 161171787, "node_id": "EN_x", "name": "production", "url": "u", "html_url": "h"},
+            "wait_timer": timer,
+            "wait_timer_started_at": if timer > 0 { json!("2026-09-21T10:00:00Z") } else { json!(null) },
+            "current_user_can_approve": can,
+            "reviewers": reviewers,
+        }))
+        .unwrap()
+    }
+
+    fn alice_and_ops() -> serde_json::Value {
+        json!([
+            {"type": "User", "reviewer": {"login": "alice", "id": 1}},
+            {"type": "Team", "reviewer": {"slug": "ops", "name": "Ops", "id": 2}}
+        ])
+    }
+
+    #[test]
+    fn the_verdict_says_why_not_in_words() {
+        let yes = pending(true, alice_and_ops(), 0);
+        assert_eq!(
+            verdict(&yes, "alice", Some("bob"), ReviewPermission::Unknown),
+            Verdict::CanReview
+        );
+        assert!(matches!(
+            verdict(&yes, "alice", Some("bob"), ReviewPermission::No),
+            Verdict::Cannot(why) if why.contains("needs the repo scope")
+        ));
+        let no = pending(false, alice_and_ops(), 0);
+        assert_eq!(
+            verdict(&no, "dave", Some("bob"), ReviewPermission::Yes),
+            Verdict::Cannot(
+                "You are not a required reviewer for production. Reviewers: alice, team Ops."
+                    .into()
+            )
+        );
+        assert!(matches!(
+            verdict(&no, "alice", Some("alice"), ReviewPermission::Yes),
+            Verdict::Cannot(why) if why.contains("prevents self-review")
+        ));
+        assert_eq!(
+            verdict(
+                &pending(false, json!([]), 5),
+                "alice",
+                None,
+                ReviewPermission::Yes
+            ),
+            Verdict::TimerOnly
+        );
+    }
+
+    #[test]
+    fn the_wait_timer_counts_down_then_says_it_ran_out() {
+        let p = pending(true, alice_and_ops(), 5);
+        let at = |t: &str| Timestamp::parse(t).unwrap();
+        assert_eq!(timer_left(&p, at("2026-09-21T10:01:00Z")), Some(240));
+        assert_eq!(
+            timer_text(&p, at("2026-09-21T10:01:00Z")).unwrap(),
+            format!("Wait timer: {} left", format_duration(240))
+        );
+        assert_eq!(timer_left(&p, at("2026-09-21T10:05:00Z")), None);
+        assert_eq!(
+            timer_text(&p, at("2026-09-21T10:06:00Z")).unwrap(),
+            "Wait timer: 5 minutes, run out"
+        );
+        assert_eq!(
+            timer_text(
+                &pending(true, alice_and_ops(), 0),
+                at("2026-09-21T10:06:00Z")
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_review_is_sent_with_every_member_and_past_ones_read_as_sentences() {
+        let body = ReviewBody {
+            environment_ids: vec![1, 2],
+            state: ReviewState::Rejected,
+            comment: String::new(),
+        };
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            json!({"environment_ids": [1, 2], "state": "rejected", "comment": ""})
+        );
+        let past: EnvironmentApproval = serde_json::from_value(json!({
+            "environments": [{"id": 1, "name": "production"}, {"id": 2, "name": "staging"}],
+            "state": "approved", "user": {"login": "alice"}, "comment": " Ship it! "
+        }))
+        .unwrap();
+        assert_eq!(
+            past.sentence(),
+            "alice approved production, staging: “Ship it!”"
+        );
+    }
+
+    proptest! {
+        /// GitHub's answer decides: whatever the names, a verdict is CanReview only when GitHub said the user can
+        /// approve and the token is not known to lack the permission.
+        #[test]
+        fn only_github_s_yes_offers_a_review(
+            can in any::<bool>(),
+            me in "[a-z]{1,6}",
+            by in proptest::option::of("[a-z]{1,6}"),
+            users in proptest::collection::vec("[a-z]{1,6}", 0..3),
+            teams in 0usize..2,
+            permission in proptest::sample::select(vec![ReviewPermission::Yes, ReviewPermission::No, ReviewPermission::Unknown]),
+        ) {
+            let mut reviewers: Vec<serde_json::Value> = users.iter().map(|u| json!({"type": "User", "reviewer": {"login": u}})).collect();
+            reviewers.extend((0..teams).map(|i| json!({"type": "Team", "reviewer": {"slug": format!("t{i}"), "name": format!("T{i}")}})));
+            let p = pending(can, json!(reviewers), 0);
+            let v = verdict(&p, &me, by.as_deref(), permission);
+            let offered = v == Verdict::CanReview;
+            prop_assert_eq!(offered, can && !p.reviewers.is_empty() && permission != ReviewPermission::No);
+            if let Verdict::Cannot(why) = v {
+                prop_assert!(!why.is_empty() && why.ends_with('.'));
+            }
+        }
+    }
+}
