@@ -8,8 +8,7 @@ use leptos::prelude::*;
 pub fn HostName(host: ShownHost) -> impl IntoView {
     let mark = host.unusual.then(|| {
         view! {
-            <span class="badge unusual-host" data-testid="unusual-host"
-                title="This name has letters from outside ASCII, shown in the form requests are sent to: it can look like another name.">
+            <span class="badge unusual-host" data-testid="unusual-host">
                 {UNUSUAL_MARK}
             </span>
         }

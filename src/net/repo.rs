@@ -15,6 +15,7 @@ use deploydeck_core::request::{DeploymentFilter, PageRequest, Token, TokenKind};
 use deploydeck_core::response::{
     decode, decode_create_deployment, decode_empty, decode_page, ApiError, CreateDeploymentOutcome,
 };
+use deploydeck_core::review::{ReviewBody, RunUnderReview, WorkflowRunList};
 use deploydeck_core::rules::DeploymentRecord;
 use deploydeck_core::validate::RepoRef;
 
@@ -67,6 +68,60 @@ impl RepoApi {
             &self
                 .api
                 .send(self.client().get_repository(&self.repo))
+                .await,
+        )
+    }
+
+    /// The runs waiting for a review (the newest 100), each with what it waits on and its past reviews, two
+    /// runs at a time (docs/github-api.md §14).
+    pub async fn runs_under_review(&self) -> Result<Vec<RunUnderReview>, ApiError> {
+        let list: WorkflowRunList = decode(
+            &self
+                .api
+                .send(
+                    self.client()
+                        .list_waiting_runs(&self.repo, PageRequest::new(100, 1)),
+                )
+                .await,
+        )?;
+        let mut boards = Vec::with_capacity(list.workflow_runs.len());
+        for pair in list.workflow_runs.chunks(2) {
+            let reads = pair.iter().map(|run| async move {
+                let pending = decode(
+                    &self
+                        .api
+                        .send(self.client().pending_deployments(&self.repo, run.id))
+                        .await,
+                )?;
+                let past = decode(
+                    &self
+                        .api
+                        .send(self.client().run_approvals(&self.repo, run.id))
+                        .await,
+                )?;
+                Ok::<_, ApiError>(RunUnderReview {
+                    run: run.clone(),
+                    pending,
+                    past,
+                })
+            });
+            for board in futures::future::join_all(reads).await {
+                // A run decided between the list and its own read waits on nothing any more.
+                boards.extend(Some(board?).filter(|b: &RunUnderReview| !b.pending.is_empty()));
+            }
+        }
+        Ok(boards)
+    }
+
+    /// Approves or rejects some of a run's environments: the deployments GitHub decided.
+    pub async fn review(&self, run: u64, body: &ReviewBody) -> Result<Vec<Deployment>, ApiError> {
+        decode(
+            &self
+                .api
+                .send(
+                    self.client()
+                        .review_pending_deployments(&self.repo, run, body),
+                )
                 .await,
         )
     }

@@ -211,7 +211,7 @@ fn TokenDestination(
             let origin = q.origin.clone();
             let answered = move || draft.with(|d| d.trusted.as_deref() == Some(q.origin.as_str()));
             view! {
-                <div class="token-destination" data-testid="token-destination">
+                <div data-testid="token-destination">
                     <label class="choice">
                         <input type="checkbox" aria-describedby="destination-error"
                             aria-invalid=invalid(Field::TokenDestination, problems, no_server)

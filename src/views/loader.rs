@@ -45,6 +45,15 @@ on_demand! {
 }
 
 on_demand! {
+    /// The Reviews view: runs waiting for a review, approved or rejected here.
+    pub async fn reviews_view(location: AppLocation) -> AnyView;
+    in reviews_view as reviews_view_module
+    {
+        view! { <crate::views::ReviewsView location=location/> }.into_any()
+    }
+}
+
+on_demand! {
     /// The Cleanup view: plan, preview, back up and run a bulk delete.
     pub async fn cleanup_view(location: AppLocation) -> AnyView;
     in cleanup_view as cleanup_view_module
@@ -59,6 +68,16 @@ on_demand! {
     in deployment_page as deployment_page_module
     {
         view! { <crate::views::DeploymentView location=location id=id/> }.into_any()
+    }
+}
+
+on_demand! {
+    /// A repository's screen opened without a token: where the token would go, and the connect form. With the
+    /// token check's code, which it is about to need.
+    pub async fn connect_here(location: AppLocation) -> AnyView;
+    in connect_check as connect_here_module
+    {
+        view! { <crate::views::ConnectHere location=location/> }.into_any()
     }
 }
 

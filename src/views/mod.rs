@@ -11,6 +11,7 @@ mod history;
 pub mod loader;
 mod overview;
 mod repo;
+mod reviews;
 
 pub use cleanup::CleanupView;
 pub use connect::{ConnectForm, ConnectView};
@@ -18,7 +19,8 @@ pub use create::CreateView;
 pub use deployment::DeploymentView;
 pub use history::HistoryView;
 pub use overview::Overview;
-pub use repo::{RepoView, RepoViews};
+pub use repo::{ConnectHere, RepoView, RepoViews};
+pub use reviews::ReviewsView;
 
 use leptos::prelude::*;
 

@@ -29,25 +29,24 @@ pub fn RepoView() -> impl IntoView {
             let connected = state.connection.get().filter(|api| api.host() == &loc.host);
             match connected {
                 Some(_) => on_demand(loader::repo_screen(loc)),
-                None => {
-                    // Where the token will go, said before it is asked for: a host never used here is a decision.
-                    let arrival = Arrival::of(&loc.host, &session::known_hosts());
-                    let class = if arrival == (Arrival::New { ask: true }) {
-                        "warning"
-                    } else {
-                        ""
-                    };
-                    view! {
-                        <section class="page narrow">
-                            <h1>{format!("Connect to open {}", loc.repo)}</h1>
-                            <p class=class data-testid="arrival">{arrival_text(&loc.host, arrival)}</p>
-                            <ConnectForm initial=ConnectDraft::for_location(&loc.host, &loc.repo) target=Some(loc) linked=true/>
-                        </section>
-                    }
-                    .into_any()
-                }
+                None => on_demand(loader::connect_here(loc)),
             }
         }
+    }
+}
+
+/// A repository's screen opened without a token kept for its host: where the token would go, said before it is
+/// asked for (a host never used here is a decision), then the connect form, filled in.
+#[component]
+pub fn ConnectHere(location: AppLocation) -> impl IntoView {
+    let arrival = Arrival::of(&location.host, &session::known_hosts());
+    let ask = arrival == (Arrival::New { ask: true });
+    view! {
+        <section class="page narrow">
+            <h1>{format!("Connect to open {}", location.repo)}</h1>
+            <p class:warning=ask data-testid="arrival">{arrival_text(&location.host, arrival)}</p>
+            <ConnectForm initial=ConnectDraft::for_location(&location.host, &location.repo) target=Some(location) linked=true/>
+        </section>
     }
 }
 
@@ -83,6 +82,7 @@ pub fn RepoViews(location: AppLocation) -> impl IntoView {
             View::Create => on_demand(loader::create_view(location.clone())),
             View::History => on_demand(loader::history_view(location.clone())),
             View::Deployment(id) => on_demand(loader::deployment_page(location.clone(), id)),
+            View::Reviews => on_demand(loader::reviews_view(location.clone())),
             View::Cleanup => on_demand(loader::cleanup_view(location.clone())),
         }}
     }

@@ -128,6 +128,8 @@ pub enum View {
     Overview,
     Create,
     History,
+    /// Deployments waiting for a review (docs/github-api.md §14).
+    Reviews,
     Cleanup,
     /// One deployment's page: `…/deployments/{id}`.
     Deployment(DeploymentId),
@@ -135,7 +137,13 @@ pub enum View {
 
 impl View {
     /// The views the navigation lists.
-    pub const ALL: [View; 4] = [View::Overview, View::Create, View::History, View::Cleanup];
+    pub const ALL: [View; 5] = [
+        View::Overview,
+        View::Create,
+        View::History,
+        View::Reviews,
+        View::Cleanup,
+    ];
 
     /// The path segment of a listed view (a deployment's page is `deployments/{id}`, see `AppLocation::path`).
     pub fn slug(self) -> &'static str {
@@ -143,6 +151,7 @@ impl View {
             View::Overview => "overview",
             View::Create => "create",
             View::History => "history",
+            View::Reviews => "reviews",
             View::Cleanup => "cleanup",
             View::Deployment(_) => "deployments",
         }
@@ -153,6 +162,7 @@ impl View {
             View::Overview => "Overview",
             View::Create => "Create",
             View::History => "History",
+            View::Reviews => "Reviews",
             View::Cleanup => "Cleanup",
             View::Deployment(_) => "Deployment",
         }
@@ -656,7 +666,7 @@ mod tests {
         fn any_repository_location_round_trips(
             owner in "[A-Za-z0-9][A-Za-z0-9-]{0,20}",
             name in "[A-Za-z0-9._-]{1,30}",
-            view in 0usize..5,
+            view in 0usize..6,
             id in 1u64..,
             port in proptest::option::of(1u16..),
         ) {

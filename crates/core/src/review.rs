@@ -251,6 +251,66 @@ pub fn timer_text(pending: &PendingDeployment, now: Timestamp) -> Option<String>
     })
 }
 
+/// One waiting run with what it waits on and its past reviews: a card of the reviews view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunUnderReview {
+    pub run: WorkflowRun,
+    pub pending: Vec<PendingDeployment>,
+    pub past: Vec<EnvironmentApproval>,
+}
+
+impl RunUnderReview {
+    /// The environments `me` may review now, in GitHub's order: what "all" means for this run.
+    pub fn reviewable(&self, me: &str, permission: ReviewPermission) -> Vec<&PendingDeployment> {
+        self.pending
+            .iter()
+            .filter(|p| verdict(p, me, self.run.started_by(), permission) == Verdict::CanReview)
+            .collect()
+    }
+
+    /// The review of the ticked environments, or what is missing.
+    pub fn review(
+        &self,
+        ticked: &[u64],
+        state: ReviewState,
+        comment: &str,
+    ) -> Result<ReviewBody, String> {
+        let ids: Vec<u64> = self
+            .pending
+            .iter()
+            .map(|p| p.environment.id)
+            .filter(|id| ticked.contains(id))
+            .collect();
+        if ids.is_empty() {
+            return Err("Tick at least one environment to review.".into());
+        }
+        Ok(ReviewBody {
+            environment_ids: ids,
+            state,
+            comment: comment.trim().to_owned(),
+        })
+    }
+
+    /// The names of `ids`, in the run's order.
+    pub fn names(&self, ids: &[u64]) -> Vec<&str> {
+        self.pending
+            .iter()
+            .filter(|p| ids.contains(&p.environment.id))
+            .map(|p| p.environment.name.as_str())
+            .collect()
+    }
+}
+
+/// What the connect check's scopes say about reviewing: a classic token needs `repo`; a fine-grained one's
+/// permissions cannot be seen by a web page.
+pub fn permission_from_scopes(scopes: Option<&[String]>) -> ReviewPermission {
+    match scopes {
+        Some(scopes) if scopes.iter().any(|s| s == "repo") => ReviewPermission::Yes,
+        Some(_) => ReviewPermission::No,
+        None => ReviewPermission::Unknown,
+    }
+}
+
 /// What the view says once GitHub accepted a review of `environments`.
 pub fn outcome_sentence(state: ReviewState, environments: &[&str], run_title: &str) -> String {
     let list = environments.join(", ");
@@ -363,6 +423,54 @@ mod tests {
             past.sentence(),
             "alice approved production, staging: “Ship it!”"
         );
+    }
+
+    #[test]
+    fn a_run_s_review_takes_the_ticked_environments_in_order_and_all_means_what_i_may_review() {
+        let run: WorkflowRun = serde_json::from_value(json!({
+            "id": 7, "display_title": "Ship", "head_sha": "a", "event": "push", "status": "waiting",
+            "actor": {"login": "bob"}, "run_number": 3, "created_at": "2026-09-21T10:00:00Z", "html_url": "h"
+        }))
+        .unwrap();
+        let mut staging = pending(false, alice_and_ops(), 0);
+        staging.environment = EnvironmentRef {
+            id: 2,
+            name: "staging".into(),
+        };
+        let board = RunUnderReview {
+            run,
+            pending: vec![pending(true, alice_and_ops(), 0), staging],
+            past: vec![],
+        };
+        let all: Vec<u64> = board
+            .reviewable("alice", ReviewPermission::Unknown)
+            .iter()
+            .map(|p| p.environment.id)
+            .collect();
+        assert_eq!(all, [161171787]);
+        assert!(board.reviewable("alice", ReviewPermission::No).is_empty());
+        let body = board
+            .review(&[2, 161171787], ReviewState::Approved, "  ok ")
+            .unwrap();
+        assert_eq!(body.environment_ids, [161171787, 2]);
+        assert_eq!(body.comment, "ok");
+        assert_eq!(
+            board.names(&body.environment_ids),
+            ["production", "staging"]
+        );
+        assert_eq!(
+            board.review(&[], ReviewState::Rejected, ""),
+            Err("Tick at least one environment to review.".into())
+        );
+        assert_eq!(
+            permission_from_scopes(Some(&["repo".into()])),
+            ReviewPermission::Yes
+        );
+        assert_eq!(
+            permission_from_scopes(Some(&["repo_deployment".into()])),
+            ReviewPermission::No
+        );
+        assert_eq!(permission_from_scopes(None), ReviewPermission::Unknown);
     }
 
     proptest! {

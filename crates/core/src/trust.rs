@@ -110,7 +110,7 @@ pub fn arrival_text(host: &HostChoice, arrival: Arrival) -> String {
         .map(|b| b.root().to_owned())
         .unwrap_or_else(|_| shown.name.clone());
     let unusual = if shown.unusual {
-        " Its name has unusual characters: it is shown in the form the browser sends requests to (xn--…), because written in its own letters it can look like a familiar name such as github.com."
+        " Its name has unusual characters, shown as requests reach it (xn--…): in its own letters it could pass for a familiar name."
     } else {
         ""
     };
@@ -125,10 +125,10 @@ pub fn arrival_text(host: &HostChoice, arrival: Arrival) -> String {
             "You have not connected to {shown} from this browser before. It is a server on this computer, not github.com; the token you paste is sent to {destination} and nowhere else."
         ),
         (Arrival::New { ask: true }, HostChoice::Enterprise(_)) => format!(
-            "This link opens a GitHub Enterprise Server you have never connected to from this browser: {shown}. It is not github.com. The token you paste would be sent to {destination} — send it only if this is your organization's server.{unusual}"
+            "This link opens a GitHub Enterprise Server you have never connected to from this browser: {shown}. It is not github.com. The token you paste would be sent to {destination} — only if it is your organization's server.{unusual}"
         ),
         (Arrival::New { ask: true }, _) => format!(
-            "This link opens an API address you have never connected to from this browser: {destination}. It is not github.com. The token you paste would be sent there — send it only to a server you know.{unusual}"
+            "This link opens an API address you have never connected to from this browser: {destination}. It is not github.com. Send a token only to a server you know.{unusual}"
         ),
     }
 }
@@ -274,7 +274,7 @@ mod tests {
         let look_alike = text("/g%D1%96thub.com/o/r/overview", "");
         assert!(look_alike.contains("xn--gthub-n2e.com (unusual characters)"));
         assert!(look_alike
-            .contains("unusual characters: it is shown in the form the browser sends requests to"));
+            .contains("Its name has unusual characters, shown as requests reach it (xn--…)"));
         assert!(look_alike.contains("It is not github.com."));
         let github = text("/github.com/o/r/overview", "");
         assert!(github.contains("sent to https://api.github.com (GitHub) and nowhere else"));

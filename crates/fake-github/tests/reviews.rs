@@ -441,8 +441,7 @@ fn core_s_requests_and_decoders_speak_to_these_endpoints() {
     let mut w = World::new(Settings::default());
     let client = Client::new(ApiBase::custom(BASE).unwrap(), Token::new("t-carol"));
     let repo = RepoRef::parse("acme/web").unwrap();
-    let mut send =
-        |w: &mut World, request: HttpRequest| w.hub.handle(&request, &Ctx::new(w.now, BASE));
+    let send = |w: &mut World, request: HttpRequest| w.hub.handle(&request, &Ctx::new(w.now, BASE));
 
     let runs: WorkflowRunList = decode(&send(
         &mut w,

@@ -5,8 +5,8 @@ use serde_json::{json, Map, Value};
 
 use super::{json_object, paginate, parse_id, parse_query, Caller, ErrorBody, Reply, DOC_REST};
 use crate::bodies;
-use crate::hub::{Ctx, Hub};
-use crate::runs::{Decision, ReviewAsked, ReviewRefusal};
+use crate::hub::{Ctx, Hub, Repo};
+use crate::runs::{Decision, ReviewAsked, ReviewRefusal, Run};
 
 pub(super) const DOC_RUNS: &str =
     "https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-repository";
@@ -57,7 +57,7 @@ impl Hub {
 
     pub(super) fn get_run(&self, ctx: &Ctx, index: usize, id: &str) -> Reply {
         let repo = &self.repos[index];
-        match parse_id(id).and_then(|id| repo.runs.iter().find(|r| r.id == id)) {
+        match find_run(repo, id) {
             Some(run) => Reply::json(200, &bodies::workflow_run(self, ctx, repo, run)),
             None => Reply::not_found(DOC_RUN),
         }
@@ -73,7 +73,7 @@ impl Hub {
         id: &str,
     ) -> Reply {
         let repo = &self.repos[index];
-        let Some(run) = parse_id(id).and_then(|id| repo.runs.iter().find(|r| r.id == id)) else {
+        let Some(run) = find_run(repo, id) else {
             return Reply::not_found(DOC_PENDING);
         };
         let pending: Vec<Value> = run
@@ -143,7 +143,7 @@ impl Hub {
     /// get-the-review-history-for-a-workflow-run: oldest first.
     pub(super) fn approvals(&self, ctx: &Ctx, index: usize, id: &str) -> Reply {
         let repo = &self.repos[index];
-        let Some(run) = parse_id(id).and_then(|id| repo.runs.iter().find(|r| r.id == id)) else {
+        let Some(run) = find_run(repo, id) else {
             return Reply::not_found(DOC_APPROVALS);
         };
         let reviews: Vec<Value> = run
@@ -166,6 +166,11 @@ impl Hub {
             .collect();
         Reply::json(200, &reviews)
     }
+}
+
+/// The run `id` (as written in the path) names, if the repository has it.
+fn find_run<'r>(repo: &'r Repo, id: &str) -> Option<&'r Run> {
+    parse_id(id).and_then(|id| repo.runs.iter().find(|r| r.id == id))
 }
 
 /// The body's three required members, checked as GitHub's JSON schema does (`Invalid request.` 422s).

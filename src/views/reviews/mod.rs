@@ -1,0 +1,97 @@
+//! Reviews: every run of this repository waiting for a review, what it waits on, whether you can approve it
+//! and why not — and the approve or reject, with a comment (docs/github-api.md §14). Refreshed every 30 s
+//! while the tab is visible (conditional requests: an unchanged list costs nothing), and at once after a
+//! decision.
+
+mod card;
+
+use deploydeck_core::location::{AppLocation, View};
+use deploydeck_core::response::ApiError;
+use deploydeck_core::review::{permission_from_scopes, ReviewPermission, RunUnderReview};
+use leptos::prelude::*;
+
+use crate::clock::every;
+use crate::components::ErrorPanel;
+use crate::href::app_href;
+use crate::state::AppState;
+use card::RunCard;
+
+/// How often the list is read again while the tab is visible (GitHub's `X-Poll-Interval` for these is not
+/// sent; 30 s is what its own pages do).
+const REFRESH_MS: u64 = 30_000;
+
+/// Who is looking, what the token allows, and the runs waiting.
+#[derive(Clone)]
+pub(super) struct Board {
+    pub me: String,
+    pub permission: ReviewPermission,
+    pub runs: Vec<RunUnderReview>,
+}
+
+#[component]
+pub fn ReviewsView(location: AppLocation) -> impl IntoView {
+    let Some(api) = expect_context::<AppState>().scoped_connection() else {
+        return ().into_any();
+    };
+    let gh = api.repo(&location.repo);
+    let board = LocalResource::new(move || {
+        let (api, gh) = (api.clone(), gh.clone());
+        async move {
+            let (user, scopes) = api.user().await?;
+            let runs = gh.runs_under_review().await?;
+            Ok::<_, ApiError>(Board {
+                me: user.login,
+                permission: permission_from_scopes(scopes.as_deref()),
+                runs,
+            })
+        }
+    });
+    every(REFRESH_MS, move |visible| {
+        if visible {
+            board.refetch();
+        }
+    });
+    let refresh = Callback::new(move |()| board.refetch());
+    // The last decision's outcome, kept above the list (the cards are rebuilt when it is read again).
+    let outcome = RwSignal::new(None::<Result<String, ApiError>>);
+    let decided = Callback::new(move |result: Result<String, ApiError>| {
+        outcome.set(Some(result));
+        board.refetch();
+    });
+    let history = app_href(&location.with_view(View::History).path());
+    view! {
+        <section class="page" data-testid="reviews">
+            <h1>"Reviews"</h1>
+            <p class="lede">"Workflow runs waiting for a required reviewer before they deploy. Approve or reject one environment or all of a run's, with a comment."</p>
+            <div aria-live="polite" data-testid="review-result">
+                {move || outcome.get().map(|r| match r {
+                    Ok(sentence) => view! { <p class="ok" role="status">{sentence}" "<a href=history.clone()>"Every deployment in History"</a></p> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error context="GitHub did not take the review (the list was read again)"/> }.into_any(),
+                })}
+            </div>
+            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Reading the runs waiting for a review…"</p> }>
+                {move || {
+                    let location = location.clone();
+                    Suspend::new(async move {
+                        match board.await {
+                            Err(error) => view! { <ErrorPanel error context="Could not read the runs waiting for a review" retry=refresh/> }.into_any(),
+                            Ok(board) if board.runs.is_empty() => view! {
+                                <p data-testid="no-reviews">"No run is waiting for a review in this repository."</p>
+                            }.into_any(),
+                            Ok(board) => {
+                                let Board { me, permission, runs } = board;
+                                view! {
+                                    <p data-testid="reviews-count" aria-live="polite">{deploydeck_core::text::count(runs.len(), "run waits", "runs wait")}" for a review."</p>
+                                    {runs.into_iter().map(|run| view! {
+                                        <RunCard run me=me.clone() permission location=location.clone() on_decided=decided/>
+                                    }).collect_view()}
+                                }.into_any()
+                            }
+                        }
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
