@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[component]
 pub fn AccessPanel(report: AccessReport, login: String) -> impl IntoView {
     let ok = report.read_deployments == Ability::Yes && report.write_deployments == Ability::Yes;
-    let line = |label: &'static str, ability: Ability| {
+    let line = |label: &'static str, ability: Ability, note: Option<String>| {
         let class = match ability {
             Ability::Yes => "ability yes",
             Ability::No => "ability no",
@@ -17,6 +17,7 @@ pub fn AccessPanel(report: AccessReport, login: String) -> impl IntoView {
             <li>
                 <span class="ability-label">{label}</span>
                 <span class=class>{ability.label()}</span>
+                {note.map(|n| view! { <span class="muted ability-note">{n}</span> })}
             </li>
         }
     };
@@ -25,8 +26,9 @@ pub fn AccessPanel(report: AccessReport, login: String) -> impl IntoView {
             <h2 id="access-title">"What this token can do here"</h2>
             <p>{format!("Signed in as {login}. ")}{report.summary.clone()}</p>
             <ul class="abilities">
-                {line("Read deployments", report.read_deployments)}
-                {line("Create deployments and statuses, clean up", report.write_deployments)}
+                {line("Read deployments", report.read_deployments, None)}
+                {line("Create deployments and statuses, clean up", report.write_deployments, None)}
+                {line("Approve or reject deployments waiting for review", report.review_deployments, Some(report.review_note.clone()))}
             </ul>
             <Show when={
                 let empty = report.advice.is_empty();

@@ -13,7 +13,8 @@ use deploydeck_core::model::{
 };
 use deploydeck_core::request::{DeploymentFilter, PageRequest, Token, TokenKind};
 use deploydeck_core::response::{
-    decode, decode_create_deployment, decode_empty, decode_page, ApiError, CreateDeploymentOutcome,
+    decode, decode_create_deployment, decode_empty, decode_page, poll_interval, ApiError,
+    CreateDeploymentOutcome,
 };
 use deploydeck_core::review::{ReviewBody, RunUnderReview, WorkflowRunList};
 use deploydeck_core::rules::DeploymentRecord;
@@ -74,16 +75,17 @@ impl RepoApi {
 
     /// The runs waiting for a review (the newest 100), each with what it waits on and its past reviews, two
     /// runs at a time (docs/github-api.md §14).
-    pub async fn runs_under_review(&self) -> Result<Vec<RunUnderReview>, ApiError> {
-        let list: WorkflowRunList = decode(
-            &self
-                .api
-                .send(
-                    self.client()
-                        .list_waiting_runs(&self.repo, PageRequest::new(100, 1)),
-                )
-                .await,
-        )?;
+    /// Also GitHub's `X-Poll-Interval` on the list, when it sends one.
+    pub async fn runs_under_review(&self) -> Result<(Vec<RunUnderReview>, Option<u64>), ApiError> {
+        let answer = self
+            .api
+            .send(
+                self.client()
+                    .list_waiting_runs(&self.repo, PageRequest::new(100, 1)),
+            )
+            .await;
+        let poll = poll_interval(&answer);
+        let list: WorkflowRunList = decode(&answer)?;
         let mut boards = Vec::with_capacity(list.workflow_runs.len());
         for pair in list.workflow_runs.chunks(2) {
             let reads = pair.iter().map(|run| async move {
@@ -110,7 +112,7 @@ impl RepoApi {
                 boards.extend(Some(board?).filter(|b: &RunUnderReview| !b.pending.is_empty()));
             }
         }
-        Ok(boards)
+        Ok((boards, poll))
     }
 
     /// Approves or rejects some of a run's environments: the deployments GitHub decided.

@@ -36,6 +36,11 @@ impl Ability {
 pub struct AccessReport {
     pub read_deployments: Ability,
     pub write_deployments: Ability,
+    /// Approving or rejecting deployments waiting for a review (docs/github-api.md §14): classic `repo`;
+    /// fine-grained "Actions: read" and "Deployments: read and write" (not visible to a page).
+    pub review_deployments: Ability,
+    /// What reviewing needs, or who may review, in one sentence.
+    pub review_note: String,
     /// One sentence on the situation.
     pub summary: String,
     /// What to change, when something falls short.
@@ -122,9 +127,29 @@ pub fn assess(probe: &AccessProbe<'_>) -> AccessReport {
     if classic && has("repo") && read == Ability::Yes {
         advice.push("This classic token has the broad repo scope; repo_deployment alone is enough for Deploydeck (except repository dispatch).".into());
     }
+    let (review, review_note) = if read == Ability::No {
+        (
+            Ability::No,
+            "Reviewing needs the deployments to be readable first.",
+        )
+    } else if classic && has("repo") {
+        (
+            Ability::Yes,
+            "Only an environment's required reviewers can approve its deployments.",
+        )
+    } else if classic {
+        (
+            Ability::No,
+            "Reviewing deployments waiting for approval needs the repo scope on a classic token.",
+        )
+    } else {
+        (Ability::Unknown, "GitHub does not show a web page a fine-grained token's permissions: reviewing needs “Actions: read” and “Deployments: read and write”, and only required reviewers can approve.")
+    };
     AccessReport {
         read_deployments: read,
         write_deployments: write,
+        review_deployments: review,
+        review_note: review_note.into(),
         summary,
         advice,
     }
@@ -182,6 +207,24 @@ mod tests {
             (Ability::Yes, Ability::Yes)
         );
         assert!(report.advice.is_empty());
+        assert_eq!(report.review_deployments, Ability::No);
+        assert!(report.review_note.contains("needs the repo scope"));
+    }
+
+    #[test]
+    fn reviewing_is_said_up_front_for_each_kind_of_token() {
+        let report = classic(&["repo"], &repo(true, true));
+        assert_eq!(report.review_deployments, Ability::Yes);
+        assert!(report.review_note.contains("required reviewers"));
+        let r = repo(true, true);
+        let fine = assess(&AccessProbe {
+            token_kind: TokenKind::FineGrained,
+            scopes: None,
+            repository: Ok(&r),
+            deployments: Ok(()),
+        });
+        assert_eq!(fine.review_deployments, Ability::Unknown);
+        assert!(fine.review_note.contains("“Actions: read”"));
     }
 
     #[test]

@@ -311,6 +311,12 @@ pub fn permission_from_scopes(scopes: Option<&[String]>) -> ReviewPermission {
     }
 }
 
+/// Seconds between two reads of the waiting runs while the tab is visible: GitHub's `X-Poll-Interval` when it
+/// sends one, else 30 s.
+pub fn refresh_every(poll_interval: Option<u64>) -> u64 {
+    poll_interval.filter(|p| *p > 0).unwrap_or(30)
+}
+
 /// What the view says once GitHub accepted a review of `environments`.
 pub fn outcome_sentence(state: ReviewState, environments: &[&str], run_title: &str) -> String {
     let list = environments.join(", ");
@@ -471,6 +477,13 @@ mod tests {
             ReviewPermission::No
         );
         assert_eq!(permission_from_scopes(None), ReviewPermission::Unknown);
+    }
+
+    #[test]
+    fn the_list_is_read_again_at_github_s_poll_interval_or_every_30_seconds() {
+        assert_eq!(refresh_every(None), 30);
+        assert_eq!(refresh_every(Some(0)), 30);
+        assert_eq!(refresh_every(Some(60)), 60);
     }
 
     proptest! {

@@ -65,7 +65,7 @@ pub(super) fn RunCard(
         Some(Err(Err(missing))) => problem.set(Some(missing)),
         None => {}
     });
-    let started = run.run.started_by().unwrap_or("someone").to_owned();
+    let started = clipped(run.run.started_by().unwrap_or("someone"), 80);
     let sha = run.run.head_sha.chars().take(7).collect::<String>();
     let workflow = run.run.name.clone().unwrap_or_else(|| "Workflow".into());
     let branch = run.run.head_branch.clone().unwrap_or_default();

@@ -1,13 +1,15 @@
 //! Reviews: every run of this repository waiting for a review, what it waits on, whether you can approve it
-//! and why not — and the approve or reject, with a comment (docs/github-api.md §14). Refreshed every 30 s
-//! while the tab is visible (conditional requests: an unchanged list costs nothing), and at once after a
-//! decision.
+//! and why not — and the approve or reject, with a comment (docs/github-api.md §14). Read again while the tab
+//! is visible, at GitHub's `X-Poll-Interval` or every 30 s (conditional requests: an unchanged list costs
+//! nothing), and at once after a decision.
 
 mod card;
 
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::response::ApiError;
-use deploydeck_core::review::{permission_from_scopes, ReviewPermission, RunUnderReview};
+use deploydeck_core::review::{
+    permission_from_scopes, refresh_every, ReviewPermission, RunUnderReview,
+};
 use leptos::prelude::*;
 
 use crate::clock::every;
@@ -16,16 +18,14 @@ use crate::href::app_href;
 use crate::state::AppState;
 use card::RunCard;
 
-/// How often the list is read again while the tab is visible (GitHub's `X-Poll-Interval` for these is not
-/// sent; 30 s is what its own pages do).
-const REFRESH_MS: u64 = 30_000;
-
 /// Who is looking, what the token allows, and the runs waiting.
 #[derive(Clone)]
 pub(super) struct Board {
     pub me: String,
     pub permission: ReviewPermission,
     pub runs: Vec<RunUnderReview>,
+    /// Seconds between reads while the tab is visible (core's `refresh_every`).
+    pub every: u64,
 }
 
 #[component]
@@ -38,16 +38,28 @@ pub fn ReviewsView(location: AppLocation) -> impl IntoView {
         let (api, gh) = (api.clone(), gh.clone());
         async move {
             let (user, scopes) = api.user().await?;
-            let runs = gh.runs_under_review().await?;
+            let (runs, poll) = gh.runs_under_review().await?;
             Ok::<_, ApiError>(Board {
                 me: user.login,
                 permission: permission_from_scopes(scopes.as_deref()),
                 runs,
+                every: refresh_every(poll),
             })
         }
     });
-    every(REFRESH_MS, move |visible| {
-        if visible {
+    // Live: seconds of visibility are counted, and the list read again when GitHub's interval has passed.
+    let visible_for = StoredValue::new(0u64);
+    every(1_000, move |visible| {
+        if !visible {
+            return;
+        }
+        let due = board.with_untracked(|b| match b {
+            Some(Ok(b)) => b.every,
+            _ => refresh_every(None),
+        });
+        visible_for.update_value(|s| *s += 1);
+        if visible_for.get_value() >= due {
+            visible_for.set_value(0);
             board.refetch();
         }
     });
@@ -79,7 +91,7 @@ pub fn ReviewsView(location: AppLocation) -> impl IntoView {
                                 <p data-testid="no-reviews">"No run is waiting for a review in this repository."</p>
                             }.into_any(),
                             Ok(board) => {
-                                let Board { me, permission, runs } = board;
+                                let Board { me, permission, runs, .. } = board;
                                 view! {
                                     <p data-testid="reviews-count" aria-live="polite">{deploydeck_core::text::count(runs.len(), "run waits", "runs wait")}" for a review."</p>
                                     {runs.into_iter().map(|run| view! {

@@ -30,3 +30,20 @@ test('try the demo opens a simulated repository with no token and no request lea
   expect(fetched).toContain('/demo/deploydeck_demo_bg.wasm');
   await repo.screenshot('demo-overview');
 });
+
+test('the demo has runs waiting for a review: one to approve here, one of your own you may not', async ({ page }) => {
+  const connect = new ConnectPage(page);
+  const repo = new RepoPage(page);
+  await connect.open();
+  await connect.tryDemo.click();
+  await repo.expectOverview('acme/storefront');
+  await repo.nav.getByRole('link', { name: 'Reviews' }).click();
+  await expect(page.getByTestId('reviews-count')).toHaveText('2 runs wait for a review.');
+  const mine = page.getByTestId('run-card').filter({ hasText: 'Fix the header on small screens' });
+  await expect(mine.getByTestId('verdict')).toContainText('prevents self-review');
+  const theirs = page.getByTestId('run-card').filter({ hasText: 'Checkout: remember the last payment method' });
+  await theirs.getByLabel('Comment').fill('Looks right');
+  await theirs.getByTestId('approve').click();
+  await expect(page.getByTestId('review-result')).toContainText('Approved production');
+  await expect(page.getByTestId('reviews-count')).toHaveText('1 run waits for a review.');
+});

@@ -9,7 +9,7 @@ import { RepoPage } from '../pages/repo-page.mjs';
 import { HistoryPage } from '../pages/history-page.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
 import { seed, calm, api } from '../support/fake.mjs';
-import { HOSTILE_SEED, HOSTILE_TOKEN, SCRIPT, IMG, SVG, LONG, FORMULA } from '../support/hostile.mjs';
+import { HOSTILE_SEED, HOSTILE_REVIEWS_SEED, HOSTILE_TOKEN, SCRIPT, IMG, SVG, LONG, FORMULA } from '../support/hostile.mjs';
 import { FAKE } from '../playwright.config.mjs';
 
 test.beforeEach(async () => {
@@ -146,5 +146,24 @@ test('Create and Cleanup over hostile data: environment names offered as text, t
   expect(fields).toContain(`${SCRIPT}${IMG}`);
   const left = (await api('/repos/acme/hostile/deployments?per_page=100', HOSTILE_TOKEN)).body.length;
   expect(left).toBeLessThan(4);
+  expect(found).toEqual([]);
+});
+
+test('Reviews over hostile workflow names, titles, branches, environments and comments: inert text', async ({ page }) => {
+  await seed(HOSTILE_REVIEWS_SEED);
+  const found = [];
+  await connect(page);
+  await nav(page, 'Reviews').click();
+  const card = page.getByTestId('run-card');
+  await expect(card.getByTestId('approve')).toBeVisible();
+  await expect(card).toContainText(SCRIPT);
+  await expect(card.getByRole('heading', { level: 2 })).toContainText('invoice⟨U+202E⟩gpj.exe⟨U+202C⟩');
+  found.push(...await inert(page, 'reviews'));
+  await card.getByLabel('Comment').fill(`${FORMULA} ${SCRIPT}`);
+  await card.getByTestId('approve').click();
+  await expect(page.getByTestId('review-result')).toContainText('Approved');
+  const past = await api('/repos/acme/hostile/actions/runs/990001/approvals', HOSTILE_TOKEN);
+  expect(past.body[0].comment).toBe(`${FORMULA} ${SCRIPT}`);
+  found.push(...await inert(page, 'reviews-decided'));
   expect(found).toEqual([]);
 });

@@ -146,3 +146,15 @@ test('the Reviews view has no serious or critical axe violation, in both colour 
     expect(await seriousViolations(page), colorScheme).toEqual([]);
   }
 });
+
+test('the access report says up front whether the token can review, and what reviewing needs', async ({ page }) => {
+  const connect = new ConnectPage(page);
+  await connect.open();
+  await connect.connect({ base: FAKE, token: 't-alice-deploy', repo: 'acme/ops' });
+  const panel = page.getByTestId('access-panel');
+  await expect(panel).toContainText('Approve or reject deployments waiting for reviewNo');
+  await expect(panel).toContainText('Reviewing deployments waiting for approval needs the repo scope on a classic token.');
+  await page.getByTestId('forget-token').click();
+  await connect.connect({ base: FAKE, token: 't-alice', repo: 'acme/ops' });
+  await expect(page.getByTestId('access-panel')).toContainText('Approve or reject deployments waiting for reviewYes');
+});

@@ -67,3 +67,15 @@ export const HOSTILE_SEED = {
     deployments: HOSTILE_DEPLOYMENTS,
   }],
 };
+
+/// HOSTILE_SEED with a workflow run waiting for mona's review (issue 18): a hostile workflow name, title,
+/// branch, actor and environment, for the Reviews view.
+export const HOSTILE_REVIEWS_SEED = {
+  ...HOSTILE_SEED,
+  users: [...HOSTILE_SEED.users, { login: 'mal\u202Elory' }],
+  repositories: [{
+    ...HOSTILE_SEED.repositories[0],
+    environments: [{ name: IMG, reviewers: ['mona'] }, { name: LONG }, { name: ZERO_WIDTH }, { name: 'staging' }],
+    runs: [{ id: 990001, workflow: SCRIPT, title: `${IMG}${RTL}`, ref: `${SVG}${ZERO_WIDTH}`, actor: SVG, created_at: at(5), waits_on: [IMG] }],
+  }],
+};
