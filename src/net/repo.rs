@@ -115,6 +115,18 @@ impl RepoApi {
         Ok((boards, poll))
     }
 
+    /// How many runs wait for a review (one item read: the list's `total_count`).
+    pub async fn waiting_runs_count(&self) -> Result<u64, ApiError> {
+        let answer = self
+            .api
+            .send(
+                self.client()
+                    .list_waiting_runs(&self.repo, PageRequest::new(1, 1)),
+            )
+            .await;
+        decode::<WorkflowRunList>(&answer).map(|list| list.total_count)
+    }
+
     /// Approves or rejects some of a run's environments: the deployments GitHub decided.
     pub async fn review(&self, run: u64, body: &ReviewBody) -> Result<Vec<Deployment>, ApiError> {
         decode(

@@ -12,6 +12,7 @@ use crate::on_demand::ModuleLoadError;
 use crate::router::use_nav;
 use crate::session;
 use crate::state::AppState;
+use crate::tasks::Tasks;
 use crate::views::loader;
 
 #[component]
@@ -64,13 +65,29 @@ pub fn RepoViews(location: AppLocation) -> impl IntoView {
     };
     let current = location.view;
     let demo = location.host.is_demo();
+    // The Reviews tab says how many runs wait (nothing when none, or when the token cannot read runs).
+    // Read by a task that stops with this view, so nothing is set once it has gone.
+    let waiting = RwSignal::new(None::<u64>);
+    if let Some(gh) = state
+        .scoped_connection()
+        .map(|api| api.repo(&location.repo))
+    {
+        Tasks::new().spawn(async move {
+            if let Ok(n) = gh.waiting_runs_count().await {
+                waiting.try_set(Some(n).filter(|n| *n > 0));
+            }
+        });
+    }
     view! {
         <nav class="repo-nav" aria-label="Repository views">
             <ul>
                 {View::ALL.into_iter().map(|view| {
                     let href = app_href(&location.with_view(view).path());
                     let current_page = (view == current).then_some("page");
-                    view! { <li><a href=href aria-current=current_page>{view.label()}</a></li> }
+                    let count = (view == View::Reviews).then_some(move || waiting.get().map(|n| view! {
+                        <span class="badge" data-testid="reviews-waiting">{n}<span class="visually-hidden">" waiting"</span></span>
+                    }));
+                    view! { <li><a href=href aria-current=current_page>{view.label()}" "{count}</a></li> }
                 }).collect_view()}
             </ul>
             <Show when=move || !demo>

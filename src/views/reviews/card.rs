@@ -2,6 +2,7 @@
 //! wait timer, reviewers and your verdict; the review form; its past reviews.
 
 use deploydeck_core::location::AppLocation;
+use deploydeck_core::model::DeploymentId;
 use deploydeck_core::response::ApiError;
 use deploydeck_core::review::{
     outcome_sentence, timer_text, verdict, ReviewPermission, ReviewState, RunUnderReview, Verdict,
@@ -13,13 +14,16 @@ use crate::clock::now;
 use crate::components::{clipped, Time};
 use crate::state::AppState;
 
+/// What GitHub decided: the sentence to say, and the deployments it moved on (their pages follow them).
+pub(super) type Decided = (String, Vec<DeploymentId>);
+
 #[component]
 pub(super) fn RunCard(
     run: RunUnderReview,
     me: String,
     permission: ReviewPermission,
     location: AppLocation,
-    on_decided: Callback<Result<String, ApiError>>,
+    on_decided: Callback<Result<Decided, ApiError>>,
 ) -> impl IntoView {
     let Some(api) = expect_context::<AppState>().scoped_connection() else {
         return ().into_any();
@@ -52,15 +56,16 @@ pub(super) fn RunCard(
             let title = title.clone();
             async move {
                 let body = body.map_err(Err)?;
-                gh.review(run_id, &body).await.map_err(Ok)?;
+                let decided = gh.review(run_id, &body).await.map_err(Ok)?;
                 let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                Ok::<_, Result<_, String>>(outcome_sentence(state, &names, &title))
+                let ids = decided.iter().map(|d| d.id).collect();
+                Ok::<_, Result<_, String>>((outcome_sentence(state, &names, &title), ids))
             }
         }
     });
     // A decision, or a refusal because the run moved on, is said above the list, which is read again.
     Effect::new(move |_| match decide.value().get() {
-        Some(Ok(sentence)) => on_decided.run(Ok(sentence)),
+        Some(Ok(decided)) => on_decided.run(Ok(decided)),
         Some(Err(Ok(error))) => on_decided.run(Err(error)),
         Some(Err(Err(missing))) => problem.set(Some(missing)),
         None => {}

@@ -6,6 +6,7 @@
 mod card;
 
 use deploydeck_core::location::{AppLocation, View};
+use deploydeck_core::model::DeploymentId;
 use deploydeck_core::response::ApiError;
 use deploydeck_core::review::{
     permission_from_scopes, refresh_every, ReviewPermission, RunUnderReview,
@@ -16,7 +17,7 @@ use crate::clock::every;
 use crate::components::ErrorPanel;
 use crate::href::app_href;
 use crate::state::AppState;
-use card::RunCard;
+use card::{Decided, RunCard};
 
 /// Who is looking, what the token allows, and the runs waiting.
 #[derive(Clone)]
@@ -65,19 +66,26 @@ pub fn ReviewsView(location: AppLocation) -> impl IntoView {
     });
     let refresh = Callback::new(move |()| board.refetch());
     // The last decision's outcome, kept above the list (the cards are rebuilt when it is read again).
-    let outcome = RwSignal::new(None::<Result<String, ApiError>>);
-    let decided = Callback::new(move |result: Result<String, ApiError>| {
+    let outcome = RwSignal::new(None::<Result<Decided, ApiError>>);
+    let decided = Callback::new(move |result: Result<Decided, ApiError>| {
         outcome.set(Some(result));
         board.refetch();
     });
-    let history = app_href(&location.with_view(View::History).path());
+    let page_of = {
+        let location = location.clone();
+        move |id: DeploymentId| app_href(&location.with_view(View::Deployment(id)).path())
+    };
     view! {
         <section class="page" data-testid="reviews">
             <h1>"Reviews"</h1>
             <p class="lede">"Workflow runs waiting for a required reviewer before they deploy. Approve or reject one environment or all of a run's, with a comment."</p>
             <div aria-live="polite" data-testid="review-result">
                 {move || outcome.get().map(|r| match r {
-                    Ok(sentence) => view! { <p class="ok" role="status">{sentence}" "<a href=history.clone()>"Every deployment in History"</a></p> }.into_any(),
+                    Ok((sentence, ids)) => view! {
+                        <p class="ok" role="status">{sentence}" "
+                            {ids.into_iter().map(|id| view! { <a href=page_of(id) data-testid="decided-deployment">{format!("Deployment {} ", id.0)}</a> }).collect_view()}
+                        </p>
+                    }.into_any(),
                     Err(error) => view! { <ErrorPanel error context="GitHub did not take the review (the list was read again)"/> }.into_any(),
                 })}
             </div>

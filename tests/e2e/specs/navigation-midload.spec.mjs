@@ -8,7 +8,7 @@ import { FAKE } from '../playwright.config.mjs';
 import { RepoPage } from '../pages/repo-page.mjs';
 import { seed, latency, calm, settings, TIDY, SHOP_TOKEN, historySeed } from '../support/fake.mjs';
 
-const VIEWS = ['Overview', 'Create', 'History', 'Cleanup', 'Deployment'];
+const VIEWS = ['Overview', 'Create', 'History', 'Reviews', 'Cleanup', 'Deployment'];
 
 test.beforeEach(async () => {
   await calm();

@@ -68,6 +68,19 @@ test('approve one environment with a comment: GitHub takes it, the page says so 
   await expect(gate(card(30433642), 'production')).toHaveCount(0);
   await expect(gate(card(30433642), 'staging')).toHaveCount(1);
   await expect(card(30433642).getByTestId('past-reviews')).toContainText('alice approved production: “Ship it!”');
+  // The decided deployment's page follows its new statuses.
+  await page.getByTestId('decided-deployment').click();
+  await expect(page.getByTestId('deployment-page')).toBeVisible();
+  await expect(page.getByTestId('status').first()).toContainText('Success');
+});
+
+test('the Reviews tab says how many runs wait', async ({ page }) => {
+  const connect = new ConnectPage(page);
+  await connect.open();
+  await connect.connect({ base: FAKE, token: 't-alice', repo: 'acme/ops' });
+  const tab = page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Reviews' });
+  await expect(tab).toHaveAccessibleName('Reviews 2 waiting');
+  await expect(page.getByTestId('reviews-waiting')).toHaveText('2 waiting');
 });
 
 test('reject all of a run: it fails and leaves the list', async ({ page }) => {
