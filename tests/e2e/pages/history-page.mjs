@@ -30,8 +30,8 @@ export class HistoryPage {
     await expect(this.view).toBeVisible();
   }
 
-  async expectAllLoaded(count) {
-    await expect(this.count).toHaveText(new RegExp(`^${count} of ${count} deployments shown\\.$`));
+  async expectAllLoaded(count, options = {}) {
+    await expect(this.count).toHaveText(new RegExp(`^${count} of ${count} deployments shown\\.$`), options);
   }
 
   /// The ids of the rows in the DOM, in order.
