@@ -23,6 +23,9 @@ pub fn DeploymentRow(
     /// Where the environment is served (a status's `environment_url`): a link when it is http(s).
     #[prop(optional)]
     environment_url: Option<String>,
+    /// The repository's Reviews view: a deployment `waiting` for a reviewer links there.
+    #[prop(optional)]
+    reviews: Option<String>,
     /// Show the creator's avatar (never in the demo: it sends nothing off the page).
     #[prop(optional)]
     avatar: bool,
@@ -46,7 +49,12 @@ pub fn DeploymentRow(
         <tr data-testid=testid>
             <td><a href=href>{d.id.0.to_string()}</a></td>
             <td>{match state {
-                Some(s) => view! { <StateBadge state=s/> }.into_any(),
+                Some(s) => {
+                    let review = reviews.filter(|_| s == Some(DeploymentState::Waiting)).map(|href| view! {
+                        " "<a href=href class="review-link" data-testid="review-link" aria-label=format!("Review: deployment {} waits for a reviewer", d.id.0)>"Review"</a>
+                    });
+                    view! { <StateBadge state=s/>{review} }.into_any()
+                }
                 None => view! { <span class="muted" data-testid="state-loading">"…"</span> }.into_any(),
             }}</td>
             <td data-label="Environment">{environment}{d.transient_environment.then(|| view! { <span class="tag">"transient"</span> })}</td>

@@ -27,6 +27,8 @@ use super::fan_out;
 const STATE_READERS: usize = 6;
 /// List pages a full listing keeps in flight at once (core's budget bounds them again).
 const PAGE_READERS: usize = 8;
+/// Waiting runs whose pending deployments and past reviews are read at once (two requests each).
+const RUN_READERS: usize = 2;
 /// GraphQL state reads (100 deployments each) a bulk read keeps in flight at once.
 const STATE_BATCHES: usize = 4;
 
@@ -86,33 +88,41 @@ impl RepoApi {
             .await;
         let poll = poll_interval(&answer);
         let list: WorkflowRunList = decode(&answer)?;
-        let mut boards = Vec::with_capacity(list.workflow_runs.len());
-        for pair in list.workflow_runs.chunks(2) {
-            let reads = pair.iter().map(|run| async move {
-                let pending = decode(
-                    &self
-                        .api
-                        .send(self.client().pending_deployments(&self.repo, run.id))
-                        .await,
-                )?;
-                let past = decode(
-                    &self
-                        .api
-                        .send(self.client().run_approvals(&self.repo, run.id))
-                        .await,
-                )?;
-                Ok::<_, ApiError>(RunUnderReview {
-                    run: run.clone(),
-                    pending,
-                    past,
-                })
-            });
-            for board in futures::future::join_all(reads).await {
-                // A run decided between the list and its own read waits on nothing any more.
-                boards.extend(Some(board?).filter(|b: &RunUnderReview| !b.pending.is_empty()));
-            }
-        }
-        Ok((boards, poll))
+        let this = self.clone();
+        let boards = fan_out::all(
+            list.workflow_runs,
+            RUN_READERS,
+            move |run| {
+                let this = this.clone();
+                async move { this.run_under_review(run).await }
+            },
+            |_, _| {},
+        )
+        .await?;
+        // A run decided between the list and its own read waits on nothing any more.
+        let boards = boards.into_iter().filter(|b| !b.pending.is_empty());
+        Ok((boards.collect(), poll))
+    }
+
+    /// One waiting run with what it waits on and its past reviews (two reads).
+    async fn run_under_review(
+        &self,
+        run: deploydeck_core::review::WorkflowRun,
+    ) -> Result<RunUnderReview, ApiError> {
+        let client = self.client();
+        let pending = decode(
+            &self
+                .api
+                .send(client.pending_deployments(&self.repo, run.id))
+                .await,
+        )?;
+        let past = decode(
+            &self
+                .api
+                .send(client.run_approvals(&self.repo, run.id))
+                .await,
+        )?;
+        Ok(RunUnderReview { run, pending, past })
     }
 
     /// How many runs wait for a review (one item read: the list's `total_count`).

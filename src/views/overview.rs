@@ -69,9 +69,10 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
                                     <tbody>
                                         {records.into_iter().map(|r| {
                                             let href = app_href(&location.with_view(View::Deployment(r.id())).path());
+                                            let reviews = app_href(&location.with_view(View::Reviews).path());
                                             let environment_url = r.latest_status.as_ref().map(|s| s.environment_url.clone());
                                             let state = Some(r.latest_state());
-                                            view! { <DeploymentRow deployment=r.deployment state href now environment_url=environment_url.unwrap_or_default() testid="deployment-row"/> }
+                                            view! { <DeploymentRow deployment=r.deployment state href now environment_url=environment_url.unwrap_or_default() reviews testid="deployment-row"/> }
                                         }).collect_view()}
                                     </tbody>
                                 </table>

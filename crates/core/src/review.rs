@@ -251,6 +251,29 @@ pub fn timer_text(pending: &PendingDeployment, now: Timestamp) -> Option<String>
     })
 }
 
+/// Seconds after a wait timer runs out at which the list is read again: at once, and once more for a server
+/// whose clock is a little behind this browser's.
+pub const READ_AFTER_RUN_OUT: [i64; 2] = [0, 5];
+
+/// Whether the list is due a read because a wait timer of `runs` ran out between `before` and `now` (or did so
+/// a `READ_AFTER_RUN_OUT` while ago): a run waiting only on its timer, or approved and waiting for it, goes on
+/// by itself then.
+pub fn timer_ran_out(runs: &[RunUnderReview], before: Timestamp, now: Timestamp) -> bool {
+    runs.iter()
+        .flat_map(|r| &r.pending)
+        .filter(|p| p.wait_timer > 0)
+        .filter_map(|p| {
+            let started = p.wait_timer_started_at?;
+            Some(started.plus_seconds(i64::from(p.wait_timer) * 60))
+        })
+        .any(|end| {
+            READ_AFTER_RUN_OUT.iter().any(|after| {
+                let at = end.plus_seconds(*after);
+                before < at && at <= now
+            })
+        })
+}
+
 /// One waiting run with what it waits on and its past reviews: a card of the reviews view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunUnderReview {
@@ -409,6 +432,67 @@ mod tests {
         );
     }
 
+    fn board_of(pending: Vec<PendingDeployment>) -> RunUnderReview {
+        RunUnderReview {
+            run: serde_json::from_value(json!({
+                "id": 7, "display_title": "Ship", "head_sha": "a", "event": "push", "status": "waiting",
+                "actor": {"login": "bob"}, "run_number": 3, "created_at": "2026-09-21T10:00:00Z", "html_url": "h"
+            }))
+            .unwrap(),
+            pending,
+            past: vec![],
+        }
+    }
+
+    #[test]
+    fn the_list_is_read_again_when_a_wait_timer_runs_out_and_only_then() {
+        let at = |t: &str| Timestamp::parse(t).unwrap();
+        let runs = [board_of(vec![
+            pending(true, alice_and_ops(), 0),
+            pending(false, json!([]), 5),
+        ])];
+        // Still counting on both sides of the tick.
+        assert!(!timer_ran_out(
+            &runs,
+            at("2026-09-21T10:04:58Z"),
+            at("2026-09-21T10:04:59Z")
+        ));
+        // The tick that reaches zero.
+        assert!(timer_ran_out(
+            &runs,
+            at("2026-09-21T10:04:59Z"),
+            at("2026-09-21T10:05:00Z")
+        ));
+        // Already run out: not on every later tick — only once more, 5 s on.
+        assert!(!timer_ran_out(
+            &runs,
+            at("2026-09-21T10:05:00Z"),
+            at("2026-09-21T10:05:01Z")
+        ));
+        assert!(timer_ran_out(
+            &runs,
+            at("2026-09-21T10:05:04Z"),
+            at("2026-09-21T10:05:05Z")
+        ));
+        assert!(!timer_ran_out(
+            &runs,
+            at("2026-09-21T10:05:05Z"),
+            at("2026-09-21T10:05:06Z")
+        ));
+        // A throttled tab's tick that jumps over the end still reads.
+        assert!(timer_ran_out(
+            &runs,
+            at("2026-09-21T10:03:00Z"),
+            at("2026-09-21T10:06:00Z")
+        ));
+        // No timer at all.
+        assert!(!timer_ran_out(
+            &[board_of(vec![pending(true, alice_and_ops(), 0)])],
+            at("2026-09-21T10:00:00Z"),
+            at("2026-09-21T11:00:00Z")
+        ));
+    }
+
     #[test]
     fn a_review_is_sent_with_every_member_and_past_ones_read_as_sentences() {
         let body = ReviewBody {
@@ -487,6 +571,33 @@ mod tests {
     }
 
     proptest! {
+        /// The timer only counts down, and a clock moving on one second at a time reads the list on the tick
+        /// the timer runs out and on the one 5 s later, never on another.
+        #[test]
+        fn a_wait_timer_counts_down_and_runs_out_on_one_tick(minutes in 1u32..30, start in -100i64..2_000, ticks in 1usize..200) {
+            let runs = [board_of(vec![pending(false, json!([]), minutes)])];
+            let origin = Timestamp::parse("2026-09-21T10:00:00Z").unwrap();
+            let mut ran_out = 0;
+            let mut last = timer_left(&runs[0].pending[0], origin.plus_seconds(start));
+            for i in 1..=ticks as i64 {
+                let (before, now) = (origin.plus_seconds(start + i - 1), origin.plus_seconds(start + i));
+                let left = timer_left(&runs[0].pending[0], now);
+                prop_assert!(left.unwrap_or(0) <= last.unwrap_or(0));
+                let end = i64::from(minutes) * 60;
+                if timer_ran_out(&runs, before, now) {
+                    ran_out += 1;
+                    prop_assert!(READ_AFTER_RUN_OUT.iter().any(|after| start + i == end + after));
+                }
+                last = left;
+            }
+            let end = i64::from(minutes) * 60;
+            let crossed = READ_AFTER_RUN_OUT
+                .iter()
+                .filter(|after| start < end + *after && start + ticks as i64 >= end + *after)
+                .count();
+            prop_assert_eq!(ran_out, crossed);
+        }
+
         /// GitHub's answer decides: whatever the names, a verdict is CanReview only when GitHub said the user can
         /// approve and the token is not known to lack the permission.
         #[test]

@@ -10,13 +10,14 @@ mod delete;
 mod status_form;
 mod statuses;
 
-use deploydeck_core::location::AppLocation;
+use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentStatus};
 use deploydeck_core::response::ApiError;
 use leptos::prelude::*;
 
 use crate::clock::{every, now};
 use crate::components::{clipped, Clip, ErrorPanel, Time};
+use crate::href::app_href;
 use crate::state::AppState;
 use crate::tasks::Tasks;
 
@@ -86,7 +87,7 @@ pub fn DeploymentView(location: AppLocation, id: DeploymentId) -> impl IntoView 
                             Ok(d) => view! {
                                 <DeploymentDetails deployment=d.clone()/>
                                 <h2>"Statuses "<span class="muted">"(newest first)"</span></h2>
-                                <StatusList statuses created_at=d.created_at clock/>
+                                <StatusList statuses created_at=d.created_at clock reviews=app_href(&location.with_view(View::Reviews).path())/>
                                 <h2 id="post-status">"Post a status"</h2>
                                 <StatusForm location=location.clone() api=api.clone() deployment=d.clone() on_posted=refresh/>
                                 <DeleteDeployment location api deployment=d statuses/>

@@ -2,6 +2,7 @@
 //! reads oldest to newest with the same numbers' order), with what to expect when none has arrived.
 
 use deploydeck_core::history::{format_duration, state_spans};
+use deploydeck_core::model::DeploymentState;
 use deploydeck_core::rules::nothing_picked_it_up;
 use deploydeck_core::url::is_http_url;
 use leptos::prelude::*;
@@ -14,6 +15,8 @@ pub(super) fn StatusList(
     statuses: Statuses,
     created_at: deploydeck_core::Timestamp,
     clock: RwSignal<deploydeck_core::Timestamp>,
+    /// The repository's Reviews view, where a deployment waiting for a reviewer is approved or rejected.
+    reviews: String,
 ) -> impl IntoView {
     move || match statuses.get() {
         None => view! { <p class="loading" aria-busy="true">"Loading statuses…"</p> }.into_any(),
@@ -44,7 +47,14 @@ pub(super) fn StatusList(
                 })
                 .collect::<Vec<_>>()
                 .join(" → ");
+            let waits = list
+                .first()
+                .is_some_and(|s| s.state == DeploymentState::Waiting);
             view! {
+                {waits.then(|| view! {
+                    <p class="notice" data-testid="waits-for-review">"This deployment waits for a required reviewer. "
+                        <a href=reviews.clone() data-testid="review-link">"Review it in Reviews"</a></p>
+                })}
                 <p class="spans" data-testid="state-spans"><strong>"Time in each state: "</strong>{timeline}</p>
                 <ol class="statuses" reversed data-testid="statuses">
                     {list.into_iter().map(|s| {

@@ -125,10 +125,11 @@ pub(super) fn HistoryTable(
                     {move || {
                         let now = now();
                         let location = location.clone();
+                        let reviews = app_href(&location.with_view(View::Reviews).path());
                         let (rows, states) = on_screen.get();
                         rows.into_iter().zip(states).map(|(d, state)| {
                             let href = app_href(&location.with_view(View::Deployment(d.id)).path());
-                            view! { <DeploymentRow deployment=d state href now avatar testid="history-row"/> }
+                            view! { <DeploymentRow deployment=d state href now avatar reviews=reviews.clone() testid="history-row"/> }
                         }).collect_view()
                     }}
                     <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", spacers.get().1)></tr>

@@ -8,9 +8,9 @@ use deploydeck_core::review::{
     outcome_sentence, timer_text, verdict, ReviewPermission, ReviewState, RunUnderReview, Verdict,
 };
 use deploydeck_core::url::is_http_url;
+use deploydeck_core::Timestamp;
 use leptos::prelude::*;
 
-use crate::clock::now;
 use crate::components::{clipped, Time};
 use crate::state::AppState;
 
@@ -23,6 +23,8 @@ pub(super) fn RunCard(
     me: String,
     permission: ReviewPermission,
     location: AppLocation,
+    /// Now, moved on each second: the wait timers count down with it.
+    clock: ReadSignal<Timestamp>,
     on_decided: Callback<Result<Decided, ApiError>>,
 ) -> impl IntoView {
     let Some(api) = expect_context::<AppState>().scoped_connection() else {
@@ -74,7 +76,7 @@ pub(super) fn RunCard(
     let sha = run.run.head_sha.chars().take(7).collect::<String>();
     let workflow = run.run.name.clone().unwrap_or_else(|| "Workflow".into());
     let branch = run.run.head_branch.clone().unwrap_or_default();
-    let now = now();
+    let now = clock.get_untracked();
     let can_any = !reviewable.is_empty();
     let started_run = run.run.started_by().map(str::to_owned);
     view! {
@@ -89,7 +91,10 @@ pub(super) fn RunCard(
                     let id = p.environment.id;
                     let v = verdict(p, &me, started_run.as_deref(), permission);
                     let reviewers = p.reviewers.iter().map(|r| r.describe()).collect::<Vec<_>>().join(", ");
-                    let timer = timer_text(p, now);
+                    let timer = (p.wait_timer > 0).then(|| {
+                        let p = p.clone();
+                        move || timer_text(&p, clock.get()).map(|t| format!(" · {t}"))
+                    });
                     let name = clipped(&p.environment.name, 120);
                     view! {
                         <li class="gate" data-testid="gate" data-environment=p.environment.name.clone()>
@@ -101,7 +106,7 @@ pub(super) fn RunCard(
                                 }.into_any(),
                                 _ => view! { <strong>{name.clone()}</strong> }.into_any(),
                             }}
-                            {timer.map(|t| view! { <span class="timer" data-testid="timer">{format!(" · {t}")}</span> })}
+                            {timer.map(|t| view! { <span class="timer" role="timer" data-testid="timer">{t}</span> })}
                             {(!reviewers.is_empty()).then(|| view! { <span class="muted">{format!(" · Reviewers: {}", clipped(&reviewers, 200))}</span> })}
                             {match v {
                                 Verdict::CanReview => ().into_any(),

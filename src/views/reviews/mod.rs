@@ -9,11 +9,11 @@ use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::DeploymentId;
 use deploydeck_core::response::ApiError;
 use deploydeck_core::review::{
-    permission_from_scopes, refresh_every, ReviewPermission, RunUnderReview,
+    permission_from_scopes, refresh_every, timer_ran_out, ReviewPermission, RunUnderReview,
 };
 use leptos::prelude::*;
 
-use crate::clock::every;
+use crate::clock::{every, now};
 use crate::components::ErrorPanel;
 use crate::href::app_href;
 use crate::state::AppState;
@@ -35,31 +35,45 @@ pub fn ReviewsView(location: AppLocation) -> impl IntoView {
         return ().into_any();
     };
     let gh = api.repo(&location.repo);
+    // Who is looking is read once; the runs at every refresh.
+    let viewer = StoredValue::new(None::<(String, ReviewPermission)>);
     let board = LocalResource::new(move || {
         let (api, gh) = (api.clone(), gh.clone());
         async move {
-            let (user, scopes) = api.user().await?;
+            let (me, permission) = match viewer.get_value() {
+                Some(known) => known,
+                None => {
+                    let (user, scopes) = api.user().await?;
+                    let known = (user.login, permission_from_scopes(scopes.as_deref()));
+                    viewer.set_value(Some(known.clone()));
+                    known
+                }
+            };
             let (runs, poll) = gh.runs_under_review().await?;
             Ok::<_, ApiError>(Board {
-                me: user.login,
-                permission: permission_from_scopes(scopes.as_deref()),
+                me,
+                permission,
                 runs,
                 every: refresh_every(poll),
             })
         }
     });
-    // Live: seconds of visibility are counted, and the list read again when GitHub's interval has passed.
+    // Live: the wait timers count each second; seconds of visibility are counted, and the list read again when
+    // GitHub's interval has passed or a wait timer ran out (the run may have gone on).
+    let clock = RwSignal::new(now());
     let visible_for = StoredValue::new(0u64);
     every(1_000, move |visible| {
+        let (before, at) = (clock.get_untracked(), now());
+        clock.set(at);
         if !visible {
             return;
         }
-        let due = board.with_untracked(|b| match b {
-            Some(Ok(b)) => b.every,
-            _ => refresh_every(None),
+        let (due, ran_out) = board.with_untracked(|b| match b {
+            Some(Ok(b)) => (b.every, timer_ran_out(&b.runs, before, at)),
+            _ => (refresh_every(None), false),
         });
         visible_for.update_value(|s| *s += 1);
-        if visible_for.get_value() >= due {
+        if ran_out || visible_for.get_value() >= due {
             visible_for.set_value(0);
             board.refetch();
         }
@@ -103,7 +117,7 @@ pub fn ReviewsView(location: AppLocation) -> impl IntoView {
                                 view! {
                                     <p data-testid="reviews-count" aria-live="polite">{deploydeck_core::text::count(runs.len(), "run waits", "runs wait")}" for a review."</p>
                                     {runs.into_iter().map(|run| view! {
-                                        <RunCard run me=me.clone() permission location=location.clone() on_decided=decided/>
+                                        <RunCard run me=me.clone() permission location=location.clone() clock=clock.read_only() on_decided=decided/>
                                     }).collect_view()}
                                 }.into_any()
                             }

@@ -2,7 +2,7 @@
 // comment; who cannot review is told why; a run that stopped waiting meanwhile is said and the list read again.
 import { test, expect } from '../fixtures.mjs';
 import { ConnectPage } from '../pages/connect-page.mjs';
-import { seed, api, calm } from '../support/fake.mjs';
+import { seed, api, calm, settings } from '../support/fake.mjs';
 import { seriousViolations } from '../support/axe.mjs';
 import { FAKE } from '../playwright.config.mjs';
 
@@ -170,4 +170,65 @@ test('the access report says up front whether the token can review, and what rev
   await page.getByTestId('forget-token').click();
   await connect.connect({ base: FAKE, token: 't-alice', repo: 'acme/ops' });
   await expect(page.getByTestId('access-panel')).toContainText('Approve or reject deployments waiting for reviewYes');
+});
+
+test('a wait timer counts down each second; when it runs out the list is read again at once and the run goes on', async ({ page }) => {
+  test.setTimeout(60_000);
+  const secondsAgo = (s) => new Date(Date.now() - s * 1_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  await seed({
+    tokens: [{ token: 't-alice', user: 'alice', scopes: ['repo'] }],
+    repositories: [{
+      owner: 'acme', name: 'ops',
+      collaborators: { alice: 'write' },
+      // No reviewer: only the timer holds the job, and about 10 s of its minute are left.
+      environments: [{ name: 'canary', wait_timer: 1 }],
+      runs: [{ id: 30433650, workflow: 'Deploy', title: 'Canary', ref: 'main', actor: 'bob', created_at: secondsAgo(50), waits_on: ['canary'] }],
+    }],
+  });
+  const opened = Date.now();
+  const card = await openReviews(page, 't-alice');
+  const timer = gate(card(30433650), 'canary').getByTestId('timer');
+  await expect(gate(card(30433650), 'canary').getByTestId('verdict')).toHaveText('No reviewer: it goes on by itself when its wait timer runs out.');
+  await expect(timer).toHaveAttribute('role', 'timer');
+  const left = async () => Number((await timer.textContent()).match(/Wait timer: (\d+) s left/)?.[1] ?? NaN);
+  const first = await left();
+  expect(first).toBeGreaterThan(0);
+  // It moves on its own, with no read of the list in between (the list is read every 30 s).
+  await expect.poll(left, { timeout: 5_000 }).toBeLessThan(first);
+  // At zero the list is read at once, well before the 30 s refresh: the run went on.
+  await expect(page.getByTestId('no-reviews')).toBeVisible({ timeout: 20_000 });
+  expect(Date.now() - opened).toBeLessThan(30_000);
+  const run = await api('/repos/acme/ops/actions/runs/30433650', 't-alice');
+  expect(run.body.status).not.toBe('waiting');
+});
+
+test('a waiting deployment links to Reviews from the overview, History and its own page', async ({ page }) => {
+  const connect = new ConnectPage(page);
+  await connect.open();
+  await connect.connect({ base: FAKE, token: 't-alice', repo: 'acme/ops' });
+  // The overview: every row whose latest state is Waiting, and only those, offers the review.
+  const rows = page.getByTestId('deployment-row');
+  await expect(rows.first()).toBeVisible();
+  const waiting = rows.filter({ has: page.locator('.badge', { hasText: 'Waiting' }) });
+  expect(await waiting.count()).toBeGreaterThan(0);
+  expect(await page.getByTestId('review-link').count()).toBe(await waiting.count());
+  await expect(waiting.first().getByTestId('review-link')).toHaveAccessibleName(/^Review: deployment \d+ waits for a reviewer$/);
+  await waiting.first().getByTestId('review-link').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Reviews' })).toBeVisible();
+  // History.
+  await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'History' }).click();
+  const historyRow = page.getByTestId('history-row').filter({ has: page.locator('.badge', { hasText: 'Waiting' }) }).first();
+  await expect(historyRow.getByTestId('review-link')).toBeVisible();
+  // The deployment's own page reads REST's statuses: by default the fake shows the waiting job's status there as
+  // `queued` (which REST sends is not known: docs/github-api.md §14), and a queued status says nothing of a review.
+  await historyRow.locator('td:first-child a').click();
+  await expect(page.getByTestId('status').first()).toContainText('Queued');
+  await expect(page.getByTestId('waits-for-review')).toHaveCount(0);
+  // Under the other reading REST says `waiting`, and the page links to the review.
+  await settings({ waiting_in_rest: 'waiting' });
+  await page.reload();
+  await expect(page.getByTestId('status').first()).toContainText('Waiting');
+  await expect(page.getByTestId('waits-for-review')).toHaveText('This deployment waits for a required reviewer. Review it in Reviews');
+  await page.getByTestId('waits-for-review').getByRole('link').click();
+  await expect(page.getByTestId('reviews-count')).toHaveText('2 runs wait for a review.');
 });
