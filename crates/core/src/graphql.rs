@@ -44,6 +44,11 @@ pub fn documents() -> Vec<(&'static str, String)> {
     vec![
         ("DeploymentStates", DEPLOYMENT_STATES.to_owned()),
         ("DeleteDeployments", delete_deployments_document(2)),
+        ("Fleet", crate::fleet::fleet_document(2)),
+        (
+            "FleetOlder",
+            crate::fleet::older_document(&[(0, 0), (0, 1), (1, 2)]),
+        ),
     ]
 }
 

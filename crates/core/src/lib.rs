@@ -16,6 +16,7 @@ pub mod budget;
 pub mod cache;
 pub mod cleanup;
 pub mod cost;
+pub mod fleet;
 pub mod graphql;
 pub mod history;
 pub mod host;

@@ -109,6 +109,19 @@ test('the fake’s answers to the client’s own documents conform to GitHub’s
     const removed = await graphql(fake.base, client.DeleteDeployments, pair);
     assert.deepEqual(removed.json, { data: { d0: { clientMutationId: null }, d1: { clientMutationId: null } } });
     assert.deepEqual(typeCheck(client.DeleteDeployments, removed.json.data, pair), []);
+    // The fleet: two repositories in one document (one unknown: null in its place), then older environments.
+    const fleetVars = { o0: 'acme', n0: 'storefront', o1: 'acme', n1: 'nope' };
+    const fleet = await graphql(fake.base, client.Fleet, fleetVars);
+    assert.equal(fleet.json.data.r1, null);
+    assert.equal(fleet.json.errors[0].type, 'NOT_FOUND');
+    assert.ok(fleet.json.data.r0.environments.nodes.length >= 3, 'the demo repository has environments');
+    assert.ok(fleet.json.data.r0.environments.nodes.some((e) => e.latestCompletedDeployment), 'one has a completed deployment');
+    assert.deepEqual(typeCheck(client.Fleet, fleet.json.data, fleetVars), []);
+    const olderVars = { o0: 'acme', n0: 'storefront', e0: 'production', e1: 'staging', o1: 'acme', n1: 'docs', e2: 'github-pages' };
+    const older = await graphql(fake.base, client.FleetOlder, olderVars);
+    assert.equal(older.json.errors, undefined, JSON.stringify(older.json.errors));
+    assert.ok(older.json.data.r0.e0.nodes.every((n) => n.environment === 'production'));
+    assert.deepEqual(typeCheck(client.FleetOlder, older.json.data, olderVars), []);
   } finally {
     await fake.stop();
   }

@@ -177,15 +177,28 @@ fn field_type(ty: &str, field: &str) -> Option<&'static str> {
         ("Repository", "databaseId") => "Int",
         ("Repository", "isPrivate") => "Boolean",
         ("Repository", "deployments") => "DeploymentConnection",
-        ("DeploymentConnection" | "DeploymentStatusConnection", "totalCount") => "Int",
-        ("DeploymentConnection" | "DeploymentStatusConnection", "pageInfo") => "PageInfo",
+        ("Repository", "environments") => "EnvironmentConnection",
+        (
+            "DeploymentConnection" | "DeploymentStatusConnection" | "EnvironmentConnection",
+            "totalCount",
+        ) => "Int",
+        (
+            "DeploymentConnection" | "DeploymentStatusConnection" | "EnvironmentConnection",
+            "pageInfo",
+        ) => "PageInfo",
+        ("EnvironmentConnection", "nodes") | ("EnvironmentEdge", "node") => "Environment",
+        ("EnvironmentConnection", "edges") => "EnvironmentEdge",
+        ("Environment", "id" | "name") => STRING,
+        ("Environment", "databaseId" | "pinnedPosition") => "Int",
+        ("Environment", "isPinned") => "Boolean",
+        ("Environment", "latestCompletedDeployment") => "Deployment",
         ("DeploymentConnection", "nodes") | ("DeploymentEdge", "node") => "Deployment",
         ("DeploymentConnection", "edges") => "DeploymentEdge",
         ("DeploymentStatusConnection", "nodes") | ("DeploymentStatusEdge", "node") => {
             "DeploymentStatus"
         }
         ("DeploymentStatusConnection", "edges") => "DeploymentStatusEdge",
-        ("DeploymentEdge" | "DeploymentStatusEdge", "cursor") => STRING,
+        ("DeploymentEdge" | "DeploymentStatusEdge" | "EnvironmentEdge", "cursor") => STRING,
         ("PageInfo", "startCursor" | "endCursor") => STRING,
         ("PageInfo", "hasNextPage" | "hasPreviousPage") => "Boolean",
         (
@@ -236,7 +249,7 @@ fn applies(condition: &str, concrete: &str) -> bool {
         || (condition == "Node"
             && matches!(
                 concrete,
-                "Deployment" | "DeploymentStatus" | "Repository" | "Ref"
+                "Deployment" | "DeploymentStatus" | "Repository" | "Ref" | "Environment"
             ))
         || (condition == "Actor" && matches!(concrete, "User" | "Bot" | "Organization"))
 }
@@ -555,6 +568,7 @@ enum Obj<'h> {
     Status(usize, &'h Deployment, &'h Status),
     Actor(&'h User),
     Ref(&'h Deployment, &'static str),
+    Environment(usize, &'h crate::hub::Environment),
 }
 
 impl Obj<'_> {
@@ -570,6 +584,7 @@ impl Obj<'_> {
                 UserKind::Organization => "Organization",
             },
             Obj::Ref(..) => "Ref",
+            Obj::Environment(..) => "Environment",
         }
     }
 }
@@ -727,6 +742,36 @@ impl<'h, 'a, R: Rules> Exec<'h, 'a, R> {
                 "resourcePath" => json!(format!("/{}", u.login)),
                 _ => Value::Null,
             }),
+            (Obj::Environment(i, e), name) => {
+                let repo = &hub.repos[i];
+                Ok(match name {
+                    "id" => json!(format!("EN_kwDOHrjKxM4{:X}", e.id)),
+                    "databaseId" => json!(e.id),
+                    "name" => json!(e.name),
+                    "isPinned" => json!(false),
+                    "pinnedPosition" => Value::Null,
+                    "latestCompletedDeployment" => {
+                        // Our reading (docs/github-api.md §15): the newest whose latest status is final.
+                        let completed = repo.deployments.iter().rev().find(|d| {
+                            d.environment.eq_ignore_ascii_case(&e.name)
+                                && d.latest_status().is_some_and(|s| {
+                                    matches!(
+                                        s.state,
+                                        DeploymentState::Success
+                                            | DeploymentState::Failure
+                                            | DeploymentState::Error
+                                            | DeploymentState::Inactive
+                                    )
+                                })
+                        });
+                        match completed {
+                            Some(d) => return self.object(Obj::Deployment(i, d), sub, path),
+                            None => Value::Null,
+                        }
+                    }
+                    _ => Value::Null,
+                })
+            }
             (Obj::Ref(d, prefix), name) => Ok(match name {
                 "id" => json!(format!("REF_kwDOHrjKxM4{:X}", d.id)),
                 "name" => json!(d.git_ref.trim_start_matches(prefix)),
@@ -786,7 +831,42 @@ impl<'h, 'a, R: Rules> Exec<'h, 'a, R> {
                 if descending {
                     items.reverse();
                 }
-                return self.connection(items, descending, f, path);
+                return self.connection(items, descending, "DeploymentConnection", f, path);
+            }
+            "environments" => {
+                if self.rules.may_read(index) == Allowed::Refused {
+                    self.errors.push(json!({
+                        "type": "FORBIDDEN",
+                        "path": path.clone(),
+                        "extensions": { "saml_failure": false },
+                        "locations": located(f.position),
+                        "message": "Resource not accessible by personal access token",
+                    }));
+                    return Err(Null);
+                }
+                let names: Vec<String> = self
+                    .request
+                    .argument(f, "names")
+                    .as_array()
+                    .map(|n| {
+                        n.iter()
+                            .filter_map(|v| v.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                // By name (GitHub's default order), the cursor an environment's place in it.
+                let mut envs: Vec<&crate::hub::Environment> = repo
+                    .environments
+                    .iter()
+                    .filter(|e| names.is_empty() || names.contains(&e.name))
+                    .collect();
+                envs.sort_by_key(|e| e.name.to_lowercase());
+                let items = envs
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, e)| (n as u64 + 1, Obj::Environment(index, e)))
+                    .collect();
+                return self.connection(items, false, "EnvironmentConnection", f, path);
             }
             _ => Value::Null,
         })
@@ -842,7 +922,7 @@ impl<'h, 'a, R: Rules> Exec<'h, 'a, R> {
                     .iter()
                     .map(|s| (s.id, Obj::Status(index, d, s)))
                     .collect();
-                return self.connection(items, false, f, path);
+                return self.connection(items, false, "DeploymentStatusConnection", f, path);
             }
             _ => Value::Null,
         })
@@ -866,6 +946,7 @@ impl<'h, 'a, R: Rules> Exec<'h, 'a, R> {
         &mut self,
         items: Vec<(u64, Obj<'h>)>,
         descending: bool,
+        kind: &'static str,
         f: &'a Field,
         path: &mut Vec<Value>,
     ) -> Result<Value, Null> {
@@ -890,15 +971,6 @@ impl<'h, 'a, R: Rules> Exec<'h, 'a, R> {
             let cut = slice.len().saturating_sub(n as usize);
             slice.drain(..cut);
         }
-        let kind = field_type(
-            if f.name == "deployments" {
-                "Repository"
-            } else {
-                "Deployment"
-            },
-            &f.name,
-        )
-        .unwrap_or("DeploymentConnection");
         let mut fields = Vec::new();
         self.request.fields(kind, &f.selection_set, &mut fields);
         let mut out = Map::new();
@@ -947,10 +1019,10 @@ impl<'h, 'a, R: Rules> Exec<'h, 'a, R> {
                         path.push(json!(i));
                         let mut edge = Map::new();
                         let mut wanted = Vec::new();
-                        let edge_type = if kind == "DeploymentConnection" {
-                            "DeploymentEdge"
-                        } else {
-                            "DeploymentStatusEdge"
+                        let edge_type = match kind {
+                            "DeploymentConnection" => "DeploymentEdge",
+                            "EnvironmentConnection" => "EnvironmentEdge",
+                            _ => "DeploymentStatusEdge",
                         };
                         self.request
                             .fields(edge_type, &g.selection_set, &mut wanted);
@@ -1038,6 +1110,10 @@ fn nullable(ty: &str, field: &str) -> bool {
             | (
                 "DeploymentStatus",
                 "description" | "environment" | "environmentUrl" | "logUrl"
+            )
+            | (
+                "Environment",
+                "databaseId" | "isPinned" | "pinnedPosition" | "latestCompletedDeployment"
             )
     )
 }

@@ -515,3 +515,81 @@ fn the_clients_own_requests_and_decoders_work_against_the_fake() {
         "alone in its environment once the other is gone"
     );
 }
+
+#[test]
+fn the_fleet_read_answers_many_repositories_in_one_request_each_on_its_own() {
+    use deploydeck_core::fleet::{columns, mark, older_asks, read_fleet, read_older, Mark};
+    let mut w = World::new();
+    let live = w.deploy("production", false);
+    w.status(&live, DeploymentState::Success, true);
+    let failed = w.deploy("production", false);
+    w.status(&failed, DeploymentState::Failure, false);
+    let staging = w.deploy("staging", false);
+    w.status(&staging, DeploymentState::InProgress, false);
+    let preview = w.deploy("pr-7", true);
+    w.status(&preview, DeploymentState::Inactive, false);
+    let repos = [
+        RepoRef::parse("acme/web").unwrap(),
+        RepoRef::parse("acme/nope").unwrap(),
+        RepoRef::parse("acme/secret").unwrap(),
+    ];
+    let response = w.send(&w.client.fleet(&repos));
+    assert_eq!(
+        response.header("x-ratelimit-used"),
+        Some("1"),
+        "one point for them all"
+    );
+    let rows = read_fleet(&repos, &response).unwrap();
+    let web = rows[0].as_ref().unwrap();
+    let production = web.cell("production").unwrap();
+    assert_eq!(production.latest.database_id, failed.id);
+    assert_eq!(mark(&production.latest, w.now), Mark::Failed);
+    assert_eq!(production.live.as_ref().unwrap().database_id, live.id);
+    assert_eq!(
+        mark(&web.cell("staging").unwrap().latest, w.now),
+        Mark::Going
+    );
+    assert_eq!(web.previews, 1, "pr-7 is folded into a count");
+    assert!(rows[1]
+        .as_ref()
+        .unwrap_err()
+        .contains("acme/nope was not found"));
+    assert_eq!(
+        rows[2],
+        Ok(Default::default()),
+        "a repository without deployments has an empty row"
+    );
+    assert_eq!(columns(&rows), ["production", "staging"]);
+    // Staging is deploying with nothing live in the window: its older ones are asked for what is live.
+    assert_eq!(older_asks(&rows), [vec![(0, "staging".to_owned())]]);
+
+    // More than the window's 100 newest since qa's only deployment: it is asked on its own.
+    let qa = w.deploy("qa", false);
+    w.status(&qa, DeploymentState::Success, true);
+    for _ in 0..100 {
+        w.deploy("staging", false);
+    }
+    let mut rows = read_fleet(&repos, &w.send(&w.client.fleet(&repos))).unwrap();
+    let asks = older_asks(&rows);
+    assert_eq!(
+        asks,
+        [vec![
+            (0, "production".to_owned()),
+            (0, "qa".to_owned()),
+            (0, "staging".to_owned())
+        ]]
+    );
+    read_older(
+        &mut rows,
+        &asks[0],
+        &w.send(&w.client.fleet_older(&repos, &asks[0])),
+    )
+    .unwrap();
+    let web = rows[0].as_ref().unwrap();
+    let production = web.cell("production").unwrap();
+    assert_eq!(production.latest.database_id, failed.id);
+    assert_eq!(production.live.as_ref().unwrap().database_id, live.id);
+    assert_eq!(web.cell("qa").unwrap().latest.database_id, qa.id);
+    assert_eq!(mark(&web.cell("qa").unwrap().latest, w.now), Mark::Live);
+    assert!(web.unread.is_empty());
+}
