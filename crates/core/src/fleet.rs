@@ -9,12 +9,14 @@
 //! - [`read_fleet`]: the answer as one [`Board`] per repository (or its own error), [`columns`] the matrix's
 //!   environment names in order.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::graphql::{decode_graphql, GraphqlDeploymentState, GraphqlError, GraphqlFailure};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::model::DeploymentId;
+use crate::model::{Deployment, DeploymentId, DeploymentState, Latest};
 use crate::request::Client;
 use crate::timestamp::Timestamp;
 use crate::validate::RepoRef;
@@ -629,6 +631,120 @@ pub fn older_asks(rows: &[Row]) -> Vec<Vec<(usize, String)>> {
         .flat_map(|(i, b)| b.unread.iter().map(move |e| (i, e.clone())))
         .collect();
     all.chunks(OLDER_PER_QUERY).map(<[_]>::to_vec).collect()
+}
+
+/// REST (when GraphQL cannot be used): the deployments read of each environment, newest first, while looking
+/// for what is live — its latest, then older ones until a success.
+pub const REST_DEPTH: usize = 3;
+
+/// REST: which deployments of `newest` (one repository's, newest first) still need their latest state read:
+/// per environment (previews aside), the newest whose state is unknown among its first [`REST_DEPTH`], until
+/// one is a success. Asked again after each round of reads until it is empty.
+pub fn rest_needs(
+    newest: &[Deployment],
+    known: &HashMap<DeploymentId, Option<Latest>>,
+) -> Vec<DeploymentId> {
+    let mut needs = Vec::new();
+    for group in by_environment(newest) {
+        if is_preview(group[0]) {
+            continue;
+        }
+        for d in group.iter().take(REST_DEPTH) {
+            match known.get(&d.id) {
+                None => {
+                    needs.push(d.id);
+                    break;
+                }
+                Some(Some(l)) if l.state == DeploymentState::Success => break,
+                Some(_) => {}
+            }
+        }
+    }
+    needs
+}
+
+/// REST: one repository's row from its newest deployments and the latest states read ([`rest_needs`]).
+pub fn rest_board(newest: &[Deployment], known: &HashMap<DeploymentId, Option<Latest>>) -> Board {
+    let mut board = Board::default();
+    for group in by_environment(newest) {
+        let first = group[0];
+        if is_preview(first) {
+            board.previews += 1;
+            continue;
+        }
+        let cell_of = |d: &Deployment| rest_cell(d, known.get(&d.id).cloned().flatten());
+        let latest = cell_of(first);
+        let live = (!latest.is_live())
+            .then(|| {
+                group
+                    .iter()
+                    .skip(1)
+                    .take(REST_DEPTH - 1)
+                    .map(|d| cell_of(d))
+                    .find(CellDeployment::is_live)
+            })
+            .flatten();
+        board.cells.push(Cell {
+            environment: first.environment.clone(),
+            latest,
+            live,
+        });
+    }
+    board
+}
+
+/// A REST deployment to a preview environment (transient, or named like one).
+fn is_preview(d: &Deployment) -> bool {
+    d.transient_environment || looks_transient(&d.environment, None)
+}
+
+/// `newest` grouped by environment (case-insensitively), each group newest first, groups in order of their
+/// newest.
+fn by_environment(newest: &[Deployment]) -> Vec<Vec<&Deployment>> {
+    let mut groups: Vec<Vec<&Deployment>> = Vec::new();
+    for d in newest {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].environment.eq_ignore_ascii_case(&d.environment))
+        {
+            Some(g) => g.push(d),
+            None => groups.push(vec![d]),
+        }
+    }
+    groups
+}
+
+/// A REST deployment with its latest status, as a cell shows it (its state as GraphQL names it).
+fn rest_cell(d: &Deployment, latest: Option<Latest>) -> CellDeployment {
+    use GraphqlDeploymentState as S;
+    let state = latest.as_ref().map(|l| match l.state {
+        DeploymentState::Error => S::Error,
+        DeploymentState::Failure => S::Failure,
+        DeploymentState::Inactive => S::Inactive,
+        DeploymentState::InProgress => S::InProgress,
+        DeploymentState::Queued => S::Queued,
+        DeploymentState::Pending => S::Pending,
+        DeploymentState::Success => S::Success,
+        DeploymentState::Waiting => S::Waiting,
+    });
+    CellDeployment {
+        id: d.node_id.clone(),
+        database_id: d.id,
+        environment: Some(d.environment.clone()),
+        state,
+        created_at: d.created_at,
+        commit_oid: d.sha.clone(),
+        git_ref: Some(RefName {
+            name: d.git_ref.clone(),
+        }),
+        creator: d.creator.as_ref().map(|c| Creator {
+            login: c.login.clone(),
+        }),
+        latest_status: latest.map(|l| CellStatus {
+            created_at: l.created_at,
+            description: Some(l.description),
+        }),
+    }
 }
 
 /// How production-like an environment's name is: 0 production, 1 staging and the like, 2 the rest.

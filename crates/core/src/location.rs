@@ -251,6 +251,63 @@ impl AppLocation {
     }
 }
 
+/// The fleet of a host: `/{host}/_fleet` (no owner can be named `_fleet`), carrying the pinned list in
+/// `?repos=owner/name,…` when the address was shared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FleetLocation {
+    pub host: HostChoice,
+    /// The list the address carries (`None`: the one kept on this device).
+    pub repos: Option<crate::fleet::Pinned>,
+}
+
+impl FleetLocation {
+    pub const SEGMENT: &'static str = "_fleet";
+
+    /// The path (relative to the app's base) with `?repos=` when it carries a list, and `api=` for a custom
+    /// host.
+    pub fn path(&self) -> String {
+        let mut path = format!(
+            "/{}/{}",
+            encode_segment(&self.host.segment()),
+            Self::SEGMENT
+        );
+        let mut query = Vec::new();
+        if let Some(repos) = &self.repos {
+            // `/` and `,` stay readable in a shared address.
+            query.push(format!(
+                "repos={}",
+                encode_component(&repos.query_value())
+                    .replace("%2F", "/")
+                    .replace("%2C", ",")
+            ));
+        }
+        if let HostChoice::Custom(base) = &self.host {
+            query.push(format!("api={}", encode_component(base)));
+        }
+        if !query.is_empty() {
+            path.push('?');
+            path.push_str(&query.join("&"));
+        }
+        path
+    }
+
+    /// Reads a path and query back; `None` for anything that is not a fleet.
+    pub fn parse(path: &str, query: &str) -> Option<FleetLocation> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let [host, fleet] = segments.as_slice() else {
+            return None;
+        };
+        if *fleet != Self::SEGMENT {
+            return None;
+        }
+        let host = decode_component(host).unwrap_or_else(|| (*host).to_owned());
+        let api = query_value(query, "api");
+        let host = HostChoice::from_segment(&host, api.as_deref())?;
+        let repos = query_value(query, "repos").map(|v| crate::fleet::Pinned::from_query_value(&v));
+        Some(FleetLocation { host, repos })
+    }
+}
+
 impl fmt::Display for AppLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.path())
@@ -499,6 +556,43 @@ mod tests {
     }
 
     #[test]
+    fn a_fleet_address_prints_and_parses_back_with_or_without_its_list() {
+        use crate::fleet::Pinned;
+        let list = Pinned::new([repo(), RepoRef::parse("acme/api").unwrap()]);
+        let cases = [
+            (HostChoice::GitHubCom, None, "/github.com/_fleet"),
+            (
+                HostChoice::GitHubCom,
+                Some(list.clone()),
+                "/github.com/_fleet?repos=acme/web,acme/api",
+            ),
+            (
+                HostChoice::Custom("http://127.0.0.1:8787".into()),
+                Some(list),
+                "/custom/_fleet?repos=acme/web,acme/api&api=http%3A%2F%2F127.0.0.1%3A8787",
+            ),
+            (HostChoice::Demo, None, "/demo/_fleet"),
+        ];
+        for (host, repos, expected) in cases {
+            let fleet = FleetLocation { host, repos };
+            assert_eq!(fleet.path(), expected);
+            let (path, query) = expected.split_once('?').unwrap_or((expected, ""));
+            assert_eq!(FleetLocation::parse(path, query), Some(fleet));
+            assert_eq!(
+                AppLocation::parse(path, query),
+                None,
+                "no repository screen"
+            );
+        }
+        assert_eq!(FleetLocation::parse("/github.com/acme/web", ""), None);
+        assert_eq!(FleetLocation::parse("/github.com/_fleet/x", ""), None);
+        // A crafted list keeps only repositories.
+        let crafted =
+            FleetLocation::parse("/github.com/_fleet", "repos=acme/web,%3Cb%3E,acme/WEB").unwrap();
+        assert_eq!(crafted.repos.unwrap().repos(), [repo()]);
+    }
+
+    #[test]
     fn a_host_from_a_link_is_the_host_requests_reach_and_is_shown_so() {
         let look_alike = AppLocation::parse("/g%D1%96thub.com/acme/web/overview", "").unwrap();
         assert_eq!(
@@ -653,6 +747,28 @@ mod tests {
     }
 
     proptest! {
+        /// Any pinned list on any kind of host reads back from the fleet's address.
+        #[test]
+        fn every_fleet_address_reads_back(
+            names in proptest::collection::vec(("[a-zA-Z0-9][a-zA-Z0-9-]{0,8}", "[a-zA-Z0-9._-]{1,10}"), 0..8),
+            kind in 0usize..4,
+            carried in any::<bool>(),
+        ) {
+            let repos = crate::fleet::Pinned::new(
+                names.iter().filter_map(|(o, n)| RepoRef::parse(&format!("{o}/{n}")).ok()),
+            );
+            let host = [
+                HostChoice::GitHubCom,
+                HostChoice::Enterprise("ghe.example.com".into()),
+                HostChoice::Custom("http://127.0.0.1:8787/api/v3".into()),
+                HostChoice::Demo,
+            ][kind].clone();
+            let fleet = FleetLocation { host, repos: carried.then_some(repos) };
+            let path = fleet.path();
+            let (p, q) = path.split_once('?').unwrap_or((&path, ""));
+            prop_assert_eq!(FleetLocation::parse(p, q), Some(fleet));
+        }
+
         #[test]
         fn an_internal_link_is_a_path_inside_the_base(href in "\\PC{0,40}", base in "(/[a-z]{1,6}){0,2}") {
             if let Some(rest) = internal_href(&href, &base) {

@@ -1,6 +1,7 @@
 use super::*;
 use crate::request::{ApiBase, Token};
 use proptest::prelude::*;
+use std::collections::HashMap;
 
 fn repo(text: &str) -> RepoRef {
     RepoRef::parse(text).unwrap()
@@ -324,5 +325,107 @@ proptest! {
             prop_assert_eq!(cols.iter().filter(|c| c.eq_ignore_ascii_case(n)).count(), 1);
         }
         prop_assert!(cols.len() <= names.len());
+    }
+}
+
+fn rest(id: u64, environment: &str, transient: bool) -> Deployment {
+    serde_json::from_value(json!({
+        "url": "u", "id": id, "node_id": format!("DE_{id}"), "task": "deploy", "environment": environment,
+        "description": null, "created_at": "2026-11-30T10:00:00Z", "updated_at": "2026-11-30T10:00:00Z",
+        "statuses_url": "s", "repository_url": "r", "creator": null, "sha": "0123456789abcdef", "ref": "main",
+        "transient_environment": transient
+    }))
+    .unwrap()
+}
+
+fn latest(state: &str) -> Option<Latest> {
+    Some(
+        serde_json::from_value(
+            json!({"state": state, "created_at": "2026-11-30T10:00:00Z", "creator": null}),
+        )
+        .unwrap(),
+    )
+}
+
+#[test]
+fn without_graphql_each_environment_s_latest_is_read_then_older_ones_until_a_success() {
+    // Newest first: production failed after a success; staging is live; a transient preview.
+    let newest = [
+        rest(9, "production", false),
+        rest(8, "staging", false),
+        rest(7, "pr-4", true),
+        rest(6, "production", false),
+        rest(5, "production", false),
+        rest(4, "production", false),
+    ];
+    let mut known = HashMap::new();
+    // Each environment's latest (the preview's is never read).
+    assert_eq!(
+        rest_needs(&newest, &known),
+        [DeploymentId(9), DeploymentId(8)]
+    );
+    known.insert(DeploymentId(9), latest("failure"));
+    known.insert(DeploymentId(8), latest("success"));
+    // Production's latest failed: the next one is read; staging is done.
+    assert_eq!(rest_needs(&newest, &known), [DeploymentId(6)]);
+    known.insert(DeploymentId(6), latest("success"));
+    assert!(rest_needs(&newest, &known).is_empty());
+    let board = rest_board(&newest, &known);
+    assert_eq!(board.previews, 1);
+    let production = board.cell("production").unwrap();
+    assert_eq!(production.latest.database_id, DeploymentId(9));
+    assert_eq!(
+        mark(&production.latest, at("2026-11-30T10:01:00Z")),
+        Mark::Failed
+    );
+    assert_eq!(
+        production.live.as_ref().unwrap().database_id,
+        DeploymentId(6)
+    );
+    assert_eq!(
+        mark(
+            &board.cell("staging").unwrap().latest,
+            at("2026-11-30T10:01:00Z")
+        ),
+        Mark::Live
+    );
+}
+
+proptest! {
+    /// Without GraphQL, whatever the states, the reads end within REST_DEPTH rounds, read at most REST_DEPTH
+    /// deployments of an environment, never a preview's, and each deployment once.
+    #[test]
+    fn rest_reads_are_bounded(
+        plan in proptest::collection::vec((0usize..4, proptest::sample::select(vec!["success", "failure", "error", "in_progress", "inactive", "none"])), 0..40)
+    ) {
+        let envs = ["production", "staging", "qa", "pr-1"];
+        let newest: Vec<Deployment> = plan.iter().enumerate().rev()
+            .map(|(i, (e, _))| rest(i as u64 + 1, envs[*e], envs[*e] == "pr-1"))
+            .collect();
+        let state_of = |id: DeploymentId| plan[(id.0 - 1) as usize].1;
+        let mut known = HashMap::new();
+        let mut rounds = 0;
+        loop {
+            let needs = rest_needs(&newest, &known);
+            if needs.is_empty() {
+                break;
+            }
+            rounds += 1;
+            prop_assert!(rounds <= REST_DEPTH);
+            for id in needs {
+                prop_assert!(!known.contains_key(&id), "read once");
+                let s = state_of(id);
+                known.insert(id, if s == "none" { None } else { latest(s) });
+            }
+        }
+        for env in envs {
+            let read = newest.iter().filter(|d| d.environment == env && known.contains_key(&d.id)).count();
+            let most = if env == "pr-1" { 0 } else { REST_DEPTH };
+            prop_assert!(read <= most, "{} read of {}", read, env);
+        }
+        let board = rest_board(&newest, &known);
+        for cell in &board.cells {
+            prop_assert!(cell.live.as_ref().is_none_or(|l| l.is_live()));
+        }
     }
 }
