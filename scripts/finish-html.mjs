@@ -5,6 +5,7 @@
 //     side, instead of each after the file that names it. The on-demand modules are left to load when needed.
 //   - %STYLE_HASH%: 'sha256-…' of each inline <style> (the stylesheet is inline so the first screen paints
 //     with the page), in the <meta> policy and in _headers: the policy allows that exact stylesheet only.
+//   - the page's comments dropped and the stylesheet's comments and white space trimmed (before hashing).
 //   - 404.html: the page for deep links on static hosts, marked `deep-link` so its static first screen says
 //     "Opening…" instead of showing the connect form (src/boot.rs).
 // Usage: node scripts/finish-html.mjs OUT PKG_DIR_NAME BASE
@@ -30,6 +31,14 @@ let html = readFileSync(join(out, 'index.html'), 'utf8');
 if (!html.includes('<!-- %PRELOAD% -->')) throw new Error('index.html has no %PRELOAD% marker');
 html = html.replace('<!-- %PRELOAD% -->', links.join('\n    '));
 
+// Shipped lean: the page's comments go (they are for readers of index.html), and the stylesheet loses its
+// comments and runs of white space — only around `{`, `;` and `}`, where no selector or value needs them.
+html = html.replace(/<!--[\s\S]*?-->\s*/g, '');
+html = html.replace(/<style>([\s\S]*?)<\/style>/g, (_, css) => `<style>${css
+  .replace(/\/\*[\s\S]*?\*\//g, '')
+  .replace(/\s+/g, ' ')
+  .replace(/\s*([{};])\s*/g, '$1')
+  .trim()}</style>`);
 const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]);
 if (styles.length === 0) throw new Error('index.html has no inline <style>');
 const hashes = styles.map((css) => `'sha256-${createHash('sha256').update(css, 'utf8').digest('base64')}'`).join(' ');

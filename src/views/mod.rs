@@ -7,6 +7,7 @@ mod connect;
 mod create;
 mod deployment;
 pub mod diagnostics;
+mod fleet;
 mod history;
 pub mod loader;
 mod overview;
@@ -14,12 +15,13 @@ mod repo;
 mod reviews;
 
 pub use cleanup::CleanupView;
-pub use connect::{ConnectForm, ConnectView};
+pub use connect::{ConnectForm, ConnectView, RecentList};
 pub use create::CreateView;
 pub use deployment::DeploymentView;
+pub use fleet::{ConnectFleet, FleetRoute, FleetView, PinToggle};
 pub use history::HistoryView;
 pub use overview::Overview;
-pub use repo::{ConnectHere, RepoView, RepoViews};
+pub use repo::{on_demand, on_demand_part, ConnectHere, RepoView, RepoViews};
 pub use reviews::ReviewsView;
 
 use leptos::prelude::*;

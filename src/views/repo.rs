@@ -5,7 +5,7 @@ use deploydeck_core::location::{AppLocation, ConnectDraft, View};
 use deploydeck_core::trust::{arrival_text, Arrival};
 use leptos::prelude::*;
 
-use super::{ConnectForm, NotFound, Overview};
+use super::{ConnectForm, NotFound, Overview, PinToggle};
 use crate::components::LoadFailed;
 use crate::href::app_href;
 use crate::on_demand::ModuleLoadError;
@@ -46,7 +46,7 @@ pub fn ConnectHere(location: AppLocation) -> impl IntoView {
         <section class="page narrow">
             <h1>{format!("Connect to open {}", location.repo)}</h1>
             <p class:warning=ask data-testid="arrival">{arrival_text(&location.host, arrival)}</p>
-            <ConnectForm initial=ConnectDraft::for_location(&location.host, &location.repo) target=Some(location) linked=true/>
+            <ConnectForm initial=ConnectDraft::for_location(&location.host, &location.repo) target=Some(location.path()) linked=true/>
         </section>
     }
 }
@@ -90,6 +90,7 @@ pub fn RepoViews(location: AppLocation) -> impl IntoView {
                     view! { <li><a href=href aria-current=current_page>{view.label()}" "{count}</a></li> }
                 }).collect_view()}
             </ul>
+            <PinToggle location=location.clone()/>
             <Show when=move || !demo>
                 <button type="button" class="button subtle" on:click=forget.clone() data-testid="forget-token">"Forget token"</button>
             </Show>
@@ -107,11 +108,30 @@ pub fn RepoViews(location: AppLocation) -> impl IntoView {
 
 /// A screen whose code loads on demand (`screens`): a placeholder while its module arrives, and if it cannot,
 /// a page that says so with a Reload.
-fn on_demand(
+pub fn on_demand(
     screen: impl std::future::Future<Output = Result<AnyView, ModuleLoadError>> + Send + 'static,
 ) -> AnyView {
+    placeholder(Box::pin(screen), false)
+}
+
+/// A part of a screen whose code loads on demand: nothing until it arrives (and the same page as `on_demand`
+/// if it cannot).
+pub fn on_demand_part(
+    part: impl std::future::Future<Output = Result<AnyView, ModuleLoadError>> + Send + 'static,
+) -> AnyView {
+    placeholder(Box::pin(part), true)
+}
+
+/// What `on_demand` renders, for every screen alike: one copy of the suspense machinery in the first load,
+/// whatever the screen (each future type would otherwise make its own).
+fn placeholder(
+    screen: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<AnyView, ModuleLoadError>> + Send>,
+    >,
+    quiet: bool,
+) -> AnyView {
     view! {
-        <Suspense fallback=|| view! { <p class="page loading" role="status">"Opening…"</p> }>
+        <Suspense fallback=move || (!quiet).then(|| view! { <p class="page loading" role="status">"Opening…"</p> })>
             {Suspend::new(async move {
                 screen.await.unwrap_or_else(|error| {
                     view! {
