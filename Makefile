@@ -111,6 +111,7 @@ bench: build fake-bin-release
 	BENCH_FAKE_BIN=target/release/fake-github node benches/history/run.mjs
 	BENCH_FAKE_BIN=target/release/fake-github node benches/cleanup/run.mjs
 	BENCH_FAKE_BIN=target/release/fake-github node benches/scale/run.mjs
+	BENCH_FAKE_BIN=target/release/fake-github node benches/fleet/run.mjs
 
 fake: setup
 	@echo "make fake: building fake-github (about 2 minutes the first time)…"

@@ -61,3 +61,36 @@ export async function serveDist(dist, port, { gzip = false } = {}) {
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   return server;
 }
+
+/// A benchmark's run: the built app served on `appPort`, `measure(mode)` for each mode (its figures kept under
+/// `key(mode)`, after any `setup` figures), then the figures written to `file` and printed under `title`.
+export async function runModes({ title, file, modes, appPort, measure, key = (mode) => mode, setup }) {
+  const app = await start('node', ['tests/e2e/serve-dist.mjs', 'dist', '/', String(appPort)]);
+  const all = setup ? { setup } : {};
+  try {
+    for (const mode of modes) all[key(mode)] = await measure(mode);
+  } finally {
+    app.kill();
+  }
+  writeFileSync(file, JSON.stringify(all, null, 2) + '\n');
+  console.log(title);
+  const print = (values, indent) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        console.log(`${indent}${k}`);
+        print(v, `${indent}  `);
+      } else {
+        console.log(`${indent}${k.padEnd(28)} ${Array.isArray(v) ? JSON.stringify(v) : v}`);
+      }
+    }
+  };
+  print(all, ' ');
+}
+
+/// Runs a benchmark's `main`, exiting non-zero when it fails.
+export function run(main) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

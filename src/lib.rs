@@ -23,7 +23,7 @@ use crate::components::{HeaderNotice, HostName, RateGauge};
 use crate::href::app_href;
 use crate::router::{provide_nav, use_nav, Route};
 use crate::state::AppState;
-use crate::views::{ConnectView, NotFound, RepoView};
+use crate::views::{loader, on_demand, ConnectView, NotFound, RepoView};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -37,6 +37,7 @@ pub fn App() -> impl IntoView {
             {move || match route.get() {
                 Route::Connect => ConnectView().into_any(),
                 Route::Repository => RepoView().into_any(),
+                Route::Fleet => on_demand(loader::fleet_screen()),
                 Route::NotFound => NotFound().into_any(),
             }}
         </main>

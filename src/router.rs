@@ -1,13 +1,13 @@
 //! Deploydeck's router: the address is the state (host, repository, view and filters), read by core's
-//! `AppLocation`. Three top-level routes only — the connect screen at `/`, a repository's screens, and "not
-//! found" — so this is the History API and one delegated click listener instead of leptos_router, whose
+//! `AppLocation`. Four top-level routes only — the connect screen at `/`, a repository's screens, a host's
+//! fleet, and "not found" — so this is the History API and one delegated click listener instead of leptos_router, whose
 //! route machinery measured 36 KB gzip of the first load (Deploydeck's budget is 160 KB).
 //!
 //! Links are plain `<a href>` elements made with `app_href`; a left click without modifier keys on one that
 //! points inside the app is handled here (pushState, no reload), everything else is left to the browser
 //! (new tab, downloads, links elsewhere, the skip link).
 
-use deploydeck_core::location::{internal_href, AppLocation};
+use deploydeck_core::location::{internal_href, AppLocation, FleetLocation};
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -47,11 +47,12 @@ impl Url {
     }
 }
 
-/// Which of the app's three top-level views an address opens.
+/// Which of the app's top-level views an address opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     Connect,
     Repository,
+    Fleet,
     NotFound,
 }
 
@@ -88,6 +89,7 @@ impl Nav {
             url.with(|u| match u.path.trim_matches('/') {
                 "" => Route::Connect,
                 _ if AppLocation::parse(&u.path, &u.search).is_some() => Route::Repository,
+                _ if FleetLocation::host_of(&u.path, &u.search).is_some() => Route::Fleet,
                 _ => Route::NotFound,
             })
         })
@@ -96,6 +98,11 @@ impl Nav {
     /// The repository screen the address names, if it names one (tracked).
     pub fn location(&self) -> Option<AppLocation> {
         self.url.with(|u| AppLocation::parse(&u.path, &u.search))
+    }
+
+    /// The fleet the address names, if it names one (tracked).
+    pub fn fleet(&self) -> Option<FleetLocation> {
+        self.url.with(|u| FleetLocation::parse(&u.path, &u.search))
     }
 
     /// The address's query, with its `?` (tracked): the History view's filters live there.

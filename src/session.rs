@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
+use deploydeck_core::fleet::{self, Pinned};
 use deploydeck_core::location::{AppLocation, HostChoice, View};
 use deploydeck_core::model::DeploymentId;
 use deploydeck_core::request::{ApiBase, Token};
@@ -264,4 +265,37 @@ pub fn clear_run(location: &AppLocation) {
     if let Some(s) = local_storage() {
         let _ = s.remove_item(&run_key(location));
     }
+}
+
+/// The repositories pinned on `host` (kept on this device, never beside the token; `deploydeck_core::fleet`).
+pub fn pinned(host: &HostChoice) -> Pinned {
+    let Some(key) = pinned_key(host) else {
+        return Pinned::default();
+    };
+    Pinned::from_stored(
+        &local_storage()
+            .and_then(|s| s.get_item(&key).ok().flatten())
+            .unwrap_or_default(),
+    )
+}
+
+/// Keeps `pinned` for `host`. `false`: it could not be kept (no storage, or it is full).
+pub fn save_pinned(host: &HostChoice, pinned: &Pinned) -> bool {
+    let Some(key) = pinned_key(host) else {
+        return false;
+    };
+    local_storage().is_some_and(|s| s.set_item(&key, &pinned.to_stored()).is_ok())
+}
+
+/// Pins `repo` on `host`'s fleet, or unpins it; whether it is pinned now.
+pub fn toggle_pinned(host: &HostChoice, repo: &RepoRef) -> bool {
+    let mut list = pinned(host);
+    let now = list.toggle(repo);
+    save_pinned(host, &list);
+    now
+}
+
+fn pinned_key(host: &HostChoice) -> Option<String> {
+    let base = host.api_base().ok()?;
+    Some(fleet::storage_key(&base.origin()))
 }

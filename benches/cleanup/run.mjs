@@ -9,9 +9,8 @@
 // Prints the figures and writes benches/cleanup/results.json.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/cleanup/run.mjs
 // BENCH_CLEANUP_MODES=ghes (or github, github-rest, a comma-separated list) runs those modes only.
-import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { start, writeSeed, FAKE_BIN } from '../support.mjs';
+import { start, writeSeed, runModes, run, FAKE_BIN } from '../support.mjs';
 
 const COUNT = 500;
 const ENVIRONMENTS = ['production', 'staging', 'qa', 'preview/a', 'preview/b'];
@@ -142,26 +141,14 @@ async function measure(mode, seed) {
   }
 }
 
-async function main() {
+run(async () => {
   const seed = seedFile();
-  const app = await start('node', ['tests/e2e/serve-dist.mjs', 'dist', '/', '18911']);
-  const results = {
+  await runModes({
+    title: 'Cleanup benchmark',
+    file: 'benches/cleanup/results.json',
+    modes: MODES,
+    appPort: 18911,
     setup: { deployments: COUNT, environments: ENVIRONMENTS.length, limits: 'GitHub: 80 content-creating requests a minute, 500 an hour, ~1 s between mutations (docs/github-api.md §5)' },
-  };
-  try {
-    for (const mode of MODES) results[mode] = await measure(mode, seed);
-  } finally {
-    app.kill();
-  }
-  writeFileSync('benches/cleanup/results.json', JSON.stringify(results, null, 2) + '\n');
-  console.log('Cleanup benchmark');
-  for (const [part, values] of Object.entries(results)) {
-    console.log(`  ${part}`);
-    for (const [k, v] of Object.entries(values)) console.log(`    ${k.padEnd(28)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
-  }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
+    measure: (mode) => measure(mode, seed),
+  });
 });

@@ -7,9 +7,8 @@
 // nothing changed: how many answers were 304 and how much quota it spent. Prints a table and writes
 // benches/history/results.json. BENCH_GRAPHQL=on (or off) runs one mode only.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/history/run.mjs
-import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { start, writeSeed, FAKE_BIN } from '../support.mjs';
+import { start, writeSeed, runModes, run, FAKE_BIN } from '../support.mjs';
 
 const COUNT = Number(process.env.BENCH_DEPLOYMENTS ?? 5000);
 const MODES = (process.env.BENCH_GRAPHQL ?? 'on,off').split(',');
@@ -172,27 +171,14 @@ async function measure(graphql, seed) {
   }
 }
 
-async function main() {
-  const seed = seedFile();
-  const app = await start('node', ['tests/e2e/serve-dist.mjs', 'dist', '/', '18911']);
-  const all = {};
-  try {
-    for (const graphql of MODES) all[`graphql_${graphql}`] = await measure(graphql, seed);
-  } finally {
-    app.kill();
-  }
-  writeFileSync('benches/history/results.json', JSON.stringify(all, null, 2) + '\n');
-  console.log('History benchmark');
-  for (const [mode, results] of Object.entries(all)) {
-    console.log(` ${mode}`);
-    for (const [part, values] of Object.entries(results)) {
-      console.log(`  ${part}`);
-      for (const [k, v] of Object.entries(values)) console.log(`    ${k.padEnd(28)} ${v}`);
-    }
-  }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+run(async () => runModes({
+  title: 'History benchmark',
+  file: 'benches/history/results.json',
+  modes: MODES,
+  appPort: 18911,
+  key: (graphql) => `graphql_${graphql}`,
+  measure: (() => {
+    const seed = seedFile();
+    return (graphql) => measure(graphql, seed);
+  })(),
+}));

@@ -4,5 +4,6 @@
 
 pub mod api;
 pub mod fan_out;
+pub mod fleet;
 pub mod repo;
 pub mod transport;

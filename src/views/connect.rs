@@ -17,10 +17,30 @@ use crate::on_demand::ModuleLoadError;
 use crate::router::use_nav;
 use crate::session::{self, RecentRepo, TokenStorage};
 use crate::state::AppState;
-use crate::views::loader;
+use crate::views::{loader, on_demand_part};
 
 /// Where the demo opens.
 pub const DEMO_PATH: &str = "/demo/acme/storefront/overview";
+
+/// The repositories opened before on this device, each with its host, and a pin to its host's fleet. Loaded on
+/// demand (the static first screen has no such list, and the form comes first).
+#[component]
+pub fn RecentList() -> impl IntoView {
+    view! {
+        <h2>"Recent repositories"</h2>
+        <ul class="recent" data-testid="recent">
+            {session::recent_repos().into_iter().map(|r| {
+                let (host, repo) = (r.host.clone(), r.repo.clone());
+                let pinned = RwSignal::new(session::pinned(&host).contains(&repo));
+                let name = r.repo.to_string();
+                let label = move || format!("{} {name} to the fleet", if pinned.get() { "Pinned" } else { "Pin" });
+                view! { <li><a href=app_href(&r.location().path())>{format!("{} on ", r.repo)}<HostName host=r.host.shown()/></a>" "
+                    <button type="button" class="link-button" data-testid="recent-pin" aria-label=label aria-pressed=move || pinned.get().to_string()
+                        on:click=move |_| pinned.set(session::toggle_pinned(&host, &repo))>{move || if pinned.get() { "Pinned" } else { "Pin" }}</button></li> }
+            }).collect_view()}
+        </ul>
+    }
+}
 
 #[component]
 pub fn ConnectView() -> impl IntoView {
@@ -38,29 +58,19 @@ pub fn ConnectView() -> impl IntoView {
             </div>
             <h2>"Connect"</h2>
             <ConnectForm initial=ConnectDraft::default() target=None carried=true/>
-            <Show when={
-                let empty = recent.is_empty();
-                move || !empty
-            }>
-                <h2>"Recent repositories"</h2>
-                <ul class="recent" data-testid="recent">
-                    {recent.iter().map(|r| {
-                        view! { <li><a href=app_href(&r.location().path())>{format!("{} on ", r.repo)}<HostName host=r.host.shown()/></a></li> }
-                    }).collect_view()}
-                </ul>
-            </Show>
+            {(!recent.is_empty()).then(|| on_demand_part(loader::recent_list()))}
         </section>
     }
 }
 
-/// The connect form. `target`: the location to open once connected (else the chosen repository's overview).
+/// The connect form. `target`: the path to open once connected (else the chosen repository's overview).
 /// `carried`: the first screen's form, which takes over what was typed on the static copy of it (`boot`).
 /// `linked`: a link chose the host (a repository's screen opened without a token), so a host never connected
 /// to from this browser needs an explicit yes before the token goes to it (`deploydeck_core::trust`).
 #[component]
 pub fn ConnectForm(
     initial: ConnectDraft,
-    target: Option<AppLocation>,
+    target: Option<String>,
     #[prop(optional)] carried: bool,
     #[prop(optional)] linked: bool,
 ) -> impl IntoView {
@@ -102,9 +112,9 @@ pub fn ConnectForm(
                 repo: repo.clone(),
             });
             if connected.report.read_deployments != Ability::No {
-                let location =
-                    target.unwrap_or_else(|| AppLocation::new(host, repo, View::Overview));
-                nav.navigate(&location.path());
+                let path =
+                    target.unwrap_or_else(|| AppLocation::new(host, repo, View::Overview).path());
+                nav.navigate(&path);
             }
             Ok::<_, ModuleLoadError>(Ok(connected))
         }

@@ -81,6 +81,25 @@ on_demand! {
     }
 }
 
+on_demand! {
+    /// The fleet of a host (`/{host}/_fleet`): the pinned repositories' environments on one screen, or the
+    /// connect form in place when no token is kept for that host.
+    pub async fn fleet_screen() -> AnyView;
+    in fleet_view as fleet_screen_module
+    {
+        view! { <crate::views::FleetRoute/> }.into_any()
+    }
+}
+
+on_demand! {
+    /// The connect screen's list of repositories opened before, with their pins.
+    pub async fn recent_list() -> AnyView;
+    in recent_list as recent_list_module
+    {
+        view! { <crate::views::RecentList/> }.into_any()
+    }
+}
+
 type Probe = Pin<Box<dyn Future<Output = Result<Connected, ApiError>>>>;
 
 on_demand! {

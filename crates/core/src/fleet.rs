@@ -11,13 +11,14 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::graphql::{decode_graphql, GraphqlDeploymentState, GraphqlError, GraphqlFailure};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::model::{Deployment, DeploymentId, DeploymentState, Latest};
 use crate::request::Client;
+use crate::response::ApiError;
 use crate::timestamp::Timestamp;
 use crate::validate::RepoRef;
 
@@ -37,8 +38,11 @@ pub const OLDER_DEPTH: usize = 20;
 /// 30 minutes).
 pub const STUCK_AFTER_S: i64 = 30 * 60;
 
+/// The in-page demo's repositories (fake-github's demo), pinned in the demo until its list is changed.
+pub const DEMO_PINNED: &str = "acme/storefront,acme/payments-api,acme/docs";
+
 /// The pinned repositories of one host, in the order pinned.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Pinned(Vec<RepoRef>);
 
 /// One entry of a typed list that is not a repository, with why.
@@ -144,16 +148,26 @@ impl Pinned {
         Pinned::new(value.split(',').filter_map(|e| RepoRef::parse(e).ok()))
     }
 
-    /// The list as kept on this device (JSON of `owner/name` texts).
+    /// The list as kept on this device: `owner/name` a line (plain text, as the recent list is kept).
     pub fn to_stored(&self) -> String {
-        serde_json::to_string(&self.0.iter().map(RepoRef::to_string).collect::<Vec<_>>())
-            .unwrap_or_else(|_| "[]".into())
+        self.0
+            .iter()
+            .map(RepoRef::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
-    /// Reads what [`Pinned::to_stored`] wrote; anything else is an empty list.
+    /// Reads what [`Pinned::to_stored`] wrote; lines that are not repositories are left out.
     pub fn from_stored(text: &str) -> Pinned {
-        let entries: Vec<String> = serde_json::from_str(text).unwrap_or_default();
-        Pinned::new(entries.iter().filter_map(|e| RepoRef::parse(e).ok()))
+        Pinned::new(text.lines().filter_map(|e| RepoRef::parse(e).ok()))
+    }
+
+    /// Pins `repo`, or unpins it when it was pinned; whether it is pinned now (a full list takes no more).
+    pub fn toggle(&mut self, repo: &RepoRef) -> bool {
+        if !self.remove(repo) {
+            self.add(repo.clone());
+        }
+        self.contains(repo)
     }
 }
 
@@ -561,8 +575,26 @@ fn row_error(key: &str, repo: &RepoRef, errors: &[GraphqlError]) -> String {
         .iter()
         .find(|e| e.path.first().and_then(Value::as_str) == Some(key));
     match mine.and_then(|e| e.kind.as_deref()) {
-        Some("FORBIDDEN") => format!("This token may not read the deployments of {repo}: give it access to the repository (a fine-grained token: “Deployments: read”)."),
-        _ => format!("{repo} was not found, or this token cannot see it: check the name, or give the token access to it (a classic token needs the repo scope for a private repository)."),
+        Some("FORBIDDEN") => refused(repo),
+        _ => not_found(repo),
+    }
+}
+
+fn refused(repo: &RepoRef) -> String {
+    format!("This token may not read the deployments of {repo}: give it access to the repository (a fine-grained token: “Deployments: read”).")
+}
+
+fn not_found(repo: &RepoRef) -> String {
+    format!("{repo} was not found, or this token cannot see it: check the name, or give the token access to it (a classic token needs the repo scope for a private repository).")
+}
+
+/// REST: a failed read of one repository — its row's own error when it is about that repository (not found,
+/// refused), else the whole fleet's (the token, the quota, the network).
+pub fn rest_row_error(repo: &RepoRef, error: ApiError) -> Result<String, ApiError> {
+    match error {
+        ApiError::NotFound { .. } => Ok(not_found(repo)),
+        ApiError::Forbidden { .. } if !error.is_transient() => Ok(refused(repo)),
+        other => Err(other),
     }
 }
 

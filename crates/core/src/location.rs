@@ -293,18 +293,19 @@ impl FleetLocation {
 
     /// Reads a path and query back; `None` for anything that is not a fleet.
     pub fn parse(path: &str, query: &str) -> Option<FleetLocation> {
-        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let [host, fleet] = segments.as_slice() else {
-            return None;
-        };
-        if *fleet != Self::SEGMENT {
-            return None;
-        }
-        let host = decode_component(host).unwrap_or_else(|| (*host).to_owned());
-        let api = query_value(query, "api");
-        let host = HostChoice::from_segment(&host, api.as_deref())?;
+        let host = Self::host_of(path, query)?;
         let repos = query_value(query, "repos").map(|v| crate::fleet::Pinned::from_query_value(&v));
         Some(FleetLocation { host, repos })
+    }
+
+    /// The host of a fleet's address, without reading its list (`None`: not a fleet).
+    pub fn host_of(path: &str, query: &str) -> Option<HostChoice> {
+        let (host, fleet) = path.trim_matches('/').split_once('/')?;
+        if fleet != Self::SEGMENT {
+            return None;
+        }
+        let host = decode_component(host).unwrap_or_else(|| host.to_owned());
+        HostChoice::from_segment(&host, query_value(query, "api").as_deref())
     }
 }
 
@@ -421,10 +422,15 @@ pub struct ConnectDraft {
 impl ConnectDraft {
     /// A draft for an existing choice (the token left blank).
     pub fn for_location(host: &HostChoice, repo: &RepoRef) -> ConnectDraft {
-        let mut draft = ConnectDraft {
+        ConnectDraft {
             repo: repo.to_string(),
-            ..ConnectDraft::default()
-        };
+            ..ConnectDraft::for_host(host)
+        }
+    }
+
+    /// The form filled in for `host` (its kind and address), with no repository yet.
+    pub fn for_host(host: &HostChoice) -> ConnectDraft {
+        let mut draft = ConnectDraft::default();
         match host {
             HostChoice::GitHubCom | HostChoice::Demo => {}
             HostChoice::Enterprise(h) => {

@@ -782,6 +782,22 @@ impl<'h, 'a, R: Rules> Exec<'h, 'a, R> {
         }
     }
 
+    /// A repository's deployments and environments are refused to a token that may see it but not read them:
+    /// null there and FORBIDDEN.
+    fn readable(&mut self, index: usize, f: &Field, path: &[Value]) -> Result<(), Null> {
+        if self.rules.may_read(index) != Allowed::Refused {
+            return Ok(());
+        }
+        self.errors.push(json!({
+            "type": "FORBIDDEN",
+            "path": path,
+            "extensions": { "saml_failure": false },
+            "locations": located(f.position),
+            "message": "Resource not accessible by personal access token",
+        }));
+        Err(Null)
+    }
+
     fn repository_field(
         &mut self,
         index: usize,
@@ -797,16 +813,7 @@ impl<'h, 'a, R: Rules> Exec<'h, 'a, R> {
             "url" => json!(format!("{}/{}", self.web, repo.full_name())),
             "isPrivate" => json!(repo.private),
             "deployments" => {
-                if self.rules.may_read(index) == Allowed::Refused {
-                    self.errors.push(json!({
-                        "type": "FORBIDDEN",
-                        "path": path.clone(),
-                        "extensions": { "saml_failure": false },
-                        "locations": located(f.position),
-                        "message": "Resource not accessible by personal access token",
-                    }));
-                    return Err(Null);
-                }
+                self.readable(index, f, path)?;
                 let wanted: Option<Vec<String>> = self
                     .request
                     .argument(f, "environments")
@@ -834,16 +841,7 @@ impl<'h, 'a, R: Rules> Exec<'h, 'a, R> {
                 return self.connection(items, descending, "DeploymentConnection", f, path);
             }
             "environments" => {
-                if self.rules.may_read(index) == Allowed::Refused {
-                    self.errors.push(json!({
-                        "type": "FORBIDDEN",
-                        "path": path.clone(),
-                        "extensions": { "saml_failure": false },
-                        "locations": located(f.position),
-                        "message": "Resource not accessible by personal access token",
-                    }));
-                    return Err(Null);
-                }
+                self.readable(index, f, path)?;
                 let names: Vec<String> = self
                     .request
                     .argument(f, "names")

@@ -1161,6 +1161,13 @@ fn seeds_load_and_token_options_parse() {
 fn the_demo_has_months_of_realistic_history() {
     let now = Timestamp::from_unix(T0);
     let hub = fake_github::demo::demo_hub(now);
+    // The app's demo fleet pins exactly the demo's repositories.
+    assert_eq!(
+        deploydeck_core::fleet::DEMO_PINNED
+            .split(',')
+            .collect::<Vec<_>>(),
+        fake_github::demo::REPOSITORIES
+    );
     let repo = hub.repo("acme", "storefront").unwrap();
     let deployments = &repo.deployments;
     assert!(deployments.len() >= 200, "{}", deployments.len());

@@ -47,3 +47,25 @@ test('the demo has runs waiting for a review: one to approve here, one of your o
   await expect(page.getByTestId('review-result')).toContainText('Approved production');
   await expect(page.getByTestId('reviews-count')).toHaveText('1 run waits for a review.');
 });
+
+test('the demo has a fleet: its three repositories pinned, every environment with its latest, nothing sent off the page', async ({ page }) => {
+  const outside = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith('http://127.0.0.1:18080/')) outside.push(r.url());
+  });
+  const connect = new ConnectPage(page);
+  const repo = new RepoPage(page);
+  await connect.open();
+  await connect.tryDemo.click();
+  await repo.expectOverview('acme/storefront');
+  await page.getByTestId('fleet-link').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Fleet' })).toBeVisible();
+  const rows = page.getByTestId('fleet-row');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.getByTestId('fleet-repo')).toHaveText(['acme/storefront', 'acme/payments-api', 'acme/docs']);
+  await expect(page.getByTestId('fleet-matrix').locator('thead th').nth(1)).toHaveText('production');
+  await expect(page.locator('[data-testid="fleet-row"][data-repo="acme/storefront"] [data-testid="cell"][data-environment="production"]')).toBeVisible();
+  await expect(page.getByTestId('row-error')).toHaveCount(0);
+  expect(outside, 'the demo sends nothing off the page').toEqual([]);
+  await page.screenshot({ path: 'tests/e2e/artifacts/demo-fleet.png', fullPage: true });
+});

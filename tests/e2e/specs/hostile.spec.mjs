@@ -167,3 +167,19 @@ test('Reviews over hostile workflow names, titles, branches, environments and co
   found.push(...await inert(page, 'reviews-decided'));
   expect(found).toEqual([]);
 });
+
+test('Fleet over hostile environment names, refs and a crafted address: inert text', async ({ page }) => {
+  const found = [];
+  await connect(page);
+  await page.getByTestId('pin-toggle').click();
+  await page.getByTestId('fleet-link').click();
+  await expect(page.getByTestId('fleet-matrix')).toBeVisible();
+  await expect(page.getByTestId('cell').first()).toBeVisible();
+  found.push(...await inert(page, 'fleet'));
+  // A crafted list in the address: only repositories are taken from it, and nothing of it runs.
+  await page.goto(`/custom/_fleet?repos=${encodeURIComponent(`${SCRIPT},acme/hostile,${IMG}`)}&api=${encodeURIComponent(FAKE)}`);
+  await expect(page.getByTestId('fleet-row')).toHaveCount(1);
+  await expect(page.getByTestId('carried')).toHaveCount(0);
+  found.push(...await inert(page, 'fleet-crafted'));
+  expect(found).toEqual([]);
+});

@@ -77,7 +77,13 @@ fn the_list_reads_back_from_an_address_and_from_storage() {
         Pinned::from_query_value("acme/web,<script>,acme/WEB,,../x/y,octo-org/api.v2").repos(),
         pinned.repos()
     );
-    assert!(Pinned::from_stored("not json").is_empty());
+    assert_eq!(pinned.to_stored(), "acme/web\nocto-org/api.v2");
+    assert!(Pinned::from_stored("not a repository").is_empty());
+    // Pin, unpin, pin again: the order follows.
+    let mut list = pinned.clone();
+    assert!(!list.toggle(&repo("ACME/web")));
+    assert!(list.toggle(&repo("acme/web")));
+    assert_eq!(list.query_value(), "octo-org/api.v2,acme/web");
     assert_eq!(
         storage_key("https://api.github.com"),
         "deploydeck.fleet:https://api.github.com"
