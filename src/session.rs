@@ -268,15 +268,16 @@ pub fn clear_run(location: &AppLocation) {
 }
 
 /// The repositories pinned on `host` (kept on this device, never beside the token; `deploydeck_core::fleet`).
+/// The demo pins its own repositories until its list is changed.
 pub fn pinned(host: &HostChoice) -> Pinned {
     let Some(key) = pinned_key(host) else {
         return Pinned::default();
     };
-    Pinned::from_stored(
-        &local_storage()
-            .and_then(|s| s.get_item(&key).ok().flatten())
-            .unwrap_or_default(),
-    )
+    match local_storage().and_then(|s| s.get_item(&key).ok().flatten()) {
+        Some(text) => Pinned::from_stored(&text),
+        None if host.is_demo() => Pinned::from_query_value(fleet::DEMO_PINNED),
+        None => Pinned::default(),
+    }
 }
 
 /// Keeps `pinned` for `host`. `false`: it could not be kept (no storage, or it is full).

@@ -18,10 +18,8 @@ use super::api::Api;
 use super::fan_out;
 use super::repo::RepoApi;
 
-/// Repositories read at once through REST.
+/// Repositories read at once through REST (each reads its states a few at a time, as `latest_states` does).
 const REST_REPOS: usize = 4;
-/// Latest states read at once of one repository through REST.
-const REST_STATES: usize = 5;
 
 impl Api {
     /// Each of `repos`' row (in order): its environments, or its own error. The first failure that is not
@@ -91,18 +89,12 @@ impl RepoApi {
             if needs.is_empty() {
                 return Ok(rest_board(&newest, &known));
             }
-            let this = self.clone();
-            let states = fan_out::all(
-                needs.clone(),
-                REST_STATES,
-                move |id| {
-                    let this = this.clone();
-                    async move { this.latest_status(id).await }
-                },
-                |_, _| {},
-            )
-            .await?;
-            known.extend(needs.into_iter().zip(states));
+            let wanted: Vec<Deployment> = newest
+                .iter()
+                .filter(|d| needs.contains(&d.id))
+                .cloned()
+                .collect();
+            known.extend(self.latest_states(&wanted, |_| ()).await?);
         }
     }
 }

@@ -7,7 +7,7 @@ mod matrix;
 mod pins;
 mod review;
 
-use deploydeck_core::fleet::{Pinned, Row, DEMO_PINNED};
+use deploydeck_core::fleet::{Pinned, Row};
 use deploydeck_core::location::{ConnectDraft, FleetLocation};
 use deploydeck_core::response::ApiError;
 use deploydeck_core::trust::{arrival_text, Arrival};
@@ -24,8 +24,8 @@ use crate::tasks::Tasks;
 use matrix::Matrix;
 use pins::PinForm;
 
-/// Seconds between reads while the tab is visible.
-const REFRESH_S: u64 = 60;
+/// Between reads while the tab is visible.
+const REFRESH_MS: u64 = 60_000;
 
 #[component]
 pub fn FleetRoute() -> impl IntoView {
@@ -73,10 +73,7 @@ pub fn FleetView(fleet: FleetLocation) -> impl IntoView {
     };
     let nav = use_nav();
     let host = fleet.host.clone();
-    let mut kept = session::pinned(&host);
-    if host.is_demo() && kept.is_empty() {
-        kept = Pinned::from_query_value(DEMO_PINNED);
-    }
+    let kept = session::pinned(&host);
     // An address carrying another list shows it without touching the one kept here, until asked.
     let carried = RwSignal::new(fleet.repos.as_ref().is_some_and(|r| *r != kept));
     let pinned = RwSignal::new(fleet.repos.clone().unwrap_or(kept));
@@ -104,14 +101,10 @@ pub fn FleetView(fleet: FleetLocation) -> impl IntoView {
     };
     read();
     // Live while visible: read again every minute.
-    let (read_again, visible_for) = (read.clone(), StoredValue::new(0u64));
-    every(1_000, move |visible| {
+    let read_again = read.clone();
+    every(REFRESH_MS, move |visible| {
         if visible {
-            visible_for.update_value(|s| *s += 1);
-            if visible_for.get_value() >= REFRESH_S {
-                visible_for.set_value(0);
-                read_again();
-            }
+            read_again();
         }
     });
     // The address changed from outside (back, forward): the list it carries is shown. A change made here sets
