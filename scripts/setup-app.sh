@@ -2,7 +2,7 @@
 # Installs what building and serving the app needs, skipping what is already there (safe to run again):
 # the wasm32 target (setup-rust.sh), trunk 0.21.14, wasm-bindgen-cli at exactly the Cargo.lock version,
 # wasm-split-cli, wasm-opt from npm's binaryen (setup-node.sh), and for the tests wasm-pack, Chromium and
-# ChromeDriver (Debian's).
+# ChromeDriver (Debian's), curl and ShellCheck (Debian's).
 # Nothing is downloaded outside the package registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,4 +46,12 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# curl and ShellCheck for the test that runs Cleanup's downloaded script (sh + curl) against the fake.
+if ! command -v curl >/dev/null || ! command -v shellcheck >/dev/null; then
+  echo "setup: installing curl and ShellCheck from Debian"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq curl shellcheck >/dev/null
 fi

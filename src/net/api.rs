@@ -146,15 +146,22 @@ impl Api {
             .unwrap_or(1)
     }
 
-    /// What the confirmation says of the pace of writes on this host (core's words from core's numbers).
-    pub fn pace_note(&self) -> String {
-        let pacing = self
-            .inner
+    /// The pacing of this connection's requests (github.com's limits, or the pause set for GHES).
+    pub fn pacing(&self) -> Pacing {
+        self.inner
             .budget
             .lock()
             .map(|b| b.pacing().clone())
-            .unwrap_or_else(|_| Pacing::unpaced());
-        deploydeck_core::budget::pace_note(&pacing, self.is_github_com(), self.quota().as_ref())
+            .unwrap_or_else(|_| Pacing::unpaced())
+    }
+
+    /// What the confirmation says of the pace of writes on this host (core's words from core's numbers).
+    pub fn pace_note(&self) -> String {
+        deploydeck_core::budget::pace_note(
+            &self.pacing(),
+            self.is_github_com(),
+            self.quota().as_ref(),
+        )
     }
 
     /// Whether requests go to github.com (paced to GitHub's secondary limits; GHES pacing is a setting).

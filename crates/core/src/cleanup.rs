@@ -25,6 +25,8 @@ use crate::text::count;
 use crate::timestamp::Timestamp;
 use crate::validate::{Field, Problems};
 
+pub mod script;
+
 /// An exact or prefix match on a text field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "mode", content = "text")]
@@ -733,6 +735,38 @@ impl CleanupPlan {
             count(c.deletions(), "deployment", "deployments"),
             self.deletion_kinds().describe(),
         )
+    }
+}
+
+/// A run longer than this is worth running elsewhere: the confirmation says so and points to the script.
+pub const LONG_RUN_SECS: u64 = 30 * 60;
+
+/// What the confirmation says of the run's length before it starts (`estimate_ms`: the connection's estimate
+/// for the plan's writes), and for a long run, what that means: "At GitHub's pace this run takes about 1 d 12 h
+/// for 100,000 deletions: keep this tab open while it runs, or download it as a script…".
+pub fn duration_note(counts: &PlanCounts, estimate_ms: u64, github_com: bool) -> String {
+    let pace = if github_com {
+        "At GitHub's pace"
+    } else {
+        "At the pace set here"
+    };
+    let secs = estimate_ms.div_ceil(1_000);
+    let about = crate::history::format_duration(secs as i64);
+    let statuses = match counts.deactivate_then_delete {
+        0 => String::new(),
+        n => format!(
+            " and {}",
+            count(n, "“inactive” status", "“inactive” statuses")
+        ),
+    };
+    let what = format!(
+        "{}{statuses}",
+        count(counts.deletions(), "deletion", "deletions")
+    );
+    if secs >= LONG_RUN_SECS {
+        format!("{pace} this run takes about {about} for {what}: keep this tab open while it runs (closing it pauses the run, and it resumes when you come back), or download it as a script below and run it elsewhere.")
+    } else {
+        format!("{pace} this run takes about {about} for {what}, plus any wait GitHub asks for.")
     }
 }
 
@@ -1533,6 +1567,31 @@ mod tests {
 
     fn now() -> Timestamp {
         Timestamp::from_unix(1_700_000_000 + 400 * DAY)
+    }
+
+    #[test]
+    fn the_confirmation_says_how_long_and_points_a_long_run_to_the_script() {
+        let counts = |deactivate_then_delete, delete| PlanCounts {
+            deactivate_then_delete,
+            delete,
+            keep: 0,
+            requests: 0,
+        };
+        assert_eq!(
+            duration_note(&counts(0, 40), 52_000, true),
+            "At GitHub's pace this run takes about 52 s for 40 deletions, plus any wait GitHub asks for."
+        );
+        assert_eq!(
+            duration_note(&counts(1, 0), 2_100, false),
+            "At the pace set here this run takes about 3 s for 1 deletion and 1 “inactive” status, plus any wait GitHub asks for."
+        );
+        // 100,000 deletions a second apart, 300 ms an answer.
+        let long = duration_note(&counts(12, 99_988), 130_000_000, true);
+        assert!(long.starts_with("At GitHub's pace this run takes about 1 d 12 h for 100,000 deletions and 12 “inactive” statuses: keep this tab open"), "{long}");
+        assert!(long.contains("download it as a script"));
+        assert!(
+            !duration_note(&counts(0, 10), (LONG_RUN_SECS - 1) * 1_000, true).contains("script")
+        );
     }
 
     fn sample() -> Vec<DeploymentRecord> {

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use deploydeck_core::cleanup::{backup_json, parse_spacing, CleanupPlan};
+use deploydeck_core::cleanup::{backup_json, duration_note, parse_spacing, CleanupPlan};
 use deploydeck_core::listing::PlanReads;
 use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentStatus};
@@ -19,6 +19,8 @@ use crate::components::ErrorPanel;
 use crate::download::download;
 use crate::net::api::Api;
 use crate::tasks::Tasks;
+
+use super::script::ScriptDownload;
 
 /// Status reads in flight at once while the backup is made (core's budget bounds them again).
 const READERS: usize = 6;
@@ -79,6 +81,17 @@ pub(super) fn Confirm(
             api.pace_note()
         }
     };
+    // How long at this pace; for a long run, to keep the tab open or take the script.
+    let duration = {
+        let api = api.clone();
+        move || {
+            spacing.track();
+            let c = counts();
+            let estimate =
+                api.estimate_writes_ms(c.deactivate_then_delete as u32, c.deletions() as u32);
+            duration_note(&c, estimate, github_com)
+        }
+    };
     let summary = {
         let (repo, host) = (repo_name.clone(), location.host.label());
         move || {
@@ -95,6 +108,7 @@ pub(super) fn Confirm(
             <h2 id="confirm-heading" tabindex="-1" node_ref=heading>"Before anything is deleted"</h2>
             <p data-testid="confirm-summary">{summary}</p>
             <p class="muted" data-testid="confirm-pace">{pace}</p>
+            <p data-testid="confirm-duration">{duration}</p>
             <Show when=move || !github_com>
                 <div class="field inline">
                     <label for="cleanup-spacing">"Pause between changes (ms, 0 for none)"</label>
@@ -119,6 +133,8 @@ pub(super) fn Confirm(
                 </button>
                 <button type="button" class="button subtle" on:click=move |_| back()>"Back to the plan"</button>
             </div>
+            <ScriptDownload api=api.clone() location=location.clone() plan pace_changed=spacing
+                allowed=Signal::derive(confirmed.clone())/>
         </section>
     }
 }

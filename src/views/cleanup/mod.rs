@@ -8,12 +8,14 @@
 //! what may be running now are kept by guard rails (core's `Guard`) unless included explicitly.
 //!
 //! `plan` loads what the planner needs and holds the selection; `selection` is the form; `preview` the
-//! plan's table; `confirm` the last step with the backup; `run` the run itself.
+//! plan's table; `confirm` the last step with the backup; `script` the plan as a shell script to run elsewhere; `run` the
+//! run itself.
 
 mod confirm;
 mod plan;
 mod preview;
 mod run;
+mod script;
 mod selection;
 
 use deploydeck_core::cleanup::SavedRun;
