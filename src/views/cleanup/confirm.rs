@@ -20,7 +20,7 @@ use crate::download::download;
 use crate::net::api::Api;
 use crate::tasks::Tasks;
 
-use super::script::ScriptDownload;
+use super::script::PlanScript;
 
 /// Status reads in flight at once while the backup is made (core's budget bounds them again).
 const READERS: usize = 6;
@@ -133,7 +133,7 @@ pub(super) fn Confirm(
                 </button>
                 <button type="button" class="button subtle" on:click=move |_| back()>"Back to the plan"</button>
             </div>
-            <ScriptDownload api=api.clone() location=location.clone() plan pace_changed=spacing
+            <PlanScript api=api.clone() location=location.clone() plan pace_changed=spacing
                 allowed=Signal::derive(confirmed.clone())/>
         </section>
     }

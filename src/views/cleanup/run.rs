@@ -20,6 +20,8 @@ use crate::net::api::Api;
 use crate::session;
 use crate::tasks::Tasks;
 
+use super::script::ScriptDownload;
+
 /// How often the progress (ETA, a rate-limit wait) is redrawn while a run is active.
 const TICK_MS: u64 = 1_000;
 
@@ -155,6 +157,19 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
             .get()
             .heading(status.get().unwrap_or(RunStatus::Running))
     };
+    // Closing the tab while the run goes asks first (the kept run would continue on return, but only then).
+    let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        let going = status.try_get_untracked().flatten() == Some(RunStatus::Running)
+            && settled.try_get_untracked() == Some(false);
+        if going {
+            ev.prevent_default();
+            ev.set_return_value(
+                "A cleanup run is still going: leaving stops it until you come back.",
+            );
+        }
+    });
+    on_cleanup(move || unload.remove());
+    let rest = Signal::derive(move || run.with(|r| r.as_ref().map(|s| s.run.clone())));
     view! {
         <div class="cleanup-run" data-testid="cleanup-run">
             <h2 data-testid="run-heading">{heading}</h2>
@@ -178,6 +193,12 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
             <p class="muted" data-testid="run-requests">{requests}</p>
             {move || hold().map(|text| view! { <p class="notice" role="status" data-testid="run-hold">{text}</p> })}
             <RunControls runner=runner.clone() progress status settled/>
+            <Show when=move || !settled.get() && status.get() == Some(RunStatus::Paused)>
+                <ScriptDownload api=api.clone() location=runner.location.get_value() run=rest
+                    pace_changed=Signal::stored(String::new()) allowed=Signal::stored(true)
+                    heading="Or finish it elsewhere"
+                    note="Leave this run paused here (or cancel the rest) while the script runs, so the two do not send the same requests."/>
+            </Show>
             <RunFailures run/>
             <Show when=move || settled.get()>
                 <RunReport runner=runner.clone()/>

@@ -10,15 +10,35 @@ use crate::clock::now;
 use crate::download::download;
 use crate::net::api::Api;
 
-/// The script's button with what it does; `pace_changed` is read so the pace shown follows a pause typed on
-/// the confirmation, and `allowed` holds it back as the Start button is (the repository's name typed).
+/// The script of a plan's run, for the confirmation: held back as its Start button is (`allowed`: the
+/// repository's name typed), its pace following a pause typed there (`pace_changed`).
 #[component]
-pub(super) fn ScriptDownload(
+pub(super) fn PlanScript(
     api: Api,
     location: AppLocation,
     plan: Memo<Option<CleanupPlan>>,
     #[prop(into)] pace_changed: Signal<String>,
     #[prop(into)] allowed: Signal<bool>,
+) -> impl IntoView {
+    // Made only when the button is pressed (a derived signal runs when read).
+    let run = Signal::derive(move || plan.with(|p| p.as_ref().map(CleanupRun::new)));
+    view! {
+        <ScriptDownload api location run pace_changed allowed heading="Or run it elsewhere"
+            note="Nothing was sent from this page."/>
+    }
+}
+
+/// The script's button with what it does, over what `run` still has to do.
+#[component]
+pub(super) fn ScriptDownload(
+    api: Api,
+    location: AppLocation,
+    run: Signal<Option<CleanupRun>>,
+    #[prop(into)] pace_changed: Signal<String>,
+    #[prop(into)] allowed: Signal<bool>,
+    heading: &'static str,
+    /// Said once the file is saved, after how to run it.
+    note: &'static str,
 ) -> impl IntoView {
     let saved = RwSignal::new(None::<String>);
     let pace = {
@@ -29,11 +49,11 @@ pub(super) fn ScriptDownload(
         }
     };
     let make = move |_| {
-        let Some(plan) = plan.get_untracked() else {
+        let Some(run) = run.get_untracked() else {
             return;
         };
         let text = cleanup_script(
-            &CleanupRun::new(&plan),
+            &run,
             &ScriptFor {
                 repo: &location.repo,
                 base: api.base(),
@@ -44,13 +64,13 @@ pub(super) fn ScriptDownload(
         );
         let name = script_file_name(&location.repo);
         download(&text, "text/x-shellscript", &name);
-        saved.set(Some(format!("Saved as {name}. Run it with GITHUB_TOKEN=<token> sh {name} (DRY_RUN=1 lists its steps first); run it again to resume. Nothing was sent from this page.")));
+        saved.set(Some(format!("Saved as {name}. Run it with GITHUB_TOKEN=<token> sh {name} (DRY_RUN=1 lists its steps first); run it again to resume. {note}")));
     };
     view! {
         <div class="script-download" data-testid="script">
-            <h3>"Or run it elsewhere"</h3>
+            <h3>{heading}</h3>
             <p class="muted">
-                "A POSIX shell script makes exactly these writes, in this order, with curl, one at a time ("
+                "A POSIX shell script makes exactly the writes still to do, in their order, with curl, one at a time ("
                 {pace}"), waiting whenever GitHub asks. It reads the token from GITHUB_TOKEN — the file never holds one — notes each finished step beside itself, and resumes when run again."
             </p>
             <button type="button" class="button" on:click=make disabled=move || !allowed.get() data-testid="download-script">

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { test, expect } from '../fixtures.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
-import { seed, api, requests, clearRequests, faults, calm, settings, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
+import { seed, api, requests, clearRequests, faults, latency, calm, settings, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
 
 test.beforeEach(async () => {
   await calm();
@@ -156,4 +156,44 @@ test('a script stopped midway resumes where it was: under the stricter delete ru
   expect(stepOf(log[log.indexOf(lost[0]) + 1]), 'the lost request is sent again').toBe(stepOf(lost[0]));
   expect(resumed.lines.some((l) => l.endsWith('no usable answer (502): the same request again in 5 s'))).toBe(true);
   expect(await remaining()).toEqual([TIDY.liveProduction]);
+});
+
+test('a run paused in the browser can be finished by a script of what is left; resumed afterwards, the browser finds it all gone', async ({ page }) => {
+  test.setTimeout(120_000);
+  const cleanup = new CleanupPage(page);
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await cleanup.selectAll();
+  await latency(250);
+  await clearRequests();
+  await cleanup.run();
+  await expect(cleanup.summary).toHaveText(/^[3-9] of 16 done/, { timeout: 15_000 });
+  await expect(page.getByTestId('download-script'), 'offered only while paused').toHaveCount(0);
+  await page.getByTestId('run-pause').click();
+  await expect(cleanup.heading).toHaveText('Cleanup paused');
+  await expect(page.getByTestId('run-items')).toHaveCount(0);
+  await latency(0);
+  const sentHere = writes(await requests());
+
+  const file = page.waitForEvent('download');
+  await page.getByTestId('download-script').click();
+  const dir = mkdtempSync(join(tmpdir(), 'deploydeck-script-'));
+  const path = join(dir, 'rest.sh');
+  await (await file).saveAs(path);
+  await expect(page.getByTestId('script-status')).toContainText('Leave this run paused here');
+  const steps = readFileSync(path, 'utf8').split("3<<'PLAN'\n")[1].split('PLAN\n')[0].trim().split('\n');
+  const done = new Set(sentHere.filter((r) => r.method === 'DELETE').map((r) => idOf(r.path)));
+  const planned = TIDY.deployments.map((d) => d.id).filter((id) => id !== TIDY.liveProduction).reverse();
+  expect(steps, 'the script holds what the browser had not done, in order').toEqual(
+    planned.filter((id) => !done.has(id)).flatMap((id) => (id === 3016 ? ['inactive 3016', 'delete 3016'] : [`delete ${id}`])));
+
+  await clearRequests();
+  const finished = await runScript({ dir, path }, { GITHUB_TOKEN: SHOP_TOKEN });
+  expect(finished.code, finished.lines.join('\n')).toBe(0);
+  expect(writes(await requests()).map(stepOf)).toEqual(steps);
+  expect(await remaining()).toEqual([TIDY.liveProduction]);
+
+  // Resumed here by mistake: each deletion answers 404, counted as already gone; nothing fails.
+  await page.getByTestId('run-resume').click();
+  await cleanup.expectFinished();
+  await expect(cleanup.summary).toHaveText('16 of 16 done, 0 failed, 0 remaining');
 });

@@ -247,6 +247,29 @@ test("GitHub's stricter reading (only inactive deployments may go): each refused
   expect(await remaining()).toEqual([TIDY.liveProduction]);
 });
 
+test('closing the tab while a run goes asks first; once paused, it closes without a question', async ({ page }) => {
+  const cleanup = new CleanupPage(page);
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await cleanup.selectAll();
+  await latency(400);
+  await cleanup.run();
+  await expect(cleanup.summary).toHaveText(/^[1-9]\d* of 16 done/, { timeout: 15_000 });
+  const asked = [];
+  page.on('dialog', async (dialog) => {
+    asked.push(dialog.type());
+    await dialog.dismiss(); // "Stay on the page"
+  });
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => asked).toEqual(['beforeunload']);
+  expect(page.isClosed(), 'the page stays when the question is dismissed').toBe(false);
+  await expect(cleanup.heading).toHaveText('Cleaning up…');
+  await page.getByTestId('run-pause').click();
+  await expect(cleanup.heading).toHaveText('Cleanup paused');
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => page.isClosed()).toBe(true);
+  expect(asked, 'no second question for a paused run').toEqual(['beforeunload']);
+});
+
 test('a reload mid-run continues the kept run: nothing done is sent again', async ({ page }) => {
   const cleanup = new CleanupPage(page);
   await cleanup.open('acme/tidy', SHOP_TOKEN);
