@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { startFake, call, spec } from './helpers.mjs';
 
 const SEED = {
-  users: [{ login: 'octocat' }],
+  users: [{ login: 'octocat' }, { login: 'hubot' }],
   repositories: [{
-    owner: 'acme', name: 'web', collaborators: { octocat: 'admin' },
+    owner: 'acme', name: 'web', collaborators: { octocat: 'admin', hubot: 'write' },
     branches: [
       { name: 'main', sha: 'a'.repeat(40) },
       { name: 'feature/behind', sha: 'b'.repeat(40), behind_by: 2 },
@@ -32,7 +32,7 @@ const T = 't-repo';
 const R = '/repos/acme/web';
 
 before(async () => {
-  fake = await startFake(['--token', `${T}=repo`, '--token', 'f-read=fine:deployments:read', '--token', 't-none=']);
+  fake = await startFake(['--token', `${T}=repo`, '--token', 'f-read=fine:deployments:read', '--token', 't-none=', '--token', 't-writer=repo@hubot']);
   const seeded = await fetch(`${fake.base}/_fake/seed`, { method: 'POST', body: JSON.stringify(SEED) });
   assert.equal(seeded.status, 200, await seeded.text());
 });
@@ -170,6 +170,26 @@ test('environments: list, get (encoded name), 404', async () => {
   assert.deepEqual(prod.protection_rules.map((r) => r.type), ['wait_timer', 'required_reviewers', 'branch_policy']);
   await expect('/repos/{owner}/{repo}/environments/{environment_name}', 'GET', `${R}/environments/review%2Fpr-1`, 200);
   await expect('/repos/{owner}/{repo}/environments/{environment_name}', 'GET', `${R}/environments/nowhere`, 404);
+});
+
+test('environments: delete (204, then 404) by an admin; refused to a writer (403, or 404 as a setting) and to a token without Administration', async () => {
+  const ENV = '/repos/{owner}/{repo}/environments/{environment_name}';
+  await expect(DEPLOYMENTS, 'POST', `${R}/deployments`, 201, { body: { ref: 'main', environment: 'review/pr-2' } });
+  const writer = await expect(ENV, 'DELETE', `${R}/environments/review%2Fpr-2`, 403, { token: 't-writer' });
+  assert.equal(writer.json.message, 'Must have admin rights to Repository.');
+  assert.equal(writer.json.documentation_url, 'https://docs.github.com/rest/deployments/environments#delete-an-environment');
+  const fine = await expect(ENV, 'DELETE', `${R}/environments/review%2Fpr-2`, 403, { token: 'f-read' });
+  assert.equal(fine.headers.get('x-accepted-github-permissions'), 'administration=write');
+  await fetch(`${fake.base}/_fake/settings`, { method: 'POST', body: JSON.stringify({ non_admin: 'not_found' }) });
+  try {
+    await expect(ENV, 'DELETE', `${R}/environments/review%2Fpr-2`, 404, { token: 't-writer' });
+  } finally {
+    await fetch(`${fake.base}/_fake/settings`, { method: 'POST', body: JSON.stringify({}) });
+  }
+  await expect(ENV, 'GET', `${R}/environments/review%2Fpr-2`, 200);
+  await expect(ENV, 'DELETE', `${R}/environments/review%2Fpr-2`, 204);
+  await expect(ENV, 'GET', `${R}/environments/review%2Fpr-2`, 404);
+  await expect(ENV, 'DELETE', `${R}/environments/review%2Fpr-2`, 404);
 });
 
 test('branches: list', async () => {

@@ -50,6 +50,20 @@ pub struct Settings {
     /// §14: how REST shows the status of a deployment whose job waits for a review — `queued` (the default: REST's
     /// description has no `waiting`) or `waiting` (GraphQL's state, which REST may well send too). Unknown.
     pub waiting_in_rest: WaitingInRest,
+    /// §8.14: what a collaborator without admin rights who can see the repository gets for an admin-only
+    /// operation (deleting an environment) — `forbidden` (403 "Must have admin rights to Repository.", our
+    /// reading: what GitHub answers for its other admin-only endpoints) or `not_found` (a 404, as for what one
+    /// may not see). Not documented.
+    #[serde(default)]
+    pub non_admin: NonAdmin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NonAdmin {
+    #[default]
+    Forbidden,
+    NotFound,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -84,6 +98,7 @@ impl Default for Settings {
             link_base: None,
             approval_outcome: ApprovalOutcome::default(),
             waiting_in_rest: WaitingInRest::default(),
+            non_admin: NonAdmin::default(),
         }
     }
 }
@@ -372,6 +387,15 @@ impl Repo {
         self.environments
             .iter()
             .find(|e| e.name.eq_ignore_ascii_case(name))
+    }
+
+    /// §8.14: removes the environment (its settings and protection rules); its deployments stay, as they
+    /// name it in text. Whether it was there.
+    pub fn delete_environment(&mut self, name: &str) -> bool {
+        let before = self.environments.len();
+        self.environments
+            .retain(|e| !e.name.eq_ignore_ascii_case(name));
+        self.environments.len() < before
     }
 }
 

@@ -16,8 +16,8 @@ pub mod seed;
 pub mod server;
 
 pub use hub::{
-    Access, Ctx, DeleteRule, DeleteScope, GraphqlMode, Hub, Level, Role, Settings, UserKind,
-    WaitingInRest,
+    Access, Ctx, DeleteRule, DeleteScope, GraphqlMode, Hub, Level, NonAdmin, Role, Settings,
+    UserKind, WaitingInRest,
 };
 pub use routes::{
     cors_violations, etag_for, API_VERSIONS, EXPOSE_HEADERS, PREFLIGHT_ALLOW_HEADERS,

@@ -13,8 +13,8 @@ use crate::bodies;
 
 mod graphql_route;
 use crate::hub::{
-    Access, CreateOutcome, Ctx, DeleteOutcome, Grant, Hub, Level, NewDeployment, NewStatus, Quota,
-    Role,
+    Access, CreateOutcome, Ctx, DeleteOutcome, Grant, Hub, Level, NewDeployment, NewStatus,
+    NonAdmin, Quota, Role,
 };
 
 /// §3: GitHub's current preflight allow list.
@@ -40,6 +40,8 @@ const DOC_ENVIRONMENTS: &str =
     "https://docs.github.com/rest/deployments/environments#list-environments";
 const DOC_ENVIRONMENT: &str =
     "https://docs.github.com/rest/deployments/environments#get-an-environment";
+const DOC_DELETE_ENVIRONMENT: &str =
+    "https://docs.github.com/rest/deployments/environments#delete-an-environment";
 const DOC_BRANCHES: &str = "https://docs.github.com/rest/branches/branches#list-branches";
 const DOC_REPO: &str = "https://docs.github.com/rest/repos/repos#get-a-repository";
 const DOC_USER: &str = "https://docs.github.com/rest/users/users#get-the-authenticated-user";
@@ -190,22 +192,25 @@ enum Need {
     ActionsRead,
     /// Approving or rejecting a pending deployment: a required reviewer with read access (§14).
     Review,
+    /// Deleting an environment: the repository's admins, classic `repo` or fine-grained Administration:
+    /// write (§8.14).
+    Administration,
 }
 
 impl Need {
     fn is_write(self) -> bool {
         matches!(
             self,
-            Need::DeploymentsWrite | Need::ContentsWrite | Need::Review
+            Need::DeploymentsWrite | Need::ContentsWrite | Need::Review | Need::Administration
         )
     }
 
     /// The least role a write needs: a reviewer only needs to read the repository.
     fn least_role(self) -> Role {
-        if self == Need::Review {
-            Role::Read
-        } else {
-            Role::Write
+        match self {
+            Need::Review => Role::Read,
+            Need::Administration => Role::Admin,
+            _ => Role::Write,
         }
     }
 
@@ -217,7 +222,7 @@ impl Need {
                 Need::Metadata | Need::EnvironmentsRead | Need::ActionsRead | Need::DeploymentsRead,
                 false,
             ) => &[],
-            (Need::Review, _) => &["repo"],
+            (Need::Review | Need::Administration, _) => &["repo"],
             (Need::DeploymentsRead, true) => &["repo", "repo_deployment"],
             (Need::DeploymentsWrite, true) => &["repo", "repo_deployment"],
             (Need::DeploymentsWrite, false) => &["repo", "repo_deployment", "public_repo"],
@@ -236,6 +241,7 @@ impl Need {
             // docs/github-api.md §8.9: fine-grained "Actions: read".
             Need::EnvironmentsRead | Need::ActionsRead => Some(("actions", Level::Read)),
             Need::Review => Some(("deployments", Level::Write)),
+            Need::Administration => Some(("administration", Level::Write)),
         }
     }
 }
@@ -516,6 +522,7 @@ impl Hub {
             (Method::Post | Method::Delete, ["deployments", ..]) => Need::DeploymentsWrite,
             (Method::Post, ["dispatches"]) => Need::ContentsWrite,
             (Method::Get, ["environments", ..]) => Need::EnvironmentsRead,
+            (Method::Delete, ["environments", _]) => Need::Administration,
             (Method::Get, ["branches"]) => Need::Metadata,
             (Method::Get, ["actions", "runs", ..]) => Need::ActionsRead,
             (Method::Post, ["actions", "runs", _, "pending_deployments"]) => Need::Review,
@@ -560,6 +567,13 @@ impl Hub {
                 Some(e) => Reply::json(200, &bodies::environment(self, ctx, &self.repos[index], e)),
                 None => Reply::not_found(DOC_ENVIRONMENT),
             },
+            (Method::Delete, ["environments", name]) => {
+                if self.repos[index].delete_environment(name) {
+                    Reply::empty(204)
+                } else {
+                    Reply::not_found(DOC_DELETE_ENVIRONMENT)
+                }
+            }
             (Method::Get, ["branches"]) => self.list_branches(ctx, index, &path, query),
             (Method::Get, ["actions", "runs"]) => self.list_runs(ctx, index, &path, query),
             (Method::Get, ["actions", "runs", id]) => self.get_run(ctx, index, id),
@@ -642,6 +656,17 @@ impl Hub {
                     .header(name, value));
                 }
                 if need.is_write() && role.is_none_or(|r| r < need.least_role()) {
+                    // Someone who sees the repository but is not its admin (§8.14, a setting).
+                    if need == Need::Administration
+                        && (role.is_some() || !repo.private)
+                        && self.settings.non_admin == NonAdmin::Forbidden
+                    {
+                        return Err(Reply::error(
+                            403,
+                            "Must have admin rights to Repository.",
+                            doc,
+                        ));
+                    }
                     return Err(hidden());
                 }
                 Ok(())
@@ -968,6 +993,7 @@ fn doc_for(method: Method, rest: &[&str]) -> &'static str {
         (Method::Post, ["dispatches"]) => DOC_DISPATCH,
         (Method::Get, ["environments"]) => DOC_ENVIRONMENTS,
         (Method::Get, ["environments", _]) => DOC_ENVIRONMENT,
+        (Method::Delete, ["environments", _]) => DOC_DELETE_ENVIRONMENT,
         (Method::Get, ["branches"]) => DOC_BRANCHES,
         (_, ["actions", rest @ ..]) => actions::doc_for(rest),
         _ => DOC_REST,
