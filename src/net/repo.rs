@@ -29,6 +29,8 @@ const STATE_READERS: usize = 6;
 const PAGE_READERS: usize = 8;
 /// Waiting runs whose pending deployments and past reviews are read at once (two requests each).
 const RUN_READERS: usize = 2;
+/// Environments asked at once whether any deployment is left in them.
+const ENVIRONMENT_READERS: usize = 6;
 /// GraphQL state reads (100 deployments each) a bulk read keeps in flight at once.
 const STATE_BATCHES: usize = 4;
 
@@ -464,6 +466,51 @@ impl RepoApi {
             })
             .await?;
         Ok(names)
+    }
+
+    /// Every environment with whether any deployment is left in it (1) or none (0): the list, then one
+    /// `?environment=…&per_page=1` read per environment, a few at a time (docs/github-api.md §8.1, §8.9).
+    pub async fn environments_with_deployments(&self) -> Result<Vec<(String, usize)>, ApiError> {
+        let names = self.environment_names().await?;
+        let this = self.clone();
+        let left = fan_out::all(
+            names.clone(),
+            ENVIRONMENT_READERS,
+            move |name: String| {
+                let this = this.clone();
+                async move {
+                    let request = this.client().list_deployments(
+                        &this.repo,
+                        &in_environment(&name),
+                        PageRequest::new(1, 1),
+                    );
+                    decode_page::<Deployment>(&this.api.send(request).await).map(|p| p.items.len())
+                }
+            },
+            |_, _| {},
+        )
+        .await?;
+        Ok(names.into_iter().zip(left).collect())
+    }
+
+    /// An environment's settings as GitHub returns them (for a record before deleting it).
+    pub async fn environment_settings(&self, name: &str) -> Result<serde_json::Value, ApiError> {
+        decode(
+            &self
+                .api
+                .send(self.client().get_environment(&self.repo, name))
+                .await,
+        )
+    }
+
+    /// DELETE an environment (docs/github-api.md §8.14): 204, 404 when already gone; admins only.
+    pub async fn delete_environment(&self, name: &str) -> Result<(), ApiError> {
+        decode_empty(
+            &self
+                .api
+                .send(self.client().delete_environment(&self.repo, name))
+                .await,
+        )
     }
 
     /// Every deployment of `environment`, newest first (all pages, 100 a page).

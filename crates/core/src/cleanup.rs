@@ -25,6 +25,7 @@ use crate::text::count;
 use crate::timestamp::Timestamp;
 use crate::validate::{Field, Problems};
 
+pub mod environments;
 pub mod script;
 
 /// An exact or prefix match on a text field.

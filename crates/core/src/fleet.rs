@@ -779,6 +779,11 @@ fn rest_cell(d: &Deployment, latest: Option<Latest>) -> CellDeployment {
     }
 }
 
+/// Whether an environment's name reads as production (`production`, `prod-eu`, `prd`, `live`), not staging.
+pub fn production_like(name: &str) -> bool {
+    rank(name) == 0
+}
+
 /// How production-like an environment's name is: 0 production, 1 staging and the like, 2 the rest.
 fn rank(name: &str) -> u8 {
     let lower = name.to_ascii_lowercase();

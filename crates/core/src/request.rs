@@ -414,6 +414,18 @@ impl Client {
         )
     }
 
+    /// §8.14 `DELETE /repos/{owner}/{repo}/environments/{environment_name}` (admins only).
+    pub fn delete_environment(&self, repo: &RepoRef, name: &str) -> HttpRequest {
+        self.request(
+            Method::Delete,
+            &format!(
+                "{}/environments/{}",
+                Self::repo_path(repo),
+                encode_component(name)
+            ),
+        )
+    }
+
     /// §14 `GET /repos/{owner}/{repo}/actions/runs?status=waiting`: the runs waiting for a review, newest first.
     pub fn list_waiting_runs(&self, repo: &RepoRef, page: PageRequest) -> HttpRequest {
         let path = format!("{}/actions/runs", Self::repo_path(repo));

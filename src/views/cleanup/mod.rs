@@ -1,17 +1,18 @@
 //! The Cleanup view: choose deployments by rules (core's planner), review the plan (a dry run, always
 //! first), download a backup, then run it — `inactive` statuses only where GitHub needs one, then DELETE,
 //! at the pace core's budget allows — with progress, pause/resume/cancel, retry of failures, an automatic
-//! wait on rate limits, and a run kept on this device so a reload continues it. Environments are never
-//! deleted: only deployment records.
+//! wait on rate limits, and a run kept on this device so a reload continues it. The run deletes deployment
+//! records only; once it is over, the environments left empty can be deleted on purpose, each ticked.
 //!
 //! Safe by default: the selection starts at "latest state inactive"; what is live in any environment and
 //! what may be running now are kept by guard rails (core's `Guard`) unless included explicitly.
 //!
 //! `plan` loads what the planner needs and holds the selection; `selection` is the form; `preview` the
-//! plan's table; `confirm` the last step with the backup; `script` the plan as a shell script to run elsewhere; `run` the
+//! plan's table; `confirm` the last step with the backup; `script` the plan as a shell script to run elsewhere; `environments` the environments left empty; `run` the
 //! run itself.
 
 mod confirm;
+mod environments;
 mod plan;
 mod preview;
 mod run;

@@ -20,6 +20,7 @@ use crate::net::api::Api;
 use crate::session;
 use crate::tasks::Tasks;
 
+use super::environments::EmptyEnvironmentsPanel;
 use super::script::ScriptDownload;
 
 /// How often the progress (ETA, a rate-limit wait) is redrawn while a run is active.
@@ -202,6 +203,7 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
             <RunFailures run/>
             <Show when=move || settled.get()>
                 <RunReport runner=runner.clone()/>
+                <EmptyEnvironmentsPanel api=runner.api.clone() location=runner.location.get_value()/>
             </Show>
             <RunItems run/>
         </div>

@@ -115,7 +115,7 @@ test('overview, History and every deployment’s page render hostile data as ine
   expect(found).toEqual([]);
 });
 
-test('Create and Cleanup over hostile data: environment names offered as text, the plan and the run inert, the reports escaped', async ({ page }) => {
+test('Create and Cleanup over hostile data: environment names offered as text, the plan, the run and the empty environments inert, the reports escaped', async ({ page }) => {
   test.setTimeout(60_000);
   const found = [];
   await connect(page);
@@ -135,6 +135,13 @@ test('Create and Cleanup over hostile data: environment names offered as text, t
   await cleanup.run();
   await cleanup.expectFinished();
   found.push(...await inert(page, 'cleanup-report'));
+  // The environments left empty (hostile names among them), listed and in the confirmation's sentence.
+  await page.getByTestId('find-empty-environments').click();
+  await expect(page.getByTestId('empty-environments-found')).toHaveText(/environments? with no deployment left/);
+  await page.getByTestId('environments-tick-all').click();
+  await page.getByTestId('environments-review').click();
+  await expect(page.getByTestId('environments-confirmation')).toContainText(IMG);
+  found.push(...await inert(page, 'empty-environments'));
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-csv').click()]);
   const text = await (await import('node:fs/promises')).readFile(await csv.path(), 'utf8');
   // No field of the CSV report starts like a spreadsheet formula (it is defused with a leading '), and the
