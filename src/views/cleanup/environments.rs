@@ -78,6 +78,10 @@ pub(super) fn EmptyEnvironmentsPanel(api: Api, location: AppLocation) -> impl In
                             None => return,
                         }
                     }
+                    // Every other deletion would be refused the same way: stop, and say what to do.
+                    if envs.with_untracked(|e| e.refusal().is_some()) {
+                        break;
+                    }
                 }
                 stage.try_set(Stage::Choosing);
             });
@@ -100,6 +104,9 @@ pub(super) fn EmptyEnvironmentsPanel(api: Api, location: AppLocation) -> impl In
                     0 => "Every environment still has a deployment: none is left empty.".to_owned(),
                     n => format!("{} with no deployment left.", count(n, "environment", "environments")),
                 }}</p>
+                {move || envs.with(|e| e.refusal().cloned()).map(|error| view! {
+                    <ErrorPanel error context="GitHub refused to delete an environment, so the rest were not sent"/>
+                })}
                 <EnvironmentTable envs locked=Signal::derive(move || stage.get() != Stage::Choosing)/>
                 <EnvironmentActions api=api.clone() location=location.clone() envs stage
                     allowed=Signal::derive(move || problem.with(Option::is_none)) on_delete=delete.clone()/>

@@ -56,7 +56,7 @@ pub fn CleanupView(location: AppLocation) -> impl IntoView {
         <section class="page" data-testid="cleanup-view">
             <h1>"Cleanup"</h1>
             <p class="muted">
-                "Deletes deployment records, never environments. By default only inactive deployments are selected, and what is live or may be running is kept unless you include it. Nothing is sent until you have reviewed the plan and confirmed it. "
+                "Deletes deployment records; environments only those you tick, once they are left empty (below). By default only inactive deployments are selected, and what is live or may be running is kept unless you include it. Nothing is sent until you have reviewed the plan and confirmed it. "
                 <a href=history>"See the full history"</a>
             </p>
             {move || {

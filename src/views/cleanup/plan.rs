@@ -15,6 +15,7 @@ use deploydeck_core::text::{count, grouped};
 use leptos::prelude::*;
 
 use super::confirm::Confirm;
+use super::environments::EmptyEnvironmentsPanel;
 use super::preview::PlanTable;
 use super::run::Runner;
 use super::selection::SelectionForm;
@@ -231,7 +232,9 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
         }
     };
 
-    let (table_location, confirm_location) = (location.clone(), location.clone());
+    let (table_location, confirm_location, environments_location) =
+        (location.clone(), location.clone(), location.clone());
+    let environments_api = api.clone();
     view! {
         <LoadingStatus data read=read_anyway api=api.clone()/>
         <SelectionForm draft problems environments/>
@@ -259,6 +262,7 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
             <Confirm api=api.clone() location=confirm_location.clone() plan reads=data.reads
                 on_start=start.clone() on_back=move || confirming.set(false)/>
         </Show>
+        <EmptyEnvironmentsPanel api=environments_api location=environments_location/>
     }
 }
 

@@ -2,6 +2,7 @@
 import { expect } from '@playwright/test';
 import { ConnectPage } from './connect-page.mjs';
 import { FAKE } from '../playwright.config.mjs';
+import { latency, clearRequests } from '../support/fake.mjs';
 
 export class CleanupPage {
   constructor(page) {
@@ -69,6 +70,25 @@ export class CleanupPage {
   async confirmLive() {
     const typed = this.page.getByTestId('confirm-repository');
     if (await typed.isVisible()) await typed.fill(this.repo);
+  }
+
+  /// Opens `repo`'s Cleanup, selects everything but production's live deployment and starts the run with
+  /// 250 ms of latency a request (so it can be caught midway), the fake's request log cleared just before.
+  async startSlowRun(repo, token) {
+    await this.open(repo, token);
+    await this.selectAll();
+    await latency(250);
+    await clearRequests();
+    await this.run();
+  }
+
+  /// Once a few of a 16-item run are done (a latency set by the caller keeps it going), pauses it and waits
+  /// until nothing is in flight.
+  async pauseMidway() {
+    await expect(this.summary).toHaveText(/^[3-9] of 16 done/, { timeout: 15_000 });
+    await this.page.getByTestId('run-pause').click();
+    await expect(this.heading).toHaveText('Cleanup paused');
+    await expect(this.page.getByTestId('run-items')).toHaveCount(0);
   }
 
   async expectFinished() {

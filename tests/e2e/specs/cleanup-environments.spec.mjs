@@ -7,11 +7,15 @@ import { CleanupPage } from '../pages/cleanup-page.mjs';
 import { seriousViolations } from '../support/axe.mjs';
 import { seed, api, requests, clearRequests, calm, settings, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
 
+/// A fine-grained token of mona's without Administration.
+const FINE = 't-tidy-fine';
+
 /// TIDY with more environments: two left over (one production-like), a protected preview, and `role` for mona.
 function tidyWith(role) {
   const [repo] = TIDY.seed.repositories;
   return {
     ...TIDY.seed,
+    tokens: [...TIDY.seed.tokens, { token: FINE, user: 'mona', permissions: { deployments: 'write', actions: 'read' } }],
     repositories: [{
       ...repo,
       collaborators: { mona: role, hubot: 'write' },
@@ -79,6 +83,44 @@ test('after a cleanup, empty environments are deleted only when ticked; producti
   expect(deletes.map((r) => [decodeURIComponent(r.path.split('/environments/')[1]), r.status])).toEqual(
     [['preview/old', 204], ['prod-eu', 204], ['review/pr-7', 204], ['review/pr-8', 204], ['review/pr-9', 204]]);
   expect(await environmentNames()).toEqual(['production', 'staging']);
+});
+
+test('from the plan, before any run: environments that are already empty can be deleted the same way', async ({ page }) => {
+  await seed(tidyWith('admin'));
+  const cleanup = new CleanupPage(page);
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await page.getByTestId('find-empty-environments').click();
+  await expect(page.getByTestId('empty-environments-found')).toHaveText('2 environments with no deployment left.');
+  await page.getByTestId('environments-tick-all').click();
+  await clearRequests();
+  await page.getByTestId('environments-review').click();
+  await expect(page.getByTestId('environments-confirmation')).toContainText('Deploydeck will delete 1 environment from acme/tidy: preview/old.');
+  await expect(page.getByTestId('environments-confirm'), 'no production-like one: no name to type').toHaveCount(0);
+  await page.getByTestId('environments-delete').click();
+  await expect(page.getByTestId('environments-summary')).toHaveText('1 deleted');
+  expect((await requests()).filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/repos/acme/tidy/environments/preview%2Fold']);
+  expect(await environmentNames()).toEqual(['prod-eu', 'production', 'review/pr-7', 'review/pr-8', 'review/pr-9', 'staging']);
+  await expect(cleanup.count, 'the plan is untouched').toHaveText(/will be deleted/);
+});
+
+test('a fine-grained token without Administration: the first deletion is refused with what to grant, and the rest are not sent', async ({ page }) => {
+  await seed(tidyWith('admin'));
+  const cleanup = new CleanupPage(page);
+  await cleanup.open('acme/tidy', FINE);
+  await page.getByTestId('find-empty-environments').click();
+  await expect(page.getByTestId('empty-environments-found')).toHaveText('2 environments with no deployment left.');
+  await page.getByTestId('environments-tick-all').click();
+  await page.locator('[data-testid=environment-row][data-name="prod-eu"]').getByRole('checkbox').check();
+  await clearRequests();
+  await page.getByTestId('environments-review').click();
+  await page.getByTestId('environments-confirm').fill('acme/tidy');
+  await page.getByTestId('environments-delete').click();
+  const panel = page.getByTestId('empty-environments').getByTestId('error-panel');
+  await expect(panel).toContainText('GitHub refused to delete an environment, so the rest were not sent');
+  await expect(panel).toContainText('Edit the fine-grained token and grant Administration');
+  expect((await requests()).filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([403]);
+  await expect(page.getByTestId('environments-summary')).toHaveText('1 failed');
+  expect(await environmentNames()).toContain('preview/old');
 });
 
 // What GitHub answers a writer's DELETE is not documented (403 or 404: the fake's `non_admin`); the admin right is

@@ -161,16 +161,9 @@ test('a script stopped midway resumes where it was: under the stricter delete ru
 test('a run paused in the browser can be finished by a script of what is left; resumed afterwards, the browser finds it all gone', async ({ page }) => {
   test.setTimeout(120_000);
   const cleanup = new CleanupPage(page);
-  await cleanup.open('acme/tidy', SHOP_TOKEN);
-  await cleanup.selectAll();
-  await latency(250);
-  await clearRequests();
-  await cleanup.run();
-  await expect(cleanup.summary).toHaveText(/^[3-9] of 16 done/, { timeout: 15_000 });
+  await cleanup.startSlowRun('acme/tidy', SHOP_TOKEN);
   await expect(page.getByTestId('download-script'), 'offered only while paused').toHaveCount(0);
-  await page.getByTestId('run-pause').click();
-  await expect(cleanup.heading).toHaveText('Cleanup paused');
-  await expect(page.getByTestId('run-items')).toHaveCount(0);
+  await cleanup.pauseMidway();
   await latency(0);
   const sentHere = writes(await requests());
 

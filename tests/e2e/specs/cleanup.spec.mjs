@@ -201,15 +201,8 @@ test('a run to completion: inactive statuses only where needed, every planned de
 
 test('pause stops sending after the request in flight; resume continues without repeating anything', async ({ page }) => {
   const cleanup = new CleanupPage(page);
-  await cleanup.open('acme/tidy', SHOP_TOKEN);
-  await cleanup.selectAll();
-  await latency(250);
-  await clearRequests();
-  await cleanup.run();
-  await expect(cleanup.summary).toHaveText(/^[3-9] of 16 done/, { timeout: 15_000 });
-  await page.getByTestId('run-pause').click();
-  await expect(cleanup.heading).toHaveText('Cleanup paused');
-  await expect(page.getByTestId('run-items')).toHaveCount(0); // nothing in flight any more
+  await cleanup.startSlowRun('acme/tidy', SHOP_TOKEN);
+  await cleanup.pauseMidway();
   const paused = writes(await requests()).length;
   await page.waitForTimeout(1_000);
   expect(writes(await requests()).length, 'nothing sent while paused').toBe(paused);
@@ -272,11 +265,7 @@ test('closing the tab while a run goes asks first; once paused, it closes withou
 
 test('a reload mid-run continues the kept run: nothing done is sent again', async ({ page }) => {
   const cleanup = new CleanupPage(page);
-  await cleanup.open('acme/tidy', SHOP_TOKEN);
-  await cleanup.selectAll();
-  await latency(250);
-  await clearRequests();
-  await cleanup.run();
+  await cleanup.startSlowRun('acme/tidy', SHOP_TOKEN);
   await expect(cleanup.summary).toHaveText(/^[4-9] of 16 done/, { timeout: 15_000 });
   const before = await cleanup.savedRun();
   const done = before.run.items.filter((i) => i.state.state === 'done').map((i) => i.id);

@@ -47,6 +47,20 @@ impl EnvironmentOutcome {
             Ok(()) => Some(EnvironmentOutcome::Deleted),
             Err(ApiError::NotFound { .. }) => Some(EnvironmentOutcome::AlreadyGone),
             Err(ApiError::RateLimited { .. }) => None,
+            // A browser cannot read which permission GitHub wanted (`X-Accepted-GitHub-Permissions` is not
+            // exposed to pages): for this operation it is Administration (docs/github-api.md §8.14).
+            Err(ApiError::Forbidden {
+                message,
+                mut needed,
+            }) => {
+                if needed.classic_scopes.is_empty() && needed.fine_grained.is_none() {
+                    needed.fine_grained = Some("administration=write".into());
+                }
+                Some(EnvironmentOutcome::Failed(ApiError::Forbidden {
+                    message,
+                    needed,
+                }))
+            }
             Err(error) => Some(EnvironmentOutcome::Failed(error)),
         }
     }
@@ -152,6 +166,17 @@ impl EmptyEnvironments {
             item.ticked = false;
         }
         true
+    }
+
+    /// A refusal that every other deletion would meet too (the token refused, or lacking a permission): the
+    /// deletion stops at it, and it is said with what to do.
+    pub fn refusal(&self) -> Option<&ApiError> {
+        self.items.iter().find_map(|e| match &e.outcome {
+            Some(EnvironmentOutcome::Failed(
+                error @ (ApiError::Unauthorized { .. } | ApiError::Forbidden { .. }),
+            )) => Some(error),
+            _ => None,
+        })
     }
 
     /// "2 deleted, 1 already gone, 1 failed".
@@ -279,11 +304,54 @@ mod tests {
             message: "offline".into(),
         };
         assert!(envs.record("c", Err(refused)));
+        assert_eq!(
+            envs.refusal(),
+            None,
+            "a network failure is this one's alone"
+        );
         assert_eq!(envs.summary(), "1 deleted, 1 already gone, 1 failed");
         assert!(envs.chosen().is_empty());
         assert!(
             !envs.set("a", true),
             "a settled environment is not ticked again"
+        );
+    }
+
+    #[test]
+    fn a_refusal_every_deletion_would_meet_stops_the_rest() {
+        let mut envs = listed(&[("a", 0), ("b", 0)]);
+        envs.tick_all(true);
+        let refused = ApiError::Unauthorized {
+            message: "Bad credentials".into(),
+        };
+        assert!(envs.record("a", Err(refused.clone())));
+        assert_eq!(envs.refusal(), Some(&refused));
+        assert_eq!(
+            envs.chosen(),
+            ["b"],
+            "b is still to do, once the token is mended"
+        );
+    }
+
+    #[test]
+    fn a_fine_grained_refusal_names_administration() {
+        let needed = crate::response::AccessNeeded {
+            fine_grained_refused: true,
+            ..Default::default()
+        };
+        let refused = ApiError::Forbidden {
+            message: "Resource not accessible by personal access token".into(),
+            needed,
+        };
+        let Some(EnvironmentOutcome::Failed(error)) = EnvironmentOutcome::of(Err(refused)) else {
+            panic!("a failure");
+        };
+        assert!(
+            error
+                .remedy()
+                .starts_with("Edit the fine-grained token and grant Administration"),
+            "{}",
+            error.remedy()
         );
     }
 
