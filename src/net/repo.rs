@@ -493,24 +493,47 @@ impl RepoApi {
         Ok(names.into_iter().zip(left).collect())
     }
 
-    /// An environment's settings as GitHub returns them (for a record before deleting it).
-    pub async fn environment_settings(&self, name: &str) -> Result<serde_json::Value, ApiError> {
-        decode(
-            &self
-                .api
-                .send(self.client().get_environment(&self.repo, name))
-                .await,
+    /// Each environment's settings as GitHub returns them, in order (a record before deleting them), a few at
+    /// a time.
+    pub async fn environments_settings(
+        &self,
+        names: Vec<String>,
+    ) -> Result<Vec<serde_json::Value>, ApiError> {
+        let this = self.clone();
+        fan_out::all(
+            names,
+            ENVIRONMENT_READERS,
+            move |name: String| {
+                let this = this.clone();
+                async move {
+                    let request = this.client().get_environment(&this.repo, &name);
+                    decode(&this.api.send(request).await)
+                }
+            },
+            |_, _| {},
         )
+        .await
     }
 
-    /// DELETE an environment (docs/github-api.md §8.14): 204, 404 when already gone; admins only.
-    pub async fn delete_environment(&self, name: &str) -> Result<(), ApiError> {
-        decode_empty(
-            &self
-                .api
-                .send(self.client().delete_environment(&self.repo, name))
-                .await,
-        )
+    /// DELETEs environments one at a time (docs/github-api.md §8.14: 204, 404 when already gone; admins only).
+    /// Each answer goes to `record`, which says whether it settled that environment (`Some(true)`), wants
+    /// the same request again (`Some(false)`: a rate limit, which core's budget holds until GitHub allows),
+    /// or ends the work (`None`: a refusal every other deletion would meet, or the view gone).
+    pub async fn delete_environments(
+        &self,
+        names: Vec<String>,
+        mut record: impl FnMut(&str, Result<(), ApiError>) -> Option<bool>,
+    ) {
+        for name in names {
+            loop {
+                let request = self.client().delete_environment(&self.repo, &name);
+                match record(&name, decode_empty(&self.api.send(request).await)) {
+                    Some(true) => break,
+                    Some(false) => continue,
+                    None => return,
+                }
+            }
+        }
     }
 
     /// Every deployment of `environment`, newest first (all pages, 100 a page).

@@ -67,22 +67,16 @@ pub(super) fn EmptyEnvironmentsPanel(api: Api, location: AppLocation) -> impl In
             stage.set(Stage::Deleting);
             let gh = api.repo(&location.repo);
             tasks.spawn(async move {
-                for name in envs.with_untracked(EmptyEnvironments::chosen) {
-                    loop {
-                        let answer = gh.delete_environment(&name).await;
-                        // A rate limit settles nothing: core's budget holds the same request until GitHub
-                        // allows it.
-                        match envs.try_update(|e| e.record(&name, answer)) {
-                            Some(false) => continue,
-                            Some(true) => break,
-                            None => return,
-                        }
-                    }
-                    // Every other deletion would be refused the same way: stop, and say what to do.
-                    if envs.with_untracked(|e| e.refusal().is_some()) {
-                        break;
-                    }
-                }
+                let names = envs.with_untracked(EmptyEnvironments::chosen);
+                gh.delete_environments(names, |name, answer| {
+                    // After a refusal every other deletion would meet, the rest are not sent.
+                    envs.try_update(|e| {
+                        let settled = e.record(name, answer);
+                        e.refusal().is_none().then_some(settled)
+                    })
+                    .flatten()
+                })
+                .await;
                 stage.try_set(Stage::Choosing);
             });
         }
@@ -165,29 +159,21 @@ fn EnvironmentActions(
     let save_settings = {
         let (gh, repo_name) = (api.repo(&location.repo), repo_name.clone());
         move |_| {
-            let (gh, repo_name, names) = (
-                gh.clone(),
-                repo_name.clone(),
-                envs.with_untracked(EmptyEnvironments::chosen),
-            );
+            let (gh, repo_name) = (gh.clone(), repo_name.clone());
+            let names = envs.with_untracked(EmptyEnvironments::chosen);
             tasks.spawn(async move {
-                let mut settings = Vec::new();
-                for name in &names {
-                    match gh.environment_settings(name).await {
-                        Ok(value) => settings.push(value),
-                        Err(error) => {
-                            backup.try_set(Some(Err(error)));
-                            return;
-                        }
+                match gh.environments_settings(names).await {
+                    Ok(settings) => {
+                        let name =
+                            format!("environments-backup-{}.json", repo_name.replace('/', "-"));
+                        let text = environments_backup_json(&repo_name, now(), &settings);
+                        download(&text, "application/json", &name);
+                        backup.try_set(Some(Ok(settings.len())));
+                    }
+                    Err(error) => {
+                        backup.try_set(Some(Err(error)));
                     }
                 }
-                let name = format!("environments-backup-{}.json", repo_name.replace('/', "-"));
-                download(
-                    &environments_backup_json(&repo_name, now(), &settings),
-                    "application/json",
-                    &name,
-                );
-                backup.try_set(Some(Ok(settings.len())));
             });
         }
     };

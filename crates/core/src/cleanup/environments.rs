@@ -4,8 +4,6 @@
 //! ticked one by one, the token's right to do it is checked up front, and the settings can be downloaded
 //! first.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::model::RepositoryPermissions;
@@ -113,28 +111,28 @@ impl EmptyEnvironments {
     }
 
     /// The ticked ones still to delete, in order.
-    pub fn chosen(&self) -> Vec<String> {
+    fn ticked(&self) -> impl Iterator<Item = &EmptyEnvironment> {
         self.items
             .iter()
             .filter(|e| e.ticked && e.outcome.is_none())
-            .map(|e| e.name.clone())
-            .collect()
+    }
+
+    /// Their names.
+    pub fn chosen(&self) -> Vec<String> {
+        self.ticked().map(|e| e.name.clone()).collect()
     }
 
     /// Whether the deletion asks for the repository's name typed: a production-like one is ticked.
     pub fn needs_typed_confirmation(&self) -> bool {
-        self.items
-            .iter()
-            .any(|e| e.ticked && e.production && e.outcome.is_none())
+        self.ticked().any(|e| e.production)
     }
 
     /// The confirmation's sentence.
     pub fn confirmation(&self, repository: &str) -> String {
         let chosen = self.chosen();
         let production: Vec<&str> = self
-            .items
-            .iter()
-            .filter(|e| e.ticked && e.production && e.outcome.is_none())
+            .ticked()
+            .filter(|e| e.production)
             .map(|e| e.name.as_str())
             .collect();
         let warning = match production.len() {
@@ -181,20 +179,20 @@ impl EmptyEnvironments {
 
     /// "2 deleted, 1 already gone, 1 failed".
     pub fn summary(&self) -> String {
-        let mut tally: BTreeMap<u8, usize> = BTreeMap::new();
+        let mut tally = [0usize; 3];
         for item in &self.items {
-            let key = match item.outcome {
-                Some(EnvironmentOutcome::Deleted) => 0,
-                Some(EnvironmentOutcome::AlreadyGone) => 1,
-                Some(EnvironmentOutcome::Failed(_)) => 2,
-                None => continue,
-            };
-            *tally.entry(key).or_default() += 1;
+            match item.outcome {
+                Some(EnvironmentOutcome::Deleted) => tally[0] += 1,
+                Some(EnvironmentOutcome::AlreadyGone) => tally[1] += 1,
+                Some(EnvironmentOutcome::Failed(_)) => tally[2] += 1,
+                None => {}
+            }
         }
-        let words = ["deleted", "already gone", "failed"];
-        tally
+        ["deleted", "already gone", "failed"]
             .into_iter()
-            .map(|(k, n)| format!("{} {}", crate::text::grouped(n), words[k as usize]))
+            .zip(tally)
+            .filter(|(_, n)| *n > 0)
+            .map(|(word, n)| format!("{} {word}", crate::text::grouped(n)))
             .collect::<Vec<_>>()
             .join(", ")
     }
