@@ -85,12 +85,19 @@ test('after a cleanup, empty environments are deleted only when ticked; producti
   expect(await environmentNames()).toEqual(['production', 'staging']);
 });
 
-test('from the plan, before any run: environments that are already empty can be deleted the same way', async ({ page }) => {
+/// With mona an admin of acme/tidy, opens its Cleanup with `token` and, before any run, finds the two
+/// environments already empty (preview/old, prod-eu).
+async function findBeforeAnyRun(page, token) {
   await seed(tidyWith('admin'));
   const cleanup = new CleanupPage(page);
-  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await cleanup.open('acme/tidy', token);
   await page.getByTestId('find-empty-environments').click();
   await expect(page.getByTestId('empty-environments-found')).toHaveText('2 environments with no deployment left.');
+  return cleanup;
+}
+
+test('from the plan, before any run: environments that are already empty can be deleted the same way', async ({ page }) => {
+  const cleanup = await findBeforeAnyRun(page, SHOP_TOKEN);
   await page.getByTestId('environments-tick-all').click();
   await clearRequests();
   await page.getByTestId('environments-review').click();
@@ -104,11 +111,7 @@ test('from the plan, before any run: environments that are already empty can be 
 });
 
 test('a fine-grained token without Administration: the first deletion is refused with what to grant, and the rest are not sent', async ({ page }) => {
-  await seed(tidyWith('admin'));
-  const cleanup = new CleanupPage(page);
-  await cleanup.open('acme/tidy', FINE);
-  await page.getByTestId('find-empty-environments').click();
-  await expect(page.getByTestId('empty-environments-found')).toHaveText('2 environments with no deployment left.');
+  await findBeforeAnyRun(page, FINE);
   await page.getByTestId('environments-tick-all').click();
   await page.locator('[data-testid=environment-row][data-name="prod-eu"]').getByRole('checkbox').check();
   await clearRequests();
