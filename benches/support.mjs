@@ -1,5 +1,6 @@
 // What the benchmarks share: starting fake-github and the static server, and writing a seed file.
 import { spawn } from 'node:child_process';
+import { chromium } from '@playwright/test';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,31 @@ export function start(command, args) {
     child.on('error', reject);
     child.stdout.once('data', () => resolve(child));
   });
+}
+
+/// Debian's Chromium as the benchmarks run it (headless; the fake's self-signed certificate accepted), with
+/// `extraArgs` (e.g. `--host-resolver-rules` to play api.github.com).
+export function launchChromium(extraArgs = []) {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--ignore-certificate-errors', ...extraArgs],
+  });
+}
+
+/// Opens the app at `app` and connects through its form with `token` to `repo` — on github.com, or on the
+/// custom API base `api` when given — and waits for the overview's list.
+export async function connect(page, { app, api, token, repo, timeout }) {
+  await page.goto(app);
+  // The static first screen shows at once; the app takes it over when it starts: wait for its form.
+  await page.getByTestId('connect-form').waitFor();
+  if (api) {
+    await page.getByLabel('Custom API address').check();
+    await page.getByLabel('API base URL').fill(api);
+  }
+  await page.getByLabel('Personal access token').fill(token);
+  await page.getByLabel('Repository').fill(repo);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByTestId('recent-deployments').waitFor({ timeout });
 }
 
 /// Writes `seed` (fake-github's seed format) to a temporary file and returns its path.

@@ -9,8 +9,7 @@
 // Prints the figures and writes benches/cleanup/results.json.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/cleanup/run.mjs
 // BENCH_CLEANUP_MODES=ghes (or github, github-rest, a comma-separated list) runs those modes only.
-import { chromium } from '@playwright/test';
-import { start, writeSeed, runModes, run, FAKE_BIN } from '../support.mjs';
+import { start, writeSeed, runModes, run, FAKE_BIN, launchChromium, connect } from '../support.mjs';
 
 const COUNT = 500;
 const ENVIRONMENTS = ['production', 'staging', 'qa', 'preview/a', 'preview/b'];
@@ -62,24 +61,10 @@ async function measure(mode, seed) {
   if (planOnly) args.push('--graphql', 'off');
   const fake = await start(FAKE_BIN, args);
   const admin = `https://127.0.0.1:${PORT}`;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--ignore-certificate-errors',
-      `--host-resolver-rules=MAP api.github.com 127.0.0.1:${PORT}`],
-  });
+  const browser = await launchChromium([`--host-resolver-rules=MAP api.github.com 127.0.0.1:${PORT}`]);
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(APP);
-    // The static first screen shows at once; the app takes it over when it starts: wait for its form.
-    await page.getByTestId('connect-form').waitFor();
-    if (!github) {
-      await page.getByLabel('Custom API address').check();
-      await page.getByLabel('API base URL').fill(admin);
-    }
-    await page.getByLabel('Personal access token').fill(TOKEN);
-    await page.getByLabel('Repository').fill('acme/big');
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByTestId('recent-deployments').waitFor();
+    await connect(page, { app: APP, api: github ? null : admin, token: TOKEN, repo: 'acme/big' });
     await fetch(`${admin}/_fake/requests`, { method: 'DELETE' });
     await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Cleanup' }).click();
     const t0 = Date.now();

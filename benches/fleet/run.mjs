@@ -6,8 +6,7 @@
 // "Refresh now" with nothing changed (requests, 304s, points). Prints a table and writes
 // benches/fleet/results.json. BENCH_GRAPHQL=on (or off) runs one mode only.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/fleet/run.mjs
-import { chromium } from '@playwright/test';
-import { start, writeSeed, runModes, run, FAKE_BIN } from '../support.mjs';
+import { start, writeSeed, runModes, run, FAKE_BIN, launchChromium, connect } from '../support.mjs';
 
 const REPOS = Number(process.env.BENCH_REPOS ?? 20);
 const ENVIRONMENTS = Number(process.env.BENCH_ENVIRONMENTS ?? 10);
@@ -50,20 +49,10 @@ const fakeJson = async (path) => (await fetch(`${API}${path}`, { headers: { auth
 
 async function measure(graphql, seed) {
   const fake = await start(FAKE_BIN, ['--addr', '127.0.0.1:18930', '--tls', '--latency-ms', String(LATENCY), '--graphql', graphql, '--seed', seed]);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--ignore-certificate-errors'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(APP);
-    await page.getByTestId('connect-form').waitFor();
-    await page.getByLabel('Custom API address').check();
-    await page.getByLabel('API base URL').fill(API);
-    await page.getByLabel('Personal access token').fill(TOKEN);
-    await page.getByLabel('Repository').fill('acme/service-1');
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByTestId('recent-deployments').waitFor();
+    await connect(page, { app: APP, api: API, token: TOKEN, repo: 'acme/service-1' });
     await page.waitForLoadState('networkidle');
     // The fleet's module is fetched once beforehand, so the figure is the reads, not the download.
     await page.getByTestId('fleet-link').click();
@@ -82,8 +71,8 @@ async function measure(graphql, seed) {
       return used.length ? Math.max(...used) - Math.min(...used) + 1 : 0;
     };
     const quota = async () => (await fakeJson('/rate_limit')).resources.core.remaining;
-    const full = (n) => document.querySelectorAll('[data-testid=fleet-row]').length === n
-      && [...document.querySelectorAll('[data-testid=fleet-row]')].every((row) => row.querySelectorAll('[data-testid=cell]').length >= 10);
+    const full = ([rows, cells]) => document.querySelectorAll('[data-testid=fleet-row]').length === rows
+      && [...document.querySelectorAll('[data-testid=fleet-row]')].every((row) => row.querySelectorAll('[data-testid=cell]').length >= cells);
 
     const repos = Array.from({ length: REPOS }, (_, r) => `acme/service-${r + 1}`).join(',');
     const address = `/custom/_fleet?repos=${repos}&api=${encodeURIComponent(API)}`;
@@ -93,7 +82,7 @@ async function measure(graphql, seed) {
     await page.goto(`${APP}${address}`);
     await page.getByRole('heading', { level: 1, name: 'Fleet' }).waitFor({ timeout: 60_000 });
     const t0 = Date.now();
-    await page.waitForFunction(full, REPOS, { timeout: 120_000, polling: 20 });
+    await page.waitForFunction(full, [REPOS, ENVIRONMENTS], { timeout: 120_000, polling: 20 });
     const fullMatrix = Date.now() - t0;
     await page.waitForTimeout(1500);
     const opening = traffic.splice(0);

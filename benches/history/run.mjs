@@ -7,8 +7,7 @@
 // nothing changed: how many answers were 304 and how much quota it spent. Prints a table and writes
 // benches/history/results.json. BENCH_GRAPHQL=on (or off) runs one mode only.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/history/run.mjs
-import { chromium } from '@playwright/test';
-import { start, writeSeed, runModes, run, FAKE_BIN } from '../support.mjs';
+import { start, writeSeed, runModes, run, FAKE_BIN, launchChromium, connect } from '../support.mjs';
 
 const COUNT = Number(process.env.BENCH_DEPLOYMENTS ?? 5000);
 const MODES = (process.env.BENCH_GRAPHQL ?? 'on,off').split(',');
@@ -45,21 +44,10 @@ const fakeJson = async (path) => (await fetch(`${API}${path}`, { headers: { auth
 
 async function measure(graphql, seed) {
   const fake = await start(FAKE_BIN, ['--addr', '127.0.0.1:18910', '--tls', '--latency-ms', String(LATENCY), '--graphql', graphql, '--seed', seed]);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--ignore-certificate-errors'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(APP);
-    // The static first screen shows at once; the app takes it over when it starts: wait for its form.
-    await page.getByTestId('connect-form').waitFor();
-    await page.getByLabel('Custom API address').check();
-    await page.getByLabel('API base URL').fill(API);
-    await page.getByLabel('Personal access token').fill(TOKEN);
-    await page.getByLabel('Repository').fill('acme/big');
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByTestId('recent-deployments').waitFor();
+    await connect(page, { app: APP, api: API, token: TOKEN, repo: 'acme/big' });
     // The overview's own reads finished: what follows is History's.
     await page.waitForLoadState('networkidle');
 

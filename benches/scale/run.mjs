@@ -7,8 +7,7 @@
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/scale/run.mjs
 // BENCH_SCALE_DEPLOYMENTS=N changes the count; BENCH_GRAPHQL=off plans through REST alone.
 import { writeFileSync } from 'node:fs';
-import { chromium } from '@playwright/test';
-import { start, writeSeed, FAKE_BIN } from '../support.mjs';
+import { start, writeSeed, FAKE_BIN, launchChromium, connect } from '../support.mjs';
 
 const COUNT = Number(process.env.BENCH_SCALE_DEPLOYMENTS ?? 100_000);
 const GRAPHQL = process.env.BENCH_GRAPHQL ?? 'on';
@@ -45,11 +44,7 @@ async function main() {
   const fake = await start(FAKE_BIN, ['--addr', `127.0.0.1:${PORT}`, '--tls', '--latency-ms', String(LATENCY), '--graphql', GRAPHQL, '--seed', seed]);
   const app = await start('node', ['tests/e2e/serve-dist.mjs', 'dist', '/', '18921']);
   const admin = `https://127.0.0.1:${PORT}`;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--ignore-certificate-errors',
-      '--enable-precise-memory-info', `--host-resolver-rules=MAP api.github.com 127.0.0.1:${PORT}`],
-  });
+  const browser = await launchChromium(['--enable-precise-memory-info', `--host-resolver-rules=MAP api.github.com 127.0.0.1:${PORT}`]);
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // The wasm memory is the instance's exported memory (the split modules share it); the longest task and
@@ -76,12 +71,7 @@ async function main() {
         p.total = Math.max(p.total, heap + wasm);
       }, 100);
     });
-    await page.goto(APP);
-    await page.getByTestId('connect-form').waitFor();
-    await page.getByLabel('Personal access token').fill(TOKEN);
-    await page.getByLabel('Repository').fill('acme/huge');
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByTestId('recent-deployments').waitFor({ timeout: 60_000 });
+    await connect(page, { app: APP, token: TOKEN, repo: 'acme/huge', timeout: 60_000 });
     await fetch(`${admin}/_fake/requests`, { method: 'DELETE' });
     const quota = async () => (await (await fetch(`${admin}/rate_limit`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()).resources.core.remaining;
     const quotaBefore = await quota();
