@@ -1,7 +1,7 @@
 //! Deploydeck: GitHub Deployments from the browser. This is the root: `App` wires the router, the layout and
 //! the shared state; `Header` shows where the page is. Everything else is a module below: `views` (one folder
-//! per view, and the loader, the only module naming every on-demand view) above `components`, `net`,
-//! `state`, `router`, `session` and the rest. Nothing below the views imports a view or this root
+//! per view, and the loader, the only module naming every on-demand view) above `runs` (cleanup runs, which
+//! outlive the view that starts them), `components`, `net`, `state`, `router`, `session` and the rest. Nothing below the views imports a view or this root
 //! (`scripts/check-layers.sh` checks it in `make test`). The domain lives in `deploydeck-core`.
 
 pub mod boot;
@@ -12,6 +12,7 @@ pub mod href;
 pub mod net;
 pub mod on_demand;
 pub mod router;
+pub mod runs;
 pub mod session;
 pub mod state;
 pub mod tasks;
@@ -58,6 +59,7 @@ fn Header() -> impl IntoView {
     };
     let repo = move || on_screen.with(|l| l.as_ref().map(|l| l.repo.to_string()));
     let demo = move || on_screen.with(|l| l.as_ref().is_some_and(|l| l.host.is_demo()));
+    let extra = expect_context::<AppState>().header_extra;
     view! {
         <header class="app-header">
             <a href=app_href("/") class="brand">"Deploydeck"</a>
@@ -68,6 +70,7 @@ fn Header() -> impl IntoView {
                     <span class="badge demo-badge" data-testid="demo-badge">"Simulated data"</span>
                 </Show>
             </div>
+            {move || extra.get().map(|part| part.run())}
             <RateGauge/>
             <HeaderNotice/>
         </header>

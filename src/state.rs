@@ -17,6 +17,9 @@ pub struct AppState {
     pub rate: RwSignal<Option<RateLimitSnapshot>>,
     /// A notice for the header, said once (GraphQL given up for REST on this host).
     pub notice: RwSignal<Option<String>>,
+    /// A part of the header that code loaded on demand provides (a cleanup run's indicator, `runs`): the
+    /// first load carries none of its code.
+    pub header_extra: RwSignal<Option<ViewFn>>,
 }
 
 impl AppState {
@@ -25,11 +28,19 @@ impl AppState {
             connection: RwSignal::new(None),
             rate: RwSignal::new(None),
             notice: RwSignal::new(None),
+            header_extra: RwSignal::new(None),
         }
     }
 
-    /// A connection to `host` with `token` (the demo needs none), made current.
+    /// A connection to `host` with `token` (the demo needs none), made current. The open connection is kept
+    /// when it is already that (one budget per token: the pace GitHub asks for holds across repositories,
+    /// and a cleanup run going on continues).
     pub fn connect(&self, host: HostChoice, token: Option<Token>) -> Option<Api> {
+        let same =
+            |api: &Api| api.host() == &host && (host.is_demo() || api.token() == token.as_ref());
+        if let Some(api) = self.connection.get_untracked().filter(same) {
+            return Some(api);
+        }
         let base = host.api_base().ok()?;
         let transport = if host.is_demo() {
             Transport::Demo

@@ -57,6 +57,12 @@ impl Tasks {
         });
     }
 
+    /// Stops every task, and any started later (tasks made with `Tasks::default()`, owned by no view, stop
+    /// only this way).
+    pub fn stop(&self) {
+        self.stop_all();
+    }
+
     fn stop_all(&self) {
         if let Ok(mut running) = self.0.lock() {
             running.closed = true;

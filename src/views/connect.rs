@@ -89,17 +89,22 @@ pub fn ConnectForm(
         let target = target.clone();
         loader::preload_repo_screen();
         async move {
+            let before = state.connection.get_untracked();
             let Some(api) = state.connect(host.clone(), Some(token.clone())) else {
                 return Ok(Err(ApiError::Network {
                     message: "this API address cannot be used".into(),
                 }));
             };
+            let reused = before.as_ref() == Some(&api);
             let connected = match loader::probe_access(api, repo.clone()).await {
                 Ok(Ok(connected)) => connected,
                 failed => {
                     // A refused token (or one whose check could not run) leaves nothing behind: no connection,
-                    // no gauge, nothing stored.
-                    state.disconnect();
+                    // no gauge, nothing stored. The connection that was open already (the same host and
+                    // token, another repository: a typo in its name) stays, with any cleanup run on it.
+                    if !reused {
+                        state.disconnect();
+                    }
                     return failed;
                 }
             };

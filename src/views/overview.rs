@@ -28,6 +28,8 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
         let gh = gh.clone();
         async move { gh.recent_deployments(RECENT).await }
     });
+    // A cleanup run of this repository going on elsewhere in the app: what it deletes leaves the list.
+    let gone = crate::runs::gone(&location);
     let demo = location.host.is_demo();
     let heading = location.repo.to_string();
     let history = app_href(&location.with_view(View::History).path());
@@ -67,7 +69,7 @@ pub fn Overview(location: AppLocation) -> impl IntoView {
                                         <th scope="col">"Description"</th>
                                     </tr></thead>
                                     <tbody>
-                                        {records.into_iter().map(|r| {
+                                        {move || records.iter().filter(|r| gone.with(|g| !g.contains(&r.id()))).cloned().map(|r| {
                                             let href = app_href(&location.with_view(View::Deployment(r.id())).path());
                                             let reviews = app_href(&location.with_view(View::Reviews).path());
                                             let environment_url = r.latest_status.as_ref().map(|s| s.environment_url.clone());

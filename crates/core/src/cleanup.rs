@@ -12,7 +12,7 @@
 //! - a run never sends a request for an item once that item is done, across pauses, reloads (serialise →
 //!   deserialise → [`CleanupRun::restore`]) and retries; the next step is chosen deterministically.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -927,6 +927,24 @@ pub enum Recorded {
     Ignored,
 }
 
+/// The header's indicator of a run in the background ([`Progress::badge`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunBadge {
+    /// A few words: "Cleanup 120/500 · waiting · 2 failed".
+    pub text: String,
+    /// The whole sentence, for a screen reader and a pointer's title.
+    pub label: String,
+    /// Some items failed: the header marks it.
+    pub alert: bool,
+}
+
+/// A name from the API on one line (a label must not be broken by a line break it carries).
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 /// Counts for the progress bar.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
@@ -1120,6 +1138,16 @@ impl CleanupRun {
     /// Nothing pending or in flight.
     pub fn is_settled(&self) -> bool {
         self.progress().is_settled()
+    }
+
+    /// The deployments this run has removed (deleted, or found already gone): History and the overview
+    /// leave them out while the run goes on elsewhere in the app.
+    pub fn gone(&self) -> HashSet<DeploymentId> {
+        self.items
+            .iter()
+            .filter(|i| matches!(i.state, ItemState::Done { .. }))
+            .map(|i| i.id)
+            .collect()
     }
 
     /// Failures grouped by message, for the summary above the failed rows.
@@ -1373,6 +1401,49 @@ impl Progress {
     /// Nothing pending and nothing in flight.
     pub fn is_settled(&self) -> bool {
         self.pending == 0 && self.in_flight == 0
+    }
+
+    /// The header's compact account of a run that goes on while other screens are open: a few words
+    /// ("Cleanup 120/500 · 2 failed"), and the sentence a screen reader hears ("Cleanup of acme/tidy: 120 of
+    /// 500 done, 2 failed, waiting for GitHub's rate limit. Open the run."). `waiting`: a rate limit holds
+    /// the run back (it continues by itself).
+    pub fn badge(&self, status: RunStatus, waiting: bool, repository: &str) -> RunBadge {
+        let handled = self.done + self.failed + self.skipped;
+        let (word, state) = match (status, self.is_settled()) {
+            (RunStatus::Cancelled, true) => ("Cleanup cancelled", Some("cancelled")),
+            (_, true) => ("Cleanup done", Some("finished")),
+            (RunStatus::Paused, false) => ("Cleanup paused", Some("paused")),
+            (RunStatus::Cancelled, false) => ("Cancelling", Some("cancelling")),
+            (RunStatus::Running, false) if waiting => {
+                ("Cleanup", Some("waiting for GitHub's rate limit"))
+            }
+            (RunStatus::Running, false) => ("Cleanup", None),
+        };
+        let mut text = format!("{word} {handled}/{}", self.total);
+        if waiting && status == RunStatus::Running && !self.is_settled() {
+            text.push_str(" · waiting");
+        }
+        if self.failed > 0 {
+            text.push_str(&format!(" · {} failed", self.failed));
+        }
+        let mut label = format!(
+            "Cleanup of {}: {} of {} done",
+            one_line(repository),
+            self.done,
+            self.total
+        );
+        if self.failed > 0 {
+            label.push_str(&format!(", {} failed", self.failed));
+        }
+        if let Some(state) = state {
+            label.push_str(&format!(", {state}"));
+        }
+        label.push_str(". Open the run.");
+        RunBadge {
+            text,
+            label,
+            alert: self.failed > 0,
+        }
     }
 
     /// The run panel's heading for a run in `status` with this progress.
@@ -1706,6 +1777,104 @@ mod tests {
             assert_eq!(PlanRows::from_value(which.value()), which);
         }
         assert_eq!(PlanRows::from_value("bogus"), PlanRows::Deleted);
+    }
+
+    #[test]
+    fn the_header_badge_of_a_run_going_on_elsewhere() {
+        let p = Progress {
+            total: 500,
+            done: 118,
+            failed: 2,
+            pending: 379,
+            in_flight: 1,
+            skipped: 0,
+            requests_left: 380,
+        };
+        let b = p.badge(RunStatus::Running, false, "acme/tidy");
+        assert_eq!(b.text, "Cleanup 120/500 · 2 failed");
+        assert_eq!(
+            b.label,
+            "Cleanup of acme/tidy: 118 of 500 done, 2 failed. Open the run."
+        );
+        assert!(b.alert);
+        let b = p.badge(RunStatus::Running, true, "acme/tidy");
+        assert_eq!(b.text, "Cleanup 120/500 · waiting · 2 failed");
+        assert_eq!(
+            b.label,
+            "Cleanup of acme/tidy: 118 of 500 done, 2 failed, waiting for GitHub's rate limit. Open the run."
+        );
+        let clean = Progress {
+            failed: 0,
+            done: 120,
+            ..p
+        };
+        let b = clean.badge(RunStatus::Paused, true, "acme/tidy");
+        assert_eq!(
+            b.text, "Cleanup paused 120/500",
+            "a paused run waits for no limit"
+        );
+        assert!(!b.alert);
+        assert_eq!(
+            b.label,
+            "Cleanup of acme/tidy: 120 of 500 done, paused. Open the run."
+        );
+        let finished = Progress {
+            done: 500,
+            pending: 0,
+            in_flight: 0,
+            failed: 0,
+            requests_left: 0,
+            ..p
+        };
+        assert_eq!(
+            finished.badge(RunStatus::Running, false, "o/r").text,
+            "Cleanup done 500/500"
+        );
+        let cancelled = Progress {
+            done: 120,
+            skipped: 380,
+            pending: 0,
+            in_flight: 0,
+            failed: 0,
+            ..p
+        };
+        let b = cancelled.badge(RunStatus::Cancelled, false, "o/r\nEvil");
+        assert_eq!(b.text, "Cleanup cancelled 500/500");
+        assert_eq!(
+            b.label,
+            "Cleanup of o/r Evil: 120 of 500 done, cancelled. Open the run."
+        );
+    }
+
+    #[test]
+    fn a_run_says_which_deployments_are_gone() {
+        let plan = CleanupPlan::new(&sample(), &everything(), now());
+        let mut run = CleanupRun::new(&plan);
+        assert!(run.gone().is_empty());
+        let mut answered = 0;
+        while let Some((id, step)) = run.next_step() {
+            let answer = if id.0 == 5 && step == Step::Delete {
+                Err(ApiError::NotFound {
+                    message: "Not Found".into(),
+                })
+            } else if id.0 == 4 {
+                Err(ApiError::Server {
+                    status: 500,
+                    message: "boom".into(),
+                })
+            } else {
+                Ok(())
+            };
+            run.record(id, step, answer);
+            answered += 1;
+            if answered == 1 {
+                assert_eq!(run.gone(), HashSet::from([id]));
+            }
+        }
+        let gone = run.gone();
+        assert!(gone.contains(&DeploymentId(5)), "already gone is gone too");
+        assert!(!gone.contains(&DeploymentId(4)), "a failure is not gone");
+        assert_eq!(gone.len(), run.progress().done);
     }
 
     #[test]

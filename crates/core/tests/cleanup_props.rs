@@ -510,6 +510,7 @@ proptest! {
         runs in proptest::collection::vec(spec(), 0..12), answers in proptest::collection::vec(0u8..4, 0..30),
         status in proptest::sample::select(vec![RunStatus::Running, RunStatus::Paused, RunStatus::Cancelled]),
         answered in 0usize..10, elapsed in 0u64..100_000, held in 0u64..10_000,
+        repository in "[a-z/\\n\\t\u{7f}\u{85}]{0,12}",
     ) {
         let plan = CleanupPlan::new(&records(&runs), &Selection { allow_live: true, ..Selection::default() }, Timestamp::from_unix(NOW));
         let mut run = CleanupRun::new(&plan);
@@ -532,5 +533,16 @@ proptest! {
         prop_assert_eq!(p.done + p.failed + p.pending + p.in_flight + p.skipped, p.total);
         let left = p.time_left(status, answered, elapsed, held, |_, _| 1_000);
         prop_assert_eq!(left.is_some(), status == RunStatus::Running && p.requests_left > 0);
+        // The header's badge: the same numbers, "waiting" only while running and not settled, marked exactly
+        // when something failed, one line whatever the repository's name, and every deployment gone counted.
+        let badge = p.badge(status, held > 0, repository.as_str());
+        let shown = format!("{}/{}", p.done + p.failed + p.skipped, p.total);
+        prop_assert!(badge.text.contains(&shown), "{}", badge.text);
+        prop_assert_eq!(badge.text.contains("waiting"), held > 0 && status == RunStatus::Running && !settled);
+        prop_assert_eq!(badge.alert, p.failed > 0);
+        let done_words = format!(": {} of {} done", p.done, p.total);
+        prop_assert!(badge.label.contains(&done_words), "{}", badge.label);
+        prop_assert!(!badge.label.chars().any(char::is_control) && badge.label.ends_with("Open the run."));
+        prop_assert_eq!(run.gone().len(), p.done);
     }
 }

@@ -1,7 +1,8 @@
 //! The Cleanup view: choose deployments by rules (core's planner), review the plan (a dry run, always
 //! first), download a backup, then run it — `inactive` statuses only where GitHub needs one, then DELETE,
 //! at the pace core's budget allows — with progress, pause/resume/cancel, retry of failures, an automatic
-//! wait on rate limits, and a run kept on this device so a reload continues it. The run deletes deployment
+//! wait on rate limits, and a run kept on this device so a reload continues it. The run belongs to the app
+//! (`runs`): it goes on while other screens of the host are open. The run deletes deployment
 //! records only; once it is over, the environments left empty can be deleted on purpose, each ticked.
 //!
 //! Safe by default: the selection starts at "latest state inactive"; what is live in any environment and
@@ -19,38 +20,23 @@ mod run;
 mod script;
 mod selection;
 
-use deploydeck_core::cleanup::SavedRun;
 use deploydeck_core::location::{AppLocation, View};
 use leptos::prelude::*;
 
 use crate::href::app_href;
-use crate::session;
+use crate::runs::runner_for;
 use crate::state::AppState;
-use crate::tasks::Tasks;
 
 use plan::Planner;
-use run::{RunPanel, Runner};
+use run::RunPanel;
 
 #[component]
 pub fn CleanupView(location: AppLocation) -> impl IntoView {
-    let Some(api) = expect_context::<AppState>().scoped_connection() else {
+    // The repository's run, going on since it was started (in this page, or before a reload: then it
+    // continues where it was, unless it was paused or had finished).
+    let Some(runner) = runner_for(expect_context::<AppState>(), &location) else {
         return ().into_any();
     };
-    let kept = session::load_run(&location).and_then(|text| SavedRun::from_json(&text));
-    let restored = kept.is_some();
-    let runner = Runner {
-        api: api.clone(),
-        location: StoredValue::new(location.clone()),
-        run: RwSignal::new(kept),
-        tasks: Tasks::new(),
-        workers: StoredValue::new(0),
-        since: StoredValue::new(crate::clock::now_ms()),
-        answered: StoredValue::new(0),
-        kept: RwSignal::new(true),
-    };
-    // A run kept from before a reload (or from before leaving this view) continues where it was, unless it
-    // was paused or had finished.
-    runner.pump();
     let history = app_href(&location.with_view(View::History).path());
     view! {
         <section class="page" data-testid="cleanup-view">
@@ -61,7 +47,7 @@ pub fn CleanupView(location: AppLocation) -> impl IntoView {
             </p>
             {move || {
                 if runner.run.with(Option::is_some) {
-                    view! { <RunPanel runner=runner.clone() restored/> }.into_any()
+                    view! { <RunPanel runner=runner.clone()/> }.into_any()
                 } else {
                     view! { <Planner location=location.clone() runner=runner.clone()/> }.into_any()
                 }

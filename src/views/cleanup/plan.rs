@@ -17,13 +17,14 @@ use leptos::prelude::*;
 use super::confirm::Confirm;
 use super::environments::EmptyEnvironmentsPanel;
 use super::preview::PlanTable;
-use super::run::Runner;
 use super::selection::SelectionForm;
 use crate::clock::now;
 use crate::components::{CostNotice, ErrorPanel, FormState};
 use crate::net::api::Api;
 use crate::net::repo::{HearStates, Listing};
+use crate::runs::Runner;
 use crate::session::Draft;
+use crate::state::AppState;
 use crate::tasks::Tasks;
 
 #[derive(Clone, PartialEq)]
@@ -167,8 +168,11 @@ impl PlanData {
 
 #[component]
 pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
-    let api = runner.api.clone();
-    let tasks = runner.tasks.clone();
+    // The plan's reads are the view's (they stop when it goes away); the run, once started, is the app's.
+    let Some(api) = expect_context::<AppState>().scoped_connection() else {
+        return ().into_any();
+    };
+    let tasks = Tasks::new();
     let data = PlanData::new();
     data.load(api.clone(), location.clone(), &tasks, false);
 
@@ -214,11 +218,7 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
                 planned: plan.counts(),
                 run: CleanupRun::new(&plan),
             };
-            let kept = crate::session::save_run(&location, &saved.to_json());
-            runner.kept.set(kept);
-            runner.starts_again();
-            runner.run.set(Some(saved));
-            runner.pump();
+            runner.start(saved);
         }
     };
     let read_anyway = {
@@ -264,6 +264,7 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
         </Show>
         <EmptyEnvironmentsPanel api=environments_api location=environments_location/>
     }
+    .into_any()
 }
 
 /// Where reading stands: listing, reading states (and what GitHub's limits hold back), waiting for a yes to

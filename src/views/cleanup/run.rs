@@ -1,14 +1,12 @@
-//! A cleanup run: workers take steps from core's `CleanupRun`, send them at the budget's pace, record the
-//! answers, and keep the run on this device after each change; the panel shows progress, what holds the
-//! run back, failures (with a retry), and the report.
+//! A cleanup run's panel: progress, what holds the run back, failures (with a retry), and the report. The
+//! run itself is carried out by the app's `runs::Runner`, so it goes on while other screens are open.
 
 use std::collections::BTreeMap;
 
 use deploydeck_core::cleanup::{
-    hold_note, report_csv, report_json, CleanupRun, ItemState, Progress, RunStatus, SavedRun, Step,
+    hold_note, report_csv, report_json, CleanupRun, ItemState, Progress, RunStatus, SavedRun,
 };
 use deploydeck_core::history::ExportFormat;
-use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::DeploymentId;
 use deploydeck_core::text::count;
 use leptos::prelude::*;
@@ -16,106 +14,21 @@ use leptos::prelude::*;
 use crate::clock::{every, now, now_ms};
 use crate::components::Clip;
 use crate::download::download;
-use crate::net::api::Api;
-use crate::session;
-use crate::tasks::Tasks;
+use crate::runs::Runner;
 
 use super::environments::EmptyEnvironmentsPanel;
 use super::script::ScriptDownload;
 
-/// How often the progress (ETA, a rate-limit wait) is redrawn while a run is active.
+/// How often the progress (ETA, a rate-limit wait) is redrawn while the panel is on screen.
 const TICK_MS: u64 = 1_000;
 
-/// Carries a kept run out: workers take steps from core's `CleanupRun` (which never hands out a done item),
-/// send them through the budget, record the answers, and keep the run on this device after each change.
-#[derive(Clone)]
-pub(super) struct Runner {
-    pub api: Api,
-    pub location: StoredValue<AppLocation>,
-    pub run: RwSignal<Option<SavedRun>>,
-    /// The view's tasks: leaving the view stops the workers (the kept run continues when it opens again).
-    pub tasks: Tasks,
-    pub workers: StoredValue<u32>,
-    /// When this page started (or resumed) running, and the answers since: the pace for the ETA.
-    pub since: StoredValue<f64>,
-    pub answered: StoredValue<usize>,
-    /// Whether the last save kept the run on this device.
-    pub kept: RwSignal<bool>,
-}
-
-impl Runner {
-    fn save(&self) {
-        if let (Some(location), Some(Some(json))) = (
-            self.location.try_get_value(),
-            self.run
-                .try_with_untracked(|r| r.as_ref().map(SavedRun::to_json)),
-        ) {
-            let kept = session::save_run(&location, &json);
-            self.kept
-                .maybe_update(|k| std::mem::replace(k, kept) != kept);
-        }
-    }
-
-    fn update(&self, change: impl FnOnce(&mut CleanupRun)) {
-        self.run.update(|r| {
-            if let Some(saved) = r {
-                change(&mut saved.run);
-            }
-        });
-        self.save();
-    }
-
-    pub fn starts_again(&self) {
-        self.since.set_value(now_ms());
-        self.answered.set_value(0);
-    }
-
-    /// Starts workers (as many mutations as the connection lets overlap) while steps are waiting.
-    pub fn pump(&self) {
-        let repo = self.location.with_value(|l| l.repo.clone());
-        let max = self.api.write_concurrency();
-        let waiting = self.run.with_untracked(|r| {
-            r.as_ref()
-                .is_some_and(|s| s.run.status == RunStatus::Running && s.run.progress().pending > 0)
-        });
-        if !waiting {
-            return;
-        }
-        while self.workers.get_value() < max {
-            self.workers.update_value(|w| *w += 1);
-            let (this, gh) = (self.clone(), self.api.repo(&repo));
-            self.tasks.spawn(async move {
-                // Leaving the view stops the worker (its task is dropped), and the run kept on this device
-                // (with this step in flight) continues when the view opens again.
-                while let Some(Some((id, step))) = this
-                    .run
-                    .try_update(|r| r.as_mut().and_then(|s| s.run.next_step()))
-                {
-                    this.save();
-                    let result = match step {
-                        Step::Deactivate => gh.deactivate(id).await,
-                        Step::Delete => gh.delete_deployment(id).await,
-                    };
-                    let recorded = this.run.try_update(|r| {
-                        if let Some(saved) = r {
-                            saved.run.record(id, step, result);
-                        }
-                    });
-                    if recorded.is_none() {
-                        return;
-                    }
-                    this.answered.update_value(|n| *n += 1);
-                    this.save();
-                }
-                this.workers.try_update_value(|w| *w = w.saturating_sub(1));
-            });
-        }
-    }
-}
-
 #[component]
-pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
-    let run = runner.run;
+pub(super) fn RunPanel(runner: Runner) -> impl IntoView {
+    let run = RwSignal::from(runner.run.clone());
+    let restored = runner.restored.get_value();
+    let kept = RwSignal::from(runner.kept.clone());
+    let (location, environments_api) = (runner.location.clone(), runner.api.clone());
+    let script_location = location.clone();
     let api = runner.api.clone();
     let clock = RwSignal::new(now_ms());
     every(TICK_MS, move |_| clock.set(now_ms()));
@@ -158,18 +71,15 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
             .get()
             .heading(status.get().unwrap_or(RunStatus::Running))
     };
-    // Closing the tab while the run goes asks first (the kept run would continue on return, but only then).
-    let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        let going = status.try_get_untracked().flatten() == Some(RunStatus::Running)
-            && settled.try_get_untracked() == Some(false);
-        if going {
-            ev.prevent_default();
-            ev.set_return_value(
-                "A cleanup run is still going: leaving stops it until you come back.",
-            );
+    // Once the run is over and its panel on screen, the header no longer needs to point to it.
+    Effect::new({
+        let runner = runner.clone();
+        move |_| {
+            if settled.get() {
+                runner.seen();
+            }
         }
     });
-    on_cleanup(move || unload.remove());
     let rest = Signal::derive(move || run.with(|r| r.as_ref().map(|s| s.run.clone())));
     view! {
         <div class="cleanup-run" data-testid="cleanup-run">
@@ -184,18 +94,18 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
                 data-testid="run-progress"
             ></progress>
             <p role="status" aria-live="polite" data-testid="run-summary">{summary}</p>
-            <Show when=move || !settled.get() && runner.kept.get()>
-                <p class="muted">"The run goes on while this view is open. It is kept on this device: after a reload, or when you come back to Cleanup, it continues where it stopped."</p>
+            <Show when=move || !settled.get() && kept.get()>
+                <p class="muted">"The run goes on while you use the rest of the app on this host: History, a deployment's page, another repository (the header shows how it goes). It is kept on this device: after a reload, or if the connection is closed, it continues where it stopped when you come back to this Cleanup."</p>
             </Show>
-            <Show when=move || !settled.get() && !runner.kept.get()>
-                <p class="notice" role="alert" data-testid="run-not-kept">"This run could not be kept on this device: the browser's storage for this site is full (or turned off). It goes on while this view stays open, but a reload, closing the tab or leaving Cleanup stops it; what is left would then have to be planned again. Keep this view open until it finishes."</p>
+            <Show when=move || !settled.get() && !kept.get()>
+                <p class="notice" role="alert" data-testid="run-not-kept">"This run could not be kept on this device: the browser's storage for this site is full (or turned off). It goes on while this tab stays open, but a reload or closing the tab stops it; what is left would then have to be planned again. Keep this tab open until it finishes."</p>
             </Show>
             <p class="muted" data-testid="run-eta">{eta}</p>
             <p class="muted" data-testid="run-requests">{requests}</p>
             {move || hold().map(|text| view! { <p class="notice" role="status" data-testid="run-hold">{text}</p> })}
             <RunControls runner=runner.clone() progress status settled/>
             <Show when=move || !settled.get() && status.get() == Some(RunStatus::Paused)>
-                <ScriptDownload api=api.clone() location=runner.location.get_value() run=rest
+                <ScriptDownload api=api.clone() location=script_location.clone() run=rest
                     pace_changed=Signal::stored(String::new()) allowed=Signal::stored(true)
                     heading="Or finish it elsewhere"
                     note="Leave this run paused here (or cancel the rest) while the script runs, so the two do not send the same requests."/>
@@ -203,7 +113,7 @@ pub(super) fn RunPanel(runner: Runner, restored: bool) -> impl IntoView {
             <RunFailures run/>
             <Show when=move || settled.get()>
                 <RunReport runner=runner.clone()/>
-                <EmptyEnvironmentsPanel api=runner.api.clone() location=runner.location.get_value()/>
+                <EmptyEnvironmentsPanel api=environments_api.clone() location=location.clone()/>
             </Show>
             <RunItems run/>
         </div>
@@ -296,7 +206,7 @@ const REPORT_ROWS: usize = 200;
 /// another cleanup.
 #[component]
 fn RunReport(runner: Runner) -> impl IntoView {
-    let run = runner.run;
+    let run = RwSignal::from(runner.run.clone());
     let report = move |format: ExportFormat| {
         run.with_untracked(|r| {
             if let Some(saved) = r {
@@ -312,10 +222,7 @@ fn RunReport(runner: Runner) -> impl IntoView {
             }
         })
     };
-    let start_over = move |_| {
-        runner.location.with_value(session::clear_run);
-        runner.run.set(None);
-    };
+    let start_over = move |_| runner.forget();
     type ReportRow = (DeploymentId, String, String, &'static str);
     let items = Memo::new(move |_| -> (Vec<ReportRow>, usize) {
         run.with(|r| {

@@ -54,23 +54,39 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
     // What the page's own filters keep (rows whose state is still unknown wait when a state is asked for).
     // States are read (and followed) only when a state filter needs them: otherwise every arriving state
     // would recompute the whole list.
+    // A cleanup run of this repository going on elsewhere in the app: what it has deleted leaves the list.
+    let gone = crate::runs::gone(&location);
     let shown = Memo::new(move |_| {
         filter.with(|f| {
-            h.list.with(|l| {
-                l.rows()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, d)| {
-                        let state = if f.needs_states() {
-                            h.state_of(d.id)
-                        } else {
-                            None
-                        };
-                        f.keeps(d, state) == Some(true)
-                    })
-                    .map(|(i, _)| i as u32)
-                    .collect::<Vec<_>>()
+            gone.with(|gone| {
+                h.list.with(|l| {
+                    l.rows()
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, d)| {
+                            if gone.contains(&d.id) {
+                                return false;
+                            }
+                            let state = if f.needs_states() {
+                                h.state_of(d.id)
+                            } else {
+                                None
+                            };
+                            f.keeps(d, state) == Some(true)
+                        })
+                        .map(|(i, _)| i as u32)
+                        .collect::<Vec<_>>()
+                })
             })
+        })
+    });
+    let removed = Memo::new(move |_| {
+        gone.with(|gone| {
+            if gone.is_empty() {
+                return 0;
+            }
+            h.list
+                .with(|l| l.rows().iter().filter(|d| gone.contains(&d.id)).count())
         })
     });
     let window = Window::new(shown);
@@ -141,7 +157,7 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
         <section class="page history" data-testid="history-view">
             <h1>"History"</h1>
             <FilterForm location=location.clone() filter/>
-            <CountLine h shown undecided asking=Signal::derive(move || state_question.with(Option::is_some))/>
+            <CountLine h shown removed undecided asking=Signal::derive(move || state_question.with(Option::is_some))/>
             <ListFailure h load_rest/>
             {move || h.list.with(|l| l.cut_short().cloned()).map(|error| view! {
                 <div data-testid="list-cut-short">
@@ -178,6 +194,8 @@ pub fn HistoryView(location: AppLocation) -> impl IntoView {
 fn CountLine(
     h: History,
     shown: Shown,
+    /// Listed, then deleted by a cleanup run going on elsewhere in the app.
+    removed: Memo<usize>,
     undecided: Memo<usize>,
     /// A cost question holds the undecided ones back.
     asking: Signal<bool>,
@@ -185,7 +203,7 @@ fn CountLine(
     view! {
         <p class="muted" role="status" data-testid="history-count" data-states-known=move || h.known_states()>
             {move || {
-                let total = h.list.with(|l| l.rows().len());
+                let total = h.list.with(|l| l.rows().len()) - removed.get();
                 let shown_count = shown.with(Vec::len);
                 let waiting = undecided.get();
                 let more = h.list.with(|l| match l.status() {
@@ -199,7 +217,11 @@ fn CountLine(
                     (_, true) => format!(" {waiting} wait for their state: see below."),
                     (_, false) => format!(" Checking the state of {waiting} more…"),
                 };
-                format!("{shown_count} of {total} deployments shown.{more}{checking}")
+                let deleted = match removed.get() {
+                    0 => String::new(),
+                    n => format!(" {} by the cleanup run.", count(n, "deleted", "deleted")),
+                };
+                format!("{shown_count} of {total} deployments shown.{deleted}{more}{checking}")
             }}
         </p>
     }

@@ -94,7 +94,7 @@ test('History → Apply filters → Clear → Cleanup in quick succession breaks
   expect(panics, 'no panic in the console').toEqual([]);
 });
 
-test('leaving a cleanup mid-run and coming back breaks nothing; the kept run goes on where it stopped', async ({ page }) => {
+test('leaving a cleanup mid-run and coming back breaks nothing; the run goes on meanwhile and its panel follows it again', async ({ page }) => {
   const panics = watchPanics(page);
   const cleanup = new CleanupPage(page);
   const repo = new RepoPage(page);

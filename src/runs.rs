@@ -1,0 +1,329 @@
+//! Cleanup runs belong to the app, not to the Cleanup view: a run started there keeps going while History, a
+//! deployment's page or another repository of the same host is open. Each repository's run has one
+//! [`Runner`], kept here for the life of the page: its workers take steps from core's `CleanupRun`, send them
+//! at the budget's pace, record the answers and keep the run on this device after each change; it tells the
+//! header how the run goes (core's `RunBadge`), and History and the overview which deployments are gone.
+//!
+//! A runner stops (its kept run continues when that repository's Cleanup opens again, as after a reload)
+//! when the connection it was started on is closed or replaced: the token it sends is then no longer the
+//! one the user chose to use.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use deploydeck_core::cleanup::{CleanupRun, RunBadge, RunStatus, SavedRun, Step};
+use deploydeck_core::location::{AppLocation, View};
+use deploydeck_core::model::DeploymentId;
+use leptos::prelude::*;
+
+use crate::clock::{now_ms, sleep_ms};
+use crate::href::app_href;
+use crate::net::api::Api;
+use crate::session;
+use crate::state::AppState;
+use crate::tasks::Tasks;
+
+/// How often the header's account of a running run is refreshed (a rate limit's wait changes it without
+/// any answer).
+const TICK_MS: u64 = 1_000;
+
+thread_local! {
+    /// Every repository's runner opened since the page loaded, oldest first.
+    static RUNNERS: RefCell<Vec<Runner>> = const { RefCell::new(Vec::new()) };
+    /// What the header's indicator shows.
+    static INDICATOR: ArcRwSignal<Option<HeaderRun>> = ArcRwSignal::new(None);
+}
+
+/// The header's indicator of a cleanup run: core's words and the way back to the run.
+#[derive(Clone, PartialEq)]
+struct HeaderRun {
+    href: String,
+    badge: RunBadge,
+}
+
+/// The header's indicator of a cleanup run going on while another screen is open: done/total, paused or
+/// waiting for a limit, failures — a link back to the run.
+#[component]
+fn RunIndicator() -> impl IntoView {
+    let shown = INDICATOR.with(ArcRwSignal::clone);
+    move || {
+        shown.get().map(|run| {
+            view! {
+                // The visible words are the link's name (what voice control hears); the whole sentence is its
+                // description. Not a live region: it changes every second while a run goes.
+                <a class="run-indicator" class:alert=run.badge.alert href=run.href
+                    title=run.badge.label data-testid="run-indicator">
+                    {run.badge.text}
+                </a>
+            }
+        })
+    }
+}
+
+/// Carries one repository's kept run out, whichever screen is open.
+#[derive(Clone)]
+pub struct Runner {
+    /// The connection the run was started on (not a view's: leaving a view aborts nothing here).
+    pub api: Api,
+    pub location: AppLocation,
+    pub run: ArcRwSignal<Option<SavedRun>>,
+    /// Whether the last save kept the run on this device.
+    pub kept: ArcRwSignal<bool>,
+    /// When this page started (or resumed) running, and the answers since: the pace for the ETA.
+    pub since: ArcStoredValue<f64>,
+    pub answered: ArcStoredValue<usize>,
+    /// The run was kept on this device before this page had a runner for it (a reload, a connection opened
+    /// again), rather than started or followed here.
+    pub restored: ArcStoredValue<bool>,
+    /// The user has seen the finished run's report: the header no longer points to it.
+    seen: ArcStoredValue<bool>,
+    workers: ArcStoredValue<u32>,
+    ticking: ArcStoredValue<bool>,
+    /// The runner's own tasks: stopped only with the runner (a closed connection, "Plan another cleanup").
+    tasks: Tasks,
+    state: AppState,
+}
+
+/// The runner of `location`'s repository on the open connection: the one already going, or a new one with
+/// the run kept on this device (which continues where it stopped, unless it was paused or had finished).
+/// `None` before connecting.
+pub fn runner_for(state: AppState, location: &AppLocation) -> Option<Runner> {
+    let api = state.connection.get_untracked()?;
+    let same = |r: &Runner| r.location.host == location.host && r.location.repo == location.repo;
+    if let Some(runner) = RUNNERS.with_borrow(|all| all.iter().find(|r| same(r)).cloned()) {
+        if runner.api == api {
+            return Some(runner);
+        }
+        runner.stop();
+    }
+    let kept = session::load_run(location).and_then(|text| SavedRun::from_json(&text));
+    let restored = kept.is_some();
+    let runner = Runner {
+        api,
+        location: location.clone(),
+        run: ArcRwSignal::new(kept),
+        kept: ArcRwSignal::new(true),
+        since: ArcStoredValue::new(now_ms()),
+        answered: ArcStoredValue::new(0),
+        restored: ArcStoredValue::new(restored),
+        seen: ArcStoredValue::new(false),
+        workers: ArcStoredValue::new(0),
+        ticking: ArcStoredValue::new(false),
+        tasks: Tasks::default(),
+        state,
+    };
+    RUNNERS.with_borrow_mut(|all| all.push(runner.clone()));
+    if state.header_extra.with_untracked(Option::is_none) {
+        state
+            .header_extra
+            .set(Some(ViewFn::from(|| view! { <RunIndicator/> })));
+    }
+    runner.ask_before_unload();
+    runner.pump();
+    Some(runner)
+}
+
+/// The deployments a run of `location`'s repository has removed so far (tracked: it grows as the run goes).
+/// Empty when no run of that repository was opened since the page loaded.
+pub fn gone(location: &AppLocation) -> Signal<HashSet<DeploymentId>> {
+    let run = RUNNERS.with_borrow(|all| {
+        all.iter()
+            .find(|r| r.location.host == location.host && r.location.repo == location.repo)
+            .map(|r| r.run.clone())
+    });
+    match run {
+        Some(run) => {
+            let gone = Memo::new(move |_| {
+                run.with(|r| r.as_ref().map(|s| s.run.gone()).unwrap_or_default())
+            });
+            gone.into()
+        }
+        None => Signal::stored(HashSet::new()),
+    }
+}
+
+impl Runner {
+    fn save(&self) {
+        let json = self
+            .run
+            .with_untracked(|r| r.as_ref().map(SavedRun::to_json));
+        if let Some(json) = json {
+            let kept = session::save_run(&self.location, &json);
+            self.kept
+                .maybe_update(|k| std::mem::replace(k, kept) != kept);
+        }
+        self.publish();
+    }
+
+    /// Changes the run (pause, resume, cancel, retry) and keeps it.
+    pub fn update(&self, change: impl FnOnce(&mut CleanupRun)) {
+        self.run.update(|r| {
+            if let Some(saved) = r {
+                change(&mut saved.run);
+            }
+        });
+        self.save();
+    }
+
+    /// Starts `saved` (a plan just confirmed): kept on this device first, then sent.
+    pub fn start(&self, saved: SavedRun) {
+        self.seen.set_value(false);
+        self.restored.set_value(false);
+        self.run.set(Some(saved));
+        self.starts_again();
+        self.save();
+        self.pump();
+    }
+
+    /// Forgets the finished run (on this device too), to plan another.
+    pub fn forget(&self) {
+        session::clear_run(&self.location);
+        self.run.set(None);
+        self.publish();
+    }
+
+    /// The user sees the run's panel: once it is over, the header no longer needs to point to it.
+    pub fn seen(&self) {
+        let settled = self
+            .run
+            .with_untracked(|r| r.as_ref().is_some_and(|s| s.run.is_settled()));
+        if settled && !self.seen.get_value() {
+            self.seen.set_value(true);
+            self.publish();
+        }
+    }
+
+    pub fn starts_again(&self) {
+        self.since.set_value(now_ms());
+        self.answered.set_value(0);
+    }
+
+    /// Closing the tab (or reloading) while the run goes asks first, whichever screen is open: the kept run
+    /// would continue on return, but only then.
+    fn ask_before_unload(&self) {
+        let this = self.clone();
+        // For the page's life, like the runner (it asks nothing once the runner has stopped).
+        let _ = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            let going = this.run.with_untracked(|r| {
+                r.as_ref()
+                    .is_some_and(|s| s.run.status == RunStatus::Running && !s.run.is_settled())
+            });
+            let active = RUNNERS.with_borrow(|all| all.iter().any(|r| r.run == this.run));
+            if going && active {
+                ev.prevent_default();
+                ev.set_return_value(
+                    "A cleanup run is still going: leaving stops it until you come back.",
+                );
+            }
+        });
+    }
+
+    /// Whether the connection this run was started on is still the open one.
+    fn connected(&self) -> bool {
+        self.state
+            .connection
+            .with_untracked(|c| c.as_ref() == Some(&self.api))
+    }
+
+    /// Stops sending (the kept run stays on this device, with any step in flight to be sent again) and
+    /// leaves the header.
+    fn stop(&self) {
+        self.tasks.stop();
+        RUNNERS.with_borrow_mut(|all| all.retain(|r| r.run != self.run));
+        self.publish();
+    }
+
+    /// Starts workers (as many mutations as the connection lets overlap) while steps are waiting.
+    pub fn pump(&self) {
+        let max = self.api.write_concurrency();
+        let waiting = self.run.with_untracked(|r| {
+            r.as_ref()
+                .is_some_and(|s| s.run.status == RunStatus::Running && s.run.progress().pending > 0)
+        });
+        if !waiting {
+            return;
+        }
+        self.tick();
+        while self.workers.get_value() < max {
+            self.workers.update_value(|w| *w += 1);
+            let (this, gh) = (self.clone(), self.api.repo(&self.location.repo));
+            self.tasks.spawn(async move {
+                loop {
+                    if !this.connected() {
+                        return this.stop();
+                    }
+                    let next = this
+                        .run
+                        .try_update(|r| r.as_mut().and_then(|s| s.run.next_step()))
+                        .flatten();
+                    let Some((id, step)) = next else { break };
+                    this.save();
+                    let result = match step {
+                        Step::Deactivate => gh.deactivate(id).await,
+                        Step::Delete => gh.delete_deployment(id).await,
+                    };
+                    this.run.update(|r| {
+                        if let Some(saved) = r {
+                            saved.run.record(id, step, result);
+                        }
+                    });
+                    this.answered.update_value(|n| *n += 1);
+                    this.save();
+                }
+                this.workers.update_value(|w| *w = w.saturating_sub(1));
+            });
+        }
+    }
+
+    /// While the run goes, the header's account follows a rate limit's wait (no answer comes meanwhile),
+    /// and a closed connection stops the run even while it waits.
+    fn tick(&self) {
+        if self.ticking.get_value() {
+            return;
+        }
+        self.ticking.set_value(true);
+        let this = self.clone();
+        self.tasks.spawn(async move {
+            loop {
+                sleep_ms(TICK_MS).await;
+                if !this.connected() {
+                    return this.stop();
+                }
+                this.publish();
+                let going = this.run.with_untracked(|r| {
+                    r.as_ref()
+                        .is_some_and(|s| s.run.status == RunStatus::Running && !s.run.is_settled())
+                });
+                if !going {
+                    break;
+                }
+            }
+            this.ticking.set_value(false);
+        });
+    }
+
+    /// What the header says of this runner's run (nothing once its report has been seen, or without a run).
+    fn badge(&self) -> Option<HeaderRun> {
+        self.run.with_untracked(|r| {
+            let saved = r.as_ref()?;
+            let progress = saved.run.progress();
+            if progress.is_settled() && self.seen.get_value() {
+                return None;
+            }
+            let waiting = self.api.hold_left().is_some();
+            let repository = self.location.repo.to_string();
+            Some(HeaderRun {
+                href: app_href(&self.location.with_view(View::Cleanup).path()),
+                badge: progress.badge(saved.run.status, waiting, &repository),
+            })
+        })
+    }
+
+    /// Tells the header: the first run that has something to say (oldest first).
+    fn publish(&self) {
+        let shown = RUNNERS.with_borrow(|all| all.iter().find_map(Runner::badge));
+        INDICATOR.with(|indicator| {
+            indicator.maybe_update(|r| std::mem::replace(r, shown.clone()) != shown)
+        });
+    }
+}
