@@ -59,7 +59,6 @@ fn Header() -> impl IntoView {
     };
     let repo = move || on_screen.with(|l| l.as_ref().map(|l| l.repo.to_string()));
     let demo = move || on_screen.with(|l| l.as_ref().is_some_and(|l| l.host.is_demo()));
-    let extra = expect_context::<AppState>().header_extra;
     view! {
         <header class="app-header">
             <a href=app_href("/") class="brand">"Deploydeck"</a>
@@ -70,7 +69,6 @@ fn Header() -> impl IntoView {
                     <span class="badge demo-badge" data-testid="demo-badge">"Simulated data"</span>
                 </Show>
             </div>
-            {move || extra.get().map(|part| part.run())}
             <RateGauge/>
             <HeaderNotice/>
         </header>

@@ -245,8 +245,40 @@ pub fn load_draft<T: serde::de::DeserializeOwned>(
 
 const RUN_PREFIX: &str = "deploydeck.cleanup-run:";
 
+const RUN_COMMAND_PREFIX: &str = "deploydeck.cleanup-command:";
+
 fn run_key(location: &AppLocation) -> String {
-    format!("{RUN_PREFIX}{}", location.with_view(View::Overview).path())
+    run_keys(location).0
+}
+
+/// The storage keys of `location`'s kept run and of the commands other tabs send to the tab running it.
+pub fn run_keys(location: &AppLocation) -> (String, String) {
+    let path = location.with_view(View::Overview).path();
+    (
+        format!("{RUN_PREFIX}{path}"),
+        format!("{RUN_COMMAND_PREFIX}{path}"),
+    )
+}
+
+/// Tells the tab running `location`'s kept run to do something (core's `RunCommand` as a message).
+pub fn send_run_command(location: &AppLocation, message: &str) -> bool {
+    let key = run_keys(location).1;
+    local_storage().is_some_and(|s| s.set_item(&key, message).is_ok())
+}
+
+/// The command another tab sent to the one running `location`'s kept run, if any.
+pub fn run_command(location: &AppLocation) -> Option<String> {
+    local_storage()?
+        .get_item(&run_keys(location).1)
+        .ok()
+        .flatten()
+}
+
+/// Forgets a command once carried out.
+pub fn clear_run_command(location: &AppLocation) {
+    if let Some(s) = local_storage() {
+        let _ = s.remove_item(&run_keys(location).1);
+    }
 }
 
 /// Keeps a cleanup run (core's `SavedRun` as JSON) on this device, so a reload or a closed tab can finish

@@ -17,9 +17,6 @@ pub struct AppState {
     pub rate: RwSignal<Option<RateLimitSnapshot>>,
     /// A notice for the header, said once (GraphQL given up for REST on this host).
     pub notice: RwSignal<Option<String>>,
-    /// A part of the header that code loaded on demand provides (a cleanup run's indicator, `runs`): the
-    /// first load carries none of its code.
-    pub header_extra: RwSignal<Option<ViewFn>>,
 }
 
 impl AppState {
@@ -28,7 +25,6 @@ impl AppState {
             connection: RwSignal::new(None),
             rate: RwSignal::new(None),
             notice: RwSignal::new(None),
-            header_extra: RwSignal::new(None),
         }
     }
 

@@ -927,6 +927,91 @@ pub enum Recorded {
     Ignored,
 }
 
+/// What a tab that shows a kept run, but does not run it, asks of the tab that does (the Web Locks API keeps a
+/// kept run to one tab; the others follow it and send these through the browser's storage).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunCommand {
+    Pause,
+    Resume,
+    Cancel,
+    RetryFailed,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CommandMessage {
+    command: RunCommand,
+    /// When it was sent: the same command twice is two messages (storage tells other tabs only of a change).
+    sent_ms: u64,
+}
+
+impl RunCommand {
+    /// Carries it out on the run.
+    pub fn apply(self, run: &mut CleanupRun) {
+        match self {
+            RunCommand::Pause => run.pause(),
+            RunCommand::Resume => run.resume(),
+            RunCommand::Cancel => run.cancel(),
+            RunCommand::RetryFailed => {
+                run.retry_failed();
+                run.resume();
+            }
+        }
+    }
+
+    /// Whether the run sends again after it.
+    pub fn sends(self) -> bool {
+        matches!(self, RunCommand::Resume | RunCommand::RetryFailed)
+    }
+
+    /// The message another tab reads.
+    pub fn to_message(self, sent_ms: u64) -> String {
+        serde_json::to_string(&CommandMessage {
+            command: self,
+            sent_ms,
+        })
+        .unwrap_or_default()
+    }
+
+    /// A message read back; `None` for anything else.
+    pub fn from_message(text: &str) -> Option<RunCommand> {
+        serde_json::from_str::<CommandMessage>(text)
+            .ok()
+            .map(|m| m.command)
+    }
+}
+
+/// Which tab carries a kept run out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TabRole {
+    /// Asking the browser whether another tab runs it: nothing is sent meanwhile.
+    Asking,
+    /// This tab runs it (the other tabs follow).
+    Runs,
+    /// Another tab runs it: this one shows its progress, sends Pause, Resume and Cancel to it, and takes
+    /// over if that tab closes.
+    Follows,
+    /// The browser cannot tell its tabs apart (no Web Locks): each tab that opens the run would send it.
+    Unshared,
+}
+
+impl TabRole {
+    /// Whether this tab sends the run's requests.
+    pub fn sends(self) -> bool {
+        matches!(self, TabRole::Runs | TabRole::Unshared)
+    }
+
+    /// What the run's panel says of it (nothing when this tab simply runs it).
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            TabRole::Asking => Some("Checking whether another tab of this browser is running this cleanup…"),
+            TabRole::Runs => None,
+            TabRole::Follows => Some("This cleanup is running in another tab of this browser: its progress shows here, and Pause, Resume and Cancel reach that tab. If that tab closes, this one takes over where it stopped."),
+            TabRole::Unshared => Some("This browser cannot tell its tabs apart (it has no Web Locks): keep this cleanup open in one tab only, or each tab would send its requests."),
+        }
+    }
+}
+
 /// The header's indicator of a run in the background ([`Progress::badge`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunBadge {
@@ -1370,6 +1455,12 @@ impl SavedRun {
 
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A kept run as the tab running it left it (steps in flight still in flight): what a tab that follows
+    /// it shows.
+    pub fn from_json_as_kept(text: &str) -> Option<SavedRun> {
+        serde_json::from_str(text).ok()
     }
 
     /// A kept run, ready to continue: answers lost with the page are sent again ([`CleanupRun::restore`]).
@@ -1843,6 +1934,73 @@ mod tests {
         assert_eq!(
             b.label,
             "Cleanup of o/r Evil: 120 of 500 done, cancelled. Open the run."
+        );
+    }
+
+    #[test]
+    fn another_tab_commands_the_run_and_each_role_says_what_it_does() {
+        let plan = CleanupPlan::new(&sample(), &everything(), now());
+        let mut run = CleanupRun::new(&plan);
+        let (id, step) = run.next_step().unwrap();
+        run.record(
+            id,
+            step,
+            Err(ApiError::Server {
+                status: 502,
+                message: "Bad Gateway".into(),
+            }),
+        );
+        for (command, status) in [
+            (RunCommand::Pause, RunStatus::Paused),
+            (RunCommand::Resume, RunStatus::Running),
+            (RunCommand::Cancel, RunStatus::Cancelled),
+            (RunCommand::RetryFailed, RunStatus::Running),
+        ] {
+            let text = command.to_message(1_700_000_000_000);
+            assert_eq!(RunCommand::from_message(&text), Some(command), "{text}");
+            assert_ne!(
+                text,
+                command.to_message(1_700_000_000_001),
+                "each sending is a change"
+            );
+            command.apply(&mut run);
+            assert_eq!(run.status, status, "{command:?}");
+            assert_eq!(command.sends(), status == RunStatus::Running);
+        }
+        assert_eq!(run.progress().failed, 0, "retried");
+        assert_eq!(
+            RunCommand::from_message("{\"command\":\"delete_all\"}"),
+            None
+        );
+        assert_eq!(RunCommand::from_message("pause"), None);
+
+        assert!(TabRole::Runs.sends() && TabRole::Unshared.sends());
+        assert!(!TabRole::Follows.sends() && !TabRole::Asking.sends());
+        assert_eq!(TabRole::Runs.note(), None);
+        assert!(TabRole::Follows.note().unwrap().contains("takes over"));
+        assert!(TabRole::Unshared.note().unwrap().contains("one tab only"));
+
+        // A follower shows the run as kept, a step in flight still in flight.
+        let mut run = CleanupRun::new(&plan);
+        run.next_step();
+        let saved = SavedRun {
+            repository: "o/r".into(),
+            started_at: now(),
+            planned: plan.counts(),
+            run,
+        };
+        let json = saved.to_json();
+        assert_eq!(
+            SavedRun::from_json_as_kept(&json)
+                .unwrap()
+                .run
+                .progress()
+                .in_flight,
+            1
+        );
+        assert_eq!(
+            SavedRun::from_json(&json).unwrap().run.progress().in_flight,
+            0
         );
     }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use deploydeck_core::cleanup::{
-    hold_note, report_csv, report_json, CleanupRun, ItemState, Progress, RunStatus, SavedRun,
+    hold_note, report_csv, report_json, ItemState, Progress, RunCommand, RunStatus, SavedRun,
 };
 use deploydeck_core::history::ExportFormat;
 use deploydeck_core::model::DeploymentId;
@@ -26,6 +26,7 @@ const TICK_MS: u64 = 1_000;
 pub(super) fn RunPanel(runner: Runner) -> impl IntoView {
     let run = RwSignal::from(runner.run.clone());
     let restored = runner.restored.get_value();
+    let role = RwSignal::from(runner.role.clone());
     let kept = RwSignal::from(runner.kept.clone());
     let (location, environments_api) = (runner.location.clone(), runner.api.clone());
     let script_location = location.clone();
@@ -53,6 +54,10 @@ pub(super) fn RunPanel(runner: Runner) -> impl IntoView {
         let (api, runner) = (api.clone(), runner.clone());
         move || {
             clock.track();
+            // The pace is the running tab's: another tab's estimate would be a guess.
+            if !runner.role.get().sends() {
+                return None;
+            }
             let elapsed = (now_ms() - runner.since.get_value()).max(0.0) as u64;
             let held = api.hold_left().map_or(0, |(left_ms, _)| left_ms);
             progress.get().time_left(
@@ -84,7 +89,8 @@ pub(super) fn RunPanel(runner: Runner) -> impl IntoView {
     view! {
         <div class="cleanup-run" data-testid="cleanup-run">
             <h2 data-testid="run-heading">{heading}</h2>
-            <Show when=move || restored && !settled.get()>
+            {move || role.get().note().filter(|_| !settled.get()).map(|note| view! { <p class="notice" role="status" data-testid="run-tab">{note}</p> })}
+            <Show when=move || restored && !settled.get() && role.get().sends()>
                 <p class="notice" data-testid="run-restored">"This run was kept on this device and continues where it stopped: nothing already done is sent again."</p>
             </Show>
             <progress
@@ -94,7 +100,7 @@ pub(super) fn RunPanel(runner: Runner) -> impl IntoView {
                 data-testid="run-progress"
             ></progress>
             <p role="status" aria-live="polite" data-testid="run-summary">{summary}</p>
-            <Show when=move || !settled.get() && kept.get()>
+            <Show when=move || !settled.get() && kept.get() && role.get().sends()>
                 <p class="muted">"The run goes on while you use the rest of the app on this host: History, a deployment's page, another repository (the header shows how it goes). It is kept on this device: after a reload, or if the connection is closed, it continues where it stopped when you come back to this Cleanup."</p>
             </Show>
             <Show when=move || !settled.get() && !kept.get()>
@@ -128,30 +134,17 @@ fn RunControls(
     status: Memo<Option<RunStatus>>,
     settled: Memo<bool>,
 ) -> impl IntoView {
-    let pause = {
+    // Carried out here, or sent to the tab that runs the run.
+    let command = move |command: RunCommand| {
         let runner = runner.clone();
-        move |_| runner.update(CleanupRun::pause)
+        move |_| runner.command(command)
     };
-    let resume = {
-        let runner = runner.clone();
-        move |_| {
-            runner.update(CleanupRun::resume);
-            runner.starts_again();
-            runner.pump();
-        }
-    };
-    let cancel = {
-        let runner = runner.clone();
-        move |_| runner.update(CleanupRun::cancel)
-    };
-    let retry = move |_| {
-        runner.update(|r| {
-            r.retry_failed();
-            r.resume();
-        });
-        runner.starts_again();
-        runner.pump();
-    };
+    let (pause, resume, cancel, retry) = (
+        command(RunCommand::Pause),
+        command(RunCommand::Resume),
+        command(RunCommand::Cancel),
+        command(RunCommand::RetryFailed),
+    );
     view! {
         <div class="actions">
             <Show when=move || !settled.get() && status.get() == Some(RunStatus::Running)>

@@ -82,6 +82,21 @@ export class CleanupPage {
     await this.run();
   }
 
+  /// Opens `repo`'s Cleanup, selects everything but production's live deployment and starts the run one
+  /// write at a time, `spacing` ms apart (the pause typed on the confirmation), with `ms` of latency a
+  /// request: a run of several seconds. The fake's request log is cleared just before.
+  async startPacedRun(repo, token, { spacing, ms = 100 }) {
+    await this.open(repo, token);
+    await this.selectAll();
+    await latency(ms);
+    await clearRequests();
+    await this.review.click();
+    await this.page.getByLabel('Pause between changes (ms, 0 for none)').fill(String(spacing));
+    await this.confirmLive();
+    await this.start.click();
+    await expect(this.page.getByTestId('cleanup-run')).toBeVisible();
+  }
+
   /// Once a few of a 16-item run are done (a latency set by the caller keeps it going), pauses it and waits
   /// until nothing is in flight.
   async pauseMidway() {

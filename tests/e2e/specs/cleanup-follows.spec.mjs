@@ -6,7 +6,7 @@ import { CleanupPage } from '../pages/cleanup-page.mjs';
 import { ConnectPage } from '../pages/connect-page.mjs';
 import { FAKE } from '../playwright.config.mjs';
 import { seriousViolations } from '../support/axe.mjs';
-import { seed, requests, clearRequests, latency, calm, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
+import { seed, requests, calm, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
 
 /// The pause typed on the confirmation (a custom host is paced only by it): one write at a time, this far apart.
 const SPACING = 400;
@@ -44,15 +44,7 @@ test('a run goes on at its pace while the overview, History and another reposito
   const cleanup = new CleanupPage(page);
   const indicator = page.getByTestId('run-indicator');
   const views = page.getByRole('navigation', { name: 'Repository views' });
-  await cleanup.open('acme/tidy', SHOP_TOKEN);
-  await cleanup.selectAll();
-  await latency(100);
-  await clearRequests();
-  await cleanup.review.click();
-  await page.getByLabel('Pause between changes (ms, 0 for none)').fill(String(SPACING));
-  await cleanup.confirmLive();
-  await cleanup.start.click();
-  await expect(page.getByTestId('cleanup-run')).toBeVisible();
+  await cleanup.startPacedRun('acme/tidy', SHOP_TOKEN, { spacing: SPACING });
   await expect(indicator).toHaveText(/^Cleanup \d+\/16$/);
   await expect(indicator).toHaveAttribute('title', /^Cleanup of acme\/tidy: \d+ of 16 done\. Open the run\.$/);
 
@@ -109,7 +101,7 @@ test('a run goes on at its pace while the overview, History and another reposito
 test('closing the connection stops the run where it is; the kept run continues when its Cleanup opens again', async ({ page }) => {
   const cleanup = new CleanupPage(page);
   const indicator = page.getByTestId('run-indicator');
-  await cleanup.startSlowRun('acme/tidy', SHOP_TOKEN);
+  await cleanup.startPacedRun('acme/tidy', SHOP_TOKEN, { spacing: 300 });
   await expect(indicator).toBeVisible();
   // "Forget the token" closes the connection: nothing more is sent with it.
   await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'History' }).click();

@@ -11,17 +11,21 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-use deploydeck_core::cleanup::{CleanupRun, RunBadge, RunStatus, SavedRun, Step};
-use deploydeck_core::location::{AppLocation, View};
+use deploydeck_core::cleanup::{RunStatus, SavedRun, Step, TabRole};
+use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::DeploymentId;
 use leptos::prelude::*;
 
 use crate::clock::{now_ms, sleep_ms};
-use crate::href::app_href;
 use crate::net::api::Api;
 use crate::session;
 use crate::state::AppState;
 use crate::tasks::Tasks;
+
+mod indicator;
+mod tabs;
+
+use tabs::Lock;
 
 /// How often the header's account of a running run is refreshed (a rate limit's wait changes it without
 /// any answer).
@@ -30,34 +34,6 @@ const TICK_MS: u64 = 1_000;
 thread_local! {
     /// Every repository's runner opened since the page loaded, oldest first.
     static RUNNERS: RefCell<Vec<Runner>> = const { RefCell::new(Vec::new()) };
-    /// What the header's indicator shows.
-    static INDICATOR: ArcRwSignal<Option<HeaderRun>> = ArcRwSignal::new(None);
-}
-
-/// The header's indicator of a cleanup run: core's words and the way back to the run.
-#[derive(Clone, PartialEq)]
-struct HeaderRun {
-    href: String,
-    badge: RunBadge,
-}
-
-/// The header's indicator of a cleanup run going on while another screen is open: done/total, paused or
-/// waiting for a limit, failures — a link back to the run.
-#[component]
-fn RunIndicator() -> impl IntoView {
-    let shown = INDICATOR.with(ArcRwSignal::clone);
-    move || {
-        shown.get().map(|run| {
-            view! {
-                // The visible words are the link's name (what voice control hears); the whole sentence is its
-                // description. Not a live region: it changes every second while a run goes.
-                <a class="run-indicator" class:alert=run.badge.alert href=run.href
-                    title=run.badge.label data-testid="run-indicator">
-                    {run.badge.text}
-                </a>
-            }
-        })
-    }
 }
 
 /// Carries one repository's kept run out, whichever screen is open.
@@ -77,6 +53,9 @@ pub struct Runner {
     pub restored: ArcStoredValue<bool>,
     /// The user has seen the finished run's report: the header no longer points to it.
     seen: ArcStoredValue<bool>,
+    /// Which tab runs the run: this one, another (this one follows it), or each (no Web Locks).
+    pub role: ArcRwSignal<TabRole>,
+    lock: ArcStoredValue<Lock>,
     workers: ArcStoredValue<u32>,
     ticking: ArcStoredValue<bool>,
     /// The runner's own tasks: stopped only with the runner (a closed connection, "Plan another cleanup").
@@ -98,6 +77,7 @@ pub fn runner_for(state: AppState, location: &AppLocation) -> Option<Runner> {
     }
     let kept = session::load_run(location).and_then(|text| SavedRun::from_json(&text));
     let restored = kept.is_some();
+    let unsettled = kept.as_ref().is_some_and(|s| !s.run.is_settled());
     let runner = Runner {
         api,
         location: location.clone(),
@@ -107,19 +87,22 @@ pub fn runner_for(state: AppState, location: &AppLocation) -> Option<Runner> {
         answered: ArcStoredValue::new(0),
         restored: ArcStoredValue::new(restored),
         seen: ArcStoredValue::new(false),
+        role: ArcRwSignal::new(TabRole::Runs),
+        lock: ArcStoredValue::new(Lock::Idle),
         workers: ArcStoredValue::new(0),
         ticking: ArcStoredValue::new(false),
         tasks: Tasks::default(),
         state,
     };
     RUNNERS.with_borrow_mut(|all| all.push(runner.clone()));
-    if state.header_extra.with_untracked(Option::is_none) {
-        state
-            .header_extra
-            .set(Some(ViewFn::from(|| view! { <RunIndicator/> })));
-    }
+    indicator::install();
     runner.ask_before_unload();
-    runner.pump();
+    runner.listen_to_other_tabs();
+    if unsettled {
+        // Sent only by the tab that holds the run's lock.
+        runner.claim();
+    }
+    runner.publish();
     Some(runner)
 }
 
@@ -143,7 +126,11 @@ pub fn gone(location: &AppLocation) -> Signal<HashSet<DeploymentId>> {
 }
 
 impl Runner {
+    /// Keeps the run on this device (the tab that runs it only) and tells the header.
     fn save(&self) {
+        if !self.may_send() {
+            return self.publish();
+        }
         let json = self
             .run
             .with_untracked(|r| r.as_ref().map(SavedRun::to_json));
@@ -155,30 +142,25 @@ impl Runner {
         self.publish();
     }
 
-    /// Changes the run (pause, resume, cancel, retry) and keeps it.
-    pub fn update(&self, change: impl FnOnce(&mut CleanupRun)) {
-        self.run.update(|r| {
-            if let Some(saved) = r {
-                change(&mut saved.run);
-            }
-        });
-        self.save();
-    }
-
     /// Starts `saved` (a plan just confirmed): kept on this device first, then sent.
     pub fn start(&self, saved: SavedRun) {
         self.seen.set_value(false);
         self.restored.set_value(false);
+        let kept = session::save_run(&self.location, &saved.to_json());
+        self.kept.set(kept);
         self.run.set(Some(saved));
         self.starts_again();
-        self.save();
-        self.pump();
+        // This tab runs it once the browser says no other tab does (at once, unless one is running
+        // another run of this repository).
+        self.claim();
+        self.publish();
     }
 
     /// Forgets the finished run (on this device too), to plan another.
     pub fn forget(&self) {
         session::clear_run(&self.location);
         self.run.set(None);
+        self.release();
         self.publish();
     }
 
@@ -208,8 +190,7 @@ impl Runner {
                 r.as_ref()
                     .is_some_and(|s| s.run.status == RunStatus::Running && !s.run.is_settled())
             });
-            let active = RUNNERS.with_borrow(|all| all.iter().any(|r| r.run == this.run));
-            if going && active {
+            if going && this.may_send() && this.registered() {
                 ev.prevent_default();
                 ev.set_return_value(
                     "A cleanup run is still going: leaving stops it until you come back.",
@@ -229,6 +210,7 @@ impl Runner {
     /// leaves the header.
     fn stop(&self) {
         self.tasks.stop();
+        self.release();
         RUNNERS.with_borrow_mut(|all| all.retain(|r| r.run != self.run));
         self.publish();
     }
@@ -240,7 +222,7 @@ impl Runner {
             r.as_ref()
                 .is_some_and(|s| s.run.status == RunStatus::Running && s.run.progress().pending > 0)
         });
-        if !waiting {
+        if !waiting || !self.may_send() {
             return;
         }
         self.tick();
@@ -251,6 +233,9 @@ impl Runner {
                 loop {
                     if !this.connected() {
                         return this.stop();
+                    }
+                    if !this.may_send() {
+                        break;
                     }
                     let next = this
                         .run
@@ -271,6 +256,9 @@ impl Runner {
                     this.save();
                 }
                 this.workers.update_value(|w| *w = w.saturating_sub(1));
+                if this.workers.get_value() == 0 {
+                    this.release_if_done();
+                }
             });
         }
     }
@@ -299,31 +287,6 @@ impl Runner {
                 }
             }
             this.ticking.set_value(false);
-        });
-    }
-
-    /// What the header says of this runner's run (nothing once its report has been seen, or without a run).
-    fn badge(&self) -> Option<HeaderRun> {
-        self.run.with_untracked(|r| {
-            let saved = r.as_ref()?;
-            let progress = saved.run.progress();
-            if progress.is_settled() && self.seen.get_value() {
-                return None;
-            }
-            let waiting = self.api.hold_left().is_some();
-            let repository = self.location.repo.to_string();
-            Some(HeaderRun {
-                href: app_href(&self.location.with_view(View::Cleanup).path()),
-                badge: progress.badge(saved.run.status, waiting, &repository),
-            })
-        })
-    }
-
-    /// Tells the header: the first run that has something to say (oldest first).
-    fn publish(&self) {
-        let shown = RUNNERS.with_borrow(|all| all.iter().find_map(Runner::badge));
-        INDICATOR.with(|indicator| {
-            indicator.maybe_update(|r| std::mem::replace(r, shown.clone()) != shown)
         });
     }
 }

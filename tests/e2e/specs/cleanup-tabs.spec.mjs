@@ -1,0 +1,94 @@
+// One tab runs a kept run (Web Locks): a second tab on the same repository's Cleanup follows it live, its
+// Pause and Resume reach the running tab, and when that tab closes the second takes over — every deployment
+// deleted exactly once. Without Web Locks, the panel says each tab would send, and the run works as before.
+import { test, expect, capture } from '../fixtures.mjs';
+import { CleanupPage } from '../pages/cleanup-page.mjs';
+import { FAKE } from '../playwright.config.mjs';
+import { seriousViolations } from '../support/axe.mjs';
+import { seed, requests, calm, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
+
+test.beforeEach(async () => {
+  await calm();
+  await seed(TIDY.seed);
+});
+
+test.afterEach(async () => {
+  await calm();
+});
+
+const writes = (log) => log.filter((r) => (r.method === 'POST' || r.method === 'DELETE') && r.path !== '/graphql');
+const idOf = (path) => Number(path.match(/\/deployments\/(\d+)/)?.[1]);
+const PLANNED = TIDY.deployments.map((d) => d.id).filter((id) => id !== TIDY.liveProduction);
+const done = (text) => Number(text.match(/^(\d+) of 16 done/)?.[1] ?? -1);
+
+test('two tabs on one kept run: exactly one sends, Pause and Resume from the other reach it, and closing it hands the run over', async ({ page }) => {
+  const first = new CleanupPage(page);
+  await first.startPacedRun('acme/tidy', SHOP_TOKEN, { spacing: 400 });
+  await expect(first.summary).toHaveText(/^[1-9]\d* of 16 done/, { timeout: 15_000 });
+  await expect(page.getByTestId('run-tab'), 'the tab that runs it says nothing of tabs').toHaveCount(0);
+
+  // A second tab of the same browser, connected on its own (the token is kept for each tab).
+  const tab = await page.context().newPage();
+  const captured = await capture(tab, { apiOrigins: [new URL(FAKE).origin], tokenOnDevice: false });
+  const second = new CleanupPage(tab);
+  await second.visit('acme/tidy', SHOP_TOKEN);
+  await expect(tab.getByTestId('run-tab')).toHaveText(/running in another tab of this browser/);
+  await expect(tab.getByTestId('run-indicator')).toHaveText(/^Cleanup \d+\/16$/);
+  await expect(tab.getByTestId('run-eta'), 'the pace is the running tab\'s: no guess here').toHaveText('');
+  // Live: its progress follows the running tab's.
+  const seen = done(await second.summary.textContent());
+  await expect.poll(async () => done(await second.summary.textContent()), { timeout: 10_000 }).toBeGreaterThan(seen);
+  expect(await seriousViolations(tab), 'the following tab').toEqual([]);
+
+  // Pause from the second tab: the running tab pauses, and nothing more is sent by either.
+  await tab.getByTestId('run-pause').click();
+  await expect(first.heading).toHaveText('Cleanup paused');
+  await expect(second.heading).toHaveText('Cleanup paused');
+  await expect(page.getByTestId('run-items')).toHaveCount(0);
+  const paused = writes(await requests()).length;
+  await tab.waitForTimeout(800);
+  expect(writes(await requests()).length, 'nothing sent while paused').toBe(paused);
+  expect(paused, 'paused midway').toBeLessThan(17);
+
+  // Resume from the second tab: the first runs again; the second still only follows.
+  await tab.getByTestId('run-resume').click();
+  await expect(first.heading).toHaveText('Cleaning up…');
+  await expect.poll(async () => writes(await requests()).length, { timeout: 10_000 }).toBeGreaterThan(paused + 1);
+  await expect(tab.getByTestId('run-tab')).toHaveText(/running in another tab/);
+
+  // The running tab closes mid-run: the second takes over where it stopped and finishes.
+  const before = writes(await requests()).length;
+  expect(before, 'still running when the first tab closes').toBeLessThan(17);
+  await page.close({ runBeforeUnload: false });
+  await expect(tab.getByTestId('run-tab')).toHaveCount(0);
+  await second.expectFinished();
+  await expect(second.summary).toHaveText('16 of 16 done, 0 failed, 0 remaining');
+
+  // Each planned deployment deleted exactly once (a DELETE whose answer was lost with the closed tab may be
+  // sent again: it answers 404, already gone); nothing else touched.
+  const log = writes(await requests());
+  for (const id of PLANNED) {
+    expect(log.filter((r) => r.method === 'DELETE' && idOf(r.path) === id && r.status === 204), `${id} deleted once`).toHaveLength(1);
+  }
+  expect(log.filter((r) => r.status === 404).length, 'at most the one step in flight is sent again').toBeLessThanOrEqual(1);
+  expect(log.filter((r) => idOf(r.path) === TIDY.liveProduction)).toEqual([]);
+  // Before the first tab closed, no request was sent twice: one tab sent.
+  const whileBoth = log.slice(0, before).filter((r) => r.method === 'DELETE').map((r) => idOf(r.path));
+  expect(new Set(whileBoth).size, 'no deployment deleted by both tabs').toBe(whileBoth.length);
+
+  const { problems, leaks } = await captured.finish();
+  expect(problems, 'CSP violations or page errors in the second tab').toEqual([]);
+  expect(leaks, 'the token outside the Authorization header to the chosen API').toEqual([]);
+});
+
+test('without Web Locks the panel says each tab would send, and the run goes on as before', async ({ page }) => {
+  await page.addInitScript(() => {
+    delete Navigator.prototype.locks;
+  });
+  const cleanup = new CleanupPage(page);
+  await cleanup.startPacedRun('acme/tidy', SHOP_TOKEN, { spacing: 300 });
+  await expect(page.getByTestId('run-tab')).toHaveText(/cannot tell its tabs apart \(it has no Web Locks\): keep this cleanup open in one tab only/);
+  await cleanup.expectFinished();
+  await expect(cleanup.summary).toHaveText('16 of 16 done, 0 failed, 0 remaining');
+  expect(await seriousViolations(page)).toEqual([]);
+});
