@@ -6,7 +6,7 @@ import { CleanupPage } from '../pages/cleanup-page.mjs';
 import { ConnectPage } from '../pages/connect-page.mjs';
 import { FAKE } from '../playwright.config.mjs';
 import { seriousViolations } from '../support/axe.mjs';
-import { seed, requests, calm, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
+import { requests, TIDY, SHOP_TOKEN, writes, idOf, seedEachTest } from '../support/fake.mjs';
 
 /// The pause typed on the confirmation (a custom host is paced only by it): one write at a time, this far apart.
 const SPACING = 400;
@@ -22,17 +22,8 @@ const OTHER = {
   }],
 };
 
-test.beforeEach(async () => {
-  await calm();
-  await seed({ ...TIDY.seed, repositories: [...TIDY.seed.repositories, OTHER] });
-});
+seedEachTest(test, { ...TIDY.seed, repositories: [...TIDY.seed.repositories, OTHER] });
 
-test.afterEach(async () => {
-  await calm();
-});
-
-const writes = (log) => log.filter((r) => (r.method === 'POST' || r.method === 'DELETE') && r.path !== '/graphql');
-const idOf = (path) => Number(path.match(/\/deployments\/(\d+)/)?.[1]);
 const deleted = (log) => log.filter((r) => r.method === 'DELETE' && r.status === 204).map((r) => idOf(r.path));
 /// Waits until the run has sent `more` writes beyond the `since` it had.
 const sendsMore = async (since, more) => {

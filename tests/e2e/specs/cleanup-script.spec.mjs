@@ -9,19 +9,10 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { test, expect } from '../fixtures.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
-import { seed, api, requests, clearRequests, faults, latency, calm, settings, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
+import { api, requests, clearRequests, faults, latency, settings, TIDY, SHOP_TOKEN, writes, idOf, seedEachTest } from '../support/fake.mjs';
 
-test.beforeEach(async () => {
-  await calm();
-  await seed(TIDY.seed);
-});
+seedEachTest(test, TIDY.seed);
 
-test.afterEach(async () => {
-  await calm();
-});
-
-const writes = (log) => log.filter((r) => (r.method === 'POST' || r.method === 'DELETE') && r.path !== '/graphql');
-const idOf = (path) => Number(path.match(/\/deployments\/(\d+)/)?.[1]);
 const stepOf = (r) => `${r.method === 'POST' ? 'inactive' : 'delete'} ${idOf(r.path)}`;
 const remaining = async () => (await api('/repos/acme/tidy/deployments?per_page=100', SHOP_TOKEN)).body.map((d) => d.id).sort();
 

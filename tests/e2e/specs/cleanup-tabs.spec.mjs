@@ -5,19 +5,10 @@ import { test, expect, capture } from '../fixtures.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
 import { FAKE } from '../playwright.config.mjs';
 import { seriousViolations } from '../support/axe.mjs';
-import { seed, requests, calm, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
+import { requests, TIDY, SHOP_TOKEN, writes, idOf, seedEachTest } from '../support/fake.mjs';
 
-test.beforeEach(async () => {
-  await calm();
-  await seed(TIDY.seed);
-});
+seedEachTest(test, TIDY.seed);
 
-test.afterEach(async () => {
-  await calm();
-});
-
-const writes = (log) => log.filter((r) => (r.method === 'POST' || r.method === 'DELETE') && r.path !== '/graphql');
-const idOf = (path) => Number(path.match(/\/deployments\/(\d+)/)?.[1]);
 const PLANNED = TIDY.deployments.map((d) => d.id).filter((id) => id !== TIDY.liveProduction);
 const done = (text) => Number(text.match(/^(\d+) of 16 done/)?.[1] ?? -1);
 

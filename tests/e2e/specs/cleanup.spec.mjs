@@ -1,21 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { test, expect } from '../fixtures.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
-import { seed, api, requests, clearRequests, faults, latency, calm, settings, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
+import { api, requests, clearRequests, faults, latency, calm, settings, TIDY, SHOP_TOKEN, writes, idOf, seedEachTest } from '../support/fake.mjs';
 
-test.beforeEach(async () => {
-  await calm();
-  await seed(TIDY.seed);
-});
-
-test.afterEach(async () => {
-  await calm();
-});
+seedEachTest(test, TIDY.seed);
 
 const ALL = TIDY.deployments.map((d) => d.id);
-// REST's writes (a GraphQL query is a POST that reads).
-const writes = (log) => log.filter((r) => (r.method === 'POST' || r.method === 'DELETE') && r.path !== '/graphql');
-const idOf = (path) => Number(path.match(/\/deployments\/(\d+)/)?.[1]);
 const remaining = async () => (await api('/repos/acme/tidy/deployments?per_page=100', SHOP_TOKEN)).body.map((d) => d.id).sort();
 const alone = (id) => {
   const environment = TIDY.deployments.find((d) => d.id === id).environment;

@@ -7,7 +7,7 @@ import { test, expect } from '../fixtures.mjs';
 import { HistoryPage } from '../pages/history-page.mjs';
 import { CreatePage } from '../pages/create-page.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
-import { seed, api, requests, clearRequests, faults, faultState, calm, historySeed, SHOP_SEED, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
+import { seed, api, requests, clearRequests, faults, faultState, calm, historySeed, SHOP_SEED, TIDY, SHOP_TOKEN, idOf } from '../support/fake.mjs';
 
 test.beforeEach(async () => {
   await calm();
@@ -144,8 +144,7 @@ test('the quota running out in the middle of a cleanup run: the run says it wait
   await expect(cleanup.summary).toHaveText('16 of 16 done, 0 failed, 0 remaining');
   const log = await requests();
   expect(log.some((r) => r.status === 403), 'the quota did run out').toBe(true);
-  const idOf = (path) => Number(path.match(/\/deployments\/(\d+)/)?.[1]);
-  for (const d of TIDY.deployments.filter((d) => d.id !== TIDY.liveProduction)) {
+    for (const d of TIDY.deployments.filter((d) => d.id !== TIDY.liveProduction)) {
     const deleted = log.filter((r) => r.method === 'DELETE' && idOf(r.path) === d.id && r.status === 204);
     expect(deleted, `deployment ${d.id} deleted once`).toHaveLength(1);
   }

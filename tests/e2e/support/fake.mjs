@@ -123,6 +123,23 @@ export async function latency(ms) {
   await fetch(`${FAKE}/_fake/latency`, { method: 'POST', body: JSON.stringify({ ms }) });
 }
 
+/// REST's writes in a request log (a GraphQL query is a POST that reads).
+export const writes = (log) => log.filter((r) => (r.method === 'POST' || r.method === 'DELETE') && r.path !== '/graphql');
+
+/// The deployment a request's path names.
+export const idOf = (path) => Number(path.match(/\/deployments\/(\d+)/)?.[1]);
+
+/// A spec's hooks: each test starts against a calm fake holding `value`, and leaves it calm.
+export function seedEachTest(test, value) {
+  test.beforeEach(async () => {
+    await calm();
+    await seed(value);
+  });
+  test.afterEach(async () => {
+    await calm();
+  });
+}
+
 /// No faults, no latency, the fake's default settings (GraphQL on, the refined delete rule).
 export async function calm() {
   await fetch(`${FAKE}/_fake/faults`, { method: 'DELETE' });
