@@ -4,7 +4,8 @@
 //! Resume and Cancel to it the same way (core's `RunCommand`), and waits for the lock — so when the running
 //! tab closes, the browser hands the lock to a waiting tab, which takes over from the run as kept (a step
 //! whose answer was lost is sent again: a DELETE that had happened answers 404, already gone). Where the
-//! browser has no Web Locks, each tab runs what it opens, as before, and the panel says so.
+//! browser has no Web Locks, each tab runs what it opens, as before, and the panel says so. The demo
+//! simulates its repository inside each page, so there each tab runs its own.
 //! <https://developer.mozilla.org/en-US/docs/Web/API/Web_Locks_API>
 
 use deploydeck_core::cleanup::{RunCommand, SavedRun, TabRole};
@@ -79,8 +80,10 @@ impl Runner {
     }
 
     /// Whether this tab sends the run's requests: it holds the run's lock, or the browser has no locks.
+    /// The demo simulates its repository inside each page, so each tab runs its own demo run.
     pub(super) fn may_send(&self) -> bool {
-        self.role.get_untracked() == TabRole::Unshared
+        self.api.is_demo()
+            || self.role.get_untracked() == TabRole::Unshared
             || self.lock.with_value(|l| matches!(l, Lock::Held(_)))
     }
 
@@ -91,6 +94,9 @@ impl Runner {
     /// Asks for the run's lock (unless this tab holds it or is asking already): granted, this tab runs the
     /// run; held by another tab, this one follows it, waiting to take over.
     pub(super) fn claim(&self) {
+        if self.api.is_demo() {
+            return self.pump();
+        }
         if !self.lock.with_value(|l| matches!(l, Lock::Idle)) {
             return;
         }
@@ -207,6 +213,9 @@ impl Runner {
     /// commands they send (while it does). For the page's life, like the runner. The run is read again only
     /// when its text changed (a storage event may be about any key).
     pub(super) fn listen_to_other_tabs(&self) {
+        if self.api.is_demo() {
+            return;
+        }
         let this = self.clone();
         let last = ArcStoredValue::new(session::load_run(&self.location));
         let _ = window_event_listener(leptos::ev::storage, move |_| {
