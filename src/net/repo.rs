@@ -420,8 +420,23 @@ impl RepoApi {
     /// Marks a deployment inactive so GitHub lets it be deleted (docs/github-api.md §8.4: "adding any
     /// non-successful deployment status").
     pub async fn deactivate(&self, id: DeploymentId) -> Result<(), ApiError> {
-        let mut body = NewDeploymentStatus::with_state(DeploymentState::Inactive);
-        body.description = Some("Marked inactive by Deploydeck before deleting it".into());
+        self.post_state(
+            id,
+            DeploymentState::Inactive,
+            "Marked inactive by Deploydeck before deleting it",
+        )
+        .await
+    }
+
+    /// POST a status in `state` with `description` (none when empty), nothing read back: a run's step.
+    pub async fn post_state(
+        &self,
+        id: DeploymentId,
+        state: DeploymentState,
+        description: &str,
+    ) -> Result<(), ApiError> {
+        let mut body = NewDeploymentStatus::with_state(state);
+        body.description = (!description.is_empty()).then(|| description.to_owned());
         self.create_status(id, &body).await.map(|_| ())
     }
 

@@ -11,9 +11,10 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-use deploydeck_core::cleanup::{RunStatus, SavedRun, Step, TabRole};
+use deploydeck_core::cleanup::{RunStatus, SavedRun, Step, TabRole, Write};
 use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::DeploymentId;
+use deploydeck_core::response::ApiError;
 use leptos::prelude::*;
 
 use crate::clock::{now_ms, sleep_ms};
@@ -243,9 +244,21 @@ impl Runner {
                         .flatten();
                     let Some((id, step)) = next else { break };
                     this.save();
-                    let result = match step {
-                        Step::Deactivate => gh.deactivate(id).await,
-                        Step::Delete => gh.delete_deployment(id).await,
+                    let write = this
+                        .run
+                        .with_untracked(|r| r.as_ref().map(|s| s.run.write.clone()))
+                        .unwrap_or_default();
+                    let result = match (step, write) {
+                        (Step::Deactivate, _) => gh.deactivate(id).await,
+                        (Step::Delete, _) => gh.delete_deployment(id).await,
+                        (Step::Status, Write::Status { state, description }) => {
+                            gh.post_state(id, state, &description).await
+                        }
+                        // A status step in a run without a status to post cannot be made: a kept run
+                        // edited by hand. It fails, saying so, rather than guessing.
+                        (Step::Status, Write::Delete) => Err(ApiError::Decode {
+                            message: "this kept run has a status step but no status to post".into(),
+                        }),
                     };
                     this.run.update(|r| {
                         if let Some(saved) = r {

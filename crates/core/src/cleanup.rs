@@ -1,5 +1,6 @@
 //! Bulk cleanup: a planner from deployments (with their latest states) and selection rules to a reviewable
-//! plan, and a run state machine that carries the plan out one request at a time, resumably.
+//! plan — deleting what it selects, or posting a status on it — and a run state machine that carries the plan
+//! out one request at a time, resumably.
 //!
 //! Guarantees (property-tested in `tests/cleanup_props.rs`):
 //! - the default selection deletes only deployments whose latest state is `inactive`;
@@ -10,7 +11,9 @@
 //! - every planned DELETE is one GitHub accepts once the planned deactivation has happened (§8.4): anything
 //!   not already `inactive` gets an `inactive` status first, and nothing already inactive gets one;
 //! - a run never sends a request for an item once that item is done, across pauses, reloads (serialise →
-//!   deserialise → [`CleanupRun::restore`]) and retries; the next step is chosen deterministically.
+//!   deserialise → [`CleanupRun::restore`]) and retries; the next step is chosen deterministically;
+//! - a status write ([`Write::Status`]: post a status instead of deleting) deletes nothing: each row it takes
+//!   gets one status step, never a row already in that state, under the same guard rails.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -62,6 +65,85 @@ impl StateFilter {
     }
 }
 
+/// What a run does to each deployment it takes: delete it (a cleanup), or post a status on it (e.g. `error`
+/// on deployments stuck in progress, `inactive` on old previews) and keep it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Write {
+    #[default]
+    Delete,
+    Status {
+        state: DeploymentState,
+        description: String,
+    },
+}
+
+impl Write {
+    /// The states a bulk status may post: a verdict on what never finished (`error`, `failure`), or
+    /// `inactive` (no longer live). Posting `success` or a transitional state in bulk would only mislead.
+    pub const STATUS_STATES: [DeploymentState; 3] = [
+        DeploymentState::Error,
+        DeploymentState::Failure,
+        DeploymentState::Inactive,
+    ];
+
+    /// The confirmation's heading.
+    pub fn heading(&self) -> &'static str {
+        match self {
+            Write::Delete => "Before anything is deleted",
+            Write::Status { .. } => "Before any status is posted",
+        }
+    }
+
+    /// The start button: "Delete 16 deployments", "Post the status on 2 deployments".
+    pub fn start_label(&self, counts: &PlanCounts) -> String {
+        match self {
+            Write::Delete => format!(
+                "Delete {}",
+                count(counts.deletions(), "deployment", "deployments")
+            ),
+            Write::Status { .. } => format!(
+                "Post the status on {}",
+                count(counts.status, "deployment", "deployments")
+            ),
+        }
+    }
+
+    /// What the typed confirmation asks, when the plan takes what runs now or may be running.
+    pub fn typed_label(&self, repository: &str) -> String {
+        let what = match self {
+            Write::Delete => "This deletes",
+            Write::Status { .. } => "This posts a status on",
+        };
+        format!("{what} what runs now or may be running. Type {repository} to confirm")
+    }
+
+    /// The plan table's tick column heading.
+    pub fn tick_column(&self) -> &'static str {
+        match self {
+            Write::Delete => "Delete",
+            Write::Status { .. } => "Include",
+        }
+    }
+
+    /// The state posted, for a status write.
+    pub fn status_state(&self) -> Option<DeploymentState> {
+        match self {
+            Write::Delete => None,
+            Write::Status { state, .. } => Some(*state),
+        }
+    }
+}
+
+/// The ready-made "stuck" rule: deployments whose latest state is one of these, with nothing new for hours
+/// (GitHub's GraphQL calls a deployment left pending or in progress ABANDONED after 30 minutes; REST's
+/// history keeps showing it as running).
+pub const STUCK_STATES: [DeploymentState; 3] = [
+    DeploymentState::Pending,
+    DeploymentState::Queued,
+    DeploymentState::InProgress,
+];
+
 /// The selection rules. An empty list or `None` means "no constraint"; every constraint must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -85,6 +167,20 @@ pub struct Selection {
     pub allow_live_production: bool,
     /// Let the plan delete what is live in any other environment (off unless the user says so).
     pub allow_live: bool,
+    /// Only deployments with nothing new (no status, or creation) for more than this many hours; also how
+    /// long an unfinished deployment counts as possibly running (else a day, [`MAY_BE_RUNNING_SECS`]).
+    pub idle_hours: Option<u32>,
+    /// What the run does to what is selected.
+    pub write: Write,
+}
+
+impl Selection {
+    /// How long after its last activity an unfinished deployment may still be running: the hours the
+    /// selection names as idle (the user's own threshold for "stuck"), else a day.
+    pub fn may_be_running_secs(&self) -> i64 {
+        self.idle_hours
+            .map_or(MAY_BE_RUNNING_SECS, |h| i64::from(h.max(1)) * 3_600)
+    }
 }
 
 /// How long a deployment that is pending, queued, in progress or without a status counts as possibly
@@ -107,6 +203,17 @@ impl Guard {
     /// The guard of `record` at `now`. `live`: `Some(production)` when it is its environment's live
     /// deployment (its newest `success`), with whether that environment is a production one.
     pub fn of(record: &DeploymentRecord, live: Option<bool>, now: Timestamp) -> Option<Guard> {
+        Guard::within(record, live, now, MAY_BE_RUNNING_SECS)
+    }
+
+    /// [`Guard::of`], an unfinished deployment counting as possibly running for `window_secs` after its last
+    /// activity.
+    pub fn within(
+        record: &DeploymentRecord,
+        live: Option<bool>,
+        now: Timestamp,
+        window_secs: i64,
+    ) -> Option<Guard> {
         if let Some(production) = live {
             return Some(if production {
                 Guard::LiveProduction
@@ -119,7 +226,7 @@ impl Guard {
             .is_none_or(DeploymentState::is_transitional);
         // A job waiting for a review is still going however long it waits (up to 30 days, §14).
         let waiting = record.latest_state() == Some(DeploymentState::Waiting);
-        (unfinished && (waiting || now.seconds_since(last_activity(record)) < MAY_BE_RUNNING_SECS))
+        (unfinished && (waiting || now.seconds_since(last_activity(record)) < window_secs))
             .then_some(Guard::MayBeRunning)
     }
 
@@ -176,6 +283,8 @@ pub enum Action {
     DeactivateThenDelete,
     /// Already inactive: DELETE.
     Delete,
+    /// Post the status write's status (nothing is deleted).
+    PostStatus,
     Keep,
 }
 
@@ -184,6 +293,7 @@ impl Action {
         match self {
             Action::DeactivateThenDelete => "Deactivate, then delete",
             Action::Delete => "Delete",
+            Action::PostStatus => "Post the status",
             Action::Keep => "Keep",
         }
     }
@@ -192,7 +302,7 @@ impl Action {
     pub fn request_count(self) -> usize {
         match self {
             Action::DeactivateThenDelete => 2,
-            Action::Delete => 1,
+            Action::Delete | Action::PostStatus => 1,
             Action::Keep => 0,
         }
     }
@@ -239,6 +349,18 @@ pub enum Reason {
     },
     /// Selected, and the only deployment of its environment: GitHub deletes it whatever its state.
     OnlyInEnvironment,
+    /// Something new happened to it within the selection's idle hours.
+    RecentlyActive {
+        hours: i64,
+    },
+    /// Its latest state is already the one the status write posts.
+    AlreadyInState {
+        state: DeploymentState,
+    },
+    /// Selected: it gets the status write's status.
+    GetsStatus {
+        latest: Option<DeploymentState>,
+    },
     /// Selected and active: its latest status is `success`, nothing newer in its environment replaced it,
     /// and the environment has other deployments. Needs an `inactive` status first.
     NeedsDeactivation {
@@ -296,6 +418,19 @@ impl Reason {
                 "{}: not active, so GitHub deletes it without an inactive status first",
                 latest.map_or("No status", DeploymentState::label)
             ),
+            Reason::RecentlyActive { hours } => format!(
+                "Active {}: not idle long enough",
+                if *hours < 1 {
+                    "within the last hour".to_owned()
+                } else {
+                    format!("{} ago", count(*hours as usize, "hour", "hours"))
+                }
+            ),
+            Reason::AlreadyInState { state } => format!("Already “{}”", state.label()),
+            Reason::GetsStatus { latest } => format!(
+                "{}: selected for the status",
+                latest.map_or("No status", DeploymentState::label)
+            ),
             Reason::NeedsDeactivation { .. } => "Active (its latest status is “Success” and nothing newer replaced it), and GitHub refuses to delete an active deployment that shares its environment: Deploydeck first posts an “inactive” status, then deletes it".into(),
         }
     }
@@ -326,6 +461,9 @@ pub struct PlanItem {
     /// The newest success of its environment: GitHub counts it as active (docs/github-api.md §8.4).
     #[serde(default)]
     pub live: bool,
+    /// The plan posts a status rather than deleting (a ticked guarded row gets the status too).
+    #[serde(default)]
+    pub posts_status: bool,
     /// The only deployment of its environment: GitHub deletes it whatever its state.
     #[serde(default)]
     pub alone: bool,
@@ -341,6 +479,15 @@ impl PlanItem {
             )
     }
 
+    /// The row's tick, as a screen reader names it: "Delete deployment 7", "Post the status on deployment 7".
+    pub fn tick_label(&self) -> String {
+        if self.posts_status {
+            format!("Post the status on deployment {}", self.id.0)
+        } else {
+            format!("Delete deployment {}", self.id.0)
+        }
+    }
+
     /// Whether the user may tick or untick this row.
     pub fn can_choose(&self) -> bool {
         self.proposal != Action::Keep || self.kept_by_guard()
@@ -350,6 +497,8 @@ impl PlanItem {
     pub fn action(&self) -> Action {
         if self.unticked {
             Action::Keep
+        } else if self.ticked && self.kept_by_guard() && self.posts_status {
+            Action::PostStatus
         } else if self.ticked && self.kept_by_guard() {
             delete_proposal(self.latest, self.live, self.alone).0
         } else {
@@ -394,12 +543,22 @@ fn delete_proposal(latest: Option<DeploymentState>, live: bool, alone: bool) -> 
 pub struct PlanCounts {
     pub deactivate_then_delete: usize,
     pub delete: usize,
+    /// Deployments that get the status write's status (in the state named).
+    #[serde(default)]
+    pub status: usize,
+    #[serde(default)]
+    pub status_state: Option<DeploymentState>,
     pub keep: usize,
     /// Requests the run will make: the minimum this plan needs.
     pub requests: usize,
 }
 
 impl PlanCounts {
+    /// Statuses the plan posts (an `inactive` one before a deletion, or the status write's).
+    pub fn creates(&self) -> usize {
+        self.deactivate_then_delete + self.status
+    }
+
     /// Deployments the plan deletes (with or without an `inactive` status first).
     pub fn deletions(&self) -> usize {
         self.deactivate_then_delete + self.delete
@@ -408,6 +567,15 @@ impl PlanCounts {
     /// The plan's live count: "16 deployments will be deleted (7 marked inactive first), 97 kept; 39
     /// requests to GitHub."
     pub fn sentence(&self) -> String {
+        if let Some(state) = self.status_state {
+            return format!(
+                "{} will get an “{}” status, {} kept; {} to GitHub. Nothing is deleted.",
+                count(self.status, "deployment", "deployments"),
+                state.label(),
+                self.keep,
+                count(self.requests, "request", "requests"),
+            );
+        }
         format!(
             "{} will be deleted ({} marked inactive first), {} kept; {} to GitHub.",
             count(self.deletions(), "deployment", "deployments"),
@@ -449,6 +617,7 @@ impl CleanupPlan {
                 .or_default() += 1;
         }
         let mut rank_in_environment: HashMap<&str, u32> = HashMap::new();
+        let posts_status = selection.write != Write::Delete;
         let items = sorted
             .into_iter()
             .map(|record| {
@@ -458,11 +627,17 @@ impl CleanupPlan {
                     .or_insert(0);
                 *rank += 1;
                 let latest = record.latest_state();
-                let guard = Guard::of(record, live.get(&d.id).copied(), now);
+                let guard = Guard::within(
+                    record,
+                    live.get(&d.id).copied(),
+                    now,
+                    selection.may_be_running_secs(),
+                );
                 let is_live = live.contains_key(&d.id);
                 let alone = in_environment.get(d.environment.as_str()) == Some(&1);
                 let (proposal, reason) = match keep_reason(record, *rank, selection, now, guard) {
                     Some(reason) => (Action::Keep, reason),
+                    None if posts_status => (Action::PostStatus, Reason::GetsStatus { latest }),
                     None => delete_proposal(latest, is_live, alone),
                 };
                 PlanItem {
@@ -480,6 +655,7 @@ impl CleanupPlan {
                     guard,
                     ticked: false,
                     live: is_live,
+                    posts_status,
                     alone,
                 }
             })
@@ -530,14 +706,16 @@ impl CleanupPlan {
             match action {
                 Action::DeactivateThenDelete => counts.deactivate_then_delete += 1,
                 Action::Delete => counts.delete += 1,
+                Action::PostStatus => counts.status += 1,
                 Action::Keep => counts.keep += 1,
             }
             counts.requests += action.request_count();
         }
+        counts.status_state = self.selection.write.status_state();
         counts
     }
 
-    /// The rows that will be deleted, in plan order.
+    /// The rows the run takes (deleted, or given the status), in plan order.
     pub fn to_delete(&self) -> impl Iterator<Item = &PlanItem> {
         self.items.iter().filter(|i| i.action() != Action::Keep)
     }
@@ -558,6 +736,7 @@ impl CleanupPlan {
                     Some(DeploymentState::Inactive) => kinds.inactive += 1,
                     Some(DeploymentState::Failure | DeploymentState::Error) => kinds.failed += 1,
                     None => kinds.no_status += 1,
+                    Some(state) if STUCK_STATES.contains(&state) => kinds.stuck += 1,
                     Some(_) => kinds.other += 1,
                 },
             }
@@ -636,6 +815,14 @@ impl PlanRows {
             .unwrap_or_default()
     }
 
+    /// The option's words under a plan making `write`.
+    pub fn label_for(self, write: &Write) -> &'static str {
+        match (self, write) {
+            (PlanRows::Deleted, Write::Status { .. }) => "What gets the status",
+            _ => self.label(),
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             PlanRows::Deleted => "What will be deleted",
@@ -675,7 +862,9 @@ pub struct DeletionKinds {
     pub live_environments: Vec<String>,
     /// Unfinished and recent: may be running now.
     pub may_be_running: usize,
-    /// Any other state (an older success no longer live, a pending one silent for more than a day).
+    /// Pending, queued or in progress, and idle past the may-be-running window: stuck.
+    pub stuck: usize,
+    /// Any other state (an older success no longer live).
     pub other: usize,
 }
 
@@ -691,6 +880,12 @@ impl DeletionKinds {
         }
         if self.no_status > 0 {
             parts.push(format!("{} without any status", self.no_status));
+        }
+        if self.stuck > 0 {
+            parts.push(format!(
+                "{} pending, queued or in progress with nothing new since",
+                self.stuck
+            ));
         }
         if self.other > 0 {
             parts.push(format!("{} in another state", self.other));
@@ -726,6 +921,19 @@ impl CleanupPlan {
     /// `inactive` status first.
     pub fn confirmation(&self, repository: &str, host: &str) -> String {
         let c = self.counts();
+        if let Write::Status { state, description } = &self.selection.write {
+            let said = if description.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" (“{}”)", crate::text::clip(description.trim(), 140).shown)
+            };
+            return format!(
+                "Deploydeck will post an “{}” status{said} on {} of {repository} on {host}: {}. Nothing is deleted; a status cannot be taken back, but a newer one replaces it.",
+                state.label(),
+                count(c.status, "deployment", "deployments"),
+                self.deletion_kinds().describe(),
+            );
+        }
         let first = match c.deactivate_then_delete {
             0 => "None is active, so none gets an “inactive” status first".to_owned(),
             1 => "1 gets an “inactive” status first, as GitHub refuses to delete an active deployment (the newest success of an environment that has others)".to_owned(),
@@ -760,10 +968,14 @@ pub fn duration_note(counts: &PlanCounts, estimate_ms: u64, github_com: bool) ->
             count(n, "“inactive” status", "“inactive” statuses")
         ),
     };
-    let what = format!(
-        "{}{statuses}",
-        count(counts.deletions(), "deletion", "deletions")
-    );
+    let what = if counts.status > 0 {
+        count(counts.status, "status", "statuses")
+    } else {
+        format!(
+            "{}{statuses}",
+            count(counts.deletions(), "deletion", "deletions")
+        )
+    };
     if secs >= LONG_RUN_SECS {
         format!("{pace} this run takes about {about} for {what}: keep this tab open while it runs (closing it pauses the run, and it resumes when you come back), or download it as a script below and run it elsewhere.")
     } else {
@@ -831,6 +1043,17 @@ fn keep_reason(
             return Some(Reason::TooRecent { age_days });
         }
     }
+    if let Some(hours) = selection.idle_hours {
+        let idle = now.seconds_since(last_activity(record)).max(0) / 3_600;
+        if idle < i64::from(hours) {
+            return Some(Reason::RecentlyActive { hours: idle });
+        }
+    }
+    if let Some(state) = selection.write.status_state() {
+        if record.latest_state() == Some(state) {
+            return Some(Reason::AlreadyInState { state });
+        }
+    }
     if rank <= selection.keep_newest_per_environment {
         return Some(Reason::AmongNewest {
             rank,
@@ -857,6 +1080,8 @@ pub enum Step {
     Deactivate,
     /// `DELETE …/deployments/{id}`.
     Delete,
+    /// `POST …/statuses` with the run's status write.
+    Status,
 }
 
 /// Where one item of a run stands.
@@ -887,6 +1112,19 @@ pub struct RunItem {
 }
 
 impl RunItem {
+    /// The item's outcome in a word or two, for the table and the report.
+    pub fn outcome(&self) -> &'static str {
+        match (self.action, &self.state) {
+            (
+                Action::PostStatus,
+                ItemState::Done {
+                    already_gone: false,
+                },
+            ) => "status posted",
+            (_, state) => state.outcome(),
+        }
+    }
+
     /// Why an `inactive` status is (or was) posted before deleting it, if one is.
     pub fn inactive_first(&self) -> Option<&'static str> {
         if self.refused_while_active {
@@ -1041,6 +1279,9 @@ pub struct Progress {
     pub skipped: usize,
     /// Requests still needed by pending and in-flight items.
     pub requests_left: usize,
+    /// Of those, the DELETEs (the rest create content: statuses, which GitHub paces more strictly).
+    #[serde(default)]
+    pub deletes_left: usize,
 }
 
 /// Carries a plan out. Serialisable so it survives a reload; deterministic: the next step is always the
@@ -1053,6 +1294,9 @@ pub struct CleanupRun {
     /// report compares it with what the plan needed.
     #[serde(default)]
     pub requests_sent: usize,
+    /// What each item gets: deleted, or the status posted.
+    #[serde(default)]
+    pub write: Write,
 }
 
 impl CleanupRun {
@@ -1071,6 +1315,7 @@ impl CleanupRun {
                     state: ItemState::Pending {
                         next: match item.action() {
                             Action::DeactivateThenDelete => Step::Deactivate,
+                            Action::PostStatus => Step::Status,
                             _ => Step::Delete,
                         },
                     },
@@ -1078,6 +1323,7 @@ impl CleanupRun {
                 })
                 .collect(),
             requests_sent: 0,
+            write: plan.selection.write.clone(),
         }
     }
 
@@ -1128,7 +1374,7 @@ impl CleanupRun {
                 ItemState::Pending { next: Step::Delete },
                 Recorded::Deactivated,
             ),
-            (Step::Delete, Ok(())) => (
+            (Step::Delete | Step::Status, Ok(())) => (
                 ItemState::Done {
                     already_gone: false,
                 },
@@ -1204,13 +1450,14 @@ impl CleanupRun {
         };
         for item in &self.items {
             match &item.state {
-                ItemState::Pending { next } => {
-                    p.pending += 1;
-                    p.requests_left += steps_from(*next);
-                }
-                ItemState::InFlight { step } => {
-                    p.in_flight += 1;
+                ItemState::Pending { next: step } | ItemState::InFlight { step } => {
+                    if matches!(item.state, ItemState::Pending { .. }) {
+                        p.pending += 1;
+                    } else {
+                        p.in_flight += 1;
+                    }
                     p.requests_left += steps_from(*step);
+                    p.deletes_left += usize::from(*step != Step::Status);
                 }
                 ItemState::Done { .. } => p.done += 1,
                 ItemState::Failed { .. } => p.failed += 1,
@@ -1230,7 +1477,7 @@ impl CleanupRun {
     pub fn gone(&self) -> HashSet<DeploymentId> {
         self.items
             .iter()
-            .filter(|i| matches!(i.state, ItemState::Done { .. }))
+            .filter(|i| i.action != Action::PostStatus && matches!(i.state, ItemState::Done { .. }))
             .map(|i| i.id)
             .collect()
     }
@@ -1250,7 +1497,7 @@ impl CleanupRun {
 fn steps_from(step: Step) -> usize {
     match step {
         Step::Deactivate => 2,
-        Step::Delete => 1,
+        Step::Delete | Step::Status => 1,
     }
 }
 
@@ -1275,6 +1522,7 @@ impl Step {
         match self {
             Step::Deactivate => "posting the inactive status",
             Step::Delete => "deleting",
+            Step::Status => "posting the status",
         }
     }
 }
@@ -1305,6 +1553,33 @@ pub struct SelectionDraft {
     pub transient_only: bool,
     pub allow_live_production: bool,
     pub allow_live: bool,
+    /// Whole hours, empty for "any".
+    pub idle_hours: String,
+    /// Post a status on what is selected instead of deleting it.
+    pub posts_status: bool,
+    /// The status to post (one of [`Write::STATUS_STATES`]).
+    pub status_state: DeploymentState,
+    /// Its description (at most 140 characters).
+    pub status_description: String,
+}
+
+impl SelectionDraft {
+    /// The ready-made "stuck" rule: pending, queued or in progress with nothing new for `hours`, given an
+    /// `error` status that says so. The rest of the selection is left as it was.
+    pub fn stuck(mut self, hours: u32) -> SelectionDraft {
+        self.states = STUCK_STATES
+            .iter()
+            .map(|s| StateFilter::State(*s))
+            .collect();
+        self.idle_hours = hours.to_string();
+        self.posts_status = true;
+        self.status_state = DeploymentState::Error;
+        self.status_description = format!(
+            "Marked as errored by Deploydeck: no progress for more than {}",
+            count(hours as usize, "hour", "hours")
+        );
+        self
+    }
 }
 
 impl Default for SelectionDraft {
@@ -1324,6 +1599,10 @@ impl Default for SelectionDraft {
             transient_only: false,
             allow_live_production: false,
             allow_live: false,
+            idle_hours: String::new(),
+            posts_status: false,
+            status_state: DeploymentState::Error,
+            status_description: String::new(),
         }
     }
 }
@@ -1362,6 +1641,37 @@ impl SelectionDraft {
         let older_than_days =
             parse_count(&self.older_than_days, Field::OlderThanDays, &mut problems);
         let keep_newest = parse_count(&self.keep_newest, Field::KeepNewest, &mut problems);
+        let idle_hours = parse_count(&self.idle_hours, Field::IdleHours, &mut problems);
+        if idle_hours == Some(0) {
+            problems.add(
+                Field::IdleHours,
+                "At least 1 hour, or empty for any (a deployment active within the last day is kept unless ticked).",
+            );
+        }
+        let write = if self.posts_status {
+            if !Write::STATUS_STATES.contains(&self.status_state) {
+                problems.add(
+                    Field::State,
+                    "Choose “Error”, “Failure” or “Inactive”: the statuses Deploydeck posts in bulk.",
+                );
+            }
+            let length = self.status_description.trim().chars().count();
+            if length > crate::validate::STATUS_DESCRIPTION_MAX {
+                problems.add(
+                    Field::Description,
+                    format!(
+                        "A status description can have at most {} characters; this one has {length}.",
+                        crate::validate::STATUS_DESCRIPTION_MAX
+                    ),
+                );
+            }
+            Write::Status {
+                state: self.status_state,
+                description: self.status_description.trim().to_owned(),
+            }
+        } else {
+            Write::Delete
+        };
         problems.into_result(|| Selection {
             environments: parse_patterns(&self.environments)
                 .into_iter()
@@ -1377,6 +1687,8 @@ impl SelectionDraft {
             transient_only: self.transient_only,
             allow_live_production: self.allow_live_production,
             allow_live: self.allow_live,
+            idle_hours: idle_hours.filter(|h| *h > 0),
+            write,
         })
     }
 }
@@ -1564,7 +1876,7 @@ impl Progress {
             return None;
         }
         let ms = eta_ms(answered, elapsed_ms, self.requests_left).unwrap_or_else(|| {
-            let deletes = (self.pending + self.in_flight) as u32;
+            let deletes = self.deletes_left as u32;
             let creates = (self.requests_left as u32).saturating_sub(deletes);
             estimate_writes_ms(creates, deletes)
         });
@@ -1626,7 +1938,7 @@ impl<'a> ReportItem<'a> {
             git_ref: &item.git_ref,
             sha: &item.sha,
             action: item.action,
-            outcome: item.state.outcome(),
+            outcome: item.outcome(),
             inactive_first: item.inactive_first(),
             failed_step,
             error,
@@ -1739,6 +2051,7 @@ mod tests {
             delete,
             keep: 0,
             requests: 0,
+            ..PlanCounts::default()
         };
         assert_eq!(
             duration_note(&counts(0, 40), 52_000, true),
@@ -1880,6 +2193,7 @@ mod tests {
             in_flight: 1,
             skipped: 0,
             requests_left: 380,
+            deletes_left: 380,
         };
         let b = p.badge(RunStatus::Running, false, "acme/tidy");
         assert_eq!(b.text, "Cleanup 120/500 · 2 failed");
@@ -2042,6 +2356,7 @@ mod tests {
             delete: 9,
             keep: 1,
             requests: 23,
+            ..PlanCounts::default()
         };
         assert_eq!(
             c.sentence(),
@@ -2064,6 +2379,7 @@ mod tests {
             in_flight: 1,
             skipped: 1,
             requests_left: 5,
+            deletes_left: 4,
         };
         assert_eq!(
             p.summary(),
@@ -2093,6 +2409,205 @@ mod tests {
                 "{problem}"
             );
         }
+    }
+
+    /// A record whose latest status (or creation, without one) was `hours_ago`.
+    fn idle(
+        id: u64,
+        environment: &str,
+        state: Option<DeploymentState>,
+        hours_ago: i64,
+    ) -> DeploymentRecord {
+        let mut r = record(id, environment, state);
+        r.deployment.created_at = now().plus_seconds(-hours_ago * 3_600 - 60);
+        if let Some(s) = r.latest_status.as_mut() {
+            s.created_at = now().plus_seconds(-hours_ago * 3_600);
+        }
+        r
+    }
+
+    #[test]
+    fn the_stuck_rule_posts_an_error_status_on_what_has_been_idle_and_deletes_nothing() {
+        let records = vec![
+            idle(11, "staging", Some(InProgress), 5),
+            idle(12, "staging", Some(Pending), 1),
+            idle(13, "review/pr-9", Some(Queued), 30),
+            idle(14, "staging", Some(Success), 40),
+            idle(15, "staging", Some(Error), 50),
+            idle(16, "staging", None, 60),
+        ];
+        let draft = SelectionDraft::default().stuck(2);
+        assert_eq!(
+            draft.status_description,
+            "Marked as errored by Deploydeck: no progress for more than 2 hours"
+        );
+        let selection = draft.selection().unwrap();
+        assert_eq!(selection.idle_hours, Some(2));
+        assert_eq!(selection.may_be_running_secs(), 2 * 3_600);
+        let plan = CleanupPlan::new(&records, &selection, now());
+        assert_eq!(
+            action_of(&plan, 11),
+            (Action::PostStatus, Reason::GetsStatus { latest: Some(InProgress) }),
+            "in progress, nothing new for 5 hours: past the user's own threshold, so no guard keeps it"
+        );
+        assert_eq!(
+            action_of(&plan, 12),
+            (Action::Keep, Reason::RecentlyActive { hours: 1 })
+        );
+        assert_eq!(
+            action_of(&plan, 12).1.describe(),
+            "Active 1 hour ago: not idle long enough"
+        );
+        assert_eq!(action_of(&plan, 13).0, Action::PostStatus);
+        assert_eq!(
+            action_of(&plan, 14),
+            (Action::Keep, Reason::OtherState),
+            "the live success is not stuck"
+        );
+        assert_eq!(action_of(&plan, 15).0, Action::Keep);
+        assert_eq!(
+            action_of(&plan, 16).0,
+            Action::Keep,
+            "no status: not one of the stuck states"
+        );
+        let counts = plan.counts();
+        assert_eq!((counts.status, counts.keep, counts.requests), (2, 4, 2));
+        assert_eq!(
+            counts.sentence(),
+            "2 deployments will get an “Error” status, 4 kept; 2 requests to GitHub. Nothing is deleted."
+        );
+        assert_eq!(
+            plan.confirmation("acme/tidy", "github.com"),
+            "Deploydeck will post an “Error” status (“Marked as errored by Deploydeck: no progress for more than 2 hours”) on 2 deployments of acme/tidy on github.com: 2 pending, queued or in progress with nothing new since. Nothing is deleted; a status cannot be taken back, but a newer one replaces it."
+        );
+        assert!(duration_note(&counts, 16_000, true).contains("for 2 statuses"));
+        let write = &selection.write;
+        assert_eq!(write.heading(), "Before any status is posted");
+        assert_eq!(
+            write.start_label(&counts),
+            "Post the status on 2 deployments"
+        );
+        let row = plan.items.iter().find(|i| i.id.0 == 11).unwrap();
+        assert_eq!(row.tick_label(), "Post the status on deployment 11");
+        assert_eq!(PlanRows::Deleted.label_for(write), "What gets the status");
+        assert_eq!(
+            write.typed_label("o/r"),
+            "This posts a status on what runs now or may be running. Type o/r to confirm"
+        );
+        assert_eq!(Write::Delete.start_label(&counts), "Delete 0 deployments");
+        assert_eq!(
+            PlanRows::Deleted.label_for(&Write::Delete),
+            "What will be deleted"
+        );
+
+        // The run posts the status, once each, and deletes nothing; a deployment gone meanwhile is gone.
+        let mut run = CleanupRun::new(&plan);
+        assert_eq!(run.write, selection.write);
+        let mut sent = Vec::new();
+        while let Some((id, step)) = run.next_step() {
+            sent.push((id.0, step));
+            let answer = if id.0 == 13 {
+                Err(ApiError::NotFound {
+                    message: "Not Found".into(),
+                })
+            } else {
+                Ok(())
+            };
+            run.record(id, step, answer);
+        }
+        assert_eq!(sent, [(13, Step::Status), (11, Step::Status)]);
+        let outcomes: Vec<_> = run.items.iter().map(|i| (i.id.0, i.outcome())).collect();
+        assert_eq!(outcomes, [(13, "already gone"), (11, "status posted")]);
+        assert_eq!(run.progress().done, 2);
+        assert!(
+            run.gone().is_empty(),
+            "a status run removes nothing from History"
+        );
+        assert!(report_csv(&run).contains(",status posted,"));
+    }
+
+    #[test]
+    fn a_status_write_skips_what_already_has_it_and_keeps_the_guard_rails() {
+        let mut records = sample();
+        records.push(idle(7, "staging", Some(InProgress), 3));
+        let selection = Selection {
+            write: Write::Status {
+                state: Inactive,
+                description: String::new(),
+            },
+            ..Selection::default()
+        };
+        let plan = CleanupPlan::new(&records, &selection, now());
+        assert_eq!(
+            action_of(&plan, 1),
+            (Action::Keep, Reason::AlreadyInState { state: Inactive })
+        );
+        assert_eq!(action_of(&plan, 1).1.describe(), "Already “Inactive”");
+        assert_eq!(action_of(&plan, 2), (Action::Keep, Reason::LiveProduction));
+        assert_eq!(action_of(&plan, 3), (Action::Keep, Reason::Live));
+        assert_eq!(
+            action_of(&plan, 4),
+            (
+                Action::PostStatus,
+                Reason::GetsStatus {
+                    latest: Some(Failure)
+                }
+            )
+        );
+        // Without idle hours, a day: in progress 3 hours ago may be running, kept unless ticked.
+        assert!(matches!(
+            action_of(&plan, 7),
+            (Action::Keep, Reason::MayBeRunning { .. })
+        ));
+        let mut plan = plan;
+        assert!(plan.choose(DeploymentId(7), true));
+        assert_eq!(
+            plan.items.iter().find(|i| i.id.0 == 7).unwrap().action(),
+            Action::PostStatus,
+            "a ticked row gets the status, never a deletion"
+        );
+        assert!(plan.to_delete().all(|i| i.action() == Action::PostStatus));
+        assert!(
+            plan.confirmation("o/r", "h")
+                .contains("post an “Inactive” status on 3 deployments"),
+            "{}",
+            plan.confirmation("o/r", "h")
+        );
+    }
+
+    #[test]
+    fn the_status_fields_say_what_is_wrong() {
+        let draft = SelectionDraft {
+            posts_status: true,
+            status_state: Success,
+            status_description: "x".repeat(141),
+            idle_hours: "0".into(),
+            ..SelectionDraft::default()
+        };
+        let problems = draft.selection().unwrap_err();
+        assert_eq!(
+            problems.for_field(Field::State).next(),
+            Some("Choose “Error”, “Failure” or “Inactive”: the statuses Deploydeck posts in bulk.")
+        );
+        assert_eq!(
+            problems.for_field(Field::Description).next(),
+            Some("A status description can have at most 140 characters; this one has 141.")
+        );
+        assert!(problems
+            .for_field(Field::IdleHours)
+            .next()
+            .unwrap()
+            .starts_with("At least 1 hour"));
+        let fine = SelectionDraft {
+            posts_status: false,
+            status_state: Success,
+            ..SelectionDraft::default()
+        };
+        assert_eq!(
+            fine.selection().unwrap().write,
+            Write::Delete,
+            "the status fields count only for a status write"
+        );
     }
 
     #[test]
@@ -2277,7 +2792,8 @@ mod tests {
                 deactivate_then_delete: 1,
                 delete: 4,
                 keep: 1,
-                requests: 6
+                requests: 6,
+                ..PlanCounts::default()
             }
         );
         let allowed = Selection {

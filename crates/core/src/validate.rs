@@ -42,6 +42,7 @@ pub enum Field {
     Creators,
     OlderThanDays,
     KeepNewest,
+    IdleHours,
 }
 
 impl Field {
@@ -67,7 +68,8 @@ impl Field {
             | Field::Sha
             | Field::Creators
             | Field::OlderThanDays
-            | Field::KeepNewest => return None,
+            | Field::KeepNewest
+            | Field::IdleHours => return None,
         })
     }
 
@@ -113,6 +115,7 @@ impl Field {
             Field::Creators => "Created by",
             Field::OlderThanDays => "Older than (days)",
             Field::KeepNewest => "Keep the newest per environment",
+            Field::IdleHours => "Nothing new for more than (hours)",
         }
     }
 }

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use deploydeck_core::cleanup::{
-    Action, CleanupPlan, CleanupRun, ItemState, RunStatus, Selection, SelectionDraft, StateFilter,
-    Step, TextMatch,
+    Action, CleanupPlan, CleanupRun, Guard, ItemState, RunStatus, Selection, SelectionDraft,
+    StateFilter, Step, TextMatch, Write,
 };
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
 use deploydeck_core::pattern::glob_matches;
@@ -229,6 +229,7 @@ fn simulate_under(
                 latest.insert(id.0, Some(DeploymentState::Inactive));
                 Ok(())
             }
+            Step::Status => unreachable!("a deletion plan never posts a bulk status"),
             Step::Delete => {
                 let others = latest
                     .keys()
@@ -531,6 +532,7 @@ proptest! {
         let expected = format!("{} of {} done, {} failed, {} remaining", p.done, p.total, p.failed, p.pending + p.in_flight);
         prop_assert!(summary.starts_with(&expected), "{summary}");
         prop_assert_eq!(p.done + p.failed + p.pending + p.in_flight + p.skipped, p.total);
+        prop_assert!(p.deletes_left <= p.requests_left && p.deletes_left == p.pending + p.in_flight, "a deletion run: one DELETE left per item left");
         let left = p.time_left(status, answered, elapsed, held, |_, _| 1_000);
         prop_assert_eq!(left.is_some(), status == RunStatus::Running && p.requests_left > 0);
         // The header's badge: the same numbers, "waiting" only while running and not settled, marked exactly
@@ -544,5 +546,54 @@ proptest! {
         prop_assert!(badge.label.contains(&done_words), "{}", badge.label);
         prop_assert!(!badge.label.chars().any(char::is_control) && badge.label.ends_with("Open the run."));
         prop_assert_eq!(run.gone().len(), p.done);
+    }
+}
+
+proptest! {
+    /// A status write deletes nothing: each row it takes gets exactly one status step and is then done;
+    /// never a row already in that state; what is live only when allowed or ticked, and what may be running
+    /// only when ticked one by one.
+    #[test]
+    fn a_status_plan_posts_one_status_per_row_and_deletes_nothing(
+        specs in proptest::collection::vec(spec(), 0..30),
+        sel in selection(),
+        state in proptest::sample::select(Write::STATUS_STATES.to_vec()),
+        idle in proptest::option::of(1u32..72),
+        ticks in proptest::collection::vec((0usize..30, any::<bool>()), 0..10),
+    ) {
+        let sel = Selection { write: Write::Status { state, description: "stuck".into() }, idle_hours: idle, ..sel };
+        let mut plan = CleanupPlan::new(&records(&specs), &sel, Timestamp::from_unix(NOW));
+        for (i, tick) in ticks {
+            if let Some(id) = plan.items.get(i).map(|item| item.id) {
+                plan.choose(id, tick);
+            }
+        }
+        for item in &plan.items {
+            let action = item.action();
+            prop_assert!(matches!(action, Action::PostStatus | Action::Keep), "{:?}", item);
+            if action == Action::PostStatus {
+                prop_assert_ne!(item.latest, Some(state), "already “{}”: {:?}", state.as_str(), item);
+                match item.guard {
+                    Some(Guard::LiveProduction) => prop_assert!(sel.allow_live_production || item.ticked),
+                    Some(Guard::Live) => prop_assert!(sel.allow_live || item.ticked),
+                    Some(Guard::MayBeRunning) => prop_assert!(item.ticked),
+                    None => {}
+                }
+            }
+        }
+        let counts = plan.counts();
+        prop_assert_eq!(counts.deletions(), 0);
+        prop_assert_eq!(counts.requests, counts.status);
+        let mut run = CleanupRun::new(&plan);
+        let p = run.progress();
+        prop_assert_eq!((p.requests_left, p.deletes_left), (counts.status, 0), "every request left creates a status");
+        let mut sent = BTreeSet::new();
+        while let Some((id, step)) = run.next_step() {
+            prop_assert_eq!(step, Step::Status);
+            prop_assert!(sent.insert(id), "{} twice", id);
+            run.record(id, step, Ok(()));
+        }
+        prop_assert_eq!(sent.len(), counts.status);
+        prop_assert!(run.items.iter().all(|i| i.outcome() == "status posted"));
     }
 }

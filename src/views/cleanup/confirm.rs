@@ -87,8 +87,7 @@ pub(super) fn Confirm(
         move || {
             spacing.track();
             let c = counts();
-            let estimate =
-                api.estimate_writes_ms(c.deactivate_then_delete as u32, c.deletions() as u32);
+            let estimate = api.estimate_writes_ms(c.creates() as u32, c.deletions() as u32);
             duration_note(&c, estimate, github_com)
         }
     };
@@ -103,9 +102,16 @@ pub(super) fn Confirm(
         }
     };
     let (start, back) = (on_start.clone(), on_back.clone());
+    let write = move || {
+        plan.with(|p| {
+            p.as_ref()
+                .map(|p| p.selection.write.clone())
+                .unwrap_or_default()
+        })
+    };
     view! {
         <section class="confirm" aria-labelledby="confirm-heading" data-testid="confirm">
-            <h2 id="confirm-heading" tabindex="-1" node_ref=heading>"Before anything is deleted"</h2>
+            <h2 id="confirm-heading" tabindex="-1" node_ref=heading>{move || write().heading()}</h2>
             <p data-testid="confirm-summary">{summary}</p>
             <p class="muted" data-testid="confirm-pace">{pace}</p>
             <p data-testid="confirm-duration">{duration}</p>
@@ -121,7 +127,7 @@ pub(super) fn Confirm(
             <Backup api=api.clone() location=location.clone() plan reads/>
             <Show when=move || kinds.with(|k| k.needs_typed_confirmation())>
                 <div class="field typed-confirm">
-                    <label for="confirm-repository">{format!("This deletes what runs now or may be running. Type {repo_name} to confirm")}</label>
+                    <label for="confirm-repository">{let repo = repo_name.clone(); move || write().typed_label(&repo)}</label>
                     <input id="confirm-repository" type="text" autocomplete="off" spellcheck="false"
                         prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) data-testid="confirm-repository"/>
                 </div>
@@ -129,7 +135,7 @@ pub(super) fn Confirm(
             <div class="actions">
                 <button type="button" class="button danger" disabled={let confirmed = confirmed.clone(); move || !confirmed()}
                     on:click=move |_| start() data-testid="start-run">
-                    {move || format!("Delete {}", count(counts().deletions(), "deployment", "deployments"))}
+                    {move || write().start_label(&counts())}
                 </button>
                 <button type="button" class="button subtle" on:click=move |_| back()>"Back to the plan"</button>
             </div>

@@ -19,6 +19,7 @@ mod preview;
 mod run;
 mod script;
 mod selection;
+mod write;
 
 use deploydeck_core::location::{AppLocation, View};
 use leptos::prelude::*;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use deploydeck_core::cleanup::{Action, CleanupPlan, PlanItem, PlanRows};
+use deploydeck_core::cleanup::{Action, CleanupPlan, PlanItem, PlanRows, Write};
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::DeploymentId;
 use deploydeck_core::paging::{TablePage, PAGE_ROWS};
@@ -43,6 +43,13 @@ pub(super) fn PlanTable(
             })
         })
     });
+    let write = Memo::new(move |_| {
+        plan.with(|p| {
+            p.as_ref()
+                .map(|p| p.selection.write.clone())
+                .unwrap_or_default()
+        })
+    });
     let choose = move |ev| {
         show.set(PlanRows::from_value(&event_target_value(&ev)));
         number.set(0);
@@ -52,14 +59,14 @@ pub(super) fn PlanTable(
             <div class="field inline">
                 <label for="plan-show">"Show"</label>
                 <select id="plan-show" on:change=choose data-testid="plan-show">
-                    {PlanRows::ALL.map(|r| view! { <option value=r.value()>{r.label()}</option> })}
+                    {PlanRows::ALL.map(|r| view! { <option value=r.value()>{move || write.with(|w| r.label_for(w))}</option> })}
                 </select>
             </div>
             <div class="table-scroll">
                 <table class="deployments plan-table cards">
                     <caption class="visually-hidden">"The cleanup plan: each deployment, its latest state, what will happen and why"</caption>
                     <thead><tr>
-                        <th scope="col">"Delete"</th><th scope="col">"Deployment"</th><th scope="col">"Environment"</th>
+                        <th scope="col">{move || write.with(Write::tick_column)}</th><th scope="col">"Deployment"</th><th scope="col">"Environment"</th>
                         <th scope="col">"Ref"</th><th scope="col">"Latest state"</th><th scope="col">"Action"</th><th scope="col">"Why"</th>
                     </tr></thead>
                     <tbody>
@@ -123,7 +130,7 @@ fn PlanRow(
         <tr data-testid="plan-row" data-id=id.0.to_string() class:kept=!ticked>
             <td>
                 <input type="checkbox" checked=ticked disabled=!can_tick on:change=toggle
-                    aria-label=format!("Delete deployment {}", id.0)/>
+                    aria-label=item.tick_label()/>
             </td>
             <td><a href=href>{id.0}</a></td>
             <td data-label="Environment"><Clip text=item.environment.clone()/></td>

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use deploydeck_core::cleanup::{
-    hold_note, report_csv, report_json, ItemState, Progress, RunCommand, RunStatus, SavedRun,
+    hold_note, report_csv, report_json, ItemState, Progress, RunCommand, RunStatus, SavedRun, Write,
 };
 use deploydeck_core::history::ExportFormat;
 use deploydeck_core::model::DeploymentId;
@@ -28,8 +28,11 @@ pub(super) fn RunPanel(runner: Runner) -> impl IntoView {
     let restored = runner.restored.get_value();
     let role = RwSignal::from(runner.role.clone());
     let kept = RwSignal::from(runner.kept.clone());
-    let (location, environments_api) = (runner.location.clone(), runner.api.clone());
-    let script_location = location.clone();
+    let script_location = runner.location.clone();
+    let (location, environments_api) = (
+        StoredValue::new(runner.location.clone()),
+        StoredValue::new(runner.api.clone()),
+    );
     let api = runner.api.clone();
     let clock = RwSignal::new(now_ms());
     every(TICK_MS, move |_| clock.set(now_ms()));
@@ -119,7 +122,10 @@ pub(super) fn RunPanel(runner: Runner) -> impl IntoView {
             <RunFailures run/>
             <Show when=move || settled.get()>
                 <RunReport runner=runner.clone()/>
-                <EmptyEnvironmentsPanel api=environments_api.clone() location=location.clone()/>
+                // A status run deletes nothing: no environment is left empty by it.
+                <Show when=move || run.with(|r| r.as_ref().is_some_and(|s| s.run.write == Write::Delete))>
+                    <EmptyEnvironmentsPanel api=environments_api.get_value() location=location.get_value()/>
+                </Show>
             </Show>
             <RunItems run/>
         </div>
@@ -222,14 +228,8 @@ fn RunReport(runner: Runner) -> impl IntoView {
             r.as_ref()
                 .map(|s| {
                     let rows = s.run.items.iter().take(REPORT_ROWS);
-                    let rows = rows.map(|i| {
-                        (
-                            i.id,
-                            i.environment.clone(),
-                            i.git_ref.clone(),
-                            i.state.outcome(),
-                        )
-                    });
+                    let rows =
+                        rows.map(|i| (i.id, i.environment.clone(), i.git_ref.clone(), i.outcome()));
                     (rows.collect(), s.run.items.len())
                 })
                 .unwrap_or_default()
@@ -285,7 +285,7 @@ fn RunItems(run: RwSignal<Option<SavedRun>>) -> impl IntoView {
                                 ItemState::InFlight { step } => capitalise(step.label()),
                                 _ => String::new(),
                             };
-                            (i.id, i.environment.clone(), i.state.outcome(), detail)
+                            (i.id, i.environment.clone(), i.outcome(), detail)
                         })
                         .collect::<Vec<_>>()
                 })

@@ -1,5 +1,6 @@
-//! The selection form: environments by name or pattern (a searchable list with counts, not a wall of
-//! boxes), the text rules, latest states (inactive by default), and the guard-rail switches.
+//! The selection form: what to do with the selection (`write`), environments by name or pattern (a
+//! searchable list with counts, not a wall of boxes), the text rules, latest states (inactive by default),
+//! and the guard-rail switches.
 
 use deploydeck_core::cleanup::{SelectionDraft, StateFilter};
 use deploydeck_core::model::DeploymentState;
@@ -10,6 +11,8 @@ use deploydeck_core::validate::{Field, Problems};
 use leptos::prelude::*;
 
 use crate::components::{invalid, Clip, FieldProblems};
+
+use super::write::WriteChoice;
 
 /// The environment browser lists at most this many names at once (type to narrow).
 const BROWSE_AT_MOST: usize = 40;
@@ -34,6 +37,7 @@ pub(super) fn SelectionForm(
     let (live, live_input) = flag(|d| d.allow_live, |d, v| d.allow_live = v);
     view! {
         <form class="form cleanup-form" on:submit=|ev| ev.prevent_default() data-testid="cleanup-form">
+            <WriteChoice draft problems/>
             <EnvironmentPicker draft environments/>
             <div class="field-row">
                 <SelectionField draft problems id="cleanup-ref" label="Ref" get=|d| &d.git_ref set=|d, v| d.git_ref = v
@@ -50,15 +54,17 @@ pub(super) fn SelectionForm(
                     set=|d, v| d.older_than_days = v field=Field::OlderThanDays error_id="cleanup-older-error" numeric=true/>
                 <SelectionField draft problems id="cleanup-keep" label="Keep the newest per environment" get=|d| &d.keep_newest
                     set=|d, v| d.keep_newest = v field=Field::KeepNewest error_id="cleanup-keep-error" numeric=true/>
+                <SelectionField draft problems id="cleanup-idle" label="Nothing new for more than (hours)" get=|d| &d.idle_hours
+                    set=|d, v| d.idle_hours = v field=Field::IdleHours error_id="cleanup-idle-error" numeric=true/>
             </div>
             <StateChoices draft/>
             <label class="choice"><input type="checkbox" prop:checked=transient on:change=transient_input/>"Transient environments only"</label>
             <div class="guard">
                 <p><strong>"Guard rails"</strong>" — what the rules above select is still kept when it runs now:"</p>
                 <label class="choice"><input type="checkbox" prop:checked=live on:change=live_input data-testid="allow-live"/>
-                    "Also delete what is live in other environments (staging, previews)"</label>
+                    {move || if draft.with(|d| d.posts_status) { "Also include what is live in other environments (staging, previews)" } else { "Also delete what is live in other environments (staging, previews)" }}</label>
                 <label class="choice"><input type="checkbox" prop:checked=live_production on:change=live_production_input data-testid="allow-live-production"/>
-                    "Also delete what is live in production"</label>
+                    {move || if draft.with(|d| d.posts_status) { "Also include what is live in production" } else { "Also delete what is live in production" }}</label>
                 <p class="muted">"Off by default: each environment keeps the deployment it runs now. Deployments pending, queued or in progress within the last day may be running: tick them one by one in the plan."</p>
             </div>
         </form>

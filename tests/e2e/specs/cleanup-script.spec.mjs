@@ -3,12 +3,10 @@
 // the e2e fake with GitHub's secondary limits on and faults injected: the writes GitHub accepted are exactly
 // the plan's, in its order, a pause apart; a refused or lost request is sent again after the wait GitHub asks
 // for; a run stopped midway resumes without sending anything twice; the token is read from GITHUB_TOKEN only.
-import { readFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { test, expect } from '../fixtures.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
+import { saveScript, runScript, shellcheck } from '../support/script.mjs';
 import { api, requests, clearRequests, faults, latency, settings, TIDY, SHOP_TOKEN, writes, idOf, seedEachTest } from '../support/fake.mjs';
 
 seedEachTest(test, TIDY.seed);
@@ -31,24 +29,9 @@ async function downloadScript(page, { spacing } = {}) {
   await button.click();
   const download = await file;
   expect(download.suggestedFilename()).toBe('deploydeck-cleanup-acme-tidy.sh');
-  const dir = mkdtempSync(join(tmpdir(), 'deploydeck-script-'));
-  const path = join(dir, 'cleanup.sh');
-  await download.saveAs(path);
-  const text = readFileSync(path, 'utf8');
-  const steps = text.split("3<<'PLAN'\n")[1].split('PLAN\n')[0].trim().split('\n');
+  const script = await saveScript(download);
   await expect(page.getByTestId('script-status')).toContainText('Saved as deploydeck-cleanup-acme-tidy.sh.');
-  return { text, steps, dir, path };
-}
-
-/// Runs the script to its end: its exit code and the lines it printed.
-function runScript({ dir, path }, env) {
-  return new Promise((resolve) => {
-    const child = spawn('sh', [path], { cwd: dir, env: { PATH: process.env.PATH, ...env } });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('close', (code) => resolve({ code, lines: out.trim().split('\n') }));
-  });
+  return script;
 }
 
 test('the confirmation says how long the run takes; the script makes exactly the plan\'s writes under GitHub\'s secondary limits, waiting when told to', async ({ page }) => {
@@ -64,8 +47,8 @@ test('the confirmation says how long the run takes; the script makes exactly the
   expect(script.steps).toEqual(planned.flatMap((id) => (id === 3016 ? ['inactive 3016', 'delete 3016'] : [`delete ${id}`])));
   expect(script.text).toContain('\nGAP=1\nSTATUS_GAP=1\n');
   expect(script.text).not.toContain(SHOP_TOKEN);
-  const check = spawnSync('shellcheck', ['-s', 'sh', script.path], { encoding: 'utf8' });
-  expect(check.status, `shellcheck: ${check.stdout}${check.error ?? ''}`).toBe(0);
+  const check = shellcheck(script);
+  expect(check.status, `shellcheck: ${check.said}`).toBe(0);
 
   // Nothing without a token, and nothing with a refused one.
   await clearRequests();
@@ -160,18 +143,16 @@ test('a run paused in the browser can be finished by a script of what is left; r
 
   const file = page.waitForEvent('download');
   await page.getByTestId('download-script').click();
-  const dir = mkdtempSync(join(tmpdir(), 'deploydeck-script-'));
-  const path = join(dir, 'rest.sh');
-  await (await file).saveAs(path);
+  const rest = await saveScript(await file);
   await expect(page.getByTestId('script-status')).toContainText('Leave this run paused here');
-  const steps = readFileSync(path, 'utf8').split("3<<'PLAN'\n")[1].split('PLAN\n')[0].trim().split('\n');
+  const { steps } = rest;
   const done = new Set(sentHere.filter((r) => r.method === 'DELETE').map((r) => idOf(r.path)));
   const planned = TIDY.deployments.map((d) => d.id).filter((id) => id !== TIDY.liveProduction).reverse();
   expect(steps, 'the script holds what the browser had not done, in order').toEqual(
     planned.filter((id) => !done.has(id)).flatMap((id) => (id === 3016 ? ['inactive 3016', 'delete 3016'] : [`delete ${id}`])));
 
   await clearRequests();
-  const finished = await runScript({ dir, path }, { GITHUB_TOKEN: SHOP_TOKEN });
+  const finished = await runScript(rest, { GITHUB_TOKEN: SHOP_TOKEN });
   expect(finished.code, finished.lines.join('\n')).toBe(0);
   expect(writes(await requests()).map(stepOf)).toEqual(steps);
   expect(await remaining()).toEqual([TIDY.liveProduction]);

@@ -16,7 +16,7 @@ use crate::text::count;
 use crate::timestamp::Timestamp;
 use crate::validate::RepoRef;
 
-use super::{CleanupRun, ItemState, Step};
+use super::{CleanupRun, ItemState, Step, Write};
 
 /// How the script paces its writes, in whole seconds (`sleep` takes no fractions in POSIX sh).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +82,10 @@ pub fn script_steps(run: &CleanupRun) -> Vec<(Step, DeploymentId)> {
             ItemState::InFlight { step } => step,
             _ => continue,
         };
+        if next == Step::Status {
+            steps.push((Step::Status, item.id));
+            continue;
+        }
         if next == Step::Deactivate {
             steps.push((Step::Deactivate, item.id));
         }
@@ -118,7 +122,7 @@ pub struct ScriptFor<'a> {
 /// constant body ([`BODY`]); and the steps, one per line, read by the body.
 pub fn cleanup_script(run: &CleanupRun, target: &ScriptFor<'_>) -> String {
     let steps = script_steps(run);
-    let statuses = steps.iter().filter(|(s, _)| *s == Step::Deactivate).count();
+    let statuses = steps.iter().filter(|(s, _)| *s != Step::Delete).count();
     let deletes = steps.len() - statuses;
     let stem = file_stem(target.repo);
     let repo = target.repo.to_string();
@@ -128,12 +132,20 @@ pub fn cleanup_script(run: &CleanupRun, target: &ScriptFor<'_>) -> String {
     out.push_str("#!/bin/sh\n");
     for line in [
         format!("# Deploydeck: the reviewed cleanup plan of {repo} on {}, as a script.", one_line(target.host_label)),
-        format!(
-            "# {} deleted ({} an \"inactive\" status first): {}, in the plan's order.",
-            count(deletes, "deployment", "deployments"),
-            match statuses { 1 => "1 gets".to_owned(), n => format!("{n} get") },
-            count(steps.len(), "request", "requests"),
-        ),
+        match run.write.status_state() {
+            None => format!(
+                "# {} deleted ({} an \"inactive\" status first): {}, in the plan's order.",
+                count(deletes, "deployment", "deployments"),
+                match statuses { 1 => "1 gets".to_owned(), n => format!("{n} get") },
+                count(steps.len(), "request", "requests"),
+            ),
+            Some(state) => format!(
+                "# {} get an \"{}\" status (nothing is deleted): {}, in the plan's order.",
+                count(statuses, "deployment", "deployments"),
+                state.as_str(),
+                count(steps.len(), "request", "requests"),
+            ),
+        },
         format!("# Made {}. At this script's pace about {estimate}, plus any wait GitHub asks for.", target.made_at),
         "#".to_owned(),
         format!("# Run it:  GITHUB_TOKEN=<token> sh {stem}.sh"),
@@ -153,6 +165,7 @@ pub fn cleanup_script(run: &CleanupRun, target: &ScriptFor<'_>) -> String {
         format!("STATUS_GAP={}", target.pace.status_gap_s),
         format!("TOTAL={}", steps.len()),
         format!("STATE=\"${{DEPLOYDECK_STATE:-{stem}.done}}\""),
+        format!("STATUS={}", sh_quote(&status_body(&run.write))),
     ] {
         out.push_str(&line);
         out.push('\n');
@@ -172,6 +185,22 @@ fn step_word(step: Step) -> &'static str {
     match step {
         Step::Deactivate => "inactive",
         Step::Delete => "delete",
+        Step::Status => "status",
+    }
+}
+
+/// The body of a status run's POST (JSON; empty for a deletion run): the state and the description the
+/// user typed, escaped by the JSON writer, then quoted for the shell.
+fn status_body(write: &Write) -> String {
+    match write {
+        Write::Delete => String::new(),
+        Write::Status { state, description } => {
+            let mut body = serde_json::json!({ "state": state.as_str() });
+            if !description.is_empty() {
+                body["description"] = serde_json::Value::from(description.as_str());
+            }
+            body.to_string()
+        }
     }
 }
 
@@ -273,6 +302,8 @@ write() {
     if [ "$PAUSE" -gt 0 ]; then sleep "$PAUSE"; fi
     if [ "$1" = inactive ]; then
       CODE=$(send POST "/repos/$REPO/deployments/$2/statuses" "$INACTIVE") PAUSE=$STATUS_GAP
+    elif [ "$1" = status ]; then
+      CODE=$(send POST "/repos/$REPO/deployments/$2/statuses" "$STATUS") PAUSE=$STATUS_GAP
     else
       CODE=$(send DELETE "/repos/$REPO/deployments/$2") PAUSE=$GAP
     fi
@@ -308,7 +339,11 @@ run() {
   case $CODE in
     2??)
       note "$1 $2"
-      if [ "$1" = inactive ]; then log "$AT: \"inactive\" status posted"; else log "$AT: deleted"; fi ;;
+      case $1 in
+        inactive) log "$AT: \"inactive\" status posted" ;;
+        status) log "$AT: status posted" ;;
+        *) log "$AT: deleted" ;;
+      esac ;;
     404)
       note "$1 $2"
       if [ "$1" = inactive ]; then note "delete $2"; fi

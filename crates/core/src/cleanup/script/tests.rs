@@ -20,6 +20,7 @@ fn item(id: u64, action: Action, state: ItemState) -> RunItem {
 fn fresh(id: u64, action: Action) -> RunItem {
     let next = match action {
         Action::DeactivateThenDelete => Step::Deactivate,
+        Action::PostStatus => Step::Status,
         _ => Step::Delete,
     };
     item(id, action, ItemState::Pending { next })
@@ -30,6 +31,7 @@ fn run_of(items: Vec<RunItem>) -> CleanupRun {
         status: RunStatus::Running,
         items,
         requests_sent: 0,
+        write: Write::Delete,
     }
 }
 
@@ -210,6 +212,41 @@ fn a_custom_base_is_quoted_for_the_shell() {
     );
     assert!(text.contains("\nAPI='http://127.0.0.1:18080'\n"));
     assert!(text.contains("\nGAP=0\nSTATUS_GAP=0\n"));
+}
+
+#[test]
+fn a_status_run_s_script_posts_the_status_typed_and_deletes_nothing() {
+    let description = "Stuck: it's been \"in progress\" since $(date) — marked by ops";
+    let mut run = run_of(vec![
+        fresh(13, Action::PostStatus),
+        fresh(11, Action::PostStatus),
+    ]);
+    run.write = Write::Status {
+        state: crate::model::DeploymentState::Error,
+        description: description.into(),
+    };
+    let text = script(
+        &run,
+        &ApiBase::github_com(),
+        ScriptPace::of(&Pacing::github_com()),
+    );
+    assert_eq!(listed(&text), ["status 13", "status 11"]);
+    assert!(text.contains("# 2 deployments get an \"error\" status (nothing is deleted): 2 requests, in the plan's order."));
+    let line = text.lines().find(|l| l.starts_with("STATUS=")).unwrap();
+    let body: serde_json::Value =
+        serde_json::from_str(&unquote(line.trim_start_matches("STATUS=")).unwrap()).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({ "state": "error", "description": description })
+    );
+    // A deletion run's status body is empty, and its steps never post one.
+    let text = script(
+        &run_of(vec![fresh(1, Action::Delete)]),
+        &ApiBase::github_com(),
+        ScriptPace::of(&Pacing::github_com()),
+    );
+    assert!(text.contains("\nSTATUS=''\n"));
+    assert_eq!(listed(&text), ["delete 1"]);
 }
 
 /// How a POSIX shell reads a word made only of single-quoted parts and backslash-escaped characters.
