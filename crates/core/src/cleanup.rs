@@ -144,6 +144,9 @@ pub const STUCK_STATES: [DeploymentState; 3] = [
     DeploymentState::InProgress,
 ];
 
+/// The "stuck" rule's hours, unless the form names others.
+pub const STUCK_HOURS: u32 = 2;
+
 /// The selection rules. An empty list or `None` means "no constraint"; every constraint must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -1564,9 +1567,16 @@ pub struct SelectionDraft {
 }
 
 impl SelectionDraft {
-    /// The ready-made "stuck" rule: pending, queued or in progress with nothing new for `hours`, given an
-    /// `error` status that says so. The rest of the selection is left as it was.
-    pub fn stuck(mut self, hours: u32) -> SelectionDraft {
+    /// The ready-made "stuck" rule: pending, queued or in progress with nothing new for the hours typed (else
+    /// [`STUCK_HOURS`]), given an `error` status that says so. The rest of the selection is left as it was.
+    pub fn stuck(mut self) -> SelectionDraft {
+        let hours = self
+            .idle_hours
+            .trim()
+            .parse()
+            .ok()
+            .filter(|h| *h > 0)
+            .unwrap_or(STUCK_HOURS);
         self.states = STUCK_STATES
             .iter()
             .map(|s| StateFilter::State(*s))
@@ -2436,7 +2446,12 @@ mod tests {
             idle(15, "staging", Some(Error), 50),
             idle(16, "staging", None, 60),
         ];
-        let draft = SelectionDraft::default().stuck(2);
+        let six = SelectionDraft {
+            idle_hours: " 6 ".into(),
+            ..SelectionDraft::default()
+        };
+        assert_eq!(six.stuck().idle_hours, "6", "the hours typed are kept");
+        let draft = SelectionDraft::default().stuck();
         assert_eq!(
             draft.status_description,
             "Marked as errored by Deploydeck: no progress for more than 2 hours"

@@ -10,9 +10,6 @@ use leptos::prelude::*;
 
 use crate::components::{invalid, FieldProblems};
 
-/// The hours of the ready-made "stuck" rule, unless the form names others.
-const STUCK_HOURS: u32 = 2;
-
 #[component]
 pub(super) fn WriteChoice(
     draft: RwSignal<SelectionDraft>,
@@ -21,18 +18,7 @@ pub(super) fn WriteChoice(
     let no_server = Signal::derive(|| None::<ApiError>);
     let posts = move || draft.with(|d| d.posts_status);
     let set_posts = move |on: bool| draft.update(|d| d.posts_status = on);
-    let stuck = move |_| {
-        draft.update(|d| {
-            let hours = d
-                .idle_hours
-                .trim()
-                .parse()
-                .ok()
-                .filter(|h| *h > 0)
-                .unwrap_or(STUCK_HOURS);
-            *d = std::mem::take(d).stuck(hours);
-        })
-    };
+    let stuck = move |_| draft.update(|d| *d = std::mem::take(d).stuck());
     let left = move || {
         let used = draft.with(|d| d.status_description.trim().chars().count());
         format!("{used} of {STATUS_DESCRIPTION_MAX} characters")
