@@ -47,6 +47,10 @@ pub enum Listing<Why> {
     CutShort(Vec<Deployment>, ApiError),
 }
 
+/// How many times the overview's newest deployments are listed again when one vanished between the list and
+/// its status read.
+const LIST_AGAIN: u32 = 3;
+
 /// The API handle bound to one repository.
 #[derive(Clone)]
 pub struct RepoApi {
@@ -182,13 +186,21 @@ impl RepoApi {
 
     /// The newest `count` deployments, each with its latest status (one `statuses?per_page=1` each).
     pub async fn recent_deployments(&self, count: u8) -> Result<Vec<DeploymentRecord>, ApiError> {
-        let request = self.client().list_deployments(
-            &self.repo,
-            &DeploymentFilter::default(),
-            PageRequest::new(count, 1),
-        );
-        let page = decode_page::<Deployment>(&self.api.send(request).await)?;
-        self.with_latest_states(page.items, |_| ()).await
+        // A deployment deleted between the list and its status read (a cleanup run going on, here or
+        // elsewhere) answers 404: the list is read again, so what is shown is what is there now.
+        let mut tries = 0;
+        loop {
+            let request = self.client().list_deployments(
+                &self.repo,
+                &DeploymentFilter::default(),
+                PageRequest::new(count, 1),
+            );
+            let page = decode_page::<Deployment>(&self.api.send(request).await)?;
+            match self.with_latest_states(page.items, |_| ()).await {
+                Err(ApiError::NotFound { .. }) if tries < LIST_AGAIN => tries += 1,
+                read => return read,
+            }
+        }
     }
 
     /// Each deployment with its latest status, in the order given (as [`RepoApi::latest_states`] reads them).
