@@ -69,8 +69,9 @@ pub struct Runner {
 /// `None` before connecting.
 pub fn runner_for(state: AppState, location: &AppLocation) -> Option<Runner> {
     let api = state.connection.get_untracked()?;
-    let same = |r: &Runner| r.location.host == location.host && r.location.repo == location.repo;
-    if let Some(runner) = RUNNERS.with_borrow(|all| all.iter().find(|r| same(r)).cloned()) {
+    if let Some(runner) =
+        RUNNERS.with_borrow(|all| all.iter().find(|r| r.is_for(location)).cloned())
+    {
         if runner.api == api {
             return Some(runner);
         }
@@ -112,7 +113,7 @@ pub fn runner_for(state: AppState, location: &AppLocation) -> Option<Runner> {
 pub fn gone(location: &AppLocation) -> Signal<HashSet<DeploymentId>> {
     let run = RUNNERS.with_borrow(|all| {
         all.iter()
-            .find(|r| r.location.host == location.host && r.location.repo == location.repo)
+            .find(|r| r.is_for(location))
             .map(|r| r.run.clone())
     });
     match run {
@@ -127,6 +128,25 @@ pub fn gone(location: &AppLocation) -> Signal<HashSet<DeploymentId>> {
 }
 
 impl Runner {
+    /// Whether this runner carries out `location`'s repository's run.
+    fn is_for(&self, location: &AppLocation) -> bool {
+        self.location.host == location.host && self.location.repo == location.repo
+    }
+
+    /// Whether the run is going: running, with steps pending or in flight.
+    fn going(&self) -> bool {
+        self.run.with_untracked(|r| {
+            r.as_ref()
+                .is_some_and(|s| s.run.status == RunStatus::Running && !s.run.is_settled())
+        })
+    }
+
+    /// Whether there is nothing left to send: no run, or one settled.
+    fn settled(&self) -> bool {
+        self.run
+            .with_untracked(|r| r.as_ref().is_none_or(|s| s.run.is_settled()))
+    }
+
     /// Keeps the run on this device (the tab that runs it only) and tells the header.
     fn save(&self) {
         if !self.may_send() {
@@ -187,10 +207,7 @@ impl Runner {
         let this = self.clone();
         // For the page's life, like the runner (it asks nothing once the runner has stopped).
         let _ = window_event_listener(leptos::ev::beforeunload, move |ev| {
-            let going = this.run.with_untracked(|r| {
-                r.as_ref()
-                    .is_some_and(|s| s.run.status == RunStatus::Running && !s.run.is_settled())
-            });
+            let going = this.going();
             if going && this.may_send() && this.registered() {
                 ev.prevent_default();
                 ev.set_return_value(
@@ -291,10 +308,7 @@ impl Runner {
                     return this.stop();
                 }
                 this.publish();
-                let going = this.run.with_untracked(|r| {
-                    r.as_ref()
-                        .is_some_and(|s| s.run.status == RunStatus::Running && !s.run.is_settled())
-                });
+                let going = this.going();
                 if !going {
                     break;
                 }

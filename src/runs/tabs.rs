@@ -145,10 +145,7 @@ impl Runner {
 
     /// A run with nothing left to send needs no lock: a retry asks for it again.
     pub(super) fn release_if_done(&self) {
-        let done = self
-            .run
-            .with_untracked(|r| r.as_ref().is_none_or(|s| s.run.is_settled()));
-        if done {
+        if self.settled() {
             self.release();
         }
     }
@@ -170,10 +167,7 @@ impl Runner {
     /// Pause, Resume, Cancel the rest or Retry the failed, from this tab: carried out here when this tab
     /// runs the run (or nobody does: a finished run's retry), else sent to the tab that does.
     pub fn command(&self, command: RunCommand) {
-        let settled = self
-            .run
-            .with_untracked(|r| r.as_ref().is_none_or(|s| s.run.is_settled()));
-        if self.may_send() || settled {
+        if self.may_send() || self.settled() {
             self.carry_out(command);
         } else {
             session::send_run_command(
