@@ -1665,16 +1665,10 @@ impl SelectionDraft {
                     "Choose “Error”, “Failure” or “Inactive”: the statuses Deploydeck posts in bulk.",
                 );
             }
-            let length = self.status_description.trim().chars().count();
-            if length > crate::validate::STATUS_DESCRIPTION_MAX {
-                problems.add(
-                    Field::Description,
-                    format!(
-                        "A status description can have at most {} characters; this one has {length}.",
-                        crate::validate::STATUS_DESCRIPTION_MAX
-                    ),
-                );
-            }
+            crate::validate::check_status_description(
+                self.status_description.trim(),
+                &mut problems,
+            );
             Write::Status {
                 state: self.status_state,
                 description: self.status_description.trim().to_owned(),

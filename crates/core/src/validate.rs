@@ -249,6 +249,20 @@ pub fn check_http_url(text: &str) -> Result<(), String> {
 pub const ENVIRONMENT_NAME_MAX: usize = 255;
 /// The most characters in a status description (docs/github-api.md §7.3).
 pub const STATUS_DESCRIPTION_MAX: usize = 140;
+
+/// A status description GitHub would refuse (over [`STATUS_DESCRIPTION_MAX`] characters), said on its field:
+/// the post-a-status form's and the bulk status's.
+pub fn check_status_description(description: &str, problems: &mut Problems) {
+    let count = description.chars().count();
+    if count > STATUS_DESCRIPTION_MAX {
+        problems.add(
+            Field::Description,
+            format!(
+                "A status description can have at most {STATUS_DESCRIPTION_MAX} characters; this one has {count}."
+            ),
+        );
+    }
+}
 /// `event_type` length bounds (docs/github-api.md §8.8).
 pub const EVENT_TYPE_MAX: usize = 100;
 /// `client_payload`: at most this many top-level keys…
@@ -525,15 +539,7 @@ impl StatusDraft {
             ),
             Some(_) => {}
         }
-        let count = self.description.chars().count();
-        if count > STATUS_DESCRIPTION_MAX {
-            problems.add(
-                Field::Description,
-                format!(
-                    "A status description can have at most {STATUS_DESCRIPTION_MAX} characters; this one has {count}."
-                ),
-            );
-        }
+        check_status_description(&self.description, &mut problems);
         let mut url = |field: Field, text: &str| -> Option<String> {
             let text = text.trim();
             if text.is_empty() {
