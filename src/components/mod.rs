@@ -20,7 +20,7 @@ pub use cost_question::CostNotice;
 pub use deployment_row::DeploymentRow;
 pub use error_panel::ErrorPanel;
 pub use form::{invalid, CopyAs, FieldProblems, FormState};
-pub use host_name::HostName;
+pub use host_name::{ArrivalNote, HostName};
 pub use load_failed::LoadFailed;
 pub use notice::HeaderNotice;
 pub use radio_group::RadioGroup;

@@ -14,8 +14,8 @@ use deploydeck_core::location::HostChoice;
 use deploydeck_core::model::{Deployment, SimpleUser};
 use deploydeck_core::request::{ApiBase, Client, HostKind, Token};
 use deploydeck_core::response::{
-    decode, decode_page, oauth_scopes, parse_link_header, poll_interval, ApiError, RateLimitKind,
-    RateLimitSnapshot,
+    decode, decode_page, oauth_scopes, parse_link_header, poll_interval, ApiError, PageTrail,
+    RateLimitKind, RateLimitSnapshot,
 };
 use deploydeck_core::validate::RepoRef;
 use leptos::prelude::*;
@@ -180,6 +180,13 @@ impl Api {
         }
     }
 
+    /// What to say of the wait besides "waiting for the rate limit", when it is not the server's own (a reset
+    /// already past by this computer's clock, a wait longer than an hour asked): core's words.
+    pub fn hold_note(&self) -> Option<String> {
+        let budget = self.inner.budget.lock().ok()?;
+        budget.hold(now_millis()).and_then(|hold| hold.note())
+    }
+
     /// How long GitHub's rate limit still holds requests back (ms), and which limit, if it does: REST's, or
     /// GraphQL's hourly points (its primary limit) while reads wait for them.
     pub fn hold_left(&self) -> Option<(u64, RateLimitKind)> {
@@ -315,10 +322,11 @@ impl Api {
             _ => request,
         };
         let signal = self.abort.as_ref().map(|c| c.signal());
-        let response = self.inner.transport.send(&request, signal.as_ref()).await;
+        let mut response = self.inner.transport.send(&request, signal.as_ref()).await;
         in_flight.answered = true;
         if let Ok(mut budget) = self.inner.budget.lock() {
-            budget.finished(class, now_millis(), &response);
+            // Also writes onto a rate-limit answer the wait core keeps when the server's cannot be used.
+            budget.finished(class, now_millis(), &mut response);
         }
         // The gauge shows REST's quota; GraphQL's points are another one.
         if let Some(snapshot) =
@@ -428,24 +436,30 @@ impl Api {
     /// The one `Link` pager: every page from `first` on, `read` decoding each answer's items and `page`
     /// hearing them as they arrive, until there is no `next` page or `page` says stop (false). The first
     /// failure ends it. `Link`s are followed only on the API's own origin (core's `follow_link`): a next page
-    /// elsewhere ends it with `ApiError::LinkNotFollowed`, never a list silently cut short.
+    /// elsewhere ends it with `ApiError::LinkNotFollowed`, never a list silently cut short; paging that does not
+    /// end (core's `PageTrail`: a page already read, pages past the last announced) ends it with
+    /// `ApiError::PagingBroken`.
     pub(super) async fn pages<T>(
         &self,
         first: HttpRequest,
         read: impl Fn(&HttpResponse) -> Result<Vec<T>, ApiError>,
         mut page: impl FnMut(Vec<T>) -> bool,
     ) -> Result<(), ApiError> {
+        let mut trail = PageTrail::new(&first.url);
         let mut next = Some(first);
         while let Some(request) = next.take() {
-            let response = self.send(request).await;
+            let response = self.send(request.clone()).await;
             let items = read(&response)?;
+            let count = items.len();
             if page(items) {
-                if let Some(url) = response
+                let links = response
                     .header("link")
                     .map(parse_link_header)
-                    .and_then(|links| links.next)
-                {
-                    next = Some(self.follow(&url)?);
+                    .unwrap_or_default();
+                match trail.next(&request.url, count, &links) {
+                    Ok(Some(url)) => next = Some(self.follow(&url)?),
+                    Ok(None) => {}
+                    Err(fault) => return Err(trail.broken(&fault)),
                 }
             }
         }

@@ -533,7 +533,7 @@ impl RepoApi {
             move |name: String| {
                 let this = this.clone();
                 async move {
-                    let request = this.client().get_environment(&this.repo, &name);
+                    let request = this.client().get_environment(&this.repo, &name)?;
                     decode(&this.api.send(request).await)
                 }
             },
@@ -553,8 +553,12 @@ impl RepoApi {
     ) {
         for name in names {
             loop {
-                let request = self.client().delete_environment(&self.repo, &name);
-                match record(&name, decode_empty(&self.api.send(request).await)) {
+                // A name that is no path segment (`..`) is refused by core before anything is sent.
+                let answer = match self.client().delete_environment(&self.repo, &name) {
+                    Ok(request) => decode_empty(&self.api.send(request).await),
+                    Err(refused) => Err(refused),
+                };
+                match record(&name, answer) {
                     Some(true) => break,
                     Some(false) => continue,
                     None => return,

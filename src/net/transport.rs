@@ -6,7 +6,11 @@
 //! The demo simulator (fake-github's handler and demo seed, `crates/demo-wasm`) is a separate wasm module,
 //! fetched from `{base}/demo/` the first time the demo is used, so the app's first load does not carry it.
 
-use deploydeck_core::http::{HttpRequest, HttpResponse, Method, TextResponse};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use deploydeck_core::floodgate::{Floodgate, RequestKey};
+use deploydeck_core::http::{is_own_marker, HttpRequest, HttpResponse, Method, TextResponse};
 use gloo_net::http::{Method as FetchMethod, RequestBuilder};
 use web_sys::{AbortSignal, RequestCache, RequestCredentials, RequestMode};
 
@@ -34,12 +38,62 @@ impl Transport {
 
     /// Sends `request`. GETs go out with `cache: no-cache` (the browser may not serve a copy up to 60 s
     /// stale after a change, docs/github-api.md §3); credentials are never sent (the token is in `Authorization`).
+    ///
+    /// Every request first passes its host's floodgate (core's `floodgate`): the same request refused is not
+    /// sent again within a second, and no host gets more than `Floodgate::CEILING` requests a second from
+    /// this tab — whatever goes wrong above, it becomes slow, never a flood.
     pub async fn send(&self, request: &HttpRequest, abort: Option<&AbortSignal>) -> HttpResponse {
-        match self {
+        let gate = gate_of(self, request);
+        let key = RequestKey::of(request);
+        loop {
+            let now = crate::clock::now_ms() as u64;
+            let wait = GATES.with_borrow_mut(|gates| {
+                let floodgate = gates.entry(gate.clone()).or_default();
+                let wait = floodgate.next_send(key, now);
+                if wait.is_none() {
+                    floodgate.sent(now);
+                }
+                wait
+            });
+            match wait {
+                Some(at) => crate::clock::sleep_ms(at.saturating_sub(now).max(1)).await,
+                None => break,
+            }
+        }
+        let response = match self {
             Transport::Demo => demo(request).await,
             Transport::Fetch => fetch(request, abort).await,
-        }
+        };
+        let now = crate::clock::now_ms() as u64;
+        GATES.with_borrow_mut(|gates| {
+            gates
+                .entry(gate)
+                .or_default()
+                .answered(key, response.status, now)
+        });
+        response
     }
+}
+
+thread_local! {
+    /// One floodgate per API host (origin), for the whole tab: every connection to that host shares it.
+    static GATES: RefCell<HashMap<String, Floodgate>> = RefCell::new(HashMap::new());
+}
+
+/// The floodgate a request passes: its URL's origin (the demo has one of its own).
+fn gate_of(transport: &Transport, request: &HttpRequest) -> String {
+    if transport.is_demo() {
+        return "demo".into();
+    }
+    deploydeck_core::url::HttpUrl::parse(&request.url)
+        .map(|u| u.origin())
+        .unwrap_or_default()
+}
+
+/// How many times this tab's floodgates held a request back (0 while everything above behaves): for tests
+/// and the console.
+pub fn times_slowed() -> u64 {
+    GATES.with_borrow(|gates| gates.values().map(Floodgate::slowed).sum())
 }
 
 async fn demo(request: &HttpRequest) -> HttpResponse {
@@ -51,7 +105,19 @@ async fn demo(request: &HttpRequest) -> HttpResponse {
         Err(message) => return network_failure(format!("the demo could not be loaded: {message}")),
     };
     match serde_json::from_str::<TextResponse>(&answer) {
-        Ok(response) => response.into(),
+        Ok(response) => {
+            let mut response: HttpResponse = response.into();
+            let markers: Vec<String> = response
+                .headers
+                .names()
+                .filter(|n| is_own_marker(n))
+                .map(str::to_owned)
+                .collect();
+            for name in markers {
+                response.headers.remove(&name);
+            }
+            response
+        }
         Err(e) => network_failure(format!("the demo answered something unreadable: {e}")),
     }
 }
@@ -160,8 +226,12 @@ async fn fetch(request: &HttpRequest, abort: Option<&AbortSignal>) -> HttpRespon
         Err(e) => return gave_up(format!("{e}")),
     };
     let mut out = HttpResponse::new(response.status());
+    // Deploydeck's own markers (a time-out, a wait core set) are written here and by core alone, never taken
+    // from a server.
     for (name, value) in response.headers().entries() {
-        out.headers.append(name, value);
+        if !is_own_marker(&name) {
+            out.headers.append(name, value);
+        }
     }
     out.body = match response.binary().await {
         Ok(bytes) => bytes,

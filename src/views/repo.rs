@@ -2,11 +2,10 @@
 //! token kept in memory only), the connect form appears in place, filled in, and the same screen opens after.
 
 use deploydeck_core::location::{AppLocation, ConnectDraft, View};
-use deploydeck_core::trust::{arrival_text, Arrival};
 use leptos::prelude::*;
 
 use super::{ConnectForm, NotFound, Overview, PinToggle};
-use crate::components::LoadFailed;
+use crate::components::{ArrivalNote, LoadFailed};
 use crate::href::app_href;
 use crate::on_demand::ModuleLoadError;
 use crate::router::use_nav;
@@ -40,12 +39,10 @@ pub fn RepoView() -> impl IntoView {
 /// asked for (a host never used here is a decision), then the connect form, filled in.
 #[component]
 pub fn ConnectHere(location: AppLocation) -> impl IntoView {
-    let arrival = Arrival::of(&location.host, &session::known_hosts());
-    let ask = arrival == (Arrival::New { ask: true });
     view! {
         <section class="page narrow">
             <h1>{format!("Connect to open {}", location.repo)}</h1>
-            <p class:warning=ask data-testid="arrival">{arrival_text(&location.host, arrival)}</p>
+            <ArrivalNote host=location.host.clone()/>
             <ConnectForm initial=ConnectDraft::for_location(&location.host, &location.repo) target=Some(location.path()) linked=true/>
         </section>
     }

@@ -11,7 +11,8 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-use crate::http::{HttpResponse, Method};
+use crate::http::{HttpResponse, Method, ADJUSTED_WAIT_HEADER};
+pub use crate::response::WaitWhy;
 use crate::response::{error_from, ApiError, RateLimitKind, RateLimitSnapshot, RetryWait};
 
 pub type Millis = u64;
@@ -19,9 +20,12 @@ pub type Millis = u64;
 const MINUTE: Millis = 60_000;
 const HOUR: Millis = 3_600_000;
 /// GitHub: without `Retry-After`, wait at least a minute after a secondary limit (docs/github-api.md §5)…
-const SECONDARY_BASE_WAIT: Millis = MINUTE;
+const BACKOFF_BASE: Millis = MINUTE;
 /// …then back off exponentially, up to this.
-const SECONDARY_MAX_WAIT: Millis = 15 * MINUTE;
+const BACKOFF_MAX: Millis = 15 * MINUTE;
+/// The longest any answer holds requests back: no GitHub limit needs more (the primary window is an hour), so a
+/// server asking for longer (`Retry-After: 18446744073709551615`, a reset in a year) is asked again after it.
+pub const MAX_WAIT: Millis = HOUR;
 
 /// How a request counts against the limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,7 +192,7 @@ pub fn window_note(left_ms: u64, pacing: &Pacing) -> String {
     );
     format!(
         "GitHub allows {limit} a minute: the next one goes in {}, by itself.",
-        crate::history::format_duration(left_ms.div_ceil(1000) as i64)
+        crate::text::format_duration(left_ms.div_ceil(1000) as i64)
     )
 }
 
@@ -207,6 +211,15 @@ pub enum Decision {
 pub struct Hold {
     pub until: Millis,
     pub limit: RateLimitKind,
+    /// Whether the wait is the one the server named, or what Deploydeck does instead.
+    pub why: WaitWhy,
+}
+
+impl Hold {
+    /// What to say besides "waiting for the rate limit" when the wait is not the server's own.
+    pub fn note(&self) -> Option<String> {
+        self.why.note()
+    }
 }
 
 /// The pacing state: what is in flight, what was sent recently, and any hold from GitHub's answers.
@@ -222,7 +235,8 @@ pub struct Budget {
     hold: Option<Hold>,
     /// GraphQL's points used up until then (its own quota: REST goes on).
     graphql_hold: Option<Millis>,
-    secondary_strikes: u32,
+    /// Rate-limit refusals in a row (a success ends the run): what the backoff doubles with.
+    strikes: u32,
     snapshot: Option<RateLimitSnapshot>,
 }
 
@@ -238,7 +252,7 @@ impl Budget {
             create_starts: VecDeque::new(),
             hold: None,
             graphql_hold: None,
-            secondary_strikes: 0,
+            strikes: 0,
             snapshot: None,
         }
     }
@@ -346,66 +360,115 @@ impl Budget {
 
     /// The answer to a request of `class` arrived at `now` (status 0 for a network failure). Returns the
     /// rate-limit error it carried, if any, after setting the hold it implies.
+    ///
+    /// What a server says about waiting is used only when it makes sense (docs/github-api.md §5, "Waits
+    /// from headers"): a wait longer than [`MAX_WAIT`] is cut to it; a reset already past by this computer's
+    /// clock (a clock running ahead, or a stale value), a `Retry-After: 0`, or no usable time at all gets a
+    /// backed-off wait — a minute, doubling with each refusal in a row up to 15 — never an immediate resend.
+    /// When the wait kept differs from the one the server named, it is written onto `response`
+    /// ([`ADJUSTED_WAIT_HEADER`]), so the error decoded from it says what the server asked and what
+    /// Deploydeck does instead.
     pub fn finished(
         &mut self,
         class: RequestClass,
         now: Millis,
-        response: &HttpResponse,
+        response: &mut HttpResponse,
     ) -> Option<ApiError> {
+        // Only core writes this header: one sent by the server is not believed.
+        response.headers.remove(ADJUSTED_WAIT_HEADER);
         if class.is_write() {
             self.writes_in_flight = self.writes_in_flight.saturating_sub(1);
             self.last_write_answered = Some(now);
         } else {
             self.reads_in_flight = self.reads_in_flight.saturating_sub(1);
         }
+        let refused = matches!(response.status, 403 | 429);
         // REST's quota only: GraphQL's points are another quota, and running out of them is GraphQL's own
         // answer (RATE_LIMITED), which the caller waits out for GraphQL alone.
         if let Some(snapshot) =
             RateLimitSnapshot::from_headers(&response.headers).filter(RateLimitSnapshot::is_core)
         {
-            if snapshot.is_exhausted() {
-                self.hold_until(reset_millis(&snapshot), RateLimitKind::Primary);
+            // The last request the quota allowed went through: hold the next ones until the reset. (A refusal
+            // is held below, from the error it carries.)
+            if snapshot.is_exhausted() && !refused {
+                let (until, why) = self.until_reset(&snapshot.reset, now);
+                self.hold_until(until, RateLimitKind::Primary, why);
             }
             self.snapshot = Some(snapshot);
         }
         if response.is_success() || response.status == 304 {
-            self.secondary_strikes = 0;
+            self.strikes = 0;
             return None;
         }
-        if !matches!(response.status, 403 | 429) {
+        if !refused {
             return None;
         }
         let error = error_from(response);
-        if let ApiError::RateLimited { limit, wait, .. } = &error {
-            let until = match (limit, wait) {
-                (_, RetryWait::Until(t)) => u64::try_from(t.unix_millis()).unwrap_or(0),
-                (RateLimitKind::Secondary, RetryWait::Seconds(secs)) => {
-                    // Each consecutive secondary answer doubles the wait (docs/github-api.md §5: exponential backoff),
-                    // never less than what Retry-After asked for.
-                    let backoff = SECONDARY_BASE_WAIT
-                        .saturating_mul(1 << self.secondary_strikes.min(8))
-                        .min(SECONDARY_MAX_WAIT);
-                    let asked = secs.saturating_mul(1000);
-                    self.secondary_strikes += 1;
-                    now + if response.header("retry-after").is_some() {
-                        asked
-                    } else {
-                        backoff
-                    }
+        let ApiError::RateLimited { limit, wait, .. } = &error else {
+            return None;
+        };
+        let (until, why) = match wait {
+            RetryWait::Until(reset) => self.until_reset(reset, now),
+            // GitHub without Retry-After: a minute for a secondary limit, then exponential backoff.
+            RetryWait::Seconds(_) if response.header("retry-after").is_none() => {
+                (now.saturating_add(self.backoff()), WaitWhy::AsAsked)
+            }
+            RetryWait::Seconds(0) => (now.saturating_add(self.backoff()), WaitWhy::NoTime),
+            RetryWait::Seconds(secs) => {
+                let asked = secs.saturating_mul(1000);
+                if asked > MAX_WAIT {
+                    (
+                        now.saturating_add(MAX_WAIT),
+                        WaitWhy::TooLong { asked_secs: *secs },
+                    )
+                } else {
+                    (now.saturating_add(asked), WaitWhy::AsAsked)
                 }
-                (RateLimitKind::Primary, RetryWait::Seconds(secs)) => {
-                    now + secs.saturating_mul(1000)
-                }
-            };
-            self.hold_until(until, *limit);
-            return Some(error);
+            }
+            RetryWait::Instead { .. } => (now.saturating_add(self.backoff()), WaitWhy::NoTime),
+        };
+        self.strikes = self.strikes.saturating_add(1);
+        let limit = *limit;
+        self.hold_until(until, limit, why);
+        if why != WaitWhy::AsAsked {
+            response.headers.set(
+                ADJUSTED_WAIT_HEADER,
+                format!("{};{}", (until - now).div_ceil(1000), why.token()),
+            );
+            return Some(error_from(response));
         }
-        None
+        Some(error)
     }
 
-    fn hold_until(&mut self, until: Millis, limit: RateLimitKind) {
+    /// The wait before the next refusal-free try: a minute, doubled for each refusal in a row, at most 15.
+    fn backoff(&self) -> Millis {
+        BACKOFF_BASE
+            .saturating_mul(1 << self.strikes.min(8))
+            .min(BACKOFF_MAX)
+    }
+
+    /// Until when to hold for a quota that resets at `reset`: then, unless that is already past here (the
+    /// clock runs ahead of the server's, or the value is stale: back off) or further than [`MAX_WAIT`] (no
+    /// GitHub window is longer: the clock runs behind, or the value is wrong).
+    fn until_reset(&self, reset: &crate::Timestamp, now: Millis) -> (Millis, WaitWhy) {
+        let at = u64::try_from(reset.unix_millis()).unwrap_or(0);
+        if at <= now {
+            (now.saturating_add(self.backoff()), WaitWhy::ResetPassed)
+        } else if at - now > MAX_WAIT {
+            (
+                now.saturating_add(MAX_WAIT),
+                WaitWhy::TooLong {
+                    asked_secs: (at - now).div_ceil(1000),
+                },
+            )
+        } else {
+            (at, WaitWhy::AsAsked)
+        }
+    }
+
+    fn hold_until(&mut self, until: Millis, limit: RateLimitKind, why: WaitWhy) {
         if self.hold.as_ref().is_none_or(|h| h.until < until) {
-            self.hold = Some(Hold { until, limit });
+            self.hold = Some(Hold { until, limit, why });
         }
     }
 
@@ -430,10 +493,6 @@ impl Budget {
         }
         total
     }
-}
-
-fn reset_millis(snapshot: &RateLimitSnapshot) -> Millis {
-    u64::try_from(snapshot.reset.unix_millis()).unwrap_or(0)
 }
 
 fn push_window(starts: &mut VecDeque<Millis>, now: Millis, span: Millis) {
@@ -583,7 +642,7 @@ mod tests {
         b.finished(
             RequestClass::Read,
             10,
-            &response(
+            &mut response(
                 200,
                 &[
                     ("x-ratelimit-limit", "5000"),
@@ -613,7 +672,7 @@ mod tests {
         for i in 0..900 {
             assert_eq!(b.decide(RequestClass::Read, i), Decision::Now);
             b.started(RequestClass::Read, i);
-            b.finished(RequestClass::Read, i, &ok);
+            b.finished(RequestClass::Read, i, &mut ok.clone());
         }
         assert_eq!(b.decide(RequestClass::Read, 900), Decision::At(MINUTE));
         for i in 0..2_000 {
@@ -623,7 +682,7 @@ mod tests {
                 "REST's full window holds no query"
             );
             b.started(RequestClass::Query, 900 + i);
-            b.finished(RequestClass::Query, 900 + i, &ok);
+            b.finished(RequestClass::Query, 900 + i, &mut ok.clone());
         }
         assert_eq!(
             b.decide(RequestClass::Query, 2_900),
@@ -659,7 +718,7 @@ mod tests {
             Decision::Now,
             "reads are not held by writes"
         );
-        b.finished(RequestClass::Create, 300, &ok());
+        b.finished(RequestClass::Create, 300, &mut ok());
         assert_eq!(b.decide(RequestClass::Delete, 300), Decision::At(1_300));
         assert_eq!(b.decide(RequestClass::Delete, 1_300), Decision::Now);
     }
@@ -682,7 +741,7 @@ mod tests {
                 }
             };
             b.started(RequestClass::Create, t);
-            b.finished(RequestClass::Create, t + 1, &ok());
+            b.finished(RequestClass::Create, t + 1, &mut ok());
             minute_starts.push(t);
         }
         for (i, start) in minute_starts.iter().enumerate() {
@@ -715,7 +774,7 @@ mod tests {
             &[("Retry-After", "30"), ("x-ratelimit-remaining", "4000")],
             "You have exceeded a secondary rate limit",
         );
-        let err = b.finished(RequestClass::Delete, 100, &limited);
+        let err = b.finished(RequestClass::Delete, 100, &mut limited.clone());
         assert!(matches!(
             err,
             Some(ApiError::RateLimited {
@@ -728,16 +787,16 @@ mod tests {
 
         let no_header = response(429, &[], "You have exceeded a secondary rate limit");
         b.started(RequestClass::Read, 30_100);
-        b.finished(RequestClass::Read, 30_200, &no_header);
+        b.finished(RequestClass::Read, 30_200, &mut no_header.clone());
         assert_eq!(
             b.decide(RequestClass::Read, 30_200),
             Decision::At(30_200 + 2 * MINUTE),
             "second strike doubles the minute"
         );
         b.started(RequestClass::Read, 200_000);
-        b.finished(RequestClass::Read, 200_100, &HttpResponse::new(200));
+        b.finished(RequestClass::Read, 200_100, &mut HttpResponse::new(200));
         b.started(RequestClass::Read, 200_100);
-        b.finished(RequestClass::Read, 200_200, &no_header);
+        b.finished(RequestClass::Read, 200_200, &mut no_header.clone());
         assert_eq!(
             b.decide(RequestClass::Read, 200_200),
             Decision::At(200_200 + MINUTE),
@@ -747,9 +806,11 @@ mod tests {
 
     #[test]
     fn an_exhausted_quota_holds_until_the_reset() {
+        // Half an hour before the reset, by this computer's clock.
+        let now = 1_700_000_000_000 - 30 * MINUTE;
         let mut b = Budget::new(Pacing::unpaced());
-        b.started(RequestClass::Read, 1_000);
-        let last = response(
+        b.started(RequestClass::Read, now - 1_000);
+        let mut last = response(
             200,
             &[
                 ("x-ratelimit-limit", "5000"),
@@ -758,11 +819,195 @@ mod tests {
             ],
             "",
         );
-        assert_eq!(b.finished(RequestClass::Read, 2_000, &last), None);
+        assert_eq!(b.finished(RequestClass::Read, now, &mut last), None);
         assert_eq!(b.snapshot().unwrap().remaining, 0);
         assert_eq!(
-            b.decide(RequestClass::Read, 2_000),
+            b.decide(RequestClass::Read, now),
             Decision::At(1_700_000_000_000)
+        );
+        assert_eq!(b.hold(now).unwrap().note(), None, "the server's own wait");
+    }
+
+    /// A refusal of the primary limit, its reset at `reset` (Unix seconds, as sent).
+    fn quota_refused(reset: &str) -> HttpResponse {
+        response(
+            403,
+            &[
+                ("x-ratelimit-limit", "5000"),
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset", reset),
+            ],
+            "API rate limit exceeded for user ID 1.",
+        )
+    }
+
+    #[test]
+    fn a_retry_after_near_two_to_the_64_waits_an_hour_and_says_what_was_asked() {
+        let now = 1_800_000_000_000;
+        let mut b = Budget::new(Pacing::unpaced());
+        b.started(RequestClass::Read, now);
+        let mut refused = response(
+            403,
+            &[("Retry-After", "18446744073709551615")],
+            "You have exceeded a secondary rate limit",
+        );
+        let error = b.finished(RequestClass::Read, now, &mut refused).unwrap();
+        assert_eq!(
+            b.decide(RequestClass::Read, now + 1),
+            Decision::At(now + HOUR)
+        );
+        let ApiError::RateLimited { wait, .. } = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(
+            *wait,
+            RetryWait::Instead {
+                secs: 3_600,
+                why: WaitWhy::TooLong {
+                    asked_secs: u64::MAX
+                }
+            }
+        );
+        assert_eq!(
+            error_from(&refused),
+            error,
+            "the decoded answer says the same"
+        );
+        let remedy = error.remedy();
+        assert!(
+            remedy.contains("asked to wait more than a year"),
+            "{remedy}"
+        );
+        assert!(remedy.contains("Try again in 1 h 0 min"), "{remedy}");
+    }
+
+    #[test]
+    fn a_reset_already_past_is_a_clock_running_ahead_and_backs_off_instead_of_resending() {
+        // The page's clock runs two minutes ahead of GitHub's: the reset it names is already past here.
+        let now = 1_800_000_000_000;
+        let reset = (now / 1000 - 120).to_string();
+        let mut b = Budget::new(Pacing::github_com());
+        let mut t = now;
+        let mut waits = Vec::new();
+        for _ in 0..6 {
+            t = match b.decide(RequestClass::Read, t) {
+                Decision::Now => t,
+                Decision::At(at) => at,
+                Decision::WhenOneFinishes => unreachable!("one request at a time"),
+            };
+            b.started(RequestClass::Read, t);
+            let error = b.finished(RequestClass::Read, t, &mut quota_refused(&reset));
+            assert!(matches!(
+                error,
+                Some(ApiError::RateLimited {
+                    wait: RetryWait::Instead {
+                        why: WaitWhy::ResetPassed,
+                        ..
+                    },
+                    ..
+                })
+            ));
+            let hold = b.hold(t).expect("held, never sent again at once");
+            assert_eq!(hold.why, WaitWhy::ResetPassed);
+            assert!(hold.note().unwrap().contains("clock"));
+            waits.push((hold.until - t) / 1000);
+        }
+        assert_eq!(
+            waits,
+            [60, 120, 240, 480, 900, 900],
+            "a minute, doubling, at most 15"
+        );
+        // A reset in 1970, and one that cannot be read, are treated the same way.
+        for reset in ["0", "-5", "soon"] {
+            let mut b = Budget::new(Pacing::unpaced());
+            b.started(RequestClass::Read, now);
+            b.finished(RequestClass::Read, now, &mut quota_refused(reset));
+            assert_eq!(
+                b.decide(RequestClass::Read, now + 10),
+                Decision::At(now + MINUTE),
+                "{reset}"
+            );
+        }
+        // Once an answer goes through, the backoff starts again from a minute.
+        b.started(RequestClass::Read, t + HOUR);
+        b.finished(RequestClass::Read, t + HOUR, &mut HttpResponse::new(200));
+        b.started(RequestClass::Read, t + HOUR);
+        b.finished(RequestClass::Read, t + HOUR, &mut quota_refused(&reset));
+        assert_eq!(b.hold(t + HOUR).unwrap().until, t + HOUR + MINUTE);
+    }
+
+    #[test]
+    fn an_exhausted_quota_whose_reset_is_past_or_too_far_is_not_taken_at_its_word() {
+        let now = 1_800_000_000_000;
+        for (reset, until, why) in [
+            (
+                (now / 1000 - 5).to_string(),
+                now + MINUTE,
+                WaitWhy::ResetPassed,
+            ),
+            (
+                (now / 1000 + 86_400).to_string(),
+                now + HOUR,
+                WaitWhy::TooLong { asked_secs: 86_400 },
+            ),
+        ] {
+            let mut b = Budget::new(Pacing::unpaced());
+            b.started(RequestClass::Read, now);
+            let mut last = response(
+                200,
+                &[
+                    ("x-ratelimit-limit", "5000"),
+                    ("x-ratelimit-remaining", "0"),
+                    ("x-ratelimit-reset", &reset),
+                ],
+                "",
+            );
+            assert_eq!(b.finished(RequestClass::Read, now, &mut last), None);
+            let hold = b.hold(now).unwrap();
+            assert_eq!((hold.until, hold.why), (until, why));
+        }
+    }
+
+    #[test]
+    fn a_retry_after_of_zero_is_no_wait_and_gets_the_backoff() {
+        let now = 1_800_000_000_000;
+        let mut b = Budget::new(Pacing::unpaced());
+        b.started(RequestClass::Delete, now);
+        let mut refused = response(
+            429,
+            &[("Retry-After", "0")],
+            "You have exceeded a secondary rate limit",
+        );
+        b.finished(RequestClass::Delete, now, &mut refused);
+        assert_eq!(b.hold(now).unwrap().why, WaitWhy::NoTime);
+        assert_eq!(
+            b.decide(RequestClass::Delete, now),
+            Decision::At(now + MINUTE)
+        );
+    }
+
+    #[test]
+    fn a_server_cannot_set_the_wait_deploydeck_keeps() {
+        let now = 1_800_000_000_000;
+        let mut b = Budget::new(Pacing::unpaced());
+        b.started(RequestClass::Read, now);
+        let mut refused = response(
+            403,
+            &[("Retry-After", "30"), (ADJUSTED_WAIT_HEADER, "0;no-time")],
+            "You have exceeded a secondary rate limit",
+        );
+        let error = b.finished(RequestClass::Read, now, &mut refused).unwrap();
+        assert!(refused.header(ADJUSTED_WAIT_HEADER).is_none());
+        assert!(matches!(
+            error,
+            ApiError::RateLimited {
+                wait: RetryWait::Seconds(30),
+                ..
+            }
+        ));
+        assert_eq!(
+            b.decide(RequestClass::Read, now),
+            Decision::At(now + 30_000)
         );
     }
 
@@ -779,7 +1024,7 @@ mod tests {
             b.started(RequestClass::Read, i);
         }
         assert_eq!(b.decide(RequestClass::Read, 13), Decision::WhenOneFinishes);
-        b.finished(RequestClass::Read, 14, &HttpResponse::new(304));
+        b.finished(RequestClass::Read, 14, &mut HttpResponse::new(304));
         assert_eq!(b.decide(RequestClass::Read, 14), Decision::Now);
     }
 
@@ -793,7 +1038,7 @@ mod tests {
         assert_eq!(b.decide(RequestClass::Delete, 5), Decision::WhenOneFinishes);
         let mut spaced = Budget::new(Pacing::enterprise(Some(250)));
         spaced.started(RequestClass::Delete, 0);
-        spaced.finished(RequestClass::Delete, 50, &HttpResponse::new(204));
+        spaced.finished(RequestClass::Delete, 50, &mut HttpResponse::new(204));
         assert_eq!(spaced.decide(RequestClass::Delete, 60), Decision::At(300));
     }
 
@@ -802,5 +1047,84 @@ mod tests {
         let b = Budget::new(Pacing::github_com());
         assert_eq!(b.estimate_writes_ms(0, 10, 200), 12_000);
         assert!(b.estimate_writes_ms(1_000, 0, 0) >= 2 * HOUR);
+    }
+}
+
+#[cfg(test)]
+mod waits_from_any_headers {
+    //! Whatever a server sends as `Retry-After` and `X-RateLimit-Reset`, at whatever time: no panic, no wait
+    //! in the past after a refusal, no wait longer than [`MAX_WAIT`] (docs/github-api.md §5).
+    use super::*;
+    use crate::http::Headers;
+    use proptest::prelude::*;
+
+    fn header_value() -> impl Strategy<Value = Option<String>> {
+        prop_oneof![
+            Just(None),
+            any::<u64>().prop_map(|n| Some(n.to_string())),
+            any::<i64>().prop_map(|n| Some(n.to_string())),
+            (0u64..4_000_000_000).prop_map(|n| Some(n.to_string())),
+            Just(Some("18446744073709551615".to_owned())),
+            Just(Some("99999999999999999999999".to_owned())),
+            Just(Some(String::new())),
+            "[ -~]{0,12}".prop_map(Some),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn every_refusal_holds_for_a_while_and_never_longer_than_an_hour(
+            status in prop_oneof![Just(403u16), Just(429u16)],
+            retry_after in header_value(),
+            reset in header_value(),
+            remaining in prop_oneof![Just(Some("0".to_owned())), Just(Some("12".to_owned())), Just(None)],
+            secondary in any::<bool>(),
+            now in prop_oneof![Just(0u64), 0u64..4_000_000_000_000, Just(u64::MAX / 2), Just(u64::MAX)],
+            strikes in 0usize..12,
+        ) {
+            let mut headers = Headers::new();
+            for (name, value) in [("retry-after", &retry_after), ("x-ratelimit-reset", &reset), ("x-ratelimit-remaining", &remaining)] {
+                if let Some(v) = value { headers.append(name, v.clone()); }
+            }
+            headers.append("x-ratelimit-limit", "5000");
+            let message = if secondary { "You have exceeded a secondary rate limit" } else { "API rate limit exceeded" };
+            let answer = HttpResponse { status, headers, body: format!("{{\"message\":\"{message}\"}}").into_bytes() };
+            let mut b = Budget::new(Pacing::github_com());
+            for _ in 0..=strikes {
+                b.started(RequestClass::Read, now);
+                let mut refused = answer.clone();
+                let error = b.finished(RequestClass::Read, now, &mut refused);
+                if let Some(error) = error {
+                    let hold = b.hold(now).cloned();
+                    if now < u64::MAX {
+                        let hold = hold.expect("a refusal holds what follows");
+                        prop_assert!(hold.until > now, "no wait in the past");
+                    }
+                    if let Some(hold) = b.hold(now) {
+                        prop_assert!(hold.until - now <= MAX_WAIT, "at most an hour: {}", hold.until - now);
+                    }
+                    let _ = error.remedy();
+                    prop_assert_eq!(error_from(&refused), error);
+                }
+            }
+        }
+
+        #[test]
+        fn an_exhausted_quota_never_holds_longer_than_an_hour(
+            reset in header_value(),
+            now in prop_oneof![Just(0u64), 0u64..4_000_000_000_000, Just(u64::MAX)],
+        ) {
+            let mut headers = Headers::new();
+            headers.append("x-ratelimit-limit", "5000");
+            headers.append("x-ratelimit-remaining", "0");
+            if let Some(reset) = reset { headers.append("x-ratelimit-reset", reset); }
+            let mut last = HttpResponse { status: 200, headers, body: b"[]".to_vec() };
+            let mut b = Budget::new(Pacing::unpaced());
+            b.started(RequestClass::Read, now);
+            prop_assert!(b.finished(RequestClass::Read, now, &mut last).is_none());
+            if let Some(hold) = b.hold(now) {
+                prop_assert!(hold.until - now <= MAX_WAIT);
+            }
+        }
     }
 }

@@ -19,12 +19,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::history::csv_field;
 use crate::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
 use crate::pattern::{any_matches, parse_patterns};
 use crate::response::ApiError;
 use crate::rules::{live_per_environment, DeploymentRecord};
 use crate::text::count;
+use crate::text::csv_line;
 use crate::timestamp::Timestamp;
 use crate::validate::{Field, Problems};
 
@@ -963,7 +963,7 @@ pub fn duration_note(counts: &PlanCounts, estimate_ms: u64, github_com: bool) ->
         "At the pace set here"
     };
     let secs = estimate_ms.div_ceil(1_000);
-    let about = crate::history::format_duration(secs as i64);
+    let about = crate::text::format_duration(secs as i64);
     let statuses = match counts.deactivate_then_delete {
         0 => String::new(),
         n => format!(
@@ -1886,7 +1886,7 @@ impl Progress {
         });
         Some(format!(
             "About {} left",
-            crate::history::format_duration(((ms + held_ms) / 1000) as i64)
+            crate::text::format_duration(((ms + held_ms) / 1000) as i64)
         ))
     }
 }
@@ -1901,7 +1901,7 @@ pub fn hold_note(left_ms: u64, limit: crate::response::RateLimitKind) -> String 
     };
     format!(
         "{which}: waiting {} before the next request. The run continues by itself; you can leave it running.",
-        crate::history::format_duration(left_ms.div_ceil(1000) as i64)
+        crate::text::format_duration(left_ms.div_ceil(1000) as i64)
     )
 }
 
@@ -1977,13 +1977,23 @@ pub fn report_json(saved: &SavedRun, now: Timestamp) -> String {
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }
 
-/// What the run did, as CSV (quoted and formula-safe like the History export), one line per item.
+/// What the run did, as CSV (quoted and formula-safe like the History export: `text::csv_line`), one line per
+/// item.
 pub fn report_csv(run: &CleanupRun) -> String {
-    let mut out =
-        String::from("id,environment,ref,sha,action,outcome,inactive_first,failed_step,error\r\n");
+    let mut out = csv_line(&[
+        "id",
+        "environment",
+        "ref",
+        "sha",
+        "action",
+        "outcome",
+        "inactive_first",
+        "failed_step",
+        "error",
+    ]);
     for item in &run.items {
         let row = ReportItem::of(item);
-        let fields = [
+        out.push_str(&csv_line(&[
             row.id.0.to_string(),
             row.environment.to_owned(),
             row.git_ref.to_owned(),
@@ -1995,10 +2005,7 @@ pub fn report_csv(run: &CleanupRun) -> String {
                 .map(|s| s.label().to_owned())
                 .unwrap_or_default(),
             row.error.unwrap_or_default(),
-        ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        ]));
     }
     out
 }
@@ -2532,7 +2539,9 @@ mod tests {
             run.gone().is_empty(),
             "a status run removes nothing from History"
         );
-        assert!(report_csv(&run).contains(",status posted,"));
+        assert!(crate::text::read_csv(&report_csv(&run), ',')
+            .iter()
+            .any(|row| row[5] == "status posted"));
     }
 
     #[test]
@@ -3197,18 +3206,35 @@ mod tests {
         );
         assert_eq!(SavedRun::from_json("{\"run\": 1}"), None);
 
-        let csv = report_csv(&saved.run);
-        let lines: Vec<&str> = csv.split("\r\n").collect();
+        let rows = crate::text::read_csv(&report_csv(&saved.run), ',');
         assert_eq!(
-            lines[0],
-            "id,environment,ref,sha,action,outcome,inactive_first,failed_step,error"
+            rows[0],
+            [
+                "id",
+                "environment",
+                "ref",
+                "sha",
+                "action",
+                "outcome",
+                "inactive_first",
+                "failed_step",
+                "error"
+            ]
         );
-        assert!(lines[1].starts_with(&format!("{},", first.0)) && lines[1].contains(",deleted,"));
-        assert!(lines[2].contains(",failed,,deleting,"), "{}", lines[2]);
-        assert!(
-            lines[4].contains(",active: the newest success of its environment,"),
-            "{}",
-            lines[4]
+        assert_eq!(
+            (rows[1][0].clone(), rows[1][5].as_str()),
+            (first.0.to_string(), "deleted")
+        );
+        assert_eq!(
+            (rows[2][5].as_str(), rows[2][7].as_str()),
+            ("failed", "deleting"),
+            "{:?}",
+            rows[2]
+        );
+        assert_eq!(
+            rows[4][6], "active: the newest success of its environment",
+            "{:?}",
+            rows[4]
         );
         let json: serde_json::Value = serde_json::from_str(&report_json(&saved, now())).unwrap();
         assert_eq!(json["planned_requests"], 6);

@@ -167,15 +167,17 @@ impl GraphqlFailure {
         matches!(self, GraphqlFailure::Unavailable { .. })
     }
 
-    /// Until when GraphQL requests wait after this failure (ms since the epoch): RATE_LIMITED's reset, or a
-    /// minute from `now` when the answer gave none.
+    /// Until when GraphQL requests wait after this failure (ms since the epoch): RATE_LIMITED's reset — or a
+    /// minute from `now` when the answer gave none or one already past here (a clock running ahead), and at
+    /// most the budget's longest wait (an hour) for one further away than any GitHub window.
     pub fn wait_until(&self, now_ms: u64) -> Option<u64> {
         match self {
             GraphqlFailure::RateLimited { reset } => Some(
                 reset
                     .and_then(|r| u64::try_from(r.unix_millis()).ok())
                     .filter(|at| *at > now_ms)
-                    .unwrap_or(now_ms + 60_000),
+                    .map(|at| at.min(now_ms.saturating_add(crate::budget::MAX_WAIT)))
+                    .unwrap_or(now_ms.saturating_add(60_000)),
             ),
             _ => None,
         }
@@ -494,9 +496,29 @@ mod tests {
             200,
             json!({"errors": [{"type": "RATE_LIMIT", "code": "graphql_rate_limit", "message": "API rate limit already exceeded for user ID 1."}]}),
         );
+        let ten_minutes_before = 1_800_000_000_000 - 600_000;
+        assert_eq!(
+            decode_states(&limited)
+                .unwrap_err()
+                .wait_until(ten_minutes_before),
+            Some(1_800_000_000_000)
+        );
         assert_eq!(
             decode_states(&limited).unwrap_err().wait_until(0),
-            Some(1_800_000_000_000)
+            Some(crate::budget::MAX_WAIT),
+            "a reset further away than any GitHub window: an hour at most"
+        );
+        assert_eq!(
+            decode_states(&limited)
+                .unwrap_err()
+                .wait_until(1_800_000_120_000),
+            Some(1_800_000_180_000),
+            "a reset already past here (a clock running ahead): a minute, not at once"
+        );
+        assert_eq!(
+            decode_states(&limited).unwrap_err().wait_until(u64::MAX),
+            Some(u64::MAX),
+            "no overflow"
         );
         assert_eq!(
             decode_states(&limited_2026).unwrap_err().wait_until(5),

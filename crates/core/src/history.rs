@@ -139,16 +139,8 @@ pub fn state_spans(statuses: &[DeploymentStatus], now: Timestamp) -> Vec<StateSp
     spans
 }
 
-/// A duration for people: `45 s`, `3 min 20 s`, `2 h 5 min`, `3 d 4 h`.
-pub fn format_duration(seconds: i64) -> String {
-    let s = seconds.max(0);
-    match s {
-        0..=59 => format!("{s} s"),
-        60..=3599 => format!("{} min {} s", s / 60, s % 60),
-        3600..=86_399 => format!("{} h {} min", s / 3600, (s % 3600) / 60),
-        _ => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
-    }
-}
+use crate::text::csv_line;
+pub use crate::text::format_duration;
 
 /// One exported row: a deployment with its latest status (when loaded).
 #[derive(Debug, Clone, Serialize)]
@@ -186,18 +178,29 @@ pub fn export_json(records: &[DeploymentRecord]) -> String {
     serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
 }
 
-const CSV_HEADER: &str =
-    "id,environment,ref,sha,task,creator,created_at,latest_state,latest_state_at,description,transient,production";
+const CSV_HEADER: [&str; 12] = [
+    "id",
+    "environment",
+    "ref",
+    "sha",
+    "task",
+    "creator",
+    "created_at",
+    "latest_state",
+    "latest_state_at",
+    "description",
+    "transient",
+    "production",
+];
 
-/// The filtered list as CSV (RFC 4180: every field quoted when it holds a comma, quote or line break, and
-/// any field a spreadsheet would read as a formula prefixed with `'`).
+/// The filtered list as CSV: every field quoted, and defused where a spreadsheet would read a formula
+/// (`text::csv_line`).
 pub fn export_csv(records: &[DeploymentRecord]) -> String {
-    let mut out = String::from(CSV_HEADER);
-    out.push_str("\r\n");
+    let mut out = csv_line(&CSV_HEADER);
     for r in records {
         let d = &r.deployment;
         let latest = r.latest_status.as_ref();
-        let fields = [
+        out.push_str(&csv_line(&[
             d.id.0.to_string(),
             d.environment.clone(),
             d.git_ref.clone(),
@@ -212,25 +215,9 @@ pub fn export_csv(records: &[DeploymentRecord]) -> String {
             d.description.clone().unwrap_or_default(),
             d.transient_environment.to_string(),
             d.production_environment.to_string(),
-        ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        ]));
     }
     out
-}
-
-pub(crate) fn csv_field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
 }
 
 /// How a deployment ended, for the chart's colours (and its legend's words).
@@ -509,16 +496,18 @@ mod tests {
     }
 
     #[test]
-    fn csv_quotes_what_needs_it_and_defuses_formulas() {
-        let mut r = record(7, "production", Some(DeploymentState::Success));
+    fn csv_quotes_every_field_and_defuses_formulas() {
+        let mut r = record(7, "pr-1;=HYPERLINK(\"x\")", Some(DeploymentState::Success));
         r.deployment.description = Some("=HYPERLINK(\"x\"), and \"more\"\nline".into());
         let csv = export_csv(&[r]);
-        let mut lines = csv.split("\r\n");
-        assert_eq!(lines.next(), Some(CSV_HEADER));
-        let row = lines.next().unwrap();
-        assert!(row.starts_with("7,production,"));
-        assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\"), and \"\"more\"\"\nline\""));
-        assert!(row.contains(",success,"));
+        assert!(csv.starts_with("\"id\",\"environment\",\"ref\""));
+        let rows = crate::text::read_csv(&csv, ',');
+        assert_eq!(rows[0], CSV_HEADER);
+        assert_eq!(rows[1][0], "7");
+        assert_eq!(rows[1][1], "pr-1;'=HYPERLINK(\"x\")");
+        assert_eq!(rows[1][7], "success");
+        assert_eq!(rows[1][9], "'=HYPERLINK(\"x\"), and \"more\"\nline");
+        assert_eq!(rows.len(), 2);
     }
 
     #[test]

@@ -205,57 +205,58 @@ fn punycode(label: &str) -> Option<String> {
     Some(output)
 }
 
+/// RFC 3492 §6.2: a Punycode label read back (`None` when it is not valid Punycode).
+fn decode(text: &str) -> Option<String> {
+    let (basic, extended) = match text.rfind('-') {
+        Some(i) => (&text[..i], &text[i + 1..]),
+        None => ("", text),
+    };
+    let mut output: Vec<u32> = basic.chars().map(u32::from).collect();
+    let (mut n, mut i, mut bias) = (INITIAL_N, 0u32, INITIAL_BIAS);
+    let mut digits = extended.chars().peekable();
+    while digits.peek().is_some() {
+        let (old_i, mut w, mut k) = (i, 1u32, BASE);
+        loop {
+            let c = digits.next()?;
+            let d = match c {
+                'a'..='z' => u32::from(c) - u32::from('a'),
+                '0'..='9' => u32::from(c) - u32::from('0') + 26,
+                _ => return None,
+            };
+            i = i.checked_add(d.checked_mul(w)?)?;
+            let t = threshold(k, bias);
+            if d < t {
+                break;
+            }
+            w = w.checked_mul(BASE - t)?;
+            k += BASE;
+        }
+        let len = output.len() as u32 + 1;
+        bias = adapt(i - old_i, len, old_i == 0);
+        n = n.checked_add(i / len)?;
+        i %= len;
+        output.insert(i as usize, n);
+        i += 1;
+    }
+    output.into_iter().map(char::from_u32).collect()
+}
+
+/// A host in its own letters: each `xn--` label read back from Punycode (`None` when one is not valid).
+pub fn to_unicode(ascii: &str) -> Option<String> {
+    ascii
+        .split('.')
+        .map(|label| match label.strip_prefix(ACE_PREFIX) {
+            Some(code) => decode(code),
+            None => Some(label.to_owned()),
+        })
+        .collect::<Option<Vec<_>>>()
+        .map(|labels| labels.join("."))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    /// RFC 3492 §6.2, for the tests: reads a Punycode label back, proving the encoding loses nothing.
-    fn decode(text: &str) -> Option<String> {
-        let (basic, extended) = match text.rfind('-') {
-            Some(i) => (&text[..i], &text[i + 1..]),
-            None => ("", text),
-        };
-        let mut output: Vec<u32> = basic.chars().map(u32::from).collect();
-        let (mut n, mut i, mut bias) = (INITIAL_N, 0u32, INITIAL_BIAS);
-        let mut digits = extended.chars().peekable();
-        while digits.peek().is_some() {
-            let (old_i, mut w, mut k) = (i, 1u32, BASE);
-            loop {
-                let c = digits.next()?;
-                let d = match c {
-                    'a'..='z' => u32::from(c) - u32::from('a'),
-                    '0'..='9' => u32::from(c) - u32::from('0') + 26,
-                    _ => return None,
-                };
-                i = i.checked_add(d.checked_mul(w)?)?;
-                let t = threshold(k, bias);
-                if d < t {
-                    break;
-                }
-                w = w.checked_mul(BASE - t)?;
-                k += BASE;
-            }
-            let len = output.len() as u32 + 1;
-            bias = adapt(i - old_i, len, old_i == 0);
-            n = n.checked_add(i / len)?;
-            i %= len;
-            output.insert(i as usize, n);
-            i += 1;
-        }
-        output.into_iter().map(char::from_u32).collect()
-    }
-
-    fn read_back(ascii: &str) -> Option<String> {
-        ascii
-            .split('.')
-            .map(|label| match label.strip_prefix(ACE_PREFIX) {
-                Some(code) => decode(code),
-                None => Some(label.to_owned()),
-            })
-            .collect::<Option<Vec<_>>>()
-            .map(|labels| labels.join("."))
-    }
 
     #[test]
     fn known_names_encode_as_browsers_do() {
@@ -360,7 +361,7 @@ mod tests {
             let shown = ShownHost::of(&host);
             prop_assert!(shown.name.is_ascii());
             prop_assert_eq!(shown.unusual, !host.is_ascii() || host.to_ascii_lowercase().split('.').any(|l| l.starts_with("xn--")));
-            prop_assert_eq!(read_back(&shown.name), Some(lower(&host)));
+            prop_assert_eq!(to_unicode(&shown.name), Some(lower(&host)));
             prop_assert_eq!(ShownHost::of(&shown.name).name, shown.name.clone(), "the ASCII form is its own");
         }
 

@@ -189,6 +189,18 @@ pub struct HttpResponse {
 /// [`HttpResponse::timed_out`]); never sent, never received from a server that is GitHub's API.
 pub const TIMED_OUT_HEADER: &str = "x-deploydeck-timed-out";
 
+/// Marks a rate-limit refusal whose wait Deploydeck sets itself, because the one the server named cannot be used
+/// as it is (`budget::Budget::finished` writes it: `"{seconds};{why}"`). Like [`TIMED_OUT_HEADER`], never sent,
+/// and removed from what a server sends.
+pub const ADJUSTED_WAIT_HEADER: &str = "x-deploydeck-wait";
+
+/// Whether a header name is one of Deploydeck's own markers, which a transport removes from what a server
+/// sends: only core writes them.
+pub fn is_own_marker(name: &str) -> bool {
+    name.get(..13)
+        .is_some_and(|p| p.eq_ignore_ascii_case("x-deploydeck-"))
+}
+
 impl HttpResponse {
     pub fn new(status: u16) -> Self {
         HttpResponse {

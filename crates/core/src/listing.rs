@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::http::HttpRequest;
 use crate::model::{Creators, Deployment, DeploymentId, Latest};
-use crate::response::{page_param, ApiError, Page};
+use crate::response::{broken_paging, check_next, page_param, ApiError, Page, PagingFault};
 use crate::rules::DeploymentRecord;
 
 /// How often the list is asked again while the tab is visible, unless GitHub asks for longer
@@ -72,8 +72,12 @@ pub struct DeploymentList {
     held: Vec<(u32, Vec<Deployment>)>,
     /// Each creator kept once across the rows.
     creators: Creators,
-    /// A next page GitHub named that could not be followed (another origin): the list is cut short there.
+    /// A next page GitHub named that could not be followed (another origin), or paging that does not end: the
+    /// list is cut short there.
     cut_short: Option<ApiError>,
+    /// Pages answered in this generation, and the `last` page the host announced first.
+    pages_read: u32,
+    announced_last: Option<u32>,
 }
 
 impl Default for DeploymentList {
@@ -91,6 +95,8 @@ impl Default for DeploymentList {
             held: Vec::new(),
             creators: Creators::default(),
             cut_short: None,
+            pages_read: 0,
+            announced_last: None,
         }
     }
 }
@@ -131,9 +137,19 @@ impl DeploymentList {
     }
 
     /// Why the list stops short of what GitHub has, if it does: a next page named where the token must not
-    /// go (`ApiError::LinkNotFollowed`).
+    /// go (`ApiError::LinkNotFollowed`), or paging that does not end (`ApiError::PagingBroken`).
     pub fn cut_short(&self) -> Option<&ApiError> {
         self.cut_short.as_ref()
+    }
+
+    /// The count line's words for a list cut short (the error itself is shown below it).
+    pub fn cut_short_note(&self) -> Option<&'static str> {
+        self.cut_short.as_ref().map(|why| match why {
+            ApiError::PagingBroken { .. } => {
+                " The server's paging broke off, so the list stops here: see below."
+            }
+            _ => " GitHub has more, which could not be read: see below.",
+        })
     }
 
     pub fn generation(&self) -> u64 {
@@ -154,6 +170,8 @@ impl DeploymentList {
         self.spread = None;
         self.held.clear();
         self.cut_short = None;
+        self.pages_read = 0;
+        self.announced_last = None;
         self.asked = vec![first.url.clone()];
         self.outstanding = self.asked.clone();
         self.status = ListStatus::Loading;
@@ -184,7 +202,44 @@ impl DeploymentList {
                 if page.links.prev.is_none() {
                     self.poll_secs = poll_secs;
                 }
-                self.take_page(page_param(url), page.items);
+                self.pages_read += 1;
+                if self.announced_last.is_none() {
+                    self.announced_last = page.links.last_page();
+                }
+                let this_page = page_param(url);
+                let empty = page.items.is_empty();
+                self.take_page(this_page, page.items);
+                // Paging that does not end stops here, said (docs/github-api.md §4): a next page before this
+                // one or already read while pages are followed one by one, past the last announced, too many,
+                // after an empty page. Once it has, nothing more is asked for these filters.
+                if matches!(self.cut_short, Some(ApiError::PagingBroken { .. })) {
+                    self.settle(None);
+                    return Vec::new();
+                }
+                if let Some(next) = page.links.next.as_deref() {
+                    let repeated = self.spread.is_none()
+                        && follow(next).is_ok_and(|r| self.asked.contains(&r.url));
+                    let fault = check_next(
+                        this_page,
+                        page.links.next_page(),
+                        self.announced_last,
+                        self.pages_read,
+                        empty,
+                    )
+                    .err()
+                    .or(repeated.then(|| PagingFault::Repeats {
+                        page: page.links.next_page(),
+                    }));
+                    if let Some(fault) = fault {
+                        self.cut_short.get_or_insert(broken_paging(
+                            &fault,
+                            self.pages_read,
+                            self.rows.len(),
+                        ));
+                        self.settle(None);
+                        return Vec::new();
+                    }
+                }
                 let candidates: Vec<String> = match (
                     page.links.next.as_deref(),
                     page.links.next_page(),
@@ -194,7 +249,7 @@ impl DeploymentList {
                         if self.spread.is_none() {
                             self.spread = Some(from);
                             // Every page is coming: room for their rows at once, rather than growing
-                            // (and copying) the rows page after page.
+                            // (and copying) the rows page after page (`check_next` bounds how many).
                             let per_page = self.rows.len().max(1);
                             self.rows.reserve(per_page * (last - from + 1) as usize);
                         }
@@ -583,6 +638,115 @@ mod tests {
         );
         assert_eq!(ids(&list), [20, 19, 18, 17, 16, 15, 14, 13]);
         assert_eq!(list.status(), &ListStatus::Done);
+    }
+
+    fn broken(list: &DeploymentList) -> String {
+        match list.cut_short() {
+            Some(ApiError::PagingBroken { why, .. }) => why.clone(),
+            other => panic!("not cut short by broken paging: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_next_link_to_the_page_itself_ends_the_list_and_says_so() {
+        let mut list = DeploymentList::default();
+        let first = list.restart(request(1));
+        assert!(list
+            .handle_page(&first, Ok(linked(&[9, 8], Some(1), None)), follow_url)
+            .is_empty());
+        assert_eq!(ids(&list), [9, 8], "what was read stays");
+        assert_eq!(list.status(), &ListStatus::Done);
+        assert_eq!(broken(&list), "page 1 names page 1 as the next one");
+        assert!(list.cut_short_note().unwrap().contains("paging broke off"));
+        let ApiError::PagingBroken { pages, items, .. } = list.cut_short().unwrap() else {
+            unreachable!()
+        };
+        assert_eq!((*pages, *items), (1, 2));
+    }
+
+    #[test]
+    fn a_next_link_back_to_a_page_already_read_ends_the_list() {
+        // Without page numbers to compare, the URL already asked tells.
+        let mut list = DeploymentList::default();
+        let first = list.restart(HttpRequest::new(Method::Get, "https://api.github.com/a"));
+        let mut answer = page(&[9], None);
+        answer.page.links.next = Some("https://api.github.com/b".into());
+        let second = list.handle_page(&first, Ok(answer), follow_url).remove(0);
+        let mut answer = page(&[8], None);
+        answer.page.links.next = Some("https://api.github.com/a".into());
+        assert!(list.handle_page(&second, Ok(answer), follow_url).is_empty());
+        assert_eq!(ids(&list), [9, 8]);
+        assert_eq!(broken(&list), "its next page is one that was already read");
+    }
+
+    #[test]
+    fn pages_past_the_announced_last_or_an_absurd_last_end_the_list() {
+        let mut list = DeploymentList::default();
+        let first = list.restart(request(1));
+        let asks = list.handle_page(&first, Ok(linked(&[30], Some(2), Some(3))), follow_url);
+        assert_eq!(asks.len(), 2);
+        list.handle_page(&asks[0], Ok(linked(&[29], Some(3), Some(3))), follow_url);
+        // The last page names page 40 as the next: far past the 3 announced (a list growing by a few
+        // pages while read is not that).
+        assert!(list
+            .handle_page(&asks[1], Ok(linked(&[28], Some(40), Some(40))), follow_url)
+            .is_empty());
+        assert_eq!(ids(&list), [30, 29, 28]);
+        assert_eq!(
+            broken(&list),
+            "it announced 3 pages, then named page 40 as the next one"
+        );
+
+        // A `last` of four billion pages asks for nothing (and reserves nothing).
+        let mut list = DeploymentList::default();
+        let first = list.restart(request(1));
+        assert!(list
+            .handle_page(
+                &first,
+                Ok(linked(&[9], Some(2), Some(u32::MAX))),
+                follow_url
+            )
+            .is_empty());
+        assert!(broken(&list).contains("more than 10,000 pages"));
+        // New filters start clean.
+        list.restart(request(1));
+        assert!(list.cut_short().is_none());
+    }
+
+    #[test]
+    fn an_empty_page_that_names_a_next_one_ends_the_list() {
+        let mut list = DeploymentList::default();
+        let first = list.restart(request(1));
+        let second = list
+            .handle_page(&first, Ok(linked(&[9], Some(2), None)), follow_url)
+            .remove(0);
+        assert!(list
+            .handle_page(&second, Ok(linked(&[], Some(3), None)), follow_url)
+            .is_empty());
+        assert_eq!(broken(&list), "a page with nothing on it names a next page");
+    }
+
+    #[test]
+    fn an_endless_chain_without_a_last_page_ends_at_the_ceiling() {
+        let mut list = DeploymentList::default();
+        let mut ask = list.restart(request(1));
+        let mut pages = 0;
+        loop {
+            pages += 1;
+            let n = page_param(&ask.request.url).unwrap();
+            let mut asks = list.handle_page(
+                &ask,
+                Ok(linked(&[u64::from(n)], Some(n + 1), None)),
+                follow_url,
+            );
+            if asks.is_empty() {
+                break;
+            }
+            ask = asks.remove(0);
+            assert!(pages <= crate::response::UNANNOUNCED_PAGES);
+        }
+        assert_eq!(pages, crate::response::UNANNOUNCED_PAGES);
+        assert!(broken(&list).contains("without ever saying how many"));
     }
 
     #[test]

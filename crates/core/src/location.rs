@@ -407,8 +407,8 @@ pub fn new_token_pages(kind: HostKindChoice, enterprise_host: &str) -> Option<(S
     ))
 }
 
-/// The connect form as typed. Deliberately not serialisable: it holds the token.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The connect form as typed. Deliberately not serialisable, and its `Debug` leaves the token out: it holds it.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ConnectDraft {
     pub kind: HostKindChoice,
     pub enterprise_host: String,
@@ -417,6 +417,26 @@ pub struct ConnectDraft {
     pub repo: String,
     /// The API origin the person said yes to sending the token to, on a form a link opened (`crate::trust`).
     pub trusted: Option<String>,
+}
+
+impl std::fmt::Debug for ConnectDraft {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectDraft")
+            .field("kind", &self.kind)
+            .field("enterprise_host", &self.enterprise_host)
+            .field("custom_base", &self.custom_base)
+            .field(
+                "token",
+                &if self.token.is_empty() {
+                    "<empty>"
+                } else {
+                    "<redacted>"
+                },
+            )
+            .field("repo", &self.repo)
+            .field("trusted", &self.trusted)
+            .finish()
+    }
 }
 
 impl ConnectDraft {
@@ -526,6 +546,22 @@ mod tests {
 
     fn repo() -> RepoRef {
         RepoRef::parse("acme/web").unwrap()
+    }
+
+    proptest! {
+        /// Whatever holds a token prints it nowhere: the connect form, the client, a request with its
+        /// `Authorization` header (what a log or a panic message would show).
+        #[test]
+        fn debug_output_never_holds_the_token(token in "[A-Za-z0-9_]{12,40}") {
+            let draft = ConnectDraft { token: token.clone(), repo: "acme/web".into(), ..ConnectDraft::default() };
+            let client = crate::request::Client::new(crate::request::ApiBase::github_com(), crate::request::Token::new(&token));
+            let request = client.get_repository(&repo());
+            for printed in [format!("{draft:?}"), format!("{client:?}"), format!("{request:?}"), format!("{:#?}", request)] {
+                prop_assert!(!printed.contains(&token), "{}", printed);
+            }
+            let shown = format!("{draft:?}");
+            prop_assert!(shown.contains("<redacted>"));
+        }
     }
 
     #[test]

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::http::{HttpRequest, Method};
 use crate::model::{DeploymentId, DispatchEvent, NewDeployment, NewDeploymentStatus, StatusId};
-use crate::url::{encode_component, encode_multi_segment, HttpUrl, Scheme, UrlProblem};
+use crate::response::ApiError;
+use crate::url::{encode_component, path_segment, path_segments, HttpUrl, Scheme, UrlProblem};
 use crate::validate::RepoRef;
 
 /// The REST API version Deploydeck speaks (docs/github-api.md §1: the default, supported until 2028; none of the
@@ -402,28 +403,23 @@ impl Client {
     }
 
     /// §8.10 `GET /repos/{owner}/{repo}/environments/{environment_name}`: the name is one encoded segment
-    /// (`/` → `%2F`).
-    pub fn get_environment(&self, repo: &RepoRef, name: &str) -> HttpRequest {
-        self.request(
+    /// (`/` → `%2F`); a name that cannot be one (`.`, `..`) is refused, nothing built.
+    pub fn get_environment(&self, repo: &RepoRef, name: &str) -> Result<HttpRequest, ApiError> {
+        let name = environment_segment(name)?;
+        Ok(self.request(
             Method::Get,
-            &format!(
-                "{}/environments/{}",
-                Self::repo_path(repo),
-                encode_component(name)
-            ),
-        )
+            &format!("{}/environments/{name}", Self::repo_path(repo)),
+        ))
     }
 
-    /// §8.14 `DELETE /repos/{owner}/{repo}/environments/{environment_name}` (admins only).
-    pub fn delete_environment(&self, repo: &RepoRef, name: &str) -> HttpRequest {
-        self.request(
+    /// §8.14 `DELETE /repos/{owner}/{repo}/environments/{environment_name}` (admins only); a name that cannot
+    /// be one step of the address is refused, nothing built.
+    pub fn delete_environment(&self, repo: &RepoRef, name: &str) -> Result<HttpRequest, ApiError> {
+        let name = environment_segment(name)?;
+        Ok(self.request(
             Method::Delete,
-            &format!(
-                "{}/environments/{}",
-                Self::repo_path(repo),
-                encode_component(name)
-            ),
-        )
+            &format!("{}/environments/{name}", Self::repo_path(repo)),
+        ))
     }
 
     /// §14 `GET /repos/{owner}/{repo}/actions/runs?status=waiting`: the runs waiting for a review, newest first.
@@ -477,54 +473,50 @@ impl Client {
     }
 
     /// §8.12 `GET /repos/{owner}/{repo}/branches/{branch}`: multi-segment, slashes stay.
-    pub fn get_branch(&self, repo: &RepoRef, branch: &str) -> HttpRequest {
-        self.request(
+    pub fn get_branch(&self, repo: &RepoRef, branch: &str) -> Result<HttpRequest, ApiError> {
+        let branch = ref_segments("branch", branch)?;
+        Ok(self.request(
             Method::Get,
-            &format!(
-                "{}/branches/{}",
-                Self::repo_path(repo),
-                encode_multi_segment(branch)
-            ),
-        )
+            &format!("{}/branches/{branch}", Self::repo_path(repo)),
+        ))
     }
 
     /// §8.13 `GET /repos/{owner}/{repo}/git/ref/{ref}` with `ref` like `heads/main` or `tags/v1`.
-    pub fn get_git_ref(&self, repo: &RepoRef, git_ref: &str) -> HttpRequest {
-        self.request(
+    pub fn get_git_ref(&self, repo: &RepoRef, git_ref: &str) -> Result<HttpRequest, ApiError> {
+        let git_ref = ref_segments("ref", git_ref.trim_start_matches("refs/"))?;
+        Ok(self.request(
             Method::Get,
-            &format!(
-                "{}/git/ref/{}",
-                Self::repo_path(repo),
-                encode_multi_segment(git_ref.trim_start_matches("refs/"))
-            ),
-        )
+            &format!("{}/git/ref/{git_ref}", Self::repo_path(repo)),
+        ))
     }
 
     /// §8.13 `GET /repos/{owner}/{repo}/git/matching-refs/{ref}` (prefix match).
-    pub fn list_matching_refs(&self, repo: &RepoRef, prefix: &str) -> HttpRequest {
-        self.request(
+    pub fn list_matching_refs(
+        &self,
+        repo: &RepoRef,
+        prefix: &str,
+    ) -> Result<HttpRequest, ApiError> {
+        let prefix = ref_segments("ref", prefix.trim_start_matches("refs/"))?;
+        Ok(self.request(
             Method::Get,
-            &format!(
-                "{}/git/matching-refs/{}",
-                Self::repo_path(repo),
-                encode_multi_segment(prefix.trim_start_matches("refs/"))
-            ),
-        )
+            &format!("{}/git/matching-refs/{prefix}", Self::repo_path(repo)),
+        ))
     }
 
     /// `GET /repos/{owner}/{repo}/commits/{ref}` answered as the bare SHA (docs/github-api.md §8.13): the cheapest
     /// "does this ref exist" check for a branch, tag or SHA.
-    pub fn resolve_commit_sha(&self, repo: &RepoRef, git_ref: &str) -> HttpRequest {
+    pub fn resolve_commit_sha(
+        &self,
+        repo: &RepoRef,
+        git_ref: &str,
+    ) -> Result<HttpRequest, ApiError> {
+        let git_ref = ref_segments("ref", git_ref)?;
         let mut req = self.request(
             Method::Get,
-            &format!(
-                "{}/commits/{}",
-                Self::repo_path(repo),
-                encode_multi_segment(git_ref)
-            ),
+            &format!("{}/commits/{git_ref}", Self::repo_path(repo)),
         );
         req.headers.set("Accept", "application/vnd.github.sha");
-        req
+        Ok(req)
     }
 
     /// `GET /user`: who the token belongs to; its `X-OAuth-Scopes` tells a classic token's scopes.
@@ -556,6 +548,24 @@ impl Client {
 }
 
 /// Adds `If-None-Match` so an unchanged answer comes back as a 304 that costs no quota (docs/github-api.md §5).
+/// An environment name as one step of an API address, or the error that names it (docs/github-api.md §1).
+fn environment_segment(name: &str) -> Result<String, ApiError> {
+    path_segment(name).map_err(|why| ApiError::NotAPathSegment {
+        what: "environment".into(),
+        name: name.to_owned(),
+        why: why.to_owned(),
+    })
+}
+
+/// A branch or ref name as steps of an API address (its slashes kept), or the error that names it.
+fn ref_segments(what: &str, name: &str) -> Result<String, ApiError> {
+    path_segments(name).map_err(|why| ApiError::NotAPathSegment {
+        what: what.to_owned(),
+        name: name.to_owned(),
+        why: format!("one of its parts is empty, “.” or “..”: {why}"),
+    })
+}
+
 pub fn conditional(mut req: HttpRequest, etag: &str) -> HttpRequest {
     req.headers.set("If-None-Match", etag);
     req
@@ -648,16 +658,41 @@ mod tests {
                 },
             ),
             c.list_environments(&r, PageRequest::default()),
-            c.get_environment(&r, "review/pr 12"),
+            c.get_environment(&r, "review/pr 12").unwrap(),
             c.list_branches(&r, Some(true), PageRequest::default()),
-            c.get_branch(&r, "feature/x"),
-            c.get_git_ref(&r, "refs/heads/feature/x"),
-            c.list_matching_refs(&r, "heads/feat"),
-            c.resolve_commit_sha(&r, "v1.0"),
+            c.get_branch(&r, "feature/x").unwrap(),
+            c.get_git_ref(&r, "refs/heads/feature/x").unwrap(),
+            c.list_matching_refs(&r, "heads/feat").unwrap(),
+            c.resolve_commit_sha(&r, "v1.0").unwrap(),
             c.get_authenticated_user(),
             c.get_repository(&r),
             c.get_rate_limit(),
         ]
+    }
+
+    #[test]
+    fn a_name_that_is_no_path_segment_builds_no_request_and_says_which() {
+        let (c, r) = (client(), RepoRef::parse("acme/web").unwrap());
+        for name in ["..", "."] {
+            for built in [c.get_environment(&r, name), c.delete_environment(&r, name)] {
+                let error = built.unwrap_err();
+                assert!(
+                    matches!(&error, ApiError::NotAPathSegment { what, name: n, .. } if what == "environment" && n == name)
+                );
+                assert!(error.to_string().starts_with(&format!(
+                    "The environment “{name}” cannot be used in an API address"
+                )));
+                assert!(error.remedy().starts_with("Nothing was sent."));
+            }
+        }
+        assert!(c.get_branch(&r, "feature/../main").is_err());
+        assert!(c.get_git_ref(&r, "refs/heads/.").is_err());
+        assert!(c.resolve_commit_sha(&r, "..").is_err());
+        assert!(c.list_matching_refs(&r, "heads//x").is_err());
+        assert_eq!(
+            c.delete_environment(&r, "review/..").unwrap().url,
+            "https://api.github.com/repos/acme/web/environments/review%2F.."
+        );
     }
 
     #[test]

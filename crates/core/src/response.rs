@@ -86,6 +86,177 @@ pub fn parse_link_header(value: &str) -> Links {
     links
 }
 
+/// A paged read's way through `Link`s, which always ends (docs/github-api.md §4, "Paging that ends"): a host
+/// whose `next` names a page already read, a page before the one it came from, or pages past the `last` it
+/// announced (beyond what a list growing while it is read explains), or more pages than a ceiling, is broken —
+/// the read stops there and says so, instead of asking for ever.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageTrail {
+    followed: std::collections::HashSet<String>,
+    pages: u32,
+    items: usize,
+    last: Option<u32>,
+}
+
+/// Why a host's paging was judged broken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PagingFault {
+    /// `next` named a page already read.
+    Repeats { page: Option<u32> },
+    /// `next` names a page number at or before the one it came from.
+    GoesBack { from: u32, to: u32 },
+    /// Past the last page the host announced, by more than a list growing while read explains.
+    PastLast { last: u32, page: u32 },
+    /// More pages than a read here follows: `announced` when the host said so up front.
+    TooMany { ceiling: u32, announced: bool },
+    /// A page with nothing on it names a next one (GitHub's last page names none).
+    EmptyGoesOn,
+}
+
+impl fmt::Display for PagingFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PagingFault::Repeats { page: Some(page) } => {
+                write!(f, "its next page is page {page}, which was already read")
+            }
+            PagingFault::Repeats { page: None } => {
+                f.write_str("its next page is one that was already read")
+            }
+            PagingFault::GoesBack { from, to } => {
+                write!(f, "page {from} names page {to} as the next one")
+            }
+            PagingFault::PastLast { last, page } => write!(
+                f,
+                "it announced {last} pages, then named page {page} as the next one"
+            ),
+            PagingFault::TooMany {
+                ceiling,
+                announced: true,
+            } => write!(
+                f,
+                "it announced more than {} pages, more than any list Deploydeck reads",
+                crate::text::grouped(*ceiling as usize)
+            ),
+            PagingFault::EmptyGoesOn => f.write_str("a page with nothing on it names a next page"),
+            PagingFault::TooMany {
+                ceiling,
+                announced: false,
+            } => write!(
+                f,
+                "it kept naming a next page after {} pages without ever saying how many there are",
+                crate::text::grouped(*ceiling as usize)
+            ),
+        }
+    }
+}
+
+/// Pages a read follows at most when the host never said how many there are (GitHub names the `last` page
+/// whenever there is a next one): 100,000 items at 100 a page.
+pub const UNANNOUNCED_PAGES: u32 = 1_000;
+/// Pages a read follows at most in any case: a million items at 100 a page.
+pub const MOST_PAGES: u32 = 10_000;
+
+impl PageTrail {
+    /// A trail from the first page's URL.
+    pub fn new(first: &str) -> PageTrail {
+        PageTrail {
+            followed: std::collections::HashSet::from([first.to_owned()]),
+            pages: 0,
+            items: 0,
+            last: None,
+        }
+    }
+
+    /// The page at `url` came with `items` items and `links`: the URL of the next page to read, `Ok(None)` at
+    /// the end, or why the host's paging is broken (the read stops; [`PageTrail::broken`] says it).
+    pub fn next(
+        &mut self,
+        url: &str,
+        items: usize,
+        links: &Links,
+    ) -> Result<Option<String>, PagingFault> {
+        self.pages += 1;
+        self.items += items;
+        let Some(next) = links.next.as_deref() else {
+            return Ok(None);
+        };
+        if self.last.is_none() {
+            self.last = links.last_page();
+        }
+        check_next(
+            page_param(url),
+            links.next_page(),
+            self.last,
+            self.pages,
+            items == 0,
+        )?;
+        if !self.followed.insert(next.to_owned()) {
+            return Err(PagingFault::Repeats {
+                page: links.next_page(),
+            });
+        }
+        Ok(Some(next.to_owned()))
+    }
+
+    /// The error that ends a read whose paging broke, with how much was read.
+    pub fn broken(&self, fault: &PagingFault) -> ApiError {
+        broken_paging(fault, self.pages, self.items)
+    }
+}
+
+/// [`ApiError::PagingBroken`] for `fault`, after `pages` pages of `items` items.
+pub fn broken_paging(fault: &PagingFault, pages: u32, items: usize) -> ApiError {
+    ApiError::PagingBroken {
+        why: fault.to_string(),
+        pages,
+        items,
+    }
+}
+
+/// The checks on a `next` link that need no memory of the URLs read: from page `from` (`empty` when it had
+/// nothing on it) to page `to`, with `last` announced, after `read` pages.
+pub fn check_next(
+    from: Option<u32>,
+    to: Option<u32>,
+    last: Option<u32>,
+    read: u32,
+    empty: bool,
+) -> Result<(), PagingFault> {
+    if empty {
+        return Err(PagingFault::EmptyGoesOn);
+    }
+    if last.is_some_and(|l| l > MOST_PAGES) {
+        return Err(PagingFault::TooMany {
+            ceiling: MOST_PAGES,
+            announced: true,
+        });
+    }
+    let ceiling = if last.is_some() {
+        MOST_PAGES
+    } else {
+        UNANNOUNCED_PAGES
+    };
+    if read >= ceiling {
+        return Err(PagingFault::TooMany {
+            ceiling,
+            announced: false,
+        });
+    }
+    if let (Some(from), Some(to)) = (from, to) {
+        if to <= from {
+            return Err(PagingFault::GoesBack { from, to });
+        }
+    }
+    if let (Some(last), Some(to)) = (last, to) {
+        // A list may grow while it is read (new items push others onto later pages): a tenth more, and
+        // at least ten pages, is room for that.
+        if to > last.saturating_add((last / 10).max(10)) {
+            return Err(PagingFault::PastLast { last, page: to });
+        }
+    }
+    Ok(())
+}
+
 /// Formats links in GitHub's order (prev, next, last, first, docs/github-api.md §4).
 pub fn format_link_header(links: &Links) -> Option<String> {
     let parts: Vec<String> = [
@@ -151,9 +322,18 @@ pub fn etag(response: &HttpResponse) -> Option<&str> {
     response.header("etag").filter(|v| !v.is_empty())
 }
 
-/// `X-Poll-Interval` in seconds, when the server asks clients to poll no faster.
+/// The longest `X-Poll-Interval` taken at its word: a live view asks again at least hourly, whatever a server
+/// says (docs/github-api.md §5, "Waits from headers").
+pub const MAX_POLL_SECS: u64 = 3_600;
+
+/// `X-Poll-Interval` in seconds, when the server asks clients to poll no faster (at most [`MAX_POLL_SECS`]).
 pub fn poll_interval(response: &HttpResponse) -> Option<u64> {
-    response.header("x-poll-interval")?.trim().parse().ok()
+    response
+        .header("x-poll-interval")?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(|secs| secs.min(MAX_POLL_SECS))
 }
 
 /// `Retry-After` in seconds (GitHub sends delta-seconds).
@@ -195,14 +375,72 @@ pub enum RetryWait {
     Seconds(u64),
     /// At this moment (`x-ratelimit-reset`).
     Until(Timestamp),
+    /// What the server named could not be used as it was (see [`WaitWhy`]): Deploydeck waits `secs` instead.
+    Instead { secs: u64, why: WaitWhy },
 }
 
 impl RetryWait {
     /// The moment to retry, given when the answer arrived.
     pub fn retry_at(self, answered_at: Timestamp) -> Timestamp {
         match self {
-            RetryWait::Seconds(s) => answered_at.plus_seconds(i64::try_from(s).unwrap_or(i64::MAX)),
+            RetryWait::Seconds(s) | RetryWait::Instead { secs: s, .. } => {
+                answered_at.plus_seconds(i64::try_from(s).unwrap_or(i64::MAX))
+            }
             RetryWait::Until(t) => t,
+        }
+    }
+}
+
+/// Whether a wait is the one the server named, and if not, why Deploydeck keeps another (docs/github-api.md §5,
+/// "Waits from headers").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum WaitWhy {
+    /// As the server asked.
+    AsAsked,
+    /// The server asked for more than an hour (`asked_secs`), longer than any GitHub limit lasts: Deploydeck
+    /// waits an hour, then asks once more.
+    TooLong { asked_secs: u64 },
+    /// The reset time the server named is already past by this computer's clock: the clock runs ahead of the
+    /// server's (or the value is stale). Sending again at once would be refused again, many times a second.
+    ResetPassed,
+    /// A refusal with no usable time (`Retry-After: 0`, nothing readable).
+    NoTime,
+}
+
+impl WaitWhy {
+    /// The short form in [`crate::http::ADJUSTED_WAIT_HEADER`].
+    pub fn token(self) -> String {
+        match self {
+            WaitWhy::AsAsked => "as-asked".into(),
+            WaitWhy::TooLong { asked_secs } => format!("asked={asked_secs}"),
+            WaitWhy::ResetPassed => "reset-passed".into(),
+            WaitWhy::NoTime => "no-time".into(),
+        }
+    }
+
+    /// Reads [`WaitWhy::token`]'s form; anything else is `None`.
+    pub fn from_token(token: &str) -> Option<WaitWhy> {
+        Some(match token {
+            "as-asked" => WaitWhy::AsAsked,
+            "reset-passed" => WaitWhy::ResetPassed,
+            "no-time" => WaitWhy::NoTime,
+            other => WaitWhy::TooLong {
+                asked_secs: other.strip_prefix("asked=")?.parse().ok()?,
+            },
+        })
+    }
+
+    /// What the page says of a wait that is not the server's own (`None` for one that is).
+    pub fn note(self) -> Option<String> {
+        match self {
+            WaitWhy::AsAsked => None,
+            WaitWhy::TooLong { asked_secs } => Some(format!(
+                "The server asked to wait {}, longer than any GitHub limit lasts: Deploydeck waits at most an hour, then asks once more.",
+                crate::text::long_duration(asked_secs)
+            )),
+            WaitWhy::ResetPassed => Some("The rate limit's reset time the server sent has already passed by this computer's clock, so the clock probably runs ahead of the server's (or the server sent an old time). Deploydeck does not send again at once: it waits a minute, then longer each time it is refused. Check this computer's clock.".into()),
+            WaitWhy::NoTime => Some("The server refused the request without saying how long to wait: Deploydeck waits a minute, then longer each time it is refused.".into()),
         }
     }
 }
@@ -331,6 +569,22 @@ pub enum ApiError {
     /// stops there (docs/github-api.md §4).
     #[error("GitHub has more, but names its next page at {link}, not on the address you connected to ({expected}): Deploydeck sends your token only there, so the rest was not read.")]
     LinkNotFollowed { link: String, expected: String },
+    /// The host's `Link` paging does not end (a `next` back to a page already read, pages past the last one
+    /// it announced, no end at all): the read stopped rather than ask for ever (docs/github-api.md §4).
+    #[error("The server's paging is broken: {why}. Deploydeck stopped there, after {pages} pages ({items} items read), rather than ask for ever.")]
+    PagingBroken {
+        why: String,
+        pages: u32,
+        items: usize,
+    },
+    /// A name from the data or the form that cannot be one step of an API address (`.`, `..`, empty): every URL
+    /// parser rewrites it, so the request would reach another address (docs/github-api.md §1).
+    #[error("The {what} “{name}” cannot be used in an API address: {why}.")]
+    NotAPathSegment {
+        what: String,
+        name: String,
+        why: String,
+    },
 }
 
 fn rate_limit_sentence(kind: RateLimitKind) -> &'static str {
@@ -354,7 +608,9 @@ impl ApiError {
             ApiError::Network { .. }
             | ApiError::TimedOut { .. }
             | ApiError::Decode { .. }
-            | ApiError::LinkNotFollowed { .. } => 0,
+            | ApiError::LinkNotFollowed { .. }
+            | ApiError::PagingBroken { .. }
+            | ApiError::NotAPathSegment { .. } => 0,
         }
     }
 
@@ -413,6 +669,11 @@ impl ApiError {
                 }
                 (RateLimitKind::Secondary, RetryWait::Seconds(s)) => format!("Wait {s} seconds before trying again; Deploydeck slows down and resumes by itself."),
                 (RateLimitKind::Primary, RetryWait::Seconds(s)) => format!("Wait {s} seconds before trying again."),
+                (_, RetryWait::Instead { secs, why }) => format!(
+                    "{} Try again in {}; a cleanup run and the History list wait and go on by themselves.",
+                    why.note().unwrap_or_default(),
+                    crate::text::long_duration(*secs)
+                ),
             },
             ApiError::Server { .. } => "This is GitHub's side. Try again in a moment; nothing was lost.".into(),
             ApiError::Network { .. } => "Check the connection and the API address. A wrong address, a certificate problem or a server that does not allow this page's origin (CORS) all look like this in a browser.".into(),
@@ -423,6 +684,10 @@ impl ApiError {
             ApiError::LinkNotFollowed { link, .. } => format!(
                 "Connect through the address the server names ({}) to read everything; what was read so far is kept.",
                 crate::url::HttpUrl::parse(link).map_or_else(|_| link.clone(), |u| u.origin())
+            ),
+            ApiError::PagingBroken { .. } => "What was read is kept. GitHub's API does not page this way: a proxy in front of the server, or a server that is not GitHub, may be rewriting its `Link` headers. Tell whoever runs it; GitHub's own pages show the rest.".into(),
+            ApiError::NotAPathSegment { what, .. } => format!(
+                "Nothing was sent. Deploydeck cannot act on this {what} through the API: use GitHub's own pages for it (for an environment, the repository's Settings → Environments), or rename it there."
             ),
         }
     }
@@ -565,7 +830,15 @@ pub fn error_from(response: &HttpResponse) -> ApiError {
             RateLimitKind::Secondary
         };
         // docs/github-api.md §5: Retry-After wins; else the reset time for the primary limit; else at least 60 s.
+        // What the budget kept instead, when it could not use that (`ADJUSTED_WAIT_HEADER`), wins over both.
+        let adjusted = headers
+            .get(crate::http::ADJUSTED_WAIT_HEADER)
+            .and_then(|v| v.split_once(';'))
+            .and_then(|(secs, why)| Some((secs.parse().ok()?, WaitWhy::from_token(why)?)));
         let wait = match (retry_after(headers), limit) {
+            _ if adjusted.is_some() => adjusted
+                .map(|(secs, why)| RetryWait::Instead { secs, why })
+                .unwrap_or(RetryWait::Seconds(60)),
             (Some(secs), _) => RetryWait::Seconds(secs),
             (None, RateLimitKind::Primary) => RateLimitSnapshot::from_headers(headers)
                 .map(|s| RetryWait::Until(s.reset))
@@ -810,5 +1083,96 @@ pub fn decode_commit_sha(response: &HttpResponse) -> Result<String, ApiError> {
 impl fmt::Display for ContextState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.context, self.state)
+    }
+}
+
+#[cfg(test)]
+mod paging_that_ends {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn links(next: Option<&str>, last: Option<&str>) -> Links {
+        Links {
+            next: next.map(str::to_owned),
+            last: last.map(str::to_owned),
+            ..Links::default()
+        }
+    }
+
+    const P: &str =
+        "https://ghe.example/api/v3/repos/a/b/deployments/1/statuses?per_page=100&page=";
+
+    #[test]
+    fn a_trail_follows_next_to_the_end() {
+        let mut trail = PageTrail::new(&format!("{P}1"));
+        let two = format!("{P}2");
+        let three = format!("{P}3");
+        assert_eq!(
+            trail.next(&format!("{P}1"), 100, &links(Some(&two), Some(&three))),
+            Ok(Some(two.clone()))
+        );
+        assert_eq!(
+            trail.next(&two, 100, &links(Some(&three), Some(&three))),
+            Ok(Some(three.clone()))
+        );
+        assert_eq!(trail.next(&three, 7, &links(None, None)), Ok(None));
+    }
+
+    #[test]
+    fn a_self_pointing_next_stops_the_trail_with_what_was_read() {
+        let first = format!("{P}1");
+        let mut trail = PageTrail::new(&first);
+        let fault = trail
+            .next(&first, 100, &links(Some(&first), None))
+            .unwrap_err();
+        assert_eq!(fault, PagingFault::GoesBack { from: 1, to: 1 });
+        let error = trail.broken(&fault);
+        assert_eq!(
+            error.to_string(),
+            "The server's paging is broken: page 1 names page 1 as the next one. Deploydeck stopped there, after 1 pages (100 items read), rather than ask for ever."
+        );
+        assert!(error.remedy().starts_with("What was read is kept."));
+        // Without page numbers, the URL itself.
+        let mut trail = PageTrail::new("https://h/x");
+        assert_eq!(
+            trail.next("https://h/x", 1, &links(Some("https://h/x"), None)),
+            Err(PagingFault::Repeats { page: None })
+        );
+    }
+
+    proptest! {
+        /// Whatever `Link`s a host sends, a read that follows every `next` it is given ends, within the
+        /// ceiling, and never reads a URL twice.
+        #[test]
+        fn every_trail_ends(
+            nexts in proptest::collection::vec((0u32..40, any::<bool>(), proptest::option::of(0u32..30)), 1..60),
+            endless in any::<bool>(),
+        ) {
+            let mut url = format!("{P}1");
+            let mut trail = PageTrail::new(&url);
+            let mut seen = std::collections::HashSet::new();
+            seen.insert(url.clone());
+            let mut steps = 0u32;
+            loop {
+                steps += 1;
+                let (page, numbered, last) = if endless {
+                    (steps + 1, true, None)
+                } else {
+                    nexts[(steps as usize - 1) % nexts.len()]
+                };
+                let next = if numbered { format!("{P}{page}") } else { format!("https://h/cursor/{page}") };
+                let last = last.map(|l| format!("{P}{l}"));
+                match trail.next(&url, 1 + steps as usize % 100, &links(Some(&next), last.as_deref())) {
+                    Ok(Some(n)) => {
+                        prop_assert!(seen.insert(n.clone()), "a URL read twice");
+                        url = n;
+                    }
+                    Ok(None) => unreachable!("a next was given"),
+                    Err(_) => break,
+                }
+                prop_assert!(steps <= MOST_PAGES);
+            }
+            prop_assert!(steps <= UNANNOUNCED_PAGES);
+        }
     }
 }

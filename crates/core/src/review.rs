@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::history::format_duration;
 use crate::model::Login;
 use crate::text::count;
+use crate::text::format_duration;
 use crate::Timestamp;
 
 /// A workflow run as the reviews view reads it (a subset of `workflow-run`).

@@ -1,36 +1,32 @@
 //! "Copy as curl" and "copy as gh api": the exact request a form would send, as a command to paste in a
-//! shell — with the token written as `$GITHUB_TOKEN`, never the real one.
+//! shell — with the token written as `$GITHUB_TOKEN`, never the real one, and never expanded onto a command
+//! line, where other users of the computer could read it in the process list (`ps`).
 
 use crate::http::HttpRequest;
 use crate::request::{ApiBase, HostKind};
+pub use crate::text::shell_quote;
 
 /// The variable the commands read the token from.
 pub const TOKEN_VARIABLE: &str = "GITHUB_TOKEN";
 
-/// `s` as one POSIX shell word: single-quoted, a `'` written as `'\''`.
-pub fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
+/// The start of a curl command that reads its `Authorization` header from standard input: `printf` is built
+/// into every POSIX shell (sh, dash, bash, zsh), so the expanded token is on no process's command line, and curl
+/// gets it through `--config -` (as the cleanup script sends it).
+pub const CURL_WITH_TOKEN_ON_STDIN: &str =
+    "printf 'header = \"Authorization: Bearer %s\"\\n' \"$GITHUB_TOKEN\" |\n  curl --config -";
 
-/// `curl` with the request's method, URL, headers and body. The `Authorization` header (whatever token it
-/// holds) becomes `"Authorization: Bearer $GITHUB_TOKEN"`.
+/// `curl` with the request's method, URL, headers (but `Authorization`, whatever token it holds: read from
+/// `$GITHUB_TOKEN` on standard input) and body.
 pub fn as_curl(req: &HttpRequest) -> String {
     let mut lines = vec![format!(
-        "curl -X {} {}",
+        "{CURL_WITH_TOKEN_ON_STDIN} -X {} {}",
         req.method.as_str(),
         shell_quote(&req.url)
     )];
-    let mut authorized = false;
     for (name, value) in req.headers.iter() {
-        if name.eq_ignore_ascii_case("Authorization") {
-            authorized = true;
-            lines.push(format!("-H \"Authorization: Bearer ${TOKEN_VARIABLE}\""));
-        } else {
+        if !name.eq_ignore_ascii_case("Authorization") {
             lines.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
         }
-    }
-    if !authorized {
-        lines.push(format!("-H \"Authorization: Bearer ${TOKEN_VARIABLE}\""));
     }
     if let Some(body) = &req.body {
         lines.push(format!("-d {}", shell_quote(body)));
@@ -126,21 +122,33 @@ mod tests {
     }
 
     #[test]
-    fn curl_sends_what_the_app_sends_with_the_token_as_a_variable() {
+    fn curl_sends_what_the_app_sends_with_the_token_on_its_standard_input() {
         let req = create_request(ApiBase::github_com(), "ghp_secret123", "it's live");
         let curl = as_curl(&req);
         assert!(!curl.contains("ghp_secret123"));
-        let words = shell_words(&curl);
+        let (printf, curl) = curl.split_once('|').unwrap();
         assert_eq!(
-            &words[..4],
+            shell_words(printf),
+            [
+                "printf",
+                "header = \"Authorization: Bearer %s\"\\n",
+                "$GITHUB_TOKEN"
+            ],
+            "the token expanded only as the argument of the shell's own printf"
+        );
+        assert!(!curl.contains("GITHUB_TOKEN") && !curl.contains("Authorization"));
+        let words = shell_words(curl);
+        assert_eq!(
+            &words[..6],
             [
                 "curl",
+                "--config",
+                "-",
                 "-X",
                 "POST",
                 "https://api.github.com/repos/acme/web/deployments"
             ]
         );
-        assert!(words.contains(&"Authorization: Bearer $GITHUB_TOKEN".to_owned()));
         assert!(words.contains(&"X-GitHub-Api-Version: 2022-11-28".to_owned()));
         assert_eq!(words.last(), req.body.as_ref());
     }
@@ -182,8 +190,9 @@ mod tests {
             let gh = as_gh_api(&req, &ApiBase::github_com()).unwrap();
             prop_assert!(!curl.contains(&token));
             prop_assert!(!gh.contains(&token));
-            let words = shell_words(&curl);
+            let words = shell_words(curl.split_once('|').unwrap().1);
             prop_assert_eq!(words.last(), req.body.as_ref());
+            prop_assert!(!words.iter().any(|w| w.contains("GITHUB_TOKEN")));
             prop_assert_eq!(shell_words(&shell_quote(&description)), vec![description.clone()]);
         }
     }

@@ -74,10 +74,172 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{} {}", grouped(n), if n == 1 { one } else { many })
 }
 
+/// Characters that make a spreadsheet read a cell as a formula when they start it (OWASP, "CSV Injection":
+/// <https://owasp.org/www-community/attacks/CSV_Injection>).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// Characters a spreadsheet may take as the list separator, depending on its locale (`;` in German, French,
+/// Dutch…) or on what the person picks when importing…
+#[cfg(test)]
+const SEPARATORS: [char; 4] = [',', ';', '\t', '|'];
+/// …and every character after which a spreadsheet may start a new cell: those, and line breaks (a row ends
+/// there for an import that ignores quotes).
+const CELL_BREAKS: [char; 6] = [',', ';', '\t', '|', '\n', '\r'];
+
+/// One field of a CSV file that stays data in any spreadsheet: always quoted (RFC 4180, quotes doubled), and a
+/// `'` put before a formula character that starts the field — or starts a part of it after any separator a
+/// spreadsheet might split on (one in a `;` locale reads `pr-1;=HYPERLINK(…)` as two cells), or after a line
+/// break.
+pub fn csv_field(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    out.push('"');
+    let mut at_start = true;
+    for c in text.chars() {
+        if at_start && FORMULA_STARTS.contains(&c) {
+            out.push('\'');
+        }
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+        at_start = CELL_BREAKS.contains(&c);
+    }
+    out.push('"');
+    out
+}
+
+/// A CSV line (fields by [`csv_field`], commas between, CRLF after): the one way the app writes CSV.
+pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f.as_ref()))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+/// `s` as one POSIX shell word: single-quoted, a `'` written as `'\\''`; nothing inside is expanded.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A duration for people: `45 s`, `3 min 20 s`, `2 h 5 min`, `3 d 4 h`.
+pub fn format_duration(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3599 => format!("{} min {} s", s / 60, s % 60),
+        3600..=86_399 => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+        _ => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
+    }
+}
+
+/// A wait of any length a server may name, for people: as [`format_duration`], and "more than a year" past one.
+pub fn long_duration(seconds: u64) -> String {
+    const YEAR: u64 = 365 * 86_400;
+    if seconds >= YEAR {
+        return "more than a year".into();
+    }
+    format_duration(seconds as i64)
+}
+
+/// A CSV text's rows, split on `separator` as a spreadsheet honouring RFC 4180 quotes would (quotes doubled,
+/// line breaks inside quotes kept); rows end at CRLF or LF outside quotes.
+#[cfg(test)]
+pub(crate) fn read_csv(text: &str, separator: char) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let (mut row, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            '"' => quoted = !quoted,
+            c if c == separator && !quoted => row.push(std::mem::take(&mut field)),
+            '\r' if !quoted && chars.peek() == Some(&'\n') => {}
+            '\n' if !quoted => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            c => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Whether a cell would be read as a formula by a spreadsheet.
+    fn formula(cell: &str) -> bool {
+        cell.starts_with(FORMULA_STARTS)
+    }
+
+    #[test]
+    fn a_formula_after_a_locale_separator_is_defused_too() {
+        let line = csv_line(&[
+            "pr-1;=HYPERLINK(\"https://evil.example\",\"x\")",
+            "a|@SUM(1)",
+            "b\t+1",
+            "ok",
+            "-2",
+        ]);
+        assert_eq!(
+            line,
+            "\"pr-1;'=HYPERLINK(\"\"https://evil.example\"\",\"\"x\"\")\",\"a|'@SUM(1)\",\"b\t'+1\",\"ok\",\"'-2\"\r\n"
+        );
+        for separator in SEPARATORS {
+            for cell in read_csv(&line, separator).concat() {
+                assert!(!formula(&cell), "{separator:?}: {cell}");
+            }
+        }
+    }
+
+    proptest! {
+        /// Any text, read back by a spreadsheet splitting on any locale's separator — honouring quotes, or
+        /// (a naive import) not — holds no cell that starts a formula; read with commas it is the text
+        /// itself, a `'` before each defused formula character aside.
+        #[test]
+        fn no_spreadsheet_reads_a_formula_from_an_exported_field(
+            fields in proptest::collection::vec("[=+@;,|\t\r\n\"a-z -]{0,12}", 1..5),
+        ) {
+            let text = csv_line(&fields);
+            for separator in SEPARATORS {
+                for cell in read_csv(&text, separator).concat() {
+                    prop_assert!(!formula(&cell), "{:?}: {:?}", separator, cell);
+                }
+                for cell in text.split([separator, '\n', '\r']) {
+                    // Such an import takes off the quote that opens a field, and nothing else.
+                    let cell = cell.strip_prefix('"').unwrap_or(cell);
+                    prop_assert!(!formula(cell), "naive {:?}: {:?}", separator, cell);
+                }
+            }
+            let back = read_csv(&text, ',');
+            prop_assert_eq!(back.len(), 1);
+            for (read, written) in back[0].iter().zip(&fields) {
+                let mut undone = String::new();
+                let mut start = true;
+                let mut chars = read.chars().peekable();
+                while let Some(c) = chars.next() {
+                    if start && c == '\'' && chars.peek().is_some_and(|n| FORMULA_STARTS.contains(n)) {
+                        start = false;
+                        continue;
+                    }
+                    start = CELL_BREAKS.contains(&c);
+                    undone.push(c);
+                }
+                prop_assert_eq!(&undone, written);
+            }
+        }
+    }
 
     #[test]
     fn counts_agree_with_their_noun() {

@@ -61,6 +61,42 @@ impl KnownHosts {
     pub fn knows(&self, host: &HostChoice) -> bool {
         origin_of(host).is_some_and(|origin| self.0.contains(&origin))
     }
+
+    /// The hosts (with their ports) of the remembered origins, as requests reach them.
+    pub fn hosts(&self) -> Vec<String> {
+        self.0.iter().filter_map(|origin| host_of(origin)).collect()
+    }
+}
+
+/// Where a token for a host a link opened would go, for the warning: the host split at its registrable domain
+/// (the part its owner registered, which the view emphasises), and — when it may be passing for GitHub or for
+/// a host used before — why, in words (`crate::lookalike`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    pub parts: crate::lookalike::HostParts,
+    pub lookalike: Option<String>,
+}
+
+impl Destination {
+    /// `None` for github.com and the demo (no warning needed).
+    pub fn of(host: &HostChoice, known: &KnownHosts) -> Option<Destination> {
+        let base = host.api_base().ok()?;
+        if matches!(host, HostChoice::GitHubCom | HostChoice::Demo) {
+            return None;
+        }
+        let name = host_of(&base.origin())?;
+        let known: Vec<String> = known.hosts().into_iter().filter(|k| *k != name).collect();
+        Some(Destination {
+            parts: crate::lookalike::HostParts::of(&name),
+            lookalike: crate::lookalike::warning(&name, &known),
+        })
+    }
+}
+
+/// The host (and port) of an origin, as requests reach it.
+fn host_of(origin: &str) -> Option<String> {
+    let origin = HttpUrl::parse(origin).ok()?.origin();
+    origin.split_once("://").map(|(_, host)| host.to_owned())
 }
 
 /// Where a host's token goes: its API origin. The demo has none (nothing leaves the page).
@@ -191,6 +227,37 @@ mod tests {
             token: "ghp_abc".into(),
             ..ConnectDraft::for_location(&location.host, &location.repo)
         }
+    }
+
+    #[test]
+    fn a_look_alike_host_is_named_for_what_it_is_with_its_registrable_domain_apart() {
+        let known = KnownHosts::parse("https://ghe.acme.com");
+        let phish = HostChoice::Enterprise("api.github.com.evil.example".into());
+        let d = Destination::of(&phish, &known).unwrap();
+        assert_eq!(
+            (d.parts.prefix.as_str(), d.parts.registrable.as_str()),
+            ("api.github.com.", "evil.example")
+        );
+        assert!(d
+            .lookalike
+            .unwrap()
+            .starts_with("It looks like GitHub, but is evil.example"));
+        let near = HostChoice::Enterprise("ghe.acme.co".into());
+        assert_eq!(
+            Destination::of(&near, &known).unwrap().lookalike.unwrap(),
+            "It looks like ghe.acme.com, but is acme.co, one character away."
+        );
+        let custom = HostChoice::Custom("https://xn--gthub-n2e.com/api".into());
+        assert!(Destination::of(&custom, &known)
+            .unwrap()
+            .lookalike
+            .unwrap()
+            .starts_with("It looks like github.com, but is xn--gthub-n2e.com"));
+        // The server used before is no look-alike of itself; github.com needs no warning at all.
+        let same = HostChoice::Enterprise("ghe.acme.com".into());
+        assert_eq!(Destination::of(&same, &known).unwrap().lookalike, None);
+        assert_eq!(Destination::of(&HostChoice::GitHubCom, &known), None);
+        assert_eq!(known.hosts(), ["ghe.acme.com"]);
     }
 
     #[test]

@@ -253,13 +253,35 @@ pub fn decode_component(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Why a name cannot be one step of an API address: `.` and `..` (and an empty step) are rewritten by every
+/// URL parser, the browser's included (RFC 3986 §5.2.4, and the WHATWG URL standard, which reads `%2e` the
+/// same way), so `DELETE …/environments/..` would reach `DELETE …/repos/acme/web/`. Percent-encoding cannot
+/// help; nothing else `encode_component` leaves can change the address (docs/github-api.md §1).
+pub fn dot_segment_problem(segment: &str) -> Option<&'static str> {
+    match segment {
+        "" => Some("an empty name is no step of an address"),
+        "." => Some("“.” is read by every URL parser as “this folder”, so the request would reach another address"),
+        ".." => Some("“..” is read by every URL parser as “the folder above”, so the request would reach another address"),
+        _ => None,
+    }
+}
+
+/// `text` as one encoded path segment (a `/` becomes `%2F`), or why it cannot be one
+/// ([`dot_segment_problem`]).
+pub fn path_segment(text: &str) -> Result<String, &'static str> {
+    match dot_segment_problem(text) {
+        Some(why) => Err(why),
+        None => Ok(encode_component(text)),
+    }
+}
+
 /// Encodes a multi-segment path parameter (git refs and branch names, docs/github-api.md §1 `x-multi-segment`):
-/// each segment is encoded, the slashes between them stay.
-pub fn encode_multi_segment(text: &str) -> String {
+/// each segment is encoded, the slashes between them stay; no segment may be a dot segment or empty.
+pub fn path_segments(text: &str) -> Result<String, &'static str> {
     text.split('/')
-        .map(encode_component)
-        .collect::<Vec<_>>()
-        .join("/")
+        .map(path_segment)
+        .collect::<Result<Vec<_>, _>>()
+        .map(|segments| segments.join("/"))
 }
 
 #[cfg(test)]
@@ -367,7 +389,7 @@ mod tests {
         assert_eq!(encode_component("a b&c=d"), "a%20b%26c%3Dd");
         assert_eq!(encode_component("é"), "%C3%A9");
         assert_eq!(
-            encode_multi_segment("heads/feature/x y"),
+            path_segments("heads/feature/x y").unwrap(),
             "heads/feature/x%20y"
         );
     }
@@ -410,5 +432,34 @@ mod tests {
             prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
             prop_assert_eq!(decode_component(&encoded), Some(s));
         }
+
+        /// A path step built from any name stays one step that no URL parser rewrites: never `.`, `..` or
+        /// empty (nor their `%2e` spellings), never a `/`, and it reads back as the name.
+        #[test]
+        fn a_path_segment_is_never_a_dot_segment(s in prop_oneof!["\\PC{0,12}", "[./%2eE]{0,4}"]) {
+            match path_segment(&s) {
+                Ok(segment) => {
+                    let lower = segment.to_ascii_lowercase();
+                    prop_assert!(!["", ".", "..", "%2e", "%2e%2e", ".%2e", "%2e."].contains(&lower.as_str()));
+                    prop_assert!(!segment.contains('/'));
+                    prop_assert_eq!(decode_component(&segment), Some(s));
+                }
+                Err(_) => prop_assert!(["", ".", ".."].contains(&s.as_str())),
+            }
+        }
+    }
+
+    #[test]
+    fn dot_and_empty_names_are_no_path_segments() {
+        for bad in ["", ".", ".."] {
+            assert!(path_segment(bad).is_err(), "{bad:?}");
+        }
+        for bad in ["a/../b", "./x", "a//b", "heads/.", "..", "a/"] {
+            assert!(path_segments(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(path_segment("..."), Ok("...".into()));
+        assert_eq!(path_segment("%2e%2e"), Ok("%252e%252e".into()));
+        assert_eq!(path_segment("review/.."), Ok("review%2F..".into()));
+        assert_eq!(path_segments("heads/v1..x"), Ok("heads/v1..x".into()));
     }
 }

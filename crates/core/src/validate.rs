@@ -283,6 +283,13 @@ fn check_environment_name(name: &str) -> Result<(), String> {
     if name.chars().any(is_hidden_char) {
         return Err("An environment name cannot contain control or invisible characters.".into());
     }
+    // GitHub would take it for a deployment, but no request about the environment could ever reach it: its
+    // name becomes a step of the API address, and every URL parser rewrites `.` and `..` (docs/github-api.md §1).
+    if crate::url::dot_segment_problem(name).is_some() {
+        return Err(format!(
+            "An environment cannot be named “{name}”: its name goes into API addresses, where “{name}” means another folder, so it could never be read, protected or deleted. Choose another name."
+        ));
+    }
     Ok(())
 }
 
@@ -638,11 +645,32 @@ impl DispatchDraft {
 
 // ---- repository ----
 
-/// An `owner/name` pair naming a repository.
+/// An `owner/name` pair naming a repository. Read back from storage (a kept run, the recent list) it is checked
+/// as when typed: its parts go into API paths, file names and scripts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "StoredRepoRef")]
 pub struct RepoRef {
     pub owner: String,
     pub name: String,
+}
+
+/// A [`RepoRef`] as stored, before its check.
+#[derive(Deserialize)]
+struct StoredRepoRef {
+    owner: String,
+    name: String,
+}
+
+impl TryFrom<StoredRepoRef> for RepoRef {
+    type Error = String;
+
+    fn try_from(stored: StoredRepoRef) -> Result<Self, Self::Error> {
+        RepoRef::check(&stored.owner, &stored.name).map_err(|e| e.message)?;
+        Ok(RepoRef {
+            owner: stored.owner,
+            name: stored.name,
+        })
+    }
 }
 
 impl fmt::Display for RepoRef {
@@ -664,6 +692,19 @@ impl RepoRef {
             return Err(problem(
                 "Enter the repository as owner/name, for example octocat/hello-world.",
             ));
+        };
+        Self::check(owner, name)?;
+        Ok(RepoRef {
+            owner: owner.to_owned(),
+            name: name.to_owned(),
+        })
+    }
+
+    /// GitHub's rules for an owner's and a repository's name.
+    fn check(owner: &str, name: &str) -> Result<(), FieldError> {
+        let problem = |message: &str| FieldError {
+            field: Field::Repository,
+            message: message.to_owned(),
         };
         if owner.is_empty()
             || owner.len() > 39
@@ -687,10 +728,7 @@ impl RepoRef {
                 "The repository name can have letters, digits, “-”, “_” and “.”, at most 100.",
             ));
         }
-        Ok(RepoRef {
-            owner: owner.to_owned(),
-            name: name.to_owned(),
-        })
+        Ok(())
     }
 }
 
@@ -819,6 +857,54 @@ mod tests {
                 "transient_environment": true, "production_environment": false
             })
         );
+    }
+
+    #[test]
+    fn an_environment_named_dot_or_dot_dot_is_refused_on_its_field_in_both_forms() {
+        for name in [".", "..", " .. "] {
+            let mut d = draft("main");
+            d.environment = name.into();
+            let problems = d.validate().unwrap_err();
+            let said = problems
+                .for_field(Field::Environment)
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(said.contains("cannot be named"), "{name}: {said}");
+            assert!(said.contains("Choose another name"), "{name}: {said}");
+            let status = StatusDraft {
+                state: Some(DeploymentState::Success),
+                environment: name.into(),
+                ..StatusDraft::default()
+            };
+            assert!(status
+                .validate()
+                .unwrap_err()
+                .for_field(Field::Environment)
+                .next()
+                .is_some());
+        }
+        for fine in ["...", ".hidden", "a..b", "review/..", "prod."] {
+            let mut d = draft("main");
+            d.environment = fine.into();
+            assert!(d.validate().is_ok(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_stored_repository_is_checked_as_when_typed() {
+        let back: RepoRef = serde_json::from_str(r#"{"owner":"acme","name":"web.site"}"#).unwrap();
+        assert_eq!(back, RepoRef::parse("acme/web.site").unwrap());
+        for bad in [
+            r#"{"owner":"acme","name":".."}"#,
+            r#"{"owner":"acme","name":"web'; rm -rf ~ #"}"#,
+            r#"{"owner":"a/b","name":"web"}"#,
+            r#"{"owner":"","name":"web"}"#,
+            r#"{"owner":"acme","name":"w\neb"}"#,
+        ] {
+            assert!(serde_json::from_str::<RepoRef>(bad).is_err(), "{bad}");
+        }
+        let round: RepoRef = serde_json::from_str(&serde_json::to_string(&back).unwrap()).unwrap();
+        assert_eq!(round, back);
     }
 
     #[test]

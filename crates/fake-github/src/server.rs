@@ -261,7 +261,19 @@ pub struct LogEntry {
 /// - `rate_limit`: the caller's primary quota is used up at this request, until `reset_s` later: this
 ///   request and every later one get GitHub's own 403 (§5) until the window resets — or, for a GraphQL
 ///   request, GraphQL's own points, answered with a 200 and RATE_LIMITED (§13).
-pub const FAULT_KINDS: [&str; 8] = [
+///
+/// And what a broken or hostile host may send instead of GitHub's answer (docs/github-api.md §4, §5: what the
+/// client must survive):
+/// - `self_link`: the real answer, its `Link` naming the page itself as the next one;
+/// - `endless_link`: the real answer, its `Link` naming the following page number as the next one, for ever
+///   (and no `last`);
+/// - `secondary`: a 403 secondary-limit refusal whose `Retry-After` is `retry_after` as given, however absurd
+///   (`18446744073709551615`, `0`, `-5`), or absent;
+/// - `quota`: a 403 primary-limit refusal (`X-RateLimit-Remaining: 0`) whose `X-RateLimit-Reset` is `reset` as
+///   given (`0`: 1970; a time already past; `soon`), or `reset_s` from now.
+///
+/// Neither kind of refusal makes the request take effect.
+pub const FAULT_KINDS: [&str; 12] = [
     "rate_limit",
     "502",
     "stall",
@@ -270,6 +282,10 @@ pub const FAULT_KINDS: [&str; 8] = [
     "invalid_json",
     "html",
     "bare",
+    "self_link",
+    "endless_link",
+    "secondary",
+    "quota",
 ];
 
 /// Injected faults.
@@ -284,6 +300,10 @@ pub struct Faults {
     pub stall_ms: u64,
     /// How long a `rate_limit` fault's quota window has left.
     pub reset_s: u64,
+    /// A `secondary` fault's `Retry-After`, sent as written (none when left out).
+    pub retry_after: Option<String>,
+    /// A `quota` fault's `X-RateLimit-Reset`, sent as written (`reset_s` from now when left out).
+    pub reset: Option<String>,
     /// Only requests whose path and query (`/repos/o/r/deployments?per_page=100&page=2`) contain this text
     /// match (all when left out).
     pub path_contains: Option<String>,
@@ -305,6 +325,8 @@ impl Default for Faults {
             kinds: vec!["502".into(), "stall".into(), "drop".into()],
             stall_ms: 15_000,
             reset_s: 60,
+            retry_after: None,
+            reset: None,
             path_contains: None,
             method: None,
             skip: 0,
@@ -511,10 +533,39 @@ async fn entry(
                 .clone(),
                 faults.stall_ms,
                 faults.reset_s,
+                (faults.retry_after.clone(), faults.reset.clone()),
             )
         })
     };
-    let response = match fault.as_ref().map(|(k, ms, s)| (k.as_str(), *ms, *s)) {
+    let (retry_after, reset) = fault
+        .as_ref()
+        .map(|(_, _, _, waits)| waits.clone())
+        .unwrap_or_default();
+    let response = match fault.as_ref().map(|(k, ms, s, _)| (k.as_str(), *ms, *s)) {
+        Some(("self_link", _, _)) => {
+            let response = without_validators(handle(&shared, &request, concurrent));
+            let url = request.url.clone();
+            with_next(response, &url)
+        }
+        Some(("endless_link", _, _)) => {
+            let response = without_validators(handle(&shared, &request, concurrent));
+            let page = deploydeck_core::response::page_param(&request.url).unwrap_or(1);
+            let next = with_page(&request.url, page.saturating_add(1));
+            with_next(response, &next)
+        }
+        Some(("secondary", _, _)) => refusal(
+            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
+            retry_after.as_deref(),
+            None,
+        ),
+        Some(("quota", _, reset_s)) => {
+            let reset = reset.unwrap_or_else(|| (now().unix() + reset_s as i64).to_string());
+            refusal(
+                "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
+                None,
+                Some(&reset),
+            )
+        }
         Some(("rate_limit", _, reset_s)) => {
             lock(&shared.hub).exhaust_quota(&request, now(), reset_s as i64);
             handle(&shared, &request, concurrent)
@@ -576,7 +627,7 @@ async fn entry(
         uri.query(),
         response.status,
         started,
-        fault.map(|(k, _, _)| k),
+        fault.map(|(k, _, _, _)| k),
     );
     to_axum(response)
 }
@@ -641,6 +692,64 @@ fn page_instead() -> HttpResponse {
         .append("Content-Type", "text/html; charset=utf-8");
     response.headers.append("Access-Control-Allow-Origin", "*");
     response.body = b"<!doctype html><title>Sign in</title><h1>Sign in to continue</h1>".to_vec();
+    response
+}
+
+/// The answer with a `Link` that names only `next` (a broken or hostile host's paging).
+fn with_next(mut response: HttpResponse, next: &str) -> HttpResponse {
+    response.headers.remove("link");
+    response
+        .headers
+        .append("Link", format!("<{next}>; rel=\"next\""));
+    response
+}
+
+/// `url` with its `page` parameter set to `page`.
+fn with_page(url: &str, page: u32) -> String {
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut pairs: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("page="))
+        .map(str::to_owned)
+        .collect();
+    pairs.push(format!("page={page}"));
+    format!("{path}?{}", pairs.join("&"))
+}
+
+/// A 403 rate-limit refusal as a broken or hostile host sends it: GitHub's shape, with `Retry-After` and
+/// `X-RateLimit-Reset` exactly as given (a primary-limit one when `reset` is given), readable by a page (CORS).
+fn refusal(message: &str, retry_after: Option<&str>, reset: Option<&str>) -> HttpResponse {
+    let mut response = HttpResponse::new(403);
+    let headers = &mut response.headers;
+    headers.append("Content-Type", "application/json; charset=utf-8");
+    headers.append("Access-Control-Allow-Origin", "*");
+    headers.append(
+        "Access-Control-Expose-Headers",
+        crate::routes::EXPOSE_HEADERS,
+    );
+    headers.append("X-RateLimit-Limit", "5000");
+    headers.append("X-RateLimit-Resource", "core");
+    match reset {
+        Some(reset) => {
+            headers.append("X-RateLimit-Remaining", "0");
+            headers.append("X-RateLimit-Used", "5000");
+            headers.append("X-RateLimit-Reset", reset);
+        }
+        None => {
+            headers.append("X-RateLimit-Remaining", "4000");
+            headers.append("X-RateLimit-Used", "1000");
+            headers.append("X-RateLimit-Reset", (now().unix() + 1800).to_string());
+        }
+    }
+    if let Some(retry_after) = retry_after {
+        headers.append("Retry-After", retry_after);
+    }
+    response.body = serde_json::json!({
+        "message": message,
+        "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+    })
+    .to_string()
+    .into_bytes();
     response
 }
 

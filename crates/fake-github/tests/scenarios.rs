@@ -1004,7 +1004,7 @@ fn every_response_carries_cors_headers_and_preflights_get_githubs_allow_list() {
         w.client.get_deployment(&w.repo, d.id),
         w.as_token(Some("wrong")).get_authenticated_user(),
         w.client.delete_deployment(&w.repo, d.id),
-        w.client.get_environment(&w.repo, "missing"),
+        w.client.get_environment(&w.repo, "missing").unwrap(),
     ];
     for req in &requests {
         let resp = w.send(req);
@@ -1061,14 +1061,14 @@ fn environments_are_listed_and_fetched_by_encoded_name() {
         (2, vec!["review/pr-12", "staging"])
     );
     let env: deploydeck_core::model::Environment =
-        decode(&w.send(&w.client.get_environment(&w.repo, "review/pr-12"))).unwrap();
+        decode(&w.send(&w.client.get_environment(&w.repo, "review/pr-12").unwrap())).unwrap();
     assert!(
         env.url.ends_with("/environments/review%2Fpr-12"),
         "{}",
         env.url
     );
     assert_eq!(
-        w.send(&w.client.get_environment(&w.repo, "REVIEW/PR-12"))
+        w.send(&w.client.get_environment(&w.repo, "REVIEW/PR-12").unwrap())
             .status,
         200,
         "names are case-insensitive"

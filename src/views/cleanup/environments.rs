@@ -119,18 +119,23 @@ fn EnvironmentTable(envs: RwSignal<EmptyEnvironments>, locked: Signal<bool>) -> 
                 <button type="button" class="button subtle" disabled=move || locked.get() on:click=move |_| envs.update(|e| e.tick_all(false))>"Untick all"</button>
             </div>
             <ul class="environment-list" data-testid="environment-list">
-                {move || envs.get().items.into_iter().map(|item| {
+                {move || envs.get().items.into_iter().enumerate().map(|(index, item)| {
                     let name = item.name.clone();
-                    let settled = item.outcome.is_some();
+                    let note_id = format!("unreachable-{index}");
+                    // A name no request can reach (`..`) is listed with why, and cannot be ticked.
+                    let unreachable = item.unreachable_note();
+                    let settled = item.outcome.is_some() || unreachable.is_some();
                     let label = if item.production { " (production-like: tick it on its own to delete it)" } else { "" };
                     view! {
                         <li data-testid="environment-row" data-name=item.name.clone()>
                             <label>
                                 <input type="checkbox" prop:checked=item.ticked disabled=move || locked.get() || settled
+                                    aria-describedby=unreachable.is_some().then(|| note_id.clone())
                                     on:change=move |ev| { let on = event_target_checked(&ev); envs.update(|e| { e.set(&name, on); }); }/>
                                 <Clip text=item.name.clone()/>
                                 {item.production.then(|| view! { <span class="badge mark-failed">"production"</span><span class="visually-hidden">{label}</span> })}
                             </label>
+                            {unreachable.map(|note| view! { <p class="hint" id=note_id.clone() data-testid="environment-unreachable">{note}</p> })}
                             {item.outcome.map(|o| view! { <span class="muted" data-testid="environment-outcome">{format!(" — {}", o.word())}</span> })}
                         </li>
                     }

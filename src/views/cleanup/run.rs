@@ -49,8 +49,13 @@ pub(super) fn RunPanel(runner: Runner) -> impl IntoView {
         let api = api.clone();
         move || {
             clock.track();
+            // When the wait is not the server's own (a reset already past here, a wait of days asked), core
+            // says why after the note.
             api.hold_left()
-                .map(|(left_ms, limit)| hold_note(left_ms, limit))
+                .map(|(left_ms, limit)| match api.hold_note() {
+                    Some(why) => format!("{} {why}", hold_note(left_ms, limit)),
+                    None => hold_note(left_ms, limit),
+                })
         }
     };
     let eta = {

@@ -10,13 +10,12 @@ mod review;
 use deploydeck_core::fleet::{Pinned, Row};
 use deploydeck_core::location::{ConnectDraft, FleetLocation};
 use deploydeck_core::response::ApiError;
-use deploydeck_core::trust::{arrival_text, Arrival};
 use deploydeck_core::Timestamp;
 use leptos::prelude::*;
 
 use super::{ConnectForm, NotFound};
 use crate::clock::{every, now};
-use crate::components::{ErrorPanel, HostName};
+use crate::components::{ArrivalNote, ErrorPanel, HostName};
 use crate::router::use_nav;
 use crate::session;
 use crate::state::AppState;
@@ -51,8 +50,6 @@ pub fn FleetRoute() -> impl IntoView {
 /// access check needs one repository: the list's first, if it carries one).
 #[component]
 pub fn ConnectFleet(fleet: FleetLocation) -> impl IntoView {
-    let arrival = Arrival::of(&fleet.host, &session::known_hosts());
-    let ask = arrival == (Arrival::New { ask: true });
     let mut draft = ConnectDraft::for_host(&fleet.host);
     if let Some(first) = fleet.repos.as_ref().and_then(|p| p.repos().first()) {
         draft.repo = first.to_string();
@@ -60,7 +57,7 @@ pub fn ConnectFleet(fleet: FleetLocation) -> impl IntoView {
     view! {
         <section class="page narrow">
             <h1>"Connect to open this fleet"</h1>
-            <p class:warning=ask data-testid="arrival">{arrival_text(&fleet.host, arrival)}</p>
+            <ArrivalNote host=fleet.host.clone()/>
             <ConnectForm initial=draft target=Some(fleet.path()) linked=true/>
         </section>
     }

@@ -209,8 +209,7 @@ fn CountLine(
                 let more = h.list.with(|l| match l.status() {
                     ListStatus::Loading => " Loading…",
                     ListStatus::LoadingMore => " Loading more…",
-                    _ if l.cut_short().is_some() => " GitHub has more, which could not be read: see below.",
-                    _ => "",
+                    _ => l.cut_short_note().unwrap_or(""),
                 });
                 let checking = match (waiting, asking.get()) {
                     (0, _) => String::new(),

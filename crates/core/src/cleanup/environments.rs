@@ -19,6 +19,18 @@ pub struct EmptyEnvironment {
     pub production: bool,
     pub ticked: bool,
     pub outcome: Option<EnvironmentOutcome>,
+    /// Why no request about it can be made (`.`, `..`: a name every URL parser rewrites, docs/github-api.md
+    /// §1): shown, never ticked, never sent.
+    pub unreachable: Option<String>,
+}
+
+impl EmptyEnvironment {
+    /// What the list says of an environment that cannot be acted on from here, and the way out.
+    pub fn unreachable_note(&self) -> Option<String> {
+        self.unreachable.as_ref().map(|why| {
+            format!("Cannot be deleted from here: {why}. Delete it in the repository's Settings → Environments on GitHub.")
+        })
+    }
 }
 
 /// What deleting one environment came to.
@@ -79,6 +91,7 @@ impl EmptyEnvironments {
             .filter(|(_, left)| *left == 0)
             .map(|(name, _)| EmptyEnvironment {
                 production: crate::fleet::production_like(&name),
+                unreachable: crate::url::dot_segment_problem(&name).map(str::to_owned),
                 name,
                 ticked: false,
                 outcome: None,
@@ -92,7 +105,11 @@ impl EmptyEnvironments {
     /// Ticks or unticks one, by its own tick (the only way a production-like one is ticked).
     pub fn set(&mut self, name: &str, ticked: bool) -> bool {
         match self.items.iter_mut().find(|e| e.name == name) {
-            Some(item) if item.outcome.is_none() && item.ticked != ticked => {
+            Some(item)
+                if item.outcome.is_none()
+                    && item.unreachable.is_none()
+                    && item.ticked != ticked =>
+            {
                 item.ticked = ticked;
                 true
             }
@@ -103,7 +120,11 @@ impl EmptyEnvironments {
     /// "Tick all but production": every one not production-like and not done; production-like ones keep
     /// their own tick. `false` unticks every one.
     pub fn tick_all(&mut self, ticked: bool) {
-        for item in self.items.iter_mut().filter(|e| e.outcome.is_none()) {
+        for item in self
+            .items
+            .iter_mut()
+            .filter(|e| e.outcome.is_none() && e.unreachable.is_none())
+        {
             if !ticked || !item.production {
                 item.ticked = ticked;
             }
@@ -372,10 +393,34 @@ mod tests {
             .contains("Administration: write"));
     }
 
+    #[test]
+    fn an_environment_named_dot_dot_is_listed_with_why_and_never_ticked() {
+        let mut envs = listed(&[("..", 0), (".", 0), ("preview/pr-1", 0), ("...", 0)]);
+        envs.tick_all(true);
+        assert_eq!(
+            envs.chosen(),
+            ["...", "preview/pr-1"],
+            "“...” is an ordinary name"
+        );
+        assert!(!envs.set("..", true));
+        assert!(!envs.set(".", true));
+        let dots = envs.items.iter().find(|e| e.name == "..").unwrap();
+        let note = dots.unreachable_note().unwrap();
+        assert!(note.starts_with("Cannot be deleted from here: “..” is read by every URL parser as “the folder above”"), "{note}");
+        assert!(note.ends_with("Delete it in the repository's Settings → Environments on GitHub."));
+        assert!(envs
+            .items
+            .iter()
+            .find(|e| e.name == "...")
+            .unwrap()
+            .unreachable
+            .is_none());
+    }
+
     proptest! {
         #[test]
         fn ticking_all_never_ticks_production_and_never_offers_a_used_environment(
-            envs in proptest::collection::vec(("(production|prod-eu|live|staging|preview/pr-[0-9]{1,3}|qa)", 0usize..3), 0..20),
+            envs in proptest::collection::vec(("(production|prod-eu|live|staging|preview/pr-[0-9]{1,3}|qa|\\.|\\.\\.)", 0usize..3), 0..20),
             untick_first in any::<bool>(),
         ) {
             let mut list = EmptyEnvironments::new(envs.clone());
@@ -383,9 +428,10 @@ mod tests {
             list.tick_all(true);
             for item in &list.items {
                 prop_assert!(envs.iter().any(|(n, c)| n.eq_ignore_ascii_case(&item.name) && *c == 0));
-                prop_assert_eq!(item.ticked, !item.production);
+                prop_assert_eq!(item.ticked, !item.production && item.unreachable.is_none());
             }
             prop_assert!(!list.needs_typed_confirmation());
+            prop_assert!(list.chosen().iter().all(|n| crate::url::path_segment(n).is_ok()), "nothing chosen that cannot be sent");
         }
     }
 }

@@ -104,9 +104,7 @@ fn file_stem(repo: &RepoRef) -> String {
 }
 
 /// A word of the shell in single quotes: anything inside stays as it is (`'` closes, escapes and reopens).
-pub fn sh_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
+pub use crate::text::shell_quote as sh_quote;
 
 /// What the script needs to know besides the steps.
 pub struct ScriptFor<'a> {
@@ -126,12 +124,14 @@ pub fn cleanup_script(run: &CleanupRun, target: &ScriptFor<'_>) -> String {
     let deletes = steps.len() - statuses;
     let stem = file_stem(target.repo);
     let repo = target.repo.to_string();
+    // In comments, on one line whatever the names hold; in the settings, each one quoted for the shell.
+    let (shown_repo, shown_stem) = (one_line(&repo), one_line(&stem));
     let estimate =
-        crate::history::format_duration(target.pace.estimate_s(statuses, deletes, 300) as i64);
+        crate::text::format_duration(target.pace.estimate_s(statuses, deletes, 300) as i64);
     let mut out = String::with_capacity(BODY.len() + 2_000 + steps.len() * 16);
     out.push_str("#!/bin/sh\n");
     for line in [
-        format!("# Deploydeck: the reviewed cleanup plan of {repo} on {}, as a script.", one_line(target.host_label)),
+        format!("# Deploydeck: the reviewed cleanup plan of {shown_repo} on {}, as a script.", one_line(target.host_label)),
         match run.write.status_state() {
             None => format!(
                 "# {} deleted ({} an \"inactive\" status first): {}, in the plan's order.",
@@ -148,23 +148,25 @@ pub fn cleanup_script(run: &CleanupRun, target: &ScriptFor<'_>) -> String {
         },
         format!("# Made {}. At this script's pace about {estimate}, plus any wait GitHub asks for.", target.made_at),
         "#".to_owned(),
-        format!("# Run it:  GITHUB_TOKEN=<token> sh {stem}.sh"),
+        format!("# Run it:  GITHUB_TOKEN=<token> sh {shown_stem}.sh"),
         "#          The token is read from GITHUB_TOKEN, is never written in this file, and reaches curl on its".to_owned(),
-        format!("#          standard input, not on its command line. It must be allowed to write deployments on {repo}."),
-        format!("# Check:   DRY_RUN=1 sh {stem}.sh lists the steps and sends nothing."),
-        format!("# Resume:  run it again. Each finished step is noted in {stem}.done (or in $DEPLOYDECK_STATE)"),
+        format!("#          standard input, not on its command line. It must be allowed to write deployments on {shown_repo}."),
+        format!("# Check:   DRY_RUN=1 sh {shown_stem}.sh lists the steps and sends nothing."),
+        format!("# Resume:  run it again. Each finished step is noted in {shown_stem}.done (or in $DEPLOYDECK_STATE)"),
         "#          and skipped; a deletion whose answer was lost answers 404 when sent again: already gone.".to_owned(),
         format!("# Pace:    one request at a time; {}.", target.pace.describe()),
         "#          On a 403 or 429 it waits as GitHub says (Retry-After, or the rate limit's reset; without either,".to_owned(),
-        "#          a minute, then twice as long each time) and sends the same step again.".to_owned(),
+        "#          or with a reset already past here, a minute, then twice as long each time; at most an hour)".to_owned(),
+        "#          and sends the same step again.".to_owned(),
         "# Needs:   sh, curl, grep, sed, tr, date, sleep, mktemp.".to_owned(),
         String::new(),
         format!("API={}", sh_quote(target.base.root())),
         format!("REPO={}", sh_quote(&repo)),
+        format!("STEM={}", sh_quote(&stem)),
         format!("GAP={}", target.pace.gap_s),
         format!("STATUS_GAP={}", target.pace.status_gap_s),
         format!("TOTAL={}", steps.len()),
-        format!("STATE=\"${{DEPLOYDECK_STATE:-{stem}.done}}\""),
+        "STATE=\"${DEPLOYDECK_STATE:-$STEM.done}\"".to_owned(),
         format!("STATUS={}", sh_quote(&status_body(&run.write))),
     ] {
         out.push_str(&line);
@@ -270,24 +272,39 @@ message() {
 
 BACKOFF=60
 # After a 403 or 429: when it is a rate limit, waits as GitHub says and answers 0; otherwise answers 1.
+# A wait is never shorter than a second nor longer than an hour (no GitHub limit lasts longer); a reset already
+# past by this computer's clock (a clock running ahead), a Retry-After of 0 or no usable time gets a minute,
+# then twice as long each time, up to 15 minutes: never the same request again at once.
 wait_for_limit() {
   retry=$(header retry-after)
   remaining=$(header x-ratelimit-remaining)
   reset=$(header x-ratelimit-reset)
   case $retry in ''|*[!0-9]*) retry= ;; esac
   case $reset in ''|*[!0-9]*) reset= ;; esac
-  if [ -n "$retry" ]; then
+  # Numbers too long for the shell's arithmetic are more than an hour away anyway.
+  if [ ${#retry} -gt 9 ]; then retry=999999999; fi
+  if [ ${#reset} -gt 12 ]; then reset=999999999999; fi
+  secs=
+  if [ -n "$retry" ] && [ "$retry" -gt 0 ]; then
     secs=$retry why="GitHub asked to wait (Retry-After)"
   elif [ "$remaining" = 0 ] && [ -n "$reset" ]; then
     secs=$((reset - $(date +%s) + 1)) why="the token's hourly rate limit is used up until it resets"
+    if [ "$secs" -lt 1 ]; then
+      secs='' why="the rate limit's reset time has already passed by this computer's clock (is it running ahead?)"
+    fi
   elif grep -qi 'rate limit' "$OUT"; then
-    secs=$BACKOFF why="GitHub's secondary rate limit"
-    BACKOFF=$((BACKOFF * 2))
-    if [ "$BACKOFF" -gt 900 ]; then BACKOFF=900; fi
+    why="GitHub's secondary rate limit"
   else
     return 1
   fi
-  if [ "$secs" -lt 1 ]; then secs=1; fi
+  if [ -z "$secs" ]; then
+    secs=$BACKOFF
+    BACKOFF=$((BACKOFF * 2))
+    if [ "$BACKOFF" -gt 900 ]; then BACKOFF=900; fi
+  fi
+  if [ "$secs" -gt 3600 ]; then
+    secs=3600 why="$why, for more than an hour, longer than any GitHub limit lasts"
+  fi
   log "    waiting $secs s: $why; then the same request again"
   sleep "$secs"
 }

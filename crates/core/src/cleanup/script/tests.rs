@@ -92,7 +92,8 @@ fn the_script_makes_the_plan_s_writes_in_order_and_an_active_one_s_status_first(
     assert!(text.contains("\nREPO='acme/web'\n"));
     assert!(text.contains("\nTOTAL=5\n"));
     assert!(text.contains("\nGAP=1\nSTATUS_GAP=8\n"));
-    assert!(text.contains("STATE=\"${DEPLOYDECK_STATE:-deploydeck-cleanup-acme-web.done}\""));
+    assert!(text.contains("\nSTEM='deploydeck-cleanup-acme-web'\n"));
+    assert!(text.contains("\nSTATE=\"${DEPLOYDECK_STATE:-$STEM.done}\"\n"));
     assert!(
         text.contains("# 3 deployments deleted (2 get an \"inactive\" status first): 5 requests")
     );
@@ -288,6 +289,38 @@ proptest! {
             pace: ScriptPace::of(&Pacing::github_com()),
             made_at: Timestamp::from_unix(0),
         });
+        for line in header_of(&text).lines().skip(1) {
+            prop_assert!(line.is_empty() || line.starts_with('#'), "{:?}", line);
+        }
+    }
+
+    /// Whatever a repository's name holds (`RepoRef` is checked when typed and when read back, but the script
+    /// does not rely on it), every setting the script interpolates is one quoted word that reads back as the
+    /// value, and every other line of its header is a comment.
+    #[test]
+    fn every_interpolated_value_is_one_quoted_word(owner in "\\PC{1,12}", name in "\\PC{1,12}") {
+        let hostile = RepoRef { owner, name };
+        let run = run_of(vec![fresh(1, Action::Delete)]);
+        let text = cleanup_script(&run, &ScriptFor {
+            repo: &hostile,
+            base: &ApiBase::github_com(),
+            host_label: "github.com",
+            pace: ScriptPace::of(&Pacing::github_com()),
+            made_at: Timestamp::from_unix(0),
+        });
+        let settings = text.split_once("\nAPI=").unwrap().1;
+        let settings = format!("API={}", settings.split_once("\nINACTIVE=").unwrap().0);
+        for line in settings.lines() {
+            let (key, value) = line.split_once('=').unwrap();
+            match key {
+                "GAP" | "STATUS_GAP" | "TOTAL" => prop_assert!(value.bytes().all(|b| b.is_ascii_digit())),
+                "STATE" => prop_assert_eq!(value, "\"${DEPLOYDECK_STATE:-$STEM.done}\""),
+                "REPO" => prop_assert_eq!(unquote(value), Some(hostile.to_string())),
+                "STEM" => prop_assert!(unquote(value).is_some_and(|v| v.ends_with(&hostile.name))),
+                "API" | "STATUS" => prop_assert!(unquote(value).is_some()),
+                other => prop_assert!(false, "an unexpected setting {}", other),
+            }
+        }
         for line in header_of(&text).lines().skip(1) {
             prop_assert!(line.is_empty() || line.starts_with('#'), "{:?}", line);
         }
