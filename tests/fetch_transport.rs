@@ -197,3 +197,41 @@ async fn an_unreachable_host_is_a_network_error_not_a_panic() {
     assert_eq!(resp.status, 0);
     assert!(error_from(&resp).remedy().contains("API address"));
 }
+
+/// The transport's last line of defence (core's `floodgate`): a loop that sends the same refused request again
+/// at once gets it out at most once a second, and a burst beyond the ceiling is held back, not sent.
+#[wasm_bindgen_test]
+async fn a_refused_request_resent_at_once_goes_once_a_second_and_a_burst_is_held_to_the_ceiling() {
+    use deploydeck::net::transport::times_slowed;
+    use deploydeck_core::floodgate::Floodgate;
+    use deploydeck_core::model::DeploymentId;
+
+    let c = client("t-wasm");
+    let missing = c.get_deployment(&repo(), DeploymentId(987_654_321));
+    let mut answered = Vec::new();
+    for _ in 0..3 {
+        assert_eq!(Transport::Fetch.send(&missing, None).await.status, 404);
+        answered.push(js_sys::Date::now());
+    }
+    // A loop that resends at once gets each one out a second after the last refusal, where a bare loop sends
+    // hundreds a second.
+    for pair in answered.windows(2) {
+        assert!(pair[1] - pair[0] >= 1_000.0, "answers {answered:?}");
+    }
+
+    let before = times_slowed();
+    let burst = (0..Floodgate::CEILING + 50).map(|page| {
+        let request = c.list_deployments(
+            &repo(),
+            &DeploymentFilter::default(),
+            PageRequest::new(1, page + 1),
+        );
+        async move { Transport::Fetch.send(&request, None).await.status }
+    });
+    let statuses = futures::future::join_all(burst).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    assert!(
+        times_slowed() - before >= 50,
+        "the requests past the ceiling waited for the next second"
+    );
+}

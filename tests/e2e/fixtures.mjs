@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { FAKE } from './playwright.config.mjs';
 
 /// Every token the e2e fake is started or seeded with (playwright.config.mjs, support/fake.mjs, specs).
-const KNOWN_TOKENS = ['t-good', 't-narrow', 't-fine', 't-shop', 't-shop-reader', 't-hostile', 't-tidy-fine'];
+const KNOWN_TOKENS = ['t-good', 't-narrow', 't-fine', 't-shop', 't-shop-reader', 't-hostile', 't-tidy-fine', 't-odd'];
 const TOKEN_KEY = 'deploydeck.token:';
 
 function bearer(value) {

@@ -4,10 +4,13 @@
 // the plan's, in its order, a pause apart; a refused or lost request is sent again after the wait GitHub asks
 // for; a run stopped midway resumes without sending anything twice; the token is read from GITHUB_TOKEN only.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, expect } from '../fixtures.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
 import { saveScript, runScript, shellcheck } from '../support/script.mjs';
-import { api, requests, clearRequests, faults, latency, settings, TIDY, SHOP_TOKEN, writes, idOf, seedEachTest } from '../support/fake.mjs';
+import { api, seed, requests, clearRequests, faults, latency, settings, TIDY, SHOP_TOKEN, writes, idOf, seedEachTest } from '../support/fake.mjs';
 
 seedEachTest(test, TIDY.seed);
 
@@ -161,4 +164,30 @@ test('a run paused in the browser can be finished by a script of what is left; r
   await page.getByTestId('run-resume').click();
   await cleanup.expectFinished();
   await expect(cleanup.summary).toHaveText('16 of 16 done, 0 failed, 0 remaining');
+});
+
+test('the script never sends a refused request again at once: a reset already past backs off, a wait of years is cut to an hour', async ({ page }) => {
+  const script = await downloadScript(page);
+  // `sleep` stands in for the real one (the script calls it as a command): it notes each wait and returns.
+  const stubs = mkdtempSync(join(tmpdir(), 'deploydeck-sleep-'));
+  const slept = join(stubs, 'slept');
+  writeFileSync(join(stubs, 'sleep'), `#!/bin/sh\necho "$1" >> '${slept}'\n`, { mode: 0o755 });
+  const env = (state) => ({ GITHUB_TOKEN: SHOP_TOKEN, PATH: `${stubs}:${process.env.PATH}`, DEPLOYDECK_STATE: join(stubs, state) });
+  const waits = (lines, why) => lines.map((l) => l.match(new RegExp(`waiting (\\d+) s: ${why}`))?.[1]).filter(Boolean).map(Number);
+
+  // The primary limit refused twice, its reset in 1970 (what a clock far ahead sees): a minute, then two.
+  await faults({ rate: 1, kinds: ['quota'], reset: '0', method: 'DELETE', limit: 2 });
+  const past = await runScript(script, env('past.done'));
+  expect(past.code, past.lines.join('\n')).toBe(0);
+  expect(waits(past.lines, "the rate limit's reset time has already passed by this computer's clock")).toEqual([60, 120]);
+  expect(readFileSync(slept, 'utf8').split('\n')).toEqual(expect.arrayContaining(['60', '120']));
+  expect(await remaining()).toEqual([TIDY.liveProduction]);
+
+  // A secondary limit asking to wait 2^64 - 1 seconds: an hour, then the same request again.
+  await seed(TIDY.seed);
+  await faults({ rate: 1, kinds: ['secondary'], retry_after: '18446744073709551615', method: 'DELETE', limit: 1 });
+  const huge = await runScript(script, env('huge.done'));
+  expect(huge.code, huge.lines.join('\n')).toBe(0);
+  expect(waits(huge.lines, 'GitHub asked to wait \\(Retry-After\\), for more than an hour')).toEqual([3600]);
+  expect(await remaining()).toEqual([TIDY.liveProduction]);
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { test, expect } from '../fixtures.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
+import { csvRows } from '../support/csv.mjs';
 import { api, requests, clearRequests, faults, latency, calm, settings, TIDY, SHOP_TOKEN, writes, idOf, seedEachTest } from '../support/fake.mjs';
 
 seedEachTest(test, TIDY.seed);
@@ -176,9 +177,9 @@ test('a run to completion: inactive statuses only where needed, every planned de
   expect(report.items.every((i) => i.outcome === 'deleted')).toBe(true);
   const csvFile = page.waitForEvent('download');
   await page.getByTestId('report-csv').click();
-  const csv = readFileSync(await (await csvFile).path(), 'utf8').trim().split('\r\n');
-  expect(csv[0]).toBe('id,environment,ref,sha,action,outcome,inactive_first,failed_step,error');
-  expect(csv.find((line) => line.startsWith('3016,'))).toContain(',active: the newest success of its environment,');
+  const csv = csvRows(readFileSync(await (await csvFile).path(), 'utf8'));
+  expect(csv[0]).toEqual(['id', 'environment', 'ref', 'sha', 'action', 'outcome', 'inactive_first', 'failed_step', 'error']);
+  expect(csv.find((row) => row[0] === '3016')[6]).toBe('active: the newest success of its environment');
   expect(report.items.find((i) => i.id === 3016).inactive_first).toBe('active: the newest success of its environment');
   expect(report.items.find((i) => i.id === 3013).inactive_first).toBeUndefined();
   expect(csv).toHaveLength(16);

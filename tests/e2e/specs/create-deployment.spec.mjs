@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { test, expect } from '../fixtures.mjs';
 import { CreatePage, DeploymentPage } from '../pages/create-page.mjs';
 import { seed, api, SHOP_SEED, SHOP_TOKEN, SHOP_READER_TOKEN } from '../support/fake.mjs';
@@ -111,10 +112,18 @@ test('the draft survives a reload, and "copy as" never holds the token', async (
   await expect(page.getByRole('radio', { name: /Skip checks/ })).toBeChecked();
   await create.form.getByText('Copy as curl / gh api').click();
   const curl = page.getByTestId('curl-command').first();
-  await expect(curl).toContainText("curl -X POST 'http://127.0.0.1:18788/repos/acme/shop/deployments'");
-  await expect(curl).toContainText('Authorization: Bearer $GITHUB_TOKEN');
+  await expect(curl).toContainText("curl --config - -X POST 'http://127.0.0.1:18788/repos/acme/shop/deployments'");
+  await expect(curl).toContainText('printf \'header = "Authorization: Bearer %s"\\n\' "$GITHUB_TOKEN" |');
   await expect(curl).toContainText('"required_contexts":[]');
   await expect(curl).not.toContainText(SHOP_TOKEN);
+  // Pasted in a shell, it makes the deployment — the token reaching curl on its standard input, so it is on
+  // no command line another user could read with ps.
+  const command = await curl.textContent();
+  const ran = spawnSync('sh', ['-c', command], { encoding: 'utf8', env: { PATH: process.env.PATH, GITHUB_TOKEN: SHOP_TOKEN } });
+  expect(ran.status, ran.stderr).toBe(0);
+  const made = JSON.parse(ran.stdout);
+  expect(made.environment).toBe('qa');
+  expect((await api(`/repos/acme/shop/deployments/${made.id}`, SHOP_TOKEN)).body.description).toBe("it's a test");
   await expect(create.form.getByText('gh cannot address a custom API base')).toBeVisible();
   const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }));
   expect(stored).toContain('deploydeck.draft.deployment');

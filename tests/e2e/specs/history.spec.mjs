@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { test, expect } from '../fixtures.mjs';
 import { HistoryPage } from '../pages/history-page.mjs';
+import { csvRows } from '../support/csv.mjs';
 import { DeploymentPage } from '../pages/create-page.mjs';
 import { seed, api, requests, clearRequests, historySeed, latency, settings, faults, calm, SHOP_TOKEN } from '../support/fake.mjs';
 
@@ -229,10 +230,10 @@ test('export: the filtered list with each latest status, as JSON and as CSV', as
   expect(rows).toHaveLength(COUNT / 2);
   expect(rows.every((r) => r.deployment.environment === 'production' && r.latest_status)).toBe(true);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
-  const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
-  expect(lines[0]).toBe('id,environment,ref,sha,task,creator,created_at,latest_state,latest_state_at,description,transient,production');
+  const lines = csvRows(readFileSync(await csv.path(), 'utf8'));
+  expect(lines[0].join(',')).toBe('id,environment,ref,sha,task,creator,created_at,latest_state,latest_state_at,description,transient,production');
   expect(lines).toHaveLength(COUNT / 2 + 1);
-  expect(lines[1]).toMatch(/^\d+,production,main,1{40},deploy,(mona|hubot),/);
+  expect(lines[1].slice(0, 6).join(',')).toMatch(/^\d+,production,main,1{40},deploy,(mona|hubot)$/);
   expect(await page.evaluate(() => document.cookie)).toBe('');
 });
 

@@ -10,6 +10,7 @@ import { HistoryPage } from '../pages/history-page.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
 import { seed, calm, api } from '../support/fake.mjs';
 import { HOSTILE_SEED, HOSTILE_REVIEWS_SEED, HOSTILE_TOKEN, SCRIPT, IMG, SVG, LONG, FORMULA } from '../support/hostile.mjs';
+import { csvRows } from '../support/csv.mjs';
 import { FAKE } from '../playwright.config.mjs';
 
 test.beforeEach(async () => {
@@ -54,25 +55,6 @@ async function connect(page) {
   await connect.open();
   await connect.connect({ base: FAKE, token: HOSTILE_TOKEN, repo: 'acme/hostile' });
   await expect(page.getByTestId('overview')).toBeVisible();
-}
-
-/// Every field of a CSV text (RFC 4180: quoted fields may hold commas, quotes doubled and line breaks).
-function csvFields(text) {
-  const fields = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',' || c === '\n') { fields.push(field.replace(/\r$/, '')); field = ''; }
-    else field += c;
-  }
-  if (field) fields.push(field);
-  return fields;
 }
 
 const nav = (page, name) => new RepoPage(page).view(name);
@@ -146,7 +128,7 @@ test('Create and Cleanup over hostile data: environment names offered as text, t
   const text = await (await import('node:fs/promises')).readFile(await csv.path(), 'utf8');
   // No field of the CSV report starts like a spreadsheet formula (it is defused with a leading '), and the
   // data is all there, quoted where it must be.
-  const fields = csvFields(text);
+  const fields = csvRows(text).flat();
   expect(fields.filter((f) => /^[=+\-@\t\r]/.test(f))).toEqual([]);
   expect(fields).toContain(`'${FORMULA}`);
   expect(fields).toContain(LONG);

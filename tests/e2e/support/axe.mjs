@@ -8,6 +8,9 @@ const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe
 
 /// `[]` when the screen has no serious or critical violation; else one line per violation and element.
 export async function seriousViolations(page) {
+  // Colours are read once transitions have finished (a scheme just switched, a button just hovered), as a
+  // user sees them: read mid-transition, a colour is neither the old nor the new one.
+  await page.waitForFunction(() => document.getAnimations().length === 0);
   const injected = await page.evaluate(() => typeof window.axe === 'object');
   if (!injected) await page.evaluate(source);
   const violations = await page.evaluate(async () => {
