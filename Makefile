@@ -12,7 +12,7 @@ TRUNK := PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH" trunk
 # The fake the browser tests talk to (fixed: the URL is compiled into the test crate).
 WASM_FAKE_ADDR := 127.0.0.1:18787
 
-.PHONY: e2e test-wasm test setup setup-app lint fmt-check test-core test-fake contract wasm-build fake fake-bin fake-bin-release serve build size bench
+.PHONY: flaky e2e test-wasm test setup setup-app lint fmt-check test-core test-fake contract wasm-build fake fake-bin fake-bin-release serve build size bench
 
 # In order: formatting and lints; native tests (core, fake-github, its HTTP contract); the browser tests
 # (wasm-pack, headless Chromium); the release build with its size report; Playwright e2e against that build.
@@ -100,6 +100,14 @@ e2e: fake-bin
 	@test -f dist/index.html -a -f dist-sub/index.html || { echo "no dist/ or dist-sub/: run make build first"; exit 1; }
 	rm -rf tests/e2e/artifacts
 	npx playwright test --config tests/e2e/playwright.config.mjs
+
+# The flake hunt: every e2e test N times (REPEAT, 5 by default) with the other core kept busy (BUSY=0 to leave
+# it idle), then each test's failures out of its runs. SPECS narrows it (SPECS="tests/e2e/specs/cleanup.spec.mjs").
+REPEAT ?= 5
+BUSY ?= 1
+flaky: fake-bin
+	@test -f dist/index.html -a -f dist-sub/index.html || { echo "no dist/ or dist-sub/: run make build first"; exit 1; }
+	node scripts/flaky.mjs --repeat $(REPEAT) $(if $(filter 1,$(BUSY)),--busy) $(SPECS)
 
 # Benchmarks (measurements, not tests; figures printed and written to benches/*/results.json): the first screen
 # cold, on slow 4G with the CPU slowed 4× and on loopback; the History view against fake-github over TLS with
