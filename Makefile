@@ -47,10 +47,11 @@ serve: setup-app
 fmt-check:
 	$(CARGO) fmt --all -- --check
 
-# The app's layering (nothing below the views imports a view or the root), then clippy with warnings as errors: core and the fake for the host (every feature), core, the demo and the app
+# The layering of the three crates (no import circle; core only downward; nothing below the views imports a view
+# or the root: scripts/check-layers.mjs), then clippy with warnings as errors: core and the fake for the host (every feature), core, the demo and the app
 # (with its browser tests) for wasm32, as shipped (split into screen modules) and as the browser tests build it.
 lint:
-	@scripts/check-layers.sh
+	@node scripts/check-layers.mjs
 	$(CARGO) clippy -p deploydeck-core -p fake-github -p deploydeck-demo --all-targets --all-features --locked -- -D warnings
 	$(CARGO) clippy -p deploydeck-core -p fake-github -p deploydeck-demo --target wasm32-unknown-unknown --locked -- -D warnings
 	$(CARGO) clippy -p deploydeck --target wasm32-unknown-unknown --all-targets --features split --locked -- -D warnings

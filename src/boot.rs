@@ -7,7 +7,7 @@
 
 use std::sync::Mutex;
 
-use deploydeck_core::location::{ConnectDraft, HostKindChoice};
+use deploydeck_core::connect::form::{ConnectDraft, HostKindChoice};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 

@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
+use deploydeck_core::connect::form::HostChoice;
 use deploydeck_core::fleet::{self, Pinned};
-use deploydeck_core::location::{AppLocation, HostChoice, View};
+use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::DeploymentId;
 use deploydeck_core::request::{ApiBase, Token};
 use deploydeck_core::trust::KnownHosts;

@@ -1,7 +1,7 @@
 //! What every view shares: the open connection (one API host, one token) and the last rate-limit snapshot, with
 //! connecting, disconnecting and the scoped connection a view uses.
 
-use deploydeck_core::location::{HostChoice, DEMO_TOKEN};
+use deploydeck_core::connect::form::{HostChoice, DEMO_TOKEN};
 use deploydeck_core::request::{Client, Token};
 use deploydeck_core::response::RateLimitSnapshot;
 use leptos::prelude::*;

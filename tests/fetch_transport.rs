@@ -5,8 +5,8 @@
 
 use deploydeck::net::api::Api;
 use deploydeck::net::transport::Transport;
+use deploydeck_core::connect::form::HostChoice;
 use deploydeck_core::http::{HttpRequest, Method};
-use deploydeck_core::location::HostChoice;
 use deploydeck_core::model::{Deployment, DeploymentState, NewDeployment, NewDeploymentStatus};
 use deploydeck_core::request::{
     conditional, ApiBase, Client, DeploymentFilter, PageRequest, Token,

@@ -2,8 +2,8 @@
 //! for unusual characters, a visible mark — in the header, the recent list and the connect screens. And what a
 //! screen a link opened says of the host it would send a token to.
 
+use deploydeck_core::connect::form::HostChoice;
 use deploydeck_core::host::{ShownHost, UNUSUAL_MARK};
-use deploydeck_core::location::HostChoice;
 use deploydeck_core::trust::{arrival_text, Arrival, Destination};
 use leptos::prelude::*;
 

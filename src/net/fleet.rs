@@ -14,9 +14,9 @@ use deploydeck_core::request::DeploymentFilter;
 use deploydeck_core::response::{decode, ApiError};
 use deploydeck_core::validate::RepoRef;
 
+use super::api::repo::RepoApi;
 use super::api::Api;
 use super::fan_out;
-use super::repo::RepoApi;
 
 /// Repositories read at once through REST (each reads its states a few at a time, as `latest_states` does).
 const REST_REPOS: usize = 4;

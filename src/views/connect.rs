@@ -2,9 +2,8 @@
 //! demo. Connecting checks, before anything else, what the token can do in that repository.
 
 use deploydeck_core::access::Ability;
-use deploydeck_core::location::{
-    new_token_pages, AppLocation, ConnectDraft, HostChoice, HostKindChoice, View,
-};
+use deploydeck_core::connect::form::{new_token_pages, ConnectDraft, HostChoice, HostKindChoice};
+use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::request::Token;
 use deploydeck_core::response::ApiError;
 use deploydeck_core::trust::KnownHosts;

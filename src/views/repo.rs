@@ -1,7 +1,8 @@
 //! A repository's screens: `/{host}/{owner}/{repo}/{view}`. Without a token for that host (a new tab, or a
 //! token kept in memory only), the connect form appears in place, filled in, and the same screen opens after.
 
-use deploydeck_core::location::{AppLocation, ConnectDraft, View};
+use deploydeck_core::connect::form::ConnectDraft;
+use deploydeck_core::location::{AppLocation, View};
 use leptos::prelude::*;
 
 use super::{ConnectForm, NotFound, Overview, PinToggle};

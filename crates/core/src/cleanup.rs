@@ -19,14 +19,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
+use crate::api::deletion::{self, AfterAnswer, DeleteStep};
+use crate::api::response::ApiError;
+use crate::github::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
+use crate::github::rules::{live_per_environment, DeploymentRecord};
+use crate::github::validate::{Field, Problems};
 use crate::pattern::{any_matches, parse_patterns};
-use crate::response::ApiError;
-use crate::rules::{live_per_environment, DeploymentRecord};
 use crate::text::count;
 use crate::text::csv_line;
 use crate::timestamp::Timestamp;
-use crate::validate::{Field, Problems};
 
 pub mod environments;
 pub mod script;
@@ -254,12 +255,6 @@ fn last_activity(record: &DeploymentRecord) -> Timestamp {
         .map_or(record.deployment.created_at, |s| {
             s.created_at.max(record.deployment.created_at)
         })
-}
-
-/// Whether an environment counts as production: flagged `production_environment`, or named "production" in
-/// any case.
-pub fn is_production(environment: &str, flagged: bool) -> bool {
-    flagged || environment.eq_ignore_ascii_case("production")
 }
 
 /// Deleting one deployment from its page, under the same guard rails as a cleanup: what will happen and
@@ -608,7 +603,12 @@ impl CleanupPlan {
         // `production_environment`, or named "production" in any case).
         let live: BTreeMap<DeploymentId, bool> = live_per_environment(records)
             .values()
-            .map(|l| (l.deployment_id, is_production(&l.environment, l.production)))
+            .map(|l| {
+                (
+                    l.deployment_id,
+                    crate::github::rules::is_production(&l.environment, l.production),
+                )
+            })
             .collect();
 
         // GitHub refuses to delete an active deployment — the live one of its environment — only when the
@@ -1087,6 +1087,17 @@ pub enum Step {
     Status,
 }
 
+impl Step {
+    /// The step of a deletion's sequence this is (core's `deletion`); `None` for a status run's step.
+    pub fn deletion(self) -> Option<DeleteStep> {
+        match self {
+            Step::Deactivate => Some(DeleteStep::Deactivate),
+            Step::Delete => Some(DeleteStep::Delete),
+            Step::Status => None,
+        }
+    }
+}
+
 /// Where one item of a run stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "state")]
@@ -1372,38 +1383,54 @@ impl CleanupRun {
         else {
             return Recorded::Ignored;
         };
-        let (state, recorded) = match (step, result) {
-            (Step::Deactivate, Ok(())) => (
-                ItemState::Pending { next: Step::Delete },
-                Recorded::Deactivated,
-            ),
-            (Step::Delete | Step::Status, Ok(())) => (
-                ItemState::Done {
-                    already_gone: false,
-                },
-                Recorded::Finished,
-            ),
-            // GitHub counts it as active after all (its stricter reading, docs/github-api.md §8.4): post the
-            // `inactive` status, then DELETE once more — once; a second refusal is a failure.
-            (Step::Delete, Err(error))
-                if error.is_active_refusal() && !item.refused_while_active =>
-            {
-                item.refused_while_active = true;
-                (
-                    ItemState::Pending {
-                        next: Step::Deactivate,
+        let (state, recorded) = match step.deletion() {
+            // The deletion's own sequence (core's `deletion`), as the single delete follows it too.
+            Some(delete_step) => {
+                match deletion::after(delete_step, result, item.refused_while_active) {
+                    AfterAnswer::Next(DeleteStep::Delete) => (
+                        ItemState::Pending { next: Step::Delete },
+                        Recorded::Deactivated,
+                    ),
+                    AfterAnswer::Next(DeleteStep::Deactivate) => (
+                        ItemState::Pending {
+                            next: Step::Deactivate,
+                        },
+                        Recorded::Requeued,
+                    ),
+                    AfterAnswer::RefusedWhileActive => {
+                        item.refused_while_active = true;
+                        (
+                            ItemState::Pending {
+                                next: Step::Deactivate,
+                            },
+                            Recorded::RefusedWhileActive,
+                        )
+                    }
+                    AfterAnswer::Deleted { already_gone } => {
+                        (ItemState::Done { already_gone }, Recorded::Finished)
+                    }
+                    AfterAnswer::Again => (ItemState::Pending { next: step }, Recorded::Requeued),
+                    AfterAnswer::Failed(error) => {
+                        (ItemState::Failed { step, error }, Recorded::Failed)
+                    }
+                }
+            }
+            // A status run's one step: posted, or gone already, or waiting out a limit, or failed.
+            None => match result {
+                Ok(()) => (
+                    ItemState::Done {
+                        already_gone: false,
                     },
-                    Recorded::RefusedWhileActive,
-                )
-            }
-            // Gone already (deleted elsewhere, or by a request whose answer a reload lost): the goal holds.
-            (_, Err(ApiError::NotFound { .. })) => {
-                (ItemState::Done { already_gone: true }, Recorded::Finished)
-            }
-            (_, Err(ApiError::RateLimited { .. })) => {
-                (ItemState::Pending { next: step }, Recorded::Requeued)
-            }
-            (_, Err(error)) => (ItemState::Failed { step, error }, Recorded::Failed),
+                    Recorded::Finished,
+                ),
+                Err(ApiError::NotFound { .. }) => {
+                    (ItemState::Done { already_gone: true }, Recorded::Finished)
+                }
+                Err(ApiError::RateLimited { .. }) => {
+                    (ItemState::Pending { next: step }, Recorded::Requeued)
+                }
+                Err(error) => (ItemState::Failed { step, error }, Recorded::Failed),
+            },
         };
         item.state = state;
         recorded
@@ -1665,7 +1692,7 @@ impl SelectionDraft {
                     "Choose “Error”, “Failure” or “Inactive”: the statuses Deploydeck posts in bulk.",
                 );
             }
-            crate::validate::check_status_description(
+            crate::github::validate::check_status_description(
                 self.status_description.trim(),
                 &mut problems,
             );
@@ -1892,10 +1919,10 @@ impl Progress {
 }
 
 /// What a rate limit's hold means for a run: which limit, how long, and that nothing needs doing.
-pub fn hold_note(left_ms: u64, limit: crate::response::RateLimitKind) -> String {
+pub fn hold_note(left_ms: u64, limit: crate::api::response::RateLimitKind) -> String {
     let which = match limit {
-        crate::response::RateLimitKind::Primary => "GitHub's hourly rate limit is used up",
-        crate::response::RateLimitKind::Secondary => {
+        crate::api::response::RateLimitKind::Primary => "GitHub's hourly rate limit is used up",
+        crate::api::response::RateLimitKind::Secondary => {
             "GitHub asked to slow down (secondary rate limit)"
         }
     };
@@ -2046,7 +2073,7 @@ pub fn backup_json(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::tests::record;
+    use crate::github::rules::tests::record;
     use DeploymentState::*;
 
     const DAY: i64 = 86_400;
@@ -2379,7 +2406,7 @@ mod tests {
             "Kept by the guard rails although the rules select them: 2 live in another environment, 1 that may be running now. Tick a row in the plan to include it, or use the switches above for everything live."
         );
         assert_eq!(
-            hold_note(200_001, crate::response::RateLimitKind::Primary),
+            hold_note(200_001, crate::api::response::RateLimitKind::Primary),
             "GitHub's hourly rate limit is used up: waiting 3 min 21 s before the next request. The run continues by itself; you can leave it running."
         );
         let p = Progress {
@@ -2848,7 +2875,7 @@ mod tests {
         let refusal = || {
             ApiError::Validation {
             message: "Validation Failed".into(),
-            issues: vec![crate::response::ValidationIssue {
+            issues: vec![crate::api::response::ValidationIssue {
                 field: None,
                 code: None,
                 resource: None,
@@ -3083,8 +3110,8 @@ mod tests {
         );
         let (id2, step2) = run.next_step().unwrap();
         let limited = ApiError::RateLimited {
-            limit: crate::response::RateLimitKind::Secondary,
-            wait: crate::response::RetryWait::Seconds(60),
+            limit: crate::api::response::RateLimitKind::Secondary,
+            wait: crate::api::response::RetryWait::Seconds(60),
             message: "You have exceeded a secondary rate limit".into(),
         };
         assert_eq!(run.record(id2, step2, Err(limited)), Recorded::Requeued);
@@ -3251,10 +3278,10 @@ mod tests {
 
     #[test]
     fn the_backup_holds_each_deployment_with_every_status() {
-        let d = crate::rules::tests::deployment(7, "staging");
+        let d = crate::github::rules::tests::deployment(7, "staging");
         let statuses = vec![
-            crate::rules::tests::status(2, &d, Success),
-            crate::rules::tests::status(1, &d, Queued),
+            crate::github::rules::tests::status(2, &d, Success),
+            crate::github::rules::tests::status(1, &d, Queued),
         ];
         let json: serde_json::Value =
             serde_json::from_str(&backup_json("acme/shop", now(), &[(d.clone(), statuses)]))

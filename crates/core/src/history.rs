@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Deployment, DeploymentState, DeploymentStatus, Latest};
-use crate::request::DeploymentFilter;
-use crate::rules::{DeploymentRecord, Record};
+use crate::api::request::DeploymentFilter;
+use crate::github::model::{Deployment, DeploymentState, DeploymentStatus, Latest};
+use crate::github::rules::{DeploymentRecord, Record};
 use crate::timestamp::Timestamp;
 use crate::url::encode_component;
 
@@ -32,7 +32,7 @@ impl HistoryFilter {
     /// Reads the filters from an address's query (other names, such as `api`, are ignored; an unknown state
     /// is no state filter).
     pub fn from_query(query: &str) -> Self {
-        let value = |name: &str| crate::location::query_value(query, name).unwrap_or_default();
+        let value = |name: &str| crate::url::query_value(query, name).unwrap_or_default();
         HistoryFilter {
             environment: value("environment"),
             git_ref: value("ref"),
@@ -358,9 +358,9 @@ pub fn chart<R: Record>(records: &[R], max_environments: usize, max_days: usize)
 pub struct EnvironmentSummary {
     pub name: String,
     /// What serves it now (its newest deployment whose latest state is `success`).
-    pub live: Option<crate::rules::LiveDeployment>,
+    pub live: Option<crate::github::rules::LiveDeployment>,
     /// Its newest deployments (at most 5), newest first, with their latest states.
-    pub recent: Vec<(crate::model::DeploymentId, Option<DeploymentState>)>,
+    pub recent: Vec<(crate::github::model::DeploymentId, Option<DeploymentState>)>,
     pub deployments: usize,
     /// Its deployments are transient (a preview); `destroyed` once all of them are inactive.
     pub transient: bool,
@@ -369,7 +369,7 @@ pub struct EnvironmentSummary {
 
 /// Every environment of `records`, most recently deployed first.
 pub fn environments<R: Record>(records: &[R]) -> Vec<EnvironmentSummary> {
-    let live = crate::rules::live_per_environment(records);
+    let live = crate::github::rules::live_per_environment(records);
     let mut by_name: BTreeMap<&str, Vec<&R>> = BTreeMap::new();
     for r in records {
         by_name
@@ -433,8 +433,8 @@ pub fn visible_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::DeploymentId;
-    use crate::rules::tests::{deployment, record, status};
+    use crate::github::model::DeploymentId;
+    use crate::github::rules::tests::{deployment, record, status};
     use proptest::prelude::*;
 
     #[test]

@@ -1,45 +1,64 @@
 //! `deploydeck-core`: everything Deploydeck decides about GitHub deployments, with no browser, no async
-//! runtime and no I/O. The app performs the requests this crate describes and hands the responses back;
-//! fake-github and the benchmarks share its HTTP values.
+//! runtime and no I/O. The app performs the requests this crate describes and hands the answers back, in the
+//! `handle_*` / `next_*` style of a sans-IO protocol crate; fake-github and the benchmarks share its HTTP values.
 //!
-//! Module map (see `docs/architecture.md`): [`http`] plain request/response values; [`model`] GitHub's objects;
-//! [`validate`] every field rule, all problems at once; [`request`] typed operations → requests;
-//! [`response`] responses → typed values or [`response::ApiError`]; [`rules`] what GitHub does and allows;
-//! [`cleanup`] the bulk-delete planner and run state machine; [`budget`] pacing; [`cache`] conditional GETs; [`history`] the History view's filters, spans, exports,
-//! chart and row window; [`paging`] a long table a page at a time;
-//! [`text`] API text clipped for lists; [`location`] the app's shareable URLs; [`host`] host names as requests reach them (`xn--`); [`access`] what a token can do in a repository; [`trust`] when a first token for a host needs a yes; [`review`] deployments waiting for a review; [`share`] a
-//! request as a curl or gh command, without the token.
+//! # Where to start
+//!
+//! Layers, lowest first; a module imports only from its own layer or lower ones, and a feature never from
+//! another feature (`scripts/check-layers.mjs`, in `make lint`). `docs/architecture.md` says the same at length.
+//!
+//! - **Shared pieces**: [`text`] (clipped text, counts, durations, CSV, shell words), [`url`] (http(s) URLs,
+//!   percent-encoding, path segments), [`timestamp`], [`host`] (host names as requests reach them, `xn--`),
+//!   [`pattern`] (environment name patterns), [`paging`] (a long table a page at a time).
+//! - [`github`]: GitHub's objects ([`model`]), the rules it applies to them ([`rules`]: active, live,
+//!   deletable, production) and every field rule it enforces ([`validate`]).
+//! - [`api`]: talking to GitHub — [`http`] values, [`request`] builders, [`response`] decoding and
+//!   [`response::ApiError`], [`graphql`], [`listing`] (a list through its pages), [`cache`] (ETags), [`budget`]
+//!   (pacing), [`floodgate`] (the transport's last line of defence), [`cost`], [`deletion`] (one deployment as
+//!   GitHub allows), [`share`] (copy as curl).
+//! - **Features**, each a model a view drives: [`history`] (History's filters, spans, exports, chart),
+//!   [`cleanup`] (select → plan → run → report, the script, empty environments), [`fleet`] (many repositories
+//!   at once), [`review`] (runs waiting for a reviewer), [`connect`] (the connect form, token access, trust,
+//!   look-alike hosts).
+//! - [`location`]: the app's shareable addresses, which name every screen.
+//!
+//! **A new feature** goes in a folder of its own beside these (`insights/`, `rollback/`), built on `github` and
+//! `api` and on nothing of another feature: its model and its tests there, its requests as an `impl Client`
+//! block in it, a request no feature owns in `api`. What two features need moves down a layer.
+//!
+//! The modules of `github`, `api` and `connect` are also re-exported here (`deploydeck_core::model`), so
+//! callers' paths stay short; inside this crate every path names its layer (`crate::api::response`).
 #![forbid(unsafe_code)]
 
-pub mod access;
-pub mod budget;
-pub mod cache;
-pub mod cleanup;
-pub mod cost;
-pub mod fleet;
-pub mod floodgate;
-pub mod graphql;
-pub mod history;
+// Shared pieces.
 pub mod host;
-pub mod http;
-pub mod listing;
-pub mod location;
-pub mod lookalike;
-pub mod model;
 pub mod paging;
 pub mod pattern;
-pub mod request;
-pub mod response;
-pub mod review;
-pub mod rules;
-pub mod share;
 pub mod text;
 pub mod timestamp;
-pub mod trust;
 pub mod url;
-pub mod validate;
 
-pub use http::{Headers, HttpRequest, HttpResponse, Method};
-pub use model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus, StatusId};
-pub use response::ApiError;
+// GitHub's objects and rules; talking to GitHub.
+pub mod api;
+pub mod github;
+
+// Features.
+pub mod cleanup;
+pub mod connect;
+pub mod fleet;
+pub mod history;
+pub mod review;
+
+// The app's addresses.
+pub mod location;
+
+pub use api::{
+    budget, cache, cost, deletion, floodgate, graphql, http, listing, request, response, share,
+};
+pub use connect::{access, lookalike, trust};
+pub use github::{model, rules, validate};
+
+pub use api::http::{Headers, HttpRequest, HttpResponse, Method};
+pub use api::response::ApiError;
+pub use github::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus, StatusId};
 pub use timestamp::Timestamp;

@@ -4,9 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Login;
-use crate::text::count;
-use crate::text::format_duration;
+use crate::api::http::{HttpRequest, Method};
+use crate::api::request::{Client, PageRequest};
+use crate::github::model::Login;
+use crate::github::validate::RepoRef;
+use crate::text::{count, format_duration};
 use crate::Timestamp;
 
 /// A workflow run as the reviews view reads it (a subset of `workflow-run`).
@@ -348,6 +350,46 @@ pub fn outcome_sentence(state: ReviewState, environments: &[&str], run_title: &s
             "Approved {list} for “{run_title}”: the job goes on once any wait timer runs out. Its deployment's page follows its new statuses."
         ),
         ReviewState::Rejected => format!("Rejected {list} for “{run_title}”: the job fails and the run ends."),
+    }
+}
+
+/// The Actions endpoints of a review (docs/github-api.md §14), built here beside the model they read and
+/// write, as `graphql` adds GraphQL's to `Client`.
+impl Client {
+    /// §14 `GET /repos/{owner}/{repo}/actions/runs?status=waiting`: the runs waiting for a review, newest first.
+    pub fn list_waiting_runs(&self, repo: &RepoRef, page: PageRequest) -> HttpRequest {
+        let path = format!("{}/actions/runs", Self::repo_path(repo));
+        let query = vec![("status", "waiting".to_owned())];
+        self.request(Method::Get, &Self::paged(path, page, query))
+    }
+
+    /// §14 `GET …/actions/runs/{run_id}/pending_deployments`.
+    pub fn pending_deployments(&self, repo: &RepoRef, run: u64) -> HttpRequest {
+        let path = format!(
+            "{}/actions/runs/{run}/pending_deployments",
+            Self::repo_path(repo)
+        );
+        self.request(Method::Get, &path)
+    }
+
+    /// §14 `POST …/actions/runs/{run_id}/pending_deployments`: approve or reject.
+    pub fn review_pending_deployments(
+        &self,
+        repo: &RepoRef,
+        run: u64,
+        body: &ReviewBody,
+    ) -> HttpRequest {
+        let path = format!(
+            "{}/actions/runs/{run}/pending_deployments",
+            Self::repo_path(repo)
+        );
+        Self::with_json(self.request(Method::Post, &path), body)
+    }
+
+    /// §14 `GET …/actions/runs/{run_id}/approvals`: a run's past reviews.
+    pub fn run_approvals(&self, repo: &RepoRef, run: u64) -> HttpRequest {
+        let path = format!("{}/actions/runs/{run}/approvals", Self::repo_path(repo));
+        self.request(Method::Get, &path)
     }
 }
 

@@ -253,6 +253,16 @@ pub fn decode_component(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The decoded value of `name` in a query string (`+` read as a space, as forms send it).
+pub fn query_value(query: &str, name: &str) -> Option<String> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .and_then(|(_, v)| decode_component(&v.replace('+', " ")))
+}
+
 /// Why a name cannot be one step of an API address: `.` and `..` (and an empty step) are rewritten by every
 /// URL parser, the browser's included (RFC 3986 §5.2.4, and the WHATWG URL standard, which reads `%2e` the
 /// same way), so `DELETE …/environments/..` would reach `DELETE …/repos/acme/web/`. Percent-encoding cannot

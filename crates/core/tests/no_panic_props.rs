@@ -4,9 +4,10 @@
 //! per target, so `make test` stays quick.
 
 use deploydeck_core::cleanup::SelectionDraft;
+use deploydeck_core::connect::form::{ConnectDraft, HostKindChoice};
 use deploydeck_core::history::HistoryFilter;
 use deploydeck_core::http::{Headers, HttpResponse};
-use deploydeck_core::location::{AppLocation, ConnectDraft, HostKindChoice};
+use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::{Deployment, DeploymentStatus, EnvironmentList, SimpleUser};
 use deploydeck_core::response::{
     decode, decode_commit_sha, decode_create_deployment, decode_empty, decode_page, error_from,

@@ -5,8 +5,8 @@
 
 use std::cell::RefCell;
 
+use deploydeck_core::connect::form::DEMO_API_BASE;
 use deploydeck_core::http::{HttpRequest, HttpResponse, TextResponse};
-use deploydeck_core::location::DEMO_API_BASE;
 use deploydeck_core::Timestamp;
 use fake_github::{Ctx, Hub};
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -8,8 +8,8 @@ use deploydeck_core::model::{
 };
 use serde_json::{json, Value};
 
+use crate::hub::runs::{Run, Team};
 use crate::hub::{Ctx, Deployment, Environment, Hub, Repo, Role, Status, User, WaitingInRest};
-use crate::runs::{Run, Team};
 use deploydeck_core::model::DeploymentState;
 
 const REPOSITORY_TEMPLATE: &str = include_str!("templates/full-repository.json");

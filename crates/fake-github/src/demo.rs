@@ -16,7 +16,7 @@ use crate::hub::{
 use crate::seed::SeedRun;
 
 /// The token the in-page demo connects with (one definition, in core, shared with the app).
-pub use deploydeck_core::location::DEMO_TOKEN;
+pub use deploydeck_core::connect::form::DEMO_TOKEN;
 
 const DAY: i64 = 86_400;
 

@@ -10,7 +10,6 @@ pub mod demo;
 pub mod graphql;
 pub mod hub;
 mod routes;
-pub mod runs;
 pub mod seed;
 #[cfg(feature = "server")]
 pub mod server;

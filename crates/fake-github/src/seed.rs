@@ -12,11 +12,11 @@ use deploydeck_core::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::hub::runs::{Decision, Gate, Run, Team};
 use crate::hub::{
     fake_sha, Access, Branch, CommitContext, Deployment, Environment, Hub, Level, Role, Settings,
     Status, UserKind,
 };
-use crate::runs::{Decision, Gate, Run, Team};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -4,7 +4,7 @@
 
 use deploydeck_core::http::{HttpRequest, Method};
 use deploydeck_core::Timestamp;
-use fake_github::runs::ApprovalOutcome;
+use fake_github::hub::runs::ApprovalOutcome;
 use fake_github::{Ctx, Hub, Seed, Settings, WaitingInRest};
 use serde_json::{json, Value};
 

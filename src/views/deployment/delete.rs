@@ -4,10 +4,11 @@
 //! reads little: its own statuses are the page's, and only when it is a success are the newer deployments
 //! of its environment read (newest first, stopping at the first success) to know whether it is live.
 
-use deploydeck_core::cleanup::{is_production, single_delete, Action as Plan, Reason};
+use deploydeck_core::cleanup::{single_delete, Action as Plan, Reason};
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::{Deployment, DeploymentState, Latest};
 use deploydeck_core::response::ApiError;
+use deploydeck_core::rules::is_production;
 use deploydeck_core::rules::{latest_status, DeploymentRecord};
 use leptos::prelude::*;
 

@@ -3,8 +3,9 @@
 //! when the latest is not; previews folded into a count; a repository that could not be read says why in its
 //! own row. On a phone, one card per repository.
 
+use deploydeck_core::connect::form::HostChoice;
 use deploydeck_core::fleet::{columns, mark, Cell, Mark, Pinned, Row};
-use deploydeck_core::location::{AppLocation, HostChoice, View};
+use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::validate::RepoRef;
 use deploydeck_core::Timestamp;
 use leptos::prelude::*;

@@ -7,8 +7,9 @@ mod matrix;
 mod pins;
 mod review;
 
+use deploydeck_core::connect::form::ConnectDraft;
 use deploydeck_core::fleet::{Pinned, Row};
-use deploydeck_core::location::{ConnectDraft, FleetLocation};
+use deploydeck_core::location::FleetLocation;
 use deploydeck_core::response::ApiError;
 use deploydeck_core::Timestamp;
 use leptos::prelude::*;

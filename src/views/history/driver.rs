@@ -12,7 +12,7 @@ use deploydeck_core::rules::{DeploymentRecord, RecordRef};
 use leptos::prelude::*;
 
 use crate::clock::{now_ms, sleep_ms};
-use crate::net::repo::RepoApi;
+use crate::net::api::repo::RepoApi;
 use crate::tasks::Tasks;
 
 /// Latest-state requests in flight at once (core's budget bounds them again).

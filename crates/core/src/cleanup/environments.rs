@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
-use crate::model::RepositoryPermissions;
-use crate::response::ApiError;
+use crate::api::response::ApiError;
+use crate::github::model::RepositoryPermissions;
 use crate::text::count;
 use crate::timestamp::Timestamp;
 
@@ -90,7 +90,7 @@ impl EmptyEnvironments {
             .into_iter()
             .filter(|(_, left)| *left == 0)
             .map(|(name, _)| EmptyEnvironment {
-                production: crate::fleet::production_like(&name),
+                production: crate::github::rules::looks_like_production(&name),
                 unreachable: crate::url::dot_segment_problem(&name).map(str::to_owned),
                 name,
                 ticked: false,
@@ -307,8 +307,8 @@ mod tests {
         envs.tick_all(true);
         let limited = ApiError::RateLimited {
             message: "slow down".into(),
-            wait: crate::response::RetryWait::Seconds(60),
-            limit: crate::response::RateLimitKind::Secondary,
+            wait: crate::api::response::RetryWait::Seconds(60),
+            limit: crate::api::response::RateLimitKind::Secondary,
         };
         assert!(!envs.record("a", Err(limited)));
         assert_eq!(envs.chosen(), ["a", "b", "c"]);
@@ -354,7 +354,7 @@ mod tests {
 
     #[test]
     fn a_fine_grained_refusal_names_administration() {
-        let needed = crate::response::AccessNeeded {
+        let needed = crate::api::response::AccessNeeded {
             fine_grained_refused: true,
             ..Default::default()
         };

@@ -9,12 +9,12 @@
 //! Everything taken from the plan is a number (deployment ids) or validated and quoted for the shell
 //! ([`sh_quote`]); nothing the API wrote (environment names, refs) is in the script at all.
 
-use crate::budget::Pacing;
-use crate::model::DeploymentId;
-use crate::request::ApiBase;
+use crate::api::budget::Pacing;
+use crate::api::request::ApiBase;
+use crate::github::model::DeploymentId;
+use crate::github::validate::RepoRef;
 use crate::text::count;
 use crate::timestamp::Timestamp;
-use crate::validate::RepoRef;
 
 use super::{CleanupRun, ItemState, Step, Write};
 

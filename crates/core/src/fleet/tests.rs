@@ -1,5 +1,5 @@
 use super::*;
-use crate::request::{ApiBase, Token};
+use crate::api::request::{ApiBase, Token};
 use proptest::prelude::*;
 use std::collections::HashMap;
 

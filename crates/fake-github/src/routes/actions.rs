@@ -5,8 +5,8 @@ use serde_json::{json, Map, Value};
 
 use super::{json_object, paginate, parse_id, parse_query, Caller, ErrorBody, Reply, DOC_REST};
 use crate::bodies;
+use crate::hub::runs::{Decision, ReviewAsked, ReviewRefusal, Run};
 use crate::hub::{Ctx, Hub, Repo};
-use crate::runs::{Decision, ReviewAsked, ReviewRefusal, Run};
 
 pub(super) const DOC_RUNS: &str =
     "https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-repository";

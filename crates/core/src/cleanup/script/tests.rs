@@ -1,9 +1,9 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::budget::Pacing;
+use crate::api::budget::Pacing;
+use crate::api::response::ApiError;
 use crate::cleanup::{Action, RunItem, RunStatus};
-use crate::response::ApiError;
 
 fn item(id: u64, action: Action, state: ItemState) -> RunItem {
     RunItem {
@@ -223,7 +223,7 @@ fn a_status_run_s_script_posts_the_status_typed_and_deletes_nothing() {
         fresh(11, Action::PostStatus),
     ]);
     run.write = Write::Status {
-        state: crate::model::DeploymentState::Error,
+        state: crate::github::model::DeploymentState::Error,
         description: description.into(),
     };
     let text = script(

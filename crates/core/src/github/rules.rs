@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{
+use crate::github::model::{
     Deployment, DeploymentId, DeploymentState, DeploymentStatus, Latest, NewDeploymentStatus,
 };
 use crate::timestamp::Timestamp;
@@ -232,11 +232,40 @@ pub fn nothing_picked_it_up(created_at: Timestamp, now: Timestamp, statuses: usi
     statuses == 0 && now.seconds_since(created_at) > FIRST_STATUS_EXPECTED_WITHIN_SECS
 }
 
+// ---- production (two rules, on purpose: one GitHub's, one a guess) ----
+
+/// Production as GitHub itself marks it: a deployment flagged `production_environment`, or its environment
+/// named exactly `production` in any case (GitHub's default for the flag, docs/github-api.md §9). What the
+/// cleanup's guard rails protect.
+pub fn is_production(environment: &str, flagged: bool) -> bool {
+    flagged || environment.eq_ignore_ascii_case("production")
+}
+
+/// Whether an environment's *name* reads as production (`production`, `prod-eu`, `prd`, `live`), not staging:
+/// a guess, for ordering the fleet's columns and for the environments a cleanup deletes only one by one. Wider
+/// than [`is_production`], and never used where GitHub's own flag is known.
+pub fn looks_like_production(name: &str) -> bool {
+    production_rank(name) == 0
+}
+
+/// How production-like an environment's name is: 0 production, 1 staging and the like, 2 the rest.
+pub fn production_rank(name: &str) -> u8 {
+    let lower = name.to_ascii_lowercase();
+    let words = |list: &[&str]| list.iter().any(|w| lower.contains(w));
+    if words(&["stag", "preprod", "pre-prod", "uat", "qa"]) {
+        1
+    } else if words(&["prod"]) || lower == "prd" || lower == "live" || lower.starts_with("live-") {
+        0
+    } else {
+        2
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
 
-    use crate::model::{Payload, SimpleUser, StatusId, UserId};
+    use crate::github::model::{Payload, SimpleUser, StatusId, UserId};
 
     pub fn user(login: &str) -> SimpleUser {
         SimpleUser::with_urls(
@@ -297,6 +326,44 @@ pub(crate) mod tests {
         let statuses: Vec<DeploymentStatus> =
             state.map(|s| status(id * 10, &d, s)).into_iter().collect();
         DeploymentRecord::new(d, &statuses)
+    }
+
+    #[test]
+    fn production_is_githubs_flag_or_exact_name_and_a_production_like_name_is_a_wider_guess() {
+        // GitHub's own: the flag, or the name `production` in any case — nothing else.
+        assert!(is_production("Production", false));
+        assert!(is_production("eu-west", true));
+        for not in ["prod", "prod-eu", "live", "production-2", "staging"] {
+            assert!(!is_production(not, false), "{not}");
+        }
+        // The guess reads more names as production, never staging-like ones.
+        for like in ["production", "prod-eu", "PRD", "live", "live-eu", "eu-prod"] {
+            assert!(looks_like_production(like), "{like}");
+        }
+        for not in [
+            "staging",
+            "preprod",
+            "pre-prod-eu",
+            "uat",
+            "qa",
+            "review/pr-1",
+            "lively",
+            "..",
+            "",
+        ] {
+            assert!(!looks_like_production(not), "{not}");
+        }
+        assert_eq!(["prod", "staging", "docs"].map(production_rank), [0, 1, 2]);
+    }
+
+    proptest::proptest! {
+        /// Whatever GitHub itself calls production by its name, the guess does too: the wider rule never
+        /// leaves out what the narrower one protects.
+        #[test]
+        fn everything_github_calls_production_by_name_the_guess_calls_production(name in "(?i)production") {
+            proptest::prop_assert!(is_production(&name, false));
+            proptest::prop_assert!(looks_like_production(&name));
+        }
     }
 
     #[test]

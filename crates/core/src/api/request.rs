@@ -5,11 +5,13 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::http::{HttpRequest, Method};
-use crate::model::{DeploymentId, DispatchEvent, NewDeployment, NewDeploymentStatus, StatusId};
-use crate::response::ApiError;
+use crate::api::http::{HttpRequest, Method};
+use crate::api::response::ApiError;
+use crate::github::model::{
+    DeploymentId, DispatchEvent, NewDeployment, NewDeploymentStatus, StatusId,
+};
+use crate::github::validate::RepoRef;
 use crate::url::{encode_component, path_segment, path_segments, HttpUrl, Scheme, UrlProblem};
-use crate::validate::RepoRef;
 
 /// The REST API version Deploydeck speaks (docs/github-api.md §1: the default, supported until 2028; none of the
 /// 2026-03-10 changes touch the operations used here).
@@ -261,7 +263,7 @@ impl Client {
         self.token.as_ref()
     }
 
-    fn request(&self, method: Method, path_and_query: &str) -> HttpRequest {
+    pub(crate) fn request(&self, method: Method, path_and_query: &str) -> HttpRequest {
         self.request_to(method, format!("{}{}", self.base.root, path_and_query))
     }
 
@@ -276,14 +278,14 @@ impl Client {
         req
     }
 
-    fn with_json<T: Serialize>(mut req: HttpRequest, body: &T) -> HttpRequest {
+    pub(crate) fn with_json<T: Serialize>(mut req: HttpRequest, body: &T) -> HttpRequest {
         // Serialising these plain structs cannot fail: no maps with non-string keys, no custom errors.
         req.body = Some(serde_json::to_string(body).unwrap_or_else(|_| String::from("{}")));
         req.headers.append("Content-Type", "application/json");
         req
     }
 
-    fn repo_path(repo: &RepoRef) -> String {
+    pub(crate) fn repo_path(repo: &RepoRef) -> String {
         format!(
             "/repos/{}/{}",
             encode_component(&repo.owner),
@@ -291,7 +293,7 @@ impl Client {
         )
     }
 
-    fn paged(path: String, page: PageRequest, mut query: Vec<(&str, String)>) -> String {
+    pub(crate) fn paged(path: String, page: PageRequest, mut query: Vec<(&str, String)>) -> String {
         query.push(("per_page", page.per_page.to_string()));
         query.push(("page", page.page.to_string()));
         with_query(path, &query)
@@ -420,42 +422,6 @@ impl Client {
             Method::Delete,
             &format!("{}/environments/{name}", Self::repo_path(repo)),
         ))
-    }
-
-    /// §14 `GET /repos/{owner}/{repo}/actions/runs?status=waiting`: the runs waiting for a review, newest first.
-    pub fn list_waiting_runs(&self, repo: &RepoRef, page: PageRequest) -> HttpRequest {
-        let path = format!("{}/actions/runs", Self::repo_path(repo));
-        let query = vec![("status", "waiting".to_owned())];
-        self.request(Method::Get, &Self::paged(path, page, query))
-    }
-
-    /// §14 `GET …/actions/runs/{run_id}/pending_deployments`.
-    pub fn pending_deployments(&self, repo: &RepoRef, run: u64) -> HttpRequest {
-        let path = format!(
-            "{}/actions/runs/{run}/pending_deployments",
-            Self::repo_path(repo)
-        );
-        self.request(Method::Get, &path)
-    }
-
-    /// §14 `POST …/actions/runs/{run_id}/pending_deployments`: approve or reject.
-    pub fn review_pending_deployments(
-        &self,
-        repo: &RepoRef,
-        run: u64,
-        body: &crate::review::ReviewBody,
-    ) -> HttpRequest {
-        let path = format!(
-            "{}/actions/runs/{run}/pending_deployments",
-            Self::repo_path(repo)
-        );
-        Self::with_json(self.request(Method::Post, &path), body)
-    }
-
-    /// §14 `GET …/actions/runs/{run_id}/approvals`: a run's past reviews.
-    pub fn run_approvals(&self, repo: &RepoRef, run: u64) -> HttpRequest {
-        let path = format!("{}/actions/runs/{run}/approvals", Self::repo_path(repo));
-        self.request(Method::Get, &path)
     }
 
     /// §8.11 `GET /repos/{owner}/{repo}/branches`.
@@ -623,7 +589,7 @@ mod custom_base_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DeploymentState, RequiredContexts};
+    use crate::github::model::{DeploymentState, RequiredContexts};
 
     fn repo() -> RepoRef {
         RepoRef::parse("octo-org/hello.world").unwrap()

@@ -10,10 +10,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::http::{Headers, HttpResponse};
-use crate::model::{AutoMerged, Deployment};
+use crate::api::http::{Headers, HttpResponse};
+use crate::github::model::{AutoMerged, Deployment};
+use crate::github::validate::Field;
 use crate::timestamp::Timestamp;
-use crate::validate::Field;
 
 // ---- Link (docs/github-api.md §4) ----
 
@@ -409,7 +409,7 @@ pub enum WaitWhy {
 }
 
 impl WaitWhy {
-    /// The short form in [`crate::http::ADJUSTED_WAIT_HEADER`].
+    /// The short form in [`crate::api::http::ADJUSTED_WAIT_HEADER`].
     pub fn token(self) -> String {
         match self {
             WaitWhy::AsAsked => "as-asked".into(),
@@ -816,7 +816,7 @@ pub fn error_from(response: &HttpResponse) -> ApiError {
 
     if status == 0 {
         if let Some(seconds) = headers
-            .get(crate::http::TIMED_OUT_HEADER)
+            .get(crate::api::http::TIMED_OUT_HEADER)
             .and_then(|v| v.parse().ok())
         {
             return ApiError::TimedOut { seconds };
@@ -832,7 +832,7 @@ pub fn error_from(response: &HttpResponse) -> ApiError {
         // docs/github-api.md §5: Retry-After wins; else the reset time for the primary limit; else at least 60 s.
         // What the budget kept instead, when it could not use that (`ADJUSTED_WAIT_HEADER`), wins over both.
         let adjusted = headers
-            .get(crate::http::ADJUSTED_WAIT_HEADER)
+            .get(crate::api::http::ADJUSTED_WAIT_HEADER)
             .and_then(|v| v.split_once(';'))
             .and_then(|(secs, why)| Some((secs.parse().ok()?, WaitWhy::from_token(why)?)));
         let wait = match (retry_after(headers), limit) {

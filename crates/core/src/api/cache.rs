@@ -7,9 +7,9 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::http::{HttpRequest, HttpResponse, Method};
-use crate::request::conditional;
-use crate::response::etag;
+use crate::api::http::{HttpRequest, HttpResponse, Method};
+use crate::api::request::conditional;
+use crate::api::response::etag;
 
 /// How an answer was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,7 +192,7 @@ mod tests {
     }
 
     use super::*;
-    use crate::http::Headers;
+    use crate::api::http::Headers;
 
     fn get(url: &str) -> HttpRequest {
         HttpRequest::new(Method::Get, url)

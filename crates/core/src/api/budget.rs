@@ -11,9 +11,9 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-use crate::http::{HttpResponse, Method, ADJUSTED_WAIT_HEADER};
-pub use crate::response::WaitWhy;
-use crate::response::{error_from, ApiError, RateLimitKind, RateLimitSnapshot, RetryWait};
+use crate::api::http::{HttpResponse, Method, ADJUSTED_WAIT_HEADER};
+pub use crate::api::response::WaitWhy;
+use crate::api::response::{error_from, ApiError, RateLimitKind, RateLimitSnapshot, RetryWait};
 
 pub type Millis = u64;
 
@@ -53,7 +53,7 @@ impl RequestClass {
 
     /// The class of a request: by its method, except that a GraphQL query (a `POST` to `/graphql`) is a
     /// read and a GraphQL mutation a mutation that creates nothing (docs/github-api.md §13).
-    pub fn of_request(request: &crate::http::HttpRequest) -> Self {
+    pub fn of_request(request: &crate::api::http::HttpRequest) -> Self {
         let graphql = request.method == Method::Post && request.url.ends_with("/graphql");
         if !graphql {
             return Self::of(request.method);
@@ -593,7 +593,7 @@ mod pacing_words {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::Headers;
+    use crate::api::http::Headers;
 
     fn ok() -> HttpResponse {
         HttpResponse::new(201)
@@ -620,9 +620,9 @@ mod tests {
 
     #[test]
     fn a_graphql_query_is_a_read_a_graphql_mutation_a_write_and_its_points_hold_nothing_back() {
-        let client = crate::request::Client::new(
-            crate::request::ApiBase::github_com(),
-            crate::request::Token::new("t"),
+        let client = crate::api::request::Client::new(
+            crate::api::request::ApiBase::github_com(),
+            crate::api::request::Token::new("t"),
         );
         assert_eq!(
             RequestClass::of_request(&client.deployment_states(&["DE_1".into()])),
@@ -1055,7 +1055,7 @@ mod waits_from_any_headers {
     //! Whatever a server sends as `Retry-After` and `X-RateLimit-Reset`, at whatever time: no panic, no wait
     //! in the past after a refusal, no wait longer than [`MAX_WAIT`] (docs/github-api.md §5).
     use super::*;
-    use crate::http::Headers;
+    use crate::api::http::Headers;
     use proptest::prelude::*;
 
     fn header_value() -> impl Strategy<Value = Option<String>> {

@@ -15,10 +15,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::http::HttpRequest;
-use crate::model::{Creators, Deployment, DeploymentId, Latest};
-use crate::response::{broken_paging, check_next, page_param, ApiError, Page, PagingFault};
-use crate::rules::DeploymentRecord;
+use crate::api::http::HttpRequest;
+use crate::api::response::{broken_paging, check_next, page_param, ApiError, Page, PagingFault};
+use crate::github::model::{Creators, Deployment, DeploymentId, Latest};
+use crate::github::rules::DeploymentRecord;
 
 /// How often the list is asked again while the tab is visible, unless GitHub asks for longer
 /// (`X-Poll-Interval`).
@@ -521,9 +521,9 @@ impl PlanReads {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::Method;
-    use crate::response::{Links, RateLimitKind, RetryWait};
-    use crate::rules::tests::deployment;
+    use crate::api::http::Method;
+    use crate::api::response::{Links, RateLimitKind, RetryWait};
+    use crate::github::rules::tests::deployment;
 
     fn request(page: u32) -> HttpRequest {
         HttpRequest::new(
@@ -743,9 +743,9 @@ mod tests {
                 break;
             }
             ask = asks.remove(0);
-            assert!(pages <= crate::response::UNANNOUNCED_PAGES);
+            assert!(pages <= crate::api::response::UNANNOUNCED_PAGES);
         }
-        assert_eq!(pages, crate::response::UNANNOUNCED_PAGES);
+        assert_eq!(pages, crate::api::response::UNANNOUNCED_PAGES);
         assert!(broken(&list).contains("without ever saying how many"));
     }
 

@@ -11,7 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::model::{
+use crate::github::model::{
     DeploymentState, DispatchEvent, NewDeployment, NewDeploymentStatus, Payload, RequiredContexts,
 };
 use crate::url::{is_hidden_char, HttpUrl};
@@ -35,7 +35,7 @@ pub enum Field {
     Repository,
     ApiBase,
     Token,
-    /// The yes to sending a token to a host a link chose (`crate::trust`).
+    /// The yes to sending a token to a host a link chose (`crate::connect::trust`).
     TokenDestination,
     /// The cleanup selection's fields (not sent to GitHub).
     Sha,

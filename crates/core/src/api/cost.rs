@@ -4,7 +4,7 @@
 //! One click must not spend much of the hour unannounced: a read of more than [`ASK_ABOVE_REQUESTS`]
 //! requests on a host with a quota is described first and waits for a yes.
 
-use crate::response::RateLimitSnapshot;
+use crate::api::response::RateLimitSnapshot;
 use crate::text::{count, grouped};
 
 /// Reads above this many requests are asked for first (where the host has a quota).
@@ -50,7 +50,7 @@ pub fn ask_before_planning(
     quota: Option<&RateLimitSnapshot>,
 ) -> Option<CostQuestion> {
     let quota = quota?;
-    let pages = deployments.div_ceil(crate::graphql::NODES_PER_QUERY);
+    let pages = deployments.div_ceil(crate::api::graphql::NODES_PER_QUERY);
     if pages <= ASK_ABOVE_REQUESTS {
         return None;
     }

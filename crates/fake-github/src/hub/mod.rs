@@ -10,7 +10,9 @@ use deploydeck_core::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::runs::{ApprovalOutcome, Run, Team};
+pub mod runs;
+
+use runs::{ApprovalOutcome, Run, Team};
 
 /// Where the contract lists two readings, which one the fake plays (docs/github-api.md §12).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! Look-alike hosts, named as such. A link can choose the API host a token would go to (`crate::trust`); a host
+//! Look-alike hosts, named as such. A link can choose the API host a token would go to (`crate::connect::trust`); a host
 //! made to pass for GitHub or for a server used before — `api.github.com.evil.example`, `gіthub.com` with a
 //! Cyrillic `і`, `githib.com` — is said to be what it is: "looks like GitHub, but is evil.example". What decides
 //! where a token goes is the registrable domain (the name its owner registered: `evil.example`), which the

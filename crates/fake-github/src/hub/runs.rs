@@ -10,7 +10,7 @@ use deploydeck_core::model::DeploymentState;
 use deploydeck_core::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::hub::{Hub, NewStatus};
+use super::{Hub, NewStatus};
 
 /// What an approval leads to, which GitHub does not document: the job starts (`in_progress`, the run goes on)
 /// or, as a client polling later sees it, has already finished (`success`, the default).

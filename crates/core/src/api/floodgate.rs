@@ -11,7 +11,7 @@
 
 use std::collections::VecDeque;
 
-use crate::http::HttpRequest;
+use crate::api::http::HttpRequest;
 
 pub type Millis = u64;
 
@@ -126,7 +126,7 @@ impl Floodgate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::Method;
+    use crate::api::http::Method;
     use proptest::prelude::*;
 
     fn get(url: &str) -> RequestKey {

@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 use deploydeck_core::access::AccessReport;
 use deploydeck_core::budget::{Budget, Decision, Pacing, RequestClass};
 use deploydeck_core::cache::ConditionalCache;
+use deploydeck_core::connect::form::HostChoice;
 use deploydeck_core::graphql::GraphqlFailure;
 use deploydeck_core::http::{HttpRequest, HttpResponse};
 use deploydeck_core::listing::PageAnswer;
-use deploydeck_core::location::HostChoice;
 use deploydeck_core::model::{Deployment, SimpleUser};
 use deploydeck_core::request::{ApiBase, Client, HostKind, Token};
 use deploydeck_core::response::{
@@ -22,9 +22,11 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use web_sys::AbortController;
 
+pub mod repo;
+
 use crate::clock::sleep_ms;
-use crate::net::repo::RepoApi;
 use crate::net::transport::Transport;
+use repo::RepoApi;
 
 fn now_millis() -> u64 {
     crate::clock::now_ms() as u64

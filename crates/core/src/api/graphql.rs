@@ -7,10 +7,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::http::{HttpRequest, HttpResponse, Method};
-use crate::model::{DeploymentId, DeploymentState, Latest, Login};
-use crate::request::{ApiBase, Client, HostKind};
-use crate::response::{error_from, ApiError};
+use crate::api::http::{HttpRequest, HttpResponse, Method};
+use crate::api::request::{ApiBase, Client, HostKind};
+use crate::api::response::{error_from, ApiError};
+use crate::github::model::{DeploymentId, DeploymentState, Latest, Login};
 use crate::timestamp::Timestamp;
 
 /// At most this many ids in one `nodes(ids:)` (GitHub's ARGUMENT_LIMIT).
@@ -38,19 +38,6 @@ pub const DEPLOYMENT_STATES: &str = "query DeploymentStates($ids: [ID!]!) {
   }
   rateLimit { cost remaining resetAt }
 }";
-
-/// Every document the client can send, by name (the aliased delete shown for two deployments).
-pub fn documents() -> Vec<(&'static str, String)> {
-    vec![
-        ("DeploymentStates", DEPLOYMENT_STATES.to_owned()),
-        ("DeleteDeployments", delete_deployments_document(2)),
-        ("Fleet", crate::fleet::fleet_document(2)),
-        (
-            "FleetOlder",
-            crate::fleet::older_document(&[(0, 0), (0, 1), (1, 2)]),
-        ),
-    ]
-}
 
 /// One `deleteDeployment` per id, aliased `d0`, `d1`, … in one document (variables `$d0`, `$d1`, …).
 pub fn delete_deployments_document(count: usize) -> String {
@@ -176,7 +163,7 @@ impl GraphqlFailure {
                 reset
                     .and_then(|r| u64::try_from(r.unix_millis()).ok())
                     .filter(|at| *at > now_ms)
-                    .map(|at| at.min(now_ms.saturating_add(crate::budget::MAX_WAIT)))
+                    .map(|at| at.min(now_ms.saturating_add(crate::api::budget::MAX_WAIT)))
                     .unwrap_or(now_ms.saturating_add(60_000)),
             ),
             _ => None,
@@ -381,7 +368,7 @@ pub fn decode_deletes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::Token;
+    use crate::api::request::Token;
 
     fn answer(status: u16, body: Value) -> HttpResponse {
         let mut r = HttpResponse::new(status);
@@ -505,7 +492,7 @@ mod tests {
         );
         assert_eq!(
             decode_states(&limited).unwrap_err().wait_until(0),
-            Some(crate::budget::MAX_WAIT),
+            Some(crate::api::budget::MAX_WAIT),
             "a reset further away than any GitHub window: an hour at most"
         );
         assert_eq!(
@@ -583,19 +570,5 @@ mod tests {
             .as_ref()
             .unwrap_err()
             .starts_with("We cannot delete an active deployment"));
-    }
-
-    /// The contract tests check every document against GitHub's schema: they read them from here.
-    #[test]
-    fn documents_are_written_out_for_the_contract_tests() {
-        let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../target/graphql-documents.json");
-        let documents: serde_json::Map<String, Value> = documents()
-            .into_iter()
-            .map(|(name, text)| (name.to_owned(), Value::String(text)))
-            .collect();
-        std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-        std::fs::write(&out, Value::Object(documents).to_string()).unwrap();
-        assert!(out.exists());
     }
 }

@@ -2,8 +2,8 @@
 //! shell — with the token written as `$GITHUB_TOKEN`, never the real one, and never expanded onto a command
 //! line, where other users of the computer could read it in the process list (`ps`).
 
-use crate::http::HttpRequest;
-use crate::request::{ApiBase, HostKind};
+use crate::api::http::HttpRequest;
+use crate::api::request::{ApiBase, HostKind};
 pub use crate::text::shell_quote;
 
 /// The variable the commands read the token from.
@@ -65,9 +65,9 @@ pub fn as_gh_api(req: &HttpRequest, base: &ApiBase) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::DeploymentId;
-    use crate::request::{Client, Token};
-    use crate::validate::{DeploymentDraft, RepoRef};
+    use crate::api::request::{Client, Token};
+    use crate::github::model::DeploymentId;
+    use crate::github::validate::{DeploymentDraft, RepoRef};
     use proptest::prelude::*;
 
     /// Reads a shell line's words as a POSIX shell would for the quoting used here (single quotes,

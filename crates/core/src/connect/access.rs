@@ -8,9 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Repository;
-use crate::request::TokenKind;
-use crate::response::ApiError;
+use crate::api::request::TokenKind;
+use crate::api::response::ApiError;
+use crate::github::model::Repository;
 
 /// Yes, no, or cannot be known yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,13 +158,13 @@ pub fn assess(probe: &AccessProbe<'_>) -> AccessReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::RepositoryPermissions;
+    use crate::github::model::RepositoryPermissions;
 
     fn repo(private: bool, push: bool) -> Repository {
-        let d: crate::model::Deployment =
-            serde_json::from_str(include_str!("../tests/fixtures/deployment.json")).unwrap();
+        let d: crate::github::model::Deployment =
+            serde_json::from_str(include_str!("../../tests/fixtures/deployment.json")).unwrap();
         Repository {
-            id: crate::model::RepositoryId(1),
+            id: crate::github::model::RepositoryId(1),
             node_id: "R_1".into(),
             name: "web".into(),
             full_name: "acme/web".into(),

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use deploydeck_core::access::{assess, AccessProbe};
+use deploydeck_core::deletion::{self, AfterAnswer, DeleteStep};
 use deploydeck_core::graphql::{batches, read_states, StatesRead};
 use deploydeck_core::http::HttpRequest;
 use deploydeck_core::listing::{DeploymentList, ListStatus, PageAnswer, PageAsk};
@@ -20,8 +21,8 @@ use deploydeck_core::review::{ReviewBody, RunUnderReview, WorkflowRunList};
 use deploydeck_core::rules::DeploymentRecord;
 use deploydeck_core::validate::RepoRef;
 
-use super::api::{Api, Connected};
-use super::fan_out;
+use super::{Api, Connected};
+use crate::net::fan_out;
 
 /// Latest-state reads a fan-out keeps in flight at once (core's budget bounds them again).
 const STATE_READERS: usize = 6;
@@ -413,19 +414,33 @@ impl RepoApi {
         )
     }
 
-    /// Deletes one deployment as GitHub allows (docs/github-api.md §8.4): an `inactive` status first when it is
-    /// `active`; otherwise straight away, and — should GitHub refuse it as active anyway (the docs' stricter
-    /// reading) — the status then and the DELETE once more.
+    /// Deletes one deployment as GitHub allows, following core's `deletion` sequence (docs/github-api.md §8.4):
+    /// an `inactive` status first when it is `active`; otherwise straight away, and — should GitHub refuse it
+    /// as active anyway (the docs' stricter reading) — the status then and the DELETE once more. `Ok` when it is
+    /// gone (a 404: already); a rate limit ends it with its error (the page says when to try again).
     pub async fn delete_as_allowed(&self, id: DeploymentId, active: bool) -> Result<(), ApiError> {
-        if active {
-            self.deactivate(id).await?;
-        }
-        match self.delete_deployment(id).await {
-            Err(error) if !active && error.is_active_refusal() => {
-                self.deactivate(id).await?;
-                self.delete_deployment(id).await
+        let mut step = deletion::first_step(active);
+        let mut refused_before = false;
+        loop {
+            let answer = match step {
+                DeleteStep::Deactivate => self.deactivate(id).await,
+                DeleteStep::Delete => self.delete_deployment(id).await,
+            };
+            let error = answer.as_ref().err().cloned();
+            match deletion::after(step, answer, refused_before) {
+                AfterAnswer::Next(next) => step = next,
+                AfterAnswer::RefusedWhileActive => {
+                    refused_before = true;
+                    step = DeleteStep::Deactivate;
+                }
+                AfterAnswer::Deleted { .. } => return Ok(()),
+                AfterAnswer::Again => {
+                    return Err(error.unwrap_or(ApiError::Network {
+                        message: "no answer".into(),
+                    }))
+                }
+                AfterAnswer::Failed(error) => return Err(error),
             }
-            answer => answer,
         }
     }
 

@@ -4,10 +4,10 @@
 //! the person says yes to that host. Hosts connected to before are remembered (their API origins, never a
 //! token). docs/architecture.md, "Where a token may go".
 
-use crate::location::{ConnectDraft, HostChoice};
-use crate::request::Token;
+use crate::api::request::Token;
+use crate::connect::form::{ConnectDraft, HostChoice};
+use crate::github::validate::{Field, Problems, RepoRef};
 use crate::url::HttpUrl;
-use crate::validate::{Field, Problems, RepoRef};
 
 /// The API origins this browser has connected to, most recent first; never a token. Stored one per line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,10 +70,10 @@ impl KnownHosts {
 
 /// Where a token for a host a link opened would go, for the warning: the host split at its registrable domain
 /// (the part its owner registered, which the view emphasises), and — when it may be passing for GitHub or for
-/// a host used before — why, in words (`crate::lookalike`).
+/// a host used before — why, in words (`crate::connect::lookalike`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Destination {
-    pub parts: crate::lookalike::HostParts,
+    pub parts: crate::connect::lookalike::HostParts,
     pub lookalike: Option<String>,
 }
 
@@ -87,8 +87,8 @@ impl Destination {
         let name = host_of(&base.origin())?;
         let known: Vec<String> = known.hosts().into_iter().filter(|k| *k != name).collect();
         Some(Destination {
-            parts: crate::lookalike::HostParts::of(&name),
-            lookalike: crate::lookalike::warning(&name, &known),
+            parts: crate::connect::lookalike::HostParts::of(&name),
+            lookalike: crate::connect::lookalike::warning(&name, &known),
         })
     }
 }
@@ -218,7 +218,8 @@ impl ConnectDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::location::{AppLocation, HostKindChoice};
+    use crate::connect::form::HostKindChoice;
+    use crate::location::AppLocation;
     use proptest::prelude::*;
 
     fn linked(path: &str, query: &str) -> ConnectDraft {

@@ -14,13 +14,13 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::graphql::{decode_graphql, GraphqlDeploymentState, GraphqlError, GraphqlFailure};
-use crate::http::{HttpRequest, HttpResponse};
-use crate::model::{Deployment, DeploymentId, DeploymentState, Latest};
-use crate::request::Client;
-use crate::response::ApiError;
+use crate::api::graphql::{decode_graphql, GraphqlDeploymentState, GraphqlError, GraphqlFailure};
+use crate::api::http::{HttpRequest, HttpResponse};
+use crate::api::request::Client;
+use crate::api::response::ApiError;
+use crate::github::model::{Deployment, DeploymentId, DeploymentState, Latest};
+use crate::github::validate::RepoRef;
 use crate::timestamp::Timestamp;
-use crate::validate::RepoRef;
 
 /// At most this many pinned repositories on a host.
 pub const MAX_PINNED: usize = 50;
@@ -779,24 +779,6 @@ fn rest_cell(d: &Deployment, latest: Option<Latest>) -> CellDeployment {
     }
 }
 
-/// Whether an environment's name reads as production (`production`, `prod-eu`, `prd`, `live`), not staging.
-pub fn production_like(name: &str) -> bool {
-    rank(name) == 0
-}
-
-/// How production-like an environment's name is: 0 production, 1 staging and the like, 2 the rest.
-fn rank(name: &str) -> u8 {
-    let lower = name.to_ascii_lowercase();
-    let words = |list: &[&str]| list.iter().any(|w| lower.contains(w));
-    if words(&["stag", "preprod", "pre-prod", "uat", "qa"]) {
-        1
-    } else if words(&["prod"]) || lower == "prd" || lower == "live" || lower.starts_with("live-") {
-        0
-    } else {
-        2
-    }
-}
-
 /// The matrix's columns: every environment name of `rows` (case-insensitively once), production-like first,
 /// then staging-like, then the rest, each group by name.
 pub fn columns(rows: &[Row]) -> Vec<String> {
@@ -812,8 +794,8 @@ pub fn columns(rows: &[Row]) -> Vec<String> {
         }
     }
     names.sort_by(|a, b| {
-        rank(a)
-            .cmp(&rank(b))
+        crate::github::rules::production_rank(a)
+            .cmp(&crate::github::rules::production_rank(b))
             .then_with(|| a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase()))
     });
     names

@@ -1,0 +1,18 @@
+//! Talking to GitHub, sans-IO: plain HTTP values (`http`); typed operations → requests (`request`, GraphQL's
+//! in `graphql`); answers → typed values or an `ApiError` (`response`); a long list through its pages
+//! (`listing`); conditional GETs (`cache`); pacing to GitHub's limits (`budget`) and the transport's last line
+//! of defence (`floodgate`); what a read costs before it is made (`cost`); deleting one deployment as GitHub
+//! allows (`deletion`); a request as a curl or gh command (`share`). A feature's own requests are `impl Client`
+//! blocks in the feature (review, fleet), so nothing here names a feature.
+
+pub mod budget;
+pub mod cache;
+pub mod cost;
+pub mod deletion;
+pub mod floodgate;
+pub mod graphql;
+pub mod http;
+pub mod listing;
+pub mod request;
+pub mod response;
+pub mod share;

@@ -1,0 +1,7 @@
+//! GitHub's side: its objects exactly as it sends them (`model`), the rules it applies to them — which
+//! deployment is active, live or deletable, what counts as production (`rules`) — and every field rule it
+//! enforces or implies (`validate`). Nothing here talks to GitHub.
+
+pub mod model;
+pub mod rules;
+pub mod validate;

@@ -1,0 +1,26 @@
+//! Every GraphQL document the client can send, written out for the contract tests, which check each against
+//! GitHub's published schema (`crates/fake-github/contract/graphql.test.mjs`): the bulk states and the delete
+//! (`api`), and the fleet's reads (a feature). A test, so the protocol layer names no feature.
+
+use deploydeck_core::fleet::{fleet_document, older_document};
+use deploydeck_core::graphql::{delete_deployments_document, DEPLOYMENT_STATES};
+use serde_json::Value;
+
+#[test]
+fn documents_are_written_out_for_the_contract_tests() {
+    let documents = [
+        ("DeploymentStates", DEPLOYMENT_STATES.to_owned()),
+        ("DeleteDeployments", delete_deployments_document(2)),
+        ("Fleet", fleet_document(2)),
+        ("FleetOlder", older_document(&[(0, 0), (0, 1), (1, 2)])),
+    ];
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/graphql-documents.json");
+    let written: serde_json::Map<String, Value> = documents
+        .into_iter()
+        .map(|(name, text)| (name.to_owned(), Value::String(text)))
+        .collect();
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    std::fs::write(&out, Value::Object(written).to_string()).unwrap();
+    assert!(out.exists());
+}
