@@ -118,6 +118,13 @@ pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> String {
     line
 }
 
+/// A text on one line: control characters (a line break would end a shell comment, or break a label) as spaces.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 /// `s` as one POSIX shell word: single-quoted, a `'` written as `'\\''`; nothing inside is expanded.
 pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))

@@ -13,10 +13,11 @@ use crate::api::budget::Pacing;
 use crate::api::request::ApiBase;
 use crate::github::model::DeploymentId;
 use crate::github::validate::RepoRef;
-use crate::text::count;
+use crate::text::{count, one_line};
 use crate::timestamp::Timestamp;
 
-use super::{CleanupRun, ItemState, Step, Write};
+use super::run::{CleanupRun, ItemState, Step};
+use super::select::Write;
 
 /// How the script paces its writes, in whole seconds (`sleep` takes no fractions in POSIX sh).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,13 +205,6 @@ fn status_body(write: &Write) -> String {
             body.to_string()
         }
     }
-}
-
-/// A text for a comment line: control characters (a line break would end the comment) as spaces.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 /// The script's constant part. It reads its steps from descriptor 3 (a here-document after it), so curl and
