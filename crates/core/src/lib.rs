@@ -7,9 +7,11 @@
 //! Layers, lowest first; a module imports only from its own layer or lower ones, and a feature never from
 //! another feature (`scripts/check-layers.mjs`, in `make lint`). `docs/architecture.md` says the same at length.
 //!
-//! - **Shared pieces**: [`text`] (clipped text, counts, durations, CSV, shell words), [`url`] (http(s) URLs,
-//!   percent-encoding, path segments), [`timestamp`], [`host`] (host names as requests reach them, `xn--`),
-//!   [`pattern`] (environment name patterns), [`paging`] (a long table a page at a time).
+//! - **Shared pieces**: from `deploydeck-wire` (the crate the fake shares, so it cannot share the client's
+//!   rules) [`text`] (clipped text, counts, durations, CSV, shell words), [`url`] (http(s) URLs,
+//!   percent-encoding, path segments), [`timestamp`], [`host`] (host names as requests reach them, `xn--`), with
+//!   [`http`] and [`model`]; the client's own [`pattern`] (environment name patterns) and [`paging`] (a long
+//!   table a page at a time).
 //! - [`github`]: GitHub's objects ([`model`]), the rules it applies to them ([`rules`]: active, live,
 //!   deletable, production) and every field rule it enforces ([`validate`]).
 //! - [`api`]: talking to GitHub — [`http`] values, [`request`] builders, [`response`] decoding and
@@ -30,13 +32,10 @@
 //! callers' paths stay short; inside this crate every path names its layer (`crate::api::response`).
 #![forbid(unsafe_code)]
 
-// Shared pieces.
-pub mod host;
+// Shared pieces: the wire's (what the fake shares, `deploydeck-wire`), and the client's own.
+pub use deploydeck_wire::{host, text, timestamp, url};
 pub mod paging;
 pub mod pattern;
-pub mod text;
-pub mod timestamp;
-pub mod url;
 
 // GitHub's objects and rules; talking to GitHub.
 pub mod api;

@@ -5,9 +5,9 @@
 
 use std::cell::RefCell;
 
-use deploydeck_core::connect::form::DEMO_API_BASE;
-use deploydeck_core::http::{HttpRequest, HttpResponse, TextResponse};
-use deploydeck_core::Timestamp;
+use deploydeck_wire::demo::DEMO_API_BASE;
+use deploydeck_wire::http::{HttpRequest, HttpResponse, TextResponse};
+use deploydeck_wire::Timestamp;
 use fake_github::{Ctx, Hub};
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -50,7 +50,7 @@ pub fn demo_token() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use deploydeck_core::http::Method;
+    use deploydeck_wire::http::Method;
 
     #[test]
     fn requests_cross_as_json_and_the_hub_persists_between_them() {

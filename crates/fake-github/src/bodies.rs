@@ -2,7 +2,7 @@
 //! which declare fields in the real key order; the large repository and user objects start from GitHub's own
 //! OpenAPI examples (`templates/`), so every required member is there.
 
-use deploydeck_core::model::{
+use deploydeck_wire::model::{
     self, BranchPolicy, CommitRef, DeploymentId, EnvironmentId, Payload, ProtectionRule, Reviewer,
     ShortBranch, SimpleUser, StatusId, UserId,
 };
@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::hub::runs::{Run, Team};
 use crate::hub::{Ctx, Deployment, Environment, Hub, Repo, Role, Status, User, WaitingInRest};
-use deploydeck_core::model::DeploymentState;
+use deploydeck_wire::model::DeploymentState;
 
 const REPOSITORY_TEMPLATE: &str = include_str!("templates/full-repository.json");
 const PRIVATE_USER_TEMPLATE: &str = include_str!("templates/private-user.json");
@@ -118,7 +118,7 @@ pub fn status(
 
 /// `environment` (docs/github-api.md §7.5).
 pub fn environment(hub: &Hub, ctx: &Ctx, repo: &Repo, e: &Environment) -> model::Environment {
-    let encoded = deploydeck_core::url::encode_component(&e.name);
+    let encoded = deploydeck_wire::url::encode_component(&e.name);
     let mut rules = Vec::new();
     if let Some(minutes) = e.wait_timer {
         rules.push(ProtectionRule::WaitTimer {
@@ -205,7 +205,7 @@ fn team(ctx: &Ctx, t: &Team) -> Value {
 
 /// The environment as a pending deployment or a review names it: `{id, node_id, name, url, html_url}`.
 pub fn environment_reference(ctx: &Ctx, repo: &Repo, e: &Environment) -> Value {
-    let encoded = deploydeck_core::url::encode_component(&e.name);
+    let encoded = deploydeck_wire::url::encode_component(&e.name);
     json!({
         "id": e.id,
         "node_id": format!("EN_kwDOHrjKxM4{:X}", e.id),

@@ -6,8 +6,8 @@
 //! auto-inactive and environment records come out as GitHub would produce them. Deterministic for a given
 //! `now` (a fixed-seed generator; no randomness source needed, so it also runs in the browser).
 
-use deploydeck_core::model::DeploymentState;
-use deploydeck_core::Timestamp;
+use deploydeck_wire::model::DeploymentState;
+use deploydeck_wire::Timestamp;
 use serde_json::json;
 
 use crate::hub::{
@@ -16,7 +16,7 @@ use crate::hub::{
 use crate::seed::SeedRun;
 
 /// The token the in-page demo connects with (one definition, in core, shared with the app).
-pub use deploydeck_core::connect::form::DEMO_TOKEN;
+pub use deploydeck_wire::demo::DEMO_TOKEN;
 
 const DAY: i64 = 86_400;
 

@@ -7,9 +7,9 @@
 
 use std::collections::HashMap;
 
-use deploydeck_core::model::DeploymentState;
-use deploydeck_core::text::grouped;
-use deploydeck_core::Timestamp;
+use deploydeck_wire::model::DeploymentState;
+use deploydeck_wire::text::grouped;
+use deploydeck_wire::Timestamp;
 use serde_json::{json, Map, Value};
 
 pub use document::{parse, Document, SyntaxError};

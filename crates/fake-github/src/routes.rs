@@ -2,10 +2,10 @@
 //! common headers (§2), CORS (§3), pagination (§4), rate limits and conditional requests (§5), errors (§6)
 //! and the operations (§8).
 
-use deploydeck_core::http::{Headers, HttpRequest, HttpResponse, Method};
-use deploydeck_core::model::DeploymentState;
-use deploydeck_core::url::{decode_component, HttpUrl};
-use deploydeck_core::Timestamp;
+use deploydeck_wire::http::{Headers, HttpRequest, HttpResponse, Method};
+use deploydeck_wire::model::DeploymentState;
+use deploydeck_wire::url::{decode_component, HttpUrl};
+use deploydeck_wire::Timestamp;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -1069,8 +1069,8 @@ fn paginate(
                 .map(|(k, v)| {
                     format!(
                         "{}={}",
-                        deploydeck_core::url::encode_component(k),
-                        deploydeck_core::url::encode_component(v)
+                        deploydeck_wire::url::encode_component(k),
+                        deploydeck_wire::url::encode_component(v)
                     )
                 })
                 .collect();

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use deploydeck_core::model::DeploymentState;
-use deploydeck_core::Timestamp;
+use deploydeck_wire::model::DeploymentState;
+use deploydeck_wire::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

@@ -15,8 +15,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method as HttpMethod, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use deploydeck_core::http::{Headers, HttpRequest, HttpResponse, Method};
-use deploydeck_core::Timestamp;
+use deploydeck_wire::http::{Headers, HttpRequest, HttpResponse, Method};
+use deploydeck_wire::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -549,7 +549,7 @@ async fn entry(
         }
         Some(("endless_link", _, _)) => {
             let response = without_validators(handle(&shared, &request, concurrent));
-            let page = deploydeck_core::response::page_param(&request.url).unwrap_or(1);
+            let page = deploydeck_wire::url::page_param(&request.url).unwrap_or(1);
             let next = with_page(&request.url, page.saturating_add(1));
             with_next(response, &next)
         }

@@ -11,7 +11,8 @@ pub mod cost;
 pub mod deletion;
 pub mod floodgate;
 pub mod graphql;
-pub mod http;
+/// Plain HTTP values, from the wire crate the fake shares.
+pub use deploydeck_wire::http;
 pub mod listing;
 pub mod request;
 pub mod response;

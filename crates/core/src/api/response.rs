@@ -39,15 +39,7 @@ impl Links {
     }
 }
 
-/// The `page` parameter of a URL.
-pub fn page_param(url: &str) -> Option<u32> {
-    let query = url.split_once('?')?.1;
-    let query = query.split('#').next().unwrap_or(query);
-    query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("page="))
-        .and_then(|v| v.parse().ok())
-}
+pub use crate::url::page_param;
 
 /// Parses `<url>; rel="next", <url>; rel="last"`. Unknown relations and malformed parts are skipped; a
 /// `rel` may name several relations (`rel="prev first"`). Commas inside `<…>` do not split.

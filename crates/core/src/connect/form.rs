@@ -9,11 +9,7 @@ use crate::github::validate::{Field, Problems, RepoRef};
 use crate::host::ShownHost;
 use crate::url::{HttpUrl, UrlProblem};
 
-/// The token the in-page demo accepts (it checks tokens like GitHub; this one is public on purpose).
-pub const DEMO_TOKEN: &str = "demo-token";
-
-/// The API base the in-page demo answers on. `.invalid` can never resolve, so nothing leaves the page.
-pub const DEMO_API_BASE: &str = "https://demo.deploydeck.invalid";
+pub use deploydeck_wire::demo::{DEMO_API_BASE, DEMO_TOKEN};
 
 /// Where API requests go, as the user chose it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
-use deploydeck_core::model::DeploymentState;
-use deploydeck_core::Timestamp;
+use deploydeck_wire::model::DeploymentState;
+use deploydeck_wire::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -453,7 +453,7 @@ pub enum CreateOutcome {
 }
 
 /// A create-status request, already type-checked: the wire type of the request body.
-pub use deploydeck_core::model::NewDeploymentStatus as NewStatus;
+pub use deploydeck_wire::model::NewDeploymentStatus as NewStatus;
 
 /// What delete-deployment did (docs/github-api.md §8.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 //! `approval_outcome` setting, on to `success` with the run completed. A rejection fails the gate's
 //! deployment and the run. Time is only looked at when a request comes (`Hub::advance_runs`).
 
-use deploydeck_core::model::DeploymentState;
-use deploydeck_core::Timestamp;
+use deploydeck_wire::model::DeploymentState;
+use deploydeck_wire::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::{Hub, NewStatus};

@@ -4,7 +4,7 @@
 //! (`off`: a 404, as a server without GraphQL) or answer without CORS headers (`no_cors`: the browser sees a
 //! network error) — docs/github-api.md §13.
 
-use deploydeck_core::http::{Headers, HttpRequest, HttpResponse, Method};
+use deploydeck_wire::http::{Headers, HttpRequest, HttpResponse, Method};
 use serde_json::{json, Map, Value};
 
 use super::{

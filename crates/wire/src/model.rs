@@ -771,7 +771,8 @@ mod tests {
 
     fn deployment(id: u64, creator: Option<SimpleUser>) -> Deployment {
         let mut d: Deployment =
-            serde_json::from_str(include_str!("../../tests/fixtures/deployment.json")).unwrap();
+            serde_json::from_str(include_str!("../../core/tests/fixtures/deployment.json"))
+                .unwrap();
         d.id = DeploymentId(id);
         d.creator = creator.map(Arc::new);
         d

@@ -253,6 +253,16 @@ pub fn decode_component(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The `page` parameter of a URL (a `Link` header's, docs/github-api.md §4).
+pub fn page_param(url: &str) -> Option<u32> {
+    let query = url.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or(query);
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))
+        .and_then(|v| v.parse().ok())
+}
+
 /// The decoded value of `name` in a query string (`+` read as a space, as forms send it).
 pub fn query_value(query: &str, name: &str) -> Option<String> {
     query
