@@ -194,6 +194,38 @@ fn seed_repo(
     bot: u64,
 ) {
     let start = now.plus_seconds(-plan.days * DAY);
+    let (index, people) = create_repo(hub, plan, start, humans, bot);
+    let events = plan_events(dice, plan, start);
+    let mut previews: Vec<(u64, u64, Timestamp)> = Vec::new();
+    for (n, (at, event)) in events.into_iter().enumerate() {
+        if at >= now {
+            continue;
+        }
+        let made = Made {
+            index,
+            n,
+            at,
+            now,
+            people: &people,
+            bot,
+        };
+        if let Some(preview) = deploy(hub, dice, plan, &made, event) {
+            previews.push(preview);
+        }
+    }
+    close_previews(hub, index, bot, previews, now);
+    finish_branches(hub, index);
+}
+
+/// The repository, its people (the first two admins), the bot, and its environments: production protected by
+/// a wait timer and two reviewers (not of their own runs), staging open to every branch.
+fn create_repo(
+    hub: &mut Hub,
+    plan: &RepoPlan,
+    start: Timestamp,
+    humans: &[&str],
+    bot: u64,
+) -> (usize, Vec<u64>) {
     let index = hub.add_repo(
         plan.owner,
         plan.name,
@@ -213,7 +245,6 @@ fn seed_repo(
         }
         repo.collaborators.insert(bot, Role::Write);
     }
-    // Protected production with a wait timer and a reviewer; staging open to every branch.
     for (name, _) in plan.per_day {
         hub.create_environment(index, name, start);
     }
@@ -228,7 +259,12 @@ fn seed_repo(
         env.prevent_self_review = true;
         env.branch_policy = Some((true, false));
     }
+    (index, people)
+}
 
+/// Every deployment of the plan's days, in time order: each environment's daily chances, and a preview for
+/// most days' pull requests.
+fn plan_events(dice: &mut Dice, plan: &RepoPlan, start: Timestamp) -> Vec<(Timestamp, Event)> {
     let mut events: Vec<(Timestamp, Event)> = Vec::new();
     for day in 0..plan.days {
         let midnight = start.plus_seconds(day * DAY);
@@ -261,132 +297,163 @@ fn seed_repo(
         }
     }
     events.sort_by_key(|(at, _)| *at);
+    events
+}
 
-    let mut previews: Vec<(u64, u64, Timestamp)> = Vec::new();
-    for (n, (at, event)) in events.into_iter().enumerate() {
-        if at >= now {
-            continue;
+/// Where one event's deployment is made.
+struct Made<'a> {
+    index: usize,
+    /// Its place among the repository's events (its commit, run and version come from it).
+    n: usize,
+    at: Timestamp,
+    now: Timestamp,
+    people: &'a [u64],
+    bot: u64,
+}
+
+/// One event's commit, deployment and statuses (queued, in progress, then most often a verdict); a preview's
+/// pull request, deployment and verdict time when it succeeded (so it can be closed later).
+fn deploy(
+    hub: &mut Hub,
+    dice: &mut Dice,
+    plan: &RepoPlan,
+    made: &Made<'_>,
+    event: Event,
+) -> Option<(u64, u64, Timestamp)> {
+    let Made {
+        index,
+        n,
+        at,
+        now,
+        people,
+        bot,
+    } = *made;
+    let Event::Deploy { environment, pr } = event;
+    let sha = fake_sha(&format!("{}/{}#{n}", plan.owner, plan.name));
+    let (git_ref, env_name, transient) = match pr {
+        Some(pr) => (format!("feature/pr-{pr}"), format!("preview/pr-{pr}"), true),
+        None if environment == "staging" || environment == "github-pages" => {
+            ("main".to_owned(), environment.to_owned(), false)
         }
-        let Event::Deploy { environment, pr } = event;
-        let sha = fake_sha(&format!("{}/{}#{n}", plan.owner, plan.name));
-        let (git_ref, env_name, transient) = match pr {
-            Some(pr) => (format!("feature/pr-{pr}"), format!("preview/pr-{pr}"), true),
-            None if environment == "staging" || environment == "github-pages" => {
-                ("main".to_owned(), environment.to_owned(), false)
-            }
-            None => (
-                if dice.chance(80) {
-                    "main".to_owned()
-                } else {
-                    format!("v{}.{}.{}", 2 + n / 200, (n / 20) % 10, n % 20)
-                },
-                environment.to_owned(),
-                false,
-            ),
-        };
-        {
-            let repo = &mut hub.repos[index];
-            repo.commits.insert(sha.clone());
-            if git_ref.starts_with('v') {
-                repo.tags.push((git_ref.clone(), sha.clone()));
+        None => (
+            if dice.chance(80) {
+                "main".to_owned()
             } else {
-                match repo.branches.iter_mut().find(|b| b.name == git_ref) {
-                    Some(b) => b.sha = sha.clone(),
-                    None => repo.branches.push(crate::hub::Branch {
-                        name: git_ref.clone(),
-                        sha: sha.clone(),
-                        behind_by: 0,
-                        merge_conflict: false,
-                        protected: false,
-                    }),
-                }
-            }
-        }
-        let creator = if dice.chance(60) {
-            bot
+                format!("v{}.{}.{}", 2 + n / 200, (n / 20) % 10, n % 20)
+            },
+            environment.to_owned(),
+            false,
+        ),
+    };
+    record_commit(hub, index, &git_ref, &sha);
+    let creator = if dice.chance(60) {
+        bot
+    } else {
+        *dice.pick(people)
+    };
+    let description = match pr {
+        Some(pr) => format!("Preview for pull request #{pr}"),
+        None => format!("Deploy {} to {env_name}", &sha[..7]),
+    };
+    let new = NewDeployment {
+        git_ref: git_ref.clone(),
+        task: Some(if dice.chance(5) {
+            "deploy:migrations".into()
         } else {
-            *dice.pick(&people)
-        };
-        let description = match pr {
-            Some(pr) => format!("Preview for pull request #{pr}"),
-            None => format!("Deploy {} to {env_name}", &sha[..7]),
-        };
-        let new = NewDeployment {
-            git_ref: git_ref.clone(),
-            task: Some(if dice.chance(5) {
-                "deploy:migrations".into()
-            } else {
-                "deploy".into()
+            "deploy".into()
+        }),
+        auto_merge: Some(false),
+        required_contexts: Some(Vec::new()),
+        payload: Some(json!({"triggered_by": "demo", "build": n})),
+        environment: Some(env_name.clone()),
+        description: Some(description),
+        transient_environment: Some(transient),
+        production_environment: None,
+    };
+    let crate::hub::CreateOutcome::Created(id) = hub.create_deployment(index, creator, new, at)
+    else {
+        return None;
+    };
+    let log = format!(
+        "https://ci.acme.example/{}/{}/runs/{n}",
+        plan.owner, plan.name
+    );
+    let url = match pr {
+        Some(pr) => format!("https://pr-{pr}.preview.acme.example"),
+        None => format!("https://{env_name}.{}.acme.example", plan.name),
+    };
+    let recent = now.seconds_since(at) < 2 * DAY;
+    let mut t = at.plus_seconds(5 + dice.below(30) as i64);
+    let status = |state: DeploymentState, description: &str| {
+        let mut s = NewStatus::with_state(state);
+        s.description = Some(description.to_owned());
+        s.log_url = Some(log.clone());
+        if state == DeploymentState::Success {
+            s.environment_url = Some(url.clone());
+        }
+        s
+    };
+    hub.add_status(
+        index,
+        id,
+        bot,
+        status(DeploymentState::Queued, "Waiting for a runner"),
+        t,
+    );
+    t = t.plus_seconds(10 + dice.below(120) as i64);
+    hub.add_status(
+        index,
+        id,
+        bot,
+        status(DeploymentState::InProgress, "Deploying"),
+        t,
+    );
+    t = t.plus_seconds(60 + dice.below(600) as i64);
+    let roll = dice.below(100);
+    if recent && roll < 15 {
+        return None; // still in progress
+    }
+    let (state, words) = match roll {
+        0..=2 => return None, // stuck in progress for good
+        3..=9 => (DeploymentState::Failure, "Health checks failed"),
+        10..=12 => (DeploymentState::Error, "Runner lost connection"),
+        _ => (DeploymentState::Success, "Deployed"),
+    };
+    if t >= now {
+        return None;
+    }
+    hub.add_status(index, id, bot, status(state, words), t);
+    pr.map(|pr| (pr, id, t))
+}
+
+/// The commit a deployment is made from: a tag for a version, else the branch's head.
+fn record_commit(hub: &mut Hub, index: usize, git_ref: &str, sha: &str) {
+    let repo = &mut hub.repos[index];
+    repo.commits.insert(sha.to_owned());
+    if git_ref.starts_with('v') {
+        repo.tags.push((git_ref.to_owned(), sha.to_owned()));
+    } else {
+        match repo.branches.iter_mut().find(|b| b.name == git_ref) {
+            Some(b) => b.sha = sha.to_owned(),
+            None => repo.branches.push(crate::hub::Branch {
+                name: git_ref.to_owned(),
+                sha: sha.to_owned(),
+                behind_by: 0,
+                merge_conflict: false,
+                protected: false,
             }),
-            auto_merge: Some(false),
-            required_contexts: Some(Vec::new()),
-            payload: Some(json!({"triggered_by": "demo", "build": n})),
-            environment: Some(env_name.clone()),
-            description: Some(description),
-            transient_environment: Some(transient),
-            production_environment: None,
-        };
-        let crate::hub::CreateOutcome::Created(id) = hub.create_deployment(index, creator, new, at)
-        else {
-            continue;
-        };
-        let log = format!(
-            "https://ci.acme.example/{}/{}/runs/{n}",
-            plan.owner, plan.name
-        );
-        let url = match pr {
-            Some(pr) => format!("https://pr-{pr}.preview.acme.example"),
-            None => format!("https://{env_name}.{}.acme.example", plan.name),
-        };
-        let recent = now.seconds_since(at) < 2 * DAY;
-        let mut t = at.plus_seconds(5 + dice.below(30) as i64);
-        let status = |state: DeploymentState, description: &str| {
-            let mut s = NewStatus::with_state(state);
-            s.description = Some(description.to_owned());
-            s.log_url = Some(log.clone());
-            if state == DeploymentState::Success {
-                s.environment_url = Some(url.clone());
-            }
-            s
-        };
-        hub.add_status(
-            index,
-            id,
-            bot,
-            status(DeploymentState::Queued, "Waiting for a runner"),
-            t,
-        );
-        t = t.plus_seconds(10 + dice.below(120) as i64);
-        hub.add_status(
-            index,
-            id,
-            bot,
-            status(DeploymentState::InProgress, "Deploying"),
-            t,
-        );
-        t = t.plus_seconds(60 + dice.below(600) as i64);
-        let roll = dice.below(100);
-        if recent && roll < 15 {
-            continue; // still in progress
-        }
-        let outcome = match roll {
-            0..=2 => None, // stuck in progress for good
-            3..=9 => Some((DeploymentState::Failure, "Health checks failed")),
-            10..=12 => Some((DeploymentState::Error, "Runner lost connection")),
-            _ => Some((DeploymentState::Success, "Deployed")),
-        };
-        let Some((state, words)) = outcome else {
-            continue;
-        };
-        if t >= now {
-            continue;
-        }
-        hub.add_status(index, id, bot, status(state, words), t);
-        if let Some(pr) = pr {
-            previews.push((pr, id, t));
         }
     }
-    // Most previews are destroyed when their pull request closes, a few days later.
+}
+
+/// Most previews are destroyed when their pull request closes, a few days later.
+fn close_previews(
+    hub: &mut Hub,
+    index: usize,
+    bot: u64,
+    previews: Vec<(u64, u64, Timestamp)>,
+    now: Timestamp,
+) {
     for (pr, id, at) in previews {
         let closed = at.plus_seconds(DAY + (pr as i64 % 5) * DAY);
         if closed < now && pr % 7 != 0 {
@@ -395,7 +462,6 @@ fn seed_repo(
             hub.add_status(index, id, bot, s, closed);
         }
     }
-    finish_branches(hub, index);
 }
 
 enum Event {

@@ -3,7 +3,10 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{json_object, paginate, parse_id, parse_query, Caller, ErrorBody, Reply, DOC_REST};
+use super::auth::Caller;
+use super::paging::{paginate, parse_id, parse_query};
+use super::read::json_object;
+use super::reply::{ErrorBody, Reply, DOC_REST};
 use crate::bodies;
 use crate::hub::runs::{Decision, ReviewAsked, ReviewRefusal, Run};
 use crate::hub::{Ctx, Hub, Repo};

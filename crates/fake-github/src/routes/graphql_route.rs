@@ -7,9 +7,8 @@
 use deploydeck_wire::http::{Headers, HttpRequest, HttpResponse, Method};
 use serde_json::{json, Map, Value};
 
-use super::{
-    bearer_token, finish, preflight, quota_headers, quota_key, Caller, Need, Reply, DOC_REST,
-};
+use super::auth::{bearer_token, graphql_quota_key, quota_headers, Caller, Need};
+use super::reply::{finish, preflight, Reply, DOC_REST};
 use crate::bodies;
 use crate::graphql::{self, Allowed, Answer, Exec, Rules};
 use crate::hub::{Ctx, DeleteOutcome, GraphqlMode, Hub, Quota};
@@ -307,11 +306,6 @@ impl Hub {
         let quota = *quota;
         quota_headers(reply, quota, "graphql");
     }
-}
-
-pub(super) fn graphql_quota_key(caller: &Caller, per_hour: u64) -> (String, u64) {
-    let (key, limit) = quota_key(caller, per_hour);
-    (format!("graphql:{key}"), limit)
 }
 
 fn not_found(id: &str) -> (&'static str, String) {
