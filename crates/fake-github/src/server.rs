@@ -550,7 +550,7 @@ async fn entry(
         Some(("endless_link", _, _)) => {
             let response = without_validators(handle(&shared, &request, concurrent));
             let page = deploydeck_wire::url::page_param(&request.url).unwrap_or(1);
-            let next = with_page(&request.url, page.saturating_add(1));
+            let next = deploydeck_wire::url::with_page(&request.url, page.saturating_add(1));
             with_next(response, &next)
         }
         Some(("secondary", _, _)) => refusal(
@@ -702,18 +702,6 @@ fn with_next(mut response: HttpResponse, next: &str) -> HttpResponse {
         .headers
         .append("Link", format!("<{next}>; rel=\"next\""));
     response
-}
-
-/// `url` with its `page` parameter set to `page`.
-fn with_page(url: &str, page: u32) -> String {
-    let (path, query) = url.split_once('?').unwrap_or((url, ""));
-    let mut pairs: Vec<String> = query
-        .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("page="))
-        .map(str::to_owned)
-        .collect();
-    pairs.push(format!("page={page}"));
-    format!("{path}?{}", pairs.join("&"))
 }
 
 /// A 403 rate-limit refusal as a broken or hostile host sends it: GitHub's shape, with `Retry-After` and

@@ -263,6 +263,28 @@ pub fn page_param(url: &str) -> Option<u32> {
         .and_then(|v| v.parse().ok())
 }
 
+/// `url` with its `page` parameter set to `page` (added when missing), its other parameters and fragment kept:
+/// every page of a list asked at once, from the first page's `Link` (docs/github-api.md §4).
+pub fn with_page(url: &str, page: u32) -> String {
+    let (base, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let (path, query) = base.split_once('?').unwrap_or((base, ""));
+    let mut pairs: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("page="))
+        .map(str::to_owned)
+        .collect();
+    pairs.push(format!("page={page}"));
+    let mut out = format!("{path}?{}", pairs.join("&"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
 /// The decoded value of `name` in a query string (`+` read as a space, as forms send it).
 pub fn query_value(query: &str, name: &str) -> Option<String> {
     query

@@ -19,6 +19,7 @@ use crate::api::http::HttpRequest;
 use crate::api::response::{broken_paging, check_next, page_param, ApiError, Page, PagingFault};
 use crate::github::model::{Creators, Deployment, DeploymentId, Latest};
 use crate::github::rules::DeploymentRecord;
+use crate::url::with_page;
 
 /// How often the list is asked again while the tab is visible, unless GitHub asks for longer
 /// (`X-Poll-Interval`).
@@ -99,27 +100,6 @@ impl Default for DeploymentList {
             announced_last: None,
         }
     }
-}
-
-/// `url` with its `page` parameter set to `page` (added when missing).
-fn with_page(url: &str, page: u32) -> String {
-    let (base, fragment) = match url.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let (path, query) = base.split_once('?').unwrap_or((base, ""));
-    let mut pairs: Vec<String> = query
-        .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("page="))
-        .map(str::to_owned)
-        .collect();
-    pairs.push(format!("page={page}"));
-    let mut out = format!("{path}?{}", pairs.join("&"));
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    out
 }
 
 impl DeploymentList {
