@@ -24,7 +24,7 @@ const CORE_LAYERS = {
   shared: ['pattern', 'paging'],
   github: ['github'],
   api: ['api'],
-  features: ['history', 'cleanup', 'fleet', 'review', 'connect', 'runs'],
+  features: ['history', 'cleanup', 'fleet', 'reviews', 'connect'],
   top: ['location'],
 };
 

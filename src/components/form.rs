@@ -100,6 +100,16 @@ pub fn CopyAs(#[prop(into)] commands: Signal<Option<(String, Option<String>)>>) 
 /// What every form of the app keeps: its draft (saved for the repository in this tab as it is typed, so
 /// nothing is lost on an error, on navigation or on reload), the form's own problems, and GitHub's last
 /// refusal (whose field errors sit on the fields).
+/// A form opened by [`FormState::open`].
+pub struct Opened<D: Send + Sync + 'static> {
+    pub form: FormState<D>,
+    pub draft: RwSignal<D>,
+    pub problems: RwSignal<Problems>,
+    pub last_error: RwSignal<Option<ApiError>>,
+    /// GitHub's last refusal, as the fields read it.
+    pub server: Signal<Option<ApiError>>,
+}
+
 pub struct FormState<D: Send + Sync + 'static> {
     pub draft: RwSignal<D>,
     pub problems: RwSignal<Problems>,
@@ -165,6 +175,19 @@ impl<D> FormState<D>
 where
     D: Clone + Default + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
 {
+    /// A kept form as a view opens it (Create, dispatch, a deployment's status form): its state, its signals,
+    /// and GitHub's last refusal as its fields show it.
+    pub fn open(form: Draft, location: &AppLocation) -> Opened<D> {
+        let state = Self::kept(form, location);
+        Opened {
+            form: state,
+            draft: state.draft,
+            problems: state.problems,
+            last_error: state.last_error,
+            server: state.server(),
+        }
+    }
+
     /// The draft named `form` for `location`'s repository, restored if one was kept.
     pub fn kept(form: Draft, location: &AppLocation) -> Self {
         let state = Self::new(crate::session::load_draft::<D>(form, location).unwrap_or_default());

@@ -19,7 +19,7 @@ pub use clip::{clipped, Clip};
 pub use cost_question::CostNotice;
 pub use deployment_row::DeploymentRow;
 pub use error_panel::ErrorPanel;
-pub use form::{invalid, CopyAs, FieldProblems, FormState};
+pub use form::{invalid, CopyAs, FieldProblems, FormState, Opened};
 pub use host_name::{ArrivalNote, HostName};
 pub use load_failed::LoadFailed;
 pub use notice::HeaderNotice;

@@ -20,7 +20,7 @@
 //!   GitHub allows), [`share`] (copy as curl).
 //! - **Features**, each a model a view drives: [`history`] (History's filters, spans, exports, chart),
 //!   [`cleanup`] (select → plan → run → report, the script, empty environments), [`fleet`] (many repositories
-//!   at once), [`review`] (runs waiting for a reviewer), [`connect`] (the connect form, token access, trust,
+//!   at once), [`reviews`] (runs waiting for a reviewer), [`connect`] (the connect form, token access, trust,
 //!   look-alike hosts).
 //! - [`location`]: the app's shareable addresses, which name every screen.
 //!
@@ -46,7 +46,7 @@ pub mod cleanup;
 pub mod connect;
 pub mod fleet;
 pub mod history;
-pub mod review;
+pub mod reviews;
 
 // The app's addresses.
 pub mod location;

@@ -432,7 +432,7 @@ fn refusals_have_githubs_status_and_body() {
 fn core_s_requests_and_decoders_speak_to_these_endpoints() {
     use deploydeck_core::request::{ApiBase, Client, PageRequest, Token};
     use deploydeck_core::response::decode;
-    use deploydeck_core::review::{
+    use deploydeck_core::reviews::{
         verdict, EnvironmentApproval, PendingDeployment, ReviewBody, ReviewPermission, ReviewState,
         Verdict, WorkflowRunList,
     };

@@ -6,21 +6,21 @@ use deploydeck_core::model::DispatchEvent;
 use deploydeck_core::validate::{pretty_json, DispatchDraft, Field};
 use leptos::prelude::*;
 
-use crate::components::{invalid, CopyAs, ErrorPanel, FieldProblems, FormState};
+use crate::components::{invalid, CopyAs, FieldProblems, FormState, Opened};
 use crate::net::api::Api;
 use crate::session::Draft;
-use crate::views::diagnostics::AccessDiagnostics;
+use crate::views::diagnostics::WriteRefused;
 
 #[component]
 pub(super) fn DispatchForm(location: AppLocation, api: Api) -> impl IntoView {
     let repo = location.repo.clone();
-    let form = FormState::<DispatchDraft>::kept(Draft::Dispatch, &location);
-    let FormState {
+    let Opened {
+        form,
         draft,
         problems,
         last_error,
-    } = form;
-    let server = form.server();
+        server,
+    } = FormState::<DispatchDraft>::open(Draft::Dispatch, &location);
     let gh = api.repo(&repo);
     let send = Action::new_local({
         let gh = gh.clone();
@@ -72,8 +72,7 @@ pub(super) fn DispatchForm(location: AppLocation, api: Api) -> impl IntoView {
                         <p class="ok" role="status">{format!("Sent: GitHub accepted the {event_type} event (204). Workflows listening for it start in the Actions tab.")}</p>
                     }.into_any(),
                     Err(error) => view! {
-                        <ErrorPanel error=error.clone() context="The dispatch was not sent"/>
-                        <AccessDiagnostics error api=api.clone() repo=repo.clone()/>
+                        <WriteRefused error context="The dispatch was not sent" api=api.clone() repo=repo.clone()/>
                     }.into_any(),
                 })}
             </div>

@@ -23,7 +23,7 @@ use deploydeck_core::response::CreateDeploymentOutcome;
 use deploydeck_core::validate::{ContextsChoice, DeploymentDraft, Field};
 use leptos::prelude::*;
 
-use crate::components::{invalid, CopyAs, FieldProblems, FormState};
+use crate::components::{invalid, CopyAs, FieldProblems, FormState, Opened};
 use crate::net::api::Api;
 use crate::router::use_nav;
 use crate::session::Draft;
@@ -54,13 +54,13 @@ pub fn CreateView(location: AppLocation) -> impl IntoView {
 fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
     let nav = use_nav();
     let repo = location.repo.clone();
-    let form = FormState::<DeploymentDraft>::kept(Draft::Deployment, &location);
-    let FormState {
+    let Opened {
+        form,
         draft,
         problems,
         last_error,
-    } = form;
-    let server = form.server();
+        server,
+    } = FormState::<DeploymentDraft>::open(Draft::Deployment, &location);
 
     let gh = api.repo(&repo);
     let branches = LocalResource::new({

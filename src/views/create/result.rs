@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::components::ErrorPanel;
 use crate::net::api::Api;
-use crate::views::diagnostics::AccessDiagnostics;
+use crate::views::diagnostics::WriteRefused;
 
 #[component]
 pub(super) fn CreateResult(
@@ -37,8 +37,10 @@ pub(super) fn CreateResult(
                     </div>
                 }.into_any(),
                 Err(error) => {
-                    let extra = match &error {
-                        ApiError::Conflict { conflict: ConflictKind::FailedChecks { contexts }, .. } => view! {
+                    // A conflict has its own way forward under the error; any other refusal is said with the
+                    // token's diagnosis (WriteRefused).
+                    let conflict = match &error {
+                        ApiError::Conflict { conflict: ConflictKind::FailedChecks { contexts }, .. } => Some(view! {
                             <div class="notice" data-testid="failed-checks">
                                 <p>"These checks on the commit did not all pass:"</p>
                                 <ul class="contexts">
@@ -48,23 +50,28 @@ pub(super) fn CreateResult(
                                 </ul>
                                 <button type="button" class="button primary" on:click=move |_| on_skip_checks()>"Create anyway, skipping checks"</button>
                             </div>
-                        }.into_any(),
+                        }.into_any()),
                         ApiError::Conflict { conflict: ConflictKind::MergeConflict { base, head }, .. } => {
                             let base = base.clone().unwrap_or_else(|| "the default branch".into());
                             let head = head.clone().unwrap_or_else(|| "this ref".into());
-                            view! {
+                            Some(view! {
                                 <div class="notice" data-testid="merge-conflict">
                                     <p>{format!("Merging {base} into {head} conflicts, so GitHub made no deployment. Resolve the conflict in {head}, or deploy {head} as it is without merging.")}</p>
                                     <button type="button" class="button primary" on:click=move |_| on_no_merge()>"Create without auto-merge"</button>
                                 </div>
-                            }.into_any()
+                            }.into_any())
                         }
-                        _ => view! { <AccessDiagnostics error=error.clone() api=api.clone() repo=repo.clone()/> }.into_any(),
+                        _ => None,
                     };
-                    view! {
-                        <ErrorPanel error=error context="The deployment was not created"/>
-                        {extra}
-                    }.into_any()
+                    match conflict {
+                        Some(notice) => view! {
+                            <ErrorPanel error context="The deployment was not created"/>
+                            {notice}
+                        }.into_any(),
+                        None => view! {
+                            <WriteRefused error context="The deployment was not created" api=api.clone() repo=repo.clone()/>
+                        }.into_any(),
+                    }
                 }
             })}
         </div>

@@ -8,12 +8,10 @@ use deploydeck_core::validate::{Field, StatusDraft};
 use leptos::prelude::*;
 
 use super::auto_inactive::AutoInactivePreview;
-use crate::components::{
-    clipped, invalid, CopyAs, ErrorPanel, FieldProblems, FormState, RadioGroup,
-};
+use crate::components::{clipped, invalid, CopyAs, FieldProblems, FormState, Opened, RadioGroup};
 use crate::net::api::Api;
 use crate::session::Draft;
-use crate::views::diagnostics::AccessDiagnostics;
+use crate::views::diagnostics::WriteRefused;
 
 #[component]
 pub(super) fn StatusForm(
@@ -24,13 +22,13 @@ pub(super) fn StatusForm(
 ) -> impl IntoView {
     let repo = location.repo.clone();
     let id = deployment.id;
-    let form = FormState::<StatusDraft>::kept(Draft::Status(id), &location);
-    let FormState {
+    let Opened {
+        form,
         draft,
         problems,
         last_error,
-    } = form;
-    let server = form.server();
+        server,
+    } = FormState::<StatusDraft>::open(Draft::Status(id), &location);
 
     let current_environment = deployment.environment.clone();
     // Each successful post bumps this: the preview reads again what it now decides over.
@@ -127,8 +125,7 @@ pub(super) fn StatusForm(
                 {move || post.value().get().map(|result| match result {
                     Ok(status) => view! { <p class="ok" role="status">{format!("Posted: {}.", status.state.label())}</p> }.into_any(),
                     Err(error) => view! {
-                        <ErrorPanel error=error.clone() context="The status was not posted"/>
-                        <AccessDiagnostics error api=api.clone() repo=repo.clone()/>
+                        <WriteRefused error context="The status was not posted" api=api.clone() repo=repo.clone()/>
                     }.into_any(),
                 })}
             </div>

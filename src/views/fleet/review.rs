@@ -3,7 +3,7 @@
 //! environment of a run, past reviews).
 
 use deploydeck_core::response::ApiError;
-use deploydeck_core::review::{outcome_sentence, ReviewState, RunUnderReview};
+use deploydeck_core::reviews::{outcome_sentence, ReviewState, RunUnderReview};
 use deploydeck_core::validate::RepoRef;
 use leptos::prelude::*;
 

@@ -4,7 +4,7 @@
 use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::DeploymentId;
 use deploydeck_core::response::ApiError;
-use deploydeck_core::review::{
+use deploydeck_core::reviews::{
     outcome_sentence, timer_text, verdict, ReviewPermission, ReviewState, RunUnderReview, Verdict,
 };
 use deploydeck_core::url::is_http_url;

@@ -8,7 +8,7 @@ mod card;
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::DeploymentId;
 use deploydeck_core::response::ApiError;
-use deploydeck_core::review::{
+use deploydeck_core::reviews::{
     permission_from_scopes, refresh_every, timer_ran_out, ReviewPermission, RunUnderReview,
 };
 use leptos::prelude::*;
