@@ -471,6 +471,41 @@ async fn entry(
     let started = now_ms();
     let concurrent = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     let _guard = InFlight(&shared.in_flight);
+    let request = to_request(&shared, &method, &uri, &headers, &body);
+    let latency = shared.latency_ms.load(Ordering::Relaxed);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    let fault = draw_fault(
+        &shared,
+        &method,
+        &format!("{path}?{}", uri.query().unwrap_or("")),
+    );
+    let response = match &fault {
+        Some(drawn) => faulted(&shared, &request, concurrent, drawn).await,
+        None => Some(handle(&shared, &request, concurrent)),
+    };
+    let status = response.as_ref().map_or(0, |r| r.status);
+    log(
+        &shared,
+        &request,
+        &path,
+        uri.query(),
+        status,
+        started,
+        fault.map(|f| f.kind),
+    );
+    response.map_or_else(dropped, to_axum)
+}
+
+/// The request as the pure handler takes it: the API base from the `Host` it was sent to (so `Link`s name it).
+fn to_request(
+    shared: &Shared,
+    method: &HttpMethod,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> HttpRequest {
     let host = headers
         .get("host")
         .and_then(|h| h.to_str().ok())
@@ -501,99 +536,115 @@ async fn entry(
             Err(_) => request.body = Some(String::from("\u{0}")),
         }
     }
-    let latency = shared.latency_ms.load(Ordering::Relaxed);
-    if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+    request
+}
+
+/// A fault drawn for one request, with what it needs.
+struct Drawn {
+    kind: String,
+    stall_ms: u64,
+    reset_s: u64,
+    retry_after: Option<String>,
+    reset: Option<String>,
+}
+
+/// Whether this request gets a fault, and which (counted in the faults' `seen` and `injected`).
+fn draw_fault(shared: &Shared, method: &HttpMethod, path_and_query: &str) -> Option<Drawn> {
+    let mut faults = lock(&shared.faults);
+    let matches = faults.rate > 0.0
+        && !faults.kinds.is_empty()
+        && *method != HttpMethod::OPTIONS
+        && faults
+            .method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
+        && faults
+            .path_contains
+            .as_deref()
+            .is_none_or(|p| path_and_query.contains(p));
+    if matches {
+        faults.seen += 1;
     }
-    let fault = {
-        let mut faults = lock(&shared.faults);
-        let matches = faults.rate > 0.0
-            && !faults.kinds.is_empty()
-            && method != HttpMethod::OPTIONS
-            && faults
-                .method
-                .as_deref()
-                .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
-            && faults
-                .path_contains
-                .as_deref()
-                .is_none_or(|p| format!("{path}?{}", uri.query().unwrap_or("")).contains(p));
-        if matches {
-            faults.seen += 1;
+    let inject = matches
+        && faults.seen > faults.skip
+        && faults.limit.is_none_or(|l| faults.injected < l)
+        && shared.roll() < faults.rate;
+    inject.then(|| {
+        faults.injected += 1;
+        Drawn {
+            kind: faults.kinds
+                [(shared.roll() * faults.kinds.len() as f64) as usize % faults.kinds.len()]
+            .clone(),
+            stall_ms: faults.stall_ms,
+            reset_s: faults.reset_s,
+            retry_after: faults.retry_after.clone(),
+            reset: faults.reset.clone(),
         }
-        let inject = matches
-            && faults.seen > faults.skip
-            && faults.limit.is_none_or(|l| faults.injected < l)
-            && shared.roll() < faults.rate;
-        inject.then(|| {
-            faults.injected += 1;
-            (
-                faults.kinds
-                    [(shared.roll() * faults.kinds.len() as f64) as usize % faults.kinds.len()]
-                .clone(),
-                faults.stall_ms,
-                faults.reset_s,
-                (faults.retry_after.clone(), faults.reset.clone()),
-            )
-        })
-    };
-    let (retry_after, reset) = fault
-        .as_ref()
-        .map(|(_, _, _, waits)| waits.clone())
-        .unwrap_or_default();
-    let response = match fault.as_ref().map(|(k, ms, s, _)| (k.as_str(), *ms, *s)) {
-        Some(("self_link", _, _)) => {
-            let response = without_validators(handle(&shared, &request, concurrent));
-            let url = request.url.clone();
-            with_next(response, &url)
+    })
+}
+
+/// The answer under a fault (README: /_fake/faults); `None`: the connection drops.
+async fn faulted(
+    shared: &Shared,
+    request: &HttpRequest,
+    concurrent: usize,
+    fault: &Drawn,
+) -> Option<HttpResponse> {
+    Some(match fault.kind.as_str() {
+        "self_link" => {
+            let response = without_validators(handle(shared, request, concurrent));
+            with_next(response, &request.url)
         }
-        Some(("endless_link", _, _)) => {
-            let response = without_validators(handle(&shared, &request, concurrent));
+        "endless_link" => {
+            let response = without_validators(handle(shared, request, concurrent));
             let page = deploydeck_wire::url::page_param(&request.url).unwrap_or(1);
             let next = deploydeck_wire::url::with_page(&request.url, page.saturating_add(1));
             with_next(response, &next)
         }
-        Some(("secondary", _, _)) => refusal(
+        "secondary" => refusal(
             "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
-            retry_after.as_deref(),
+            fault.retry_after.as_deref(),
             None,
         ),
-        Some(("quota", _, reset_s)) => {
-            let reset = reset.unwrap_or_else(|| (now().unix() + reset_s as i64).to_string());
+        "quota" => {
+            let reset = fault
+                .reset
+                .clone()
+                .unwrap_or_else(|| (now().unix() + fault.reset_s as i64).to_string());
             refusal(
                 "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
                 None,
                 Some(&reset),
             )
         }
-        Some(("rate_limit", _, reset_s)) => {
-            lock(&shared.hub).exhaust_quota(&request, now(), reset_s as i64);
-            handle(&shared, &request, concurrent)
+        "rate_limit" => {
+            lock(&shared.hub).exhaust_quota(request, now(), fault.reset_s as i64);
+            handle(shared, request, concurrent)
         }
-        Some(("502", _, _)) => server_error(),
-        Some(("stall", ms, _)) => {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
-            handle(&shared, &request, concurrent)
+        "502" => server_error(),
+        "stall" => {
+            tokio::time::sleep(Duration::from_millis(fault.stall_ms)).await;
+            handle(shared, request, concurrent)
         }
-        Some(("truncated", _, _)) => {
+        "truncated" => {
             // A whole answer cut on the way: not a 304 (the browser would serve its cached copy instead).
             let mut whole = request.clone();
             whole.headers.remove("if-none-match");
             whole.headers.remove("if-modified-since");
-            let mut response = handle(&shared, &whole, concurrent);
+            let mut response = handle(shared, &whole, concurrent);
             let half = response.body.len() / 2;
             response.body.truncate(half);
             without_validators(response)
         }
-        Some(("invalid_json", _, _)) => {
-            let mut response = without_validators(handle(&shared, &request, concurrent));
+        "invalid_json" => {
+            let mut response = without_validators(handle(shared, request, concurrent));
             response.status = 200;
             response.body = b"{\"message\": Server Error".to_vec();
             response
         }
-        Some(("html", _, _)) => page_instead(),
-        Some(("bare", _, _)) => {
-            let mut response = handle(&shared, &request, concurrent);
+        "html" => page_instead(),
+        "bare" => {
+            let mut response = handle(shared, request, concurrent);
             let kept: Vec<(String, String)> = response
                 .headers
                 .iter()
@@ -606,30 +657,9 @@ async fn entry(
             }
             response
         }
-        Some(("drop", _, _)) => {
-            log(
-                &shared,
-                &request,
-                &path,
-                uri.query(),
-                0,
-                started,
-                Some("drop".into()),
-            );
-            return dropped();
-        }
-        _ => handle(&shared, &request, concurrent),
-    };
-    log(
-        &shared,
-        &request,
-        &path,
-        uri.query(),
-        response.status,
-        started,
-        fault.map(|(k, _, _, _)| k),
-    );
-    to_axum(response)
+        "drop" => return None,
+        _ => handle(shared, request, concurrent),
+    })
 }
 
 fn handle(shared: &Shared, request: &HttpRequest, concurrent: usize) -> HttpResponse {

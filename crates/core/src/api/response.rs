@@ -794,6 +794,26 @@ fn default_reason(status: u16) -> &'static str {
     }
 }
 
+/// When a rate-limited request may go again (docs/github-api.md §5): `Retry-After` wins; else the reset time for
+/// the primary limit; else at least 60 s. What the budget kept instead, when it could not use that
+/// (`ADJUSTED_WAIT_HEADER`), wins over all of them.
+fn retry_wait(headers: &Headers, limit: RateLimitKind) -> RetryWait {
+    let adjusted = headers
+        .get(crate::api::http::ADJUSTED_WAIT_HEADER)
+        .and_then(|v| v.split_once(';'))
+        .and_then(|(secs, why)| Some((secs.parse().ok()?, WaitWhy::from_token(why)?)));
+    if let Some((secs, why)) = adjusted {
+        return RetryWait::Instead { secs, why };
+    }
+    match (retry_after(headers), limit) {
+        (Some(secs), _) => RetryWait::Seconds(secs),
+        (None, RateLimitKind::Primary) => RateLimitSnapshot::from_headers(headers)
+            .map(|s| RetryWait::Until(s.reset))
+            .unwrap_or(RetryWait::Seconds(60)),
+        (None, RateLimitKind::Secondary) => RetryWait::Seconds(60),
+    }
+}
+
 /// Turns any non-success response into an [`ApiError`]. (A 2xx given here becomes `Unexpected`.)
 pub fn error_from(response: &HttpResponse) -> ApiError {
     let status = response.status;
@@ -821,22 +841,7 @@ pub fn error_from(response: &HttpResponse) -> ApiError {
         } else {
             RateLimitKind::Secondary
         };
-        // docs/github-api.md §5: Retry-After wins; else the reset time for the primary limit; else at least 60 s.
-        // What the budget kept instead, when it could not use that (`ADJUSTED_WAIT_HEADER`), wins over both.
-        let adjusted = headers
-            .get(crate::api::http::ADJUSTED_WAIT_HEADER)
-            .and_then(|v| v.split_once(';'))
-            .and_then(|(secs, why)| Some((secs.parse().ok()?, WaitWhy::from_token(why)?)));
-        let wait = match (retry_after(headers), limit) {
-            _ if adjusted.is_some() => adjusted
-                .map(|(secs, why)| RetryWait::Instead { secs, why })
-                .unwrap_or(RetryWait::Seconds(60)),
-            (Some(secs), _) => RetryWait::Seconds(secs),
-            (None, RateLimitKind::Primary) => RateLimitSnapshot::from_headers(headers)
-                .map(|s| RetryWait::Until(s.reset))
-                .unwrap_or(RetryWait::Seconds(60)),
-            (None, RateLimitKind::Secondary) => RetryWait::Seconds(60),
-        };
+        let wait = retry_wait(headers, limit);
         return ApiError::RateLimited {
             limit,
             wait,
