@@ -3,6 +3,7 @@
 //! and text, and real GitHub bodies truncated or mutated at random places. Bounded: a fixed number of cases
 //! per target, so `make test` stays quick.
 
+use deploydeck_core::budget::{Budget, Pacing, RequestClass, MAX_WAIT};
 use deploydeck_core::cleanup::SelectionDraft;
 use deploydeck_core::connect::form::{ConnectDraft, HostKindChoice};
 use deploydeck_core::history::HistoryFilter;
@@ -13,6 +14,7 @@ use deploydeck_core::response::{
     decode, decode_commit_sha, decode_create_deployment, decode_empty, decode_page, error_from,
     oauth_scopes, parse_link_header, poll_interval, retry_after, RateLimitSnapshot,
 };
+use deploydeck_core::response::{PageTrail, MAX_POLL_SECS};
 use deploydeck_core::timestamp::Timestamp;
 use deploydeck_core::url::{decode_component, is_http_url};
 use deploydeck_core::validate::{
@@ -122,8 +124,28 @@ proptest! {
             prop_assert!(!error.to_string().is_empty());
             prop_assert!(!error.remedy().is_empty());
         }
-        let _ = (poll_interval(&response), retry_after(&response.headers), oauth_scopes(&response.headers));
+        let _ = (retry_after(&response.headers), oauth_scopes(&response.headers));
         let _ = RateLimitSnapshot::from_headers(&response.headers);
+        // A time from the host is capped: a poll interval at most an hour.
+        prop_assert!(poll_interval(&response).is_none_or(|s| s <= MAX_POLL_SECS));
+        // A paged read over whatever `Link` it sends takes at most one more step.
+        let links = response.header("link").map(parse_link_header).unwrap_or_default();
+        let _ = PageTrail::new("https://api.github.com/x?page=1").next("https://api.github.com/x?page=1", 1, &links);
+    }
+
+    /// Whatever a host answers, at whatever time, the budget holds what follows a refusal for a while and never
+    /// for more than an hour (docs/github-api.md §5, "Waits from headers").
+    #[test]
+    fn the_budget_keeps_sensible_waits_whatever_the_answer(mut response in response(), now in prop_oneof![Just(0u64), 0u64..4_000_000_000_000, Just(u64::MAX - 1)]) {
+        let mut budget = Budget::new(Pacing::github_com());
+        budget.started(RequestClass::Read, now);
+        let refused = budget.finished(RequestClass::Read, now, &mut response);
+        if let Some(hold) = budget.hold(now) {
+            prop_assert!(hold.until - now <= MAX_WAIT, "{} ms", hold.until - now);
+        }
+        if refused.is_some() {
+            prop_assert!(budget.hold(now).is_some(), "a refusal is never followed by a request at once");
+        }
     }
 
     #[test]
