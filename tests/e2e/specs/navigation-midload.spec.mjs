@@ -54,7 +54,9 @@ test('moving between every pair of views while the first is still loading breaks
       // The deployment page is reached from a link on the overview (its rows) or History's rows.
       if (to === 'Deployment') {
         await repo.view('Overview').click();
-        await expect(page.locator('a[href*="/deployments/3016?"]').first()).toBeVisible();
+        // The overview checks access, then lists, each a preflight and a request at 300 ms: on a busy machine
+        // more than Playwright's default 5 s (issue 37). A condition waited for, with room for the latency.
+        await expect(page.locator('a[href*="/deployments/3016?"]').first()).toBeVisible({ timeout: 20_000 });
       }
       await go(page, repo, to);
       await page.waitForTimeout(80);
