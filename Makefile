@@ -26,15 +26,20 @@ setup:
 setup-app: setup
 	@scripts/setup-app.sh
 
-# The release build (size profile, wasm-opt -Oz), then its size report; and the same app built for a sub-path
+# The release build (size profile, wasm-opt -Os, JavaScript minified), then its size report; and the same app built for a sub-path
 # (/sub/, as a GitHub Pages project site) into dist-sub/, which the e2e tests serve there.
 build: setup-app
 	$(TRUNK) build --release --offline
 	@node scripts/size-report.mjs dist 160
+	@node scripts/size-attribution.mjs dist target/app-split/attribution target/size-attribution.md > /dev/null
+	@echo "size: what each screen's cold open fetches, and what the bytes are: target/size-attribution.md"
 	$(TRUNK) build --release --offline --public-url /sub/ --dist dist-sub
 
+# The size report of dist/, then what each screen's cold open fetches and what the bytes are (by crate and by
+# function: target/size-attribution.md; twiggy on the split modules build-app.sh keeps).
 size:
 	@node scripts/size-report.mjs dist 160
+	@node scripts/size-attribution.mjs dist target/app-split/attribution target/size-attribution.md
 
 # A development build (one module, not minified: scripts/build-app.sh), rebuilt when a source changes (Trunk.toml's
 # watch list). --no-autoreload: trunk's reload snippet is an inline script, which the app's CSP refuses.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and serving the app needs, skipping what is already there (safe to run again):
 # the wasm32 target (setup-rust.sh), trunk 0.21.14, wasm-bindgen-cli at exactly the Cargo.lock version,
-# wasm-split-cli, wasm-opt from npm's binaryen (setup-node.sh), and for the tests wasm-pack, Chromium and
-# ChromeDriver (Debian's), curl and ShellCheck (Debian's).
+# wasm-split-cli, twiggy (the size attribution), wasm-opt and terser from npm (setup-node.sh), and for the tests
+# wasm-pack, Chromium and ChromeDriver (Debian's), curl and ShellCheck (Debian's).
 # Nothing is downloaded outside the package registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,12 @@ fi
 if ! command -v wasm-split-cli >/dev/null || ! cargo install --list | grep -q '^wasm_split_cli_support v0\.2\.4:'; then
   echo "setup: installing wasm-split-cli (wasm_split_cli_support 0.2.4, about 1 minute, once)"
   cargo install --locked wasm_split_cli_support --version 0.2.4 --features build-binary
+fi
+
+# twiggy says which crates and functions the shipped bytes are (make size, scripts/size-attribution.mjs).
+if ! twiggy --version 2>/dev/null | grep -q ' 0\.8\.'; then
+  echo "setup: installing twiggy 0.8 (about 2 minutes, once)"
+  cargo install --locked twiggy --version 0.8.0
 fi
 
 # wasm-pack 0.15 installs from the Rust registry and runs offline once wasm-bindgen-cli is installed.

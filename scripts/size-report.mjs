@@ -45,3 +45,8 @@ for (const r of rows.filter((r) => r.chunk)) {
 }
 if (demo) console.log(`demo module, fetched only when the demo is chosen: ${(demo / 1024).toFixed(1)} KB gzip`);
 console.log(`first-load gzip: ${(gz / 1024).toFixed(1)} KB against a budget of ${budgetKB} KB: ${gz <= budgetKB * 1024 ? 'within' : 'OVER'}`);
+// The budget guards the first load: a build over it fails (make build, and so make test).
+if (gz > budgetKB * 1024) {
+  console.error(`size-report: the first load is over its budget by ${((gz - budgetKB * 1024) / 1024).toFixed(1)} KB gzip`);
+  process.exitCode = 1;
+}
