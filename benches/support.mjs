@@ -51,9 +51,11 @@ export function writeSeed(seed) {
 }
 
 /// Serves a built dist/ as a CDN does: each file with its type, gzip-compressed when the browser accepts it
-/// (`gzip`), 404.html for unknown paths. Resolves to the server once it listens on 127.0.0.1:`port`.
-export async function serveDist(dist, port, { gzip = false } = {}) {
-  const { createServer } = await import('node:http');
+/// (`gzip`), 404.html for unknown paths; over HTTP/2 with TLS (`http2`: a certificate made for the run, which
+/// `launchChromium` accepts), as CDNs serve it — many small modules then share one connection. Resolves to the
+/// server once it listens on 127.0.0.1:`port`.
+export async function serveDist(dist, port, { gzip = false, http2 = false } = {}) {
+  const createServer = http2 ? await secureServer() : (await import('node:http')).createServer;
   const { readFile } = await import('node:fs/promises');
   const { join, normalize, extname } = await import('node:path');
   const { gzipSync } = await import('node:zlib');
@@ -86,6 +88,19 @@ export async function serveDist(dist, port, { gzip = false } = {}) {
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   return server;
+}
+
+/// `createSecureServer` of node:http2 with a self-signed certificate for 127.0.0.1 (openssl), answering HTTP/1.1
+/// too.
+async function secureServer() {
+  const { createSecureServer } = await import('node:http2');
+  const { execFileSync } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'deploydeck-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  const { readFileSync } = await import('node:fs');
+  const options = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), allowHTTP1: true };
+  return (handler) => createSecureServer(options, handler);
 }
 
 /// A benchmark's run: the built app served on `appPort`, `measure(mode)` for each mode (its figures kept under
