@@ -63,6 +63,44 @@ on_demand! {
 }
 
 on_demand! {
+    /// Cleanup's run — its progress, controls, failures and report — once a run is shown (not with the plan):
+    /// what makes the panel (`OnDemandPart`).
+    pub async fn cleanup_run() -> fn(crate::runs::Runner) -> AnyView;
+    in cleanup_run as cleanup_run_module
+    {
+        (|runner| view! { <crate::views::RunPanel runner=runner/> }.into_any()) as fn(crate::runs::Runner) -> AnyView
+    }
+}
+
+on_demand! {
+    /// Cleanup's last step: what will go, the backup, the pace and the script — once the plan is reviewed.
+    pub async fn cleanup_confirm() -> fn(crate::views::ConfirmParts) -> AnyView;
+    in cleanup_confirm as cleanup_confirm_module
+    {
+        (|parts| view! { <crate::views::Confirm parts=parts/> }.into_any()) as fn(crate::views::ConfirmParts) -> AnyView
+    }
+}
+
+on_demand! {
+    /// The environments a cleanup leaves empty, found and deleted on purpose — once asked for.
+    pub async fn empty_environments() -> fn((Api, AppLocation)) -> AnyView;
+    in cleanup_environments as empty_environments_module
+    {
+        (|(api, location)| view! { <crate::views::EmptyEnvironmentsPanel api=api location=location/> }.into_any())
+            as fn((Api, AppLocation)) -> AnyView
+    }
+}
+
+on_demand! {
+    /// A cleanup run as a POSIX shell script (core's `cleanup::script`): made when the button is pressed.
+    pub async fn cleanup_script_text(run: deploydeck_core::cleanup::CleanupRun, target: crate::views::ScriptTarget) -> String;
+    in cleanup_script as cleanup_script_module
+    {
+        target.script(&run)
+    }
+}
+
+on_demand! {
     /// One deployment's page: its statuses, followed live, and the post-a-status form.
     pub async fn deployment_page(location: AppLocation, id: DeploymentId) -> AnyView;
     in deployment_page as deployment_page_module

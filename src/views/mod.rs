@@ -15,13 +15,15 @@ mod repo;
 mod reviews;
 
 pub use cleanup::CleanupView;
+/// The parts of Cleanup that `loader` fetches on their own, after the screen itself.
+pub(crate) use cleanup::{Confirm, ConfirmParts, EmptyEnvironmentsPanel, RunPanel, ScriptTarget};
 pub use connect::{ConnectForm, ConnectView, RecentList};
 pub use create::CreateView;
 pub use deployment::DeploymentView;
 pub use fleet::{ConnectFleet, FleetRoute, FleetView, PinToggle};
 pub use history::HistoryView;
 pub use overview::Overview;
-pub use repo::{on_demand, on_demand_part, ConnectHere, RepoView, RepoViews};
+pub use repo::{on_demand, on_demand_part, ConnectHere, OnDemandPart, RepoView, RepoViews};
 pub use reviews::ReviewsView;
 
 use leptos::prelude::*;

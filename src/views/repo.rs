@@ -1,6 +1,9 @@
 //! A repository's screens: `/{host}/{owner}/{repo}/{view}`. Without a token for that host (a new tab, or a
 //! token kept in memory only), the connect form appears in place, filled in, and the same screen opens after.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use deploydeck_core::connect::form::ConnectDraft;
 use deploydeck_core::location::{AppLocation, View};
 use leptos::prelude::*;
@@ -118,6 +121,58 @@ pub fn on_demand_part(
     part: impl std::future::Future<Output = Result<AnyView, ModuleLoadError>> + Send + 'static,
 ) -> AnyView {
     placeholder(Box::pin(part), true)
+}
+
+/// What makes a part of a screen, from the part's own module.
+pub type MakePart<P> = fn(P) -> AnyView;
+/// Fetching a part's module (a `views::loader` function, boxed).
+pub type LoadPart<P> = Pin<Box<dyn Future<Output = Result<MakePart<P>, ModuleLoadError>>>>;
+
+/// A part of a screen whose code loads on demand and which comes and goes with the screen's state (Cleanup's
+/// run, its confirmation, its empty environments). Its module is fetched the first time it is shown; then the
+/// part is made like any child view, by the closure that shows it — not inside a Suspense, where a part is
+/// disposed before its effects stop and the effects woken by the change that closes it read what is gone
+/// (leptos-rs/leptos#3595).
+pub struct OnDemandPart<P: 'static> {
+    make: RwSignal<Option<Result<MakePart<P>, ModuleLoadError>>>,
+    asked: StoredValue<bool>,
+    load: fn() -> LoadPart<P>,
+}
+
+impl<P: 'static> Clone for OnDemandPart<P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P: 'static> Copy for OnDemandPart<P> {}
+
+impl<P: 'static> OnDemandPart<P> {
+    pub fn new(load: fn() -> LoadPart<P>) -> Self {
+        Self {
+            make: RwSignal::new(None),
+            asked: StoredValue::new(false),
+            load,
+        }
+    }
+
+    /// The part made of `props` once its code is here: "Opening…" until then (its module asked for the first
+    /// time), the page's reload offered if it cannot come. Tracked: called from the closure that shows the part,
+    /// it is made again when its code arrives.
+    pub fn view(self, props: P) -> AnyView {
+        match self.make.get() {
+            Some(Ok(make)) => make(props),
+            Some(Err(error)) => view! { <LoadFailed error offer_reload=true/> }.into_any(),
+            None => {
+                if !self.asked.get_value() {
+                    self.asked.set_value(true);
+                    let (make, load) = (self.make, self.load);
+                    leptos::task::spawn_local(async move { make.set(Some(load().await)) });
+                }
+                view! { <p class="loading" role="status">"Opening…"</p> }.into_any()
+            }
+        }
+    }
 }
 
 /// What `on_demand` renders, for every screen alike: one copy of the suspense machinery in the first load,

@@ -25,15 +25,28 @@ use super::script::PlanScript;
 /// Status reads in flight at once while the backup is made (core's budget bounds them again).
 const READERS: usize = 6;
 
+/// What the confirmation needs from the plan (one value, as the on-demand loader passes it).
+#[derive(Clone)]
+pub struct ConfirmParts {
+    pub api: Api,
+    pub location: AppLocation,
+    pub plan: Memo<Option<CleanupPlan>>,
+    pub reads: RwSignal<PlanReads>,
+    pub on_start: Callback<()>,
+    pub on_back: Callback<()>,
+}
+
 #[component]
-pub(super) fn Confirm(
-    api: Api,
-    location: AppLocation,
-    plan: Memo<Option<CleanupPlan>>,
-    reads: RwSignal<PlanReads>,
-    on_start: impl Fn() + Clone + Send + Sync + 'static,
-    on_back: impl Fn() + Clone + Send + Sync + 'static,
-) -> impl IntoView {
+pub(crate) fn Confirm(parts: ConfirmParts) -> impl IntoView {
+    let ConfirmParts {
+        api,
+        location,
+        plan,
+        reads,
+        on_start,
+        on_back,
+    } = parts;
+    let (on_start, on_back) = (move || on_start.run(()), move || on_back.run(()));
     let counts = move || plan.with(|p| p.as_ref().map(CleanupPlan::counts).unwrap_or_default());
     let kinds = Memo::new(move |_| {
         plan.with(|p| {
@@ -49,11 +62,14 @@ pub(super) fn Confirm(
         move || kinds.with(|k| typed.with(|t| k.confirmed_by(t, &repo_name)))
     };
     let heading = NodeRef::<html::H2>::new();
-    // Into view and focused when it opens (a long plan would otherwise leave it below the fold).
+    // Into view and focused when it opens (a long plan would otherwise leave it below the fold): on the next
+    // frame, once the on-demand part that holds it is in the page (an element not yet in it takes no focus).
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
-            h.scroll_into_view();
-            let _ = h.focus();
+            request_animation_frame(move || {
+                h.scroll_into_view();
+                let _ = h.focus();
+            });
         }
     });
     let github_com = api.is_github_com();
@@ -101,7 +117,7 @@ pub(super) fn Confirm(
             })
         }
     };
-    let (start, back) = (on_start.clone(), on_back.clone());
+    let (start, back) = (on_start, on_back);
     let write = move || {
         plan.with(|p| {
             p.as_ref()

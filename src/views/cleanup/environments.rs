@@ -15,6 +15,7 @@ use crate::components::{Clip, ErrorPanel};
 use crate::download::download;
 use crate::net::api::Api;
 use crate::tasks::Tasks;
+use crate::views::{loader, OnDemandPart};
 
 /// Where the panel is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,8 +27,32 @@ enum Stage {
     Deleting,
 }
 
+/// Where the environments left empty are offered: what it does, and a button that loads the panel's code
+/// (`views/loader.rs`) and starts looking — nothing of it is fetched before.
 #[component]
-pub(super) fn EmptyEnvironmentsPanel(api: Api, location: AppLocation) -> impl IntoView {
+pub(super) fn EmptyEnvironmentsEntry(api: Api, location: AppLocation) -> impl IntoView {
+    let opened = RwSignal::new(false);
+    let panel = OnDemandPart::new(|| Box::pin(loader::empty_environments()));
+    view! {
+        <section class="empty-environments" aria-labelledby="empty-environments-heading" data-testid="empty-environments">
+            <h3 id="empty-environments-heading">"Environments left empty"</h3>
+            <p class="muted">"Preview deployments leave an environment each behind. Deploydeck can list the environments with no deployment left — one request each — and delete the ones you tick: nothing is ticked for you, and a production-like one only by its own tick."</p>
+            {move || if opened.get() {
+                panel.view((api.clone(), location.clone()))
+            } else {
+                view! {
+                    <button type="button" class="button" on:click=move |_| opened.set(true) data-testid="find-empty-environments">
+                        "Find environments left empty"
+                    </button>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The environments left empty, looked for at once: the list, each with its tick, and their deletion.
+#[component]
+pub(crate) fn EmptyEnvironmentsPanel(api: Api, location: AppLocation) -> impl IntoView {
     let tasks = Tasks::new();
     let stage = RwSignal::new(Stage::Idle);
     let envs = RwSignal::new(EmptyEnvironments::default());
@@ -41,7 +66,7 @@ pub(super) fn EmptyEnvironmentsPanel(api: Api, location: AppLocation) -> impl In
             repo_name.clone(),
             location.repo.clone(),
         );
-        move |_| {
+        Callback::new(move |()| {
             stage.set(Stage::Finding);
             failed.set(None);
             let (gh, repo_name) = (api.repo(&repo), repo_name.clone());
@@ -59,7 +84,7 @@ pub(super) fn EmptyEnvironmentsPanel(api: Api, location: AppLocation) -> impl In
                     }
                 }
             });
-        }
+        })
     };
     let delete = {
         let (api, location) = (api.clone(), location.clone());
@@ -82,12 +107,12 @@ pub(super) fn EmptyEnvironmentsPanel(api: Api, location: AppLocation) -> impl In
         }
     };
     let found = move || envs.with(|e| e.items.len());
+    // Opened by "Find environments left empty" (EmptyEnvironmentsEntry): it looks at once.
+    find.run(());
     view! {
-        <section class="empty-environments" aria-labelledby="empty-environments-heading" data-testid="empty-environments">
-            <h3 id="empty-environments-heading">"Environments left empty"</h3>
-            <p class="muted">"Preview deployments leave an environment each behind. Deploydeck can list the environments with no deployment left — one request each — and delete the ones you tick: nothing is ticked for you, and a production-like one only by its own tick."</p>
+        <div data-testid="empty-environments-panel">
             <Show when=move || matches!(stage.get(), Stage::Idle | Stage::Finding)>
-                <button type="button" class="button" on:click=find.clone() disabled=move || stage.get() == Stage::Finding data-testid="find-empty-environments">
+                <button type="button" class="button" on:click=move |_| find.run(()) disabled=move || stage.get() == Stage::Finding data-testid="find-empty-environments-again">
                     {move || if stage.get() == Stage::Finding { "Looking for environments left empty…" } else { "Find environments left empty" }}
                 </button>
             </Show>
@@ -105,7 +130,7 @@ pub(super) fn EmptyEnvironmentsPanel(api: Api, location: AppLocation) -> impl In
                 <EnvironmentActions api=api.clone() location=location.clone() envs stage
                     allowed=Signal::derive(move || problem.with(Option::is_none)) on_delete=delete.clone()/>
             </Show>
-        </section>
+        </div>
     }
 }
 

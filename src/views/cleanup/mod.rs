@@ -9,8 +9,10 @@
 //! what may be running now are kept by guard rails (core's `Guard`) unless included explicitly.
 //!
 //! `plan` loads what the planner needs and holds the selection; `selection` is the form; `preview` the
-//! plan's table; `confirm` the last step with the backup; `script` the plan as a shell script to run elsewhere; `environments` the environments left empty; `run` the
-//! run itself.
+//! plan's table; `confirm` the last step with the backup; `script` the plan as a shell script to run elsewhere;
+//! `environments` the environments left empty; `run` the run itself. The view's own module carries the plan
+//! only: the run, the confirmation, the environments and the script's text each load on demand when first
+//! shown (`views/loader.rs`).
 
 mod confirm;
 mod environments;
@@ -27,9 +29,16 @@ use leptos::prelude::*;
 use crate::href::app_href;
 use crate::runs::runner_for;
 use crate::state::AppState;
+use crate::views::{loader, OnDemandPart};
 
 use plan::Planner;
-use run::RunPanel;
+
+// The parts loaded on demand (views/loader.rs): the run, the confirmation, the environments left empty, and
+// the script's text — none of them comes with the plan.
+pub(crate) use confirm::{Confirm, ConfirmParts};
+pub(crate) use environments::EmptyEnvironmentsPanel;
+pub(crate) use run::RunPanel;
+pub(crate) use script::ScriptTarget;
 
 #[component]
 pub fn CleanupView(location: AppLocation) -> impl IntoView {
@@ -39,6 +48,13 @@ pub fn CleanupView(location: AppLocation) -> impl IntoView {
         return ().into_any();
     };
     let history = app_href(&location.with_view(View::History).path());
+    // Whether a run is shown, apart from its progress: the run panel (and its module) is made once per run,
+    // not again at every answer.
+    let running = Memo::new({
+        let run = runner.run.clone();
+        move |_| run.with(Option::is_some)
+    });
+    let run_panel = OnDemandPart::new(|| Box::pin(loader::cleanup_run()));
     view! {
         <section class="page" data-testid="cleanup-view">
             <h1>"Cleanup"</h1>
@@ -47,8 +63,8 @@ pub fn CleanupView(location: AppLocation) -> impl IntoView {
                 <a href=history>"See the full history"</a>
             </p>
             {move || {
-                if runner.run.with(Option::is_some) {
-                    view! { <RunPanel runner=runner.clone()/> }.into_any()
+                if running.get() {
+                    run_panel.view(runner.clone())
                 } else {
                     view! { <Planner location=location.clone() runner=runner.clone()/> }.into_any()
                 }

@@ -14,8 +14,8 @@ use deploydeck_core::response::ApiError;
 use deploydeck_core::text::{count, grouped};
 use leptos::prelude::*;
 
-use super::confirm::Confirm;
-use super::environments::EmptyEnvironmentsPanel;
+use super::confirm::ConfirmParts;
+use super::environments::EmptyEnvironmentsEntry;
 use super::preview::PlanTable;
 use super::selection::SelectionForm;
 use crate::clock::now;
@@ -26,6 +26,7 @@ use crate::runs::Runner;
 use crate::session::Draft;
 use crate::state::AppState;
 use crate::tasks::Tasks;
+use crate::views::{loader, OnDemandPart};
 
 #[derive(Clone, PartialEq)]
 pub(super) enum Loading {
@@ -235,6 +236,7 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
     let (table_location, confirm_location, environments_location) =
         (location.clone(), location.clone(), location.clone());
     let environments_api = api.clone();
+    let confirm = OnDemandPart::new(|| Box::pin(loader::cleanup_confirm()));
     view! {
         <LoadingStatus data read=read_anyway api=api.clone()/>
         <SelectionForm draft problems environments/>
@@ -259,10 +261,16 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
             </div>
         </Show>
         <Show when=move || confirming.get() && plan.with(Option::is_some)>
-            <Confirm api=api.clone() location=confirm_location.clone() plan reads=data.reads
-                on_start=start.clone() on_back=move || confirming.set(false)/>
+            {confirm.view(ConfirmParts {
+                api: api.clone(),
+                location: confirm_location.clone(),
+                plan,
+                reads: data.reads,
+                on_start: Callback::new({ let start = start.clone(); move |()| start() }),
+                on_back: Callback::new(move |()| confirming.set(false)),
+            })}
         </Show>
-        <EmptyEnvironmentsPanel api=environments_api location=environments_location/>
+        <EmptyEnvironmentsEntry api=environments_api location=environments_location/>
     }
     .into_any()
 }

@@ -16,14 +16,14 @@ use crate::components::Clip;
 use crate::download::download;
 use crate::runs::Runner;
 
-use super::environments::EmptyEnvironmentsPanel;
+use super::environments::EmptyEnvironmentsEntry;
 use super::script::ScriptDownload;
 
 /// How often the progress (ETA, a rate-limit wait) is redrawn while the panel is on screen.
 const TICK_MS: u64 = 1_000;
 
 #[component]
-pub(super) fn RunPanel(runner: Runner) -> impl IntoView {
+pub(crate) fn RunPanel(runner: Runner) -> impl IntoView {
     let run = RwSignal::from(runner.run.clone());
     let restored = runner.restored.get_value();
     let role = RwSignal::from(runner.role.clone());
@@ -129,7 +129,7 @@ pub(super) fn RunPanel(runner: Runner) -> impl IntoView {
                 <RunReport runner=runner.clone()/>
                 // A status run deletes nothing: no environment is left empty by it.
                 <Show when=move || run.with(|r| r.as_ref().is_some_and(|s| s.run.write == Write::Delete))>
-                    <EmptyEnvironmentsPanel api=environments_api.get_value() location=location.get_value()/>
+                    <EmptyEnvironmentsEntry api=environments_api.get_value() location=location.get_value()/>
                 </Show>
             </Show>
             <RunItems run/>

@@ -4,11 +4,41 @@
 use deploydeck_core::cleanup::script::{cleanup_script, script_file_name, ScriptFor, ScriptPace};
 use deploydeck_core::cleanup::{CleanupPlan, CleanupRun};
 use deploydeck_core::location::AppLocation;
+use deploydeck_core::request::ApiBase;
+use deploydeck_core::validate::RepoRef;
+use deploydeck_core::Timestamp;
 use leptos::prelude::*;
 
 use crate::clock::now;
 use crate::download::download;
 use crate::net::api::Api;
+use crate::views::loader;
+
+/// Where and how a script runs: what `cleanup_script` needs, owned (it crosses into the script's module).
+#[derive(Clone)]
+pub struct ScriptTarget {
+    pub repo: RepoRef,
+    pub base: ApiBase,
+    pub host_label: String,
+    pub pace: ScriptPace,
+    pub made_at: Timestamp,
+}
+
+impl ScriptTarget {
+    /// The script of `run`'s steps still to do.
+    pub(crate) fn script(&self, run: &CleanupRun) -> String {
+        cleanup_script(
+            run,
+            &ScriptFor {
+                repo: &self.repo,
+                base: &self.base,
+                host_label: &self.host_label,
+                pace: self.pace,
+                made_at: self.made_at,
+            },
+        )
+    }
+}
 
 /// The script of a plan's run, for the confirmation: held back as its Start button is (`allowed`: the
 /// repository's name typed), its pace following a pause typed there (`pace_changed`).
@@ -48,23 +78,28 @@ pub(super) fn ScriptDownload(
             ScriptPace::of(&api.pacing()).describe()
         }
     };
+    // The script's text is made by its own module, fetched the first time it is asked for.
     let make = move |_| {
         let Some(run) = run.get_untracked() else {
             return;
         };
-        let text = cleanup_script(
-            &run,
-            &ScriptFor {
-                repo: &location.repo,
-                base: api.base(),
-                host_label: &location.host.label(),
-                pace: ScriptPace::of(&api.pacing()),
-                made_at: now(),
-            },
-        );
-        let name = script_file_name(&location.repo);
-        download(&text, "text/x-shellscript", &name);
-        saved.set(Some(format!("Saved as {name}. Run it with GITHUB_TOKEN=<token> sh {name} (DRY_RUN=1 lists its steps first); run it again to resume. {note}")));
+        let target = ScriptTarget {
+            repo: location.repo.clone(),
+            base: api.base().clone(),
+            host_label: location.host.label(),
+            pace: ScriptPace::of(&api.pacing()),
+            made_at: now(),
+        };
+        leptos::task::spawn_local(async move {
+            let name = script_file_name(&target.repo);
+            match loader::cleanup_script_text(run, target).await {
+                Ok(text) => {
+                    download(&text, "text/x-shellscript", &name);
+                    saved.set(Some(format!("Saved as {name}. Run it with GITHUB_TOKEN=<token> sh {name} (DRY_RUN=1 lists its steps first); run it again to resume. {note}")));
+                }
+                Err(_) => saved.set(Some("The script's code could not be fetched (offline, or the site changed since this page loaded): reload the page and try again.".into())),
+            }
+        });
     };
     view! {
         <div class="script-download" data-testid="script">

@@ -66,8 +66,10 @@ export class CleanupPage {
     await expect(this.page.getByTestId('cleanup-run')).toBeVisible();
   }
 
-  /// Types the repository's name where the confirmation asks for it.
+  /// Types the repository's name where the confirmation asks for it (once the confirmation is there: its code
+  /// loads when the plan is first reviewed).
   async confirmLive() {
+    await expect(this.page.getByTestId('confirm')).toBeVisible();
     const typed = this.page.getByTestId('confirm-repository');
     if (await typed.isVisible()) await typed.fill(this.repo);
   }

@@ -32,6 +32,46 @@ test('the repository screens load as their own module, only when a repository is
   expect(new Set(modules).size, 'no module is fetched twice').toBe(modules.length);
 });
 
+test('Cleanup opens with its plan only: the confirmation, the script, the run and the empty environments load when first used', async ({ page }) => {
+  const modules = recordModules(page);
+  const connect = new ConnectPage(page);
+  const repo = new RepoPage(page);
+  await connect.open();
+  await connect.tryDemo.click();
+  await repo.expectOverview('acme/storefront');
+  await repo.nav.getByRole('link', { name: 'Cleanup' }).click();
+  await expect(page.getByTestId('cleanup-form')).toBeVisible();
+  await expect(page.getByTestId('plan-count')).toHaveText(/will be deleted|Nothing|kept/, { timeout: 20_000 });
+  const parts = ['split_cleanup_run', 'split_cleanup_confirm', 'split_cleanup_environments', 'split_cleanup_script'];
+  expect(modules).toContain('split_cleanup_view');
+  expect(modules.filter((m) => parts.includes(m)), 'the plan carries none of its later steps').toEqual([]);
+  await page.getByTestId('find-empty-environments').click();
+  await expect.poll(() => modules).toContain('split_cleanup_environments');
+  await page.getByTestId('review-run').click();
+  await expect(page.getByTestId('start-run')).toBeVisible();
+  expect(modules).toContain('split_cleanup_confirm');
+  expect(modules, 'the script is made only when asked for').not.toContain('split_cleanup_script');
+  const file = page.waitForEvent('download');
+  await page.getByTestId('download-script').click();
+  expect((await file).suggestedFilename()).toBe('deploydeck-cleanup-acme-storefront.sh');
+  expect(modules).toContain('split_cleanup_script');
+  expect(modules).not.toContain('split_cleanup_run');
+  expect(new Set(modules).size, 'no module is fetched twice').toBe(modules.length);
+
+  // The parts come and go with the plan, as plain parts of the screen: a selection made wrong while the
+  // confirmation is open closes it (the page's own check: no page error), and mended, it opens again at once.
+  await page.getByLabel('SHA', { exact: true }).fill('not-hex');
+  await expect(page.getByTestId('plan-count')).toHaveText('Correct the selection to see the plan.');
+  await expect(page.getByTestId('confirm')).toHaveCount(0);
+  await page.getByLabel('SHA', { exact: true }).fill('');
+  await expect(page.getByTestId('start-run')).toBeVisible();
+  await page.getByRole('button', { name: 'Back to the plan' }).click();
+  await expect(page.getByTestId('confirm')).toHaveCount(0);
+  await page.getByTestId('review-run').click();
+  await expect(page.locator('#confirm-heading'), 'focused as it opens, as before').toBeFocused();
+  expect(new Set(modules).size, 'no module is fetched again').toBe(modules.length);
+});
+
 test('the token check loads once the connect form is first used, before Connect is pressed', async ({ page }) => {
   const modules = recordModules(page);
   const connect = new ConnectPage(page);
