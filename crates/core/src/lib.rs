@@ -52,7 +52,8 @@ pub mod reviews;
 pub mod location;
 
 pub use api::{
-    budget, cache, cost, deletion, floodgate, graphql, http, listing, request, response, share,
+    budget, cache, cost, deletion, floodgate, graphql, http, links, listing, request, response,
+    share,
 };
 pub use connect::{access, lookalike, trust};
 pub use github::{model, rules, validate};

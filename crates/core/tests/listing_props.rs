@@ -4,11 +4,12 @@
 use std::collections::{BTreeSet, HashSet};
 
 use deploydeck_core::http::{HttpRequest, Method};
+use deploydeck_core::links::Links;
 use deploydeck_core::listing::{
     AskMode, DeploymentList, ListStatus, PageAnswer, PageAsk, StateQueue,
 };
 use deploydeck_core::model::{Deployment, DeploymentId};
-use deploydeck_core::response::{ApiError, Links, Page};
+use deploydeck_core::response::{ApiError, Page};
 use proptest::prelude::*;
 
 fn deployment(id: u64) -> Deployment {

@@ -8,13 +8,13 @@ use deploydeck_core::cleanup::SelectionDraft;
 use deploydeck_core::connect::form::{ConnectDraft, HostKindChoice};
 use deploydeck_core::history::HistoryFilter;
 use deploydeck_core::http::{Headers, HttpResponse};
+use deploydeck_core::links::{parse_link_header, PageTrail};
 use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::{Deployment, DeploymentStatus, EnvironmentList, SimpleUser};
 use deploydeck_core::response::{
     decode, decode_commit_sha, decode_create_deployment, decode_empty, decode_page, error_from,
-    oauth_scopes, parse_link_header, poll_interval, retry_after, RateLimitSnapshot,
+    oauth_scopes, poll_interval, retry_after, RateLimitSnapshot, MAX_POLL_SECS,
 };
-use deploydeck_core::response::{PageTrail, MAX_POLL_SECS};
 use deploydeck_core::timestamp::Timestamp;
 use deploydeck_core::url::{decode_component, is_http_url};
 use deploydeck_core::validate::{

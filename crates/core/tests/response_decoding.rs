@@ -1,11 +1,12 @@
 //! Response decoding against the contract's real bodies and headers, and its property tests.
 
 use deploydeck_core::http::{Headers, HttpResponse};
+use deploydeck_core::links::{format_link_header, parse_link_header, Links};
 use deploydeck_core::model::{Deployment, DeploymentStatus};
 use deploydeck_core::response::{
     decode, decode_conditional, decode_create_deployment, decode_empty, decode_page, error_from,
-    format_link_header, parse_link_header, ApiError, ConflictKind, CreateDeploymentOutcome, Fresh,
-    Links, RateLimitKind, RateLimitSnapshot, RetryWait,
+    ApiError, ConflictKind, CreateDeploymentOutcome, Fresh, RateLimitKind, RateLimitSnapshot,
+    RetryWait,
 };
 use deploydeck_core::timestamp::Timestamp;
 use deploydeck_core::validate::Field;

@@ -10,12 +10,13 @@ use deploydeck_core::cache::ConditionalCache;
 use deploydeck_core::connect::form::HostChoice;
 use deploydeck_core::graphql::GraphqlFailure;
 use deploydeck_core::http::{HttpRequest, HttpResponse};
+use deploydeck_core::links::{parse_link_header, PageTrail};
 use deploydeck_core::listing::PageAnswer;
 use deploydeck_core::model::{Deployment, SimpleUser};
 use deploydeck_core::request::{ApiBase, Client, HostKind, Token};
 use deploydeck_core::response::{
-    decode, decode_page, oauth_scopes, parse_link_header, poll_interval, ApiError, PageTrail,
-    RateLimitKind, RateLimitSnapshot,
+    broken_paging, decode, decode_page, oauth_scopes, poll_interval, ApiError, RateLimitKind,
+    RateLimitSnapshot,
 };
 use deploydeck_core::validate::RepoRef;
 use leptos::prelude::*;
@@ -461,7 +462,10 @@ impl Api {
                 match trail.next(&request.url, count, &links) {
                     Ok(Some(url)) => next = Some(self.follow(&url)?),
                     Ok(None) => {}
-                    Err(fault) => return Err(trail.broken(&fault)),
+                    Err(fault) => {
+                        let (pages, items) = trail.read();
+                        return Err(broken_paging(&fault, pages, items));
+                    }
                 }
             }
         }

@@ -16,7 +16,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::api::http::HttpRequest;
-use crate::api::response::{broken_paging, check_next, page_param, ApiError, Page, PagingFault};
+use crate::api::links::{check_next, page_param, PagingFault};
+use crate::api::response::{broken_paging, ApiError, Page};
 use crate::github::model::{Creators, Deployment, DeploymentId, Latest};
 use crate::github::rules::DeploymentRecord;
 use crate::url::with_page;
@@ -502,7 +503,8 @@ impl PlanReads {
 mod tests {
     use super::*;
     use crate::api::http::Method;
-    use crate::api::response::{Links, RateLimitKind, RetryWait};
+    use crate::api::links::Links;
+    use crate::api::response::{RateLimitKind, RetryWait};
     use crate::github::rules::tests::deployment;
 
     fn request(page: u32) -> HttpRequest {
@@ -723,9 +725,9 @@ mod tests {
                 break;
             }
             ask = asks.remove(0);
-            assert!(pages <= crate::api::response::UNANNOUNCED_PAGES);
+            assert!(pages <= crate::api::links::UNANNOUNCED_PAGES);
         }
-        assert_eq!(pages, crate::api::response::UNANNOUNCED_PAGES);
+        assert_eq!(pages, crate::api::links::UNANNOUNCED_PAGES);
         assert!(broken(&list).contains("without ever saying how many"));
     }
 

@@ -1,6 +1,6 @@
 //! Talking to GitHub, sans-IO: plain HTTP values (`http`); typed operations → requests (`request`, GraphQL's
-//! in `graphql`); answers → typed values or an `ApiError` (`response`); a long list through its pages
-//! (`listing`); conditional GETs (`cache`); pacing to GitHub's limits (`budget`) and the transport's last line
+//! in `graphql`); answers → typed values or an `ApiError` (`response`); the `Link` header and paging that ends (`links`);
+//! a long list through its pages (`listing`); conditional GETs (`cache`); pacing to GitHub's limits (`budget`) and the transport's last line
 //! of defence (`floodgate`); what a read costs before it is made (`cost`); deleting one deployment as GitHub
 //! allows (`deletion`); a request as a curl or gh command (`share`). A feature's own requests are `impl Client`
 //! blocks in the feature (review, fleet), so nothing here names a feature.
@@ -13,6 +13,7 @@ pub mod floodgate;
 pub mod graphql;
 /// Plain HTTP values, from the wire crate the fake shares.
 pub use deploydeck_wire::http;
+pub mod links;
 pub mod listing;
 pub mod request;
 pub mod response;
