@@ -52,8 +52,10 @@ if (!existsSync(out)) {
 // Each test's runs and failures, from the JSON report's suites (nested by file and describe).
 const tally = new Map();
 const walk = (suite, path) => {
+  // A describe's title names its own tests too (a file's suite, titled by the file, adds nothing).
+  const here = suite.title && !suite.title.endsWith('.mjs') ? [...path, suite.title] : path;
   for (const spec of suite.specs ?? []) {
-    const name = `${spec.file} › ${[...path, spec.title].join(' › ')}`;
+    const name = `${spec.file} › ${[...here, spec.title].join(' › ')}`;
     const entry = tally.get(name) ?? { runs: 0, failures: 0, errors: new Set() };
     for (const test of spec.tests) {
       for (const result of test.results) {
@@ -67,7 +69,7 @@ const walk = (suite, path) => {
     }
     tally.set(name, entry);
   }
-  for (const child of suite.suites ?? []) walk(child, suite.title && !suite.title.endsWith('.mjs') ? [...path, suite.title] : path);
+  for (const child of suite.suites ?? []) walk(child, here);
 };
 for (const suite of JSON.parse(readFileSync(out, 'utf8')).suites) walk(suite, []);
 
