@@ -93,10 +93,10 @@ on_demand! {
 
 on_demand! {
     /// A cleanup run as a POSIX shell script (core's `cleanup::script`): made when the button is pressed.
-    pub async fn cleanup_script_text(run: deploydeck_core::cleanup::CleanupRun, target: crate::views::ScriptTarget) -> String;
+    pub async fn cleanup_script_text(run: deploydeck_core::cleanup::CleanupRun, target: deploydeck_core::cleanup::script::ScriptFor) -> String;
     in cleanup_script as cleanup_script_module
     {
-        target.script(&run)
+        deploydeck_core::cleanup::script::cleanup_script(&run, &target)
     }
 }
 

@@ -16,7 +16,7 @@ mod reviews;
 
 pub use cleanup::CleanupView;
 /// The parts of Cleanup that `loader` fetches on their own, after the screen itself.
-pub(crate) use cleanup::{Confirm, ConfirmParts, EmptyEnvironmentsPanel, RunPanel, ScriptTarget};
+pub(crate) use cleanup::{Confirm, ConfirmParts, EmptyEnvironmentsPanel, RunPanel};
 pub use connect::{ConnectForm, ConnectView, RecentList};
 pub use create::CreateView;
 pub use deployment::DeploymentView;

@@ -46,7 +46,7 @@ pub(crate) fn Confirm(parts: ConfirmParts) -> impl IntoView {
         on_start,
         on_back,
     } = parts;
-    let (on_start, on_back) = (move || on_start.run(()), move || on_back.run(()));
+    let (start, back) = (move || on_start.run(()), move || on_back.run(()));
     let counts = move || plan.with(|p| p.as_ref().map(CleanupPlan::counts).unwrap_or_default());
     let kinds = Memo::new(move |_| {
         plan.with(|p| {
@@ -117,7 +117,6 @@ pub(crate) fn Confirm(parts: ConfirmParts) -> impl IntoView {
             })
         }
     };
-    let (start, back) = (on_start, on_back);
     let write = move || {
         plan.with(|p| {
             p.as_ref()

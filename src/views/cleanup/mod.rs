@@ -38,7 +38,6 @@ use plan::Planner;
 pub(crate) use confirm::{Confirm, ConfirmParts};
 pub(crate) use environments::EmptyEnvironmentsPanel;
 pub(crate) use run::RunPanel;
-pub(crate) use script::ScriptTarget;
 
 #[component]
 pub fn CleanupView(location: AppLocation) -> impl IntoView {

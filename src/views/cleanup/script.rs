@@ -1,44 +1,15 @@
 //! "Download as a script": the reviewed plan's writes as a POSIX shell script (core's `cleanup::script`), for
 //! runs too long for a browser tab. Nothing is sent from the page; the file holds no token.
 
-use deploydeck_core::cleanup::script::{cleanup_script, script_file_name, ScriptFor, ScriptPace};
+use deploydeck_core::cleanup::script::{script_file_name, ScriptFor, ScriptPace};
 use deploydeck_core::cleanup::{CleanupPlan, CleanupRun};
 use deploydeck_core::location::AppLocation;
-use deploydeck_core::request::ApiBase;
-use deploydeck_core::validate::RepoRef;
-use deploydeck_core::Timestamp;
 use leptos::prelude::*;
 
 use crate::clock::now;
 use crate::download::download;
 use crate::net::api::Api;
 use crate::views::loader;
-
-/// Where and how a script runs: what `cleanup_script` needs, owned (it crosses into the script's module).
-#[derive(Clone)]
-pub struct ScriptTarget {
-    pub repo: RepoRef,
-    pub base: ApiBase,
-    pub host_label: String,
-    pub pace: ScriptPace,
-    pub made_at: Timestamp,
-}
-
-impl ScriptTarget {
-    /// The script of `run`'s steps still to do.
-    pub(crate) fn script(&self, run: &CleanupRun) -> String {
-        cleanup_script(
-            run,
-            &ScriptFor {
-                repo: &self.repo,
-                base: &self.base,
-                host_label: &self.host_label,
-                pace: self.pace,
-                made_at: self.made_at,
-            },
-        )
-    }
-}
 
 /// The script of a plan's run, for the confirmation: held back as its Start button is (`allowed`: the
 /// repository's name typed), its pace following a pause typed there (`pace_changed`).
@@ -83,7 +54,7 @@ pub(super) fn ScriptDownload(
         let Some(run) = run.get_untracked() else {
             return;
         };
-        let target = ScriptTarget {
+        let target = ScriptFor {
             repo: location.repo.clone(),
             base: api.base().clone(),
             host_label: location.host.label(),

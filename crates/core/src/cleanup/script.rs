@@ -107,23 +107,25 @@ fn file_stem(repo: &RepoRef) -> String {
 /// A word of the shell in single quotes: anything inside stays as it is (`'` closes, escapes and reopens).
 pub use crate::text::shell_quote as sh_quote;
 
-/// What the script needs to know besides the steps.
-pub struct ScriptFor<'a> {
-    pub repo: &'a RepoRef,
-    pub base: &'a ApiBase,
+/// What the script needs to know besides the steps (owned: the app hands it to the module that writes the
+/// script).
+#[derive(Debug, Clone)]
+pub struct ScriptFor {
+    pub repo: RepoRef,
+    pub base: ApiBase,
     /// The host as the app shows it (core's `HostChoice::label`).
-    pub host_label: &'a str,
+    pub host_label: String,
     pub pace: ScriptPace,
     pub made_at: Timestamp,
 }
 
 /// The script: a header saying what it does and how to run, resume and check it; the settings; the
 /// constant body ([`BODY`]); and the steps, one per line, read by the body.
-pub fn cleanup_script(run: &CleanupRun, target: &ScriptFor<'_>) -> String {
+pub fn cleanup_script(run: &CleanupRun, target: &ScriptFor) -> String {
     let steps = script_steps(run);
     let statuses = steps.iter().filter(|(s, _)| *s != Step::Delete).count();
     let deletes = steps.len() - statuses;
-    let stem = file_stem(target.repo);
+    let stem = file_stem(&target.repo);
     let repo = target.repo.to_string();
     // In comments, on one line whatever the names hold; in the settings, each one quoted for the shell.
     let (shown_repo, shown_stem) = (one_line(&repo), one_line(&stem));
@@ -132,7 +134,7 @@ pub fn cleanup_script(run: &CleanupRun, target: &ScriptFor<'_>) -> String {
     let mut out = String::with_capacity(BODY.len() + 2_000 + steps.len() * 16);
     out.push_str("#!/bin/sh\n");
     for line in [
-        format!("# Deploydeck: the reviewed cleanup plan of {shown_repo} on {}, as a script.", one_line(target.host_label)),
+        format!("# Deploydeck: the reviewed cleanup plan of {shown_repo} on {}, as a script.", one_line(&target.host_label)),
         match run.write.status_state() {
             None => format!(
                 "# {} deleted ({} an \"inactive\" status first): {}, in the plan's order.",

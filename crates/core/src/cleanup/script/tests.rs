@@ -46,9 +46,9 @@ fn script(run: &CleanupRun, base: &ApiBase, pace: ScriptPace) -> String {
     cleanup_script(
         run,
         &ScriptFor {
-            repo: &repo(),
-            base,
-            host_label: "github.com",
+            repo: repo(),
+            base: base.clone(),
+            host_label: "github.com".into(),
             pace,
             made_at: Timestamp::from_unix(1_790_000_000),
         },
@@ -283,9 +283,9 @@ proptest! {
     fn the_header_is_comments_whatever_the_host_label(label in ".*") {
         let run = run_of(vec![fresh(1, Action::Delete)]);
         let text = cleanup_script(&run, &ScriptFor {
-            repo: &repo(),
-            base: &ApiBase::github_com(),
-            host_label: &label,
+            repo: repo(),
+            base: ApiBase::github_com(),
+            host_label: label.clone(),
             pace: ScriptPace::of(&Pacing::github_com()),
             made_at: Timestamp::from_unix(0),
         });
@@ -302,9 +302,9 @@ proptest! {
         let hostile = RepoRef { owner, name };
         let run = run_of(vec![fresh(1, Action::Delete)]);
         let text = cleanup_script(&run, &ScriptFor {
-            repo: &hostile,
-            base: &ApiBase::github_com(),
-            host_label: "github.com",
+            repo: hostile.clone(),
+            base: ApiBase::github_com(),
+            host_label: "github.com".into(),
             pace: ScriptPace::of(&Pacing::github_com()),
             made_at: Timestamp::from_unix(0),
         });
