@@ -473,9 +473,15 @@ pub struct Environment {
     pub deployment_branch_policy: Option<BranchPolicy>,
 }
 
-/// One of an environment's protection rules, told apart by `type`.
+/// One of an environment's protection rules, told apart by `type`. Read through one flat record
+/// ([`ProtectionRuleRecord`]): serde's derive for a tagged enum buffers each rule through its generic `Content`
+/// and a visitor per variant, code every screen that lists environments fetched (issue 30).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    try_from = "ProtectionRuleRecord"
+)]
 pub enum ProtectionRule {
     WaitTimer {
         id: u64,
@@ -496,6 +502,42 @@ pub enum ProtectionRule {
         id: u64,
         node_id: String,
     },
+}
+
+/// [`ProtectionRule`] as GitHub sends it: `type` and the union of every kind's fields.
+#[derive(Deserialize)]
+struct ProtectionRuleRecord {
+    #[serde(rename = "type")]
+    kind: String,
+    id: Option<u64>,
+    node_id: Option<String>,
+    wait_timer: Option<u32>,
+    prevent_self_review: Option<bool>,
+    reviewers: Option<Vec<Reviewer>>,
+}
+
+impl TryFrom<ProtectionRuleRecord> for ProtectionRule {
+    type Error = String;
+
+    fn try_from(r: ProtectionRuleRecord) -> Result<ProtectionRule, String> {
+        let id = r.id.ok_or("missing field `id`")?;
+        let node_id = r.node_id.ok_or("missing field `node_id`")?;
+        Ok(match r.kind.as_str() {
+            "wait_timer" => ProtectionRule::WaitTimer {
+                id,
+                node_id,
+                wait_timer: r.wait_timer,
+            },
+            "required_reviewers" => ProtectionRule::RequiredReviewers {
+                id,
+                node_id,
+                prevent_self_review: r.prevent_self_review,
+                reviewers: r.reviewers,
+            },
+            "branch_policy" => ProtectionRule::BranchPolicy { id, node_id },
+            other => return Err(format!("unknown type `{other}`")),
+        })
+    }
 }
 
 /// A required reviewer: a user or a team.
@@ -813,5 +855,69 @@ mod tests {
         // What is shared encodes as it was sent.
         let json = serde_json::to_value(&second[0]).unwrap();
         assert_eq!(json["creator"]["login"], "mona");
+    }
+
+    #[test]
+    fn protection_rules_read_as_github_sends_them_and_back_as_written() {
+        // GitHub's example of an environment's rules (docs/github-api.md, environments).
+        let json = r#"[
+            {"id":3736,"node_id":"MDQ6R2F0ZTM3MzY=","type":"wait_timer","wait_timer":30},
+            {"id":3755,"node_id":"MDQ6R2F0ZTM3NTU=","prevent_self_review":false,"type":"required_reviewers",
+             "reviewers":[{"type":"User","reviewer":{"login":"octocat","id":1}},{"type":"Team","reviewer":{"name":"Justice League","id":1}}]},
+            {"id":3756,"node_id":"MDQ6R2F0ZTM3NTY=","type":"branch_policy"}
+        ]"#;
+        let rules: Vec<ProtectionRule> = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            rules[0],
+            ProtectionRule::WaitTimer {
+                id: 3736,
+                node_id: "MDQ6R2F0ZTM3MzY=".into(),
+                wait_timer: Some(30)
+            }
+        );
+        let ProtectionRule::RequiredReviewers {
+            prevent_self_review,
+            reviewers,
+            ..
+        } = &rules[1]
+        else {
+            panic!("{:?}", rules[1]);
+        };
+        assert_eq!(*prevent_self_review, Some(false));
+        let names: Vec<_> = reviewers
+            .iter()
+            .flatten()
+            .filter_map(Reviewer::display_name)
+            .collect();
+        assert_eq!(names, ["octocat", "Justice League"]);
+        assert_eq!(
+            rules[2],
+            ProtectionRule::BranchPolicy {
+                id: 3756,
+                node_id: "MDQ6R2F0ZTM3NTY=".into()
+            }
+        );
+        // What the fake writes (the derived Serialize) reads back the same.
+        let again: Vec<ProtectionRule> =
+            serde_json::from_str(&serde_json::to_string(&rules).unwrap()).unwrap();
+        assert_eq!(again, rules);
+        // Optional fields absent; required ones and unknown kinds refused by name.
+        let bare: ProtectionRule =
+            serde_json::from_str(r#"{"id":1,"node_id":"n","type":"required_reviewers"}"#).unwrap();
+        assert_eq!(
+            bare,
+            ProtectionRule::RequiredReviewers {
+                id: 1,
+                node_id: "n".into(),
+                prevent_self_review: None,
+                reviewers: None
+            }
+        );
+        let err =
+            serde_json::from_str::<ProtectionRule>(r#"{"id":1,"type":"wait_timer"}"#).unwrap_err();
+        assert!(err.to_string().contains("missing field `node_id`"), "{err}");
+        let err = serde_json::from_str::<ProtectionRule>(r#"{"id":1,"node_id":"n","type":"moat"}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("unknown type `moat`"), "{err}");
     }
 }

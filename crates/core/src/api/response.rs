@@ -139,7 +139,11 @@ impl RetryWait {
 /// Whether a wait is the one the server named, and if not, why Deploydeck keeps another (docs/github-api.md §5,
 /// "Waits from headers").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "kind",
+    try_from = "crate::api::records::WaitWhyRecord"
+)]
 pub enum WaitWhy {
     /// As the server asked.
     AsAsked,
@@ -213,7 +217,11 @@ pub struct ContextState {
 
 /// The kinds of 409 create-deployment answers (docs/github-api.md §8.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "kind",
+    try_from = "crate::api::records::ConflictRecord"
+)]
 pub enum ConflictKind {
     /// Auto-merge of the default branch into the ref conflicted.
     MergeConflict {
@@ -259,9 +267,14 @@ impl ValidationIssue {
 }
 
 /// Every way a GitHub API call can fail, each with what a UI needs to say what happened and what to do.
-/// `Clone` so it can live in signals and in a persisted cleanup run.
+/// `Clone` so it can live in signals and in a persisted cleanup run (read back through `records`, in the form
+/// written here).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "kind",
+    try_from = "crate::api::records::ErrorRecord"
+)]
 pub enum ApiError {
     /// 401: no token, or GitHub does not accept it.
     #[error("GitHub did not accept the token ({message}).")]

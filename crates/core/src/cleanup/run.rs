@@ -39,15 +39,51 @@ impl Step {
     }
 }
 
-/// Where one item of a run stands.
+/// Where one item of a run stands. Read back through one flat record ([`ItemRecord`]), in the form written here:
+/// serde's derive would buffer each item, and the error in it, through its generic `Content` (why: `api::records`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "state")]
+#[serde(rename_all = "snake_case", tag = "state", try_from = "ItemRecord")]
 pub enum ItemState {
     Pending { next: Step },
     InFlight { step: Step },
     Done { already_gone: bool },
     Failed { step: Step, error: ApiError },
     Skipped,
+}
+
+/// [`ItemState`] as written: `state` and the union of every variant's fields.
+#[derive(Deserialize)]
+struct ItemRecord {
+    state: String,
+    next: Option<Step>,
+    step: Option<Step>,
+    already_gone: Option<bool>,
+    error: Option<ApiError>,
+}
+
+impl TryFrom<ItemRecord> for ItemState {
+    type Error = String;
+
+    fn try_from(r: ItemRecord) -> Result<ItemState, String> {
+        use crate::api::records::{need, unknown};
+        Ok(match r.state.as_str() {
+            "pending" => ItemState::Pending {
+                next: need(r.next, "next")?,
+            },
+            "in_flight" => ItemState::InFlight {
+                step: need(r.step, "step")?,
+            },
+            "done" => ItemState::Done {
+                already_gone: need(r.already_gone, "already_gone")?,
+            },
+            "failed" => ItemState::Failed {
+                step: need(r.step, "step")?,
+                error: need(r.error, "error")?,
+            },
+            "skipped" => ItemState::Skipped,
+            other => return Err(unknown("state", other)),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -49,8 +49,10 @@ pub const MAY_BE_RUNNING_SECS: i64 = 86_400;
 
 /// What a run does to each deployment it takes: delete it (a cleanup), or post a status on it (e.g. `error`
 /// on deployments stuck in progress, `inactive` on old previews) and keep it.
+///
+/// Read back (a kept run) through one flat record, [`WriteRecord`], in the form written here (why: `api::records`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case", tag = "kind", try_from = "WriteRecord")]
 pub enum Write {
     #[default]
     Delete,
@@ -58,6 +60,30 @@ pub enum Write {
         state: DeploymentState,
         description: String,
     },
+}
+
+/// [`Write`] as written: `kind` and the fields of `status`.
+#[derive(Deserialize)]
+struct WriteRecord {
+    kind: String,
+    state: Option<DeploymentState>,
+    description: Option<String>,
+}
+
+impl TryFrom<WriteRecord> for Write {
+    type Error = String;
+
+    fn try_from(r: WriteRecord) -> Result<Write, String> {
+        use crate::api::records::{need, unknown};
+        Ok(match r.kind.as_str() {
+            "delete" => Write::Delete,
+            "status" => Write::Status {
+                state: need(r.state, "state")?,
+                description: need(r.description, "description")?,
+            },
+            other => return Err(unknown("kind", other)),
+        })
+    }
 }
 
 impl Write {

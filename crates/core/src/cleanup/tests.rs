@@ -1235,3 +1235,77 @@ fn the_eta_follows_the_pace_so_far() {
     assert_eq!(eta_ms(10, 5_000, 20), Some(10_000));
     assert_eq!(eta_ms(10, 5_000, 0), Some(0));
 }
+
+proptest::proptest! {
+    /// An item's state reads back from a kept run as it was written, whatever its error (`ItemRecord`).
+    #[test]
+    fn every_item_state_reads_back_as_written(
+        which in 0usize..5,
+        step in proptest::sample::select(vec![Step::Deactivate, Step::Delete, Step::Status]),
+        already_gone: bool,
+        error in crate::api::records::tests::api_error(),
+    ) {
+        let state = match which {
+            0 => ItemState::Pending { next: step },
+            1 => ItemState::InFlight { step },
+            2 => ItemState::Done { already_gone },
+            3 => ItemState::Failed { step, error },
+            _ => ItemState::Skipped,
+        };
+        let json = serde_json::to_string(&state).unwrap();
+        proptest::prop_assert_eq!(serde_json::from_str::<ItemState>(&json).unwrap(), state);
+    }
+}
+
+#[test]
+fn an_item_state_of_an_unknown_kind_or_missing_a_field_is_refused() {
+    let err = serde_json::from_str::<ItemState>(r#"{"state":"lost"}"#).unwrap_err();
+    assert!(err.to_string().contains("unknown state `lost`"), "{err}");
+    let err =
+        serde_json::from_str::<ItemState>(r#"{"state":"failed","step":"delete"}"#).unwrap_err();
+    assert!(err.to_string().contains("missing field `error`"), "{err}");
+    // The form the derive wrote before the record still reads.
+    assert_eq!(
+        serde_json::from_str::<ItemState>(
+            r#"{"state":"failed","step":"delete","error":{"kind":"timed_out","seconds":30}}"#
+        )
+        .unwrap(),
+        ItemState::Failed {
+            step: Step::Delete,
+            error: ApiError::TimedOut { seconds: 30 }
+        }
+    );
+}
+
+#[test]
+fn a_runs_write_reads_back_as_written() {
+    for write in [
+        Write::Delete,
+        Write::Status {
+            state: DeploymentState::Inactive,
+            description: "Superseded “by” \\ 2".into(),
+        },
+    ] {
+        let json = serde_json::to_string(&write).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Write>(&json).unwrap(),
+            write,
+            "{json}"
+        );
+    }
+    assert_eq!(
+        serde_json::from_str::<Write>(r#"{"kind":"status","state":"error","description":"stuck"}"#)
+            .unwrap(),
+        Write::Status {
+            state: DeploymentState::Error,
+            description: "stuck".into()
+        }
+    );
+    let err = serde_json::from_str::<Write>(r#"{"kind":"status","state":"error"}"#).unwrap_err();
+    assert!(
+        err.to_string().contains("missing field `description`"),
+        "{err}"
+    );
+    let err = serde_json::from_str::<Write>(r#"{"kind":"burn"}"#).unwrap_err();
+    assert!(err.to_string().contains("unknown kind `burn`"), "{err}");
+}
