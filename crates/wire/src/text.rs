@@ -68,6 +68,26 @@ pub fn grouped(n: usize) -> String {
     out
 }
 
+/// A length for SVG and CSS, to the hundredth and without trailing zeros: `21.6`, `0.28`, `160`, `-3.5`
+/// (anything not finite is `0`). Integer arithmetic, not `f64`'s `Display`: Rust's float formatting is about
+/// 12 KB of WebAssembly the History screen fetched for its chart and spacers alone (issue 30).
+pub fn decimal(value: f64) -> String {
+    let hundredths = if value.is_finite() {
+        // `as` saturates; a length beyond ±9e16 is not one a page draws.
+        (value * 100.0).round() as i64
+    } else {
+        0
+    };
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let abs = hundredths.unsigned_abs();
+    let (whole, frac) = (abs / 100, abs % 100);
+    match frac {
+        0 => format!("{sign}{whole}"),
+        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
+        f => format!("{sign}{whole}.{f:02}"),
+    }
+}
+
 /// A count with its noun, grouped and in agreement: `count(1, "deployment", "deployments")` → "1 deployment",
 /// `count(1200, …)` → "1,200 deployments". Prose never says "deployment(s)".
 pub fn count(n: usize, one: &str, many: &str) -> String {
@@ -327,6 +347,36 @@ mod tests {
             let g = grouped(n);
             prop_assert_eq!(g.replace(',', ""), n.to_string());
             prop_assert!(g.split(',').skip(1).all(|part| part.len() == 3));
+        }
+    }
+
+    #[test]
+    fn a_decimal_is_written_to_the_hundredth_without_trailing_zeros() {
+        for (value, text) in [
+            (0.0, "0"),
+            (160.0, "160"),
+            (21.6, "21.6"),
+            (0.28, "0.28"),
+            (0.005, "0.01"),
+            (-3.5, "-3.5"),
+            (-0.001, "0"),
+            (12.999, "13"),
+            (f64::NAN, "0"),
+            (f64::INFINITY, "0"),
+        ] {
+            assert_eq!(decimal(value), text, "{value}");
+        }
+    }
+
+    proptest! {
+        /// The same number as Rust's own formatting to two places, zeros trimmed.
+        #[test]
+        fn a_decimal_reads_back_as_the_value_rounded(value in -1.0e9f64..1.0e9) {
+            let text = decimal(value);
+            let back: f64 = text.parse().unwrap();
+            prop_assert!((back - value).abs() <= 0.005 + 1e-6, "{} → {}", value, text);
+            prop_assert!(!text.contains('.') || !text.ends_with('0'), "{}", text);
+            prop_assert!(text != "-0", "{}", text);
         }
     }
 }

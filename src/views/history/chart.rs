@@ -1,6 +1,8 @@
-//! The chart: deployments per environment per day (core's series), as SVG.
+//! The chart: deployments per environment per day (core's series), as SVG. Every length is written with core's
+//! `decimal`, never `f64`'s own formatting (issue 30: that alone was 12 KB of the History screen's code).
 
 use deploydeck_core::history::{Chart, Outcome};
+use deploydeck_core::text::decimal;
 use leptos::prelude::*;
 
 use crate::components::clipped;
@@ -25,7 +27,7 @@ pub(super) fn ChartView(chart: Chart) -> impl IntoView {
     let days = chart.days.clone();
     view! {
         <figure class="chart" data-testid="chart">
-            <svg viewBox=format!("0 0 {width} {height}") width=width height=height role="img"
+            <svg viewBox=format!("0 0 {} {}", decimal(width), decimal(height)) width=decimal(width) height=decimal(height) role="img"
                 aria-label=format!("Deployments per day and environment, {first} to {last}, coloured by outcome")>
                 {chart.environments.into_iter().enumerate().map(|(row, env)| {
                     let y = row as f64 * row_height;
@@ -33,7 +35,7 @@ pub(super) fn ChartView(chart: Chart) -> impl IntoView {
                     let environment = clipped(&env.environment, 120);
                     view! {
                         <g>
-                            <text x="0" y=y + row_height * 0.6 class="chart-label">{clipped(&env.environment, 24)}</text>
+                            <text x="0" y=decimal(y + row_height * 0.6) class="chart-label">{clipped(&env.environment, 24)}</text>
                             {env.counts.into_iter().enumerate().flat_map(|(i, counts)| {
                                 let x = label_width + i as f64 * day_width;
                                 let mut top = y + row_height - 4.0;
@@ -43,7 +45,7 @@ pub(super) fn ChartView(chart: Chart) -> impl IntoView {
                                     let h = (row_height - 8.0) * f64::from(n) / max;
                                     top -= h;
                                     view! {
-                                        <rect x=x y=top width=day_width - 2.0 height=h class=outcome.class()>
+                                        <rect x=decimal(x) y=decimal(top) width=decimal(day_width - 2.0) height=decimal(h) class=outcome.class()>
                                             <title>{format!("{environment}, {day}: {n} {}", outcome.label())}</title>
                                         </rect>
                                     }
@@ -52,8 +54,8 @@ pub(super) fn ChartView(chart: Chart) -> impl IntoView {
                         </g>
                     }
                 }).collect_view()}
-                <text x=label_width y=height - 6.0 class="chart-axis">{first.clone()}</text>
-                <text x=width - 4.0 y=height - 6.0 text-anchor="end" class="chart-axis">{last.clone()}</text>
+                <text x=decimal(label_width) y=decimal(height - 6.0) class="chart-axis">{first.clone()}</text>
+                <text x=decimal(width - 4.0) y=decimal(height - 6.0) text-anchor="end" class="chart-axis">{last.clone()}</text>
             </svg>
             <figcaption class="legend">
                 {Outcome::ALL.into_iter().map(|o| view! {

@@ -4,6 +4,7 @@
 use deploydeck_core::history::visible_rows;
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::DeploymentId;
+use deploydeck_core::text::decimal;
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -121,7 +122,7 @@ pub(super) fn HistoryTable(
                     <th scope="col">"Created"</th><th scope="col" class="opt">"Description"</th>
                 </tr></thead>
                 <tbody>
-                    <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", spacers.get().0)></tr>
+                    <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", decimal(spacers.get().0))></tr>
                     {move || {
                         let now = now();
                         let location = location.clone();
@@ -132,7 +133,7 @@ pub(super) fn HistoryTable(
                             view! { <DeploymentRow deployment=d state href now avatar reviews=reviews.clone() testid="history-row"/> }
                         }).collect_view()
                     }}
-                    <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", spacers.get().1)></tr>
+                    <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", decimal(spacers.get().1))></tr>
                 </tbody>
             </table>
         </div>
