@@ -30,7 +30,7 @@ use crate::session::Draft;
 use crate::state::AppState;
 
 use dispatch::DispatchForm;
-use fields::{Choices, PayloadField};
+use fields::{Choices, PayloadField, Suggestions};
 use result::CreateResult;
 
 #[component]
@@ -131,18 +131,14 @@ fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
             <input id="dep-ref" type="text" list="dep-refs" autocomplete="off" spellcheck="false" required
                 placeholder="main, a tag or a commit SHA" aria-describedby="dep-ref-error"
                 aria-invalid=invalid(Field::Ref, problems, server) prop:value=git_ref on:input=set_ref/>
-            <datalist id="dep-refs">
-                {move || branches.get().map(|names| names.into_iter().map(|n| view! { <option value=n/> }).collect_view())}
-            </datalist>
+            <Suggestions id="dep-refs" names=branches/>
             <FieldProblems id="dep-ref-error" field=Field::Ref problems server/>
 
             <label for="dep-environment">"Environment"</label>
             <input id="dep-environment" type="text" list="dep-environments" autocomplete="off" spellcheck="false"
                 aria-describedby="dep-environment-hint dep-environment-error"
                 aria-invalid=invalid(Field::Environment, problems, server) prop:value=environment on:input=set_environment/>
-            <datalist id="dep-environments">
-                {move || environments.get().map(|names| names.into_iter().map(|n| view! { <option value=n/> }).collect_view())}
-            </datalist>
+            <Suggestions id="dep-environments" names=environments/>
             <p id="dep-environment-hint" class="hint">"GitHub's default is production. A new name creates that environment."</p>
             <FieldProblems id="dep-environment-error" field=Field::Environment problems server/>
 

@@ -166,3 +166,23 @@ test('in the demo, a deployment is created, opened and given a status, with no t
   await expect(deployment.statuses.first()).toContainText('Success');
   expect(outside).toEqual([]);
 });
+
+test('the form is usable at once: the branch and environment suggestions join it when their reads answer (issue 30)', async ({ page }) => {
+  // Hold the two suggestion reads until the form has been used: a form that waited for them would never show.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/repos\/acme\/shop\/(branches|environments)\?/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const create = new CreatePage(page);
+  await create.open('acme/shop', SHOP_TOKEN);
+  await create.fill({ ref: 'main', environment: 'staging', description: 'before the suggestions' });
+  await expect(page.locator('#dep-refs option')).toHaveCount(0);
+  release();
+  await expect(page.locator('#dep-refs option').first()).toHaveAttribute('value', 'main');
+  await expect(page.locator('#dep-environments option[value="production"]')).toHaveCount(1);
+  // What was typed stays as the suggestions arrive.
+  await expect(create.ref).toHaveValue('main');
+  await expect(create.description).toHaveValue('before the suggestions');
+});
