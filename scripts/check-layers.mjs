@@ -21,7 +21,7 @@ const WIRE = ['host', 'text', 'timestamp', 'url'];
 
 /// Core's layers (rank: lower is lower). Every top-level module of core must be named here.
 const CORE_LAYERS = {
-  shared: ['pattern', 'paging'],
+  shared: ['pattern', 'paging', 'order'],
   github: ['github'],
   api: ['api'],
   features: ['history', 'cleanup', 'fleet', 'reviews', 'connect'],

@@ -116,7 +116,7 @@ pub struct StateSpan {
 /// GitHub's order (newest first).
 pub fn state_spans(statuses: &[DeploymentStatus], now: Timestamp) -> Vec<StateSpan> {
     let mut oldest_first: Vec<&DeploymentStatus> = statuses.iter().collect();
-    oldest_first.sort_by_key(|s| (s.created_at, s.id));
+    crate::order::sort_by_key(&mut oldest_first, |s| (s.created_at, s.id));
     let mut spans = Vec::with_capacity(oldest_first.len());
     for (i, status) in oldest_first.iter().enumerate() {
         let seconds = match oldest_first.get(i + 1) {
@@ -344,7 +344,7 @@ pub fn chart<R: Record>(records: &[R], max_environments: usize, max_days: usize)
         })
         .collect();
     let total = |row: &ChartRow| -> u32 { row.counts.iter().flat_map(|c| c.values()).sum() };
-    environments.sort_by(|a, b| {
+    crate::order::sort_by(&mut environments, |a, b| {
         total(b)
             .cmp(&total(a))
             .then(a.environment.cmp(&b.environment))
@@ -380,7 +380,7 @@ pub fn environments<R: Record>(records: &[R]) -> Vec<EnvironmentSummary> {
     let mut out: Vec<EnvironmentSummary> = by_name
         .into_iter()
         .map(|(name, mut list)| {
-            list.sort_by_key(|r| std::cmp::Reverse(r.deployment().id));
+            crate::order::sort_by_key(&mut list, |r| std::cmp::Reverse(r.deployment().id));
             let transient = list.iter().all(|r| r.deployment().transient_environment);
             EnvironmentSummary {
                 name: name.to_owned(),
@@ -399,7 +399,7 @@ pub fn environments<R: Record>(records: &[R]) -> Vec<EnvironmentSummary> {
             }
         })
         .collect();
-    out.sort_by(|a, b| {
+    crate::order::sort_by(&mut out, |a, b| {
         b.recent
             .first()
             .map(|r| r.0)

@@ -10,8 +10,8 @@
 //! - **Shared pieces**: from `deploydeck-wire` (the crate the fake shares, so it cannot share the client's
 //!   rules) [`text`] (clipped text, counts, durations, CSV, shell words), [`url`] (http(s) URLs,
 //!   percent-encoding, path segments), [`timestamp`], [`host`] (host names as requests reach them, `xn--`), with
-//!   [`http`] and [`model`]; the client's own [`pattern`] (environment name patterns) and [`paging`] (a long
-//!   table a page at a time).
+//!   [`http`] and [`model`]; the client's own [`pattern`] (environment name patterns), [`paging`] (a long
+//!   table a page at a time) and [`order`] (the one stable sort).
 //! - [`github`]: GitHub's objects ([`model`]), the rules it applies to them ([`rules`]: active, live,
 //!   deletable, production) and every field rule it enforces ([`validate`]).
 //! - [`api`]: talking to GitHub — [`http`] values, [`request`] builders, [`response`] decoding and
@@ -34,6 +34,7 @@
 
 // Shared pieces: the wire's (what the fake shares, `deploydeck-wire`), and the client's own.
 pub use deploydeck_wire::{host, text, timestamp, url};
+pub mod order;
 pub mod paging;
 pub mod pattern;
 

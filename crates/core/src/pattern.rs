@@ -179,7 +179,7 @@ pub fn suggestions(environments: &[(String, usize)], min: usize) -> Vec<(String,
         .filter(|(_, (envs, _))| *envs >= min)
         .map(|(prefix, (envs, deployments))| (format!("{prefix}*"), envs, deployments))
         .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    crate::order::sort_by(&mut out, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     out
 }
 

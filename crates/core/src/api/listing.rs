@@ -361,7 +361,7 @@ impl DeploymentList {
             }
         }
         if !in_order {
-            self.rows.sort_by_key(|d| std::cmp::Reverse(d.id));
+            crate::order::sort_by_key(&mut self.rows, |d| std::cmp::Reverse(d.id));
         }
     }
 }
@@ -442,7 +442,7 @@ impl PlanReads {
     /// The listing ended: these are the deployments (any order; one of each id kept). States heard before
     /// join them.
     pub fn listed(&mut self, mut deployments: Vec<Deployment>) {
-        deployments.sort_by_key(|d| std::cmp::Reverse(d.id));
+        crate::order::sort_by_key(&mut deployments, |d| std::cmp::Reverse(d.id));
         deployments.dedup_by_key(|d| d.id);
         let mut early = std::mem::take(&mut self.early);
         self.records = deployments

@@ -97,7 +97,7 @@ impl EmptyEnvironments {
                 outcome: None,
             })
             .collect();
-        items.sort_by_key(|e| e.name.to_lowercase());
+        crate::order::sort_by_key(&mut items, |e| e.name.to_lowercase());
         items.dedup_by(|a, b| a.name.eq_ignore_ascii_case(&b.name));
         EmptyEnvironments { items }
     }

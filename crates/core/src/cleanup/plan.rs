@@ -242,7 +242,7 @@ impl CleanupPlan {
     /// Plans `records` under `selection` at time `now`.
     pub fn new(records: &[DeploymentRecord], selection: &Selection, now: Timestamp) -> Self {
         let mut sorted: Vec<&DeploymentRecord> = records.iter().collect();
-        sorted.sort_by_key(|r| std::cmp::Reverse(r.id()));
+        crate::order::sort_by_key(&mut sorted, |r| std::cmp::Reverse(r.id()));
         sorted.dedup_by_key(|r| r.id());
 
         // Every environment's live deployment, and whether the environment is a production one (flagged

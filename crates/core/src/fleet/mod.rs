@@ -793,7 +793,7 @@ pub fn columns(rows: &[Row]) -> Vec<String> {
             }
         }
     }
-    names.sort_by(|a, b| {
+    crate::order::sort_by(&mut names, |a, b| {
         crate::github::rules::production_rank(a)
             .cmp(&crate::github::rules::production_rank(b))
             .then_with(|| a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase()))
