@@ -3,6 +3,8 @@
 //! [`Runner`], kept here for the life of the page: its workers take steps from core's `CleanupRun`, send them
 //! at the budget's pace, record the answers and keep the run on this device after each change; it tells the
 //! header how the run goes (core's `RunBadge`), and History and the overview which deployments are gone.
+//! Its code comes with the run's module (`views::loader::cleanup_runner`), fetched when a run is started, kept
+//! on this device or started in another tab — never with Cleanup's plan.
 //!
 //! A runner stops (its kept run continues when that repository's Cleanup opens again, as after a reload)
 //! when the connection it was started on is closed or replaced: the token it sends is then no longer the
@@ -62,6 +64,17 @@ pub struct Runner {
     /// The runner's own tasks: stopped only with the runner (a closed connection, "Plan another cleanup").
     tasks: Tasks,
     state: AppState,
+}
+
+/// The runner of `location`'s repository already going in this page on the open connection, if any: a lookup,
+/// none of the run's code (Cleanup's plan asks this first; `runner_for` comes with the run's module).
+pub fn existing_runner(state: &AppState, location: &AppLocation) -> Option<Runner> {
+    let api = state.connection.get_untracked()?;
+    RUNNERS.with_borrow(|all| {
+        all.iter()
+            .find(|r| r.is_for(location) && r.api == api)
+            .cloned()
+    })
 }
 
 /// The runner of `location`'s repository on the open connection: the one already going, or a new one with

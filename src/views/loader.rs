@@ -73,6 +73,21 @@ on_demand! {
 }
 
 on_demand! {
+    /// The runner of a repository's cleanup run (`runs::runner_for`), starting `start` when given — made when a
+    /// run is started, or found kept on this device (a reload, another tab running it): the run's keeping, its
+    /// following across tabs and the header's account come with the run's module, not with the plan.
+    pub async fn cleanup_runner(state: crate::state::AppState, location: AppLocation, start: Option<deploydeck_core::cleanup::SavedRun>) -> Option<crate::runs::Runner>;
+    in cleanup_run as cleanup_runner_module
+    {
+        crate::runs::runner_for(state, &location).inspect(|runner| {
+            if let Some(saved) = start {
+                runner.start(saved);
+            }
+        })
+    }
+}
+
+on_demand! {
     /// Cleanup's last step: what will go, the backup, the pace and the script — once the plan is reviewed.
     pub async fn cleanup_confirm() -> fn(crate::views::ConfirmParts) -> AnyView;
     in cleanup_confirm as cleanup_confirm_module

@@ -22,7 +22,6 @@ use crate::clock::now;
 use crate::components::{CostNotice, ErrorPanel, FormState};
 use crate::net::api::repo::{HearStates, Listing};
 use crate::net::api::Api;
-use crate::runs::Runner;
 use crate::session::Draft;
 use crate::state::AppState;
 use crate::tasks::Tasks;
@@ -168,7 +167,7 @@ impl PlanData {
 }
 
 #[component]
-pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
+pub(super) fn Planner(location: AppLocation, start: Callback<SavedRun>) -> impl IntoView {
     // The plan's reads are the view's (they stop when it goes away); the run, once started, is the app's.
     let Some(api) = expect_context::<AppState>().scoped_connection() else {
         return ().into_any();
@@ -208,7 +207,7 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
     let confirming = RwSignal::new(false);
 
     let start = {
-        let (runner, location) = (runner.clone(), location.clone());
+        let location = location.clone();
         move || {
             let Some(plan) = plan.get_untracked() else {
                 return;
@@ -219,7 +218,7 @@ pub(super) fn Planner(location: AppLocation, runner: Runner) -> impl IntoView {
                 planned: plan.counts(),
                 run: CleanupRun::new(&plan),
             };
-            runner.start(saved);
+            start.run(saved);
         }
     };
     let read_anyway = {

@@ -72,6 +72,30 @@ test('two tabs on one kept run: exactly one sends, Pause and Resume from the oth
   expect(leaks, 'the token outside the Authorization header to the chosen API').toEqual([]);
 });
 
+test('a tab whose Cleanup shows the plan when another tab starts a run follows that run: its code loads then, not with the plan', async ({ page }) => {
+  // The second tab first, on the plan: it carries none of the run's code until a run exists (issue 30).
+  const tab = await page.context().newPage();
+  const modules = [];
+  tab.on('request', (r) => { const m = r.url().match(/\/(split_[a-z_]+)\.wasm$/); if (m) modules.push(m[1]); });
+  const second = new CleanupPage(tab);
+  await second.open('acme/tidy', SHOP_TOKEN);
+  expect(modules, 'the plan alone').not.toContain('split_cleanup_run');
+
+  const first = new CleanupPage(page);
+  await first.startPacedRun('acme/tidy', SHOP_TOKEN, { spacing: 400 });
+  // The run kept on this device reaches the second tab, which now shows it and follows the running tab.
+  await expect(tab.getByTestId('cleanup-run')).toBeVisible();
+  await expect(tab.getByTestId('run-tab')).toHaveText(/running in another tab of this browser/);
+  expect(modules).toContain('split_cleanup_run');
+  const seen = done(await second.summary.textContent());
+  await expect.poll(async () => done(await second.summary.textContent()), { timeout: 10_000 }).toBeGreaterThan(seen);
+  await first.expectFinished();
+  await expect(second.summary).toHaveText('16 of 16 done, 0 failed, 0 remaining');
+  const log = writes(await requests());
+  const deletes = log.filter((r) => r.method === 'DELETE').map((r) => idOf(r.path));
+  expect(new Set(deletes).size, 'one tab sent: no deployment deleted twice').toBe(deletes.length);
+});
+
 test('without Web Locks the panel says each tab would send, and the run goes on as before', async ({ page }) => {
   await page.addInitScript(() => {
     delete Navigator.prototype.locks;
