@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use deploydeck_core::location::AppLocation;
+use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::DeploymentId;
 use deploydeck_core::response::ApiError;
 use deploydeck_core::validate::RepoRef;
@@ -26,10 +26,23 @@ on_demand! {
     }
 }
 
+/// Starts fetching the module of the screen `view` names, beside the repository frame's (`repo_screen`): a deep
+/// link's two modules then arrive together, not one after the other (issue 30). Harmless when they are here.
+pub fn preload_screen(view: View) {
+    match view {
+        View::Overview => {}
+        View::Create => preload_create_view(),
+        View::History => preload_history_view(),
+        View::Deployment(_) => preload_deployment_page(),
+        View::Reviews => preload_reviews_view(),
+        View::Cleanup => preload_cleanup_view(),
+    }
+}
+
 on_demand! {
     /// The Create view: the deployment and repository-dispatch forms.
     pub async fn create_view(location: AppLocation) -> AnyView;
-    in create_view as create_view_module
+    in create_view as create_view_module, preload preload_create_view via preload_create_view_module
     {
         view! { <crate::views::CreateView location=location/> }.into_any()
     }
@@ -38,7 +51,7 @@ on_demand! {
 on_demand! {
     /// The History view: every deployment, filtered, windowed, live.
     pub async fn history_view(location: AppLocation) -> AnyView;
-    in history_view as history_view_module
+    in history_view as history_view_module, preload preload_history_view via preload_history_view_module
     {
         view! { <crate::views::HistoryView location=location/> }.into_any()
     }
@@ -47,7 +60,7 @@ on_demand! {
 on_demand! {
     /// The Reviews view: runs waiting for a review, approved or rejected here.
     pub async fn reviews_view(location: AppLocation) -> AnyView;
-    in reviews_view as reviews_view_module
+    in reviews_view as reviews_view_module, preload preload_reviews_view via preload_reviews_view_module
     {
         view! { <crate::views::ReviewsView location=location/> }.into_any()
     }
@@ -56,7 +69,7 @@ on_demand! {
 on_demand! {
     /// The Cleanup view: plan, preview, back up and run a bulk delete.
     pub async fn cleanup_view(location: AppLocation) -> AnyView;
-    in cleanup_view as cleanup_view_module
+    in cleanup_view as cleanup_view_module, preload preload_cleanup_view via preload_cleanup_view_module
     {
         view! { <crate::views::CleanupView location=location/> }.into_any()
     }
@@ -118,7 +131,7 @@ on_demand! {
 on_demand! {
     /// One deployment's page: its statuses, followed live, and the post-a-status form.
     pub async fn deployment_page(location: AppLocation, id: DeploymentId) -> AnyView;
-    in deployment_page as deployment_page_module
+    in deployment_page as deployment_page_module, preload preload_deployment_page via preload_deployment_page_module
     {
         view! { <crate::views::DeploymentView location=location id=id/> }.into_any()
     }

@@ -32,7 +32,10 @@ pub fn RepoView() -> impl IntoView {
         Some(loc) => {
             let connected = state.connection.get().filter(|api| api.host() == &loc.host);
             match connected {
-                Some(_) => on_demand(loader::repo_screen(loc)),
+                Some(_) => {
+                    loader::preload_screen(loc.view);
+                    on_demand(loader::repo_screen(loc))
+                }
                 None => on_demand(loader::connect_here(loc)),
             }
         }

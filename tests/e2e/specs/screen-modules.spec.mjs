@@ -72,6 +72,20 @@ test('Cleanup opens with its plan only: the confirmation, the script, the run an
   expect(new Set(modules).size, 'no module is fetched again').toBe(modules.length);
 });
 
+test('a deep link fetches the repository frame and its screen together, not one after the other', async ({ page }) => {
+  // The frame's module is held until the screen's has been asked for: loaded one after the other, the
+  // screen would never come.
+  let screenAsked;
+  const asked = new Promise((resolve) => { screenAsked = resolve; });
+  const modules = recordModules(page);
+  await page.route(/\/split_cleanup_view\.wasm$/, (route) => { screenAsked(); return route.continue(); });
+  await page.route(/\/split_repo_screen\.wasm$/, async (route) => { await asked; return route.continue(); });
+  await page.goto('/demo/acme/storefront/cleanup');
+  await expect(page.getByTestId('cleanup-form')).toBeVisible({ timeout: 20_000 });
+  expect(modules).toEqual(expect.arrayContaining(['split_repo_screen', 'split_cleanup_view']));
+  expect(new Set(modules).size, 'no module is fetched twice').toBe(modules.length);
+});
+
 test('the token check loads once the connect form is first used, before Connect is pressed', async ({ page }) => {
   const modules = recordModules(page);
   const connect = new ConnectPage(page);
