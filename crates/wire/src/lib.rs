@@ -2,7 +2,8 @@
 //! in-page demo) share — and nothing of the client's decisions, so the fake cannot mirror a wrong rule:
 //!
 //! - [`http`]: plain request and response values;
-//! - [`model`]: GitHub's objects exactly as it sends them (deployments, statuses, users, environments);
+//! - [`model`]: GitHub's objects exactly as it sends them (deployments, statuses, users, environments); [`record`]:
+//!   what a tagged enum read through a flat record refuses;
 //! - [`url`]: http(s) URLs, percent-encoding, path segments, query values; [`host`]: host names as requests
 //!   reach them (`xn--`); [`timestamp`]: GitHub's times; [`text`]: counts, durations, clipping, CSV, shell words;
 //! - [`demo`]: the in-page demo's constants.
@@ -11,6 +12,7 @@
 pub mod host;
 pub mod http;
 pub mod model;
+pub mod record;
 pub mod text;
 pub mod timestamp;
 pub mod url;

@@ -520,8 +520,9 @@ impl TryFrom<ProtectionRuleRecord> for ProtectionRule {
     type Error = String;
 
     fn try_from(r: ProtectionRuleRecord) -> Result<ProtectionRule, String> {
-        let id = r.id.ok_or("missing field `id`")?;
-        let node_id = r.node_id.ok_or("missing field `node_id`")?;
+        use crate::record::{need, unknown};
+        let id = need(r.id, "id")?;
+        let node_id = need(r.node_id, "node_id")?;
         Ok(match r.kind.as_str() {
             "wait_timer" => ProtectionRule::WaitTimer {
                 id,
@@ -535,7 +536,7 @@ impl TryFrom<ProtectionRuleRecord> for ProtectionRule {
                 reviewers: r.reviewers,
             },
             "branch_policy" => ProtectionRule::BranchPolicy { id, node_id },
-            other => return Err(format!("unknown type `{other}`")),
+            other => return Err(unknown("type", other)),
         })
     }
 }

@@ -16,15 +16,8 @@ use crate::api::response::{
     WaitWhy,
 };
 
-/// A required field of a record's variant, or the error serde's derive gave for it.
-pub(crate) fn need<T>(value: Option<T>, field: &'static str) -> Result<T, String> {
-    value.ok_or_else(|| format!("missing field `{field}`"))
-}
-
-/// The error for a tag no variant has.
-pub(crate) fn unknown(tag: &str, kind: &str) -> String {
-    format!("unknown {tag} `{kind}`")
-}
+/// What a record's `TryFrom` refuses (the wire's, shared with its own records).
+pub(crate) use deploydeck_wire::record::{need, unknown};
 
 /// [`ApiError`] as written: `kind` and the union of every variant's fields.
 #[derive(Deserialize)]
@@ -51,7 +44,8 @@ impl TryFrom<ErrorRecord> for ApiError {
     type Error = String;
 
     fn try_from(r: ErrorRecord) -> Result<ApiError, String> {
-        let message = || need(r.message.clone(), "message");
+        // Called in one arm at most: the message moves into the error it builds.
+        let message = || need(r.message, "message");
         Ok(match r.kind.as_str() {
             "unauthorized" => ApiError::Unauthorized {
                 message: message()?,
