@@ -82,13 +82,13 @@ pub fn existing_runner(state: &AppState, location: &AppLocation) -> Option<Runne
 /// `None` before connecting.
 pub fn runner_for(state: AppState, location: &AppLocation) -> Option<Runner> {
     let api = state.connection.get_untracked()?;
-    if let Some(runner) =
-        RUNNERS.with_borrow(|all| all.iter().find(|r| r.is_for(location)).cloned())
+    if let Some(runner) = existing_runner(&state, location) {
+        return Some(runner);
+    }
+    // One started on another connection stops: the token it sends is no longer the one chosen.
+    if let Some(stale) = RUNNERS.with_borrow(|all| all.iter().find(|r| r.is_for(location)).cloned())
     {
-        if runner.api == api {
-            return Some(runner);
-        }
-        runner.stop();
+        stale.stop();
     }
     let kept = session::load_run(location).and_then(|text| SavedRun::from_json(&text));
     let restored = kept.is_some();
