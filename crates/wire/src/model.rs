@@ -860,7 +860,7 @@ mod tests {
 
     #[test]
     fn protection_rules_read_as_github_sends_them_and_back_as_written() {
-        // GitHub's example of an environment's rules (docs/github-api.md, environments).
+        // GitHub's example of an environment's rules (docs/github-api.md §8.9).
         let json = r#"[
             {"id":3736,"node_id":"MDQ6R2F0ZTM3MzY=","type":"wait_timer","wait_timer":30},
             {"id":3755,"node_id":"MDQ6R2F0ZTM3NTU=","prevent_self_review":false,"type":"required_reviewers",

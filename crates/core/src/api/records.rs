@@ -4,7 +4,7 @@
 //! Why not `#[derive(Deserialize)]` with `tag = "kind"`: serde reads an internally tagged enum by first copying
 //! the whole object into its generic `Content` buffer, then running one visitor per variant over that buffer; for
 //! [`ApiError`]'s thirteen variants that was 36 KB of WebAssembly before optimisation, the largest function of the
-//! code the Cleanup screen fetches (issue 30, `target/size-attribution.md`). A flat record reads the object once,
+//! code the Cleanup screen fetches (issue 30; `make size` names it). A flat record reads the object once,
 //! field by field, and [`TryFrom`] picks the variant: the same JSON, a fraction of the code. Unknown kinds and
 //! missing fields are refused as the derive refused them, so an unreadable kept run is still dropped whole
 //! (`SavedRun::from_json`) rather than half-read.
