@@ -27,6 +27,24 @@ const SEED = {
   teams: [{ org: 'acme', slug: 'ops', name: 'Ops', members: ['octocat'] }],
 };
 
+// §16: a line of five commits on main, a branch from its second, and two finished deploy runs (one too old to
+// re-run).
+const DAY = 86_400_000;
+const LINE = ['1', '2', '3', '4', '5'].map((n) => n.repeat(40));
+const SIDE = 'e'.repeat(40);
+SEED.repositories.push({
+  owner: 'acme', name: 'line', collaborators: { octocat: 'admin' },
+  branches: [{ name: 'main', sha: LINE[4] }, { name: 'feature/side', sha: SIDE }],
+  history: [
+    ...LINE.map((sha, i) => ({ sha, parent: i ? LINE[i - 1] : null, message: `Change ${i + 1}\n\nwith a body`, author: 'octocat', date: new Date(Date.now() - (10 - i) * DAY).toISOString(), files: [`src/f${i}.rs`, 'CHANGELOG.md'] })),
+    { sha: SIDE, parent: LINE[1], message: 'A side change', author: 'Somebody Else', files: ['README.md'] },
+  ],
+  runs: [
+    { id: 555001, workflow: 'Deploy', ref: 'main', sha: LINE[3], actor: 'octocat', created_at: new Date(Date.now() - 2 * DAY).toISOString(), waits_on: ['production'], conclusion: 'success' },
+    { id: 555002, workflow: 'Deploy', ref: 'main', sha: LINE[1], actor: 'octocat', created_at: new Date(Date.now() - 40 * DAY).toISOString(), waits_on: ['production'], conclusion: 'success' },
+  ],
+});
+
 let fake;
 const T = 't-repo';
 const R = '/repos/acme/web';
@@ -58,7 +76,8 @@ async function expect(template, method, path, status, opts = {}) {
   }
   assert.equal(h.get('content-type'), 'application/json; charset=utf-8');
   if (status === 200 && method === 'GET') assert.match(h.get('etag'), /^"[0-9a-f]{64}"$/);
-  if (status === 201) assert.ok(h.get('location')?.startsWith(fake.base), 'Location on 201');
+  // A 201 that made a resource says where; a re-run makes none it could point at (§16).
+  if (status === 201 && !opts.noResource) assert.ok(h.get('location')?.startsWith(fake.base), 'Location on 201');
   if (status >= 400) assert.equal(res.json.status, String(status), 'error bodies carry "status" (§2)');
   const { ok, errors, pointer } = spec().check(template, method, status, res.json, opts.fallback ?? 'basic-error');
   assert.ok(ok, `${method} ${path} ${status} does not match ${pointer}:\n${errors.join('\n')}\n${res.text.slice(0, 400)}`);
@@ -247,4 +266,70 @@ test('workflow runs waiting for review: list, get, pending deployments (users an
   assert.deepEqual(decided.json.map((d) => d.environment), ['staging']);
   const history = await expect(APPROVALS, 'GET', `${R}/actions/runs/30433642/approvals`, 200);
   assert.deepEqual(history.json.map((a) => [a.state, a.user.login, a.comment, a.environments.map((e) => e.name)]), [['approved', 'octocat', 'Ship it!', ['staging']]]);
+});
+
+const L = '/repos/acme/line';
+const COMMIT = '/repos/{owner}/{repo}/commits/{ref}';
+const COMPARE = '/repos/{owner}/{repo}/compare/{basehead}';
+
+test('commits: one commit by SHA, branch or short SHA (200), an unknown SHA (422) or name (404)', async () => {
+  const c = (await expect(COMMIT, 'GET', `${L}/commits/${LINE[2]}`, 200)).json;
+  assert.equal(c.sha, LINE[2]);
+  assert.deepEqual(c.parents.map((p) => p.sha), [LINE[1]]);
+  assert.equal(c.commit.message, 'Change 3\n\nwith a body');
+  assert.equal(c.author.login, 'octocat');
+  assert.deepEqual(c.files.map((f) => f.filename), ['src/f2.rs', 'CHANGELOG.md']);
+  assert.equal((await expect(COMMIT, 'GET', `${L}/commits/main`, 200)).json.sha, LINE[4]);
+  assert.equal((await expect(COMMIT, 'GET', `${L}/commits/${LINE[0].slice(0, 7)}`, 200)).json.parents.length, 0);
+  const side = (await expect(COMMIT, 'GET', `${L}/commits/feature/side`.replace('feature/side', SIDE), 200)).json;
+  assert.equal(side.author, null, 'an author GitHub cannot match to a user is null');
+  assert.equal(side.commit.author.name, 'Somebody Else');
+  const missing = await expect(COMMIT, 'GET', `${L}/commits/${'f'.repeat(40)}`, 422, { fallback: 'validation-error' });
+  assert.equal(missing.json.message, `No commit found for SHA: ${'f'.repeat(40)}`);
+  await expect(COMMIT, 'GET', `${L}/commits/no-such-branch`, 404);
+});
+
+test('compare: ahead, behind, identical and diverged, oldest first, paged with files on the first page only', async () => {
+  const ahead = (await expect(COMPARE, 'GET', `${L}/compare/${LINE[1]}...${LINE[4]}`, 200)).json;
+  assert.deepEqual([ahead.status, ahead.ahead_by, ahead.behind_by, ahead.total_commits], ['ahead', 3, 0, 3]);
+  assert.deepEqual(ahead.commits.map((c) => c.sha), LINE.slice(2), 'oldest first');
+  assert.equal(ahead.merge_base_commit.sha, LINE[1]);
+  assert.deepEqual(ahead.files.map((f) => f.filename).sort(), ['CHANGELOG.md', 'src/f2.rs', 'src/f3.rs', 'src/f4.rs']);
+  const behind = (await expect(COMPARE, 'GET', `${L}/compare/main...${LINE[0]}`, 200)).json;
+  assert.deepEqual([behind.status, behind.ahead_by, behind.behind_by, behind.commits.length], ['behind', 0, 4, 0]);
+  const same = (await expect(COMPARE, 'GET', `${L}/compare/main...${LINE[4]}`, 200)).json;
+  assert.deepEqual([same.status, same.ahead_by, same.behind_by], ['identical', 0, 0]);
+  const diverged = (await expect(COMPARE, 'GET', `${L}/compare/main...feature/side`, 200)).json;
+  assert.deepEqual([diverged.status, diverged.ahead_by, diverged.behind_by], ['diverged', 1, 3]);
+  const first = await expect(COMPARE, 'GET', `${L}/compare/${LINE[0]}...main?per_page=2&page=1`, 200);
+  assert.deepEqual(first.json.commits.map((c) => c.sha), LINE.slice(1, 3));
+  assert.match(first.headers.get('link'), /per_page=2&page=2>; rel="next"/);
+  const second = (await expect(COMPARE, 'GET', `${L}/compare/${LINE[0]}...main?per_page=2&page=2`, 200)).json;
+  assert.deepEqual(second.commits.map((c) => c.sha), LINE.slice(3));
+  assert.deepEqual(second.files, [], 'files come with the first page only');
+  assert.equal(second.total_commits, 4);
+  await expect(COMPARE, 'GET', `${L}/compare/main...${'f'.repeat(40)}`, 404);
+  await expect(COMPARE, 'GET', `${L}/compare/main`, 404);
+});
+
+test('re-run a workflow run: 201 and a new deployment logged at the run; 403 over 30 days; 404', async () => {
+  const before = (await expect(DEPLOYMENTS, 'GET', `${L}/deployments`, 200)).json;
+  const made = before.find((d) => d.sha === LINE[3]);
+  assert.equal(made.performed_via_github_app.slug, 'github-actions');
+  assert.equal(made.creator.login, 'github-actions[bot]');
+  const statuses = (await expect(STATUSES, 'GET', `${L}/deployments/${made.id}/statuses`, 200)).json;
+  assert.match(statuses[0].log_url, /\/acme\/line\/actions\/runs\/555001\/job\/\d+$/);
+  const rerun = await expect('/repos/{owner}/{repo}/actions/runs/{run_id}/rerun', 'POST', `${L}/actions/runs/555001/rerun`, 201, { fallback: 'empty-object', noResource: true });
+  assert.deepEqual(rerun.json, {});
+  const after = (await expect(DEPLOYMENTS, 'GET', `${L}/deployments`, 200)).json;
+  assert.equal(after.length, before.length + 1);
+  assert.equal(after[0].sha, LINE[3]);
+  assert.equal(after[0].environment, 'production');
+  const run = (await expect('/repos/{owner}/{repo}/actions/runs/{run_id}', 'GET', `${L}/actions/runs/555001`, 200)).json;
+  assert.equal(run.run_attempt, 2);
+  const old = await expect('/repos/{owner}/{repo}/actions/runs/{run_id}/rerun', 'POST', `${L}/actions/runs/555002/rerun`, 403);
+  assert.match(old.json.message, /month/);
+  await expect('/repos/{owner}/{repo}/actions/runs/{run_id}/rerun', 'POST', `${L}/actions/runs/999/rerun`, 404);
+  const reader = await call(fake.base, 'POST', `${L}/actions/runs/555001/rerun`, { token: 'f-read' });
+  assert.ok([403, 404].includes(reader.status), `a token without Actions: write is refused (${reader.status})`);
 });

@@ -81,7 +81,8 @@ pub fn deployment(hub: &Hub, ctx: &Ctx, repo: &Repo, d: &Deployment) -> model::D
         },
         transient_environment: d.transient_environment,
         production_environment: d.production_environment,
-        performed_via_github_app: None,
+        performed_via_github_app: is_actions_bot(hub, d.creator)
+            .then(|| Box::new(actions_app(ctx))),
     }
 }
 
@@ -94,6 +95,11 @@ pub fn status(
     s: &Status,
 ) -> model::DeploymentStatus {
     let deployment_url = format!("{}/deployments/{}", repo_api(ctx, repo), d.id);
+    // A job's status links to its run (what re-running it needs: docs/github-api.md §16).
+    let log_url = match s.log_url.is_empty() && is_actions_bot(hub, s.creator) {
+        true => run_log_url(ctx, repo, d.id).unwrap_or_default(),
+        false => s.log_url.clone(),
+    };
     model::DeploymentStatus {
         url: format!("{deployment_url}/statuses/{}", s.id),
         id: StatusId(s.id),
@@ -105,14 +111,18 @@ pub fn status(
         creator: creator(hub, ctx, s.creator),
         description: s.description.clone(),
         environment: s.environment.clone(),
-        target_url: s.target_url.clone(),
+        target_url: if s.target_url.is_empty() {
+            log_url.clone()
+        } else {
+            s.target_url.clone()
+        },
         created_at: s.created_at,
         updated_at: s.created_at,
         deployment_url,
         repository_url: repo_api(ctx, repo),
         environment_url: s.environment_url.clone(),
-        log_url: s.log_url.clone(),
-        performed_via_github_app: None,
+        log_url,
+        performed_via_github_app: is_actions_bot(hub, s.creator).then(|| actions_app(ctx)),
     }
 }
 
@@ -242,7 +252,7 @@ pub fn workflow_run(hub: &Hub, ctx: &Ctx, repo: &Repo, r: &Run) -> Value {
         "created_at": r.created_at,
         "updated_at": r.updated_at,
         "actor": actor,
-        "run_attempt": 1,
+        "run_attempt": r.attempt,
         "run_started_at": r.created_at,
         "triggering_actor": actor,
         "jobs_url": format!("{api}/jobs"),
@@ -391,4 +401,144 @@ pub fn rate_limit(limit: u64, used: u64, reset: i64) -> Value {
     value["resources"]["core"] = core.clone();
     value["rate"] = core;
     value
+}
+
+/// The `github-actions` app (`integration`), as GitHub names it on deployments its jobs make (§7.4).
+pub fn actions_app(ctx: &Ctx) -> model::Integration {
+    let stamp = deploydeck_wire::Timestamp::from_unix(1_565_712_000);
+    model::Integration {
+        id: 15368,
+        slug: Some("github-actions".into()),
+        node_id: "MDM6QXBwMTUzNjg=".into(),
+        client_id: None,
+        owner: json!({
+            "login": "github", "id": 9919, "node_id": "MDEyOk9yZ2FuaXphdGlvbjk5MTk=",
+            "avatar_url": "https://avatars.githubusercontent.com/u/9919?v=4", "gravatar_id": "",
+            "url": format!("{}/users/github", ctx.base), "html_url": format!("{}/github", ctx.web()),
+            "followers_url": format!("{}/users/github/followers", ctx.base),
+            "following_url": format!("{}/users/github/following{{/other_user}}", ctx.base),
+            "gists_url": format!("{}/users/github/gists{{/gist_id}}", ctx.base),
+            "starred_url": format!("{}/users/github/starred{{/owner}}{{/repo}}", ctx.base),
+            "subscriptions_url": format!("{}/users/github/subscriptions", ctx.base),
+            "organizations_url": format!("{}/users/github/orgs", ctx.base),
+            "repos_url": format!("{}/users/github/repos", ctx.base),
+            "events_url": format!("{}/users/github/events{{/privacy}}", ctx.base),
+            "received_events_url": format!("{}/users/github/received_events", ctx.base),
+            "type": "Organization", "site_admin": false
+        }),
+        name: "GitHub Actions".into(),
+        description: Some("Automate your workflow from idea to production".into()),
+        external_url: "https://help.github.com/en/actions".into(),
+        html_url: format!("{}/apps/github-actions", ctx.web()),
+        created_at: stamp,
+        updated_at: stamp,
+        permissions: serde_json::from_value(
+            json!({"actions": "write", "deployments": "write", "contents": "write"}),
+        )
+        .unwrap_or_default(),
+        events: vec![
+            "deployment".into(),
+            "deployment_status".into(),
+            "push".into(),
+        ],
+        installations_count: None,
+    }
+}
+
+/// Whether a user is GitHub Actions' bot: what it makes was made through the `github-actions` app.
+pub fn is_actions_bot(hub: &Hub, id: u64) -> bool {
+    hub.user(id)
+        .is_some_and(|u| u.login == "github-actions[bot]")
+}
+
+/// The web address of the run whose job made deployment `id`, if a run did (its statuses' log).
+pub fn run_log_url(ctx: &Ctx, repo: &Repo, id: u64) -> Option<String> {
+    let run = repo.runs.iter().find(|r| {
+        r.gates.iter().any(|g| g.deployment == id) || r.rerun_deployments.contains(&id)
+    })?;
+    Some(format!(
+        "{}/{}/actions/runs/{}/job/{}",
+        ctx.web(),
+        repo.full_name(),
+        run.id,
+        run.id + 11
+    ))
+}
+
+/// `commit` (GET …/commits/{ref}, and each commit of a comparison without `stats`/`files`).
+pub fn commit(
+    hub: &Hub,
+    ctx: &Ctx,
+    repo: &Repo,
+    c: &crate::hub::commits::Commit,
+    whole: bool,
+) -> Value {
+    let api = repo_api(ctx, repo);
+    let web = format!("{}/{}", ctx.web(), repo.full_name());
+    let user = c
+        .author
+        .as_deref()
+        .and_then(|login| hub.user_by_login(login));
+    let name = user
+        .and_then(|u| u.name.clone().or_else(|| Some(u.login.clone())))
+        .or_else(|| c.author.clone())
+        .unwrap_or_else(|| "Deploydeck Fake".into());
+    let email = user
+        .map(|u| format!("{}+{}@users.noreply.github.com", u.id, u.login))
+        .unwrap_or_else(|| "fake@example.com".into());
+    let date = c.date.unwrap_or(repo.created_at);
+    let person = json!({"name": name, "email": email, "date": date});
+    let author = user.map(|u| serde_json::to_value(simple_user(ctx, u)).unwrap_or(Value::Null));
+    let tree = crate::hub::fake_sha(&format!("tree of {}", c.sha));
+    let mut body = json!({
+        "sha": c.sha,
+        "node_id": format!("C_kwDOAB{}", &c.sha[..c.sha.len().min(12)]),
+        "commit": {
+            "author": person,
+            "committer": {"name": "GitHub", "email": "noreply@github.com", "date": date},
+            "message": c.message,
+            "tree": {"sha": tree, "url": format!("{api}/git/trees/{tree}")},
+            "url": format!("{api}/git/commits/{}", c.sha),
+            "comment_count": 0,
+            "verification": {"verified": false, "reason": "unsigned", "signature": null, "payload": null, "verified_at": null}
+        },
+        "url": format!("{api}/commits/{}", c.sha),
+        "html_url": format!("{web}/commit/{}", c.sha),
+        "comments_url": format!("{api}/commits/{}/comments", c.sha),
+        "author": author.clone(),
+        "committer": author,
+        "parents": c.parent.iter().map(|p| json!({
+            "sha": p, "url": format!("{api}/commits/{p}"), "html_url": format!("{web}/commit/{p}")
+        })).collect::<Vec<_>>(),
+    });
+    if whole {
+        let files = diff_entries(ctx, repo, &c.sha, c.files.iter());
+        body["stats"] = json!({"total": 3 * files.len(), "additions": 2 * files.len(), "deletions": files.len()});
+        body["files"] = Value::Array(files);
+    }
+    body
+}
+
+/// `diff-entry`s: each path `modified`, two lines added and one removed, as of commit `sha`.
+pub fn diff_entries<'a>(
+    ctx: &Ctx,
+    repo: &Repo,
+    sha: &str,
+    paths: impl Iterator<Item = &'a String>,
+) -> Vec<Value> {
+    let web = format!("{}/{}", ctx.web(), repo.full_name());
+    paths
+        .map(|path| {
+            json!({
+                "sha": crate::hub::fake_sha(&format!("{sha}:{path}")),
+                "filename": path,
+                "status": "modified",
+                "additions": 2, "deletions": 1, "changes": 3,
+                "blob_url": format!("{web}/blob/{sha}/{path}"),
+                "raw_url": format!("{web}/raw/{sha}/{path}"),
+                "contents_url": format!("{}/contents/{path}?ref={sha}", repo_api(ctx, repo)),
+                "patch": "@@ -1 +1,2 @@\n-old\n+new\n+more"
+            })
+        })
+        .collect()
 }

@@ -109,6 +109,10 @@ pub fn demo_hub(now: Timestamp) -> Hub {
         seed_repo(&mut hub, &mut dice, plan, now, &humans, bot);
     }
     waiting_runs(&mut hub, now);
+    // What will ship: every repository's commits in a line, from what it deployed (hub::commits).
+    for repo in &mut hub.repos {
+        repo.build_history(&[]);
+    }
     hub
 }
 
@@ -157,6 +161,7 @@ fn waiting_runs(hub: &mut Hub, now: Timestamp) {
             actor: actor.into(),
             created_at: now.plus_seconds(-ago),
             waits_on: vec!["production".into()],
+            conclusion: None,
         };
         hub.load_run(index, &run);
     }

@@ -67,8 +67,12 @@ pub struct SeedRun {
     /// Who triggered it.
     pub actor: String,
     pub created_at: Timestamp,
-    /// The environments its job waits on (created if missing).
+    /// The environments its job waits on (created if missing) or, when `conclusion` is given, deployed to.
     pub waits_on: Vec<String>,
+    /// `success`: a run that already went through (its deployments `in_progress` then `success`, made by
+    /// github-actions[bot] and logged at the run); waiting for reviews when left out.
+    #[serde(default)]
+    pub conclusion: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,6 +139,9 @@ pub struct SeedRepo {
     /// Workflow runs waiting on protected environments (after the deployments above).
     #[serde(default)]
     pub runs: Vec<SeedRun>,
+    /// Commits with their parents, oldest first; when left out, made from the deployments (`hub::commits`).
+    #[serde(default)]
+    pub history: Vec<crate::hub::commits::Commit>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -322,6 +329,7 @@ impl Hub {
             self.load_run(index, run);
         }
         self.repos[index].runs.sort_by_key(|r| r.id);
+        self.repos[index].build_history(&r.history);
     }
 
     pub(crate) fn load_run(&mut self, index: usize, r: &SeedRun) {
@@ -333,6 +341,7 @@ impl Hub {
                 .map(|x| x.sha().to_owned())
                 .unwrap_or_else(|| fake_sha(&r.git_ref))
         });
+        let done = r.conclusion.as_deref() == Some("success");
         let mut gates = Vec::new();
         for environment in &r.waits_on {
             self.ensure_environment(index, environment, r.created_at);
@@ -350,15 +359,32 @@ impl Hub {
                 creator: "github-actions[bot]".into(),
                 created_at: r.created_at,
                 // GraphQL says WAITING; REST, by the `waiting_in_rest` setting (docs/github-api.md §14).
-                statuses: vec![SeedStatus {
-                    state: DeploymentState::Waiting,
-                    creator: None,
-                    created_at: r.created_at,
-                    description: format!("Waiting for a review to deploy to {environment}"),
-                    environment: None,
-                    log_url: String::new(),
-                    environment_url: String::new(),
-                }],
+                statuses: match done {
+                    false => vec![SeedStatus {
+                        state: DeploymentState::Waiting,
+                        creator: None,
+                        created_at: r.created_at,
+                        description: format!("Waiting for a review to deploy to {environment}"),
+                        environment: None,
+                        log_url: String::new(),
+                        environment_url: String::new(),
+                    }],
+                    true => [DeploymentState::InProgress, DeploymentState::Success]
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, state)| SeedStatus {
+                            state,
+                            creator: None,
+                            created_at: Timestamp::from_unix(
+                                r.created_at.unix() + 60 * (n as i64 + 1),
+                            ),
+                            description: String::new(),
+                            environment: None,
+                            log_url: String::new(),
+                            environment_url: String::new(),
+                        })
+                        .collect(),
+                },
             };
             let deployment = self.next_deployment_id;
             self.load_deployment(index, &seeded);
@@ -370,7 +396,11 @@ impl Hub {
                 environment: env,
                 deployment,
                 started_at: r.created_at,
-                decision: Decision::Pending,
+                decision: if done {
+                    Decision::Open
+                } else {
+                    Decision::Pending
+                },
             });
         }
         let id = r.id.unwrap_or_else(|| 7_000_000_000 + self.fresh_id());
@@ -394,9 +424,11 @@ impl Hub {
             run_number,
             created_at: r.created_at,
             updated_at: r.created_at,
-            conclusion: None,
+            conclusion: done.then_some("success"),
             gates,
             reviews: Vec::new(),
+            attempt: 1,
+            rerun_deployments: Vec::new(),
         });
     }
 

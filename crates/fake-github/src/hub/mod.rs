@@ -10,6 +10,7 @@ use deploydeck_wire::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub mod commits;
 pub mod runs;
 
 use runs::{ApprovalOutcome, Run, Team};
@@ -58,6 +59,9 @@ pub struct Settings {
     /// may not see). Not documented.
     #[serde(default)]
     pub non_admin: NonAdmin,
+    /// The message of the 403 that refuses re-running a run over 30 days old: GitHub documents the window,
+    /// not the words (docs/github-api.md §16), so the client reads only the status and the run's age.
+    pub rerun_too_old_message: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -101,6 +105,8 @@ impl Default for Settings {
             approval_outcome: ApprovalOutcome::default(),
             waiting_in_rest: WaitingInRest::default(),
             non_admin: NonAdmin::default(),
+            rerun_too_old_message:
+                "Unable to re-run this workflow run because it was created over a month ago".into(),
         }
     }
 }
@@ -312,6 +318,8 @@ pub struct Repo {
     pub tags: Vec<(String, String)>,
     /// Every commit the repository knows (branch heads and tags included).
     pub commits: BTreeSet<String>,
+    /// Their parents, messages and authors (`commits.rs`); a known commit missing here is a root.
+    pub history: BTreeMap<String, commits::Commit>,
     pub contexts: BTreeMap<String, Vec<CommitContext>>,
     pub collaborators: BTreeMap<u64, Role>,
     /// Ascending id.
@@ -580,6 +588,7 @@ impl Hub {
             }],
             tags: Vec::new(),
             commits: BTreeSet::from([sha]),
+            history: BTreeMap::new(),
             contexts: BTreeMap::new(),
             collaborators: BTreeMap::new(),
             deployments: Vec::new(),
@@ -652,10 +661,15 @@ impl Hub {
                         };
                     }
                     let merged = fake_sha(&format!("merge {base} into {} at {}", branch.sha, now));
-                    branch.sha = merged.clone();
+                    let previous = std::mem::replace(&mut branch.sha, merged.clone());
                     branch.behind_by = 0;
                     let head = branch.name.clone();
-                    repo.commits.insert(merged);
+                    repo.add_commit(
+                        &merged,
+                        &previous,
+                        format!("Merge branch '{base}' into {head}"),
+                        now,
+                    );
                     return CreateOutcome::AutoMerged { base, head };
                 }
             }

@@ -52,6 +52,10 @@ pub struct Run {
     pub gates: Vec<Gate>,
     /// Oldest first.
     pub reviews: Vec<Review>,
+    /// 1, and one more for each re-run.
+    pub attempt: u64,
+    /// Deployments its re-runs made (its first attempt's are the gates').
+    pub rerun_deployments: Vec<u64>,
 }
 
 /// One protected environment a run's job waits on, and the deployment the job created for it.
@@ -306,4 +310,64 @@ impl Hub {
             now,
         );
     }
+
+    /// re-run-a-workflow (docs/github-api.md §16): the run starts again for the same commit, and its job
+    /// deploys again to each environment it deployed to (a new deployment by github-actions[bot], `in_progress`
+    /// then `success`). GitHub refuses a run created more than 30 days ago and one still going.
+    pub fn rerun(&mut self, repo: usize, run_id: u64, now: Timestamp) -> Result<(), RerunRefusal> {
+        let actions = self.add_user("github-actions[bot]", crate::hub::UserKind::Bot, None);
+        let r = &self.repos[repo];
+        let run = r
+            .runs
+            .iter()
+            .find(|x| x.id == run_id)
+            .ok_or(RerunRefusal::NotFound)?;
+        if now.unix() - run.created_at.unix() > RERUN_WINDOW_S {
+            return Err(RerunRefusal::TooOld);
+        }
+        if run.conclusion.is_none() {
+            return Err(RerunRefusal::Running);
+        }
+        let earlier: Vec<crate::hub::Deployment> = run
+            .gates
+            .iter()
+            .filter_map(|g| r.deployment(g.deployment).cloned())
+            .collect();
+        let mut made = Vec::new();
+        for d in earlier {
+            let id = self.next_deployment_id;
+            self.next_deployment_id += 1;
+            self.repos[repo].deployments.push(crate::hub::Deployment {
+                id,
+                creator: actions,
+                created_at: now,
+                updated_at: now,
+                statuses: Vec::new(),
+                description: None,
+                ..d
+            });
+            for state in [DeploymentState::InProgress, DeploymentState::Success] {
+                self.add_status(repo, id, actions, NewStatus::with_state(state), now);
+            }
+            made.push(id);
+        }
+        if let Some(run) = self.repos[repo].runs.iter_mut().find(|x| x.id == run_id) {
+            run.attempt += 1;
+            run.updated_at = now;
+            run.conclusion = Some("success");
+            run.rerun_deployments.extend(made);
+        }
+        Ok(())
+    }
+}
+
+/// GitHub re-runs a workflow run up to 30 days after it started (docs/github-api.md §16).
+pub const RERUN_WINDOW_S: i64 = 30 * 24 * 3600;
+
+/// Why a re-run is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RerunRefusal {
+    NotFound,
+    TooOld,
+    Running,
 }

@@ -29,13 +29,21 @@ pub(super) enum Need {
     /// Deleting an environment: the repository's admins, classic `repo` or fine-grained Administration:
     /// write (§8.14).
     Administration,
+    /// Commits and comparisons: fine-grained Contents: read (§16).
+    ContentsRead,
+    /// Re-running a workflow run: classic `repo`, fine-grained Actions: write (§16).
+    ActionsWrite,
 }
 
 impl Need {
     pub(super) fn is_write(self) -> bool {
         matches!(
             self,
-            Need::DeploymentsWrite | Need::ContentsWrite | Need::Review | Need::Administration
+            Need::DeploymentsWrite
+                | Need::ContentsWrite
+                | Need::Review
+                | Need::Administration
+                | Need::ActionsWrite
         )
     }
 
@@ -51,12 +59,19 @@ impl Need {
     /// Classic scopes that grant this (for `X-Accepted-OAuth-Scopes`).
     pub(super) fn classic_scopes(self, private: bool) -> &'static [&'static str] {
         match (self, private) {
-            (Need::Metadata | Need::EnvironmentsRead | Need::ActionsRead, true) => &["repo"],
             (
-                Need::Metadata | Need::EnvironmentsRead | Need::ActionsRead | Need::DeploymentsRead,
+                Need::Metadata | Need::EnvironmentsRead | Need::ActionsRead | Need::ContentsRead,
+                true,
+            ) => &["repo"],
+            (
+                Need::Metadata
+                | Need::EnvironmentsRead
+                | Need::ActionsRead
+                | Need::DeploymentsRead
+                | Need::ContentsRead,
                 false,
             ) => &[],
-            (Need::Review | Need::Administration, _) => &["repo"],
+            (Need::Review | Need::Administration | Need::ActionsWrite, _) => &["repo"],
             (Need::DeploymentsRead, true) => &["repo", "repo_deployment"],
             (Need::DeploymentsWrite, true) => &["repo", "repo_deployment"],
             (Need::DeploymentsWrite, false) => &["repo", "repo_deployment", "public_repo"],
@@ -76,6 +91,8 @@ impl Need {
             Need::EnvironmentsRead | Need::ActionsRead => Some(("actions", Level::Read)),
             Need::Review => Some(("deployments", Level::Write)),
             Need::Administration => Some(("administration", Level::Write)),
+            Need::ContentsRead => Some(("contents", Level::Read)),
+            Need::ActionsWrite => Some(("actions", Level::Write)),
         }
     }
 }

@@ -8,6 +8,7 @@
 
 mod actions;
 mod auth;
+mod commits;
 mod deployments;
 mod graphql_route;
 mod paging;
@@ -129,7 +130,9 @@ impl Hub {
             (Method::Get, ["environments", ..]) => Need::EnvironmentsRead,
             (Method::Delete, ["environments", _]) => Need::Administration,
             (Method::Get, ["branches"]) => Need::Metadata,
+            (Method::Get, ["commits", _] | ["compare", ..]) => Need::ContentsRead,
             (Method::Get, ["actions", "runs", ..]) => Need::ActionsRead,
+            (Method::Post, ["actions", "runs", _, "rerun"]) => Need::ActionsWrite,
             (Method::Post, ["actions", "runs", _, "pending_deployments"]) => Need::Review,
             _ => return Reply::not_found(DOC_REST),
         };
@@ -189,6 +192,12 @@ impl Hub {
                 self.review_route(request, ctx, caller, index, id)
             }
             (Method::Get, ["actions", "runs", id, "approvals"]) => self.approvals(ctx, index, id),
+            (Method::Post, ["actions", "runs", id, "rerun"]) => self.rerun_route(ctx, index, id),
+            (Method::Get, ["commits", git_ref]) => self.get_commit(ctx, index, git_ref),
+            // `x-multi-segment`: a branch name with slashes spans several segments.
+            (Method::Get, ["compare", parts @ ..]) if !parts.is_empty() => {
+                self.compare_route(ctx, index, &parts.join("/"), &path, query)
+            }
             _ => Reply::not_found(DOC_REST),
         };
         let private = self.repos[index].private;
