@@ -48,6 +48,7 @@ pub mod connect;
 pub mod fleet;
 pub mod history;
 pub mod reviews;
+pub mod ship;
 
 // The app's addresses.
 pub mod location;

@@ -1,0 +1,381 @@
+//! What will ship, and doing a deployment again (docs/github-api.md §16).
+//!
+//! *What will ship*: GitHub's compare of what an environment runs now (the base) with a deployment's commit
+//! (the head), read into words — newer, older (a rollback: commits leave), the same, or gone separate ways —
+//! and one line per commit. *Again*: a deployment made by a GitHub Actions job is redone by re-running its
+//! run (its statuses link to it); any other by a new deployment of the same commit with the same settings,
+//! never auto-merged. Everything read from the host is checked here: SHAs are hex, links http(s), text clipped,
+//! counts capped, and a run id becomes a path segment only as a number.
+
+use serde::Deserialize;
+
+use crate::api::http::{HttpRequest, Method};
+use crate::api::request::{ApiBase, Client, HostKind, PageRequest};
+use crate::api::response::ApiError;
+use crate::github::model::{Deployment, DeploymentStatus, NewDeployment, RequiredContexts};
+use crate::github::validate::RepoRef;
+use crate::text::{clip, reveal};
+use crate::timestamp::Timestamp;
+use crate::url::{encode_component, HttpUrl};
+
+/// Commits a page of a comparison asks for (GitHub's most when paging, docs/github-api.md §16).
+pub const COMMITS_PER_PAGE: u8 = 100;
+/// Counts from the host are shown up to this (a hostile or broken answer cannot print a 20-digit number).
+const MAX_COUNT: u64 = 1_000_000;
+/// GitHub re-runs a workflow run up to 30 days after it started.
+pub const RERUN_WINDOW_DAYS: i64 = 30;
+
+/// How a deployment's commit stands to what its environment runs now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// The same commit.
+    Identical,
+    /// Newer: it adds commits and removes none.
+    Newer,
+    /// Older: deploying it takes commits away (a rollback).
+    Older,
+    /// Each has commits the other lacks.
+    Diverged,
+}
+
+/// One commit as a list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitLine {
+    pub sha: String,
+    pub headline: String,
+    pub author: String,
+    pub at: Option<Timestamp>,
+    /// Its page on GitHub, when the host gave an http(s) address.
+    pub link: Option<String>,
+}
+
+impl CommitLine {
+    pub fn short_sha(&self) -> &str {
+        self.sha.get(..7).unwrap_or(&self.sha)
+    }
+}
+
+/// A page of GitHub's compare, read.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "RawComparison")]
+pub struct Comparison {
+    pub relation: Relation,
+    /// Commits the head has that the base lacks (what arrives).
+    pub ahead_by: u64,
+    /// Commits the base has that the head lacks (what leaves).
+    pub behind_by: u64,
+    /// This page's commits, oldest first.
+    pub commits: Vec<CommitLine>,
+    /// Files changed (GitHub lists at most 300, on the first page only).
+    pub files: usize,
+}
+
+#[derive(Deserialize)]
+struct RawComparison {
+    status: String,
+    ahead_by: u64,
+    behind_by: u64,
+    #[serde(default)]
+    commits: Vec<RawCommit>,
+    #[serde(default)]
+    files: Vec<serde::de::IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct RawCommit {
+    sha: String,
+    #[serde(default)]
+    html_url: Option<String>,
+    commit: RawGitCommit,
+    /// A user, `null`, or `{}` when GitHub cannot match the author to one.
+    #[serde(default)]
+    author: Option<RawLogin>,
+}
+
+#[derive(Deserialize)]
+struct RawLogin {
+    #[serde(default)]
+    login: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawGitCommit {
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    author: Option<RawGitUser>,
+}
+
+#[derive(Deserialize)]
+struct RawGitUser {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    date: Option<Timestamp>,
+}
+
+impl TryFrom<RawComparison> for Comparison {
+    type Error = String;
+
+    fn try_from(raw: RawComparison) -> Result<Self, String> {
+        let relation = match raw.status.as_str() {
+            "identical" => Relation::Identical,
+            "ahead" => Relation::Newer,
+            "behind" => Relation::Older,
+            "diverged" => Relation::Diverged,
+            other => return Err(format!("unknown compare status “{}”", cut(other, 40))),
+        };
+        Ok(Comparison {
+            relation,
+            ahead_by: raw.ahead_by.min(MAX_COUNT),
+            behind_by: raw.behind_by.min(MAX_COUNT),
+            commits: raw.commits.into_iter().filter_map(commit_line).collect(),
+            files: raw.files.len(),
+        })
+    }
+}
+
+/// A commit the host sent, or nothing when its SHA is not one.
+fn commit_line(raw: RawCommit) -> Option<CommitLine> {
+    if !is_sha(&raw.sha) {
+        return None;
+    }
+    let headline = raw.commit.message.lines().next().unwrap_or("").trim();
+    let git_author = raw.commit.author.as_ref();
+    let author = raw
+        .author
+        .and_then(|a| a.login)
+        .or_else(|| git_author.and_then(|a| a.name.clone()))
+        .unwrap_or_else(|| "unknown".into());
+    Some(CommitLine {
+        headline: cut(if headline.is_empty() { "(no message)" } else { headline }, 200),
+        author: cut(&author, 60),
+        at: git_author.and_then(|a| a.date),
+        link: raw.html_url.filter(|u| HttpUrl::parse(u).is_ok()),
+        sha: raw.sha.to_ascii_lowercase(),
+    })
+}
+
+/// At most `max` characters of host text, its hidden controls shown, and "…" when cut.
+fn cut(text: &str, max: usize) -> String {
+    let c = clip(text, max);
+    let shown = reveal(c.shown).into_owned();
+    if c.omitted > 0 {
+        shown + "…"
+    } else {
+        shown
+    }
+}
+
+/// A full commit SHA: 40 hex digits (64 in SHA-256 repositories).
+pub fn is_sha(text: &str) -> bool {
+    matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn commits(n: u64) -> String {
+    match n {
+        1 => "1 commit".into(),
+        n => format!("{n} commits"),
+    }
+}
+
+/// What a comparison means for a deployment to `environment`, in one sentence.
+pub fn sentence(c: &Comparison, environment: &str) -> String {
+    let env = cut(environment, 80);
+    match c.relation {
+        Relation::Identical => format!("The same commit as what runs in {env} now: deploying it changes nothing."),
+        Relation::Newer => format!("{} newer than what runs in {env}: they arrive.", commits(c.ahead_by)),
+        Relation::Older => format!(
+            "This is {} older than what runs in {env}: a rollback — those {} leave.",
+            commits(c.behind_by),
+            commits(c.behind_by)
+        ),
+        Relation::Diverged => format!(
+            "This and what runs in {env} have gone separate ways: {} here are not in {env}, and {} in {env} are not here and leave.",
+            commits(c.ahead_by),
+            commits(c.behind_by)
+        ),
+    }
+}
+
+/// Whether the commits to list are those that leave (a rollback), not those that arrive.
+pub fn lists_leaving(relation: Relation) -> bool {
+    relation == Relation::Older
+}
+
+/// Words for a compare GitHub could not make: a commit gone (a force-push, a deleted fork or branch) or two
+/// histories with nothing in common.
+pub fn compare_failure(error: &ApiError) -> Option<&'static str> {
+    match error {
+        ApiError::NotFound { .. } | ApiError::Validation { .. } => Some(
+            "GitHub cannot compare these commits: one of them no longer exists in the repository (a force-push or a deleted branch or fork removes commits), or they share no history. The deployment itself is unaffected.",
+        ),
+        _ => None,
+    }
+}
+
+// ---- doing it again ----
+
+/// How to redo a deployment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Redo {
+    /// Re-run the GitHub Actions run that made it.
+    Rerun { run_id: u64 },
+    /// Create a new deployment of the same commit.
+    Recreate(Box<NewDeployment>),
+}
+
+/// The web address GitHub's pages live at for an API host: github.com for api.github.com, else the host's own
+/// origin (GHES serves its API under /api/v3 of the same host).
+pub fn web_origin(base: &ApiBase) -> String {
+    match base.kind() {
+        HostKind::GitHubCom => "https://github.com".into(),
+        _ => base.origin(),
+    }
+}
+
+/// The run a status's link points at: `{web}/{owner}/{repo}/actions/runs/{id}` (maybe with `/job/{n}` or
+/// `/attempts/{n}` after it), on this host and this repository only.
+pub fn run_in_link(link: &str, web: &str, repo: &RepoRef) -> Option<u64> {
+    let url = HttpUrl::parse(link).ok()?;
+    if !url.origin().eq_ignore_ascii_case(web.trim_end_matches('/')) {
+        return None;
+    }
+    let path = url.path();
+    let mut parts = path.trim_start_matches('/').split('/');
+    let (owner, name) = (parts.next()?, parts.next()?);
+    if !owner.eq_ignore_ascii_case(&repo.owner) || !name.eq_ignore_ascii_case(&repo.name) {
+        return None;
+    }
+    if (parts.next()?, parts.next()?) != ("actions", "runs") {
+        return None;
+    }
+    let id = parts.next()?;
+    if id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match (parts.next(), parts.next(), parts.next()) {
+        (None, _, _) => {}
+        (Some("job" | "attempts"), Some(n), None) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {}
+        _ => return None,
+    }
+    id.parse().ok().filter(|id| *id > 0)
+}
+
+/// Whether GitHub Actions made the deployment (the app it came through is `github-actions`).
+pub fn made_by_actions(d: &Deployment) -> bool {
+    d.performed_via_github_app
+        .as_ref()
+        .and_then(|app| app.slug.as_deref())
+        == Some("github-actions")
+}
+
+/// How to redo `d`: re-run its run when GitHub Actions made it and a status links to the run; else a new
+/// deployment (`recreate`).
+pub fn redo(d: &Deployment, statuses: &[DeploymentStatus], web: &str, repo: &RepoRef) -> Redo {
+    if made_by_actions(d) {
+        let run = statuses
+            .iter()
+            .filter_map(|s| s.log_link())
+            .find_map(|link| run_in_link(link, web, repo));
+        if let Some(run_id) = run {
+            return Redo::Rerun { run_id };
+        }
+    }
+    Redo::Recreate(Box::new(recreate(d, RequiredContexts::AllChecks)))
+}
+
+/// A new deployment of `d`'s commit with its settings: `ref` the SHA (the branch may have moved), the same
+/// environment, task, payload and flags, no auto-merge (merging the default branch into an old commit is never
+/// what redoing it means), and the checks as chosen.
+pub fn recreate(d: &Deployment, checks: RequiredContexts) -> NewDeployment {
+    NewDeployment {
+        git_ref: d.sha.clone(),
+        task: Some(d.task.clone()),
+        auto_merge: Some(false),
+        required_contexts: checks,
+        payload: (!d.payload.is_empty()).then(|| d.payload.clone()),
+        environment: Some(d.environment.clone()),
+        description: Some(cut(&format!("Again: deployment {} ({})", d.id.0, d.short_sha()), 140)),
+        transient_environment: Some(d.transient_environment),
+        production_environment: Some(d.production_environment),
+    }
+}
+
+/// A run as the re-run needs it: when it started (GitHub's window) and its page.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RunAge {
+    pub id: u64,
+    pub created_at: Timestamp,
+    #[serde(default)]
+    pub conclusion: Option<String>,
+    #[serde(default)]
+    pub html_url: String,
+}
+
+/// Why a run cannot be re-run, said before anything is sent: over GitHub's 30 days, or still going.
+pub fn rerun_refusal(run: &RunAge, now: Timestamp) -> Option<String> {
+    let age = now.unix() - run.created_at.unix();
+    let days = age / 86_400;
+    if age > RERUN_WINDOW_DAYS * 86_400 {
+        return Some(format!(
+            "Its run started {days} days ago, and GitHub re-runs a workflow run only within 30 days of its start. Deploy the same commit as a new deployment instead (below): whatever listens to deployments of this repository will act on it."
+        ));
+    }
+    if run.conclusion.is_none() {
+        return Some("Its run is still going: wait until it finishes, then re-run it.".into());
+    }
+    None
+}
+
+/// What a refused re-run means, in words.
+pub fn rerun_failure(error: &ApiError, run: Option<&RunAge>, now: Timestamp) -> String {
+    match error {
+        ApiError::Forbidden { .. } => match run.and_then(|r| rerun_refusal(r, now)) {
+            Some(why) => why,
+            None => "GitHub refused to re-run the run. Re-running needs a classic token with the repo scope, or a fine-grained token with Actions: write on this repository; a run over 30 days old cannot be re-run at all.".into(),
+        },
+        ApiError::NotFound { .. } => "GitHub no longer has this run (its logs may have been deleted), or this token cannot see the repository's Actions (fine-grained: Actions: read and write). Deploy the commit as a new deployment instead.".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The requests (docs/github-api.md §16), built beside the model they read.
+impl Client {
+    /// `GET /repos/{o}/{r}/compare/{base}...{head}`, a page of its commits: both are SHAs, checked.
+    pub fn compare(&self, repo: &RepoRef, base: &str, head: &str, page: u32) -> Result<HttpRequest, ApiError> {
+        for sha in [base, head] {
+            if !is_sha(sha) {
+                return Err(ApiError::Decode {
+                    message: format!("“{}” is not a commit SHA", cut(sha, 80)),
+                });
+            }
+        }
+        let path = format!("{}/compare/{base}...{head}", Self::repo_path(repo));
+        Ok(self.request(Method::Get, &Self::paged(path, PageRequest::new(COMMITS_PER_PAGE, page), Vec::new())))
+    }
+
+    /// `GET /repos/{o}/{r}/actions/runs/{run_id}`.
+    pub fn get_run(&self, repo: &RepoRef, run: u64) -> HttpRequest {
+        self.request(Method::Get, &format!("{}/actions/runs/{run}", Self::repo_path(repo)))
+    }
+
+    /// `POST /repos/{o}/{r}/actions/runs/{run_id}/rerun`.
+    pub fn rerun(&self, repo: &RepoRef, run: u64) -> HttpRequest {
+        self.request(Method::Post, &format!("{}/actions/runs/{run}/rerun", Self::repo_path(repo)))
+    }
+}
+
+/// The repository's page of one commit, for links built here rather than read.
+pub fn commit_page(web: &str, repo: &RepoRef, sha: &str) -> String {
+    format!(
+        "{}/{}/{}/commit/{}",
+        web.trim_end_matches('/'),
+        encode_component(&repo.owner),
+        encode_component(&repo.name),
+        encode_component(sha)
+    )
+}
+
+#[cfg(test)]
+mod tests;
