@@ -148,7 +148,14 @@ fn commit_line(raw: RawCommit) -> Option<CommitLine> {
         .or_else(|| git_author.and_then(|a| a.name.clone()))
         .unwrap_or_else(|| "unknown".into());
     Some(CommitLine {
-        headline: cut(if headline.is_empty() { "(no message)" } else { headline }, 200),
+        headline: cut(
+            if headline.is_empty() {
+                "(no message)"
+            } else {
+                headline
+            },
+            200,
+        ),
         author: cut(&author, 60),
         at: git_author.and_then(|a| a.date),
         link: raw.html_url.filter(|u| HttpUrl::parse(u).is_ok()),
@@ -214,6 +221,42 @@ pub fn compare_failure(error: &ApiError) -> Option<&'static str> {
     }
 }
 
+/// What deploying a deployment's commit to its environment would change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shipping {
+    /// No deployment there has succeeded yet: this would be the first.
+    First,
+    /// This deployment is what runs there now.
+    Live,
+    /// Compared with what runs there: the comparison (`base` what runs, `head` this), and the commits listed —
+    /// those that arrive, or for a rollback those that leave — read from `range` (`base...head`), `total` in all.
+    Compared {
+        live: crate::github::model::DeploymentId,
+        comparison: Comparison,
+        listed: Vec<CommitLine>,
+        range: (String, String),
+        total: u64,
+    },
+}
+
+impl Shipping {
+    /// Whether deploying this again takes commits away from what runs (the action is then a rollback).
+    pub fn is_rollback(&self) -> bool {
+        matches!(self, Shipping::Compared { comparison, .. } if comparison.relation == Relation::Older)
+    }
+}
+
+/// Whether doing a deployment again asks for its environment's name typed out first: GitHub's production flag,
+/// or a production-like name (docs/github-api.md §9).
+pub fn needs_typed_name(d: &Deployment) -> bool {
+    d.production_environment || crate::github::rules::production_rank(&d.environment) == 0
+}
+
+/// Whether `typed` is the environment's name (surrounding spaces aside; case counts, as names differ by it).
+pub fn typed_name_matches(typed: &str, environment: &str) -> bool {
+    typed.trim() == environment
+}
+
 // ---- doing it again ----
 
 /// How to redo a deployment.
@@ -256,7 +299,8 @@ pub fn run_in_link(link: &str, web: &str, repo: &RepoRef) -> Option<u64> {
     }
     match (parts.next(), parts.next(), parts.next()) {
         (None, _, _) => {}
-        (Some("job" | "attempts"), Some(n), None) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {}
+        (Some("job" | "attempts"), Some(n), None)
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {}
         _ => return None,
     }
     id.parse().ok().filter(|id| *id > 0)
@@ -296,7 +340,10 @@ pub fn recreate(d: &Deployment, checks: RequiredContexts) -> NewDeployment {
         required_contexts: checks,
         payload: (!d.payload.is_empty()).then(|| d.payload.clone()),
         environment: Some(d.environment.clone()),
-        description: Some(cut(&format!("Again: deployment {} ({})", d.id.0, d.short_sha()), 140)),
+        description: Some(cut(
+            &format!("Again: deployment {} ({})", d.id.0, d.short_sha()),
+            140,
+        )),
         transient_environment: Some(d.transient_environment),
         production_environment: Some(d.production_environment),
     }
@@ -343,7 +390,13 @@ pub fn rerun_failure(error: &ApiError, run: Option<&RunAge>, now: Timestamp) -> 
 /// The requests (docs/github-api.md §16), built beside the model they read.
 impl Client {
     /// `GET /repos/{o}/{r}/compare/{base}...{head}`, a page of its commits: both are SHAs, checked.
-    pub fn compare(&self, repo: &RepoRef, base: &str, head: &str, page: u32) -> Result<HttpRequest, ApiError> {
+    pub fn compare(
+        &self,
+        repo: &RepoRef,
+        base: &str,
+        head: &str,
+        page: u32,
+    ) -> Result<HttpRequest, ApiError> {
         for sha in [base, head] {
             if !is_sha(sha) {
                 return Err(ApiError::Decode {
@@ -352,17 +405,26 @@ impl Client {
             }
         }
         let path = format!("{}/compare/{base}...{head}", Self::repo_path(repo));
-        Ok(self.request(Method::Get, &Self::paged(path, PageRequest::new(COMMITS_PER_PAGE, page), Vec::new())))
+        Ok(self.request(
+            Method::Get,
+            &Self::paged(path, PageRequest::new(COMMITS_PER_PAGE, page), Vec::new()),
+        ))
     }
 
     /// `GET /repos/{o}/{r}/actions/runs/{run_id}`.
     pub fn get_run(&self, repo: &RepoRef, run: u64) -> HttpRequest {
-        self.request(Method::Get, &format!("{}/actions/runs/{run}", Self::repo_path(repo)))
+        self.request(
+            Method::Get,
+            &format!("{}/actions/runs/{run}", Self::repo_path(repo)),
+        )
     }
 
     /// `POST /repos/{o}/{r}/actions/runs/{run_id}/rerun`.
     pub fn rerun(&self, repo: &RepoRef, run: u64) -> HttpRequest {
-        self.request(Method::Post, &format!("{}/actions/runs/{run}/rerun", Self::repo_path(repo)))
+        self.request(
+            Method::Post,
+            &format!("{}/actions/runs/{run}/rerun", Self::repo_path(repo)),
+        )
     }
 }
 

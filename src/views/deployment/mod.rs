@@ -5,8 +5,10 @@
 //! `statuses` the list and its timeline; `status_form` the form; `auto_inactive` the preview; `delete` the
 //! single delete. The statuses are read once here and shared: the delete section follows them.
 
+mod again;
 mod auto_inactive;
 mod delete;
+mod ship;
 mod status_form;
 mod statuses;
 
@@ -21,7 +23,9 @@ use crate::href::app_href;
 use crate::state::AppState;
 use crate::tasks::Tasks;
 
+use again::DoAgain;
 use delete::DeleteDeployment;
+use ship::{ShipReading, WhatWillShip};
 use status_form::StatusForm;
 use statuses::StatusList;
 
@@ -44,6 +48,14 @@ pub fn DeploymentView(location: AppLocation, id: DeploymentId) -> impl IntoView 
         move || {
             let gh = gh.clone();
             async move { gh.deployment(id).await }
+        }
+    });
+    // What deploying it would change, once the deployment is here (read once; "again" uses it too).
+    let reading: ShipReading = LocalResource::new({
+        let gh = gh.clone();
+        move || {
+            let gh = gh.clone();
+            async move { gh.what_will_ship(&deployment.await?).await }
         }
     });
     // Statuses: loaded, then asked for again every few seconds while the tab is visible.
@@ -84,14 +96,22 @@ pub fn DeploymentView(location: AppLocation, id: DeploymentId) -> impl IntoView 
                                 <h1>{format!("Deployment {}", id.0)}</h1>
                                 <ErrorPanel error=error context="Could not load the deployment" retry=move || deployment.refetch()/>
                             }.into_any(),
-                            Ok(d) => view! {
+                            Ok(d) => {
+                                let again = (api.clone(), location.clone(), d.clone());
+                                view! {
                                 <DeploymentDetails deployment=d.clone()/>
+                                <WhatWillShip api=api.clone() location=location.clone() deployment=d.clone() reading/>
+                                // Its label waits for the comparison: its own Suspense, so the page does not.
+                                <Suspense fallback=|| ()>
+                                    {let again = again.clone(); move || view! { <DoAgain api=again.0.clone() location=again.1.clone() deployment=again.2.clone() statuses reading/> }}
+                                </Suspense>
                                 <h2>"Statuses "<span class="muted">"(newest first)"</span></h2>
                                 <StatusList statuses created_at=d.created_at clock reviews=app_href(&location.with_view(View::Reviews).path())/>
                                 <h2 id="post-status">"Post a status"</h2>
                                 <StatusForm location=location.clone() api=api.clone() deployment=d.clone() on_posted=refresh/>
                                 <DeleteDeployment location api deployment=d statuses/>
-                            }.into_any(),
+                            }.into_any()
+                            }
                         }
                     })
                 }}

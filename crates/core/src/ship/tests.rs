@@ -26,7 +26,12 @@ fn commit(sha: &str, message: &str, login: Option<&str>, link: &str) -> serde_js
     })
 }
 
-fn comparison(status: &str, ahead: u64, behind: u64, commits: Vec<serde_json::Value>) -> Result<Comparison, String> {
+fn comparison(
+    status: &str,
+    ahead: u64,
+    behind: u64,
+    commits: Vec<serde_json::Value>,
+) -> Result<Comparison, String> {
     let body = json!({"url": "x", "html_url": "x", "permalink_url": "x", "diff_url": "x", "patch_url": "x",
         "base_commit": commit(A, "base", None, "x"), "merge_base_commit": commit(A, "base", None, "x"),
         "status": status, "ahead_by": ahead, "behind_by": behind, "total_commits": ahead, "commits": commits,
@@ -41,7 +46,12 @@ fn a_comparison_reads_into_lines_with_the_author_s_login_or_name() {
         2,
         0,
         vec![
-            commit(A, "Fix the totals\n\nLong body", Some("octocat"), "https://github.com/acme/web/commit/1111"),
+            commit(
+                A,
+                "Fix the totals\n\nLong body",
+                Some("octocat"),
+                "https://github.com/acme/web/commit/1111",
+            ),
             commit(B, "", None, "https://github.com/acme/web/commit/2222"),
         ],
     )
@@ -51,9 +61,15 @@ fn a_comparison_reads_into_lines_with_the_author_s_login_or_name() {
     assert_eq!(c.commits[0].headline, "Fix the totals");
     assert_eq!(c.commits[0].author, "octocat");
     assert_eq!(c.commits[0].short_sha(), "1111111");
-    assert_eq!(c.commits[0].at, Some(Timestamp::parse("2026-11-30T10:00:00Z").unwrap()));
+    assert_eq!(
+        c.commits[0].at,
+        Some(Timestamp::parse("2026-11-30T10:00:00Z").unwrap())
+    );
     assert_eq!(c.commits[1].headline, "(no message)");
-    assert_eq!(c.commits[1].author, "Mona Lisa", "no GitHub user: the commit's author name");
+    assert_eq!(
+        c.commits[1].author, "Mona Lisa",
+        "no GitHub user: the commit's author name"
+    );
 }
 
 #[test]
@@ -65,7 +81,12 @@ fn hostile_commits_are_checked_clipped_and_capped() {
         7,
         vec![
             commit("not-a-sha", "dropped", None, "https://github.com/x"),
-            commit(A, &format!("prod\u{202E}uction {long}"), Some(&long), "javascript:alert(1)"),
+            commit(
+                A,
+                &format!("prod\u{202E}uction {long}"),
+                Some(&long),
+                "javascript:alert(1)",
+            ),
         ],
     )
     .unwrap();
@@ -73,15 +94,27 @@ fn hostile_commits_are_checked_clipped_and_capped() {
     let line = &c.commits[0];
     assert_eq!(line.link, None, "only http(s) links");
     assert!(line.headline.contains("⟨U+202E⟩"), "{}", line.headline);
-    assert!(line.headline.chars().count() <= 201 + 10, "clipped: {}", line.headline.len());
+    assert!(
+        line.headline.chars().count() <= 201 + 10,
+        "clipped: {}",
+        line.headline.len()
+    );
     assert!(line.author.chars().count() <= 61);
     assert_eq!(c.ahead_by, 1_000_000, "a count from the host is capped");
-    assert!(comparison("sideways", 0, 0, vec![]).unwrap_err().contains("unknown compare status"));
+    assert!(comparison("sideways", 0, 0, vec![])
+        .unwrap_err()
+        .contains("unknown compare status"));
 }
 
 #[test]
 fn each_relation_is_said_in_words() {
-    let c = |relation, ahead_by, behind_by| Comparison { relation, ahead_by, behind_by, commits: vec![], files: 0 };
+    let c = |relation, ahead_by, behind_by| Comparison {
+        relation,
+        ahead_by,
+        behind_by,
+        commits: vec![],
+        files: 0,
+    };
     assert_eq!(
         sentence(&c(Relation::Newer, 12, 0), "production"),
         "12 commits newer than what runs in production: they arrive."
@@ -96,15 +129,24 @@ fn each_relation_is_said_in_words() {
     );
     assert!(sentence(&c(Relation::Identical, 0, 0), "qa").contains("changes nothing"));
     let diverged = sentence(&c(Relation::Diverged, 2, 5), "production");
-    assert!(diverged.contains("2 commits here are not in production") && diverged.contains("5 commits in production"));
+    assert!(
+        diverged.contains("2 commits here are not in production")
+            && diverged.contains("5 commits in production")
+    );
     assert!(lists_leaving(Relation::Older) && !lists_leaving(Relation::Newer));
 }
 
 #[test]
 fn a_missing_commit_is_said_in_words() {
-    let gone = ApiError::Validation { message: "No commit found for SHA: x".into(), issues: vec![] };
+    let gone = ApiError::Validation {
+        message: "No commit found for SHA: x".into(),
+        issues: vec![],
+    };
     assert!(compare_failure(&gone).unwrap().contains("no longer exists"));
-    assert!(compare_failure(&ApiError::NotFound { message: "Not Found".into() }).is_some());
+    assert!(compare_failure(&ApiError::NotFound {
+        message: "Not Found".into()
+    })
+    .is_some());
     assert_eq!(compare_failure(&ApiError::TimedOut { seconds: 30 }), None);
 }
 
@@ -127,9 +169,26 @@ fn the_compare_request_takes_only_shas() {
 #[test]
 fn a_run_is_read_from_a_status_link_on_this_host_and_repository_only() {
     let r = repo();
-    assert_eq!(run_in_link("https://github.com/acme/web/actions/runs/123", WEB, &r), Some(123));
-    assert_eq!(run_in_link("https://github.com/ACME/Web/actions/runs/123/job/456", WEB, &r), Some(123));
-    assert_eq!(run_in_link("https://github.com/acme/web/actions/runs/123/attempts/2", WEB, &r), Some(123));
+    assert_eq!(
+        run_in_link("https://github.com/acme/web/actions/runs/123", WEB, &r),
+        Some(123)
+    );
+    assert_eq!(
+        run_in_link(
+            "https://github.com/ACME/Web/actions/runs/123/job/456",
+            WEB,
+            &r
+        ),
+        Some(123)
+    );
+    assert_eq!(
+        run_in_link(
+            "https://github.com/acme/web/actions/runs/123/attempts/2",
+            WEB,
+            &r
+        ),
+        Some(123)
+    );
     for refused in [
         "https://evil.example/acme/web/actions/runs/123",
         "https://github.com/other/web/actions/runs/123",
@@ -166,21 +225,36 @@ fn an_actions_deployment_is_re_run_and_any_other_made_again() {
     s.log_url = "https://github.com/acme/web/actions/runs/555/job/9".into();
     match redo(&d, std::slice::from_ref(&s), WEB, &repo()) {
         Redo::Recreate(new) => {
-            assert_eq!(new.git_ref, d.sha, "the SHA, not the branch that may have moved");
+            assert_eq!(
+                new.git_ref, d.sha,
+                "the SHA, not the branch that may have moved"
+            );
             assert_eq!(new.auto_merge, Some(false));
             assert_eq!(new.required_contexts, RequiredContexts::AllChecks);
             assert_eq!(new.environment.as_deref(), Some("production"));
             assert_eq!(new.task.as_deref(), Some("deploy"));
             assert_eq!(new.payload, Some(d.payload.clone()));
-            assert_eq!((new.transient_environment, new.production_environment), (Some(true), Some(true)));
+            assert_eq!(
+                (new.transient_environment, new.production_environment),
+                (Some(true), Some(true))
+            );
         }
         other => panic!("not made by Actions, yet {other:?}"),
     }
     d.performed_via_github_app = Some(Box::new(actions_app()));
-    assert_eq!(redo(&d, std::slice::from_ref(&s), WEB, &repo()), Redo::Rerun { run_id: 555 });
+    assert_eq!(
+        redo(&d, std::slice::from_ref(&s), WEB, &repo()),
+        Redo::Rerun { run_id: 555 }
+    );
     s.log_url = "https://elsewhere.example/acme/web/actions/runs/555".into();
-    assert!(matches!(redo(&d, &[s], WEB, &repo()), Redo::Recreate(_)), "a link elsewhere is no run of ours");
-    assert_eq!(recreate(&d, RequiredContexts::SkipChecks).required_contexts, RequiredContexts::SkipChecks);
+    assert!(
+        matches!(redo(&d, &[s], WEB, &repo()), Redo::Recreate(_)),
+        "a link elsewhere is no run of ours"
+    );
+    assert_eq!(
+        recreate(&d, RequiredContexts::SkipChecks).required_contexts,
+        RequiredContexts::SkipChecks
+    );
 }
 
 #[test]
@@ -194,10 +268,21 @@ fn a_run_over_thirty_days_old_or_still_going_is_not_re_run() {
     };
     assert_eq!(rerun_refusal(&run(29, Some("success")), now), None);
     let old = rerun_refusal(&run(31, Some("success")), now).unwrap();
-    assert!(old.contains("31 days ago") && old.contains("within 30 days"), "{old}");
-    assert!(rerun_refusal(&run(30, Some("success")), now).is_some(), "30 days and a minute is past the window");
-    assert!(rerun_refusal(&run(1, None), now).unwrap().contains("still going"));
-    let refused = ApiError::Forbidden { message: "no".into(), needed: Default::default() };
+    assert!(
+        old.contains("31 days ago") && old.contains("within 30 days"),
+        "{old}"
+    );
+    assert!(
+        rerun_refusal(&run(30, Some("success")), now).is_some(),
+        "30 days and a minute is past the window"
+    );
+    assert!(rerun_refusal(&run(1, None), now)
+        .unwrap()
+        .contains("still going"));
+    let refused = ApiError::Forbidden {
+        message: "no".into(),
+        needed: Default::default(),
+    };
     assert!(rerun_failure(&refused, Some(&run(40, Some("success"))), now).contains("40 days ago"));
     assert!(rerun_failure(&refused, None, now).contains("Actions: write"));
 }
@@ -232,4 +317,18 @@ proptest! {
             prop_assert!(s.chars().count() < 600);
         }
     }
+}
+
+#[test]
+fn production_asks_for_its_name_typed_out() {
+    let mut d = deployment(1, "production");
+    assert!(needs_typed_name(&d));
+    d.environment = "prod-eu".into();
+    d.production_environment = false;
+    assert!(needs_typed_name(&d), "a production-like name");
+    d.environment = "staging".into();
+    assert!(!needs_typed_name(&d));
+    assert!(typed_name_matches(" production ", "production"));
+    assert!(!typed_name_matches("Production", "production"));
+    assert!(!typed_name_matches("", "production"));
 }

@@ -7,6 +7,7 @@
 mod environments;
 mod listing;
 mod reviews;
+mod ship;
 mod states;
 mod writes;
 

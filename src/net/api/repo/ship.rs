@@ -1,0 +1,84 @@
+//! What will ship and doing a deployment again (docs/github-api.md §16): what an environment runs now, a page
+//! of GitHub's compare (kept by ETag: asking again costs no quota), a run's age and its re-run. Core builds
+//! each request and reads each answer (`deploydeck_core::ship`).
+
+use deploydeck_core::model::{Deployment, DeploymentState, Latest};
+use deploydeck_core::response::{decode, decode_empty, ApiError};
+use deploydeck_core::ship::{lists_leaving, Comparison, RunAge, Shipping};
+
+use super::environments::in_environment;
+use super::RepoApi;
+
+/// How many of an environment's newest deployments are looked at to find the one it runs.
+const LIVE_LOOKS: usize = 100;
+
+impl RepoApi {
+    /// What `environment` runs now: the newest of its latest 100 deployments whose latest state is `success`
+    /// (docs/github-api.md §9); `None` when none is. GraphQL reads their states in one request; REST newest first,
+    /// one by one, until the first success.
+    pub async fn live_in(&self, environment: &str) -> Result<Option<Deployment>, ApiError> {
+        let mut newest: Vec<Deployment> = Vec::new();
+        let first = self.first_deployments(&in_environment(environment));
+        self.api
+            .pages(first, decode, |page: Vec<Deployment>| {
+                newest.extend(page);
+                newest.len() < LIVE_LOOKS
+            })
+            .await?;
+        newest.truncate(LIVE_LOOKS);
+        let success = |s: Option<&Latest>| s.is_some_and(|s| s.state == DeploymentState::Success);
+        if self.api.uses_graphql() {
+            let states = self.latest_states(&newest, |_| ()).await?;
+            return Ok(newest
+                .into_iter()
+                .find(|d| success(states.get(&d.id).and_then(Option::as_ref))));
+        }
+        for d in newest {
+            if success(self.latest_status(d.id).await?.as_ref()) {
+                return Ok(Some(d));
+            }
+        }
+        Ok(None)
+    }
+
+    /// What deploying `d`'s commit to its environment would change: what runs there now, compared with it, and
+    /// the first page of the commits that arrive (or, for a rollback, that leave).
+    pub async fn what_will_ship(&self, d: &Deployment) -> Result<Shipping, ApiError> {
+        let Some(live) = self.live_in(&d.environment).await? else {
+            return Ok(Shipping::First);
+        };
+        if live.id == d.id {
+            return Ok(Shipping::Live);
+        }
+        let comparison = self.compare(&live.sha, &d.sha, 1).await?;
+        let (range, listing) = if lists_leaving(comparison.relation) {
+            let range = (d.sha.clone(), live.sha.clone());
+            (range, self.compare(&d.sha, &live.sha, 1).await?)
+        } else {
+            ((live.sha.clone(), d.sha.clone()), comparison.clone())
+        };
+        Ok(Shipping::Compared {
+            live: live.id,
+            total: listing.ahead_by,
+            listed: listing.commits,
+            comparison,
+            range,
+        })
+    }
+
+    /// Page `page` of GitHub's compare of two commits (100 commits a page, oldest first).
+    pub async fn compare(&self, base: &str, head: &str, page: u32) -> Result<Comparison, ApiError> {
+        let request = self.client().compare(&self.repo, base, head, page)?;
+        decode(&self.api.send(request).await)
+    }
+
+    /// A workflow run's start and outcome (what its re-run needs to know first).
+    pub async fn run_age(&self, run: u64) -> Result<RunAge, ApiError> {
+        decode(&self.api.send(self.client().get_run(&self.repo, run)).await)
+    }
+
+    /// Re-runs a workflow run: GitHub answers 201 and the run starts again for the same commit.
+    pub async fn rerun(&self, run: u64) -> Result<(), ApiError> {
+        decode_empty(&self.api.send(self.client().rerun(&self.repo, run)).await)
+    }
+}

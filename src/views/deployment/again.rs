@@ -1,0 +1,207 @@
+//! Doing a deployment again — "Deploy this again", or "Roll back to this" when it is older than what its
+//! environment runs: the mechanism said in words before anything is sent (re-run the GitHub Actions run that
+//! made it, or a new deployment of its commit), the environment's name typed out for production, a run past
+//! GitHub's 30 days said first with the other way offered, failed checks explained with the choice to skip
+//! them. Core chooses and builds (`ship`); this view asks and shows.
+
+use deploydeck_core::location::{AppLocation, View};
+use deploydeck_core::model::{Deployment, RequiredContexts};
+use deploydeck_core::response::{ApiError, ConflictKind, CreateDeploymentOutcome};
+use deploydeck_core::ship::{
+    needs_typed_name, recreate, redo, rerun_failure, rerun_refusal, typed_name_matches, web_origin,
+    Redo, RunAge,
+};
+use leptos::prelude::*;
+
+use crate::clock::now;
+use crate::components::ErrorPanel;
+use crate::href::app_href;
+use crate::net::api::Api;
+use crate::router::use_nav;
+use crate::views::diagnostics::WriteRefused;
+
+use super::ship::ShipReading;
+use super::Statuses;
+
+/// What was sent, and what GitHub said.
+#[derive(Clone)]
+enum Sent {
+    Rerun(u64, Result<(), ApiError>),
+    Created(Result<CreateDeploymentOutcome, ApiError>),
+}
+
+#[component]
+pub(super) fn DoAgain(
+    api: Api,
+    location: AppLocation,
+    deployment: Deployment,
+    statuses: Statuses,
+    reading: ShipReading,
+) -> impl IntoView {
+    let nav = use_nav();
+    let gh = api.repo(&location.repo);
+    let (web, repo) = (web_origin(api.base()), location.repo.clone());
+    let d = deployment.clone();
+    let env = StoredValue::new(d.environment.clone());
+    // The mechanism: from the statuses as read; "a new deployment" once the user chose it over a refused re-run.
+    let instead = RwSignal::new(false);
+    let plan = Memo::new({
+        let d = d.clone();
+        move |_| match statuses.with(|s| {
+            s.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|list| redo(&d, list, &web, &repo))
+        }) {
+            Some(Redo::Rerun { .. }) if instead.get() => Some(Redo::Recreate(Box::new(recreate(
+                &d,
+                RequiredContexts::AllChecks,
+            )))),
+            other => other,
+        }
+    });
+    let rollback = move || {
+        reading
+            .get()
+            .is_some_and(|r| r.is_ok_and(|s| s.is_rollback()))
+    };
+    let open = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let needs_typed = needs_typed_name(&d);
+    let run = Action::new_local({
+        let gh = gh.clone();
+        move |id: &u64| {
+            let (gh, id) = (gh.clone(), *id);
+            async move { gh.run_age(id).await }
+        }
+    });
+    let send = Action::new_local({
+        let gh = gh.clone();
+        move |redo: &Redo| {
+            let (gh, redo) = (gh.clone(), redo.clone());
+            async move {
+                match redo {
+                    Redo::Rerun { run_id } => Sent::Rerun(run_id, gh.rerun(run_id).await),
+                    Redo::Recreate(body) => Sent::Created(gh.create_deployment(&body).await),
+                }
+            }
+        }
+    });
+    Effect::new({
+        let location = location.clone();
+        move |_| {
+            if let Some(Sent::Created(Ok(CreateDeploymentOutcome::Created(made)))) =
+                send.value().get()
+            {
+                nav.navigate(&location.with_view(View::Deployment(made.id)).path());
+            }
+        }
+    });
+    let on_open = move |_| {
+        open.set(true);
+        if let Some(Redo::Rerun { run_id }) = plan.get_untracked() {
+            run.dispatch_local(run_id);
+        }
+    };
+    let refused = move || {
+        run.value()
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|age: RunAge| rerun_refusal(&age, now()))
+    };
+    let ready = move || {
+        !send.pending().get()
+            && plan.get().is_some()
+            && (!needs_typed || typed.with(|t| env.with_value(|e| typed_name_matches(t, e))))
+            && !matches!(plan.get(), Some(Redo::Rerun { .. }) if refused().is_some() || run.pending().get())
+    };
+    let confirm = move |_| {
+        if let Some(redo) = plan.get_untracked() {
+            send.dispatch_local(redo);
+        }
+    };
+    let skip_checks = {
+        let d = d.clone();
+        move |_| {
+            send.dispatch_local(Redo::Recreate(Box::new(recreate(
+                &d,
+                RequiredContexts::SkipChecks,
+            ))));
+        }
+    };
+    let short = d.short_sha().to_owned();
+    let (env_words, id) = (
+        deploydeck_core::text::clip(&d.environment, 80)
+            .shown
+            .to_owned(),
+        d.id.0,
+    );
+    // Copy handles for the words the panel shows (its parts are rebuilt as it opens and closes).
+    let rollback_text = StoredValue::new(format!(
+        "This is a rollback: the commits listed above leave {env_words}."
+    ));
+    let typed_label = StoredValue::new(format!("Type {env_words} to confirm"));
+    let history = app_href(&location.with_view(View::History).path());
+    let label = move || {
+        if rollback() {
+            "Roll back to this"
+        } else {
+            "Deploy this again"
+        }
+    };
+    view! {
+        <section aria-labelledby="again-heading" data-testid="again">
+            <h2 id="again-heading">{label}</h2>
+            <Show when=move || !open.get()>
+                <button type="button" class="button" on:click=on_open disabled=move || plan.get().is_none() data-testid="again-open">{label}</button>
+            </Show>
+            <Show when=move || open.get()>
+                <div class="notice" role="group" aria-labelledby="again-heading" data-testid="again-panel">
+                    <p data-testid="again-how">{let (short, env_words) = (short.clone(), env_words.clone()); move || match plan.get() {
+                        Some(Redo::Rerun { run_id }) => format!("GitHub Actions made this deployment, in run {run_id}. Doing it again re-runs that run: its jobs run again for commit {short} and deploy it to {env_words} as a new deployment."),
+                        Some(Redo::Recreate(_)) => format!("Deploydeck creates a new deployment of commit {short} to {env_words}: the same task, payload and flags as deployment {id}, without merging the default branch into it. Whatever listens to this repository's deployments does the work."),
+                        None => String::new(),
+                    }}</p>
+                    <Show when=rollback><p><strong>{move || rollback_text.get_value()}</strong></p></Show>
+                    {move || refused().map(|why| view! {
+                        <p class="error-what" role="alert" data-testid="again-refused">{why}</p>
+                        <button type="button" class="button" on:click=move |_| instead.set(true) data-testid="again-instead">"Create a new deployment instead"</button>
+                    })}
+                    {move || run.value().get().and_then(|r| r.err()).map(|error| view! { <p class="error-what" role="alert">{rerun_failure(&error, None, now())}</p> })}
+                    <Show when=move || needs_typed>
+                        <label for="again-typed">{move || typed_label.get_value()}</label>
+                        <input id="again-typed" type="text" autocomplete="off" spellcheck="false" data-testid="again-typed"
+                            prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+                    </Show>
+                    <button type="button" class="button primary" disabled=move || !ready() on:click=confirm data-testid="again-confirm">
+                        {move || if send.pending().get() { "Sending…" } else { label() }}
+                    </button>
+                    " "<button type="button" class="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                </div>
+            </Show>
+            <div aria-live="polite" data-testid="again-result">
+                {move || send.value().get().map(|sent| match sent {
+                    Sent::Rerun(run_id, Ok(())) => view! {
+                        <p class="ok">{format!("GitHub is re-running run {run_id}. ")}<a href=history.clone()>"Its new deployment shows in History"</a>" once its job starts."</p>
+                    }.into_any(),
+                    Sent::Rerun(_, Err(error)) => {
+                        let age = run.value().get_untracked().and_then(|r| r.ok());
+                        view! { <p class="error-what" role="alert">{rerun_failure(&error, age.as_ref(), now())}</p> }.into_any()
+                    }
+                    Sent::Created(Ok(CreateDeploymentOutcome::Created(made))) => view! { <p class="ok">{format!("Created deployment {}. Opening it…", made.id.0)}</p> }.into_any(),
+                    Sent::Created(Ok(CreateDeploymentOutcome::AutoMerged(merged))) => view! { <p class="notice">{format!("GitHub merged instead of deploying: “{}”.", merged.message)}</p> }.into_any(),
+                    Sent::Created(Err(error)) => match &error {
+                        ApiError::Conflict { conflict: ConflictKind::FailedChecks { contexts }, .. } => view! {
+                            <ErrorPanel error=error.clone() context="No deployment was made"/>
+                            <div class="notice" data-testid="again-failed-checks">
+                                <p>"These checks on the commit did not all pass:"</p>
+                                <ul class="contexts">{contexts.iter().map(|c| view! { <li><code>{c.context.clone()}</code>" — "{c.state.clone()}</li> }).collect_view()}</ul>
+                                <button type="button" class="button primary" on:click=skip_checks.clone()>"Deploy anyway, skipping checks"</button>
+                            </div>
+                        }.into_any(),
+                        _ => view! { <WriteRefused error context="No deployment was made" api=api.clone() repo=location.repo.clone()/> }.into_any(),
+                    },
+                })}
+            </div>
+        </section>
+    }
+}

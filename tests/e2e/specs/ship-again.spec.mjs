@@ -1,0 +1,138 @@
+// Issue 31: what will ship (compared with what the environment runs) and doing a deployment again — a new
+// deployment of its commit (typed name for production, failed checks explained and skipped on request), or a
+// re-run of the GitHub Actions run that made it (refused in words when over 30 days old).
+import { test, expect } from '../fixtures.mjs';
+import { ConnectPage } from '../pages/connect-page.mjs';
+import { FAKE } from '../playwright.config.mjs';
+import { seed, api, requests, clearRequests, SHOP_TOKEN } from '../support/fake.mjs';
+
+const DAY = 86_400_000;
+const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const LINE = Array.from({ length: 6 }, (_, i) => String(i + 1).repeat(40));
+const GONE = 'f'.repeat(40);
+
+function shipSeed() {
+  const now = Date.now();
+  const history = LINE.map((sha, i) => ({
+    sha, parent: i ? LINE[i - 1] : null, author: i % 2 ? 'mona' : 'Dana <script>alert(1)</script>',
+    message: i === 2 ? 'Fix <img src=x onerror=alert(1)> rendering\n\nbody' : `Change ${i + 1}`,
+    date: iso(now - (20 - i) * DAY), files: [`src/f${i}.rs`],
+  }));
+  const ok = (at) => [{ state: 'success', created_at: iso(at + 60_000) }];
+  return {
+    users: [{ login: 'acme', type: 'Organization' }, { login: 'mona' }],
+    tokens: [{ token: SHOP_TOKEN, user: 'mona', scopes: ['repo'] }],
+    repositories: [{
+      owner: 'acme', name: 'ship', collaborators: { mona: 'write' },
+      branches: [{ name: 'main', sha: LINE[5] }],
+      history,
+      commits: [GONE],
+      contexts: { [LINE[1]]: [{ context: 'ci/test', state: 'failure' }] },
+      environments: [{ name: 'production' }, { name: 'staging' }],
+      deployments: [
+        { id: 201, ref: 'main', sha: LINE[1], environment: 'production', creator: 'mona', created_at: iso(now - 9 * DAY), statuses: ok(now - 9 * DAY) },
+        { id: 202, ref: 'main', sha: LINE[4], environment: 'production', creator: 'mona', created_at: iso(now - 5 * DAY), statuses: ok(now - 5 * DAY) },
+        { id: 203, ref: 'main', sha: LINE[5], environment: 'staging', creator: 'mona', created_at: iso(now - 4 * DAY), statuses: ok(now - 4 * DAY) },
+        { id: 204, ref: 'main', sha: GONE, environment: 'staging', creator: 'mona', created_at: iso(now - 10 * DAY), statuses: ok(now - 10 * DAY) },
+      ],
+      runs: [
+        { id: 7001, workflow: 'Deploy', ref: 'main', sha: LINE[3], actor: 'mona', created_at: iso(now - 2 * DAY), waits_on: ['qa'], conclusion: 'success' },
+        { id: 7002, workflow: 'Deploy', ref: 'main', sha: LINE[2], actor: 'mona', created_at: iso(now - 40 * DAY), waits_on: ['preview'], conclusion: 'success' },
+      ],
+    }],
+  };
+}
+
+test.beforeEach(async () => {
+  await seed(shipSeed());
+});
+
+/// Connects to acme/ship and opens deployment `id`'s page (a deep link in the same tab).
+async function openDeployment(page, id) {
+  const connect = new ConnectPage(page);
+  await connect.open();
+  await connect.connect({ base: FAKE, token: SHOP_TOKEN, repo: 'acme/ship' });
+  await expect(page.getByTestId('overview')).toBeVisible();
+  const url = new URL(page.url());
+  url.pathname = url.pathname.replace(/\/overview$/, `/deployments/${id}`);
+  await page.goto(url.toString());
+  await expect(page.getByTestId('deployment-page')).toBeVisible();
+}
+
+async function deploymentsOf(environment) {
+  return (await api(`/repos/acme/ship/deployments?environment=${environment}&per_page=100`, SHOP_TOKEN)).body;
+}
+
+test('an older deployment says it is a rollback, lists what leaves, and is made again from its SHA after the typed name', async ({ page }) => {
+  await openDeployment(page, 201);
+  const ship = page.getByTestId('what-will-ship');
+  await expect(ship.getByTestId('ship-sentence')).toContainText('This is 3 commits older than what runs in production: a rollback — those 3 commits leave.');
+  await expect(ship.getByRole('link', { name: 'What runs there now: deployment 202.' })).toBeVisible();
+  const commits = ship.getByTestId('ship-commits').getByRole('listitem');
+  await expect(commits).toHaveCount(3);
+  await expect(commits.nth(0)).toContainText('333333');
+  await expect(commits.nth(0)).toContainText('Fix <img src=x onerror=alert(1)> rendering');
+  await expect(commits.nth(0)).toContainText('Dana <script>alert(1)</script>');
+  await expect(page.locator('img[src=x]')).toHaveCount(0);
+  const again = page.getByTestId('again');
+  await expect(again.getByRole('heading', { name: 'Roll back to this' })).toBeVisible();
+  await again.getByTestId('again-open').click();
+  await expect(again.getByTestId('again-how')).toContainText('Deploydeck creates a new deployment of commit 2222222 to production');
+  await expect(again).toContainText('This is a rollback: the commits listed above leave production.');
+  const confirm = again.getByTestId('again-confirm');
+  await expect(confirm).toBeDisabled();
+  await again.getByLabel('Type production to confirm').fill('Production');
+  await expect(confirm).toBeDisabled();
+  await again.getByLabel('Type production to confirm').fill('production');
+  await clearRequests();
+  await confirm.click();
+  // GitHub's 409 for the commit's failed check, explained, and the way past it.
+  const failed = again.getByTestId('again-failed-checks');
+  await expect(failed).toContainText('ci/test — failure');
+  await failed.getByRole('button', { name: 'Deploy anyway, skipping checks' }).click();
+  await expect(page).toHaveURL(/\/deployments\/\d+\?/);
+  const made = (await deploymentsOf('production'))[0];
+  expect(made.sha).toBe(LINE[1]);
+  expect(page.url()).toContain(`/deployments/${made.id}`);
+  // Two sends: refused for the check, then made with checks skipped; made from the SHA, not the branch.
+  const posts = (await requests()).filter((r) => r.method === 'POST' && r.path === '/repos/acme/ship/deployments');
+  expect(posts.map((r) => r.status)).toEqual([409, 201]);
+  expect([made.ref, made.task, made.production_environment]).toEqual([LINE[1], 'deploy', true]);
+  await page.screenshot({ path: 'tests/e2e/artifacts/ship-rollback.png', fullPage: true });
+});
+
+test('a newer commit lists what arrives; what runs and a commit GitHub no longer has are said in words', async ({ page }) => {
+  await openDeployment(page, 203);
+  await expect(page.getByTestId('ship-sentence')).toHaveText('This is what runs in staging now.');
+  await expect(page.getByTestId('again').getByRole('heading', { name: 'Deploy this again' })).toBeVisible();
+  await api('/repos/acme/ship/deployments/203/statuses', SHOP_TOKEN, { method: 'POST', body: JSON.stringify({ state: 'inactive' }) });
+  await api('/repos/acme/ship/deployments/204/statuses', SHOP_TOKEN, { method: 'POST', body: JSON.stringify({ state: 'success' }) });
+  await page.reload();
+  await expect(page.getByTestId('ship-sentence')).toContainText('GitHub cannot compare these commits: one of them no longer exists');
+});
+
+test('a deployment GitHub Actions made is re-run through its run; a run over 30 days old is refused in words first', async ({ page }) => {
+  const [qa] = await deploymentsOf('qa');
+  await openDeployment(page, qa.id);
+  const again = page.getByTestId('again');
+  await again.getByTestId('again-open').click();
+  await expect(again.getByTestId('again-how')).toContainText('GitHub Actions made this deployment, in run 7001. Doing it again re-runs that run');
+  await expect(again.getByLabel(/Type .* to confirm/)).toHaveCount(0);
+  await clearRequests();
+  await again.getByTestId('again-confirm').click();
+  await expect(again.getByTestId('again-result')).toContainText('GitHub is re-running run 7001.');
+  const writes = (await requests()).filter((r) => r.method === 'POST');
+  expect(writes.map((r) => r.path)).toEqual(['/repos/acme/ship/actions/runs/7001/rerun']);
+  expect((await deploymentsOf('qa')).length).toBe(2);
+
+  const [preview] = await deploymentsOf('preview');
+  await openDeployment(page, preview.id);
+  await again.getByTestId('again-open').click();
+  await expect(again.getByTestId('again-refused')).toContainText('Its run started 40 days ago, and GitHub re-runs a workflow run only within 30 days');
+  await expect(again.getByTestId('again-confirm')).toBeDisabled();
+  await again.getByTestId('again-instead').click();
+  await expect(again.getByTestId('again-how')).toContainText('Deploydeck creates a new deployment of commit 3333333 to preview');
+  await again.getByTestId('again-confirm').click();
+  await expect(page).toHaveURL(/\/deployments\/\d+\?/);
+  expect((await deploymentsOf('preview'))[0].sha).toBe(LINE[2]);
+});
