@@ -10,6 +10,7 @@ const DAY = 86_400_000;
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const LINE = Array.from({ length: 6 }, (_, i) => String(i + 1).repeat(40));
 const GONE = 'f'.repeat(40);
+const LONG = Array.from({ length: 150 }, (_, i) => `ab${String(i).padStart(38, '0')}`);
 
 function shipSeed() {
   const now = Date.now();
@@ -33,11 +34,20 @@ function shipSeed() {
         { id: 201, ref: 'main', sha: LINE[1], environment: 'production', creator: 'mona', created_at: iso(now - 9 * DAY), statuses: ok(now - 9 * DAY) },
         { id: 202, ref: 'main', sha: LINE[4], environment: 'production', creator: 'mona', created_at: iso(now - 5 * DAY), statuses: ok(now - 5 * DAY) },
         { id: 203, ref: 'main', sha: LINE[5], environment: 'staging', creator: 'mona', created_at: iso(now - 4 * DAY), statuses: ok(now - 4 * DAY) },
-        { id: 204, ref: 'main', sha: GONE, environment: 'staging', creator: 'mona', created_at: iso(now - 10 * DAY), statuses: ok(now - 10 * DAY) },
+        { id: 200, ref: 'main', sha: GONE, environment: 'staging', creator: 'mona', created_at: iso(now - 10 * DAY), statuses: ok(now - 10 * DAY) },
       ],
       runs: [
         { id: 7001, workflow: 'Deploy', ref: 'main', sha: LINE[3], actor: 'mona', created_at: iso(now - 2 * DAY), waits_on: ['qa'], conclusion: 'success' },
         { id: 7002, workflow: 'Deploy', ref: 'main', sha: LINE[2], actor: 'mona', created_at: iso(now - 40 * DAY), waits_on: ['preview'], conclusion: 'success' },
+      ],
+    }, {
+      // A long range: 150 commits between what production runs and the newest deployment.
+      owner: 'acme', name: 'long', collaborators: { mona: 'write' },
+      branches: [{ name: 'main', sha: LONG[149] }],
+      history: LONG.map((sha, i) => ({ sha, parent: i ? LONG[i - 1] : null, message: `Step ${i}`, author: 'mona', date: iso(now - (200 - i) * 3_600_000) })),
+      deployments: [
+        { id: 301, ref: 'main', sha: LONG[0], environment: 'production', creator: 'mona', created_at: iso(now - 3 * DAY), statuses: ok(now - 3 * DAY) },
+        { id: 302, ref: 'main', sha: LONG[149], environment: 'production', creator: 'mona', created_at: iso(now - DAY) },
       ],
     }],
   };
@@ -48,10 +58,10 @@ test.beforeEach(async () => {
 });
 
 /// Connects to acme/ship and opens deployment `id`'s page (a deep link in the same tab).
-async function openDeployment(page, id) {
+async function openDeployment(page, id, repo = 'acme/ship') {
   const connect = new ConnectPage(page);
   await connect.open();
-  await connect.connect({ base: FAKE, token: SHOP_TOKEN, repo: 'acme/ship' });
+  await connect.connect({ base: FAKE, token: SHOP_TOKEN, repo });
   await expect(page.getByTestId('overview')).toBeVisible();
   const url = new URL(page.url());
   url.pathname = url.pathname.replace(/\/overview$/, `/deployments/${id}`);
@@ -101,14 +111,31 @@ test('an older deployment says it is a rollback, lists what leaves, and is made 
   await page.screenshot({ path: 'tests/e2e/artifacts/ship-rollback.png', fullPage: true });
 });
 
-test('a newer commit lists what arrives; what runs and a commit GitHub no longer has are said in words', async ({ page }) => {
-  await openDeployment(page, 203);
+test('a newer commit lists what arrives, 100 at a time; what runs and a commit GitHub no longer has are said in words', async ({ page }) => {
+  await openDeployment(page, 203, 'acme/ship');
   await expect(page.getByTestId('ship-sentence')).toHaveText('This is what runs in staging now.');
   await expect(page.getByTestId('again').getByRole('heading', { name: 'Deploy this again' })).toBeVisible();
+  // What staging runs becomes a commit the repository no longer has (a force-push removed it).
   await api('/repos/acme/ship/deployments/203/statuses', SHOP_TOKEN, { method: 'POST', body: JSON.stringify({ state: 'inactive' }) });
-  await api('/repos/acme/ship/deployments/204/statuses', SHOP_TOKEN, { method: 'POST', body: JSON.stringify({ state: 'success' }) });
+  await api('/repos/acme/ship/deployments/200/statuses', SHOP_TOKEN, { method: 'POST', body: JSON.stringify({ state: 'success' }) });
   await page.reload();
   await expect(page.getByTestId('ship-sentence')).toContainText('GitHub cannot compare these commits: one of them no longer exists');
+  await expect(page.getByTestId('status')).toHaveCount(2, { timeout: 10_000 });
+
+  await openDeployment(page, 302, 'acme/long');
+  const ship = page.getByTestId('what-will-ship');
+  await expect(ship.getByTestId('ship-sentence')).toContainText('149 commits newer than what runs in production: they arrive.');
+  const commits = ship.getByTestId('ship-commits').getByRole('listitem');
+  await expect(commits).toHaveCount(100);
+  await expect(commits.first()).toContainText('Step 1');
+  await clearRequests();
+  await ship.getByTestId('ship-more').click();
+  await expect(commits).toHaveCount(149);
+  await expect(commits.last()).toContainText('Step 149');
+  await expect(ship.getByTestId('ship-more')).toHaveCount(0);
+  const reads = (await requests()).filter((r) => r.method === 'GET' && r.path.includes('/compare/'));
+  expect(reads.map((r) => r.query)).toEqual(['per_page=100&page=2']);
+  await expect(page.getByTestId('again').getByRole('heading', { name: 'Deploy this again' })).toBeVisible();
 });
 
 test('a deployment GitHub Actions made is re-run through its run; a run over 30 days old is refused in words first', async ({ page }) => {
