@@ -11,6 +11,7 @@ mod load_failed;
 mod notice;
 mod radio_group;
 mod rate_gauge;
+mod shipping;
 mod state_badge;
 mod time;
 
@@ -25,5 +26,6 @@ pub use load_failed::LoadFailed;
 pub use notice::HeaderNotice;
 pub use radio_group::RadioGroup;
 pub use rate_gauge::RateGauge;
+pub use shipping::Shipped;
 pub use state_badge::StateBadge;
 pub use time::Time;

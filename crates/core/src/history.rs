@@ -362,6 +362,10 @@ pub struct EnvironmentSummary {
     /// Its newest deployments (at most 5), newest first, with their latest states.
     pub recent: Vec<(crate::github::model::DeploymentId, Option<DeploymentState>)>,
     pub deployments: usize,
+    /// What a rollback would go back to: the newest deployment older than what is live, of another commit,
+    /// that succeeded and was replaced (latest state `inactive`, as auto-inactive leaves it, or `success`).
+    /// `None` for previews and where nothing is live.
+    pub previous: Option<crate::github::model::DeploymentId>,
     /// Its deployments are transient (a preview); `destroyed` once all of them are inactive.
     pub transient: bool,
     pub destroyed: bool,
@@ -382,9 +386,28 @@ pub fn environments<R: Record>(records: &[R]) -> Vec<EnvironmentSummary> {
         .map(|(name, mut list)| {
             crate::order::sort_by_key(&mut list, |r| std::cmp::Reverse(r.deployment().id));
             let transient = list.iter().all(|r| r.deployment().transient_environment);
+            let live = live.get(name).cloned();
+            let live_sha = live.as_ref().and_then(|l| {
+                list.iter()
+                    .find(|r| r.deployment().id == l.deployment_id)
+                    .map(|r| r.deployment().sha.as_str())
+            });
+            let previous = live_sha.filter(|_| !transient).and_then(|sha| {
+                let below = live.as_ref().map(|l| l.deployment_id)?;
+                list.iter()
+                    .filter(|r| r.deployment().id < below && r.deployment().sha != sha)
+                    .find(|r| {
+                        matches!(
+                            r.state(),
+                            Some(DeploymentState::Inactive | DeploymentState::Success)
+                        )
+                    })
+                    .map(|r| r.deployment().id)
+            });
             EnvironmentSummary {
                 name: name.to_owned(),
-                live: live.get(name).cloned(),
+                live,
+                previous,
                 recent: list
                     .iter()
                     .take(5)
@@ -575,6 +598,33 @@ mod tests {
         assert!(!envs[0].transient);
         assert!(envs[1].transient && !envs[1].destroyed);
         assert!(envs[2].transient && envs[2].destroyed && envs[2].live.is_none());
+        assert_eq!(envs[1].previous, None, "a preview is not rolled back");
+    }
+
+    #[test]
+    fn an_environment_names_what_a_rollback_would_go_back_to() {
+        let on = |id, state, sha: &str| {
+            let mut r = record(id, "production", Some(state));
+            r.deployment.sha = sha.repeat(40);
+            r
+        };
+        let records = [
+            on(1, DeploymentState::Inactive, "a"),
+            on(2, DeploymentState::Failure, "b"),
+            on(3, DeploymentState::Inactive, "c"),
+            on(4, DeploymentState::Inactive, "d"),
+            on(5, DeploymentState::Success, "d"),
+            on(6, DeploymentState::Failure, "e"),
+        ];
+        let envs = environments(&records);
+        assert_eq!(envs[0].live.as_ref().map(|l| l.deployment_id.0), Some(5));
+        // Not 6 (newer, failed), not 4 (the same commit as what runs), not 2 (it failed): 3.
+        assert_eq!(envs[0].previous, Some(DeploymentId(3)));
+        assert_eq!(
+            environments(&records[..1])[0].previous,
+            None,
+            "nothing is live"
+        );
     }
 
     proptest! {

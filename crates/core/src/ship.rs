@@ -228,6 +228,8 @@ pub enum Shipping {
     First,
     /// This deployment is what runs there now.
     Live,
+    /// The ref typed names no commit of the repository (Create's preview).
+    NoSuchRef(String),
     /// Compared with what runs there: the comparison (`base` what runs, `head` this), and the commits listed —
     /// those that arrive, or for a rollback those that leave — read from `range` (`base...head`), `total` in all.
     Compared {
@@ -329,6 +331,20 @@ pub fn redo(d: &Deployment, statuses: &[DeploymentStatus], web: &str, repo: &Rep
     Redo::Recreate(Box::new(recreate(d, RequiredContexts::AllChecks)))
 }
 
+/// How `redo` does `d` again, in words, before anything is sent.
+pub fn how(redo: &Redo, d: &Deployment) -> String {
+    let (short, env) = (d.short_sha(), cut(&d.environment, 80));
+    match redo {
+        Redo::Rerun { run_id } => format!(
+            "GitHub Actions made this deployment, in run {run_id}. Doing it again re-runs that run: its jobs run again for commit {short} and deploy it to {env} as a new deployment."
+        ),
+        Redo::Recreate(_) => format!(
+            "Deploydeck creates a new deployment of commit {short} to {env}: the same task, payload and flags as deployment {}, without merging the default branch into it. Whatever listens to this repository's deployments does the work.",
+            d.id.0
+        ),
+    }
+}
+
 /// A new deployment of `d`'s commit with its settings: `ref` the SHA (the branch may have moved), the same
 /// environment, task, payload and flags, no auto-merge (merging the default branch into an old commit is never
 /// what redoing it means), and the checks as chosen.
@@ -346,6 +362,28 @@ pub fn recreate(d: &Deployment, checks: RequiredContexts) -> NewDeployment {
         )),
         transient_environment: Some(d.transient_environment),
         production_environment: Some(d.production_environment),
+    }
+}
+
+/// The commit a ref names, as `GET …/commits/{ref}` answers (only its SHA is read, and checked).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "RawSha")]
+pub struct CommitSha(pub String);
+
+#[derive(Deserialize)]
+struct RawSha {
+    sha: String,
+}
+
+impl TryFrom<RawSha> for CommitSha {
+    type Error = String;
+
+    fn try_from(raw: RawSha) -> Result<Self, String> {
+        if is_sha(&raw.sha) {
+            Ok(CommitSha(raw.sha.to_ascii_lowercase()))
+        } else {
+            Err(format!("“{}” is not a commit SHA", cut(&raw.sha, 80)))
+        }
     }
 }
 
@@ -408,6 +446,15 @@ impl Client {
         Ok(self.request(
             Method::Get,
             &Self::paged(path, PageRequest::new(COMMITS_PER_PAGE, page), Vec::new()),
+        ))
+    }
+
+    /// `GET /repos/{o}/{r}/commits/{ref}`: the commit a branch, tag or SHA names (its slashes kept as steps).
+    pub fn get_commit(&self, repo: &RepoRef, git_ref: &str) -> Result<HttpRequest, ApiError> {
+        let git_ref = crate::api::request::ref_segments("ref", git_ref.trim())?;
+        Ok(self.request(
+            Method::Get,
+            &format!("{}/commits/{git_ref}", Self::repo_path(repo)),
         ))
     }
 

@@ -16,6 +16,7 @@ macro_rules! bind {
 mod dispatch;
 mod fields;
 mod result;
+mod ship;
 
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::NewDeployment;
@@ -32,6 +33,7 @@ use crate::state::AppState;
 use dispatch::DispatchForm;
 use fields::{Choices, PayloadField, Suggestions};
 use result::CreateResult;
+use ship::ShipPreview;
 
 #[component]
 pub fn CreateView(location: AppLocation) -> impl IntoView {
@@ -120,6 +122,11 @@ fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
     let commands = form.commands(DeploymentDraft::validate, move |body| {
         (gh.create_deployment_request(body), gh.api().base().clone())
     });
+    // What will ship is read for the ref and environment as last chosen (a field left, a suggestion taken).
+    let chosen =
+        RwSignal::new(draft.with_untracked(|d| (d.git_ref.clone(), d.environment.clone())));
+    let choose =
+        move |_| chosen.set(draft.with_untracked(|d| (d.git_ref.clone(), d.environment.clone())));
     let (git_ref, set_ref) = bind!(draft, git_ref);
     let (task, set_task) = bind!(draft, task);
     let (environment, set_environment) = bind!(draft, environment);
@@ -130,17 +137,18 @@ fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
             <label for="dep-ref">"Ref"</label>
             <input id="dep-ref" type="text" list="dep-refs" autocomplete="off" spellcheck="false" required
                 placeholder="main, a tag or a commit SHA" aria-describedby="dep-ref-error"
-                aria-invalid=invalid(Field::Ref, problems, server) prop:value=git_ref on:input=set_ref/>
+                aria-invalid=invalid(Field::Ref, problems, server) prop:value=git_ref on:input=set_ref on:change=choose/>
             <Suggestions id="dep-refs" names=branches/>
             <FieldProblems id="dep-ref-error" field=Field::Ref problems server/>
 
             <label for="dep-environment">"Environment"</label>
             <input id="dep-environment" type="text" list="dep-environments" autocomplete="off" spellcheck="false"
                 aria-describedby="dep-environment-hint dep-environment-error"
-                aria-invalid=invalid(Field::Environment, problems, server) prop:value=environment on:input=set_environment/>
+                aria-invalid=invalid(Field::Environment, problems, server) prop:value=environment on:input=set_environment on:change=choose/>
             <Suggestions id="dep-environments" names=environments/>
             <p id="dep-environment-hint" class="hint">"GitHub's default is production. A new name creates that environment."</p>
             <FieldProblems id="dep-environment-error" field=Field::Environment problems server/>
+            <ShipPreview api=api.clone() location=location.clone() chosen/>
 
             <label for="dep-task">"Task"</label>
             <input id="dep-task" type="text" autocomplete="off" spellcheck="false" aria-describedby="dep-task-hint dep-task-error"

@@ -1,5 +1,5 @@
 //! Doing a deployment again — "Deploy this again", or "Roll back to this" when it is older than what its
-//! environment runs: the mechanism said in words before anything is sent (re-run the GitHub Actions run that
+//! environment runs, one click on its page (two from a link to it): the mechanism said in words before anything is sent (re-run the GitHub Actions run that
 //! made it, or a new deployment of its commit), the environment's name typed out for production, a run past
 //! GitHub's 30 days said first with the other way offered, failed checks explained with the choice to skip
 //! them. Core chooses and builds (`ship`); this view asks and shows.
@@ -8,9 +8,10 @@ use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::{Deployment, RequiredContexts};
 use deploydeck_core::response::{ApiError, ConflictKind, CreateDeploymentOutcome};
 use deploydeck_core::ship::{
-    needs_typed_name, recreate, redo, rerun_failure, rerun_refusal, typed_name_matches, web_origin,
-    Redo, RunAge,
+    how, needs_typed_name, recreate, redo, rerun_failure, rerun_refusal, typed_name_matches,
+    web_origin, Redo, RunAge,
 };
+use deploydeck_core::validate::RepoRef;
 use leptos::prelude::*;
 
 use crate::clock::now;
@@ -64,7 +65,6 @@ pub(super) fn DoAgain(
             .get()
             .is_some_and(|r| r.is_ok_and(|s| s.is_rollback()))
     };
-    let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let needs_typed = needs_typed_name(&d);
     let run = Action::new_local({
@@ -96,12 +96,17 @@ pub(super) fn DoAgain(
             }
         }
     });
-    let on_open = move |_| {
-        open.set(true);
-        if let Some(Redo::Rerun { run_id }) = plan.get_untracked() {
-            run.dispatch_local(run_id);
+    // A re-run's run is read first (once per run): whether GitHub's window is still open is said up front.
+    Effect::new(move |asked: Option<Option<u64>>| {
+        let wanted = match plan.get() {
+            Some(Redo::Rerun { run_id }) => Some(run_id),
+            _ => None,
+        };
+        if let Some(id) = wanted.filter(|id| asked.flatten() != Some(*id)) {
+            run.dispatch_local(id);
         }
-    };
+        wanted.or(asked.flatten())
+    });
     let refused = move || {
         run.value()
             .get()
@@ -119,23 +124,20 @@ pub(super) fn DoAgain(
             send.dispatch_local(redo);
         }
     };
-    let skip_checks = {
+    let skip_checks = Callback::new({
         let d = d.clone();
-        move |_| {
+        move |()| {
             send.dispatch_local(Redo::Recreate(Box::new(recreate(
                 &d,
                 RequiredContexts::SkipChecks,
             ))));
         }
-    };
-    let short = d.short_sha().to_owned();
-    let (env_words, id) = (
-        deploydeck_core::text::clip(&d.environment, 80)
-            .shown
-            .to_owned(),
-        d.id.0,
-    );
-    // Copy handles for the words the panel shows (its parts are rebuilt as it opens and closes).
+    });
+    let d_how = StoredValue::new(d.clone());
+    let env_words = deploydeck_core::text::clip(&d.environment, 80)
+        .shown
+        .to_owned();
+    // Copy handles for the words the panel shows (its reactive parts are rebuilt as the plan changes).
     let rollback_text = StoredValue::new(format!(
         "This is a rollback: the commits listed above leave {env_words}."
     ));
@@ -151,16 +153,9 @@ pub(super) fn DoAgain(
     view! {
         <section aria-labelledby="again-heading" data-testid="again">
             <h2 id="again-heading">{label}</h2>
-            <Show when=move || !open.get()>
-                <button type="button" class="button" on:click=on_open disabled=move || plan.get().is_none() data-testid="again-open">{label}</button>
-            </Show>
-            <Show when=move || open.get()>
                 <div class="notice" role="group" aria-labelledby="again-heading" data-testid="again-panel">
-                    <p data-testid="again-how">{let (short, env_words) = (short.clone(), env_words.clone()); move || match plan.get() {
-                        Some(Redo::Rerun { run_id }) => format!("GitHub Actions made this deployment, in run {run_id}. Doing it again re-runs that run: its jobs run again for commit {short} and deploy it to {env_words} as a new deployment."),
-                        Some(Redo::Recreate(_)) => format!("Deploydeck creates a new deployment of commit {short} to {env_words}: the same task, payload and flags as deployment {id}, without merging the default branch into it. Whatever listens to this repository's deployments does the work."),
-                        None => String::new(),
-                    }}</p>
+                    <p data-testid="again-how">{move || plan.with(|p| d_how.with_value(|d| p.as_ref().map(|p| how(p, d))))
+                        .unwrap_or_else(|| "Reading its statuses to choose how…".into())}</p>
                     <Show when=rollback><p><strong>{move || rollback_text.get_value()}</strong></p></Show>
                     {move || refused().map(|why| view! {
                         <p class="error-what" role="alert" data-testid="again-refused">{why}</p>
@@ -175,33 +170,51 @@ pub(super) fn DoAgain(
                     <button type="button" class="button primary" disabled=move || !ready() on:click=confirm data-testid="again-confirm">
                         {move || if send.pending().get() { "Sending…" } else { label() }}
                     </button>
-                    " "<button type="button" class="button" on:click=move |_| open.set(false)>"Cancel"</button>
                 </div>
-            </Show>
             <div aria-live="polite" data-testid="again-result">
-                {move || send.value().get().map(|sent| match sent {
-                    Sent::Rerun(run_id, Ok(())) => view! {
-                        <p class="ok">{format!("GitHub is re-running run {run_id}. ")}<a href=history.clone()>"Its new deployment shows in History"</a>" once its job starts."</p>
-                    }.into_any(),
-                    Sent::Rerun(_, Err(error)) => {
-                        let age = run.value().get_untracked().and_then(|r| r.ok());
-                        view! { <p class="error-what" role="alert">{rerun_failure(&error, age.as_ref(), now())}</p> }.into_any()
-                    }
-                    Sent::Created(Ok(CreateDeploymentOutcome::Created(made))) => view! { <p class="ok">{format!("Created deployment {}. Opening it…", made.id.0)}</p> }.into_any(),
-                    Sent::Created(Ok(CreateDeploymentOutcome::AutoMerged(merged))) => view! { <p class="notice">{format!("GitHub merged instead of deploying: “{}”.", merged.message)}</p> }.into_any(),
-                    Sent::Created(Err(error)) => match &error {
-                        ApiError::Conflict { conflict: ConflictKind::FailedChecks { contexts }, .. } => view! {
-                            <ErrorPanel error=error.clone() context="No deployment was made"/>
-                            <div class="notice" data-testid="again-failed-checks">
-                                <p>"These checks on the commit did not all pass:"</p>
-                                <ul class="contexts">{contexts.iter().map(|c| view! { <li><code>{c.context.clone()}</code>" — "{c.state.clone()}</li> }).collect_view()}</ul>
-                                <button type="button" class="button primary" on:click=skip_checks.clone()>"Deploy anyway, skipping checks"</button>
-                            </div>
-                        }.into_any(),
-                        _ => view! { <WriteRefused error context="No deployment was made" api=api.clone() repo=location.repo.clone()/> }.into_any(),
-                    },
+                {move || send.value().get().map(|sent| {
+                    let age = run.value().get_untracked().and_then(|r| r.ok());
+                    view! { <AgainResult sent age history=history.clone() api=api.clone() repo=location.repo.clone() skip_checks/> }
                 })}
             </div>
         </section>
+    }
+}
+
+/// What GitHub answered, in words, with the way forward: the run re-running (History shows its deployment), the
+/// new deployment opening, failed checks with the choice to skip them, or the refusal explained.
+#[component]
+fn AgainResult(
+    sent: Sent,
+    age: Option<RunAge>,
+    history: String,
+    api: Api,
+    repo: RepoRef,
+    skip_checks: Callback<()>,
+) -> impl IntoView {
+    match sent {
+        Sent::Rerun(run_id, Ok(())) => view! {
+            <p class="ok">{format!("GitHub is re-running run {run_id}. ")}<a href=history>"Its new deployment shows in History"</a>" once its job starts."</p>
+        }.into_any(),
+        Sent::Rerun(_, Err(error)) => view! {
+            <p class="error-what" role="alert">{rerun_failure(&error, age.as_ref(), now())}</p>
+        }.into_any(),
+        Sent::Created(Ok(CreateDeploymentOutcome::Created(made))) => view! {
+            <p class="ok">{format!("Created deployment {}. Opening it…", made.id.0)}</p>
+        }.into_any(),
+        Sent::Created(Ok(CreateDeploymentOutcome::AutoMerged(merged))) => view! {
+            <p class="notice">{format!("GitHub merged instead of deploying: “{}”.", merged.message)}</p>
+        }.into_any(),
+        Sent::Created(Err(error)) => match &error {
+            ApiError::Conflict { conflict: ConflictKind::FailedChecks { contexts }, .. } => view! {
+                <ErrorPanel error=error.clone() context="No deployment was made"/>
+                <div class="notice" data-testid="again-failed-checks">
+                    <p>"These checks on the commit did not all pass:"</p>
+                    <ul class="contexts">{contexts.iter().map(|c| view! { <li><code>{c.context.clone()}</code>" — "{c.state.clone()}</li> }).collect_view()}</ul>
+                    <button type="button" class="button primary" on:click=move |_| skip_checks.run(())>"Deploy anyway, skipping checks"</button>
+                </div>
+            }.into_any(),
+            _ => view! { <WriteRefused error context="No deployment was made" api repo/> }.into_any(),
+        },
     }
 }

@@ -55,7 +55,10 @@ pub fn DeploymentView(location: AppLocation, id: DeploymentId) -> impl IntoView 
         let gh = gh.clone();
         move || {
             let gh = gh.clone();
-            async move { gh.what_will_ship(&deployment.await?).await }
+            async move {
+                let d = deployment.await?;
+                gh.what_will_ship(&d.environment, &d.sha, Some(d.id)).await
+            }
         }
     });
     // Statuses: loaded, then asked for again every few seconds while the tab is visible.

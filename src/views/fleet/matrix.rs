@@ -94,9 +94,15 @@ fn FleetCell(
         Some(r) => format!("{} {}", clipped(r, 40), d.short_sha()),
         None => d.short_sha().to_owned(),
     };
+    // When the latest is not what runs (it failed, or is stuck), what runs is what a rollback goes back to: its
+    // page says what that changes and does it.
     let live = cell.live.map(|l| {
         let href = app_href(&at.with_view(View::Deployment(l.database_id)).path());
-        view! { <p class="muted live">"Live: "<a href=href data-testid="live">{what(&l)}</a></p> }
+        let label = format!("Roll back {} of {} to {}", clipped(&cell.environment, 80), at.repo, what(&l));
+        view! {
+            <p class="muted live">"Live: "<a href=href.clone() data-testid="live">{what(&l)}</a>
+                " · "<a href=href aria-label=label data-testid="cell-rollback">"Roll back to this"</a></p>
+        }
     });
     view! {
         <div class=format!("fleet-cell {}", m.class()) data-testid="cell" data-environment=cell.environment.clone() data-mark=m.words()>

@@ -1,4 +1,5 @@
-//! Every environment at a glance: what is live there now, since when and by whom, its recent states.
+//! Every environment at a glance: what is live there now, since when and by whom, its recent states, and what
+//! a rollback would go back to (a link to that deployment's page, where it is said and done).
 
 use deploydeck_core::history::environments;
 use deploydeck_core::location::{AppLocation, View};
@@ -6,7 +7,7 @@ use leptos::prelude::*;
 
 use super::driver::History;
 use crate::clock::now;
-use crate::components::{Clip, StateBadge, Time};
+use crate::components::{clipped, Clip, StateBadge, Time};
 use crate::href::app_href;
 
 /// What the table is drawn from: every listed deployment once each has its state, else the ones that do.
@@ -30,7 +31,7 @@ pub(super) fn Environments(h: History, location: AppLocation) -> impl IntoView {
             <table class="deployments environments cards" data-testid="environments">
                 <thead><tr>
                     <th scope="col">"Environment"</th><th scope="col">"Live now"</th><th scope="col">"Since"</th>
-                    <th scope="col">"By"</th><th scope="col">"Recent"</th>
+                    <th scope="col">"By"</th><th scope="col">"Recent"</th><th scope="col">"Roll back"</th>
                 </tr></thead>
                 <tbody>
                     {envs.into_iter().map(|e| {
@@ -52,6 +53,11 @@ pub(super) fn Environments(h: History, location: AppLocation) -> impl IntoView {
                                 <td data-label="Since">{live.as_ref().map(|l| view! { <Time at=l.since now=now()/> })}</td>
                                 <td data-label="By"><Clip text=live.as_ref().and_then(|l| l.by.clone()).unwrap_or_default() max=40/></td>
                                 <td class="recent-states" data-label="Recent">{e.recent.into_iter().map(|(_, s)| view! { <StateBadge state=s/> }).collect_view()}</td>
+                                <td data-label="Roll back">{e.previous.map(|id| {
+                                    let href = app_href(&location.with_view(View::Deployment(id)).path());
+                                    let label = format!("Roll back {} to deployment {}", clipped(&e.name, 80), id.0);
+                                    view! { <a href=href aria-label=label data-testid="rollback-link">{format!("To deployment {}", id.0)}</a> }
+                                })}</td>
                             </tr>
                         }
                     }).collect_view()}

@@ -86,7 +86,6 @@ test('an older deployment says it is a rollback, lists what leaves, and is made 
   await expect(page.locator('img[src=x]')).toHaveCount(0);
   const again = page.getByTestId('again');
   await expect(again.getByRole('heading', { name: 'Roll back to this' })).toBeVisible();
-  await again.getByTestId('again-open').click();
   await expect(again.getByTestId('again-how')).toContainText('Deploydeck creates a new deployment of commit 2222222 to production');
   await expect(again).toContainText('This is a rollback: the commits listed above leave production.');
   const confirm = again.getByTestId('again-confirm');
@@ -142,7 +141,6 @@ test('a deployment GitHub Actions made is re-run through its run; a run over 30 
   const [qa] = await deploymentsOf('qa');
   await openDeployment(page, qa.id);
   const again = page.getByTestId('again');
-  await again.getByTestId('again-open').click();
   await expect(again.getByTestId('again-how')).toContainText('GitHub Actions made this deployment, in run 7001. Doing it again re-runs that run');
   await expect(again.getByLabel(/Type .* to confirm/)).toHaveCount(0);
   await clearRequests();
@@ -154,7 +152,6 @@ test('a deployment GitHub Actions made is re-run through its run; a run over 30 
 
   const [preview] = await deploymentsOf('preview');
   await openDeployment(page, preview.id);
-  await again.getByTestId('again-open').click();
   await expect(again.getByTestId('again-refused')).toContainText('Its run started 40 days ago, and GitHub re-runs a workflow run only within 30 days');
   await expect(again.getByTestId('again-confirm')).toBeDisabled();
   await again.getByTestId('again-instead').click();
@@ -162,4 +159,48 @@ test('a deployment GitHub Actions made is re-run through its run; a run over 30 
   await again.getByTestId('again-confirm').click();
   await expect(page).toHaveURL(/\/deployments\/\d+\?/);
   expect((await deploymentsOf('preview'))[0].sha).toBe(LINE[2]);
+});
+
+test('Create says what a ref would change once it and the environment are chosen, read once per choice', async ({ page }) => {
+  await openDeployment(page, 202);
+  await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Create' }).click();
+  const preview = page.getByTestId('create-ship');
+  await expect(preview).toContainText('Choose a ref to see the commits it would bring');
+  await clearRequests();
+  await page.getByLabel('Ref', { exact: true }).fill('main');
+  await page.getByLabel('Environment', { exact: true }).first().fill('production');
+  await page.getByLabel('Environment', { exact: true }).first().press('Tab');
+  await expect(preview.getByTestId('ship-sentence')).toContainText('1 commit newer than what runs in production: they arrive.');
+  await expect(preview.getByTestId('ship-commits').getByRole('listitem')).toHaveText([/666666\d* Change 6/]);
+  const reads = (await requests()).filter((r) => r.method === 'GET' && /\/(commits|compare)\//.test(r.path));
+  expect(reads.map((r) => r.path.split('/')[4])).toEqual(['commits', 'compare'], 'one commit read and one compare for the choice, none per key');
+  await page.getByLabel('Ref', { exact: true }).fill(LINE[1]);
+  await page.getByLabel('Ref', { exact: true }).press('Tab');
+  await expect(preview.getByTestId('ship-sentence')).toContainText('This is 3 commits older than what runs in production: a rollback');
+  await page.getByLabel('Ref', { exact: true }).fill('no-such-branch');
+  await page.getByLabel('Ref', { exact: true }).press('Tab');
+  await expect(preview.getByTestId('ship-sentence')).toHaveText('GitHub knows no branch, tag or commit named “no-such-branch” in this repository: check the ref.');
+});
+
+test('History names what a rollback goes back to, and its link leads to the rollback', async ({ page }) => {
+  await openDeployment(page, 202);
+  await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'History' }).click();
+  const production = page.getByTestId('environment-row').filter({ hasText: 'production' });
+  await production.getByRole('link', { name: 'Roll back production to deployment 201' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Deployment 201 to production' })).toBeVisible();
+  await expect(page.getByTestId('again').getByRole('heading', { name: 'Roll back to this' })).toBeVisible();
+  await expect(page.getByTestId('again-confirm')).toHaveText('Roll back to this');
+});
+
+test('a fleet cell whose latest failed offers to roll back to what runs', async ({ page }) => {
+  const made = (await api('/repos/acme/ship/deployments', SHOP_TOKEN, { method: 'POST', body: JSON.stringify({ ref: 'main', environment: 'production', required_contexts: [] }) })).body;
+  await api(`/repos/acme/ship/deployments/${made.id}/statuses`, SHOP_TOKEN, { method: 'POST', body: JSON.stringify({ state: 'failure' }) });
+  await openDeployment(page, 202);
+  await page.goto(`/custom/_fleet?repos=acme/ship&api=${encodeURIComponent(FAKE)}`);
+  const cell = page.locator('[data-testid="fleet-row"][data-repo="acme/ship"] [data-testid="cell"][data-environment="production"]');
+  await expect(cell).toHaveAttribute('data-mark', 'Failed');
+  await cell.getByRole('link', { name: /^Roll back production of acme\/ship to main 555555/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Deployment 202 to production' })).toBeVisible();
+  await expect(page.getByTestId('ship-sentence')).toHaveText('This is what runs in production now.');
+  await expect(page.getByTestId('again-confirm')).toHaveText('Deploy this again');
 });

@@ -524,7 +524,7 @@ fn environment_segment(name: &str) -> Result<String, ApiError> {
 }
 
 /// A branch or ref name as steps of an API address (its slashes kept), or the error that names it.
-fn ref_segments(what: &str, name: &str) -> Result<String, ApiError> {
+pub(crate) fn ref_segments(what: &str, name: &str) -> Result<String, ApiError> {
     path_segments(name).map_err(|why| ApiError::NotAPathSegment {
         what: what.to_owned(),
         name: name.to_owned(),

@@ -161,6 +161,15 @@ fn the_compare_request_takes_only_shas() {
     assert!(client.compare(&repo(), "main", B, 1).is_err());
     assert!(client.compare(&repo(), A, "../../user", 1).is_err());
     assert_eq!(
+        client.get_commit(&repo(), "feature/x").unwrap().url,
+        "https://api.github.com/repos/acme/web/commits/feature/x"
+    );
+    assert!(client.get_commit(&repo(), "../x").is_err());
+    let sha: CommitSha =
+        serde_json::from_value(json!({"sha": A.to_uppercase(), "commit": {}})).unwrap();
+    assert_eq!(sha.0, A);
+    assert!(serde_json::from_value::<CommitSha>(json!({"sha": "<b>"})).is_err());
+    assert_eq!(
         client.rerun(&repo(), 42).url,
         "https://api.github.com/repos/acme/web/actions/runs/42/rerun"
     );

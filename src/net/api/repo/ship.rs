@@ -2,9 +2,9 @@
 //! of GitHub's compare (kept by ETag: asking again costs no quota), a run's age and its re-run. Core builds
 //! each request and reads each answer (`deploydeck_core::ship`).
 
-use deploydeck_core::model::{Deployment, DeploymentState, Latest};
+use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, Latest};
 use deploydeck_core::response::{decode, decode_empty, ApiError};
-use deploydeck_core::ship::{lists_leaving, Comparison, RunAge, Shipping};
+use deploydeck_core::ship::{lists_leaving, CommitSha, Comparison, RunAge, Shipping};
 
 use super::environments::in_environment;
 use super::RepoApi;
@@ -41,21 +41,27 @@ impl RepoApi {
         Ok(None)
     }
 
-    /// What deploying `d`'s commit to its environment would change: what runs there now, compared with it, and
-    /// the first page of the commits that arrive (or, for a rollback, that leave).
-    pub async fn what_will_ship(&self, d: &Deployment) -> Result<Shipping, ApiError> {
-        let Some(live) = self.live_in(&d.environment).await? else {
+    /// What deploying commit `sha` to `environment` would change: what runs there now, compared with it, and
+    /// the first page of the commits that arrive (or, for a rollback, that leave). `this`: the deployment of
+    /// that commit being looked at, if any (when it is what runs, that is said).
+    pub async fn what_will_ship(
+        &self,
+        environment: &str,
+        sha: &str,
+        this: Option<DeploymentId>,
+    ) -> Result<Shipping, ApiError> {
+        let Some(live) = self.live_in(environment).await? else {
             return Ok(Shipping::First);
         };
-        if live.id == d.id {
+        if Some(live.id) == this {
             return Ok(Shipping::Live);
         }
-        let comparison = self.compare(&live.sha, &d.sha, 1).await?;
+        let comparison = self.compare(&live.sha, sha, 1).await?;
         let (range, listing) = if lists_leaving(comparison.relation) {
-            let range = (d.sha.clone(), live.sha.clone());
-            (range, self.compare(&d.sha, &live.sha, 1).await?)
+            let range = (sha.to_owned(), live.sha.clone());
+            (range, self.compare(sha, &live.sha, 1).await?)
         } else {
-            ((live.sha.clone(), d.sha.clone()), comparison.clone())
+            ((live.sha.clone(), sha.to_owned()), comparison.clone())
         };
         Ok(Shipping::Compared {
             live: live.id,
@@ -64,6 +70,22 @@ impl RepoApi {
             comparison,
             range,
         })
+    }
+
+    /// [`RepoApi::what_will_ship`] for a ref as typed (a branch, tag or SHA): the commit it names first.
+    pub async fn what_ref_will_ship(
+        &self,
+        environment: &str,
+        git_ref: &str,
+    ) -> Result<Shipping, ApiError> {
+        let request = self.client().get_commit(&self.repo, git_ref)?;
+        match decode(&self.api.send(request).await) {
+            Ok(CommitSha(sha)) => self.what_will_ship(environment, &sha, None).await,
+            Err(ApiError::NotFound { .. } | ApiError::Validation { .. }) => {
+                Ok(Shipping::NoSuchRef(git_ref.to_owned()))
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// Page `page` of GitHub's compare of two commits (100 commits a page, oldest first).
