@@ -280,8 +280,10 @@ test('commits: one commit by SHA, branch or short SHA (200), an unknown SHA (422
   assert.equal(c.author.login, 'octocat');
   assert.deepEqual(c.files.map((f) => f.filename), ['src/f2.rs', 'CHANGELOG.md']);
   assert.equal((await expect(COMMIT, 'GET', `${L}/commits/main`, 200)).json.sha, LINE[4]);
+  assert.equal((await expect(COMMIT, 'GET', `${L}/commits/heads/main`, 200)).json.sha, LINE[4], 'heads/NAME, several segments');
+  assert.equal((await expect(COMMIT, 'GET', `${L}/commits/feature/side`, 200)).json.sha, SIDE, 'a branch name with a slash');
   assert.equal((await expect(COMMIT, 'GET', `${L}/commits/${LINE[0].slice(0, 7)}`, 200)).json.parents.length, 0);
-  const side = (await expect(COMMIT, 'GET', `${L}/commits/feature/side`.replace('feature/side', SIDE), 200)).json;
+  const side = (await expect(COMMIT, 'GET', `${L}/commits/${SIDE}`, 200)).json;
   assert.equal(side.author, null, 'an author GitHub cannot match to a user is null');
   assert.equal(side.commit.author.name, 'Somebody Else');
   const missing = await expect(COMMIT, 'GET', `${L}/commits/${'f'.repeat(40)}`, 422, { fallback: 'validation-error' });

@@ -1219,3 +1219,57 @@ fn the_readme_seed_example_loads() {
     assert_eq!(repo.deployments[0].state(), Some(DeploymentState::Success));
     assert!(hub.tokens.contains_key("ro"));
 }
+
+/// Issue 31 through the client's own requests and decoders: what will ship between two commits, in both
+/// directions, a commit by ref, and doing a deployment again from its SHA without a merge.
+#[test]
+fn the_client_reads_what_will_ship_and_makes_a_deployment_again_from_its_sha() {
+    use deploydeck_core::ship::{recreate, redo, sentence, CommitSha, Comparison, Redo, Relation};
+    let mut w = World::new();
+    let (a, d) = ("a".repeat(40), "d".repeat(40));
+    let answer = w.send(&w.client.compare(&w.repo, &a, &d, 1).unwrap());
+    let ahead: Comparison = decode(&answer).unwrap();
+    assert_eq!(
+        (ahead.relation, ahead.ahead_by, ahead.behind_by),
+        (Relation::Newer, 1, 0)
+    );
+    assert_eq!(ahead.commits[0].sha, d);
+    assert_eq!(ahead.files, 1);
+    let back: Comparison = decode(&w.send(&w.client.compare(&w.repo, &d, &a, 1).unwrap())).unwrap();
+    assert_eq!(back.relation, Relation::Older);
+    assert_eq!(
+        sentence(&back, "production"),
+        "This is 1 commit older than what runs in production: a rollback — those 1 commit leave."
+    );
+    let CommitSha(sha) =
+        decode(&w.send(&w.client.get_commit(&w.repo, "feature/red").unwrap())).unwrap();
+    assert_eq!(sha, d);
+    let gone = w.send(&w.client.compare(&w.repo, &a, &"f".repeat(40), 1).unwrap());
+    assert!(
+        deploydeck_core::ship::compare_failure(&decode::<Comparison>(&gone).unwrap_err()).is_some()
+    );
+
+    // A deployment of a branch behind the default one, made again: from its SHA, so never merged (no 202).
+    let mut body = NewDeployment::for_ref("feature/behind");
+    body.auto_merge = Some(false);
+    body.environment = Some("staging".into());
+    let first = match decode_create_deployment(&w.send(&w.client.create_deployment(&w.repo, &body)))
+    {
+        Ok(CreateDeploymentOutcome::Created(d)) => *d,
+        other => panic!("{other:?}"),
+    };
+    let Redo::Recreate(again) = redo(&first, &[], "http://127.0.0.1:9", &w.repo) else {
+        panic!("not made by GitHub Actions: a new deployment");
+    };
+    assert_eq!(*again, recreate(&first, Default::default()));
+    match decode_create_deployment(&w.send(&w.client.create_deployment(&w.repo, &again))) {
+        Ok(CreateDeploymentOutcome::Created(made)) => {
+            assert_eq!(
+                (made.sha.as_str(), made.environment.as_str()),
+                (first.sha.as_str(), "staging")
+            );
+            assert_eq!(made.git_ref, first.sha);
+        }
+        other => panic!("{other:?}"),
+    }
+}

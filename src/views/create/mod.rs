@@ -125,8 +125,12 @@ fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
     // What will ship is read for the ref and environment as last chosen (a field left, a suggestion taken).
     let chosen =
         RwSignal::new(draft.with_untracked(|d| (d.git_ref.clone(), d.environment.clone())));
-    let choose =
-        move |_| chosen.set(draft.with_untracked(|d| (d.git_ref.clone(), d.environment.clone())));
+    let choose = move |_| {
+        let now = draft.with_untracked(|d| (d.git_ref.clone(), d.environment.clone()));
+        if chosen.with_untracked(|c| *c != now) {
+            chosen.set(now);
+        }
+    };
     let (git_ref, set_ref) = bind!(draft, git_ref);
     let (task, set_task) = bind!(draft, task);
     let (environment, set_environment) = bind!(draft, environment);

@@ -5,6 +5,7 @@ import { test, expect } from '../fixtures.mjs';
 import { ConnectPage } from '../pages/connect-page.mjs';
 import { FAKE } from '../playwright.config.mjs';
 import { seed, api, requests, clearRequests, SHOP_TOKEN } from '../support/fake.mjs';
+import { seriousViolations } from '../support/axe.mjs';
 
 const DAY = 86_400_000;
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -203,4 +204,33 @@ test('a fleet cell whose latest failed offers to roll back to what runs', async 
   await expect(page.getByRole('heading', { level: 1, name: 'Deployment 202 to production' })).toBeVisible();
   await expect(page.getByTestId('ship-sentence')).toHaveText('This is what runs in production now.');
   await expect(page.getByTestId('again-confirm')).toHaveText('Deploy this again');
+});
+
+test('what will ship and the rollback: no serious axe violation at 1280 and 390 px, light and dark; done from the keyboard', async ({ page }) => {
+  await openDeployment(page, 201);
+  await expect(page.getByTestId('ship-commits').getByRole('listitem')).toHaveCount(3);
+  const found = [];
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const colorScheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme });
+      for (const v of await seriousViolations(page)) found.push(`${width} ${colorScheme}: ${v}`);
+      if (width === 390) await page.screenshot({ path: `tests/e2e/artifacts/ship-again-390-${colorScheme}.png`, fullPage: true });
+    }
+  }
+  expect(found).toEqual([]);
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(scrollWidth, 'nothing wider than a phone at 390 px').toBeLessThanOrEqual(390);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // Keyboard only: the typed name, then the button, without the mouse.
+  await page.getByLabel('Type production to confirm').focus();
+  await page.keyboard.type('production');
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('again-confirm')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('again-failed-checks')).toBeVisible();
+  await page.getByRole('button', { name: 'Deploy anyway, skipping checks' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/deployments\/\d+\?/);
 });

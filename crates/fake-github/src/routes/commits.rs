@@ -22,8 +22,16 @@ const UNPAGED_COMMITS: usize = 250;
 const MAX_FILES: usize = 300;
 
 /// A ref as `commits/{ref}` and compare read it: a branch, a tag or a SHA (a prefix of at least 7).
+/// GitHub also takes `heads/NAME` and `tags/NAME`.
 fn resolve(repo: &Repo, git_ref: &str) -> Option<String> {
-    repo.resolve(git_ref).map(|r| r.sha().to_owned())
+    repo.resolve(git_ref)
+        .or_else(|| {
+            let short = git_ref
+                .strip_prefix("heads/")
+                .or_else(|| git_ref.strip_prefix("tags/"))?;
+            repo.resolve(short)
+        })
+        .map(|r| r.sha().to_owned())
 }
 
 impl Hub {

@@ -130,7 +130,7 @@ impl Hub {
             (Method::Get, ["environments", ..]) => Need::EnvironmentsRead,
             (Method::Delete, ["environments", _]) => Need::Administration,
             (Method::Get, ["branches"]) => Need::Metadata,
-            (Method::Get, ["commits", _] | ["compare", ..]) => Need::ContentsRead,
+            (Method::Get, ["commits", _, ..] | ["compare", ..]) => Need::ContentsRead,
             (Method::Get, ["actions", "runs", ..]) => Need::ActionsRead,
             (Method::Post, ["actions", "runs", _, "rerun"]) => Need::ActionsWrite,
             (Method::Post, ["actions", "runs", _, "pending_deployments"]) => Need::Review,
@@ -193,8 +193,10 @@ impl Hub {
             }
             (Method::Get, ["actions", "runs", id, "approvals"]) => self.approvals(ctx, index, id),
             (Method::Post, ["actions", "runs", id, "rerun"]) => self.rerun_route(ctx, index, id),
-            (Method::Get, ["commits", git_ref]) => self.get_commit(ctx, index, git_ref),
             // `x-multi-segment`: a branch name with slashes spans several segments.
+            (Method::Get, ["commits", parts @ ..]) if !parts.is_empty() => {
+                self.get_commit(ctx, index, &parts.join("/"))
+            }
             (Method::Get, ["compare", parts @ ..]) if !parts.is_empty() => {
                 self.compare_route(ctx, index, &parts.join("/"), &path, query)
             }
