@@ -8,7 +8,7 @@ use deploydeck_core::ship::{compare_failure, sentence, CommitLine, Shipping, COM
 use leptos::prelude::*;
 
 use crate::clock::now;
-use crate::components::{ErrorPanel, Time};
+use crate::components::{clipped, ErrorPanel, Time};
 use crate::href::app_href;
 use crate::net::api::Api;
 
@@ -20,15 +20,17 @@ pub fn Shipped(
     environment: String,
     reading: Result<Shipping, ApiError>,
 ) -> impl IntoView {
+    // Hidden controls shown, as everywhere a name from the API or a user is written out.
+    let named = clipped(&environment, 80);
     match reading {
         Ok(Shipping::First) => view! {
-            <p data-testid="ship-sentence">{format!("Nothing runs in {environment} yet (none of its recent deployments succeeded): this would be the first.")}</p>
+            <p data-testid="ship-sentence">{format!("Nothing runs in {named} yet (none of its recent deployments succeeded): this would be the first.")}</p>
         }.into_any(),
         Ok(Shipping::NoSuchRef(git_ref)) => view! {
-            <p class="notice" role="status" data-testid="ship-sentence">{format!("GitHub knows no branch, tag or commit named “{}” in this repository: check the ref.", deploydeck_core::text::clip(&git_ref, 200).shown)}</p>
+            <p class="notice" role="status" data-testid="ship-sentence">{format!("GitHub knows no branch, tag or commit named “{}” in this repository: check the ref.", clipped(&git_ref, 200))}</p>
         }.into_any(),
         Ok(Shipping::Live) => view! {
-            <p data-testid="ship-sentence">{format!("This is what runs in {environment} now.")}</p>
+            <p data-testid="ship-sentence">{format!("This is what runs in {named} now.")}</p>
         }.into_any(),
         Ok(Shipping::Compared { live, comparison, listed, range, total }) => {
             let live_href = app_href(&location.with_view(View::Deployment(live)).path());

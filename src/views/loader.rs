@@ -138,6 +138,24 @@ on_demand! {
 }
 
 on_demand! {
+    /// What will ship and doing a deployment again, on its page — once the deployment is read (not with the page).
+    pub async fn ship_section() -> fn(crate::views::ShipParts) -> AnyView;
+    in ship as ship_section_module
+    {
+        (|parts| view! { <crate::views::ShipSection parts=parts/> }.into_any()) as fn(crate::views::ShipParts) -> AnyView
+    }
+}
+
+on_demand! {
+    /// Create's preview of what the ref would change — once a ref is chosen; the same module as the page's.
+    pub async fn ship_preview() -> fn(crate::views::ShipPreviewParts) -> AnyView;
+    in ship as ship_preview_module
+    {
+        (|parts| view! { <crate::views::ShipPreview parts=parts/> }.into_any()) as fn(crate::views::ShipPreviewParts) -> AnyView
+    }
+}
+
+on_demand! {
     /// A repository's screen opened without a token: where the token would go, and the connect form. With the
     /// token check's code, which it is about to need.
     pub async fn connect_here(location: AppLocation) -> AnyView;

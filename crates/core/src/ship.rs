@@ -387,6 +387,17 @@ impl TryFrom<RawSha> for CommitSha {
     }
 }
 
+/// Whether `newest` is what re-running `d`'s run made: a newer deployment of the same commit to the same
+/// environment (GitHub does not link a re-run to the deployment its job makes).
+pub fn made_by_rerun(d: &Deployment, newest: &Deployment) -> bool {
+    newest.id > d.id
+        && newest.sha == d.sha
+        && newest.environment.eq_ignore_ascii_case(&d.environment)
+}
+
+/// How long a page looks for the deployment a re-run makes (its job may wait in a queue for a while).
+pub const FOLLOW_RERUN_FOR_S: i64 = 30 * 60;
+
 /// A run as the re-run needs it: when it started (GitHub's window) and its page.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct RunAge {

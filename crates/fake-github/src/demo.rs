@@ -110,8 +110,10 @@ pub fn demo_hub(now: Timestamp) -> Hub {
     }
     waiting_runs(&mut hub, now);
     // What will ship: every repository's commits in a line, from what it deployed (hub::commits).
+    let logins: std::collections::BTreeMap<u64, String> =
+        hub.users.iter().map(|u| (u.id, u.login.clone())).collect();
     for repo in &mut hub.repos {
-        repo.build_history(&[]);
+        repo.build_history(&[], |id| logins.get(&id).cloned());
     }
     hub
 }

@@ -329,7 +329,9 @@ impl Hub {
             self.load_run(index, run);
         }
         self.repos[index].runs.sort_by_key(|r| r.id);
-        self.repos[index].build_history(&r.history);
+        let logins: BTreeMap<u64, String> =
+            self.users.iter().map(|u| (u.id, u.login.clone())).collect();
+        self.repos[index].build_history(&r.history, |id| logins.get(&id).cloned());
     }
 
     pub(crate) fn load_run(&mut self, index: usize, r: &SeedRun) {

@@ -29,11 +29,12 @@ use crate::net::api::Api;
 use crate::router::use_nav;
 use crate::session::Draft;
 use crate::state::AppState;
+use crate::views::{loader, OnDemandPart};
 
 use dispatch::DispatchForm;
 use fields::{Choices, PayloadField, Suggestions};
 use result::CreateResult;
-use ship::ShipPreview;
+pub(crate) use ship::{ShipPreview, ShipPreviewParts};
 
 #[component]
 pub fn CreateView(location: AppLocation) -> impl IntoView {
@@ -125,6 +126,7 @@ fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
     // What will ship is read for the ref and environment as last chosen (a field left, a suggestion taken).
     let chosen =
         RwSignal::new(draft.with_untracked(|d| (d.git_ref.clone(), d.environment.clone())));
+    let preview = OnDemandPart::new(|| Box::pin(loader::ship_preview()));
     let choose = move |_| {
         let now = draft.with_untracked(|d| (d.git_ref.clone(), d.environment.clone()));
         if chosen.with_untracked(|c| *c != now) {
@@ -152,7 +154,12 @@ fn DeploymentForm(location: AppLocation, api: Api) -> impl IntoView {
             <Suggestions id="dep-environments" names=environments/>
             <p id="dep-environment-hint" class="hint">"GitHub's default is production. A new name creates that environment."</p>
             <FieldProblems id="dep-environment-error" field=Field::Environment problems server/>
-            <ShipPreview api=api.clone() location=location.clone() chosen/>
+            {
+                let (api, location) = (api.clone(), location.clone());
+                move || chosen.with(|(r, _)| !r.trim().is_empty()).then(|| {
+                    preview.view(ShipPreviewParts { api: api.clone(), location: location.clone(), chosen })
+                })
+            }
 
             <label for="dep-task">"Task"</label>
             <input id="dep-task" type="text" autocomplete="off" spellcheck="false" aria-describedby="dep-task-hint dep-task-error"

@@ -9,10 +9,23 @@ use crate::components::Shipped;
 use crate::net::api::Api;
 
 /// The ref and environment last chosen (as typed; GitHub's default environment when left empty).
-pub(super) type Chosen = RwSignal<(String, String)>;
+pub type Chosen = RwSignal<(String, String)>;
 
+/// What the preview is made of.
+pub struct ShipPreviewParts {
+    pub api: Api,
+    pub location: AppLocation,
+    pub chosen: Chosen,
+}
+
+/// In its own module with the deployment page's (`views::loader::ship_preview`), fetched once a ref is chosen.
 #[component]
-pub(super) fn ShipPreview(api: Api, location: AppLocation, chosen: Chosen) -> impl IntoView {
+pub(crate) fn ShipPreview(parts: ShipPreviewParts) -> impl IntoView {
+    let ShipPreviewParts {
+        api,
+        location,
+        chosen,
+    } = parts;
     let gh = api.repo(&location.repo);
     let reading = LocalResource::new(move || {
         let (git_ref, environment) = chosen.get();

@@ -5,24 +5,29 @@
 //! them. Core chooses and builds (`ship`); this view asks and shows.
 
 use deploydeck_core::location::{AppLocation, View};
-use deploydeck_core::model::{Deployment, RequiredContexts};
+use deploydeck_core::model::{Deployment, DeploymentId, RequiredContexts};
 use deploydeck_core::response::{ApiError, ConflictKind, CreateDeploymentOutcome};
 use deploydeck_core::ship::{
-    how, needs_typed_name, recreate, redo, rerun_failure, rerun_refusal, typed_name_matches,
-    web_origin, Redo, RunAge,
+    how, made_by_rerun, needs_typed_name, recreate, redo, rerun_failure, rerun_refusal,
+    typed_name_matches, web_origin, Redo, RunAge, FOLLOW_RERUN_FOR_S,
 };
 use deploydeck_core::validate::RepoRef;
+use deploydeck_core::Timestamp;
 use leptos::prelude::*;
 
-use crate::clock::now;
-use crate::components::ErrorPanel;
+use crate::clock::{every, now};
+use crate::components::{clipped, ErrorPanel};
 use crate::href::app_href;
 use crate::net::api::Api;
 use crate::router::use_nav;
+use crate::tasks::Tasks;
 use crate::views::diagnostics::WriteRefused;
 
 use super::ship::ShipReading;
 use super::Statuses;
+
+/// How often a page looks for the deployment a re-run makes.
+const FOLLOW_EVERY_MS: u64 = 5_000;
 
 /// What was sent, and what GitHub said.
 #[derive(Clone)]
@@ -86,14 +91,16 @@ pub(super) fn DoAgain(
             }
         }
     });
+    // A new deployment opens its page; a re-run starts looking for the deployment it makes.
+    let rerun_at = RwSignal::new(None::<Timestamp>);
     Effect::new({
         let location = location.clone();
-        move |_| {
-            if let Some(Sent::Created(Ok(CreateDeploymentOutcome::Created(made)))) =
-                send.value().get()
-            {
+        move |_| match send.value().get() {
+            Some(Sent::Created(Ok(CreateDeploymentOutcome::Created(made)))) => {
                 nav.navigate(&location.with_view(View::Deployment(made.id)).path());
             }
+            Some(Sent::Rerun(_, Ok(()))) => rerun_at.set(Some(now())),
+            _ => {}
         }
     });
     // A re-run's run is read first (once per run): whether GitHub's window is still open is said up front.
@@ -134,9 +141,7 @@ pub(super) fn DoAgain(
         }
     });
     let d_how = StoredValue::new(d.clone());
-    let env_words = deploydeck_core::text::clip(&d.environment, 80)
-        .shown
-        .to_owned();
+    let env_words = clipped(&d.environment, 80);
     // Copy handles for the words the panel shows (its reactive parts are rebuilt as the plan changes).
     let rollback_text = StoredValue::new(format!(
         "This is a rollback: the commits listed above leave {env_words}."
@@ -171,6 +176,7 @@ pub(super) fn DoAgain(
                         {move || if send.pending().get() { "Sending…" } else { label() }}
                     </button>
                 </div>
+            <FollowRerun api=api.clone() location=location.clone() deployment=d.clone() since=rerun_at.into()/>
             <div aria-live="polite" data-testid="again-result">
                 {move || send.value().get().map(|sent| {
                     let age = run.value().get_untracked().and_then(|r| r.ok());
@@ -216,5 +222,44 @@ fn AgainResult(
             }.into_any(),
             _ => view! { <WriteRefused error context="No deployment was made" api repo/> }.into_any(),
         },
+    }
+}
+
+/// After a re-run: looks every few seconds (while the tab is visible, for up to half an hour) for the
+/// deployment the run's job makes, and links to it once it is there — GitHub links neither to the other.
+#[component]
+fn FollowRerun(
+    api: Api,
+    location: AppLocation,
+    deployment: Deployment,
+    since: Signal<Option<Timestamp>>,
+) -> impl IntoView {
+    let gh = api.repo(&location.repo);
+    let tasks = Tasks::new();
+    let made = RwSignal::new(None::<DeploymentId>);
+    every(FOLLOW_EVERY_MS, move |visible| {
+        let Some(started) = since.get_untracked() else {
+            return;
+        };
+        if !visible
+            || made.get_untracked().is_some()
+            || now().seconds_since(started) > FOLLOW_RERUN_FOR_S
+        {
+            return;
+        }
+        let (gh, d) = (gh.clone(), deployment.clone());
+        tasks.spawn(async move {
+            if let Ok(Some(newest)) = gh.newest_in(&d.environment).await {
+                if made_by_rerun(&d, &newest) {
+                    made.set(Some(newest.id));
+                }
+            }
+        });
+    });
+    move || {
+        made.get().map(|id| {
+            let href = app_href(&location.with_view(View::Deployment(id)).path());
+            view! { <p class="ok" data-testid="again-made">"The re-run made "<a href=href>{format!("deployment {}", id.0)}</a>": its page follows it."</p> }
+        })
     }
 }

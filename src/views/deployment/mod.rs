@@ -9,6 +9,8 @@ mod again;
 mod auto_inactive;
 mod delete;
 mod ship;
+
+pub(crate) use ship::{ShipParts, ShipSection};
 mod status_form;
 mod statuses;
 
@@ -22,10 +24,9 @@ use crate::components::{clipped, Clip, ErrorPanel, Time};
 use crate::href::app_href;
 use crate::state::AppState;
 use crate::tasks::Tasks;
+use crate::views::{loader, OnDemandPart};
 
-use again::DoAgain;
 use delete::DeleteDeployment;
-use ship::{ShipReading, WhatWillShip};
 use status_form::StatusForm;
 use statuses::StatusList;
 
@@ -33,7 +34,7 @@ use statuses::StatusList;
 const WATCH_EVERY_MS: u64 = 5_000;
 
 /// The statuses as last read: `None` before the first answer.
-pub(crate) type Statuses = RwSignal<Option<Result<Vec<DeploymentStatus>, ApiError>>>;
+pub type Statuses = RwSignal<Option<Result<Vec<DeploymentStatus>, ApiError>>>;
 
 #[component]
 pub fn DeploymentView(location: AppLocation, id: DeploymentId) -> impl IntoView {
@@ -50,17 +51,8 @@ pub fn DeploymentView(location: AppLocation, id: DeploymentId) -> impl IntoView 
             async move { gh.deployment(id).await }
         }
     });
-    // What deploying it would change, once the deployment is here (read once; "again" uses it too).
-    let reading: ShipReading = LocalResource::new({
-        let gh = gh.clone();
-        move || {
-            let gh = gh.clone();
-            async move {
-                let d = deployment.await?;
-                gh.what_will_ship(&d.environment, &d.sha, Some(d.id)).await
-            }
-        }
-    });
+    // What will ship and doing it again: their code loads once the deployment is here (loader::ship_section).
+    let ship = OnDemandPart::new(|| Box::pin(loader::ship_section()));
     // Statuses: loaded, then asked for again every few seconds while the tab is visible.
     let statuses: Statuses = RwSignal::new(None);
     let refresh = {
@@ -88,34 +80,38 @@ pub fn DeploymentView(location: AppLocation, id: DeploymentId) -> impl IntoView 
         }
     });
 
+    // Two Suspenses over the same read, the on-demand part between them (not inside one: OnDemandPart).
+    let loading = || view! { <p class="loading" aria-busy="true">"Loading the deployment…"</p> };
     view! {
         <section class="page" data-testid="deployment-page">
-            <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the deployment…"</p> }>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match deployment.await {
+                        Err(error) => view! {
+                            <h1>{format!("Deployment {}", id.0)}</h1>
+                            <ErrorPanel error=error context="Could not load the deployment" retry=move || deployment.refetch()/>
+                        }.into_any(),
+                        Ok(d) => view! { <DeploymentDetails deployment=d/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            {
+                let (api, location) = (api.clone(), location.clone());
+                move || deployment.get().and_then(Result::ok).map(|d| {
+                    ship.view(ShipParts { api: api.clone(), location: location.clone(), deployment: d, statuses })
+                })
+            }
+            <Suspense fallback=|| ()>
                 {move || {
                     let (api, location, refresh) = (api.clone(), location.clone(), refresh.clone());
                     Suspend::new(async move {
-                        match deployment.await {
-                            Err(error) => view! {
-                                <h1>{format!("Deployment {}", id.0)}</h1>
-                                <ErrorPanel error=error context="Could not load the deployment" retry=move || deployment.refetch()/>
-                            }.into_any(),
-                            Ok(d) => {
-                                let again = (api.clone(), location.clone(), d.clone());
-                                view! {
-                                <DeploymentDetails deployment=d.clone()/>
-                                <WhatWillShip api=api.clone() location=location.clone() deployment=d.clone() reading/>
-                                // Its label waits for the comparison: its own Suspense, so the page does not.
-                                <Suspense fallback=|| ()>
-                                    {let again = again.clone(); move || view! { <DoAgain api=again.0.clone() location=again.1.clone() deployment=again.2.clone() statuses reading/> }}
-                                </Suspense>
-                                <h2>"Statuses "<span class="muted">"(newest first)"</span></h2>
-                                <StatusList statuses created_at=d.created_at clock reviews=app_href(&location.with_view(View::Reviews).path())/>
-                                <h2 id="post-status">"Post a status"</h2>
-                                <StatusForm location=location.clone() api=api.clone() deployment=d.clone() on_posted=refresh/>
-                                <DeleteDeployment location api deployment=d statuses/>
-                            }.into_any()
-                            }
-                        }
+                        deployment.await.ok().map(|d| view! {
+                            <h2>"Statuses "<span class="muted">"(newest first)"</span></h2>
+                            <StatusList statuses created_at=d.created_at clock reviews=app_href(&location.with_view(View::Reviews).path())/>
+                            <h2 id="post-status">"Post a status"</h2>
+                            <StatusForm location=location.clone() api=api.clone() deployment=d.clone() on_posted=refresh/>
+                            <DeleteDeployment location api deployment=d statuses/>
+                        })
                     })
                 }}
             </Suspense>

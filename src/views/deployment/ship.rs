@@ -9,14 +9,50 @@ use deploydeck_core::response::ApiError;
 use deploydeck_core::ship::Shipping;
 use leptos::prelude::*;
 
-use crate::components::Shipped;
+use super::again::DoAgain;
+use super::Statuses;
+use crate::components::{clipped, Shipped};
 use crate::net::api::Api;
+
+/// What the section is made of (the deployment's page hands it over once the deployment is read).
+pub struct ShipParts {
+    pub api: Api,
+    pub location: AppLocation,
+    pub deployment: Deployment,
+    pub statuses: Statuses,
+}
+
+/// What will ship and doing it again, in their own module (`views::loader::ship_section`): the comparison is
+/// read once here and both halves show it.
+#[component]
+pub(crate) fn ShipSection(parts: ShipParts) -> impl IntoView {
+    let ShipParts {
+        api,
+        location,
+        deployment: d,
+        statuses,
+    } = parts;
+    let gh = api.repo(&location.repo);
+    let (environment, sha, id) = (d.environment.clone(), d.sha.clone(), d.id);
+    let reading: ShipReading = LocalResource::new(move || {
+        let (gh, environment, sha) = (gh.clone(), environment.clone(), sha.clone());
+        async move { gh.what_will_ship(&environment, &sha, Some(id)).await }
+    });
+    let again = (api.clone(), location.clone(), d.clone());
+    view! {
+        <WhatWillShip api location deployment=d reading/>
+        // Its label waits for the comparison: its own Suspense, so the rest of the page does not.
+        <Suspense fallback=|| ()>
+            {let again = again.clone(); move || view! { <DoAgain api=again.0.clone() location=again.1.clone() deployment=again.2.clone() statuses reading/> }}
+        </Suspense>
+    }
+}
 
 /// What will ship, read once for the page; the "again" section below reads the same answer.
 pub(crate) type ShipReading = LocalResource<Result<Shipping, ApiError>>;
 
 #[component]
-pub(super) fn WhatWillShip(
+fn WhatWillShip(
     api: Api,
     location: AppLocation,
     deployment: Deployment,
@@ -25,7 +61,7 @@ pub(super) fn WhatWillShip(
     let environment = deployment.environment.clone();
     view! {
         <section aria-labelledby="ship-heading" data-testid="what-will-ship">
-            <h2 id="ship-heading">{format!("What deploying this to {} changes", deploydeck_core::text::clip(&environment, 80).shown)}</h2>
+            <h2 id="ship-heading">{format!("What deploying this to {} changes", clipped(&environment, 80))}</h2>
             <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Comparing with what runs there…"</p> }>
                 {move || {
                     let (api, location, environment) = (api.clone(), location.clone(), environment.clone());

@@ -9,7 +9,7 @@ import { RepoPage } from '../pages/repo-page.mjs';
 import { HistoryPage } from '../pages/history-page.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
 import { seed, calm, api } from '../support/fake.mjs';
-import { HOSTILE_SEED, HOSTILE_REVIEWS_SEED, HOSTILE_TOKEN, SCRIPT, IMG, SVG, LONG, FORMULA } from '../support/hostile.mjs';
+import { HOSTILE_SEED, HOSTILE_REVIEWS_SEED, HOSTILE_TOKEN, SCRIPT, IMG, SVG, LONG, FORMULA, OLDER_SHA } from '../support/hostile.mjs';
 import { csvRows } from '../support/csv.mjs';
 import { FAKE } from '../playwright.config.mjs';
 
@@ -104,6 +104,15 @@ test('Create and Cleanup over hostile data: environment names offered as text, t
   await nav(page, 'Create').click();
   await expect(page.getByTestId('deployment-form')).toBeVisible();
   found.push(...await inert(page, 'create'));
+  // What will ship: going back to the commit before takes away one whose message and author are hostile.
+  await page.getByLabel('Ref', { exact: true }).fill(OLDER_SHA);
+  await page.getByLabel('Environment', { exact: true }).first().fill('staging');
+  await page.getByLabel('Environment', { exact: true }).first().press('Tab');
+  const leaving = page.getByTestId('create-ship').getByTestId('ship-commits').getByRole('listitem');
+  await expect(leaving).toHaveCount(1);
+  await expect(leaving).toContainText(`${SCRIPT}${IMG} invoice⟨U+202E⟩gpj.exe⟨U+202C⟩`);
+  await expect(leaving).toContainText(`${SVG} prod⟨U+200B⟩uction`);
+  found.push(...await inert(page, 'create-what-will-ship'));
 
   await nav(page, 'Cleanup').click();
   const cleanup = new CleanupPage(page);

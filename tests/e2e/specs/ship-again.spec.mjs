@@ -149,7 +149,10 @@ test('a deployment GitHub Actions made is re-run through its run; a run over 30 
   await expect(again.getByTestId('again-result')).toContainText('GitHub is re-running run 7001.');
   const writes = (await requests()).filter((r) => r.method === 'POST');
   expect(writes.map((r) => r.path)).toEqual(['/repos/acme/ship/actions/runs/7001/rerun']);
-  expect((await deploymentsOf('qa')).length).toBe(2);
+  const [made] = await deploymentsOf('qa');
+  expect(made.id).toBeGreaterThan(qa.id);
+  // The page finds the deployment the run's job made and links to it.
+  await expect(again.getByTestId('again-made')).toHaveText(`The re-run made deployment ${made.id}: its page follows it.`, { timeout: 15_000 });
 
   const [preview] = await deploymentsOf('preview');
   await openDeployment(page, preview.id);

@@ -25,6 +25,13 @@ export function nested(depth) {
 }
 
 const SHA = 'abababababababababababababababababababab';
+/// The commit before SHA: Create's preview of it lists SHA's commit as what would leave (issue 31).
+export const OLDER_SHA = 'cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd';
+/// Commit messages and author names are written by whoever pushes: SHA's carries all of it.
+const HISTORY = [
+  { sha: OLDER_SHA, message: 'The first commit', author: 'mona' },
+  { sha: SHA, parent: OLDER_SHA, message: `${SCRIPT}${IMG} ${RTL}\n\n${LONG}`, author: `${SVG} ${ZERO_WIDTH}` },
+];
 const at = (day, minute = 0) => `2026-11-${String(day).padStart(2, '0')}T10:${String(minute).padStart(2, '0')}:00Z`;
 
 export const HOSTILE_DEPLOYMENTS = [
@@ -63,6 +70,7 @@ export const HOSTILE_SEED = {
   repositories: [{
     owner: 'acme', name: 'hostile', description: SCRIPT, collaborators: { mona: 'admin' },
     branches: [{ name: 'main', sha: SHA }],
+    history: HISTORY,
     environments: [{ name: IMG }, { name: LONG }, { name: ZERO_WIDTH }, { name: 'staging' }],
     deployments: HOSTILE_DEPLOYMENTS,
   }],

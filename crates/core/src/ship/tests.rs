@@ -341,3 +341,17 @@ fn production_asks_for_its_name_typed_out() {
     assert!(!typed_name_matches("Production", "production"));
     assert!(!typed_name_matches("", "production"));
 }
+
+#[test]
+fn the_deployment_a_re_run_made_is_newer_of_the_same_commit_and_environment() {
+    let d = deployment(7, "production");
+    let mut newer = deployment(9, "Production");
+    assert!(made_by_rerun(&d, &newer));
+    assert!(!made_by_rerun(&newer, &d), "older");
+    newer.sha = B.into();
+    assert!(!made_by_rerun(&d, &newer), "another commit");
+    assert!(
+        !made_by_rerun(&d, &deployment(9, "staging")),
+        "another environment"
+    );
+}

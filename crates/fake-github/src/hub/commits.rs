@@ -130,8 +130,9 @@ impl Repo {
         );
     }
 
-    /// The seed's history, or — when it gives none — the line described in this module's header.
-    pub fn build_history(&mut self, given: &[Commit]) {
+    /// The seed's history, or — when it gives none — the line described in this module's header, each commit
+    /// by whoever first deployed it (`login_of` names them).
+    pub fn build_history(&mut self, given: &[Commit], login_of: impl Fn(u64) -> Option<String>) {
         if !given.is_empty() {
             for c in given {
                 self.commits.insert(c.sha.clone());
@@ -161,7 +162,7 @@ impl Repo {
         }
         let mut parent: Option<String> = None;
         let count = line.len();
-        for (n, (sha, at, _who)) in line.iter().enumerate() {
+        for (n, (sha, at, who)) in line.iter().enumerate() {
             let message = MESSAGES[(self.id as usize + n) % MESSAGES.len()];
             let date = at
                 .map(|t| Timestamp::from_unix(t.unix() - 600))
@@ -172,7 +173,7 @@ impl Repo {
                     sha: sha.clone(),
                     parent: parent.clone(),
                     message: format!("{message} (change {} of {count})", n + 1),
-                    author: None,
+                    author: who.and_then(&login_of).filter(|l| !l.ends_with("[bot]")),
                     date: Some(date),
                     files: vec![format!("src/change_{}.rs", n + 1), "CHANGELOG.md".into()],
                 },
@@ -228,21 +229,24 @@ mod tests {
                 c
             })
             .collect();
-        repo.build_history(&given);
+        repo.build_history(&given, |_| None);
         repo
     }
 
     #[test]
     fn compare_says_each_of_the_four_statuses() {
         let mut repo = repo_with_line(&["a1", "a2", "a3", "a4"]);
-        repo.build_history(&[Commit {
-            sha: "b1".into(),
-            parent: Some("a2".into()),
-            message: "side".into(),
-            author: None,
-            date: None,
-            files: vec![],
-        }]);
+        repo.build_history(
+            &[Commit {
+                sha: "b1".into(),
+                parent: Some("a2".into()),
+                message: "side".into(),
+                author: None,
+                date: None,
+                files: vec![],
+            }],
+            |_| None,
+        );
         let c = repo.compare("a2", "a4").unwrap();
         assert_eq!(
             (c.status, c.ahead.clone(), c.behind_by),
@@ -266,24 +270,27 @@ mod tests {
     #[test]
     fn unrelated_commits_share_no_ancestor_and_a_loop_ends() {
         let mut repo = repo_with_line(&["a1", "a2"]);
-        repo.build_history(&[
-            Commit {
-                sha: "x1".into(),
-                parent: Some("x2".into()),
-                message: "x".into(),
-                author: None,
-                date: None,
-                files: vec![],
-            },
-            Commit {
-                sha: "x2".into(),
-                parent: Some("x1".into()),
-                message: "y".into(),
-                author: None,
-                date: None,
-                files: vec![],
-            },
-        ]);
+        repo.build_history(
+            &[
+                Commit {
+                    sha: "x1".into(),
+                    parent: Some("x2".into()),
+                    message: "x".into(),
+                    author: None,
+                    date: None,
+                    files: vec![],
+                },
+                Commit {
+                    sha: "x2".into(),
+                    parent: Some("x1".into()),
+                    message: "y".into(),
+                    author: None,
+                    date: None,
+                    files: vec![],
+                },
+            ],
+            |_| None,
+        );
         assert_eq!(repo.compare("a2", "x1"), None);
         assert_eq!(repo.lineage("x1").len(), 2);
     }

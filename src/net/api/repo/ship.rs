@@ -3,6 +3,7 @@
 //! each request and reads each answer (`deploydeck_core::ship`).
 
 use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, Latest};
+use deploydeck_core::request::PageRequest;
 use deploydeck_core::response::{decode, decode_empty, ApiError};
 use deploydeck_core::ship::{lists_leaving, CommitSha, Comparison, RunAge, Shipping};
 
@@ -92,6 +93,18 @@ impl RepoApi {
     pub async fn compare(&self, base: &str, head: &str, page: u32) -> Result<Comparison, ApiError> {
         let request = self.client().compare(&self.repo, base, head, page)?;
         decode(&self.api.send(request).await)
+    }
+
+    /// The newest deployment of `environment` (one item; asked again, a free 304 while nothing changed).
+    pub async fn newest_in(&self, environment: &str) -> Result<Option<Deployment>, ApiError> {
+        let request = self.client().list_deployments(
+            &self.repo,
+            &in_environment(environment),
+            PageRequest::new(1, 1),
+        );
+        Ok(decode::<Vec<Deployment>>(&self.api.send(request).await)?
+            .into_iter()
+            .next())
     }
 
     /// A workflow run's start and outcome (what its re-run needs to know first).
