@@ -23,8 +23,7 @@ use crate::router::use_nav;
 use crate::tasks::Tasks;
 use crate::views::diagnostics::WriteRefused;
 
-use super::ship::ShipReading;
-use super::Statuses;
+use super::{ShipReading, Statuses};
 
 /// How often a page looks for the deployment a re-run makes.
 const FOLLOW_EVERY_MS: u64 = 5_000;

@@ -33,6 +33,9 @@ use statuses::StatusList;
 /// How often an open deployment page asks for new statuses (each ask is a conditional GET).
 const WATCH_EVERY_MS: u64 = 5_000;
 
+/// What will ship, read once for the page's ship section; its "again" half reads the same answer.
+pub(crate) type ShipReading = LocalResource<Result<deploydeck_core::ship::Shipping, ApiError>>;
+
 /// The statuses as last read: `None` before the first answer.
 pub type Statuses = RwSignal<Option<Result<Vec<DeploymentStatus>, ApiError>>>;
 

@@ -5,12 +5,10 @@
 
 use deploydeck_core::location::AppLocation;
 use deploydeck_core::model::Deployment;
-use deploydeck_core::response::ApiError;
-use deploydeck_core::ship::Shipping;
 use leptos::prelude::*;
 
 use super::again::DoAgain;
-use super::Statuses;
+use super::{ShipReading, Statuses};
 use crate::components::{clipped, Shipped};
 use crate::net::api::Api;
 
@@ -47,9 +45,6 @@ pub(crate) fn ShipSection(parts: ShipParts) -> impl IntoView {
         </Suspense>
     }
 }
-
-/// What will ship, read once for the page; the "again" section below reads the same answer.
-pub(crate) type ShipReading = LocalResource<Result<Shipping, ApiError>>;
 
 #[component]
 fn WhatWillShip(
