@@ -16,7 +16,7 @@ use crate::github::model::{Deployment, DeploymentStatus, NewDeployment, Required
 use crate::github::validate::RepoRef;
 use crate::text::{clip, reveal};
 use crate::timestamp::Timestamp;
-use crate::url::{encode_component, HttpUrl};
+use crate::url::HttpUrl;
 
 /// Commits a page of a comparison asks for (GitHub's most when paging, docs/github-api.md §16).
 pub const COMMITS_PER_PAGE: u8 = 100;
@@ -230,8 +230,9 @@ pub enum Shipping {
     Live,
     /// The ref typed names no commit of the repository (Create's preview).
     NoSuchRef(String),
-    /// Compared with what runs there: the comparison (`base` what runs, `head` this), and the commits listed —
-    /// those that arrive, or for a rollback those that leave — read from `range` (`base...head`), `total` in all.
+    /// Compared with what runs there: the comparison (`base` what runs, `head` this; its counts — its commits
+    /// are in `listed`), and the commits listed — those that arrive, or for a rollback those that leave — read
+    /// from `range` (`base...head`), `total` in all.
     Compared {
         live: crate::github::model::DeploymentId,
         comparison: Comparison,
@@ -484,17 +485,6 @@ impl Client {
             &format!("{}/actions/runs/{run}/rerun", Self::repo_path(repo)),
         )
     }
-}
-
-/// The repository's page of one commit, for links built here rather than read.
-pub fn commit_page(web: &str, repo: &RepoRef, sha: &str) -> String {
-    format!(
-        "{}/{}/{}/commit/{}",
-        web.trim_end_matches('/'),
-        encode_component(&repo.owner),
-        encode_component(&repo.name),
-        encode_component(sha)
-    )
 }
 
 #[cfg(test)]

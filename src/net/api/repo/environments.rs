@@ -138,22 +138,29 @@ impl RepoApi {
         if newer.len() > at_most {
             return Ok(None);
         }
-        let success = |latest: &Option<Latest>| {
-            latest
-                .as_ref()
-                .is_some_and(|s| s.state == DeploymentState::Success)
-        };
+        Ok(Some(self.first_success(newer).await?.is_none()))
+    }
+
+    /// The first of `deployments` (in their order) whose latest state is `success`: all their states in one
+    /// GraphQL read (a point per 100) where it answers, else through REST one by one until that success.
+    pub(super) async fn first_success(
+        &self,
+        deployments: Vec<Deployment>,
+    ) -> Result<Option<Deployment>, ApiError> {
+        let success =
+            |latest: Option<&Latest>| latest.is_some_and(|s| s.state == DeploymentState::Success);
         if self.api.uses_graphql() {
-            // All of them in one read (a point per 100) rather than one by one until a success.
-            let known = self.latest_states(&newer, |_| ()).await?;
-            return Ok(Some(!known.values().any(success)));
+            let known = self.latest_states(&deployments, |_| ()).await?;
+            return Ok(deployments
+                .into_iter()
+                .find(|d| success(known.get(&d.id).and_then(Option::as_ref))));
         }
-        for other in newer {
-            if success(&self.latest_status(other.id).await?) {
-                return Ok(Some(false));
+        for d in deployments {
+            if success(self.latest_status(d.id).await?.as_ref()) {
+                return Ok(Some(d));
             }
         }
-        Ok(Some(true))
+        Ok(None)
     }
 }
 

@@ -2,7 +2,7 @@
 //! of GitHub's compare (kept by ETag: asking again costs no quota), a run's age and its re-run. Core builds
 //! each request and reads each answer (`deploydeck_core::ship`).
 
-use deploydeck_core::model::{Deployment, DeploymentId, DeploymentState, Latest};
+use deploydeck_core::model::{Deployment, DeploymentId};
 use deploydeck_core::request::PageRequest;
 use deploydeck_core::response::{decode, decode_empty, ApiError};
 use deploydeck_core::ship::{lists_leaving, CommitSha, Comparison, RunAge, Shipping};
@@ -15,8 +15,7 @@ const LIVE_LOOKS: usize = 100;
 
 impl RepoApi {
     /// What `environment` runs now: the newest of its latest 100 deployments whose latest state is `success`
-    /// (docs/github-api.md §9); `None` when none is. GraphQL reads their states in one request; REST newest first,
-    /// one by one, until the first success.
+    /// (docs/github-api.md §9); `None` when none is (read as `is_live` reads the newer ones: `first_success`).
     pub async fn live_in(&self, environment: &str) -> Result<Option<Deployment>, ApiError> {
         let mut newest: Vec<Deployment> = Vec::new();
         let first = self.first_deployments(&in_environment(environment));
@@ -27,19 +26,7 @@ impl RepoApi {
             })
             .await?;
         newest.truncate(LIVE_LOOKS);
-        let success = |s: Option<&Latest>| s.is_some_and(|s| s.state == DeploymentState::Success);
-        if self.api.uses_graphql() {
-            let states = self.latest_states(&newest, |_| ()).await?;
-            return Ok(newest
-                .into_iter()
-                .find(|d| success(states.get(&d.id).and_then(Option::as_ref))));
-        }
-        for d in newest {
-            if success(self.latest_status(d.id).await?.as_ref()) {
-                return Ok(Some(d));
-            }
-        }
-        Ok(None)
+        self.first_success(newest).await
     }
 
     /// What deploying commit `sha` to `environment` would change: what runs there now, compared with it, and
@@ -57,19 +44,30 @@ impl RepoApi {
         if Some(live.id) == this {
             return Ok(Shipping::Live);
         }
-        let comparison = self.compare(&live.sha, sha, 1).await?;
-        let (range, listing) = if lists_leaving(comparison.relation) {
-            let range = (sha.to_owned(), live.sha.clone());
-            (range, self.compare(sha, &live.sha, 1).await?)
+        let mut comparison = self.compare(&live.sha, sha, 1).await?;
+        // The commits listed: those that arrive (this page's own), or for a rollback those that leave — the
+        // same compare the other way round.
+        let (range, total, listed) = if lists_leaving(comparison.relation) {
+            let leaving = self.compare(sha, &live.sha, 1).await?;
+            (
+                (sha.to_owned(), live.sha.clone()),
+                leaving.ahead_by,
+                leaving.commits,
+            )
         } else {
-            ((live.sha.clone(), sha.to_owned()), comparison.clone())
+            let arriving = std::mem::take(&mut comparison.commits);
+            (
+                (live.sha.clone(), sha.to_owned()),
+                comparison.ahead_by,
+                arriving,
+            )
         };
         Ok(Shipping::Compared {
             live: live.id,
-            total: listing.ahead_by,
-            listed: listing.commits,
             comparison,
+            listed,
             range,
+            total,
         })
     }
 
