@@ -7,7 +7,7 @@ use deploydeck_core::response::{ApiError, ConflictKind, CreateDeploymentOutcome}
 use deploydeck_core::validate::RepoRef;
 use leptos::prelude::*;
 
-use crate::components::ErrorPanel;
+use crate::components::{ErrorPanel, FailedChecks};
 use crate::net::api::Api;
 use crate::views::diagnostics::WriteRefused;
 
@@ -41,15 +41,8 @@ pub(super) fn CreateResult(
                     // token's diagnosis (WriteRefused).
                     let conflict = match &error {
                         ApiError::Conflict { conflict: ConflictKind::FailedChecks { contexts }, .. } => Some(view! {
-                            <div class="notice" data-testid="failed-checks">
-                                <p>"These checks on the commit did not all pass:"</p>
-                                <ul class="contexts">
-                                    {contexts.iter().map(|c| view! {
-                                        <li><code>{c.context.clone()}</code>" — "{c.state.clone()}</li>
-                                    }).collect_view()}
-                                </ul>
-                                <button type="button" class="button primary" on:click=move |_| on_skip_checks()>"Create anyway, skipping checks"</button>
-                            </div>
+                            <FailedChecks contexts=contexts.clone() action="Create anyway, skipping checks"
+                                on_skip=Callback::new(move |()| on_skip_checks()) testid="failed-checks"/>
                         }.into_any()),
                         ApiError::Conflict { conflict: ConflictKind::MergeConflict { base, head }, .. } => {
                             let base = base.clone().unwrap_or_else(|| "the default branch".into());

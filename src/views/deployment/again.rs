@@ -1,8 +1,8 @@
 //! Doing a deployment again — "Deploy this again", or "Roll back to this" when it is older than what its
-//! environment runs, one click on its page (two from a link to it): the mechanism said in words before anything is sent (re-run the GitHub Actions run that
-//! made it, or a new deployment of its commit), the environment's name typed out for production, a run past
-//! GitHub's 30 days said first with the other way offered, failed checks explained with the choice to skip
-//! them. Core chooses and builds (`ship`); this view asks and shows.
+//! environment runs, one click on its page (two from a link to it): the mechanism said in words before anything
+//! is sent (re-run the GitHub Actions run that made it, or a new deployment of its commit), the environment's
+//! name typed out for production, a run past GitHub's 30 days said first with the other way offered, failed
+//! checks explained with the choice to skip them. Core chooses and builds (`ship`); this view asks and shows.
 
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::{Deployment, DeploymentId, RequiredContexts};
@@ -16,7 +16,7 @@ use deploydeck_core::Timestamp;
 use leptos::prelude::*;
 
 use crate::clock::{every, now};
-use crate::components::{clipped, ErrorPanel};
+use crate::components::{clipped, ErrorPanel, FailedChecks};
 use crate::href::app_href;
 use crate::net::api::Api;
 use crate::router::use_nav;
@@ -46,8 +46,7 @@ pub(super) fn DoAgain(
     let nav = use_nav();
     let gh = api.repo(&location.repo);
     let (web, repo) = (web_origin(api.base()), location.repo.clone());
-    let d = deployment.clone();
-    let env = StoredValue::new(d.environment.clone());
+    let d = deployment;
     // The mechanism: from the statuses as read; "a new deployment" once the user chose it over a refused re-run.
     let instead = RwSignal::new(false);
     let plan = Memo::new({
@@ -71,6 +70,8 @@ pub(super) fn DoAgain(
     };
     let typed = RwSignal::new(String::new());
     let needs_typed = needs_typed_name(&d);
+    // The deployment as the panel's closures read it (a copy handle).
+    let d_how = StoredValue::new(d.clone());
     let run = Action::new_local({
         let gh = gh.clone();
         move |id: &u64| {
@@ -122,7 +123,8 @@ pub(super) fn DoAgain(
     let ready = move || {
         !send.pending().get()
             && plan.get().is_some()
-            && (!needs_typed || typed.with(|t| env.with_value(|e| typed_name_matches(t, e))))
+            && (!needs_typed
+                || typed.with(|t| d_how.with_value(|d| typed_name_matches(t, &d.environment))))
             && !matches!(plan.get(), Some(Redo::Rerun { .. }) if refused().is_some() || run.pending().get())
     };
     let confirm = move |_| {
@@ -139,7 +141,6 @@ pub(super) fn DoAgain(
             ))));
         }
     });
-    let d_how = StoredValue::new(d.clone());
     let env_words = clipped(&d.environment, 80);
     // Copy handles for the words the panel shows (its reactive parts are rebuilt as the plan changes).
     let rollback_text = StoredValue::new(format!(
@@ -213,11 +214,7 @@ fn AgainResult(
         Sent::Created(Err(error)) => match &error {
             ApiError::Conflict { conflict: ConflictKind::FailedChecks { contexts }, .. } => view! {
                 <ErrorPanel error=error.clone() context="No deployment was made"/>
-                <div class="notice" data-testid="again-failed-checks">
-                    <p>"These checks on the commit did not all pass:"</p>
-                    <ul class="contexts">{contexts.iter().map(|c| view! { <li><code>{c.context.clone()}</code>" — "{c.state.clone()}</li> }).collect_view()}</ul>
-                    <button type="button" class="button primary" on:click=move |_| skip_checks.run(())>"Deploy anyway, skipping checks"</button>
-                </div>
+                <FailedChecks contexts=contexts.clone() action="Deploy anyway, skipping checks" on_skip=skip_checks testid="again-failed-checks"/>
             }.into_any(),
             _ => view! { <WriteRefused error context="No deployment was made" api repo/> }.into_any(),
         },
