@@ -24,7 +24,7 @@ const CORE_LAYERS = {
   shared: ['pattern', 'paging', 'order'],
   github: ['github'],
   api: ['api'],
-  features: ['history', 'cleanup', 'fleet', 'reviews', 'connect', 'ship'],
+  features: ['history', 'cleanup', 'fleet', 'reviews', 'connect', 'ship', 'insights'],
   top: ['location'],
 };
 

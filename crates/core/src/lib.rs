@@ -47,6 +47,7 @@ pub mod cleanup;
 pub mod connect;
 pub mod fleet;
 pub mod history;
+pub mod insights;
 pub mod reviews;
 pub mod ship;
 

@@ -1,9 +1,10 @@
 //! Every GraphQL document the client can send, written out for the contract tests, which check each against
 //! GitHub's published schema (`crates/fake-github/contract/graphql.test.mjs`): the bulk states and the delete
-//! (`api`), and the fleet's reads (a feature). A test, so the protocol layer names no feature.
+//! (`api`), the fleet's reads and the insights' read (features). A test, so the protocol layer names no feature.
 
 use deploydeck_core::fleet::{fleet_document, older_document};
 use deploydeck_core::graphql::{delete_deployments_document, DEPLOYMENT_STATES};
+use deploydeck_core::insights;
 use serde_json::Value;
 
 #[test]
@@ -13,6 +14,7 @@ fn documents_are_written_out_for_the_contract_tests() {
         ("DeleteDeployments", delete_deployments_document(2)),
         ("Fleet", fleet_document(2)),
         ("FleetOlder", older_document(&[(0, 0), (0, 1), (1, 2)])),
+        ("Insights", insights::DOCUMENT.to_owned()),
     ];
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../target/graphql-documents.json");

@@ -122,6 +122,17 @@ test('the fake’s answers to the client’s own documents conform to GitHub’s
     assert.equal(older.json.errors, undefined, JSON.stringify(older.json.errors));
     assert.ok(older.json.data.r0.e0.nodes.every((n) => n.environment === 'production'));
     assert.deepEqual(typeCheck(client.FleetOlder, older.json.data, olderVars), []);
+    // Insights: a repository's deployments with their statuses, a page at a time.
+    const insightsVars = { owner: 'acme', name: 'storefront', after: null };
+    const insights = await graphql(fake.base, client.Insights, insightsVars);
+    assert.equal(insights.json.errors, undefined, JSON.stringify(insights.json.errors));
+    const deployments = insights.json.data.repository.deployments;
+    assert.equal(deployments.nodes.length, 100);
+    assert.ok(deployments.pageInfo.hasNextPage && deployments.pageInfo.endCursor, 'the demo has more than a page');
+    assert.ok(deployments.nodes.some((n) => n.statuses.nodes.length > 1), 'statuses come with each deployment');
+    assert.deepEqual(typeCheck(client.Insights, insights.json.data, insightsVars), []);
+    const next = await graphql(fake.base, client.Insights, { ...insightsVars, after: deployments.pageInfo.endCursor });
+    assert.ok(next.json.data.repository.deployments.nodes[0].createdAt <= deployments.nodes[99].createdAt, 'newest first, page after page');
   } finally {
     await fake.stop();
   }

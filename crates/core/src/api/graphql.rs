@@ -280,7 +280,9 @@ impl From<LatestStatus> for Latest {
 }
 
 /// `DeploymentStatusState` in capitals → REST's state.
-fn status_state<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DeploymentState, D::Error> {
+pub(crate) fn status_state<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<DeploymentState, D::Error> {
     let text = String::deserialize(d)?;
     let lower = text.to_ascii_lowercase();
     DeploymentState::ALL

@@ -1,0 +1,781 @@
+//! Insights: the four delivery measures DORA names — how often an environment is deployed to, how often a
+//! deployment fails, how long a failure takes to restore, how long a commit takes to arrive — for one
+//! repository's environments over a period, from its deployments and their statuses, without I/O.
+//!
+//! The definitions and the decided edge cases are written out in `docs/insights.md`; in short:
+//!
+//! - a deployment's **outcome** is the last `success`, `failure` or `error` among its statuses (in time
+//!   order; `inactive` and the waiting states say nothing about how it went, and a status posted after
+//!   `inactive` still counts); none of them: *unfinished*, counted apart;
+//! - a **period** is half-open (`from` ≤ created < `to`), and its figures read only deployments created before
+//!   its end, so a later deployment never changes an earlier period (a failure is restored in the period or
+//!   not yet);
+//! - environments are one whatever the case of their name (GitHub's names are case-insensitive), shown as the
+//!   newest deployment spells it;
+//! - times that run backwards (a status older than its deployment, clocks out of step) make a duration of 0,
+//!   never a negative one.
+//!
+//! - [`Sample`]: one deployment as the measures need it; [`read_page`] makes them from the GraphQL read.
+//! - [`measure`]: a [`Measures`] per environment for a [`Period`]; [`lead_reads`] the commit comparisons lead
+//!   time needs, whose answers come back as [`Shipped`].
+//! - [`Band`]: where a figure sits among the 2024 State of DevOps report's clusters, said as it is.
+//! - [`export_csv`] / [`export_json`]: what the page shows, as files.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::api::graphql::status_state;
+use crate::api::http::HttpRequest;
+use crate::api::request::Client;
+use crate::github::model::{DeploymentId, DeploymentState};
+use crate::github::rules::production_rank;
+use crate::github::validate::RepoRef;
+use crate::text::{csv_line, decimal};
+use crate::timestamp::Timestamp;
+
+pub const DAY_S: i64 = 86_400;
+/// The longest period the page measures (a year and a day: a leap year's whole).
+pub const MAX_DAYS: i64 = 366;
+/// Deployments asked per GraphQL page: 100 with their first 100 statuses cost one point (docs/insights.md).
+pub const PAGE: usize = 100;
+/// Statuses read per deployment in the bulk read; its latest status is asked besides, so a deployment with
+/// more still has its outcome.
+pub const STATUSES: usize = 100;
+/// The most deployments one read keeps (memory and time stay bounded on a hostile or huge host).
+pub const MAX_SAMPLES: usize = 100_000;
+/// A success replaced this soon by a deployment of a commit the environment ran before was rolled back.
+pub const ROLLBACK_WINDOW_S: i64 = DAY_S;
+
+/// One status, as the measures need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Mark {
+    pub state: DeploymentState,
+    pub at: Timestamp,
+}
+
+/// One deployment, as the measures need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sample {
+    pub id: DeploymentId,
+    pub environment: String,
+    pub sha: String,
+    pub created_at: Timestamp,
+    /// Its statuses, in any order.
+    pub statuses: Vec<Mark>,
+}
+
+/// How a deployment went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", content = "at", rename_all = "snake_case")]
+pub enum Outcome {
+    Succeeded(Timestamp),
+    /// `failure` or `error`.
+    Failed(Timestamp),
+    Unfinished,
+}
+
+impl Sample {
+    /// The last `success`, `failure` or `error` by time (ties: the later in the list, as GitHub's ids grow).
+    pub fn outcome(&self) -> Outcome {
+        let mut last: Option<(Timestamp, usize, DeploymentState)> = None;
+        for (n, mark) in self.statuses.iter().enumerate() {
+            if !matches!(
+                mark.state,
+                DeploymentState::Success | DeploymentState::Failure | DeploymentState::Error
+            ) {
+                continue;
+            }
+            if last.is_none_or(|(at, i, _)| (mark.at, n) > (at, i)) {
+                last = Some((mark.at, n, mark.state));
+            }
+        }
+        match last {
+            Some((at, _, DeploymentState::Success)) => Outcome::Succeeded(at),
+            Some((at, _, _)) => Outcome::Failed(at),
+            None => Outcome::Unfinished,
+        }
+    }
+}
+
+/// A half-open span of time: `from` ≤ t < `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: Timestamp,
+    pub to: Timestamp,
+}
+
+impl Period {
+    /// The `days` whole UTC days up to and including `now`'s (1 ≤ days ≤ [`MAX_DAYS`]).
+    pub fn last_days(now: Timestamp, days: i64) -> Period {
+        let days = days.clamp(1, MAX_DAYS);
+        let end = now.unix().div_euclid(DAY_S) * DAY_S + DAY_S;
+        Period {
+            from: Timestamp::from_unix(end - days * DAY_S),
+            to: Timestamp::from_unix(end),
+        }
+    }
+
+    /// A chosen range of UTC days, `first` to `last` inclusive (swapped when reversed, capped at
+    /// [`MAX_DAYS`] from `last`).
+    pub fn days(first: Timestamp, last: Timestamp) -> Period {
+        let (a, b) = if first <= last {
+            (first, last)
+        } else {
+            (last, first)
+        };
+        let from = a.unix().div_euclid(DAY_S) * DAY_S;
+        let to = b.unix().div_euclid(DAY_S) * DAY_S + DAY_S;
+        Period {
+            from: Timestamp::from_unix(from.max(to - MAX_DAYS * DAY_S)),
+            to: Timestamp::from_unix(to),
+        }
+    }
+
+    pub fn contains(&self, t: Timestamp) -> bool {
+        self.from <= t && t < self.to
+    }
+
+    /// Whole days in it (at least 1).
+    pub fn day_count(&self) -> i64 {
+        (self.to.seconds_since(self.from) + DAY_S - 1)
+            .div_euclid(DAY_S)
+            .max(1)
+    }
+}
+
+/// A spread of durations in seconds: how many, the median and the 90th percentile (nearest rank).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Spread {
+    pub count: usize,
+    pub median_s: i64,
+    pub p90_s: i64,
+}
+
+impl Spread {
+    /// `None` for no durations.
+    pub fn of(mut durations: Vec<i64>) -> Option<Spread> {
+        if durations.is_empty() {
+            return None;
+        }
+        durations.sort_unstable();
+        Some(Spread {
+            count: durations.len(),
+            median_s: nearest_rank(&durations, 50),
+            p90_s: nearest_rank(&durations, 90),
+        })
+    }
+}
+
+/// The `p`th percentile of sorted `values` by nearest rank: the smallest value with at least p % at or below.
+fn nearest_rank(sorted: &[i64], p: usize) -> i64 {
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted[rank - 1]
+}
+
+/// A failed deployment and what restored it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Restore {
+    /// The first failure of a run of failures (the ones after it, before a success, are the same outage).
+    pub failed: DeploymentId,
+    pub failed_at: Timestamp,
+    /// The failures in the run.
+    pub failures: usize,
+    /// The next success in the environment created before the period's end, and the seconds from the first
+    /// failure to it (`None`: not restored in the period).
+    pub restored_by: Option<DeploymentId>,
+    pub seconds: Option<i64>,
+}
+
+/// One day's deployments (UTC), by outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Day {
+    pub day: i64,
+    pub succeeded: usize,
+    pub failed: usize,
+    pub unfinished: usize,
+}
+
+/// The commits a successful deployment brought to its environment since the success before it, when read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShippedCommit {
+    pub sha: String,
+    /// The commit's committer date: when it came to be as it was deployed (a rebase or squash merge resets it).
+    pub at: Timestamp,
+}
+
+/// The answers to [`lead_reads`]: by (base SHA, head SHA), the commits head has that base has not (`None`:
+/// the comparison failed — unrelated histories, a commit gone — and those commits count as not known).
+pub type Shipped = HashMap<(String, String), Option<Vec<ShippedCommit>>>;
+
+/// A comparison lead time needs: the commits between an environment's success and the one before it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct LeadRead {
+    pub base: String,
+    pub head: String,
+}
+
+/// The measures of one environment over a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Measures {
+    /// As its newest deployment spells it.
+    pub environment: String,
+    /// Production-like by name (`production`, `prod-eu`, `live`): what the fleet's row shows.
+    pub production_like: bool,
+    /// Deployments created in the period.
+    pub deployments: usize,
+    pub succeeded: usize,
+    pub failed: usize,
+    pub unfinished: usize,
+    /// Every day of the period, oldest first; its `succeeded` sum to [`Measures::succeeded`].
+    pub days: Vec<Day>,
+    /// Successes replaced within [`ROLLBACK_WINDOW_S`] by a deployment of an older commit (a rollback).
+    pub rolled_back: Vec<DeploymentId>,
+    pub restores: Vec<Restore>,
+    pub restore: Option<Spread>,
+    /// Lead time per commit, over the commits whose comparison was read.
+    pub lead: Option<Spread>,
+    /// Every commit's lead time in seconds (the distribution's chart).
+    pub lead_times: Vec<i64>,
+    /// Successes whose commits are not known (their comparison not read, or it failed; the environment's
+    /// first success, which has nothing to compare with).
+    pub lead_unknown: usize,
+}
+
+impl Measures {
+    /// Successful deployments per day, in hundredths (integer arithmetic: `text::decimal` prints it).
+    pub fn per_day_hundredths(&self, period: &Period) -> i64 {
+        (self.succeeded as i64 * 100) / period.day_count()
+    }
+
+    /// `failed` of the finished deployments, in tenths of a percent (`None`: none finished).
+    pub fn failure_permille(&self) -> Option<i64> {
+        let finished = self.succeeded + self.failed;
+        (finished > 0).then(|| (self.failed as i64 * 1000 + finished as i64 / 2) / finished as i64)
+    }
+
+    /// Rolled-back successes of the successes, in tenths of a percent.
+    pub fn rollback_permille(&self) -> Option<i64> {
+        (self.succeeded > 0).then(|| {
+            (self.rolled_back.len() as i64 * 1000 + self.succeeded as i64 / 2)
+                / self.succeeded as i64
+        })
+    }
+
+    /// Failures not restored in the period.
+    pub fn open_failures(&self) -> usize {
+        self.restores
+            .iter()
+            .filter(|r| r.restored_by.is_none())
+            .count()
+    }
+}
+
+/// The samples of one environment (any case), oldest first (created, then id), from before `to`.
+fn by_environment(samples: &[Sample], to: Timestamp) -> BTreeMap<String, Vec<&Sample>> {
+    let mut groups: BTreeMap<String, Vec<&Sample>> = BTreeMap::new();
+    for s in samples.iter().filter(|s| s.created_at < to) {
+        groups
+            .entry(s.environment.to_lowercase())
+            .or_default()
+            .push(s);
+    }
+    for list in groups.values_mut() {
+        list.sort_by_key(|s| (s.created_at, s.id));
+    }
+    groups
+}
+
+/// The comparisons lead time needs for `period`: for each success created in it, the commits since the
+/// environment's success before it (none for a redeploy of the same commit, or for the first success).
+pub fn lead_reads(samples: &[Sample], period: &Period) -> Vec<LeadRead> {
+    let mut reads: Vec<LeadRead> = Vec::new();
+    for list in by_environment(samples, period.to).values() {
+        let mut before: Option<&str> = None;
+        for s in list {
+            if !matches!(s.outcome(), Outcome::Succeeded(_)) {
+                continue;
+            }
+            if let Some(base) = before {
+                if period.contains(s.created_at) && !base.eq_ignore_ascii_case(&s.sha) {
+                    reads.push(LeadRead {
+                        base: base.to_owned(),
+                        head: s.sha.clone(),
+                    });
+                }
+            }
+            before = Some(&s.sha);
+        }
+    }
+    reads.sort();
+    reads.dedup();
+    reads
+}
+
+/// The measures of every environment deployed to before `period` ends, production-like first, then by name.
+/// Environments with no deployment in the period are left out.
+pub fn measure(samples: &[Sample], period: &Period, shipped: &Shipped) -> Vec<Measures> {
+    let mut all: Vec<Measures> = by_environment(samples, period.to)
+        .values()
+        .map(|list| environment(list, period, shipped))
+        .filter(|m| m.deployments > 0)
+        .collect();
+    all.sort_by(|a, b| {
+        (
+            production_rank(&a.environment),
+            a.environment.to_lowercase(),
+        )
+            .cmp(&(
+                production_rank(&b.environment),
+                b.environment.to_lowercase(),
+            ))
+    });
+    all
+}
+
+/// One environment's measures: `list` oldest first, every one created before the period's end.
+fn environment(list: &[&Sample], period: &Period, shipped: &Shipped) -> Measures {
+    let name = list.last().map_or(String::new(), |s| s.environment.clone());
+    let first_day = period.from.unix().div_euclid(DAY_S);
+    let mut days: Vec<Day> = (0..period.day_count())
+        .map(|n| Day {
+            day: first_day + n,
+            ..Day::default()
+        })
+        .collect();
+    let mut m = Measures {
+        production_like: production_rank(&name) == 0,
+        environment: name,
+        deployments: 0,
+        succeeded: 0,
+        failed: 0,
+        unfinished: 0,
+        days: Vec::new(),
+        rolled_back: Vec::new(),
+        restores: Vec::new(),
+        restore: None,
+        lead: None,
+        lead_times: Vec::new(),
+        lead_unknown: 0,
+    };
+    // The successes so far: (sha, when it succeeded, id), oldest first.
+    let mut successes: Vec<(&str, Timestamp, DeploymentId)> = Vec::new();
+    // The open run of failures: (first failure, when, how many).
+    let mut outage: Option<(DeploymentId, Timestamp, usize, bool)> = None;
+    let mut counted: HashSet<&str> = HashSet::new();
+    for s in list {
+        let inside = period.contains(s.created_at);
+        let outcome = s.outcome();
+        if inside {
+            m.deployments += 1;
+            let day = s.created_at.unix().div_euclid(DAY_S) - first_day;
+            let slot = usize::try_from(day).ok().and_then(|d| days.get_mut(d));
+            match outcome {
+                Outcome::Succeeded(_) => m.succeeded += 1,
+                Outcome::Failed(_) => m.failed += 1,
+                Outcome::Unfinished => m.unfinished += 1,
+            }
+            if let Some(slot) = slot {
+                match outcome {
+                    Outcome::Succeeded(_) => slot.succeeded += 1,
+                    Outcome::Failed(_) => slot.failed += 1,
+                    Outcome::Unfinished => slot.unfinished += 1,
+                }
+            }
+        }
+        match outcome {
+            Outcome::Failed(at) => {
+                if outage.is_none() {
+                    outage = Some((s.id, at, 0, inside));
+                }
+                if let Some(o) = outage.as_mut() {
+                    o.2 += 1;
+                    o.3 |= inside;
+                }
+            }
+            Outcome::Succeeded(at) => {
+                if let Some((failed, failed_at, failures, seen)) = outage.take() {
+                    if seen && inside {
+                        m.restores.push(Restore {
+                            failed,
+                            failed_at,
+                            failures,
+                            restored_by: Some(s.id),
+                            seconds: Some(at.seconds_since(failed_at).max(0)),
+                        });
+                    }
+                }
+                if inside {
+                    rollback(&mut m, &successes, s, at, shipped);
+                    lead(&mut m, &successes, s, at, shipped, &mut counted);
+                }
+                successes.push((&s.sha, at, s.id));
+            }
+            Outcome::Unfinished => {}
+        }
+    }
+    if let Some((failed, failed_at, failures, true)) = outage {
+        m.restores.push(Restore {
+            failed,
+            failed_at,
+            failures,
+            restored_by: None,
+            seconds: None,
+        });
+    }
+    m.days = days;
+    m.restore = Spread::of(m.restores.iter().filter_map(|r| r.seconds).collect());
+    m.lead = Spread::of(m.lead_times.clone());
+    m
+}
+
+/// `s` (a success at `at`) rolls back the success before it, within [`ROLLBACK_WINDOW_S`] of it, when it
+/// deploys an older commit: the comparison from that success's commit brought none (`s` is behind it), or —
+/// not read — the environment ran `s`'s commit before that success.
+fn rollback(
+    m: &mut Measures,
+    successes: &[(&str, Timestamp, DeploymentId)],
+    s: &Sample,
+    at: Timestamp,
+    shipped: &Shipped,
+) {
+    let Some((&(previous_sha, previous_at, previous_id), older)) = successes.split_last() else {
+        return;
+    };
+    if previous_sha.eq_ignore_ascii_case(&s.sha)
+        || at.seconds_since(previous_at) > ROLLBACK_WINDOW_S
+    {
+        return;
+    }
+    let older_commit = match shipped.get(&(previous_sha.to_owned(), s.sha.clone())) {
+        Some(Some(commits)) => commits.is_empty(),
+        _ => older
+            .iter()
+            .any(|(sha, _, _)| sha.eq_ignore_ascii_case(&s.sha)),
+    };
+    if older_commit {
+        m.rolled_back.push(previous_id);
+    }
+}
+
+/// The lead time of each commit `s` (a success at `at`) brought, first arrivals only.
+fn lead<'a>(
+    m: &mut Measures,
+    successes: &[(&str, Timestamp, DeploymentId)],
+    s: &'a Sample,
+    at: Timestamp,
+    shipped: &'a Shipped,
+    counted: &mut HashSet<&'a str>,
+) {
+    let Some(&(base, _, _)) = successes.last() else {
+        m.lead_unknown += 1;
+        return;
+    };
+    if base.eq_ignore_ascii_case(&s.sha) {
+        return;
+    }
+    match shipped.get(&(base.to_owned(), s.sha.clone())) {
+        Some(Some(commits)) => {
+            for c in commits {
+                if counted.insert(&c.sha) {
+                    m.lead_times.push(at.seconds_since(c.at).max(0));
+                }
+            }
+        }
+        _ => m.lead_unknown += 1,
+    }
+}
+
+/// The level a figure sits at among the clusters of DORA's 2024 Accelerate State of DevOps report
+/// (docs/insights.md cites the table). A band describes one figure; no overall grade is made of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    Elite,
+    High,
+    Medium,
+    Low,
+    /// Beyond the report's low cluster.
+    BelowLow,
+}
+
+impl Band {
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::Elite => "elite",
+            Band::High => "high",
+            Band::Medium => "medium",
+            Band::Low => "low",
+            Band::BelowLow => "below low",
+        }
+    }
+
+    /// Deployment frequency from `succeeded` successes over `days` days: on demand (daily or more) elite, daily
+    /// to weekly high, weekly to monthly medium, monthly to every six months low. `None` for no success: too
+    /// little to place.
+    pub fn frequency(succeeded: usize, days: i64) -> Option<Band> {
+        let n = succeeded as i64;
+        let days = days.max(1);
+        Some(match n {
+            0 => return None,
+            n if n >= days => Band::Elite,
+            n if n * 7 >= days => Band::High,
+            n if n * 30 >= days => Band::Medium,
+            n if n * 182 >= days => Band::Low,
+            _ => Band::BelowLow,
+        })
+    }
+
+    /// Change lead time (the median): under a day elite, under a week high, under a month medium, under six
+    /// months low.
+    pub fn lead(median_s: i64) -> Band {
+        match median_s {
+            s if s < DAY_S => Band::Elite,
+            s if s < 7 * DAY_S => Band::High,
+            s if s < 30 * DAY_S => Band::Medium,
+            s if s < 182 * DAY_S => Band::Low,
+            _ => Band::BelowLow,
+        }
+    }
+
+    /// Failed deployment recovery time (the median): under an hour elite, under a day high (and medium, whose
+    /// cluster shares it), under a month low.
+    pub fn recovery(median_s: i64) -> Band {
+        match median_s {
+            s if s < 3600 => Band::Elite,
+            s if s < DAY_S => Band::High,
+            s if s < 30 * DAY_S => Band::Low,
+            _ => Band::BelowLow,
+        }
+    }
+}
+
+/// The report's change fail rates are not ordered with its levels (elite 5 %, medium 10 %, high 20 %, low
+/// 40 %), so a rate is said against each rather than given a level: the lowest cluster rate it is at or under.
+pub fn failure_against_clusters(permille: i64) -> &'static str {
+    match permille {
+        p if p <= 50 => "at or under the elite cluster's 5 %",
+        p if p <= 100 => "at or under the medium cluster's 10 %",
+        p if p <= 200 => "at or under the high cluster's 20 %",
+        p if p <= 400 => "at or under the low cluster's 40 %",
+        _ => "above every cluster's rate (the low cluster's is 40 %)",
+    }
+}
+
+/// A tenth-of-a-percent figure as people read it: `12.5 %`.
+pub fn percent(permille: i64) -> String {
+    format!("{} %", decimal(permille as f64 / 10.0))
+}
+
+// ----- The read -----
+
+/// The bulk read: a repository's deployments newest first, 100 a page with their statuses and latest status
+/// (one point a page; docs/insights.md), and the point count.
+pub const DOCUMENT: &str = "query Insights($owner: String!, $name: String!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    deployments(first: 100, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        databaseId
+        environment
+        commitOid
+        createdAt
+        latestStatus { state createdAt }
+        statuses(first: 100) { nodes { state createdAt } }
+      }
+    }
+  }
+  rateLimit { cost remaining resetAt }
+}";
+
+impl Client {
+    /// One page of [`DOCUMENT`] (`after`: the previous page's end cursor).
+    pub fn insights_page(&self, repo: &RepoRef, after: Option<&str>) -> HttpRequest {
+        self.graphql(
+            DOCUMENT,
+            json!({"owner": repo.owner, "name": repo.name, "after": after}),
+        )
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Data {
+    repository: Option<Repository>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Repository {
+    deployments: Connection,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Connection {
+    page_info: PageInfo,
+    #[serde(default)]
+    nodes: Vec<Option<Node>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfo {
+    has_next_page: bool,
+    end_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Node {
+    database_id: Option<DeploymentId>,
+    environment: Option<String>,
+    commit_oid: String,
+    created_at: Timestamp,
+    latest_status: Option<NodeStatus>,
+    statuses: Option<StatusNodes>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusNodes {
+    #[serde(default)]
+    nodes: Vec<Option<NodeStatus>>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NodeStatus {
+    #[serde(deserialize_with = "status_state")]
+    state: DeploymentState,
+    created_at: Timestamp,
+}
+
+/// One page of the read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub samples: Vec<Sample>,
+    /// The next page's cursor; `None` when this was the last, or when the page reached past `since` (the
+    /// list is newest first: nothing after it is in the period).
+    pub next: Option<String>,
+}
+
+/// A page of [`DOCUMENT`]'s answer (`data` as `decode_graphql` gives it), keeping the deployments created at
+/// or after `since`. A node without a database id or an environment is skipped; an environment name is
+/// clipped to GitHub's 255 characters; a cursor that does not move ends the read.
+pub fn read_page(data: Value, since: Timestamp, after: Option<&str>) -> Result<Page, String> {
+    let data: Data = serde_json::from_value(data).map_err(|e| e.to_string())?;
+    let repository = data
+        .repository
+        .ok_or_else(|| "the repository was not found".to_owned())?;
+    let connection = repository.deployments;
+    let mut reached_since = false;
+    let mut samples = Vec::with_capacity(connection.nodes.len());
+    for node in connection.nodes.into_iter().flatten() {
+        if node.created_at < since {
+            reached_since = true;
+            continue;
+        }
+        let (Some(id), Some(environment)) = (node.database_id, node.environment) else {
+            continue;
+        };
+        let mut statuses: Vec<Mark> = node
+            .statuses
+            .map(|s| s.nodes.into_iter().flatten().collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .take(STATUSES)
+            .map(|s| Mark {
+                state: s.state,
+                at: s.created_at,
+            })
+            .collect();
+        if let Some(latest) = node.latest_status {
+            let mark = Mark {
+                state: latest.state,
+                at: latest.created_at,
+            };
+            if !statuses.contains(&mark) {
+                statuses.push(mark);
+            }
+        }
+        samples.push(Sample {
+            id,
+            environment: environment.chars().take(255).collect(),
+            sha: node.commit_oid.chars().take(40).collect(),
+            created_at: node.created_at,
+            statuses,
+        });
+    }
+    let next = match (
+        connection.page_info.has_next_page,
+        connection.page_info.end_cursor,
+    ) {
+        (true, Some(cursor)) if !reached_since && after != Some(cursor.as_str()) => Some(cursor),
+        _ => None,
+    };
+    Ok(Page { samples, next })
+}
+
+// ----- Exports -----
+
+/// The figures as a CSV file: one row per environment.
+pub fn export_csv(measures: &[Measures], period: &Period) -> String {
+    let mut out = csv_line(&[
+        "environment",
+        "from",
+        "to",
+        "deployments",
+        "succeeded",
+        "failed",
+        "unfinished",
+        "successes_per_day",
+        "change_failure_rate_percent",
+        "rolled_back",
+        "restores",
+        "not_restored",
+        "restore_median_s",
+        "restore_p90_s",
+        "lead_commits",
+        "lead_median_s",
+        "lead_p90_s",
+        "lead_unknown_deployments",
+    ]);
+    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for m in measures {
+        out.push_str(&csv_line(&[
+            m.environment.clone(),
+            period.from.to_string(),
+            period.to.to_string(),
+            m.deployments.to_string(),
+            m.succeeded.to_string(),
+            m.failed.to_string(),
+            m.unfinished.to_string(),
+            decimal(m.per_day_hundredths(period) as f64 / 100.0),
+            m.failure_permille()
+                .map(|p| decimal(p as f64 / 10.0))
+                .unwrap_or_default(),
+            m.rolled_back.len().to_string(),
+            m.restores
+                .iter()
+                .filter(|r| r.seconds.is_some())
+                .count()
+                .to_string(),
+            m.open_failures().to_string(),
+            opt(m.restore.map(|s| s.median_s)),
+            opt(m.restore.map(|s| s.p90_s)),
+            m.lead.map_or(0, |s| s.count).to_string(),
+            opt(m.lead.map(|s| s.median_s)),
+            opt(m.lead.map(|s| s.p90_s)),
+            m.lead_unknown.to_string(),
+        ]));
+    }
+    out
+}
+
+/// The figures as JSON: the period and every environment's measures, as computed.
+pub fn export_json(measures: &[Measures], period: &Period) -> String {
+    let body = json!({"period": period, "environments": measures});
+    serde_json::to_string_pretty(&body).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;
