@@ -26,6 +26,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::api::compare::Comparison;
 use crate::api::graphql::status_state;
 use crate::api::http::HttpRequest;
 use crate::api::request::Client;
@@ -208,6 +209,30 @@ pub struct ShippedCommit {
 /// The answers to [`lead_reads`]: by (base SHA, head SHA), the commits head has that base has not (`None`:
 /// the comparison failed — unrelated histories, a commit gone — and those commits count as not known).
 pub type Shipped = HashMap<(String, String), Option<Vec<ShippedCommit>>>;
+
+/// The commits a comparison's page lists as arriving, with their committer date (the author's when the host
+/// gave none; a commit with neither is left out: its lead time is not known).
+pub fn shipped_commits(comparison: &Comparison) -> Vec<ShippedCommit> {
+    comparison
+        .commits
+        .iter()
+        .filter_map(|c| {
+            c.committed_at.or(c.at).map(|at| ShippedCommit {
+                sha: c.sha.clone(),
+                at,
+            })
+        })
+        .collect()
+}
+
+/// Pages of a comparison read for lead time: 100 commits each, so at most 1,000 commits between two successes
+/// (more are said as not known, not guessed).
+pub const COMPARE_PAGES: u32 = 10;
+
+/// Whether a comparison read for lead time needs another page: its commits so far fall short of `ahead_by`.
+pub fn more_commits(ahead_by: u64, read: usize, pages: u32) -> bool {
+    (read as u64) < ahead_by && pages < COMPARE_PAGES
+}
 
 /// A comparison lead time needs: the commits between an environment's success and the one before it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

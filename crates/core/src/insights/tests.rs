@@ -569,3 +569,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_comparison_gives_each_commit_its_committer_date() {
+    let commit = |sha: char, author: &str, committer: serde_json::Value| {
+        json!({
+            "sha": sha.to_string().repeat(40), "html_url": "https://github.com/acme/web/commit/x",
+            "commit": {"message": "m", "author": {"name": "Mona", "date": author}, "committer": committer},
+            "author": null
+        })
+    };
+    let body = json!({"status": "ahead", "ahead_by": 3, "behind_by": 0, "commits": [
+        commit('a', "2026-11-01T10:00:00Z", json!({"name": "GitHub", "date": "2026-11-02T10:00:00Z"})),
+        commit('b', "2026-11-01T11:00:00Z", json!(null)),
+        json!({"sha": "c".repeat(40), "commit": {"message": "m"}}),
+    ]});
+    let comparison: Comparison = serde_json::from_value(body).unwrap();
+    let shipped = shipped_commits(&comparison);
+    assert_eq!(
+        shipped,
+        vec![
+            ShippedCommit {
+                sha: "a".repeat(40),
+                at: Timestamp::parse("2026-11-02T10:00:00Z").unwrap()
+            },
+            ShippedCommit {
+                sha: "b".repeat(40),
+                at: Timestamp::parse("2026-11-01T11:00:00Z").unwrap()
+            },
+        ],
+        "the committer's date, else the author's; a commit with neither is left out"
+    );
+    assert!(more_commits(250, 100, 1));
+    assert!(!more_commits(250, 250, 3));
+    assert!(!more_commits(5_000, 1_000, COMPARE_PAGES), "a bounded read");
+}
