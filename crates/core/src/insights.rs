@@ -30,10 +30,10 @@ use crate::api::compare::Comparison;
 use crate::api::graphql::status_state;
 use crate::api::http::HttpRequest;
 use crate::api::request::Client;
-use crate::github::model::{DeploymentId, DeploymentState};
+use crate::github::model::{Deployment, DeploymentId, DeploymentState, DeploymentStatus};
 use crate::github::rules::production_rank;
 use crate::github::validate::RepoRef;
-use crate::text::{csv_line, decimal};
+use crate::text::{count, csv_field, csv_line, decimal, format_duration};
 use crate::timestamp::Timestamp;
 
 pub const DAY_S: i64 = 86_400;
@@ -78,6 +78,23 @@ pub enum Outcome {
 }
 
 impl Sample {
+    /// A deployment read through REST, with its statuses.
+    pub fn from_rest(deployment: &Deployment, statuses: &[DeploymentStatus]) -> Sample {
+        Sample {
+            id: deployment.id,
+            environment: deployment.environment.chars().take(255).collect(),
+            sha: deployment.sha.chars().take(64).collect(),
+            created_at: deployment.created_at,
+            statuses: statuses
+                .iter()
+                .map(|s| Mark {
+                    state: s.state,
+                    at: s.created_at,
+                })
+                .collect(),
+        }
+    }
+
     /// The last `success`, `failure` or `error` by time (ties: the later in the list, as GitHub's ids grow).
     pub fn outcome(&self) -> Outcome {
         let mut last: Option<(Timestamp, usize, DeploymentState)> = None;
@@ -144,6 +161,52 @@ impl Period {
             .div_euclid(DAY_S)
             .max(1)
     }
+}
+
+/// The period a page asks for, as its address carries it: `?days=7` (7, 30 or 90; 30 when left out or
+/// unknown) or `?from=2026-11-01&to=2026-11-30` (whole UTC days, inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Days(i64),
+    Range(Timestamp, Timestamp),
+}
+
+/// The periods offered as choices.
+pub const SPANS: [i64; 3] = [7, 30, 90];
+
+impl Span {
+    pub fn from_query(query: &str) -> Span {
+        let value = |name: &str| crate::url::query_value(query, name).unwrap_or_default();
+        let day = |text: String| Timestamp::parse(&format!("{}T00:00:00Z", text.trim())).ok();
+        if let (Some(from), Some(to)) = (day(value("from")), day(value("to"))) {
+            return Span::Range(from, to);
+        }
+        match value("days").trim().parse::<i64>() {
+            Ok(days) if SPANS.contains(&days) => Span::Days(days),
+            _ => Span::Days(30),
+        }
+    }
+
+    pub fn to_query(self) -> String {
+        match self {
+            Span::Days(days) => format!("days={days}"),
+            Span::Range(from, to) => format!("from={}&to={}", day_of(from), day_of(to)),
+        }
+    }
+
+    /// The period it names, on the day `now` falls in.
+    pub fn period(self, now: Timestamp) -> Period {
+        match self {
+            Span::Days(days) => Period::last_days(now, days),
+            Span::Range(from, to) => Period::days(from, to),
+        }
+    }
+}
+
+/// `2026-11-01`: a timestamp's UTC day.
+pub fn day_of(t: Timestamp) -> String {
+    let (y, m, d, ..) = t.to_civil();
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// A spread of durations in seconds: how many, the median and the 90th percentile (nearest rank).
@@ -232,6 +295,102 @@ pub const COMPARE_PAGES: u32 = 10;
 /// Whether a comparison read for lead time needs another page: its commits so far fall short of `ahead_by`.
 pub fn more_commits(ahead_by: u64, read: usize, pages: u32) -> bool {
     (read as u64) < ahead_by && pages < COMPARE_PAGES
+}
+
+/// An environment whose pairs of successes are this many or more is read as one line ([`line_reads`]).
+pub const LINE_FROM: usize = 4;
+/// Pages of one line read at most (100 commits each): 5,000 commits.
+pub const LINE_PAGES: u32 = 50;
+
+/// One environment's successes read as a line: GitHub's compare from the commit of its oldest success read to
+/// that of its newest lists every commit between them, oldest first; each pair of consecutive successes whose
+/// commits are both on it takes its commits from there ([`from_line`]) — one request per 100 commits rather
+/// than one per pair. Exact when the deployed branch's history is a line (squash or rebase merges); with merge
+/// commits, a commit merged after a deployment but dated before it may count as arriving with it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct LineRead {
+    pub base: String,
+    pub head: String,
+}
+
+/// The lines worth reading for `period`: each environment with [`LINE_FROM`] or more pairs not in `known`,
+/// from its oldest success read to its newest (when their commits differ).
+pub fn line_reads(samples: &[Sample], period: &Period, known: &Shipped) -> Vec<LineRead> {
+    let mut lines: Vec<LineRead> = by_environment(samples, period.to)
+        .values()
+        .filter_map(|list| {
+            let successes: Vec<&&Sample> = list
+                .iter()
+                .filter(|s| matches!(s.outcome(), Outcome::Succeeded(_)))
+                .collect();
+            let pairs = successes
+                .windows(2)
+                .filter(|w| {
+                    period.contains(w[1].created_at)
+                        && !w[0].sha.eq_ignore_ascii_case(&w[1].sha)
+                        && !known.contains_key(&(w[0].sha.clone(), w[1].sha.clone()))
+                })
+                .count();
+            let (first, last) = (successes.first()?, successes.last()?);
+            (pairs >= LINE_FROM && !first.sha.eq_ignore_ascii_case(&last.sha)).then(|| LineRead {
+                base: first.sha.clone(),
+                head: last.sha.clone(),
+            })
+        })
+        .collect();
+    lines.sort();
+    lines.dedup();
+    lines
+}
+
+/// A line's commits, oldest first, as read: each SHA with its committer date (the author's when the host gave
+/// none) if any.
+pub fn line_commits(comparison: &Comparison) -> Vec<(String, Option<Timestamp>)> {
+    comparison
+        .commits
+        .iter()
+        .map(|c| (c.sha.clone(), c.committed_at.or(c.at)))
+        .collect()
+}
+
+/// What a line read (`commits`: all of them, oldest first, the base left out) says about the pairs
+/// [`lead_reads`] asks for: the commits between two successes both on it (none when the later is not ahead —
+/// a redeploy or a rollback). Pairs off the line are left to their own comparison.
+pub fn from_line(
+    samples: &[Sample],
+    period: &Period,
+    line: &LineRead,
+    commits: &[(String, Option<Timestamp>)],
+) -> Shipped {
+    let mut at: HashMap<String, usize> = HashMap::with_capacity(commits.len() + 1);
+    at.insert(line.base.to_ascii_lowercase(), 0);
+    for (n, (sha, _)) in commits.iter().enumerate() {
+        at.insert(sha.to_ascii_lowercase(), n + 1);
+    }
+    let mut out = Shipped::new();
+    for read in lead_reads(samples, period) {
+        let (Some(&a), Some(&b)) = (
+            at.get(&read.base.to_ascii_lowercase()),
+            at.get(&read.head.to_ascii_lowercase()),
+        ) else {
+            continue;
+        };
+        let between = if b > a {
+            commits[a..b]
+                .iter()
+                .filter_map(|(sha, at)| {
+                    at.map(|at| ShippedCommit {
+                        sha: sha.clone(),
+                        at,
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        out.insert((read.base, read.head), Some(between));
+    }
+    out
 }
 
 /// A comparison lead time needs: the commits between an environment's success and the one before it.
@@ -336,6 +495,14 @@ pub fn lead_reads(samples: &[Sample], period: &Period) -> Vec<LeadRead> {
     reads.sort();
     reads.dedup();
     reads
+}
+
+/// [`lead_reads`] not in `known`: the comparisons still to read.
+pub fn unread_pairs(samples: &[Sample], period: &Period, known: &Shipped) -> Vec<LeadRead> {
+    lead_reads(samples, period)
+        .into_iter()
+        .filter(|r| !known.contains_key(&(r.base.clone(), r.head.clone())))
+        .collect()
 }
 
 /// The measures of every environment deployed to before `period` ends, production-like first, then by name.
@@ -588,39 +755,265 @@ pub fn failure_against_clusters(permille: i64) -> &'static str {
     }
 }
 
+/// GraphQL points the rest of the read costs at most, from the first page's total (one per 100).
+pub fn points_for(total: usize) -> usize {
+    total.min(MAX_SAMPLES).div_ceil(PAGE)
+}
+
 /// A tenth-of-a-percent figure as people read it: `12.5 %`.
 pub fn percent(permille: i64) -> String {
     format!("{} %", decimal(permille as f64 / 10.0))
 }
 
+// ----- In words -----
+
+/// The lead-time distribution's buckets: each an upper bound in seconds (exclusive), the last unbounded.
+pub const LEAD_BUCKETS: [(&str, i64); 5] = [
+    ("under an hour", 3600),
+    ("1 hour to 1 day", DAY_S),
+    ("1 day to 1 week", 7 * DAY_S),
+    ("1 week to 30 days", 30 * DAY_S),
+    ("30 days or more", i64::MAX),
+];
+
+/// How many of `times` fall in each of [`LEAD_BUCKETS`] (they sum to `times.len()`).
+pub fn lead_histogram(times: &[i64]) -> [usize; 5] {
+    let mut counts = [0; 5];
+    for &t in times {
+        let bucket = LEAD_BUCKETS
+            .iter()
+            .position(|&(_, below)| t < below)
+            .unwrap_or(LEAD_BUCKETS.len() - 1);
+        counts[bucket] += 1;
+    }
+    counts
+}
+
+/// One environment's figures in words, as the page and its table show them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    /// "0.71 a day (5 successful in 7 days)".
+    pub frequency: String,
+    pub frequency_band: Option<Band>,
+    /// "37.5 % (3 of 8 finished)", or that none finished.
+    pub failure: String,
+    /// The rate said against the report's clusters (`failure_against_clusters`).
+    pub failure_against: Option<&'static str>,
+    /// "1 of 5 successes rolled back within a day (20 %)".
+    pub rolled_back: String,
+    /// "median 2 h 10 min, 90th percentile 2 h 10 min (1 restore)", or why there is none.
+    pub restore: String,
+    pub restore_band: Option<Band>,
+    /// "1 failure not restored in the period", when any.
+    pub not_restored: Option<String>,
+    /// "median 1 h 40 min, 90th percentile 22 h 10 min (5 commits)", or why there is none.
+    pub lead: String,
+    pub lead_band: Option<Band>,
+    /// "4 successful deployments whose commits are not known", when any.
+    pub lead_unknown: Option<String>,
+}
+
+fn spread(s: &Spread, noun: (&str, &str)) -> String {
+    format!(
+        "median {}, 90th percentile {} ({})",
+        format_duration(s.median_s),
+        format_duration(s.p90_s),
+        count(s.count, noun.0, noun.1)
+    )
+}
+
+/// `m`'s figures over `period` in words.
+pub fn said(m: &Measures, period: &Period) -> Said {
+    let days = period.day_count();
+    let per_day = decimal(m.per_day_hundredths(period) as f64 / 100.0);
+    let finished = m.succeeded + m.failed;
+    let failure_permille = m.failure_permille();
+    let open = m.open_failures();
+    Said {
+        frequency: format!(
+            "{per_day} a day ({} in {})",
+            count(m.succeeded, "successful", "successful"),
+            count(days as usize, "day", "days")
+        ),
+        frequency_band: Band::frequency(m.succeeded, days),
+        failure: match failure_permille {
+            Some(p) => format!("{} ({} of {} finished)", percent(p), m.failed, finished),
+            None => "no deployment finished".into(),
+        },
+        failure_against: failure_permille.map(failure_against_clusters),
+        rolled_back: match m.rollback_permille() {
+            Some(p) => format!(
+                "{} of {} rolled back within a day ({})",
+                m.rolled_back.len(),
+                count(m.succeeded, "success", "successes"),
+                percent(p)
+            ),
+            None => "no success to roll back".into(),
+        },
+        restore: match (&m.restore, m.restores.is_empty()) {
+            (Some(s), _) => spread(s, ("restore", "restores")),
+            (None, true) => "no failure in the period".into(),
+            (None, false) => "not restored yet".into(),
+        },
+        restore_band: m.restore.map(|s| Band::recovery(s.median_s)),
+        not_restored: (open > 0).then(|| {
+            format!(
+                "{} not restored in the period",
+                count(open, "failure", "failures")
+            )
+        }),
+        lead: match &m.lead {
+            Some(s) => spread(s, ("commit", "commits")),
+            None if m.succeeded == 0 => "no successful deployment".into(),
+            None => "no commit's arrival known".into(),
+        },
+        lead_band: m.lead.map(|s| Band::lead(s.median_s)),
+        lead_unknown: (m.lead_unknown > 0).then(|| {
+            format!(
+                "{} whose commits are not known",
+                count(
+                    m.lead_unknown,
+                    "successful deployment",
+                    "successful deployments"
+                )
+            )
+        }),
+    }
+}
+
 // ----- The read -----
 
+/// What each page of the read asks of a deployment: its outcome's statuses, its environment and commit.
+macro_rules! insights_page {
+    () => {
+        "fragment InsightsPage on DeploymentConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    databaseId
+    environment
+    commitOid
+    createdAt
+    latestStatus { state createdAt }
+    statuses(first: 100) { nodes { state createdAt } }
+  }
+}"
+    };
+}
+
 /// The bulk read: a repository's deployments newest first, 100 a page with their statuses and latest status
-/// (one point a page; docs/insights.md), and the point count.
-pub const DOCUMENT: &str = "query Insights($owner: String!, $name: String!, $after: String) {
+/// (one point a page; docs/insights.md) — every environment's, or one environment's ([`ONE_ENVIRONMENT`]).
+pub const DOCUMENT: &str = concat!(
+    "query Insights($owner: String!, $name: String!, $after: String) {
   repository(owner: $owner, name: $name) {
     deployments(first: 100, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        databaseId
-        environment
-        commitOid
-        createdAt
-        latestStatus { state createdAt }
-        statuses(first: 100) { nodes { state createdAt } }
-      }
+      ...InsightsPage
     }
   }
   rateLimit { cost remaining resetAt }
-}";
+}
+
+",
+    insights_page!()
+);
+
+/// [`DOCUMENT`] for one environment (the fleet reads each repository's production-like one).
+pub const ONE_ENVIRONMENT: &str = concat!(
+    "query InsightsOf($owner: String!, $name: String!, $environment: String!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    deployments(environments: [$environment], first: 100, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
+      ...InsightsPage
+    }
+  }
+  rateLimit { cost remaining resetAt }
+}
+
+",
+    insights_page!()
+);
+
+/// Repositories whose environment names one [`names_document`] asks (one connection of 100 each: 25 cost
+/// one point).
+pub const NAMES_PER_QUERY: usize = 25;
+
+/// The environment names of `count` repositories (variables `$o0`/`$n0`, …, aliased `r0`, `r1`, …).
+pub fn names_document(count: usize) -> String {
+    let variables: Vec<String> = (0..count)
+        .map(|i| format!("$o{i}: String!, $n{i}: String!"))
+        .collect();
+    let fields: Vec<String> = (0..count)
+        .map(|i| format!("  r{i}: repository(owner: $o{i}, name: $n{i}) {{ environments(first: 100) {{ nodes {{ name }} }} }}"))
+        .collect();
+    format!(
+        "query InsightsNames({}) {{\n{}\n}}",
+        variables.join(", "),
+        fields.join("\n")
+    )
+}
+
+/// Each repository's environment names from [`names_document`]'s answer, in order (`None`: that repository
+/// was not found or not readable).
+pub fn read_names(data: &Value, count: usize) -> Vec<Option<Vec<String>>> {
+    (0..count)
+        .map(|i| {
+            let nodes = data
+                .get(format!("r{i}"))?
+                .get("environments")?
+                .get("nodes")?;
+            Some(
+                nodes
+                    .as_array()?
+                    .iter()
+                    .filter_map(|n| {
+                        n.get("name")?
+                            .as_str()
+                            .map(|s| s.chars().take(255).collect())
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// The environment a repository's fleet row measures: one named `production` (any case), else the first
+/// production-like name (`prod-eu`, `live`) in name order; `None` when it has none.
+pub fn production_environment(names: &[String]) -> Option<String> {
+    if let Some(exact) = names.iter().find(|n| n.eq_ignore_ascii_case("production")) {
+        return Some(exact.clone());
+    }
+    let mut like: Vec<&String> = names.iter().filter(|n| production_rank(n) == 0).collect();
+    like.sort_by_key(|n| n.to_lowercase());
+    like.first().map(|n| (*n).clone())
+}
 
 impl Client {
-    /// One page of [`DOCUMENT`] (`after`: the previous page's end cursor).
-    pub fn insights_page(&self, repo: &RepoRef, after: Option<&str>) -> HttpRequest {
-        self.graphql(
-            DOCUMENT,
-            json!({"owner": repo.owner, "name": repo.name, "after": after}),
-        )
+    /// One page of [`DOCUMENT`] (`after`: the previous page's end cursor), or of [`ONE_ENVIRONMENT`].
+    pub fn insights_page(
+        &self,
+        repo: &RepoRef,
+        environment: Option<&str>,
+        after: Option<&str>,
+    ) -> HttpRequest {
+        match environment {
+            None => self.graphql(
+                DOCUMENT,
+                json!({"owner": repo.owner, "name": repo.name, "after": after}),
+            ),
+            Some(environment) => self.graphql(
+                ONE_ENVIRONMENT,
+                json!({"owner": repo.owner, "name": repo.name, "environment": environment, "after": after}),
+            ),
+        }
+    }
+
+    /// The environment names of `repos` (at most [`NAMES_PER_QUERY`]).
+    pub fn insights_names(&self, repos: &[RepoRef]) -> HttpRequest {
+        let mut variables = serde_json::Map::new();
+        for (i, repo) in repos.iter().enumerate() {
+            variables.insert(format!("o{i}"), json!(repo.owner));
+            variables.insert(format!("n{i}"), json!(repo.name));
+        }
+        self.graphql(&names_document(repos.len()), Value::Object(variables))
     }
 }
 
@@ -637,6 +1030,8 @@ struct Repository {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Connection {
+    #[serde(default)]
+    total_count: usize,
     page_info: PageInfo,
     #[serde(default)]
     nodes: Vec<Option<Node>>,
@@ -681,6 +1076,8 @@ pub struct Page {
     /// The next page's cursor; `None` when this was the last, or when the page reached past `since` (the
     /// list is newest first: nothing after it is in the period).
     pub next: Option<String>,
+    /// How many deployments the repository has in all (what the whole read could cost at most).
+    pub total: usize,
 }
 
 /// A page of [`DOCUMENT`]'s answer (`data` as `decode_graphql` gives it), keeping the deployments created at
@@ -725,7 +1122,7 @@ pub fn read_page(data: Value, since: Timestamp, after: Option<&str>) -> Result<P
         samples.push(Sample {
             id,
             environment: environment.chars().take(255).collect(),
-            sha: node.commit_oid.chars().take(40).collect(),
+            sha: node.commit_oid.chars().take(64).collect(),
             created_at: node.created_at,
             statuses,
         });
@@ -737,7 +1134,11 @@ pub fn read_page(data: Value, since: Timestamp, after: Option<&str>) -> Result<P
         (true, Some(cursor)) if !reached_since && after != Some(cursor.as_str()) => Some(cursor),
         _ => None,
     };
-    Ok(Page { samples, next })
+    Ok(Page {
+        samples,
+        next,
+        total: connection.total_count.min(MAX_SAMPLES * 10),
+    })
 }
 
 // ----- Exports -----
@@ -794,6 +1195,40 @@ pub fn export_csv(measures: &[Measures], period: &Period) -> String {
         ]));
     }
     out
+}
+
+/// One repository's row of the fleet's insights: the environment measured (`None`: none is production-like)
+/// and its measures (`None`: no deployment there in the period).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FleetRow {
+    pub repository: String,
+    pub environment: Option<String>,
+    pub measures: Option<Measures>,
+}
+
+/// The fleet's figures as a CSV file: one row per repository, the columns of [`export_csv`] after its name.
+pub fn export_fleet_csv(rows: &[FleetRow], period: &Period) -> String {
+    let single = export_csv(&[], period);
+    let mut out = format!("\"repository\",{single}");
+    for row in rows {
+        let line = match &row.measures {
+            Some(m) => export_csv(std::slice::from_ref(m), period)
+                .split_once("\r\n")
+                .map(|(_, line)| line.to_owned())
+                .unwrap_or_default(),
+            None => csv_line(&[row.environment.clone().unwrap_or_default()]),
+        };
+        out.push_str(&csv_field(&row.repository));
+        out.push(',');
+        out.push_str(&line);
+    }
+    out
+}
+
+/// The fleet's figures as JSON: the period and each repository's row.
+pub fn export_fleet_json(rows: &[FleetRow], period: &Period) -> String {
+    let body = json!({"period": period, "repositories": rows});
+    serde_json::to_string_pretty(&body).unwrap_or_default()
 }
 
 /// The figures as JSON: the period and every environment's measures, as computed.

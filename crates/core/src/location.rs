@@ -21,6 +21,8 @@ pub enum View {
     Overview,
     Create,
     History,
+    /// The four delivery measures per environment (docs/insights.md).
+    Insights,
     /// Deployments waiting for a review (docs/github-api.md §14).
     Reviews,
     Cleanup,
@@ -30,10 +32,11 @@ pub enum View {
 
 impl View {
     /// The views the navigation lists.
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Overview,
         View::Create,
         View::History,
+        View::Insights,
         View::Reviews,
         View::Cleanup,
     ];
@@ -44,6 +47,7 @@ impl View {
             View::Overview => "overview",
             View::Create => "create",
             View::History => "history",
+            View::Insights => "insights",
             View::Reviews => "reviews",
             View::Cleanup => "cleanup",
             View::Deployment(_) => "deployments",
@@ -55,6 +59,7 @@ impl View {
             View::Overview => "Overview",
             View::Create => "Create",
             View::History => "History",
+            View::Insights => "Insights",
             View::Reviews => "Reviews",
             View::Cleanup => "Cleanup",
             View::Deployment(_) => "Deployment",
@@ -129,12 +134,7 @@ impl AppLocation {
 
     /// `path` with more query pairs (already encoded, `a=1&b=2`) after its own `?api=` if any.
     pub fn path_with_query(&self, query: &str) -> String {
-        let path = self.path();
-        match (query.is_empty(), path.contains('?')) {
-            (true, _) => path,
-            (false, true) => format!("{path}&{query}"),
-            (false, false) => format!("{path}?{query}"),
-        }
+        with_query(self.path(), query)
     }
 
     /// Reads back what `path` wrote: a path with its optional `?query`.
@@ -144,17 +144,58 @@ impl AppLocation {
     }
 }
 
-/// The fleet of a host: `/{host}/_fleet` (no owner can be named `_fleet`), carrying the pinned list in
-/// `?repos=owner/name,…` when the address was shared.
+/// The screens over a host's pinned repositories: what each environment holds now (`/{host}/_fleet`), and the
+/// delivery measures of each one's production (`/{host}/_insights`). No owner can be named with a leading `_`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum FleetScreen {
+    #[default]
+    Board,
+    Insights,
+}
+
+impl FleetScreen {
+    pub const ALL: [FleetScreen; 2] = [FleetScreen::Board, FleetScreen::Insights];
+
+    pub fn segment(self) -> &'static str {
+        match self {
+            FleetScreen::Board => "_fleet",
+            FleetScreen::Insights => "_insights",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FleetScreen::Board => "Environments now",
+            FleetScreen::Insights => "Insights",
+        }
+    }
+}
+
+/// A fleet screen of a host, carrying the pinned list in `?repos=owner/name,…` when the address was shared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FleetLocation {
     pub host: HostChoice,
     /// The list the address carries (`None`: the one kept on this device).
     pub repos: Option<crate::fleet::Pinned>,
+    pub screen: FleetScreen,
 }
 
 impl FleetLocation {
+    /// The board's segment (`FleetScreen::segment` names each screen's).
     pub const SEGMENT: &'static str = "_fleet";
+
+    /// The same fleet, another screen.
+    pub fn with_screen(&self, screen: FleetScreen) -> FleetLocation {
+        FleetLocation {
+            screen,
+            ..self.clone()
+        }
+    }
+
+    /// `path` with more query pairs (already encoded) after its own.
+    pub fn path_with_query(&self, query: &str) -> String {
+        with_query(self.path(), query)
+    }
 
     /// The path (relative to the app's base) with `?repos=` when it carries a list, and `api=` for a custom
     /// host.
@@ -162,7 +203,7 @@ impl FleetLocation {
         let mut path = format!(
             "/{}/{}",
             encode_segment(&self.host.segment()),
-            Self::SEGMENT
+            self.screen.segment()
         );
         let mut query = Vec::new();
         if let Some(repos) = &self.repos {
@@ -186,19 +227,28 @@ impl FleetLocation {
 
     /// Reads a path and query back; `None` for anything that is not a fleet.
     pub fn parse(path: &str, query: &str) -> Option<FleetLocation> {
-        let host = Self::host_of(path, query)?;
+        let (host, screen) = Self::screen_of(path, query)?;
         let repos = query_value(query, "repos").map(|v| crate::fleet::Pinned::from_query_value(&v));
-        Some(FleetLocation { host, repos })
+        Some(FleetLocation {
+            host,
+            repos,
+            screen,
+        })
     }
 
-    /// The host of a fleet's address, without reading its list (`None`: not a fleet).
+    /// The host of a fleet's address, without reading its list (`None`: not a fleet screen).
     pub fn host_of(path: &str, query: &str) -> Option<HostChoice> {
-        let (host, fleet) = path.trim_matches('/').split_once('/')?;
-        if fleet != Self::SEGMENT {
-            return None;
-        }
+        Self::screen_of(path, query).map(|(host, _)| host)
+    }
+
+    /// The host and the screen of a fleet's address (`None`: not a fleet screen).
+    pub fn screen_of(path: &str, query: &str) -> Option<(HostChoice, FleetScreen)> {
+        let (host, segment) = path.trim_matches('/').split_once('/')?;
+        let screen = FleetScreen::ALL
+            .into_iter()
+            .find(|s| s.segment() == segment)?;
         let host = decode_component(host).unwrap_or_else(|| host.to_owned());
-        HostChoice::from_segment(&host, query_value(query, "api").as_deref())
+        HostChoice::from_segment(&host, query_value(query, "api").as_deref()).map(|h| (h, screen))
     }
 }
 
@@ -211,6 +261,15 @@ impl fmt::Display for AppLocation {
 /// A deployment id as written in a path: decimal digits, no sign or leading zero.
 fn is_decimal_id(text: &str) -> bool {
     !text.is_empty() && !text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `path` with more query pairs (already encoded, `a=1&b=2`) after its own `?…` if any.
+fn with_query(path: String, query: &str) -> String {
+    match (query.is_empty(), path.contains('?')) {
+        (true, _) => path,
+        (false, true) => format!("{path}&{query}"),
+        (false, false) => format!("{path}?{query}"),
+    }
 }
 
 /// Keeps `:` readable in `host:port`; everything else as a component.
@@ -280,7 +339,11 @@ mod tests {
             (HostChoice::Demo, None, "/demo/_fleet"),
         ];
         for (host, repos, expected) in cases {
-            let fleet = FleetLocation { host, repos };
+            let fleet = FleetLocation {
+                host,
+                repos,
+                screen: FleetScreen::Board,
+            };
             assert_eq!(fleet.path(), expected);
             let (path, query) = expected.split_once('?').unwrap_or((expected, ""));
             assert_eq!(FleetLocation::parse(path, query), Some(fleet));
@@ -292,6 +355,19 @@ mod tests {
         }
         assert_eq!(FleetLocation::parse("/github.com/acme/web", ""), None);
         assert_eq!(FleetLocation::parse("/github.com/_fleet/x", ""), None);
+        assert_eq!(FleetLocation::parse("/github.com/_other", ""), None);
+        // The insights screen of the same fleet, with its period after the list.
+        let insights =
+            FleetLocation::parse("/github.com/_insights", "repos=acme/web&days=7").unwrap();
+        assert_eq!(insights.screen, FleetScreen::Insights);
+        assert_eq!(
+            insights.path_with_query("days=7"),
+            "/github.com/_insights?repos=acme/web&days=7"
+        );
+        assert_eq!(
+            insights.with_screen(FleetScreen::Board).path(),
+            "/github.com/_fleet?repos=acme/web"
+        );
         // A crafted list keeps only repositories.
         let crafted =
             FleetLocation::parse("/github.com/_fleet", "repos=acme/web,%3Cb%3E,acme/WEB").unwrap();
@@ -401,7 +477,7 @@ mod tests {
                 HostChoice::Custom("http://127.0.0.1:8787/api/v3".into()),
                 HostChoice::Demo,
             ][kind].clone();
-            let fleet = FleetLocation { host, repos: carried.then_some(repos) };
+            let fleet = FleetLocation { host, repos: carried.then_some(repos), screen: FleetScreen::Board };
             let path = fleet.path();
             let (p, q) = path.split_once('?').unwrap_or((&path, ""));
             prop_assert_eq!(FleetLocation::parse(p, q), Some(fleet));

@@ -133,6 +133,16 @@ test('the fake’s answers to the client’s own documents conform to GitHub’s
     assert.deepEqual(typeCheck(client.Insights, insights.json.data, insightsVars), []);
     const next = await graphql(fake.base, client.Insights, { ...insightsVars, after: deployments.pageInfo.endCursor });
     assert.ok(next.json.data.repository.deployments.nodes[0].createdAt <= deployments.nodes[99].createdAt, 'newest first, page after page');
+    // The fleet's insights: environment names of several repositories, then one environment's deployments.
+    const namesVars = { o0: 'acme', n0: 'storefront', o1: 'acme', n1: 'payments-api' };
+    const names = await graphql(fake.base, client.InsightsNames, namesVars);
+    assert.equal(names.json.errors, undefined, JSON.stringify(names.json.errors));
+    assert.ok(names.json.data.r1.environments.nodes.some((e) => e.name === 'production-eu'));
+    assert.deepEqual(typeCheck(client.InsightsNames, names.json.data, namesVars), []);
+    const oneVars = { owner: 'acme', name: 'storefront', environment: 'production', after: null };
+    const one = await graphql(fake.base, client.InsightsOf, oneVars);
+    assert.ok(one.json.data.repository.deployments.nodes.every((n) => n.environment === 'production'));
+    assert.deepEqual(typeCheck(client.InsightsOf, one.json.data, oneVars), []);
   } finally {
     await fake.stop();
   }

@@ -358,7 +358,7 @@ fn bands_follow_the_2024_clusters_and_the_fail_rate_is_said_against_each() {
 }
 
 fn page(nodes: Vec<serde_json::Value>, next: bool, cursor: &str) -> serde_json::Value {
-    json!({"repository": {"deployments": {"pageInfo": {"hasNextPage": next, "endCursor": cursor}, "nodes": nodes}}})
+    json!({"repository": {"deployments": {"totalCount": 12345, "pageInfo": {"hasNextPage": next, "endCursor": cursor}, "nodes": nodes}}})
 }
 
 fn node(id: u64, environment: &str, created: &str) -> serde_json::Value {
@@ -446,6 +446,7 @@ fn the_document_asks_one_point_a_page() {
             owner: "acme".into(),
             name: "web".into(),
         },
+        None,
         Some("abc"),
     );
     let body: serde_json::Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
@@ -509,7 +510,13 @@ fn arb_samples() -> impl Strategy<Value = Vec<Sample>> {
                 .collect();
             sample(id, env, sha, created, &marks)
         });
-    prop::collection::vec(one, 0..40)
+    // GitHub's ids are unique: each sample's is made so from its place.
+    prop::collection::vec(one, 0..40).prop_map(|mut samples| {
+        for (n, s) in samples.iter_mut().enumerate() {
+            s.id = DeploymentId(s.id.0 * 100 + n as u64);
+        }
+        samples
+    })
 }
 
 fn arb_shipped(samples: &[Sample]) -> Shipped {
@@ -534,7 +541,10 @@ proptest! {
         let shipped = arb_shipped(&samples);
         let before = measure(&samples, &period(), &shipped);
         let mut more = samples.clone();
-        more.extend(late.into_iter().filter(|s| s.created_at >= period().to));
+        more.extend(late.into_iter().filter(|s| s.created_at >= period().to).map(|mut s| {
+            s.id = DeploymentId(s.id.0 + 10_000_000);
+            s
+        }));
         prop_assert_eq!(before, measure(&more, &period(), &shipped));
     }
 
@@ -603,4 +613,234 @@ fn a_comparison_gives_each_commit_its_committer_date() {
     assert!(more_commits(250, 100, 1));
     assert!(!more_commits(250, 250, 3));
     assert!(!more_commits(5_000, 1_000, COMPARE_PAGES), "a bounded read");
+}
+
+#[test]
+fn the_span_travels_in_the_address() {
+    assert_eq!(Span::from_query(""), Span::Days(30));
+    assert_eq!(Span::from_query("days=7"), Span::Days(7));
+    assert_eq!(
+        Span::from_query("days=8"),
+        Span::Days(30),
+        "only the offered choices"
+    );
+    let range = Span::from_query("from=2026-11-01&to=2026-11-07");
+    assert_eq!(range, Span::Range(at(0, 0, 0), at(6, 0, 0)));
+    assert_eq!(range.to_query(), "from=2026-11-01&to=2026-11-07");
+    assert_eq!(range.period(at(40, 0, 0)), period());
+    assert_eq!(
+        Span::from_query("from=2026-13-01&to=x&days=90"),
+        Span::Days(90),
+        "a broken range is no range"
+    );
+    assert_eq!(Span::Days(7).period(at(6, 23, 59)), period());
+}
+
+#[test]
+fn the_worked_example_in_words() {
+    let (samples, shipped) = worked();
+    let m = &measure(&samples, &period(), &shipped)[0];
+    let said = said(m, &period());
+    assert_eq!(said.frequency, "0.71 a day (5 successful in 7 days)");
+    assert_eq!(said.frequency_band, Some(Band::High));
+    assert_eq!(said.failure, "37.5 % (3 of 8 finished)");
+    assert_eq!(
+        said.failure_against,
+        Some("at or under the low cluster's 40 %")
+    );
+    assert_eq!(
+        said.rolled_back,
+        "1 of 5 successes rolled back within a day (20 %)"
+    );
+    assert_eq!(
+        said.restore,
+        "median 2 h 10 min, 90th percentile 2 h 10 min (1 restore)"
+    );
+    assert_eq!(said.restore_band, Some(Band::High));
+    assert_eq!(
+        said.not_restored.as_deref(),
+        Some("1 failure not restored in the period")
+    );
+    assert_eq!(
+        said.lead,
+        "median 1 h 40 min, 90th percentile 22 h 10 min (5 commits)"
+    );
+    assert_eq!(said.lead_band, Some(Band::Elite));
+    assert_eq!(said.lead_unknown, None);
+    // 2,400 s is under an hour; 4,200, 6,000, 16,200 and 79,800 are between an hour and a day.
+    assert_eq!(lead_histogram(&m.lead_times), [1, 4, 0, 0, 0]);
+    let none = super::said(
+        &measure(
+            &[sample(1, "qa", "A", at(0, 1, 0), &[])],
+            &period(),
+            &shipped,
+        )[0],
+        &period(),
+    );
+    assert_eq!(none.failure, "no deployment finished");
+    assert_eq!(none.restore, "no failure in the period");
+    assert_eq!(none.lead, "no successful deployment");
+    assert_eq!(none.frequency_band, None);
+}
+
+proptest! {
+    #[test]
+    fn the_lead_histogram_counts_every_commit_once(times in prop::collection::vec(0i64..100 * DAY_S, 0..50)) {
+        prop_assert_eq!(lead_histogram(&times).iter().sum::<usize>(), times.len());
+    }
+}
+
+#[test]
+fn the_fleet_reads_names_then_each_production_like_environment() {
+    let client = Client::new(crate::api::request::ApiBase::github_com(), None);
+    let repos = [
+        RepoRef {
+            owner: "acme".into(),
+            name: "web".into(),
+        },
+        RepoRef {
+            owner: "acme".into(),
+            name: "api".into(),
+        },
+    ];
+    let names: serde_json::Value =
+        serde_json::from_str(client.insights_names(&repos).body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        names["variables"],
+        json!({"o0": "acme", "n0": "web", "o1": "acme", "n1": "api"})
+    );
+    assert!(names["query"]
+        .as_str()
+        .unwrap()
+        .contains("r1: repository(owner: $o1, name: $n1) { environments(first: 100)"));
+    let data = json!({"r0": {"environments": {"nodes": [{"name": "staging"}, {"name": "Production"}]}}, "r1": null});
+    assert_eq!(
+        read_names(&data, 2),
+        vec![Some(vec!["staging".into(), "Production".into()]), None]
+    );
+    let pick = |names: &[&str]| {
+        production_environment(&names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+    };
+    assert_eq!(
+        pick(&["staging", "Production"]).as_deref(),
+        Some("Production")
+    );
+    assert_eq!(
+        pick(&["staging", "prod-us", "live", "prod-eu"]).as_deref(),
+        Some("live")
+    );
+    assert_eq!(pick(&["staging", "preview/pr-1"]), None);
+    let one: serde_json::Value = serde_json::from_str(
+        client
+            .insights_page(&repos[0], Some("production"), None)
+            .body
+            .as_deref()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(one["variables"]["environment"], "production");
+    assert!(one["query"]
+        .as_str()
+        .unwrap()
+        .contains("deployments(environments: [$environment]"));
+}
+
+#[test]
+fn the_fleet_export_names_each_repository_and_keeps_the_columns() {
+    let (samples, shipped) = worked();
+    let m = measure(&samples, &period(), &shipped).remove(0);
+    let rows = vec![
+        FleetRow {
+            repository: "acme/web".into(),
+            environment: Some("Production".into()),
+            measures: Some(m),
+        },
+        FleetRow {
+            repository: "acme/docs".into(),
+            environment: None,
+            measures: None,
+        },
+    ];
+    let table = crate::text::read_csv(&export_fleet_csv(&rows, &period()), ',');
+    assert_eq!(table[0][0], "repository");
+    assert_eq!(
+        table[0][1..],
+        crate::text::read_csv(&export_csv(&[], &period()), ',')[0][..]
+    );
+    assert_eq!(
+        table[1][..3],
+        ["acme/web", "Production", "2026-11-01T00:00:00Z"]
+    );
+    assert_eq!(table[2], ["acme/docs", ""]);
+    let json: serde_json::Value =
+        serde_json::from_str(&export_fleet_json(&rows, &period())).unwrap();
+    assert_eq!(json["repositories"][0]["measures"]["succeeded"], 5);
+    assert_eq!(json["repositories"][1]["measures"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_line_read_gives_the_pairs_on_it_the_same_commits_as_their_own_comparisons() {
+    let (samples, pairwise) = worked();
+    let known = Shipped::new();
+    // Production's successes: 10 (A, before the period), 1 (A), 2 (B), 5 (E), 6 (B), 7 (E): four pairs.
+    let lines = line_reads(&samples, &period(), &known);
+    assert_eq!(
+        lines,
+        vec![LineRead {
+            base: "A".into(),
+            head: "E".into()
+        }]
+    );
+    // A...E lists b1, b2, B, c, d, e, E's commits in order, as a linear history would (B and E are commits too).
+    let t = |d, h| Some(at(d, h, 0));
+    let commits: Vec<(String, Option<Timestamp>)> = vec![
+        ("b1".into(), t(0, 12)),
+        ("B".into(), t(1, 9)),
+        ("c".into(), t(2, 8)),
+        ("d".into(), t(2, 10)),
+        ("E".into(), t(2, 11)),
+    ];
+    let shipped = from_line(&samples, &period(), &lines[0], &commits);
+    assert_eq!(
+        shipped[&("A".into(), "B".into())]
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|c| c.sha.as_str())
+            .collect::<Vec<_>>(),
+        ["b1", "B"]
+    );
+    assert_eq!(
+        shipped[&("B".into(), "E".into())].as_ref().unwrap().len(),
+        3
+    );
+    assert_eq!(
+        shipped[&("E".into(), "B".into())],
+        Some(vec![]),
+        "a rollback brings nothing"
+    );
+    // The measures from the line agree with the pairwise reads' where the commits are the same.
+    let m_line = &measure(&samples, &period(), &shipped)[0];
+    let m_pairs = &measure(&samples, &period(), &pairwise)[0];
+    assert_eq!(m_line.rolled_back, m_pairs.rolled_back);
+    assert_eq!(m_line.lead_times.len(), m_pairs.lead_times.len());
+    // Once known, no line is asked again; a commit off the line leaves its pair to its own comparison.
+    assert!(line_reads(&samples, &period(), &shipped).is_empty());
+    let partial = from_line(&samples, &period(), &lines[0], &commits[..2]);
+    assert!(partial.contains_key(&("A".into(), "B".into())));
+    assert!(!partial.contains_key(&("B".into(), "E".into())));
+}
+
+proptest! {
+    #[test]
+    fn a_line_never_invents_a_pair_and_never_panics(samples in arb_samples(), cut in 0usize..20) {
+        let p = period();
+        for line in line_reads(&samples, &p, &Shipped::new()) {
+            let commits: Vec<(String, Option<Timestamp>)> = ["A", "B", "C", "D"].iter().cycle().take(cut).enumerate()
+                .map(|(n, sha)| (sha.to_string(), (n % 3 != 0).then(|| at(0, n as i64, 0)))).collect();
+            let shipped = from_line(&samples, &p, &line, &commits);
+            let asked: HashSet<(String, String)> = lead_reads(&samples, &p).into_iter().map(|r| (r.base, r.head)).collect();
+            prop_assert!(shipped.keys().all(|k| asked.contains(k)));
+        }
+    }
 }
