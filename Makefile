@@ -121,7 +121,8 @@ flaky: fake-bin
 # 100 ms latency and 5,000 deployments × 5 statuses, with GraphQL and without; the Cleanup view over 500
 # deployments (its plan with and without GraphQL, its run paced for github.com against GitHub's secondary
 # limits, then unpaced (GHES) at 20 ms); the Cleanup plan of 100,000 deployments (time, memory, longest task);
-# the fleet; each screen's cold open on slow 4G with the CPU slowed 4× (HTTP/2, as a CDN serves it).
+# the fleet; each screen's cold open on slow 4G with the CPU slowed 4× (HTTP/2, as a CDN serves it); Insights
+# over 5,000 deployments (GraphQL and REST), over a fleet of 20, and its memory over 100,000.
 bench: build fake-bin-release
 	node benches/first-screen/run.mjs
 	BENCH_FAKE_BIN=target/release/fake-github node benches/history/run.mjs
@@ -129,6 +130,7 @@ bench: build fake-bin-release
 	BENCH_FAKE_BIN=target/release/fake-github node benches/scale/run.mjs
 	BENCH_FAKE_BIN=target/release/fake-github node benches/fleet/run.mjs
 	BENCH_FAKE_BIN=target/release/fake-github node benches/screens/run.mjs
+	BENCH_FAKE_BIN=target/release/fake-github node benches/insights/run.mjs
 
 fake: setup
 	@echo "make fake: building fake-github (about 2 minutes the first time)…"

@@ -38,7 +38,7 @@ pub fn App() -> impl IntoView {
             {move || match route.get() {
                 Route::Connect => ConnectView().into_any(),
                 Route::Repository => RepoView().into_any(),
-                Route::Fleet => on_demand(loader::fleet_screen()),
+                Route::Fleet(_) => on_demand(loader::fleet_screen()),
                 Route::NotFound => NotFound().into_any(),
             }}
         </main>

@@ -7,7 +7,7 @@
 //! points inside the app is handled here (pushState, no reload), everything else is left to the browser
 //! (new tab, downloads, links elsewhere, the skip link).
 
-use deploydeck_core::location::{internal_href, AppLocation, FleetLocation};
+use deploydeck_core::location::{internal_href, AppLocation, FleetLocation, FleetScreen};
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -52,7 +52,8 @@ impl Url {
 pub enum Route {
     Connect,
     Repository,
-    Fleet,
+    /// A fleet screen (the board or the insights).
+    Fleet(FleetScreen),
     NotFound,
 }
 
@@ -89,8 +90,10 @@ impl Nav {
             url.with(|u| match u.path.trim_matches('/') {
                 "" => Route::Connect,
                 _ if AppLocation::parse(&u.path, &u.search).is_some() => Route::Repository,
-                _ if FleetLocation::host_of(&u.path, &u.search).is_some() => Route::Fleet,
-                _ => Route::NotFound,
+                _ => match FleetLocation::screen_of(&u.path, &u.search) {
+                    Some((_, screen)) => Route::Fleet(screen),
+                    None => Route::NotFound,
+                },
             })
         })
     }

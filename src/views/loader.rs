@@ -33,6 +33,7 @@ pub fn preload_screen(view: View) {
         View::Overview => {}
         View::Create => preload_create_view(),
         View::History => preload_history_view(),
+        View::Insights => preload_insights_view(),
         View::Deployment(_) => preload_deployment_page(),
         View::Reviews => preload_reviews_view(),
         View::Cleanup => preload_cleanup_view(),
@@ -54,6 +55,15 @@ on_demand! {
     in history_view as history_view_module, preload preload_history_view via preload_history_view_module
     {
         view! { <crate::views::HistoryView location=location/> }.into_any()
+    }
+}
+
+on_demand! {
+    /// The Insights view: the four delivery measures per environment, with charts and exports.
+    pub async fn insights_view(location: AppLocation) -> AnyView;
+    in insights_view as insights_view_module, preload preload_insights_view via preload_insights_view_module
+    {
+        view! { <crate::views::InsightsView location=location/> }.into_any()
     }
 }
 
@@ -172,6 +182,15 @@ on_demand! {
     in fleet_view as fleet_screen_module
     {
         view! { <crate::views::FleetRoute/> }.into_any()
+    }
+}
+
+on_demand! {
+    /// The fleet's insights (`/{host}/_insights`): each pinned repository's production measured.
+    pub async fn fleet_insights(fleet: deploydeck_core::location::FleetLocation) -> AnyView;
+    in insights_view as fleet_insights_module
+    {
+        view! { <crate::views::FleetInsightsView fleet=fleet/> }.into_any()
     }
 }
 

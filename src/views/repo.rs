@@ -103,6 +103,7 @@ pub fn RepoViews(location: AppLocation) -> impl IntoView {
             View::Overview => view! { <Overview location=location.clone()/> }.into_any(),
             View::Create => on_demand(loader::create_view(location.clone())),
             View::History => on_demand(loader::history_view(location.clone())),
+            View::Insights => on_demand(loader::insights_view(location.clone())),
             View::Deployment(id) => on_demand(loader::deployment_page(location.clone(), id)),
             View::Reviews => on_demand(loader::reviews_view(location.clone())),
             View::Cleanup => on_demand(loader::cleanup_view(location.clone())),

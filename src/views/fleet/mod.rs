@@ -9,7 +9,7 @@ mod review;
 
 use deploydeck_core::connect::form::ConnectDraft;
 use deploydeck_core::fleet::{Pinned, Row};
-use deploydeck_core::location::FleetLocation;
+use deploydeck_core::location::{FleetLocation, FleetScreen};
 use deploydeck_core::response::ApiError;
 use deploydeck_core::Timestamp;
 use leptos::prelude::*;
@@ -41,6 +41,9 @@ pub fn FleetRoute() -> impl IntoView {
         .get()
         .filter(|api| api.host() == &fleet.host)
     {
+        Some(_) if fleet.screen == FleetScreen::Insights => {
+            super::on_demand(super::loader::fleet_insights(fleet.clone()))
+        }
         Some(_) => view! { <FleetView fleet=fleet.clone()/> }.into_any(),
         None => view! { <ConnectFleet fleet=fleet.clone()/> }.into_any(),
     })
@@ -129,6 +132,7 @@ pub fn FleetView(fleet: FleetLocation) -> impl IntoView {
             &FleetLocation {
                 host: host_for_change.clone(),
                 repos: Some(list),
+                screen: FleetScreen::Board,
             }
             .path(),
         );
@@ -153,6 +157,7 @@ pub fn FleetView(fleet: FleetLocation) -> impl IntoView {
     view! {
         <section class="page" data-testid="fleet">
             <h1>"Fleet"</h1>
+            <FleetTabs fleet=fleet.clone()/>
             <p class="muted" data-testid="fleet-host">"On "<HostName host=host.shown()/>{host.is_demo().then_some(" · simulated data")}</p>
             <p class="lede">"Every pinned repository's environments: what is live, what failed, what waits for a review. Read again every minute while this tab is visible."</p>
             <Show when=move || carried.get()>
@@ -187,6 +192,22 @@ pub fn FleetView(fleet: FleetLocation) -> impl IntoView {
     .into_any()
 }
 
+/// The fleet's screens, one link each: what each environment holds now, and the delivery measures.
+#[component]
+pub fn FleetTabs(fleet: FleetLocation) -> impl IntoView {
+    view! {
+        <nav class="repo-nav" aria-label="Fleet views">
+            <ul>
+                {FleetScreen::ALL.into_iter().map(|screen| {
+                    let href = crate::href::app_href(&fleet.with_screen(screen).path());
+                    let current = (screen == fleet.screen).then_some("page");
+                    view! { <li><a href=href aria-current=current>{screen.label()}</a></li> }
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
 /// On a repository's screens: pin it to (or unpin it from) its host's fleet, and the way to the fleet.
 #[component]
 pub fn PinToggle(location: deploydeck_core::location::AppLocation) -> impl IntoView {
@@ -196,6 +217,7 @@ pub fn PinToggle(location: deploydeck_core::location::AppLocation) -> impl IntoV
     let fleet = FleetLocation {
         host: host.clone(),
         repos: None,
+        screen: FleetScreen::Board,
     };
     let toggle = move |_| {
         let mut list = session::pinned(&host);

@@ -5,6 +5,7 @@
 //! `environments`, `listing`. Here: the handle, the repository itself, its branches, one deployment.
 
 mod environments;
+mod insights;
 mod listing;
 mod reviews;
 mod ship;
