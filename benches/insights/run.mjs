@@ -11,7 +11,7 @@
 // Prints a table and writes benches/insights/results.json. BENCH_INSIGHTS_RUNS=repository,fleet,memory picks.
 // Usage (from the repository root, after `make build` and `make fake-bin-release`):
 //   BENCH_FAKE_BIN=target/release/fake-github node benches/insights/run.mjs
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { start, writeSeed, FAKE_BIN, launchChromium, connect } from '../support.mjs';
 
 const COUNT = Number(process.env.BENCH_INSIGHTS_DEPLOYMENTS ?? 5_000);
@@ -170,7 +170,13 @@ async function memory() {
 }
 
 async function main() {
-  const results = {};
+  // The runs not made this time keep their last figures.
+  let results = {};
+  try {
+    results = JSON.parse(readFileSync('benches/insights/results.json', 'utf8'));
+  } catch {
+    results = {};
+  }
   if (RUNS.includes('repository')) {
     results.repository = { setup: { statusesEach: 5, days: 30, latencyMs: 100 } };
     for (const graphql of ['on', 'off']) {

@@ -289,6 +289,17 @@ impl Api {
         self.inner.rate.get_untracked()
     }
 
+    /// The quota before a costly read is weighed: as the last answer gave it, else asked (`GET /rate_limit`
+    /// costs none) — a read started before any REST answer arrived (a deep link's first request) must not pass
+    /// for a host without limits. `None`: the host has none.
+    pub async fn known_quota(&self) -> Option<RateLimitSnapshot> {
+        if let Some(known) = self.quota() {
+            return Some(known);
+        }
+        self.send(self.client().get_rate_limit()).await;
+        self.quota()
+    }
+
     /// A rough time for `creates` inactive statuses and `deletes` deletions at this connection's pace.
     pub fn estimate_writes_ms(&self, creates: u32, deletes: u32) -> u64 {
         self.inner

@@ -103,6 +103,7 @@ impl Driver {
                     }
                 }
             };
+            let quota = this.gh.api().known_quota().await;
             let question = match &next {
                 Next::Graphql(_, page) if page.next.is_some() => ask_before_reading(
                     points_for(page.total),
@@ -110,7 +111,7 @@ impl Driver {
                         "up to {} with their statuses through GraphQL, a point per 100 of GraphQL's own quota (usually 5,000 an hour) — shown as requests here",
                         count(page.total, "deployment", "deployments")
                     ),
-                    this.gh.api().quota().as_ref(),
+                    quota.as_ref(),
                 ),
                 Next::Graphql(..) => None,
                 Next::Rest(_, list) => ask_before_reading(
@@ -119,7 +120,7 @@ impl Driver {
                         "the statuses of each of the {} through REST, one request each",
                         count(list.len(), "deployment", "deployments")
                     ),
-                    this.gh.api().quota().as_ref(),
+                    quota.as_ref(),
                 ),
             };
             match question {

@@ -140,21 +140,31 @@ impl FleetDriver {
         let (this, lead) = (self.clone(), self.lead);
         lead.set(Lead::Lines(lines.iter().map(|(_, _, l)| l.len()).sum()));
         self.tasks.spawn(async move {
-            for (repo, samples, _) in lines {
-                let known = this.shipped.get_untracked();
-                match this
-                    .api
-                    .repo(&repo)
-                    .read_lines(&samples, &period, &known)
-                    .await
-                {
-                    Ok(read) => this
-                        .shipped
-                        .update(|known| Arc::make_mut(known).extend(read)),
-                    Err(error) => return lead.set(Lead::Failed(error)),
+            // A few repositories' lines at once, as their deployments were read.
+            let known = this.shipped.get_untracked();
+            let api = this.api.clone();
+            let read = fan_out::all(
+                lines,
+                READERS,
+                move |(repo, samples, _)| {
+                    let (gh, known) = (api.repo(&repo), known.clone());
+                    async move { gh.read_lines(&samples, &period, &known).await }
+                },
+                |_, _| {},
+            )
+            .await;
+            match read {
+                Ok(read) => {
+                    this.shipped.update(|known| {
+                        let known = Arc::make_mut(known);
+                        for found in read {
+                            known.extend(found);
+                        }
+                    });
+                    this.pairs_for(period);
                 }
+                Err(error) => lead.set(Lead::Failed(error)),
             }
-            this.pairs_for(period);
         });
     }
 
@@ -178,25 +188,36 @@ impl FleetDriver {
     fn read_lead(&self, wanted: Vec<(RepoRef, Arc<Vec<Sample>>, Vec<LeadRead>)>, of: usize) {
         let (this, lead) = (self.clone(), self.lead);
         lead.set(Lead::Reading { done: 0, of });
+        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         self.tasks.spawn(async move {
-            let mut done = 0;
-            for (repo, _, reads) in wanted {
-                let (n, before) = (reads.len(), done);
-                let heard = move |k| {
-                    lead.set(Lead::Reading {
-                        done: before + k,
-                        of,
-                    })
-                };
-                match this.api.repo(&repo).shipped(reads, heard).await {
-                    Ok(read) => this
-                        .shipped
-                        .update(|known| Arc::make_mut(known).extend(read)),
-                    Err(error) => return lead.set(Lead::Failed(error)),
+            // A few repositories at once, each its pairs a few at a time.
+            let api = this.api.clone();
+            let read = fan_out::all(
+                wanted,
+                READERS,
+                move |(repo, _, reads)| {
+                    let (gh, done) = (api.repo(&repo), done.clone());
+                    let heard = move |_| {
+                        let now = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        lead.set(Lead::Reading { done: now, of });
+                    };
+                    async move { gh.shipped(reads, heard).await }
+                },
+                |_, _| {},
+            )
+            .await;
+            match read {
+                Ok(read) => {
+                    this.shipped.update(|known| {
+                        let known = Arc::make_mut(known);
+                        for found in read {
+                            known.extend(found);
+                        }
+                    });
+                    lead.set(Lead::Waiting);
                 }
-                done += n;
+                Err(error) => lead.set(Lead::Failed(error)),
             }
-            lead.set(Lead::Waiting);
         });
     }
 

@@ -24,8 +24,8 @@ use super::RepoApi;
 
 /// Comparisons read at once for lead time (and environments read side by side).
 const COMPARERS: usize = 4;
-/// Pages of one line read at once.
-const LINE_READERS: usize = 6;
+/// Pages of one line read at once (the budget keeps at most 12 reads in flight).
+const LINE_READERS: usize = 12;
 
 impl RepoApi {
     /// One GraphQL page of deployments created at or after `since` — every environment's, or `environment`'s
