@@ -135,3 +135,27 @@ export function run(main) {
     process.exit(1);
   });
 }
+
+/// Samples the page's peak memory every 100 ms into `window.__peak` ({ heap, wasm, total } in bytes): the JS heap
+/// (Chromium's `performance.memory`, with `--enable-precise-memory-info`) and the wasm instance's exported memory
+/// (the split modules share it).
+export async function trackPeakMemory(page) {
+  await page.addInitScript(() => {
+    const instantiate = WebAssembly.instantiate;
+    WebAssembly.instantiate = async function (...args) {
+      const result = await instantiate.apply(this, args);
+      const instance = result.instance ?? result;
+      if (instance?.exports?.memory) window.__wasmMemory = instance.exports.memory;
+      return result;
+    };
+    window.__peak = { heap: 0, wasm: 0, total: 0 };
+    setInterval(() => {
+      const heap = performance.memory?.usedJSHeapSize ?? 0;
+      const wasm = window.__wasmMemory?.buffer.byteLength ?? 0;
+      const p = window.__peak;
+      p.heap = Math.max(p.heap, heap);
+      p.wasm = Math.max(p.wasm, wasm);
+      p.total = Math.max(p.total, heap + wasm);
+    }, 100);
+  });
+}

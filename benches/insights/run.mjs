@@ -12,7 +12,7 @@
 // Usage (from the repository root, after `make build` and `make fake-bin-release`):
 //   BENCH_FAKE_BIN=target/release/fake-github node benches/insights/run.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
-import { start, writeSeed, FAKE_BIN, launchChromium, connect } from '../support.mjs';
+import { start, writeSeed, FAKE_BIN, launchChromium, connect, trackPeakMemory } from '../support.mjs';
 
 const COUNT = Number(process.env.BENCH_INSIGHTS_DEPLOYMENTS ?? 5_000);
 /// REST alone needs a request per deployment for its statuses: 5,000 would spend a whole hour's quota (the page
@@ -62,24 +62,7 @@ async function session(latency, seed, graphql = 'on') {
   const app = await start('node', ['tests/e2e/serve-dist.mjs', 'dist', '/', '18941']);
   const browser = await launchChromium(['--enable-precise-memory-info']);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.addInitScript(() => {
-    const instantiate = WebAssembly.instantiate;
-    WebAssembly.instantiate = async function (...args) {
-      const result = await instantiate.apply(this, args);
-      const instance = result.instance ?? result;
-      if (instance?.exports?.memory) window.__wasmMemory = instance.exports.memory;
-      return result;
-    };
-    window.__peak = { heap: 0, wasm: 0, total: 0 };
-    setInterval(() => {
-      const heap = performance.memory?.usedJSHeapSize ?? 0;
-      const wasm = window.__wasmMemory?.buffer.byteLength ?? 0;
-      const p = window.__peak;
-      p.heap = Math.max(p.heap, heap);
-      p.wasm = Math.max(p.wasm, wasm);
-      p.total = Math.max(p.total, heap + wasm);
-    }, 100);
-  });
+  await trackPeakMemory(page);
   const close = async () => { await browser.close(); fake.kill(); app.kill(); };
   return { page, close };
 }

@@ -7,7 +7,7 @@
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/scale/run.mjs
 // BENCH_SCALE_DEPLOYMENTS=N changes the count; BENCH_GRAPHQL=off plans through REST alone.
 import { writeFileSync } from 'node:fs';
-import { start, writeSeed, FAKE_BIN, launchChromium, connect } from '../support.mjs';
+import { start, writeSeed, FAKE_BIN, launchChromium, connect, trackPeakMemory } from '../support.mjs';
 
 const COUNT = Number(process.env.BENCH_SCALE_DEPLOYMENTS ?? 100_000);
 const GRAPHQL = process.env.BENCH_GRAPHQL ?? 'on';
@@ -49,27 +49,12 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // The wasm memory is the instance's exported memory (the split modules share it); the longest task and
     // the peak memory are sampled in the page.
+    await trackPeakMemory(page);
     await page.addInitScript(() => {
-      const instantiate = WebAssembly.instantiate;
-      WebAssembly.instantiate = async function (...args) {
-        const result = await instantiate.apply(this, args);
-        const instance = result.instance ?? result;
-        if (instance?.exports?.memory) window.__wasmMemory = instance.exports.memory;
-        return result;
-      };
       window.__longest = 0;
       new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) window.__longest = Math.max(window.__longest, entry.duration);
       }).observe({ type: 'longtask', buffered: true });
-      window.__peak = { heap: 0, wasm: 0, total: 0 };
-      setInterval(() => {
-        const heap = performance.memory?.usedJSHeapSize ?? 0;
-        const wasm = window.__wasmMemory?.buffer.byteLength ?? 0;
-        const p = window.__peak;
-        p.heap = Math.max(p.heap, heap);
-        p.wasm = Math.max(p.wasm, wasm);
-        p.total = Math.max(p.total, heap + wasm);
-      }, 100);
     });
     await connect(page, { app: APP, token: TOKEN, repo: 'acme/huge', timeout: 60_000 });
     await fetch(`${admin}/_fake/requests`, { method: 'DELETE' });

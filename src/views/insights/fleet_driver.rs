@@ -155,12 +155,7 @@ impl FleetDriver {
             .await;
             match read {
                 Ok(read) => {
-                    this.shipped.update(|known| {
-                        let known = Arc::make_mut(known);
-                        for found in read {
-                            known.extend(found);
-                        }
-                    });
+                    this.keep(read);
                     this.pairs_for(period);
                 }
                 Err(error) => lead.set(Lead::Failed(error)),
@@ -208,15 +203,20 @@ impl FleetDriver {
             .await;
             match read {
                 Ok(read) => {
-                    this.shipped.update(|known| {
-                        let known = Arc::make_mut(known);
-                        for found in read {
-                            known.extend(found);
-                        }
-                    });
+                    this.keep(read);
                     lead.set(Lead::Waiting);
                 }
                 Err(error) => lead.set(Lead::Failed(error)),
+            }
+        });
+    }
+
+    /// Keeps what reads of several repositories found.
+    fn keep(&self, found: Vec<Shipped>) {
+        self.shipped.update(|known| {
+            let known = Arc::make_mut(known);
+            for read in found {
+                known.extend(read);
             }
         });
     }
