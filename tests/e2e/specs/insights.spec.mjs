@@ -89,6 +89,9 @@ async function openInsights(page, query = RANGE) {
   await connect.open();
   await connect.connect({ base: FAKE, token: SHOP_TOKEN, repo: 'acme/rhythm' });
   await expect(page.getByTestId('overview')).toBeVisible();
+  // The overview's own reads (its states through GraphQL) end before the log is cleared, so the log holds only
+  // what Insights asks.
+  await page.waitForLoadState('networkidle');
   const url = new URL(page.url());
   url.pathname = url.pathname.replace(/\/overview$/, '/insights');
   url.search = `${url.search ? `${url.search}&` : '?'}${query}`;
@@ -242,6 +245,7 @@ test('the fleet measures each repository’s production in one table, says why a
   await connect.open();
   await connect.connect({ base: FAKE, token: SHOP_TOKEN, repo: 'acme/rhythm' });
   await expect(page.getByTestId('overview')).toBeVisible();
+  await page.waitForLoadState('networkidle');
   await clearRequests();
   await page.goto(fleetInsights('acme/rhythm,acme/steady,acme/quiet,acme/locked'));
   const view = page.getByTestId('fleet-insights');
@@ -335,6 +339,7 @@ test('a read past one page goes environment by environment side by side — unle
     await connect.open();
     await connect.connect({ base: FAKE, token: SHOP_TOKEN, repo: 'acme/long' });
     await expect(page.getByTestId('overview')).toBeVisible();
+    await page.waitForLoadState('networkidle');
     const url = new URL(page.url());
     url.pathname = url.pathname.replace(/\/overview$/, '/insights');
     url.search = `${url.search}&${RANGE}`;
