@@ -68,3 +68,49 @@ where
     let answers = answers.take();
     Ok(answers.into_iter().flatten().collect())
 }
+
+/// Work started now, in the background, whose answers are awaited later (a read that goes on beside another):
+/// every piece still running stops when this is dropped, so a view that goes away leaves nothing behind.
+pub struct Background<R> {
+    runs: Vec<(
+        futures::future::AbortHandle,
+        futures::channel::oneshot::Receiver<R>,
+    )>,
+}
+
+impl<R> Default for Background<R> {
+    fn default() -> Background<R> {
+        Background { runs: Vec::new() }
+    }
+}
+
+impl<R: 'static> Background<R> {
+    /// Starts `work` at once, beside whatever runs.
+    pub fn start(&mut self, work: impl Future<Output = R> + 'static) {
+        let (handle, registration) = futures::future::AbortHandle::new_pair();
+        let (answer, answered) = futures::channel::oneshot::channel();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(read) = futures::future::Abortable::new(work, registration).await {
+                let _ = answer.send(read);
+            }
+        });
+        self.runs.push((handle, answered));
+    }
+
+    /// Every answer, in the order the work was started (`None` for one stopped).
+    pub async fn all(mut self) -> Vec<Option<R>> {
+        let mut answers = Vec::with_capacity(self.runs.len());
+        for (_, answered) in &mut self.runs {
+            answers.push(answered.await.ok());
+        }
+        answers
+    }
+}
+
+impl<R> Drop for Background<R> {
+    fn drop(&mut self) {
+        for (handle, _) in &self.runs {
+            handle.abort();
+        }
+    }
+}

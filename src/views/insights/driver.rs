@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use deploydeck_core::cost::{ask_before_reading, CostQuestion};
 use deploydeck_core::insights::{
-    line_reads, points_for, unread_pairs, LeadRead, Page, Period, Sample, Shipped,
+    from_line, line_reads, points_for, unread_pairs, LeadRead, Page, Period, Sample, Shipped,
 };
 use deploydeck_core::model::Deployment;
 use deploydeck_core::response::ApiError;
@@ -145,6 +145,7 @@ impl Driver {
 
     async fn go_on(&self, next: Next, period: Period) {
         let samples = self.samples;
+        let mut line = None;
         let read = match next {
             Next::Graphql(since, page) => {
                 let heard = move |n| samples.set(Samples::Reading(n, "GraphQL"));
@@ -158,7 +159,10 @@ impl Driver {
                     None => Ok(None),
                 };
                 let single = match side_by_side {
-                    Ok(Some(read)) => Ok(Some(read)),
+                    Ok(Some((read, in_parts))) => {
+                        line = Some(in_parts);
+                        Ok(Some(read))
+                    }
                     Ok(None) => self.gh.insights_rest_of(since, None, page, heard).await,
                     Err(error) => Err(error),
                 };
@@ -173,16 +177,24 @@ impl Driver {
             }
             Next::Rest(since, list) => self.rest(&list).await.map(|read| (since, read)),
         };
-        match read {
-            Ok((since, read)) => {
-                samples.set(Samples::Read {
-                    since,
-                    samples: Arc::new(read),
-                });
-                self.lead_for(period);
+        let (since, read) = match read {
+            Ok((since, read)) => (since, Arc::new(read)),
+            Err(error) => return samples.set(Samples::Failed(error)),
+        };
+        samples.set(Samples::Read {
+            since,
+            samples: read.clone(),
+        });
+        // The line read in parts beside the deployments: what it says is known before the usual reads.
+        if let Some(line) = line {
+            self.lead.set(Lead::Lines(1));
+            if let Some((line, commits)) = line.joined().await {
+                let found = from_line(&read, &period, &line, &commits);
+                self.shipped
+                    .update(|known| Arc::make_mut(known).extend(found));
             }
-            Err(error) => samples.set(Samples::Failed(error)),
         }
+        self.lead_for(period);
     }
 
     async fn rest(&self, list: &[Deployment]) -> Result<Vec<Sample>, ApiError> {

@@ -359,3 +359,57 @@ test('a read past one page goes environment by environment side by side — unle
     await page.evaluate(() => sessionStorage.clear());
   }
 });
+
+/// acme/line: 250 hourly deployments to production from Nov 2 00:00, deployment n of commit n (committed 30 min
+/// before it, on one history), each a success 5 minutes after it: every commit but the first's arrives 35 min
+/// after it was committed. Production's pages (100, 100, 50, newest first) each add a part of its line — commits
+/// 151…250, 51…151, 1…51 — read while the next page is read. With `jump`, deployment 51 deploys commit 200 (an
+/// early release, rolled back by 52): the part from commit 200 to 151 runs backwards, so the line is read whole.
+function lineSeed(jump) {
+  const hex = (n) => n.toString(16).padStart(40, '0');
+  const at = (hours, minutes = 0) => new Date(Date.parse('2026-11-02T00:00:00Z') + (hours * 60 + minutes) * 60_000).toISOString().replace('.000Z', 'Z');
+  const history = Array.from({ length: 250 }, (_, k) => ({ sha: hex(k + 1), parent: k ? hex(k) : null, message: `Change ${k + 1}`, author: 'mona', date: at(k + 1, -30) }));
+  const deployments = Array.from({ length: 250 }, (_, k) => {
+    const n = k + 1;
+    return { id: 900 + n, ref: 'main', sha: hex(jump && n === 51 ? 200 : n), environment: 'production', creator: 'mona', created_at: at(n),
+      statuses: [{ state: 'success', created_at: at(n, 5) }] };
+  });
+  return {
+    users: [{ login: 'acme', type: 'Organization' }, { login: 'mona' }],
+    tokens: [{ token: SHOP_TOKEN, user: 'mona', scopes: ['repo'] }],
+    repositories: [{ owner: 'acme', name: 'line', collaborators: { mona: 'write' }, branches: [{ name: 'main', sha: hex(250) }],
+      history, environments: [{ name: 'production' }, { name: 'staging' }],
+      deployments: [...deployments, { id: 1200, ref: 'main', sha: hex(250), environment: 'staging', creator: 'mona', created_at: at(251), statuses: [] }] }],
+    hex,
+  };
+}
+
+test('lead time’s line is read in parts while the deployments arrive — and read whole when a part runs backwards', async ({ page }) => {
+  for (const jump of [false, true]) {
+    const { hex, ...data } = lineSeed(jump);
+    await seed(data);
+    const connect = new ConnectPage(page);
+    await connect.open();
+    await connect.connect({ base: FAKE, token: SHOP_TOKEN, repo: 'acme/line' });
+    await expect(page.getByTestId('overview')).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    const url = new URL(page.url());
+    url.pathname = url.pathname.replace(/\/overview$/, '/insights');
+    url.search = `${url.search}&${RANGE}`;
+    await clearRequests();
+    await page.goto(url.toString());
+    const production = row(page, 'production');
+    await expect(production.getByTestId('insights-deployments')).toHaveText('250 deployments');
+    await expect(production.getByTestId('insights-lead')).toContainText(jump ? '(249 commits)' : 'median 35 min, 90th percentile 35 min (249 commits)');
+    await expect(page.getByTestId('lead-progress')).toHaveCount(0);
+    const compared = (await requests()).filter((r) => r.path.includes('/compare/')).map((r) => r.path.split('/compare/')[1]);
+    const span = (a, b) => `${hex(a)}...${hex(b)}`;
+    if (!jump) {
+      expect(compared.sort(), 'one request for each part, none for the whole line or a pair').toEqual([span(1, 51), span(151, 250), span(51, 151)].sort());
+    } else {
+      expect(compared, 'the part running backwards is tried once, then the whole line is read').toContain(span(200, 151));
+      expect(compared.filter((c) => c === span(1, 250)).length, 'the whole line, its three pages').toBe(3);
+    }
+    await page.evaluate(() => sessionStorage.clear());
+  }
+});

@@ -7,8 +7,9 @@ use std::rc::Rc;
 
 use deploydeck_core::graphql::{decode_graphql, GraphqlFailure};
 use deploydeck_core::insights::{
-    from_line, line_commits, line_reads, more_commits, read_names, read_page, shipped_commits,
-    LeadRead, LineRead, Page, Period, Sample, Shipped, ShippedCommit, LINE_PAGES, MAX_SAMPLES,
+    from_line, line_commits, line_reads, more_commits, production_environment, read_names,
+    read_page, shipped_commits, LeadRead, LineCommits, LineParts, LineRead, Page, Period, Sample,
+    Shipped, ShippedCommit, LINE_PAGES, MAX_SAMPLES, PART_PAGES,
 };
 use deploydeck_core::model::Deployment;
 use deploydeck_core::request::DeploymentFilter;
@@ -16,7 +17,7 @@ use deploydeck_core::response::{decode, ApiError};
 use deploydeck_core::ship::COMMITS_PER_PAGE;
 use deploydeck_core::timestamp::Timestamp;
 
-use crate::net::fan_out;
+use crate::net::fan_out::{self, Background};
 
 use super::environments::in_environment;
 use super::states::STATE_READERS;
@@ -58,6 +59,20 @@ impl RepoApi {
         page: Page,
         heard: impl Fn(usize),
     ) -> Result<Option<Vec<Sample>>, ApiError> {
+        self.insights_pages(since, environment, page, heard, |_| {})
+            .await
+    }
+
+    /// [`RepoApi::insights_rest_of`], each page (the first too) shown to `arrived` as it arrives.
+    async fn insights_pages(
+        &self,
+        since: Timestamp,
+        environment: Option<&str>,
+        page: Page,
+        heard: impl Fn(usize),
+        mut arrived: impl FnMut(&[Sample]),
+    ) -> Result<Option<Vec<Sample>>, ApiError> {
+        arrived(&page.samples);
         let mut samples = page.samples;
         let mut next = page.next;
         heard(samples.len());
@@ -68,6 +83,7 @@ impl RepoApi {
             let Some(page) = self.insights_page(since, environment, Some(after)).await? else {
                 return Ok(None);
             };
+            arrived(&page.samples);
             samples.extend(page.samples);
             next = page.next;
             heard(samples.len());
@@ -82,12 +98,15 @@ impl RepoApi {
     /// environment: the environments' counts must add up to `total` (the first page's count of all the
     /// repository's deployments); `None` otherwise (a deployment in an environment without a record, more than
     /// 100 environments, GraphQL refused) — read in one line then. `heard` hears how many are read.
+    ///
+    /// Meanwhile the production environment's line (the first environment's when none looks like production)
+    /// is read in parts as its pages arrive (core's `LineParts`): what comes back with the deployments.
     pub async fn insights_side_by_side(
         &self,
         since: Timestamp,
         total: usize,
         heard: impl Fn(usize) + 'static,
-    ) -> Result<Option<Vec<Sample>>, ApiError> {
+    ) -> Result<Option<(Vec<Sample>, LineInParts)>, ApiError> {
         let request = self
             .client()
             .insights_names(std::slice::from_ref(&self.repo));
@@ -103,14 +122,17 @@ impl RepoApi {
         if names.is_empty() || names.len() >= 100 {
             return Ok(None);
         }
+        let lined = production_environment(&names).unwrap_or_else(|| names[0].clone());
+        let line = LineInParts::new();
         let counts = Rc::new(std::cell::RefCell::new(vec![0usize; names.len()]));
         let heard = Rc::new(heard);
-        let this = self.clone();
+        let (this, parts) = (self.clone(), line.clone());
         let chains = fan_out::all(
             names.into_iter().enumerate().collect::<Vec<_>>(),
             COMPARERS,
             move |(n, environment): (usize, String)| {
                 let (this, counts, heard) = (this.clone(), counts.clone(), heard.clone());
+                let parts = (environment == lined).then(|| parts.clone());
                 async move {
                     let Some(first) = this.insights_page(since, Some(&environment), None).await?
                     else {
@@ -121,8 +143,13 @@ impl RepoApi {
                         counts.borrow_mut()[n] = k;
                         heard(counts.borrow().iter().sum());
                     };
+                    let arrived = |page: &[Sample]| {
+                        if let Some(parts) = &parts {
+                            parts.arrived(&this, page);
+                        }
+                    };
                     let read = this
-                        .insights_rest_of(since, Some(&environment), first, each)
+                        .insights_pages(since, Some(&environment), first, each, arrived)
                         .await?;
                     Ok::<_, ApiError>(read.map(|samples| (all_time, samples)))
                 }
@@ -141,7 +168,7 @@ impl RepoApi {
         }
         Ok((counted == total).then(|| {
             samples.truncate(MAX_SAMPLES);
-            samples
+            (samples, line)
         }))
     }
 
@@ -267,10 +294,18 @@ impl RepoApi {
     }
 
     /// A line's commits, oldest first (`None`: GitHub cannot compare its ends, or it is too long).
-    async fn line(
+    async fn line(&self, line: &LineRead) -> Result<Option<LineCommits>, ApiError> {
+        self.line_within(line, LINE_PAGES, false).await
+    }
+
+    /// A line's commits, oldest first, when they take at most `most` pages — and, when `straight`, only when
+    /// its base is behind its head (a part of a line: one running backwards cannot be joined to the others).
+    async fn line_within(
         &self,
         line: &LineRead,
-    ) -> Result<Option<Vec<(String, Option<Timestamp>)>>, ApiError> {
+        most: u32,
+        straight: bool,
+    ) -> Result<Option<LineCommits>, ApiError> {
         let first = match self.compare(&line.base, &line.head, 1).await {
             Ok(c) => c,
             Err(
@@ -280,7 +315,7 @@ impl RepoApi {
         };
         let pages =
             u32::try_from(first.ahead_by.div_ceil(u64::from(COMMITS_PER_PAGE))).unwrap_or(u32::MAX);
-        if pages > LINE_PAGES {
+        if pages > most || (straight && first.behind_by > 0) {
             return Ok(None);
         }
         let this = self.clone();
@@ -328,5 +363,47 @@ impl RepoApi {
             }
             page += 1;
         }
+    }
+}
+
+/// An environment's line read in parts while its deployments arrive ([`RepoApi::insights_side_by_side`]):
+/// each page that adds a part starts its read at once, beside the pages still to come.
+#[derive(Clone)]
+pub struct LineInParts(Rc<std::cell::RefCell<(LineParts, Background<Option<LineCommits>>)>>);
+
+impl LineInParts {
+    fn new() -> LineInParts {
+        LineInParts(Rc::new(std::cell::RefCell::new((
+            LineParts::default(),
+            Background::default(),
+        ))))
+    }
+
+    /// A page of the environment's deployments arrived: the part it adds, if any, starts being read. A part
+    /// that fails to read (a refusal included) is left unread: the line is then read whole, the usual way,
+    /// whose failures are shown.
+    fn arrived(&self, api: &RepoApi, page: &[Sample]) {
+        let mut held = self.0.borrow_mut();
+        let (parts, reads) = &mut *held;
+        if let Some(part) = parts.next(page) {
+            let api = api.clone();
+            reads.start(async move {
+                api.line_within(&part, PART_PAGES, true)
+                    .await
+                    .ok()
+                    .flatten()
+            });
+        }
+    }
+
+    /// The line and its commits once every part is read (`None`: a part could not be read or joined).
+    pub async fn joined(self) -> Option<(LineRead, LineCommits)> {
+        let (parts, reads) = {
+            let mut held = self.0.borrow_mut();
+            (std::mem::take(&mut held.0), std::mem::take(&mut held.1))
+        };
+        let read: Vec<Option<LineCommits>> =
+            reads.all().await.into_iter().map(Option::flatten).collect();
+        parts.join(&read)
     }
 }

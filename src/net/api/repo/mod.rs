@@ -21,6 +21,7 @@ use deploydeck_core::validate::RepoRef;
 
 use super::{Api, Connected};
 
+pub use insights::LineInParts;
 pub use listing::Listing;
 pub use states::HearStates;
 
