@@ -7,18 +7,18 @@
 //! before it (the first page: from its oldest to its newest). The parts meet end to end; read side by side with
 //! the pages, they join into the environment's line — the same commits, oldest first, that one compare from
 //! its oldest success to its newest lists — once all are read. A part that cannot be read, runs backwards
-//! (its base not behind its head: a rollback) or is longer than [`PART_PAGES`] leaves the line unjoined, and
-//! the line is then read the usual way; no more than [`MAX_PARTS`] are started.
+//! (its base not behind its head: a rollback) or would take more pages than are left ([`LineParts::spend`])
+//! leaves the line unjoined, and the line is then read the usual way.
 
-use super::{LineRead, Outcome, Sample};
+use super::{LineRead, Outcome, Sample, LINE_PAGES};
 use crate::timestamp::Timestamp;
 
-/// Pages (100 commits each) one part may take: a page of 100 deployments with at most 500 commits between
-/// them. A longer part is not read; the line is then read whole.
-pub const PART_PAGES: u32 = 5;
-/// Parts started at most: with [`PART_PAGES`], at most 200 compare requests for a line of up to 4,000
-/// deployments; further pages start no part, and the line is read whole.
+/// Parts started at most (a line of up to 4,000 deployments); further pages start none, and the line is then
+/// read whole.
 pub const MAX_PARTS: usize = 40;
+/// Pages (100 commits each) all parts may take beyond each one's first: as many as one whole line may. With
+/// [`MAX_PARTS`], the parts cost at most 90 requests — under the 100 that are asked for first.
+pub const PARTS_PAGES: u32 = LINE_PAGES;
 
 /// A line's commits as read: each SHA with its committer date when known, oldest first, the base left out.
 pub type LineCommits = Vec<(String, Option<Timestamp>)>;
@@ -31,7 +31,10 @@ pub struct LineParts {
     /// The oldest success seen so far: where the next part ends.
     edge: Option<String>,
     parts: Vec<LineRead>,
-    /// A page came when no more parts could be started: the line cannot be joined.
+    /// Pages taken beyond each part's first.
+    spent: u32,
+    /// A page came when no more parts could be started, or a part was refused its pages: the line cannot be
+    /// joined.
     overflowed: bool,
 }
 
@@ -64,6 +67,21 @@ impl LineParts {
         };
         self.parts.push(part.clone());
         Some(part)
+    }
+
+    /// Whether a part may read `pages` more pages (beyond its first, which told how many it has): yes while
+    /// the parts together stay within [`PARTS_PAGES`]; a part refused is left unread.
+    pub fn spend(&mut self, pages: u32) -> bool {
+        match self.spent.checked_add(pages) {
+            Some(spent) if spent <= PARTS_PAGES => {
+                self.spent = spent;
+                true
+            }
+            _ => {
+                self.overflowed = true;
+                false
+            }
+        }
     }
 
     /// The line the parts make: from the oldest success seen to the newest (`None` when they are one commit,
@@ -274,6 +292,29 @@ mod tests {
             .map(|p| compare(&p.base, &p.head))
             .collect();
         assert_eq!(parts.join(&read), None, "the line is read whole instead");
+    }
+
+    #[test]
+    fn the_parts_together_take_no_more_pages_than_a_whole_line() {
+        let samples: Vec<Sample> = (0..4).map(|n| deployment(n, n, true)).collect();
+        let mut parts = LineParts::default();
+        for page in pages(&samples, &[1, 1, 1, 1]) {
+            parts.next(&page);
+        }
+        assert!(parts.spend(PARTS_PAGES - 1));
+        assert!(parts.spend(1));
+        assert!(!parts.spend(1), "one page over");
+        assert!(!parts.spend(u32::MAX), "no overflow");
+        let read: Vec<Option<LineCommits>> = parts
+            .parts()
+            .iter()
+            .map(|p| compare(&p.base, &p.head))
+            .collect();
+        assert_eq!(
+            parts.join(&read),
+            None,
+            "a part refused leaves the line to be read whole"
+        );
     }
 
     proptest! {

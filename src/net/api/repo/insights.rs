@@ -3,13 +3,14 @@
 //! statuses) — and the comparisons lead time needs. Core builds each request and reads each answer
 //! (`deploydeck_core::insights`).
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use deploydeck_core::graphql::{decode_graphql, GraphqlFailure};
 use deploydeck_core::insights::{
     from_line, line_commits, line_reads, more_commits, production_environment, read_names,
     read_page, shipped_commits, LeadRead, LineCommits, LineParts, LineRead, Page, Period, Sample,
-    Shipped, ShippedCommit, LINE_PAGES, MAX_SAMPLES, PART_PAGES,
+    Shipped, ShippedCommit, LINE_PAGES, MAX_SAMPLES,
 };
 use deploydeck_core::model::Deployment;
 use deploydeck_core::request::DeploymentFilter;
@@ -123,7 +124,7 @@ impl RepoApi {
             return Ok(None);
         }
         let lined = production_environment(&names).unwrap_or_else(|| names[0].clone());
-        let line = LineInParts::new();
+        let line = LineInParts::default();
         let counts = Rc::new(std::cell::RefCell::new(vec![0usize; names.len()]));
         let heard = Rc::new(heard);
         let (this, parts) = (self.clone(), line.clone());
@@ -295,15 +296,17 @@ impl RepoApi {
 
     /// A line's commits, oldest first (`None`: GitHub cannot compare its ends, or it is too long).
     async fn line(&self, line: &LineRead) -> Result<Option<LineCommits>, ApiError> {
-        self.line_within(line, LINE_PAGES, false).await
+        self.line_within(line, |pages| pages < LINE_PAGES, false)
+            .await
     }
 
-    /// A line's commits, oldest first, when they take at most `most` pages — and, when `straight`, only when
-    /// its base is behind its head (a part of a line: one running backwards cannot be joined to the others).
+    /// A line's commits, oldest first, when `more` allows the pages after the first (told how many) — and,
+    /// when `straight`, only when its base is behind its head (a part of a line: one running backwards cannot
+    /// be joined to the others).
     async fn line_within(
         &self,
         line: &LineRead,
-        most: u32,
+        more: impl FnOnce(u32) -> bool,
         straight: bool,
     ) -> Result<Option<LineCommits>, ApiError> {
         let first = match self.compare(&line.base, &line.head, 1).await {
@@ -315,7 +318,7 @@ impl RepoApi {
         };
         let pages =
             u32::try_from(first.ahead_by.div_ceil(u64::from(COMMITS_PER_PAGE))).unwrap_or(u32::MAX);
-        if pages > most || (straight && first.behind_by > 0) {
+        if (straight && first.behind_by > 0) || !more(pages.saturating_sub(1)) {
             return Ok(None);
         }
         let this = self.clone();
@@ -367,43 +370,35 @@ impl RepoApi {
 }
 
 /// An environment's line read in parts while its deployments arrive ([`RepoApi::insights_side_by_side`]):
-/// each page that adds a part starts its read at once, beside the pages still to come.
-#[derive(Clone)]
-pub struct LineInParts(Rc<std::cell::RefCell<(LineParts, Background<Option<LineCommits>>)>>);
+/// each page that adds a part starts its read at once, beside the pages still to come. The reads stop when the
+/// last clone of this is dropped (the reads hold only the parts, not the reads).
+#[derive(Clone, Default)]
+pub struct LineInParts {
+    parts: Rc<RefCell<LineParts>>,
+    reads: Rc<RefCell<Background<Option<LineCommits>>>>,
+}
 
 impl LineInParts {
-    fn new() -> LineInParts {
-        LineInParts(Rc::new(std::cell::RefCell::new((
-            LineParts::default(),
-            Background::default(),
-        ))))
-    }
-
     /// A page of the environment's deployments arrived: the part it adds, if any, starts being read. A part
     /// that fails to read (a refusal included) is left unread: the line is then read whole, the usual way,
     /// whose failures are shown.
     fn arrived(&self, api: &RepoApi, page: &[Sample]) {
-        let mut held = self.0.borrow_mut();
-        let (parts, reads) = &mut *held;
-        if let Some(part) = parts.next(page) {
-            let api = api.clone();
-            reads.start(async move {
-                api.line_within(&part, PART_PAGES, true)
-                    .await
-                    .ok()
-                    .flatten()
-            });
-        }
+        let Some(part) = self.parts.borrow_mut().next(page) else {
+            return;
+        };
+        let (api, parts) = (api.clone(), self.parts.clone());
+        self.reads.borrow_mut().start(async move {
+            let more = |pages| parts.borrow_mut().spend(pages);
+            api.line_within(&part, more, true).await.ok().flatten()
+        });
     }
 
     /// The line and its commits once every part is read (`None`: a part could not be read or joined).
     pub async fn joined(self) -> Option<(LineRead, LineCommits)> {
-        let (parts, reads) = {
-            let mut held = self.0.borrow_mut();
-            (std::mem::take(&mut held.0), std::mem::take(&mut held.1))
-        };
+        let reads = std::mem::take(&mut *self.reads.borrow_mut());
         let read: Vec<Option<LineCommits>> =
             reads.all().await.into_iter().map(Option::flatten).collect();
-        parts.join(&read)
+        let joined = self.parts.borrow().join(&read);
+        joined
     }
 }
