@@ -37,7 +37,7 @@ use crate::text::{count, csv_field, csv_line, decimal, format_duration};
 use crate::timestamp::Timestamp;
 
 mod parts;
-pub use parts::{LineCommits, LineParts, MAX_PARTS, PARTS_PAGES};
+pub use parts::{LineCommits, LineParts, GUESS_PAGES, MAX_PARTS, PARTS_PAGES};
 
 pub const DAY_S: i64 = 86_400;
 /// The longest period the page measures (a year and a day: a leap year's whole).

@@ -35,8 +35,8 @@ pub(super) enum Samples {
 /// What a read goes on with once its cost is accepted.
 #[derive(Clone)]
 pub(super) enum Next {
-    /// The rest of the GraphQL pages after this first one.
-    Graphql(Timestamp, Page),
+    /// The rest of the GraphQL pages after this first one (and the repository's environments, when known).
+    Graphql(Timestamp, Page, Option<Vec<String>>),
     /// The statuses of these listed deployments, through REST.
     Rest(Timestamp, Arc<Vec<Deployment>>),
 }
@@ -94,7 +94,7 @@ impl Driver {
                 Ok(first) => first,
             };
             let next = match first {
-                Some(page) => Next::Graphql(since, page),
+                Some(page) => Next::Graphql(since, page, None),
                 None => {
                     this.samples.set(Samples::Reading(0, "REST"));
                     match this.gh.insights_list(since, None).await {
@@ -103,9 +103,20 @@ impl Driver {
                     }
                 }
             };
-            let quota = this.gh.api().known_quota().await;
+            // More than a page: the environments' names (to read them side by side) asked beside the quota.
+            let quota = this.gh.api().known_quota();
+            let (quota, next) = match next {
+                Next::Graphql(since, page, _) if page.next.is_some() => {
+                    let names = this.gh.insights_environments();
+                    match futures::future::join(quota, names).await {
+                        (_, Err(error)) => return this.samples.set(Samples::Failed(error)),
+                        (quota, Ok(names)) => (quota, Next::Graphql(since, page, names)),
+                    }
+                }
+                next => (quota.await, next),
+            };
             let question = match &next {
-                Next::Graphql(_, page) if page.next.is_some() => ask_before_reading(
+                Next::Graphql(_, page, _) if page.next.is_some() => ask_before_reading(
                     points_for(page.total),
                     &format!(
                         "up to {} with their statuses through GraphQL, a point per 100 of GraphQL's own quota (usually 5,000 an hour) — shown as requests here",
@@ -147,16 +158,16 @@ impl Driver {
         let samples = self.samples;
         let mut line = None;
         let read = match next {
-            Next::Graphql(since, page) => {
+            Next::Graphql(since, page, names) => {
                 let heard = move |n| samples.set(Samples::Reading(n, "GraphQL"));
                 // More than a page: the environments side by side, when they account for every deployment.
-                let side_by_side = match page.next {
-                    Some(_) => {
+                let side_by_side = match (&page.next, names) {
+                    (Some(_), Some(names)) => {
                         self.gh
-                            .insights_side_by_side(since, page.total, heard)
+                            .insights_side_by_side(since, page.total, names, heard)
                             .await
                     }
-                    None => Ok(None),
+                    _ => Ok(None),
                 };
                 let single = match side_by_side {
                     Ok(Some((read, in_parts))) => {

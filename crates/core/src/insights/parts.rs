@@ -19,6 +19,8 @@ pub const MAX_PARTS: usize = 40;
 /// Pages (100 commits each) all parts may take beyond each one's first: as many as one whole line may. With
 /// [`MAX_PARTS`], the parts cost at most 90 requests — under the 100 that are asked for first.
 pub const PARTS_PAGES: u32 = LINE_PAGES;
+/// Pages a part asks for at once, at most ([`LineParts::guess`]).
+pub const GUESS_PAGES: u32 = 5;
 
 /// A line's commits as read: each SHA with its committer date when known, oldest first, the base left out.
 pub type LineCommits = Vec<(String, Option<Timestamp>)>;
@@ -33,6 +35,8 @@ pub struct LineParts {
     parts: Vec<LineRead>,
     /// Pages taken beyond each part's first.
     spent: u32,
+    /// Pages the part told last took in all.
+    last: u32,
     /// A page came when no more parts could be started, or a part was refused its pages: the line cannot be
     /// joined.
     overflowed: bool,
@@ -69,9 +73,19 @@ impl LineParts {
         Some(part)
     }
 
-    /// Whether a part may read `pages` more pages (beyond its first, which told how many it has): yes while
-    /// the parts together stay within [`PARTS_PAGES`]; a part refused is left unread.
+    /// Pages the next part asks for at once, with its first (which tells how many it has): as many as the
+    /// last part took (parts of pages of 100 deployments tend to be alike), at most [`GUESS_PAGES`]; one
+    /// before any part has told. A guess too high costs a request that lists nothing; one too low, a round
+    /// trip more.
+    pub fn guess(&self) -> u32 {
+        self.last.clamp(1, GUESS_PAGES)
+    }
+
+    /// Whether a part may read `pages` more pages (beyond its first, which told how many it has; the guessed
+    /// ones included): yes while the parts together stay within [`PARTS_PAGES`]; a part refused is left
+    /// unread.
     pub fn spend(&mut self, pages: u32) -> bool {
+        self.last = pages.saturating_add(1);
         match self.spent.checked_add(pages) {
             Some(spent) if spent <= PARTS_PAGES => {
                 self.spent = spent;
@@ -301,8 +315,11 @@ mod tests {
         for page in pages(&samples, &[1, 1, 1, 1]) {
             parts.next(&page);
         }
+        assert_eq!(parts.guess(), 1, "nothing told yet");
         assert!(parts.spend(PARTS_PAGES - 1));
+        assert_eq!(parts.guess(), GUESS_PAGES, "as the last part, capped");
         assert!(parts.spend(1));
+        assert_eq!(parts.guess(), 2);
         assert!(!parts.spend(1), "one page over");
         assert!(!parts.spend(u32::MAX), "no overflow");
         let read: Vec<Option<LineCommits>> = parts

@@ -15,7 +15,7 @@ use deploydeck_core::insights::{
 use deploydeck_core::model::Deployment;
 use deploydeck_core::request::DeploymentFilter;
 use deploydeck_core::response::{decode, ApiError};
-use deploydeck_core::ship::COMMITS_PER_PAGE;
+use deploydeck_core::ship::{Comparison, COMMITS_PER_PAGE};
 use deploydeck_core::timestamp::Timestamp;
 
 use crate::net::fan_out::{self, Background};
@@ -100,32 +100,23 @@ impl RepoApi {
     /// repository's deployments); `None` otherwise (a deployment in an environment without a record, more than
     /// 100 environments, GraphQL refused) — read in one line then. `heard` hears how many are read.
     ///
+    /// `names`: the repository's environments ([`RepoApi::insights_environments`]).
+    ///
     /// Meanwhile the production environment's line (the first environment's when none looks like production)
     /// is read in parts as its pages arrive (core's `LineParts`): what comes back with the deployments.
     pub async fn insights_side_by_side(
         &self,
         since: Timestamp,
         total: usize,
+        names: Vec<String>,
         heard: impl Fn(usize) + 'static,
     ) -> Result<Option<(Vec<Sample>, LineInParts)>, ApiError> {
-        let request = self
-            .client()
-            .insights_names(std::slice::from_ref(&self.repo));
-        let names = self
-            .api
-            .graphql(request, |r| {
-                decode_graphql::<serde_json::Value>(r).map(|(data, _)| read_names(&data, 1))
-            })
-            .await?;
-        let Some(names) = names.and_then(|mut n| n.pop().flatten()) else {
-            return Ok(None);
-        };
         if names.is_empty() || names.len() >= 100 {
             return Ok(None);
         }
         let lined = production_environment(&names).unwrap_or_else(|| names[0].clone());
         let line = LineInParts::default();
-        let counts = Rc::new(std::cell::RefCell::new(vec![0usize; names.len()]));
+        let counts = Rc::new(RefCell::new(vec![0usize; names.len()]));
         let heard = Rc::new(heard);
         let (this, parts) = (self.clone(), line.clone());
         let chains = fan_out::all(
@@ -171,6 +162,21 @@ impl RepoApi {
             samples.truncate(MAX_SAMPLES);
             (samples, line)
         }))
+    }
+
+    /// The repository's environments' names, for [`RepoApi::insights_side_by_side`] (`None`: GraphQL could not
+    /// say).
+    pub async fn insights_environments(&self) -> Result<Option<Vec<String>>, ApiError> {
+        let request = self
+            .client()
+            .insights_names(std::slice::from_ref(&self.repo));
+        let names = self
+            .api
+            .graphql(request, |r| {
+                decode_graphql::<serde_json::Value>(r).map(|(data, _)| read_names(&data, 1))
+            })
+            .await?;
+        Ok(names.and_then(|mut n| n.pop().flatten()))
     }
 
     /// Every deployment created at or after `since` (in `environment`, when given), through REST: the list,
@@ -296,35 +302,57 @@ impl RepoApi {
 
     /// A line's commits, oldest first (`None`: GitHub cannot compare its ends, or it is too long).
     async fn line(&self, line: &LineRead) -> Result<Option<LineCommits>, ApiError> {
-        self.line_within(line, |pages| pages < LINE_PAGES, false)
+        self.line_within(line, 1, |pages| pages < LINE_PAGES, false)
             .await
     }
 
-    /// A line's commits, oldest first, when `more` allows the pages after the first (told how many) — and,
-    /// when `straight`, only when its base is behind its head (a part of a line: one running backwards cannot
-    /// be joined to the others).
+    /// A line's commits, oldest first: its first `at_once` pages asked for together, then the rest a few at
+    /// once when `more` allows the pages after the first (told how many, the ones asked at once included) —
+    /// and, when `straight`, only when its base is behind its head (a part of a line: one running backwards
+    /// cannot be joined to the others).
     async fn line_within(
         &self,
         line: &LineRead,
+        at_once: u32,
         more: impl FnOnce(u32) -> bool,
         straight: bool,
     ) -> Result<Option<LineCommits>, ApiError> {
-        let first = match self.compare(&line.base, &line.head, 1).await {
-            Ok(c) => c,
+        let firsts = match self.line_pages(line, (1..=at_once.max(1)).collect()).await {
+            Ok(read) => read,
             Err(
                 ApiError::NotFound { .. } | ApiError::Validation { .. } | ApiError::Decode { .. },
             ) => return Ok(None),
             Err(other) => return Err(other),
         };
+        let Some(first) = firsts.first() else {
+            return Ok(None);
+        };
         let pages =
             u32::try_from(first.ahead_by.div_ceil(u64::from(COMMITS_PER_PAGE))).unwrap_or(u32::MAX);
-        if (straight && first.behind_by > 0) || !more(pages.saturating_sub(1)) {
+        let asked = u32::try_from(firsts.len()).unwrap_or(u32::MAX);
+        if (straight && first.behind_by > 0) || !more(pages.max(asked).saturating_sub(1)) {
             return Ok(None);
         }
+        let rest = self
+            .line_pages(line, (asked.saturating_add(1)..=pages).collect())
+            .await?;
+        let mut commits = Vec::new();
+        for page in firsts.iter().take(pages.max(1) as usize).chain(&rest) {
+            commits.extend(line_commits(page));
+        }
+        Ok(((commits.len() as u64) >= first.ahead_by).then_some(commits))
+    }
+
+    /// These pages of a line's comparison, a few at once.
+    async fn line_pages(
+        &self,
+        line: &LineRead,
+        pages: Vec<u32>,
+    ) -> Result<Vec<Comparison>, ApiError> {
         let this = self.clone();
         let (base, head) = (line.base.clone(), line.head.clone());
-        let rest = fan_out::all(
-            (2..=pages).collect::<Vec<u32>>(),
+        fan_out::all(
+            pages,
             LINE_READERS,
             move |page| {
                 let (this, base, head) = (this.clone(), base.clone(), head.clone());
@@ -332,12 +360,7 @@ impl RepoApi {
             },
             |_, _| {},
         )
-        .await?;
-        let mut commits = line_commits(&first);
-        for page in &rest {
-            commits.extend(line_commits(page));
-        }
-        Ok(((commits.len() as u64) >= first.ahead_by).then_some(commits))
+        .await
     }
 
     /// The commits `head` has that `base` has not, all pages (core's `more_commits` bounds them). `None`:
@@ -387,9 +410,13 @@ impl LineInParts {
             return;
         };
         let (api, parts) = (api.clone(), self.parts.clone());
+        let at_once = parts.borrow().guess();
         self.reads.borrow_mut().start(async move {
             let more = |pages| parts.borrow_mut().spend(pages);
-            api.line_within(&part, more, true).await.ok().flatten()
+            api.line_within(&part, at_once, more, true)
+                .await
+                .ok()
+                .flatten()
         });
     }
 
