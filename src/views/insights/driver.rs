@@ -148,6 +148,12 @@ impl Driver {
             _ => None,
         });
         if let Some(next) = next {
+            // Reading from now: the question goes at once, so a second click cannot start a second read.
+            let through = match next {
+                Next::Graphql(..) => "GraphQL",
+                Next::Rest(..) => "REST",
+            };
+            self.samples.set(Samples::Reading(0, through));
             let this = self.clone();
             self.tasks
                 .spawn(async move { this.go_on(next, period).await });

@@ -351,6 +351,19 @@ test('a read past one page goes environment by environment side by side — unle
   }
 });
 
+test('a read asked for first starts once, however often its button is pressed', async ({ page }) => {
+  // 150 deployments through REST alone: a request each for their statuses, over the 100 asked for first.
+  await seed(longSeed(false));
+  await settings({ graphql: 'off' });
+  await openInsights(page, RANGE, 'acme/long');
+  await expect(page.getByTestId('insights-cost')).toContainText('150');
+  // Two presses before the page has redrawn (a double click, an impatient Enter).
+  await page.getByTestId('insights-cost-accept').evaluate((button) => { button.click(); button.click(); });
+  await expect(row(page, 'production').getByTestId('insights-deployments')).toHaveText('75 deployments');
+  const statuses = (await requests()).filter((r) => r.method === 'GET' && /\/deployments\/\d+\/statuses$/.test(r.path));
+  expect(statuses.length, 'each deployment’s statuses read once, by one read').toBe(150);
+});
+
 /// acme/line: 250 hourly deployments to production from Nov 2 00:00, deployment n of commit n (committed 30 min
 /// before it, on one history), each a success 5 minutes after it: every commit but the first's arrives 35 min
 /// after it was committed. Production's pages (100, 100, 50, newest first) each add a part of its line — commits

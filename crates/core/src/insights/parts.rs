@@ -53,6 +53,9 @@ impl LineParts {
             .collect();
         successes.sort_by_key(|s| (s.created_at, s.id));
         let (oldest, newest) = (successes.first()?, successes.last()?);
+        if self.overflowed {
+            return None;
+        }
         if self.head.is_none() {
             self.head = Some(newest.sha.clone());
             self.edge = Some(newest.sha.clone());
@@ -74,19 +77,22 @@ impl LineParts {
     }
 
     /// Pages the next part asks for at once, with its first (which tells how many it has): as many as the
-    /// last part took (parts of pages of 100 deployments tend to be alike), at most [`GUESS_PAGES`]; one
-    /// before any part has told. A guess too high costs a request that lists nothing; one too low, a round
-    /// trip more.
-    pub fn guess(&self) -> u32 {
-        self.last.clamp(1, GUESS_PAGES)
+    /// last part took (parts of pages of 100 deployments tend to be alike), at most [`GUESS_PAGES`] and what
+    /// is left of [`PARTS_PAGES`]; one before any part has told. They are taken from what is left at once. A
+    /// guess too high costs a request that lists nothing; one too low, a round trip more.
+    pub fn guess(&mut self) -> u32 {
+        let left = PARTS_PAGES.saturating_sub(self.spent);
+        let at_once = self.last.clamp(1, GUESS_PAGES).min(left.saturating_add(1));
+        self.spent += at_once - 1;
+        at_once
     }
 
-    /// Whether a part may read `pages` more pages (beyond its first, which told how many it has; the guessed
-    /// ones included): yes while the parts together stay within [`PARTS_PAGES`]; a part refused is left
-    /// unread.
-    pub fn spend(&mut self, pages: u32) -> bool {
-        self.last = pages.saturating_add(1);
-        match self.spent.checked_add(pages) {
+    /// Whether a part that asked for `asked` pages at once may read the rest of its `pages`: yes while the
+    /// parts together stay within [`PARTS_PAGES`] beyond each one's first; a part refused is left unread, and
+    /// no part starts after it.
+    pub fn spend(&mut self, asked: u32, pages: u32) -> bool {
+        self.last = pages.max(1);
+        match self.spent.checked_add(pages.saturating_sub(asked)) {
             Some(spent) if spent <= PARTS_PAGES => {
                 self.spent = spent;
                 true
@@ -310,18 +316,30 @@ mod tests {
 
     #[test]
     fn the_parts_together_take_no_more_pages_than_a_whole_line() {
-        let samples: Vec<Sample> = (0..4).map(|n| deployment(n, n, true)).collect();
+        let samples: Vec<Sample> = (0..8).map(|n| deployment(n, n, true)).collect();
+        let pages = pages(&samples, &[1; 8]);
         let mut parts = LineParts::default();
-        for page in pages(&samples, &[1, 1, 1, 1]) {
-            parts.next(&page);
-        }
+        parts.next(&pages[0]);
+        assert!(parts.next(&pages[1]).is_some());
         assert_eq!(parts.guess(), 1, "nothing told yet");
-        assert!(parts.spend(PARTS_PAGES - 1));
-        assert_eq!(parts.guess(), GUESS_PAGES, "as the last part, capped");
-        assert!(parts.spend(1));
-        assert_eq!(parts.guess(), 2);
-        assert!(!parts.spend(1), "one page over");
-        assert!(!parts.spend(u32::MAX), "no overflow");
+        assert!(
+            parts.spend(1, PARTS_PAGES),
+            "its own pages beyond the first: all but one left"
+        );
+        assert_eq!(
+            parts.guess(),
+            GUESS_PAGES.min(2),
+            "no more than what is left, and taken at once"
+        );
+        assert_eq!(parts.guess(), 1, "nothing left beyond a part's first");
+        assert!(parts.spend(1, 1));
+        assert!(!parts.spend(1, 2), "one page over");
+        assert!(!parts.spend(0, u32::MAX), "no overflow");
+        assert_eq!(
+            parts.next(&pages[2]),
+            None,
+            "no part starts once one was refused"
+        );
         let read: Vec<Option<LineCommits>> = parts
             .parts()
             .iter()
@@ -332,6 +350,25 @@ mod tests {
             None,
             "a part refused leaves the line to be read whole"
         );
+    }
+
+    proptest! {
+        /// Whatever the parts say of themselves, the pages they ask for beyond each one's first stay within
+        /// `PARTS_PAGES`.
+        #[test]
+        fn the_pages_asked_for_stay_within_the_bound(told in prop::collection::vec(0u32..20, 0..60)) {
+            let mut parts = LineParts::default();
+            let mut beyond_first = 0u32;
+            for pages in told {
+                let at_once = parts.guess();
+                prop_assert!(at_once >= 1);
+                beyond_first += at_once - 1;
+                if parts.spend(at_once, pages) {
+                    beyond_first += pages.saturating_sub(at_once);
+                }
+            }
+            prop_assert!(beyond_first <= PARTS_PAGES);
+        }
     }
 
     proptest! {

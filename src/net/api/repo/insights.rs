@@ -302,12 +302,12 @@ impl RepoApi {
 
     /// A line's commits, oldest first (`None`: GitHub cannot compare its ends, or it is too long).
     async fn line(&self, line: &LineRead) -> Result<Option<LineCommits>, ApiError> {
-        self.line_within(line, 1, |pages| pages < LINE_PAGES, false)
+        self.line_within(line, 1, |pages| pages <= LINE_PAGES, false)
             .await
     }
 
     /// A line's commits, oldest first: its first `at_once` pages asked for together, then the rest a few at
-    /// once when `more` allows the pages after the first (told how many, the ones asked at once included) —
+    /// once when `more`, told how many pages the line has, allows them —
     /// and, when `straight`, only when its base is behind its head (a part of a line: one running backwards
     /// cannot be joined to the others).
     async fn line_within(
@@ -330,7 +330,7 @@ impl RepoApi {
         let pages =
             u32::try_from(first.ahead_by.div_ceil(u64::from(COMMITS_PER_PAGE))).unwrap_or(u32::MAX);
         let asked = u32::try_from(firsts.len()).unwrap_or(u32::MAX);
-        if (straight && first.behind_by > 0) || !more(pages.max(asked).saturating_sub(1)) {
+        if (straight && first.behind_by > 0) || !more(pages) {
             return Ok(None);
         }
         let rest = self
@@ -410,9 +410,9 @@ impl LineInParts {
             return;
         };
         let (api, parts) = (api.clone(), self.parts.clone());
-        let at_once = parts.borrow().guess();
+        let at_once = parts.borrow_mut().guess();
         self.reads.borrow_mut().start(async move {
-            let more = |pages| parts.borrow_mut().spend(pages);
+            let more = |pages| parts.borrow_mut().spend(at_once, pages);
             api.line_within(&part, at_once, more, true)
                 .await
                 .ok()
