@@ -77,6 +77,21 @@ impl Api {
 }
 
 impl Api {
+    /// The environments' names of each of `repos` (at most [`NAMES_PER_QUERY`]), in one GraphQL request (one
+    /// point): `None` for a repository GraphQL did not resolve, or for every one when GraphQL cannot be used.
+    pub async fn environment_names_of(
+        &self,
+        repos: &[RepoRef],
+    ) -> Result<Vec<Option<Vec<String>>>, ApiError> {
+        let (request, n) = (self.client().insights_names(repos), repos.len());
+        let read = self
+            .graphql(request, move |r| {
+                decode_graphql::<serde_json::Value>(r).map(|(data, _)| read_names(&data, n))
+            })
+            .await?;
+        Ok(read.unwrap_or_else(|| vec![None; n]))
+    }
+
     /// Each of `repos`' production-like environment, in order (`Ok(None)`: it has none; `Err`: that
     /// repository's own error, in words): the names through GraphQL, 25 repositories a request (one point),
     /// else — or for a repository GraphQL did not resolve — its environment list through REST. The first
@@ -87,13 +102,7 @@ impl Api {
     ) -> Result<Vec<Result<Option<String>, String>>, ApiError> {
         let mut names: Vec<Option<Vec<String>>> = Vec::with_capacity(repos.len());
         for chunk in repos.chunks(NAMES_PER_QUERY) {
-            let (request, n) = (self.client().insights_names(chunk), chunk.len());
-            let read = self
-                .graphql(request, move |r| {
-                    decode_graphql::<serde_json::Value>(r).map(|(data, _)| read_names(&data, n))
-                })
-                .await?;
-            names.extend(read.unwrap_or_else(|| vec![None; n]));
+            names.extend(self.environment_names_of(chunk).await?);
         }
         let this = self.clone();
         let asks: Vec<(RepoRef, Option<Vec<String>>)> = repos.iter().cloned().zip(names).collect();

@@ -8,9 +8,9 @@ use std::rc::Rc;
 
 use deploydeck_core::graphql::{decode_graphql, GraphqlFailure};
 use deploydeck_core::insights::{
-    from_line, line_commits, line_reads, more_commits, production_environment, read_names,
-    read_page, shipped_commits, LeadRead, LineCommits, LineParts, LineRead, Page, Period, Sample,
-    Shipped, ShippedCommit, LINE_PAGES, MAX_SAMPLES,
+    from_line, line_commits, line_reads, more_commits, production_environment, read_page,
+    shipped_commits, LeadRead, LineCommits, LineParts, LineRead, Page, Period, Sample, Shipped,
+    ShippedCommit, LINE_PAGES, MAX_SAMPLES,
 };
 use deploydeck_core::model::Deployment;
 use deploydeck_core::request::DeploymentFilter;
@@ -167,16 +167,11 @@ impl RepoApi {
     /// The repository's environments' names, for [`RepoApi::insights_side_by_side`] (`None`: GraphQL could not
     /// say).
     pub async fn insights_environments(&self) -> Result<Option<Vec<String>>, ApiError> {
-        let request = self
-            .client()
-            .insights_names(std::slice::from_ref(&self.repo));
-        let names = self
+        let mut names = self
             .api
-            .graphql(request, |r| {
-                decode_graphql::<serde_json::Value>(r).map(|(data, _)| read_names(&data, 1))
-            })
+            .environment_names_of(std::slice::from_ref(&self.repo))
             .await?;
-        Ok(names.and_then(|mut n| n.pop().flatten()))
+        Ok(names.pop().flatten())
     }
 
     /// Every deployment created at or after `since` (in `environment`, when given), through REST: the list,
