@@ -377,6 +377,10 @@ impl Repo {
         }
         if git_ref.len() >= 7 && git_ref.bytes().all(|b| b.is_ascii_hexdigit()) {
             let lower = git_ref.to_ascii_lowercase();
+            // A whole SHA is looked up, not matched against every commit as a prefix.
+            if let Some(sha) = self.commits.get(&lower) {
+                return Some(Resolved::Commit(sha.clone()));
+            }
             let mut matches = self.commits.iter().filter(|c| c.starts_with(&lower));
             if let (Some(sha), None) = (matches.next(), matches.next()) {
                 return Some(Resolved::Commit(sha.clone()));
