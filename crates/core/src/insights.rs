@@ -920,6 +920,23 @@ pub const DOCUMENT: &str = concat!(
     insights_page!()
 );
 
+/// [`DOCUMENT`]'s first page, with the repository's environments' names (to read them side by side next
+/// without a round trip of its own; still one point).
+pub const FIRST_PAGE: &str = concat!(
+    "query InsightsFirst($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+    deployments(first: 100, orderBy: {field: CREATED_AT, direction: DESC}) {
+      ...InsightsPage
+    }
+    environments(first: 100) { nodes { name } }
+  }
+  rateLimit { cost remaining resetAt }
+}
+
+",
+    insights_page!()
+);
+
 /// [`DOCUMENT`] for one environment (the fleet reads each repository's production-like one).
 pub const ONE_ENVIRONMENT: &str = concat!(
     "query InsightsOf($owner: String!, $name: String!, $environment: String!, $after: String) {
@@ -998,10 +1015,16 @@ impl Client {
         after: Option<&str>,
     ) -> HttpRequest {
         match environment {
-            None => self.graphql(
-                DOCUMENT,
-                json!({"owner": repo.owner, "name": repo.name, "after": after}),
-            ),
+            None => match after {
+                None => self.graphql(
+                    FIRST_PAGE,
+                    json!({"owner": repo.owner, "name": repo.name}),
+                ),
+                Some(after) => self.graphql(
+                    DOCUMENT,
+                    json!({"owner": repo.owner, "name": repo.name, "after": after}),
+                ),
+            },
             Some(environment) => self.graphql(
                 ONE_ENVIRONMENT,
                 json!({"owner": repo.owner, "name": repo.name, "environment": environment, "after": after}),
@@ -1028,6 +1051,14 @@ struct Data {
 #[derive(Debug, Deserialize)]
 struct Repository {
     deployments: Connection,
+    /// [`FIRST_PAGE`]'s only.
+    #[serde(default)]
+    environments: Option<StatusNodes<Named>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Named {
+    name: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1059,9 +1090,9 @@ struct Node {
 }
 
 #[derive(Debug, Deserialize)]
-struct StatusNodes {
-    #[serde(default)]
-    nodes: Vec<Option<NodeStatus>>,
+struct StatusNodes<T = NodeStatus> {
+    #[serde(default = "Vec::new")]
+    nodes: Vec<Option<T>>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -1081,6 +1112,9 @@ pub struct Page {
     pub next: Option<String>,
     /// How many deployments the repository has in all (what the whole read could cost at most).
     pub total: usize,
+    /// The repository's environments' names (each clipped to 255 characters), asked with the first page
+    /// ([`FIRST_PAGE`]) so that reading them side by side costs no round trip of its own; `None` on others.
+    pub names: Option<Vec<String>>,
 }
 
 /// A page of [`DOCUMENT`]'s answer (`data` as `decode_graphql` gives it), keeping the deployments created at
@@ -1091,6 +1125,13 @@ pub fn read_page(data: Value, since: Timestamp, after: Option<&str>) -> Result<P
     let repository = data
         .repository
         .ok_or_else(|| "the repository was not found".to_owned())?;
+    let names = repository.environments.map(|e| {
+        e.nodes
+            .into_iter()
+            .flatten()
+            .map(|n| n.name.chars().take(255).collect())
+            .collect()
+    });
     let connection = repository.deployments;
     let mut reached_since = false;
     let mut samples = Vec::with_capacity(connection.nodes.len());
@@ -1141,6 +1182,7 @@ pub fn read_page(data: Value, since: Timestamp, after: Option<&str>) -> Result<P
         samples,
         next,
         total: connection.total_count.min(MAX_SAMPLES * 10),
+        names,
     })
 }
 

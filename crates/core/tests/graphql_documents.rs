@@ -15,6 +15,7 @@ fn documents_are_written_out_for_the_contract_tests() {
         ("Fleet", fleet_document(2)),
         ("FleetOlder", older_document(&[(0, 0), (0, 1), (1, 2)])),
         ("Insights", insights::DOCUMENT.to_owned()),
+        ("InsightsFirst", insights::FIRST_PAGE.to_owned()),
         ("InsightsOf", insights::ONE_ENVIRONMENT.to_owned()),
         ("InsightsNames", insights::names_document(2)),
     ];

@@ -131,6 +131,14 @@ test('the fake’s answers to the client’s own documents conform to GitHub’s
     assert.ok(deployments.pageInfo.hasNextPage && deployments.pageInfo.endCursor, 'the demo has more than a page');
     assert.ok(deployments.nodes.some((n) => n.statuses.nodes.length > 1), 'statuses come with each deployment');
     assert.deepEqual(typeCheck(client.Insights, insights.json.data, insightsVars), []);
+    // The first page also names the repository's environments (read side by side next), in the same shape.
+    const firstVars = { owner: 'acme', name: 'storefront' };
+    const first = await graphql(fake.base, client.InsightsFirst, firstVars);
+    assert.equal(first.json.errors, undefined, JSON.stringify(first.json.errors));
+    assert.deepEqual(first.json.data.repository.deployments, deployments, 'the same first page');
+    assert.equal(first.json.data.repository.environments.nodes.length, 100, 'the demo repository has over 100: the first 100');
+    assert.ok(first.json.data.repository.environments.nodes.every((e) => typeof e.name === 'string' && e.name));
+    assert.deepEqual(typeCheck(client.InsightsFirst, first.json.data, firstVars), []);
     const next = await graphql(fake.base, client.Insights, { ...insightsVars, after: deployments.pageInfo.endCursor });
     assert.ok(next.json.data.repository.deployments.nodes[0].createdAt <= deployments.nodes[99].createdAt, 'newest first, page after page');
     // The fleet's insights: environment names of several repositories, then one environment's deployments.

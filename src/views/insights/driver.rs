@@ -103,9 +103,14 @@ impl Driver {
                     }
                 }
             };
-            // More than a page: the environments' names (to read them side by side) asked beside the quota.
+            // More than a page: the environments' names (to read them side by side) came with the first page,
+            // else they are asked beside the quota.
             let quota = this.gh.api().known_quota();
             let (quota, next) = match next {
+                Next::Graphql(since, mut page, _) if page.next.is_some() && page.names.is_some() => {
+                    let names = page.names.take();
+                    (quota.await, Next::Graphql(since, page, names))
+                }
                 Next::Graphql(since, page, _) if page.next.is_some() => {
                     let names = this.gh.insights_environments();
                     match futures::future::join(quota, names).await {

@@ -427,6 +427,19 @@ fn a_page_reads_its_samples_and_stops_at_the_period_or_a_cursor_that_does_not_mo
             .count(),
         255
     );
+    assert_eq!(read.names, None, "later pages name no environments");
+    // The first page names the repository's environments too, each clipped to 255 characters.
+    let mut first = page(
+        vec![node(5, "production", "2026-11-02T10:00:00Z")],
+        false,
+        "c",
+    );
+    first["repository"]["environments"] =
+        json!({"nodes": [{"name": "production"}, null, {"name": "y".repeat(300)}]});
+    let names = read_page(first, since, None).unwrap().names.unwrap();
+    assert_eq!(names.len(), 2);
+    assert_eq!(names[0], "production");
+    assert_eq!(names[1].chars().count(), 255);
     assert!(read_page(json!({"repository": null}), since, None).is_err());
     let unknown_state = page(
         vec![
