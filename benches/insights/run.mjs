@@ -4,7 +4,7 @@
 //     days in three environments, each deployment its own commit on one line; Insights opened on those 30
 //     days. Measured from the view's start: the first three measures on screen (the table), then lead time
 //     complete (its comparisons asked first when over 100 requests: accepted here), GraphQL points and REST
-//     requests. With GraphQL on, then off (REST alone).
+//     requests. With GraphQL on (five runs, the median kept: BENCH_INSIGHTS_RUNS_EACH), then off (REST alone).
 //   - fleet: 20 repositories × 250 deployments (100 in production over the period); the fleet's Insights.
 //   - memory: BENCH_INSIGHTS_MEMORY (100,000) deployments × 2 statuses in one repository over a year, 20 ms a
 //     request; the page's peak memory (JS heap + wasm) once the measures are shown (lead time not read).
@@ -20,6 +20,9 @@ const COUNT = Number(process.env.BENCH_INSIGHTS_DEPLOYMENTS ?? 5_000);
 const REST_COUNT = Number(process.env.BENCH_INSIGHTS_REST_DEPLOYMENTS ?? 1_000);
 const MEMORY_COUNT = Number(process.env.BENCH_INSIGHTS_MEMORY ?? 100_000);
 const RUNS = (process.env.BENCH_INSIGHTS_RUNS ?? 'repository,fleet,memory').split(',');
+// `BENCH_INSIGHTS_GRAPHQL=on` times the GraphQL read alone (the REST one takes 40 s); the other keeps its figures.
+const MODES = (process.env.BENCH_INSIGHTS_GRAPHQL || 'on,off').split(',');
+const RUNS_EACH = Number(process.env.BENCH_INSIGHTS_RUNS_EACH ?? 5);
 const PORT = 18940;
 const API = `https://127.0.0.1:${PORT}`;
 const APP = 'http://127.0.0.1:18941';
@@ -161,9 +164,17 @@ async function main() {
     results = {};
   }
   if (RUNS.includes('repository')) {
-    results.repository = { setup: { statusesEach: 5, days: 30, latencyMs: 100 } };
-    for (const graphql of ['on', 'off']) {
-      results.repository[`graphql_${graphql}`] = await repository(graphql);
+    results.repository = { ...results.repository, setup: { statusesEach: 5, days: 30, latencyMs: 100 } };
+    for (const graphql of MODES) {
+      // These machines are shared and noisy: the GraphQL read is timed RUNS_EACH times and its median run kept,
+      // with every run's times beside it (the REST one takes 40 s and is timed once).
+      const runs = [];
+      for (let n = 0; n < (graphql === 'on' ? RUNS_EACH : 1); n++) runs.push(await repository(graphql));
+      runs.sort((a, b) => a.leadMs - b.leadMs);
+      const median = runs[Math.floor(runs.length / 2)];
+      results.repository[`graphql_${graphql}`] = runs.length > 1
+        ? { ...median, runs: runs.map((r) => ({ tableMs: r.tableMs, leadMs: r.leadMs })) }
+        : median;
       console.log(graphql, JSON.stringify(results.repository[`graphql_${graphql}`]));
     }
   }
