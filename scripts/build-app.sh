@@ -37,38 +37,52 @@ if [ "$profile" = release ]; then
   done
   RUSTFLAGS="-Clink-args=--emit-relocs --cfg erase_components $remap" cargo build -q -p deploydeck --bin deploydeck --features split \
     --target wasm32-unknown-unknown --target-dir "$target_dir" --release
-  # wasm-split-cli warns about each name section it does not read: noise, not a problem.
-  wasm-split-cli "$target_dir/wasm32-unknown-unknown/release/deploydeck.wasm" "$work/split" --out-name deploydeck \
-    2> >(grep -v 'unknown name subsection' >&2)
-  # wasm-split's output still names every function: kept for the size attribution (make size, issue 30).
-  rm -rf "$target_dir/attribution"
-  cp -r "$work/split" "$target_dir/attribution"
-  wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$work/pkg" --out-name deploydeck \
-    "$work/split/deploydeck.wasm"
-  cp "$work/split/__wasm_split.js" "$work/pkg/"
-  # Its ~130 modules' fetches share one helper (the loader is part of the first load; issue 30).
-  node "$root/scripts/compact-split-loader.mjs" "$work/pkg/__wasm_split.js"
-  # The JavaScript the first load fetches, minified (terser from npm; names that other modules import are kept):
-  # wasm-bindgen's glue, the split loader and their snippets, and the boot script. −3.7 KB gzip, measured.
-  find "$work/pkg" -name '*.js' -print0 | while IFS= read -r -d '' js; do
-    "$root/node_modules/.bin/terser" "$js" --module --compress --mangle -o "$js"
-  done
-  "$root/node_modules/.bin/terser" "$out/boot.js" --module --compress --mangle -o "$out/boot.js"
-  # The on-demand modules: split_NAME.wasm per split point, chunk_N.wasm for code several of them share.
-  find "$work/split" -name '*.wasm' ! -name deploydeck.wasm -exec cp {} "$work/pkg/" \;
-  # wasm-opt, too, warns about each name subsection it does not read (one line per module and section). The
-  # producers and target_features sections say which tools made a module; no browser reads them, and in a
-  # small shared chunk they are a quarter of its bytes (chunk_94: 665 -> 505 B gzip; a cold Cleanup fetches
-  # some 180 chunks). The app module, the first load, is optimised until it stops shrinking (--converge:
-  # -151 B gzip, some 5 s more; measured, issue 30).
-  for wasm in "$work"/pkg/*.wasm; do
-    passes=(-Os)
-    if [ "$(basename "$wasm")" = deploydeck_bg.wasm ]; then passes+=(--converge); fi
-    "$root/node_modules/.bin/wasm-opt" "${passes[@]}" --strip-producers --strip-target-features \
-      --enable-bulk-memory --enable-nontrapping-float-to-int \
-      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm" \
+  # The same module always gives the same shipped files, whatever the public URL: a build of an unchanged
+  # module (make build's second, under /sub/) takes them from the last one instead of splitting, binding and
+  # optimising ~390 modules again (minutes). Keyed by the module and everything that makes the files from it.
+  input="$target_dir/wasm32-unknown-unknown/release/deploydeck.wasm"
+  key=$(cat "$input" "$root/scripts/build-app.sh" "$root/scripts/compact-split-loader.mjs" "$root/package-lock.json" \
+    "$root/Cargo.lock" | sha256sum | cut -c1-16)
+  shipped="$target_dir/shipped-$key"
+  if [ -d "$shipped" ]; then
+    echo "build-app: the module is unchanged since the last build: its shipped files are reused" >&2
+    cp -r "$shipped/." "$work/pkg/"
+  else
+    # wasm-split-cli warns about each name section it does not read: noise, not a problem.
+    wasm-split-cli "$target_dir/wasm32-unknown-unknown/release/deploydeck.wasm" "$work/split" --out-name deploydeck \
       2> >(grep -v 'unknown name subsection' >&2)
-  done
+    # wasm-split's output still names every function: kept for the size attribution (make size, issue 30).
+    rm -rf "$target_dir/attribution"
+    cp -r "$work/split" "$target_dir/attribution"
+    wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$work/pkg" --out-name deploydeck \
+      "$work/split/deploydeck.wasm"
+    cp "$work/split/__wasm_split.js" "$work/pkg/"
+    # Its ~130 modules' fetches share one helper (the loader is part of the first load; issue 30).
+    node "$root/scripts/compact-split-loader.mjs" "$work/pkg/__wasm_split.js"
+    # The JavaScript the first load fetches, minified (terser from npm; names that other modules import are kept):
+    # wasm-bindgen's glue, the split loader and their snippets, and the boot script. −3.7 KB gzip, measured.
+    find "$work/pkg" -name '*.js' -print0 | while IFS= read -r -d '' js; do
+      "$root/node_modules/.bin/terser" "$js" --module --compress --mangle -o "$js"
+    done
+    # The on-demand modules: split_NAME.wasm per split point, chunk_N.wasm for code several of them share.
+    find "$work/split" -name '*.wasm' ! -name deploydeck.wasm -exec cp {} "$work/pkg/" \;
+    # wasm-opt, too, warns about each name subsection it does not read (one line per module and section). The
+    # producers and target_features sections say which tools made a module; no browser reads them, and in a
+    # small shared chunk they are a quarter of its bytes (chunk_94: 665 -> 505 B gzip; a cold Cleanup fetches
+    # some 180 chunks). The app module, the first load, is optimised until it stops shrinking (--converge:
+    # -151 B gzip, some 5 s more; measured, issue 30).
+    for wasm in "$work"/pkg/*.wasm; do
+      passes=(-Os)
+      if [ "$(basename "$wasm")" = deploydeck_bg.wasm ]; then passes+=(--converge); fi
+      "$root/node_modules/.bin/wasm-opt" "${passes[@]}" --strip-producers --strip-target-features \
+        --enable-bulk-memory --enable-nontrapping-float-to-int \
+        --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm" \
+        2> >(grep -v 'unknown name subsection' >&2)
+    done
+    rm -rf "$target_dir"/shipped-*
+    cp -r "$work/pkg" "$shipped"
+  fi
+  "$root/node_modules/.bin/terser" "$out/boot.js" --module --compress --mangle -o "$out/boot.js"
 else
   echo "build-app: development build (one module, not minified; the shipped build is make build)" >&2
   target_dir="$root/target/app-serve"
