@@ -109,7 +109,11 @@ impl Repo {
         if at == Some(base) {
             let mut ahead: Vec<String> = ahead.into_iter().map(str::to_owned).collect();
             ahead.reverse();
-            let status = if ahead.is_empty() { "identical" } else { "ahead" };
+            let status = if ahead.is_empty() {
+                "identical"
+            } else {
+                "ahead"
+            };
             return Some(Comparison {
                 status,
                 ahead,

@@ -238,7 +238,12 @@ pub fn etag_for(body: &[u8]) -> String {
             *lane = (*lane ^ w.rotate_left(16 * i as u32)).wrapping_mul(PRIME);
         }
     }
-    for b in words.remainder().iter().copied().chain((body.len() as u64).to_le_bytes()) {
+    for b in words
+        .remainder()
+        .iter()
+        .copied()
+        .chain((body.len() as u64).to_le_bytes())
+    {
         for lane in &mut lanes {
             *lane = (*lane ^ u64::from(b)).wrapping_mul(PRIME);
         }
