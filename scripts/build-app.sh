@@ -41,7 +41,7 @@ if [ "$profile" = release ]; then
   # module (make build's second, under /sub/) takes them from the last one instead of splitting, binding and
   # optimising ~390 modules again (minutes). Keyed by the module and everything that makes the files from it.
   input="$target_dir/wasm32-unknown-unknown/release/deploydeck.wasm"
-  key=$(cat "$input" "$root"/scripts/{build-app.sh,compact-split-loader.mjs,short-import-names.mjs} "$root/package-lock.json" \
+  key=$(cat "$input" "$root"/scripts/{build-app.sh,compact-split-loader.mjs,short-import-names.mjs,wasm-sections.mjs} "$root/package-lock.json" \
     "$root/Cargo.lock" | sha256sum | cut -c1-16)
   shipped="$target_dir/shipped-$key"
   if [ -d "$shipped" ]; then

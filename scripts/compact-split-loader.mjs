@@ -17,8 +17,7 @@ function fetchModule(path) {
         src.catch(() => {});
         return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
     };
-}
-function makeLoad(`;
+}`;
 let count = 0;
 const compacted = source.replace(each, (_, path) => {
   count += 1;
@@ -26,8 +25,7 @@ const compacted = source.replace(each, (_, path) => {
 });
 const fetches = (source.match(/fetch\(new URL\(/g) ?? []).length;
 if (count === 0 || count !== fetches || !compacted.includes('\nfunction makeLoad(')) {
-  console.error(`compact-split-loader: ${count} of ${fetches} module fetches matched in ${file}: wasm-split's loader changed; look at it`);
-  process.exit(1);
+  fail(`${count} of ${fetches} module fetches matched`);
 }
 
 // Then the shared chunks (~370, none with dependencies of its own): instead of a named loader each and every
@@ -60,9 +58,8 @@ function chunksOf(ranges) {
         const [from, to = from] = range.split("-").map(Number);
         return Array.from({ length: to - from + 1 }, (_, i) => chunk(from + i));
     });
-}
-function makeLoad(`;
-writeFileSync(file, chunked.replace('\nfunction makeLoad(', helper.replace('\nfunction makeLoad(', chunkHelper)));
+}`;
+writeFileSync(file, chunked.replace('\nfunction makeLoad(', `${helper}${chunkHelper}\nfunction makeLoad(`));
 console.error(`compact-split-loader: ${count} module fetches share one helper; ${defined.size} chunks are loaded by number for ${lists} screens`);
 
 /// "16-18,20" for [16, 17, 18, 20] (sorted first).

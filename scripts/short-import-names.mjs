@@ -12,6 +12,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { leb, sections } from './wasm-sections.mjs';
+
 const dir = process.argv[2];
 const wasmFile = join(dir, 'deploydeck_bg.wasm');
 const jsFile = join(dir, 'deploydeck.js');
@@ -21,16 +23,6 @@ const wasm = readFileSync(wasmFile);
 let js = readFileSync(jsFile, 'utf8');
 
 // ----- The module: its sections, and the import section's entries -----
-function leb(bytes, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const b = bytes[at++];
-    value += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (b < 0x80) return [value, at];
-  }
-}
 function writeLeb(value) {
   const out = [];
   do {
@@ -48,14 +40,7 @@ function name(bytes, at) {
 const encodeName = (text) => Buffer.concat([writeLeb(Buffer.byteLength(text)), Buffer.from(text, 'utf8')]);
 
 if (wasm.readUInt32LE(0) !== 0x6d736100) fail('not a WebAssembly module');
-let at = 8;
-let importSection = null;
-while (at < wasm.length) {
-  const id = wasm[at];
-  const [size, body] = leb(wasm, at + 1);
-  if (id === 2) importSection = { start: at, body, end: body + size };
-  at = body + size;
-}
+const importSection = sections(wasm).find((section) => section.id === 2);
 if (!importSection) fail('no import section');
 
 // Each entry: module name, field name, then its description kept as bytes (kind and type; see the spec's

@@ -13,6 +13,8 @@ import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
+import { sections } from './wasm-sections.mjs';
+
 const dist = process.argv[2] ?? 'dist';
 const splitDir = process.argv[3] ?? 'target/app-split/attribution';
 const out = process.argv[4] ?? 'target/size-attribution.md';
@@ -107,7 +109,7 @@ const table = [
   '## Summary',
   '',
   `First load: the app module ${kb(firstLoad)} gzip (the page, its stylesheet and scripts come on top: make build's size report).`,
-  `Its sections as shipped (after wasm-opt; raw / gzip each alone): ${sections(join(dist, pkg, 'deploydeck_bg.wasm'))}.`,
+  `Its sections as shipped (after wasm-opt; raw / gzip each alone): ${sectionSizes(join(dist, pkg, 'deploydeck_bg.wasm'))}.`,
   existsSync(demoPath) ? `The demo module: ${kb(gzipSync(readFileSync(demoPath), { level: 9 }).length)} gzip (fetched only when the demo is chosen).` : '',
   '',
   '| screen | its module | shared chunks | a first open (module + chunks) | from a deep link (+ the repository frame) |',
@@ -122,24 +124,14 @@ console.log(report);
 
 /// "code 324.4 / 116.3 KB, data 31.6 / 16.6 KB, …" for a module's sections, largest first (what flags cannot
 /// reach: the data every screen's strings leave in the app module, the table's elements, the imports).
-function sections(path) {
+function sectionSizes(path) {
   const names = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'elem', 'code', 'data', 'datacount'];
   const bytes = readFileSync(path);
-  const leb = (at) => {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[at++];
-      value += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return [value, at];
-    }
-  };
-  const found = [];
-  for (let at = 8; at < bytes.length;) {
-    const [size, body] = leb(at + 1);
-    const section = bytes.subarray(body, body + size);
-    found.push({ name: names[bytes[at]] ?? `section ${bytes[at]}`, raw: size, gzip: gzipSync(section, { level: 9 }).length });
-    at = body + size;
-  }
+  const found = sections(bytes).map((s) => ({
+    name: names[s.id] ?? `section ${s.id}`,
+    raw: s.end - s.body,
+    gzip: gzipSync(bytes.subarray(s.body, s.end), { level: 9 }).length,
+  }));
   return found
     .filter((f) => f.raw >= 1024)
     .sort((a, b) => b.gzip - a.gzip)

@@ -1,0 +1,24 @@
+// Reading a WebAssembly module's binary layout (the spec's binary format): its LEB128 numbers and its sections.
+// Shared by scripts/short-import-names.mjs (which rewrites the import section) and scripts/size-attribution.mjs
+// (which reports each section's size).
+
+/// The unsigned LEB128 number at `at` in `bytes`, and where it ends.
+export function leb(bytes, at) {
+  let value = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = bytes[at++];
+    value += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) return [value, at];
+  }
+}
+
+/// Each section of `bytes` (a module): its id, where it starts, where its body starts and where it ends.
+export function sections(bytes) {
+  const found = [];
+  for (let at = 8; at < bytes.length;) {
+    const [size, body] = leb(bytes, at + 1);
+    found.push({ id: bytes[at], start: at, body, end: body + size });
+    at = body + size;
+  }
+  return found;
+}
