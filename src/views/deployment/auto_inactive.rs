@@ -90,10 +90,12 @@ pub(super) fn AutoInactivePreview(
             }
         }
     });
+    // Read by the preview's boundary, which re-renders when the read answers — possibly after the page was
+    // left and these values disposed (leptos-rs/leptos#3595): a value already gone reads as "nothing yet".
     let targets = move || -> Option<Result<Result<Vec<DeploymentId>, CostQuestion>, ApiError>> {
-        let body = draft.with(|d| d.validate().ok())?;
-        wanted.get()?;
-        let read = read.get()?;
+        let body = draft.try_with(|d| d.validate().ok()).flatten()?;
+        wanted.try_get().flatten()?;
+        let read = read.try_get().flatten()?;
         Some(read.map(|r| match r {
             None => Ok(Vec::new()),
             Some(Read::Ask(question)) => Err(question),
@@ -109,11 +111,13 @@ pub(super) fn AutoInactivePreview(
         }))
     };
     let off = move || {
-        draft.with(|d| {
-            d.validate().is_ok_and(|b| {
-                b.state == DeploymentState::Success && b.auto_inactive == Some(false)
+        draft
+            .try_with(|d| {
+                d.validate().is_ok_and(|b| {
+                    b.state == DeploymentState::Success && b.auto_inactive == Some(false)
+                })
             })
-        })
+            .unwrap_or(false)
     };
     // Its own boundary: reading the preview must never suspend the page around it (the form would be redrawn
     // and lose the focus).
@@ -134,7 +138,7 @@ pub(super) fn AutoInactivePreview(
                         <p>"Posting this success marks no other deployment inactive."</p>
                     }.into_any(),
                     Some(Ok(Ok(ids))) => {
-                        let environment = wanted.get().unwrap_or_default();
+                        let environment = wanted.try_get().flatten().unwrap_or_default();
                         view! {
                             <p>{format!("Posting this success will mark {} of {} inactive:", count(ids.len(), "earlier deployment", "earlier deployments"), clipped(&environment, 120))}</p>
                             <ul class="preview-ids">

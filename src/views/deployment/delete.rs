@@ -71,13 +71,16 @@ pub(super) fn DeleteDeployment(
     });
     let include = RwSignal::new(false);
     let production = is_production(&deployment.environment, deployment.production_environment);
-    // (what will happen, why), or what stopped the check.
+    // (what will happen, why), or what stopped the check. Read by the section's boundary, which re-renders
+    // when the liveness check answers — possibly after the page was left and these values disposed
+    // (leptos-rs/leptos#3595): a value already gone reads as "not yet".
     let decision = move || -> Option<Result<(Plan, Reason), ApiError>> {
-        let record = record.get()?;
-        let live = live.get()?;
+        let record = record.try_get().flatten()?;
+        let live = live.try_get().flatten()?;
+        let include = include.try_get()?;
         Some(record.and_then(|record| {
             let live = live?.then_some(production);
-            Ok(single_delete(&record, live, include.get(), now()))
+            Ok(single_delete(&record, live, include, now()))
         }))
     };
     let delete = Action::new_local({

@@ -68,6 +68,32 @@ test('moving between every pair of views while the first is still loading breaks
   expect(panics, 'no panic in the console').toEqual([]);
 });
 
+test('leaving a deployment page while its delete section is still checking whether it is live breaks nothing', async ({ page }) => {
+  // The page reads the deployment, then its statuses; a success then asks whether a newer one of its
+  // environment replaced it (the delete section's "Checking what GitHub allows…"). That answer arriving after
+  // the page is gone once re-rendered the section under its disposed owner: a panic, and the app stopped.
+  // Left at many moments of the read, so some leave between the statuses and the liveness answer.
+  test.setTimeout(120_000);
+  const panics = watchPanics(page);
+  const cleanup = new CleanupPage(page);
+  const repo = new RepoPage(page);
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  await latency(200);
+  for (let wait = 300; wait <= 1_500; wait += 100) {
+    await repo.view('Overview').click();
+    await expect(page.locator('a[href*="/deployments/3016?"]').first()).toBeVisible({ timeout: 20_000 });
+    await go(page, repo, 'Deployment');
+    await page.waitForTimeout(wait);
+    await repo.view('Overview').click();
+  }
+  await calm();
+  // Every answer still on its way lands on a page that left; then the page still works.
+  await page.waitForTimeout(1_000);
+  await go(page, repo, 'Deployment');
+  await expect(page.getByTestId('delete-explanation')).toBeVisible();
+  expect(panics, 'no panic in the console').toEqual([]);
+});
+
 test('History → Apply filters → Clear → Cleanup in quick succession breaks nothing', async ({ page }) => {
   const panics = watchPanics(page);
   await seed(historySeed(250));
