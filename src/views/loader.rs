@@ -140,10 +140,10 @@ on_demand! {
 
 on_demand! {
     /// One deployment's page: its statuses, followed live, and the post-a-status form.
-    pub async fn deployment_page(location: AppLocation, id: DeploymentId) -> AnyView;
+    pub async fn deployment_page(location: AppLocation, id: DeploymentId, early: crate::views::EarlyReads) -> AnyView;
     in deployment_page as deployment_page_module, preload preload_deployment_page via preload_deployment_page_module
     {
-        view! { <crate::views::DeploymentView location=location id=id/> }.into_any()
+        view! { <crate::views::DeploymentView location=location id=id early=early/> }.into_any()
     }
 }
 

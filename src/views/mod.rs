@@ -21,7 +21,7 @@ pub(crate) use cleanup::{Confirm, ConfirmParts, EmptyEnvironmentsPanel, RunPanel
 pub use connect::{ConnectForm, ConnectView, RecentList};
 pub use create::CreateView;
 pub(crate) use create::{ShipPreview, ShipPreviewParts};
-pub use deployment::DeploymentView;
+pub use deployment::{DeploymentView, EarlyReads};
 pub(crate) use deployment::{ShipParts, ShipSection};
 pub use fleet::{ConnectFleet, FleetRoute, FleetTabs, FleetView, PinToggle};
 pub use history::HistoryView;

@@ -8,7 +8,7 @@ use deploydeck_core::connect::form::ConnectDraft;
 use deploydeck_core::location::{AppLocation, View};
 use leptos::prelude::*;
 
-use super::{ConnectForm, NotFound, Overview, PinToggle};
+use super::{ConnectForm, EarlyReads, NotFound, Overview, PinToggle};
 use crate::components::{ArrivalNote, LoadFailed};
 use crate::href::app_href;
 use crate::on_demand::ModuleLoadError;
@@ -72,11 +72,17 @@ pub fn RepoViews(location: AppLocation) -> impl IntoView {
     // The Reviews tab says how many runs wait (nothing when none, or when the token cannot read runs).
     // Read by a task that stops with this view, so nothing is set once it has gone.
     let waiting = RwSignal::new(None::<u64>);
-    if let Some(gh) = state
+    let tasks = Tasks::new();
+    let gh = state
         .scoped_connection()
-        .map(|api| api.repo(&location.repo))
-    {
-        Tasks::new().spawn(async move {
+        .map(|api| api.repo(&location.repo));
+    // A deployment's page reads as its code arrives, not after (EarlyReads).
+    let early = match (current, &gh) {
+        (View::Deployment(id), Some(gh)) => EarlyReads::start(gh, id, &tasks),
+        _ => EarlyReads::none(),
+    };
+    if let Some(gh) = gh {
+        tasks.spawn(async move {
             if let Ok(n) = gh.waiting_runs_count().await {
                 waiting.try_set(Some(n).filter(|n| *n > 0));
             }
@@ -104,7 +110,7 @@ pub fn RepoViews(location: AppLocation) -> impl IntoView {
             View::Create => on_demand(loader::create_view(location.clone())),
             View::History => on_demand(loader::history_view(location.clone())),
             View::Insights => on_demand(loader::insights_view(location.clone())),
-            View::Deployment(id) => on_demand(loader::deployment_page(location.clone(), id)),
+            View::Deployment(id) => on_demand(loader::deployment_page(location.clone(), id, early)),
             View::Reviews => on_demand(loader::reviews_view(location.clone())),
             View::Cleanup => on_demand(loader::cleanup_view(location.clone())),
         }}

@@ -8,7 +8,10 @@
 mod again;
 mod auto_inactive;
 mod delete;
+mod early;
 mod ship;
+
+pub use early::EarlyReads;
 
 pub(crate) use ship::{ShipParts, ShipSection};
 mod status_form;
@@ -40,7 +43,12 @@ pub(crate) type ShipReading = LocalResource<Result<deploydeck_core::ship::Shippi
 pub type Statuses = RwSignal<Option<Result<Vec<DeploymentStatus>, ApiError>>>;
 
 #[component]
-pub fn DeploymentView(location: AppLocation, id: DeploymentId) -> impl IntoView {
+pub fn DeploymentView(
+    location: AppLocation,
+    id: DeploymentId,
+    /// The reads the repository frame started with the click (`EarlyReads::none()`: none).
+    early: EarlyReads,
+) -> impl IntoView {
     let Some(api) = expect_context::<AppState>().scoped_connection() else {
         return ().into_any();
     };
@@ -51,7 +59,7 @@ pub fn DeploymentView(location: AppLocation, id: DeploymentId) -> impl IntoView 
         let gh = gh.clone();
         move || {
             let gh = gh.clone();
-            async move { gh.deployment(id).await }
+            async move { early.deployment(gh.deployment(id)).await }
         }
     });
     // What will ship and doing it again: their code loads once the deployment is here (loader::ship_section).
@@ -63,7 +71,7 @@ pub fn DeploymentView(location: AppLocation, id: DeploymentId) -> impl IntoView 
         move || {
             let gh = gh.clone();
             tasks.spawn(async move {
-                let result = gh.statuses(id).await;
+                let result = early.statuses(gh.statuses(id)).await;
                 // A failed refresh keeps what was shown; only a first load shows the error.
                 if result.is_ok() || statuses.get_untracked().is_none() {
                     statuses.set(Some(result));

@@ -2,6 +2,8 @@ import { test, expect } from '../fixtures.mjs';
 import { ConnectPage } from '../pages/connect-page.mjs';
 import { RepoPage } from '../pages/repo-page.mjs';
 import { FAKE } from '../playwright.config.mjs';
+import { CleanupPage } from '../pages/cleanup-page.mjs';
+import { seed, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
 
 // The on-demand modules of scripts/build-app.sh: split_NAME.wasm per split point, chunk_N.wasm for shared code.
 const moduleName = (url) => new URL(url).pathname.match(/\/pkg-[0-9a-f]+\/((?:split|chunk)_[^/]+)\.wasm$/)?.[1];
@@ -130,4 +132,37 @@ test('a token check whose module cannot be fetched says so and keeps the form as
   failing = false;
   await connect.connectButton.click();
   await repo.expectOverview('acme/web');
+});
+
+test('a deployment’s page reads the deployment and its statuses while its code is still on its way, and each once', async ({ page }) => {
+  await seed(TIDY.seed);
+  const cleanup = new CleanupPage(page);
+  const repo = new RepoPage(page);
+  await cleanup.open('acme/tidy', SHOP_TOKEN);
+  // The page's module is held back until both reads have gone out: they are started by the repository frame
+  // with the click, not by the page once its code is here (issue 30: a round trip sooner on a slow phone).
+  const events = [];
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/split_deployment_page.wasm', async (route) => {
+    events.push('module asked');
+    await held;
+    events.push('module released');
+    await route.continue();
+  });
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (r.method() === 'GET' && /^\/repos\/acme\/tidy\/deployments\/3016(\/statuses)?$/.test(path)) events.push(`GET ${path}`);
+  });
+  await repo.view('Overview').click();
+  await page.locator('a[href*="/deployments/3016?"]').first().click();
+  await expect.poll(() => events.filter((e) => e.startsWith('GET')).sort()).toEqual([
+    'GET /repos/acme/tidy/deployments/3016', 'GET /repos/acme/tidy/deployments/3016/statuses']);
+  expect(events, 'both reads went out while the module was held').toContain('module asked');
+  expect(events).not.toContain('module released');
+  release();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Deployment 3016 to staging');
+  await expect(page.getByTestId('deployment-page').locator('form')).toBeVisible();
+  await expect(page.getByTestId('delete-explanation')).toBeVisible();
+  expect(events.filter((e) => e === 'GET /repos/acme/tidy/deployments/3016'), 'the deployment is read once').toHaveLength(1);
 });
