@@ -41,7 +41,7 @@ if [ "$profile" = release ]; then
   # module (make build's second, under /sub/) takes them from the last one instead of splitting, binding and
   # optimising ~390 modules again (minutes). Keyed by the module and everything that makes the files from it.
   input="$target_dir/wasm32-unknown-unknown/release/deploydeck.wasm"
-  key=$(cat "$input" "$root"/scripts/{build-app.sh,compact-split-loader.mjs,short-import-names.mjs,wasm-sections.mjs} "$root/package-lock.json" \
+  key=$(cat "$input" "$root"/scripts/{build-app.sh,compact-split-loader.mjs,pack-split-modules.mjs,short-import-names.mjs,wasm-sections.mjs} "$root/package-lock.json" \
     "$root/Cargo.lock" | sha256sum | cut -c1-16)
   shipped="$target_dir/shipped-$key"
   if [ -d "$shipped" ]; then
@@ -57,8 +57,8 @@ if [ "$profile" = release ]; then
     wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$work/pkg" --out-name deploydeck \
       "$work/split/deploydeck.wasm"
     cp "$work/split/__wasm_split.js" "$work/pkg/"
-    # Its ~130 modules' fetches share one helper (the loader is part of the first load; issue 30).
-    node "$root/scripts/compact-split-loader.mjs" "$work/pkg/__wasm_split.js"
+    # One loader for its ~390 modules, which fetches a screen's module and chunks as one pack file (issue 30).
+    node "$root/scripts/compact-split-loader.mjs" "$work/pkg/__wasm_split.js" "$work/packs.json"
     # The JavaScript the first load fetches, minified (terser from npm; names that other modules import are kept):
     # wasm-bindgen's glue, the split loader and their snippets, and the boot script. −3.7 KB gzip, measured.
     find "$work/pkg" -name '*.js' -print0 | while IFS= read -r -d '' js; do
@@ -79,6 +79,8 @@ if [ "$profile" = release ]; then
         --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm" \
         2> >(grep -v 'unknown name subsection' >&2)
     done
+    # Each screen's pack: its module and the chunks the repository frame does not bring, in one file.
+    node "$root/scripts/pack-split-modules.mjs" "$work/pkg" "$work/packs.json"
     # The app module's ~190 imports from its glue get short names in both (−6 KB gzip of the first load).
     node "$root/scripts/short-import-names.mjs" "$work/pkg"
     rm -rf "$target_dir"/shipped-*

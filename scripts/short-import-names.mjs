@@ -12,7 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { leb, sections } from './wasm-sections.mjs';
+import { encodeName, leb, sections, writeLeb } from './wasm-sections.mjs';
 
 const dir = process.argv[2];
 const wasmFile = join(dir, 'deploydeck_bg.wasm');
@@ -23,21 +23,10 @@ const wasm = readFileSync(wasmFile);
 let js = readFileSync(jsFile, 'utf8');
 
 // ----- The module: its sections, and the import section's entries -----
-function writeLeb(value) {
-  const out = [];
-  do {
-    let b = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) b |= 0x80;
-    out.push(b);
-  } while (value > 0);
-  return Buffer.from(out);
-}
 function name(bytes, at) {
   const [length, from] = leb(bytes, at);
   return [bytes.subarray(from, from + length).toString('utf8'), from + length];
 }
-const encodeName = (text) => Buffer.concat([writeLeb(Buffer.byteLength(text)), Buffer.from(text, 'utf8')]);
 
 if (wasm.readUInt32LE(0) !== 0x6d736100) fail('not a WebAssembly module');
 const importSection = sections(wasm).find((section) => section.id === 2);

@@ -1,7 +1,8 @@
 // Size report of a built dist/: raw, gzip (level 9) and brotli (quality 11) bytes of every wasm, js, css and
 // html file (demo/ and snippets/ included), and the first-load transfer (what a browser fetches to show the
 // first screen: the page, the boot script, the stylesheet and the app module in pkg-HASH/ with its JS; the
-// on-demand modules pkg-HASH/split_*.wasm (and chunk_*.wasm, code they share) are fetched when first needed, demo/ only when the demo is
+// on-demand modules pkg-HASH/split_*.wasm (and chunk_*.wasm, code they share; pack_*.wasm, a screen's module with
+// the chunks it needs beyond the repository frame's) are fetched when first needed, demo/ only when the demo is
 // chosen, and each is reported on its own). Usage: node scripts/size-report.mjs [dist] [budget-KB]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, extname, relative } from 'node:path';
@@ -22,9 +23,9 @@ const rows = walk(dist)
       raw: bytes.length,
       gzip: gzipSync(bytes, { level: 9 }).length,
       brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-      // pkg-HASH/ holds the app (scripts/build-app.sh): its split_*.wasm chunks load when a screen needs them.
-      firstLoad: file === 'index.html' || file === 'boot.js' || /^main-[0-9a-f]+\.css$/.test(file) || (/^pkg-[0-9a-f]+\//.test(file) && !/\/(split|chunk)_[^/]*\.wasm$/.test(file)),
-      chunk: /^pkg-[0-9a-f]+\/(split|chunk)_[^/]*\.wasm$/.test(file),
+      // pkg-HASH/ holds the app (scripts/build-app.sh): its split_*.wasm chunks (and packs) load when a screen needs them.
+      firstLoad: file === 'index.html' || file === 'boot.js' || /^main-[0-9a-f]+\.css$/.test(file) || (/^pkg-[0-9a-f]+\//.test(file) && !/\/(split|chunk|pack)_[^/]*\.wasm$/.test(file)),
+      chunk: /^pkg-[0-9a-f]+\/(split|chunk|pack)_[^/]*\.wasm$/.test(file),
     };
   });
 const pad = (s, n) => String(s).padStart(n);
@@ -40,7 +41,9 @@ console.log(`${'first-load total'.padEnd(60)} ${pad(total('raw'), 10)} ${pad(gz,
 const demo = rows.filter((r) => r.file.startsWith('demo/')).reduce((s, r) => s + r.gzip, 0);
 for (const r of rows.filter((r) => r.chunk)) {
   const name = r.file.replace(/^.*\/|\.wasm$/g, '');
-  const what = name.startsWith('chunk_') ? 'code shared by on-demand modules, fetched with the first of them' : 'on-demand module, fetched when first needed';
+  const what = name.startsWith('chunk_') ? 'code shared by on-demand modules, fetched with the first of them'
+    : name.startsWith('pack_') ? 'a screen\'s module and the chunks the repository frame does not bring, in one file'
+    : 'on-demand module, fetched when first needed';
   console.log(`${name}: ${what}: ${(r.gzip / 1024).toFixed(1)} KB gzip`);
 }
 if (demo) console.log(`demo module, fetched only when the demo is chosen: ${(demo / 1024).toFixed(1)} KB gzip`);

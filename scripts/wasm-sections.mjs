@@ -1,6 +1,6 @@
 // Reading a WebAssembly module's binary layout (the spec's binary format): its LEB128 numbers and its sections.
-// Shared by scripts/short-import-names.mjs (which rewrites the import section) and scripts/size-attribution.mjs
-// (which reports each section's size).
+// Shared by scripts/short-import-names.mjs (which rewrites the import section), scripts/size-attribution.mjs
+// (which reports each section's size) and scripts/pack-split-modules.mjs (which writes custom sections).
 
 /// The unsigned LEB128 number at `at` in `bytes`, and where it ends.
 export function leb(bytes, at) {
@@ -21,4 +21,25 @@ export function sections(bytes) {
     at = body + size;
   }
   return found;
+}
+
+/// `value` as unsigned LEB128.
+export function writeLeb(value) {
+  const out = [];
+  do {
+    let b = value % 128;
+    value = Math.floor(value / 128);
+    if (value > 0) b |= 0x80;
+    out.push(b);
+  } while (value > 0);
+  return Buffer.from(out);
+}
+
+/// A name as the binary format writes one: its UTF-8 length, then its bytes.
+export const encodeName = (text) => Buffer.concat([writeLeb(Buffer.byteLength(text)), Buffer.from(text, 'utf8')]);
+
+/// A custom section (id 0) named `name` holding `payload`.
+export function customSection(name, payload) {
+  const body = Buffer.concat([encodeName(name), payload]);
+  return Buffer.concat([Buffer.from([0]), writeLeb(body.length), body]);
 }

@@ -76,7 +76,8 @@ test('a tab whose Cleanup shows the plan when another tab starts a run follows t
   // The second tab first, on the plan: it carries none of the run's code until a run exists (issue 30).
   const tab = await page.context().newPage();
   const modules = [];
-  tab.on('request', (r) => { const m = r.url().match(/\/(split_[a-z_]+)\.wasm$/); if (m) modules.push(m[1]); });
+  // A screen's module comes alone (split_NAME) or with its chunks (pack_NAME).
+  tab.on('request', (r) => { const m = r.url().match(/\/(?:split|pack)_([a-z_]+)\.wasm$/); if (m) modules.push(`split_${m[1]}`); });
   const second = new CleanupPage(tab);
   await second.open('acme/tidy', SHOP_TOKEN);
   expect(modules, 'the plan alone').not.toContain('split_cleanup_run');

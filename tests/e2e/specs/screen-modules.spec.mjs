@@ -5,14 +5,21 @@ import { FAKE } from '../playwright.config.mjs';
 import { CleanupPage } from '../pages/cleanup-page.mjs';
 import { seed, TIDY, SHOP_TOKEN } from '../support/fake.mjs';
 
-// The on-demand modules of scripts/build-app.sh: split_NAME.wasm per split point, chunk_N.wasm for shared code.
-const moduleName = (url) => new URL(url).pathname.match(/\/pkg-[0-9a-f]+\/((?:split|chunk)_[^/]+)\.wasm$/)?.[1];
+// The on-demand modules of scripts/build-app.sh: split_NAME.wasm per split point, chunk_N.wasm for shared code,
+// and pack_NAME.wasm: split_NAME's module with the chunks the repository frame does not bring (named here after
+// the module it carries; `files` records every file as fetched).
+const moduleName = (url) => new URL(url).pathname.match(/\/pkg-[0-9a-f]+\/((?:split|chunk|pack)_[^/]+)\.wasm$/)?.[1]
+  ?.replace(/^pack_/, 'split_');
+const fileName = (url) => new URL(url).pathname.match(/\/pkg-[0-9a-f]+\/((?:split|chunk|pack)_[^/]+)\.wasm$/)?.[1];
 
-function recordModules(page) {
+function recordModules(page, files = []) {
   const modules = [];
   page.on('request', (r) => {
     const name = moduleName(r.url());
-    if (name) modules.push(name);
+    if (name) {
+      modules.push(name);
+      files.push(fileName(r.url()));
+    }
   });
   return modules;
 }
@@ -31,6 +38,27 @@ test('the repository screens load as their own module, only when a repository is
   await expect(repo.rows).toHaveCount(10);
   expect(modules).toContain('split_repo_screen');
   expect(modules, 'the demo checks no token').not.toContain('split_connect_check');
+  expect(new Set(modules).size, 'no module is fetched twice').toBe(modules.length);
+});
+
+test('the repository frame and each screen come as one file with the chunks they need; a screen whose chunks are mostly in comes as files', async ({ page }) => {
+  const files = [];
+  const modules = recordModules(page, files);
+  const connect = new ConnectPage(page);
+  const repo = new RepoPage(page);
+  await connect.open();
+  await connect.tryDemo.click();
+  await repo.expectOverview('acme/storefront');
+  expect(files).toContain('pack_repo_screen');
+  await repo.nav.getByRole('link', { name: 'History' }).click();
+  await expect(page.getByTestId('history-view')).toBeVisible();
+  expect(files).toContain('pack_history_view');
+  expect(files.filter((f) => f.startsWith('chunk_')), 'no chunk comes as its own file').toEqual([]);
+  // Create needs few chunks that History and the frame have not brought: its module and those come as files.
+  await repo.nav.getByRole('link', { name: 'Create' }).click();
+  await expect(page.getByTestId('deployment-form')).toBeVisible();
+  expect(modules).toContain('split_create_view');
+  expect(new Set(files).size, 'no file is fetched twice').toBe(files.length);
   expect(new Set(modules).size, 'no module is fetched twice').toBe(modules.length);
 });
 
@@ -80,8 +108,8 @@ test('a deep link fetches the repository frame and its screen together, not one 
   let screenAsked;
   const asked = new Promise((resolve) => { screenAsked = resolve; });
   const modules = recordModules(page);
-  await page.route(/\/split_cleanup_view\.wasm$/, (route) => { screenAsked(); return route.continue(); });
-  await page.route(/\/split_repo_screen\.wasm$/, async (route) => { await asked; return route.continue(); });
+  await page.route(/\/(split|pack)_cleanup_view\.wasm$/, (route) => { screenAsked(); return route.continue(); });
+  await page.route(/\/(split|pack)_repo_screen\.wasm$/, async (route) => { await asked; return route.continue(); });
   await page.goto('/demo/acme/storefront/cleanup');
   await expect(page.getByTestId('cleanup-form')).toBeVisible({ timeout: 20_000 });
   expect(modules).toEqual(expect.arrayContaining(['split_repo_screen', 'split_cleanup_view']));
@@ -99,7 +127,7 @@ test('the token check loads once the connect form is first used, before Connect 
 
 test('a screen module that cannot be fetched says so and offers a reload that recovers', async ({ page }) => {
   let failing = true;
-  await page.route(/\/(split|chunk)_[^/]+\.wasm$/, (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
+  await page.route(/\/(split|chunk|pack)_[^/]+\.wasm$/, (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
   const connect = new ConnectPage(page);
   const repo = new RepoPage(page);
   await connect.open();
@@ -117,7 +145,7 @@ test('a screen module that cannot be fetched says so and offers a reload that re
 
 test('a token check whose module cannot be fetched says so and keeps the form as typed; Connect again works', async ({ page }) => {
   let failing = true;
-  await page.route(/\/(split|chunk)_[^/]+\.wasm$/, (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
+  await page.route(/\/(split|chunk|pack)_[^/]+\.wasm$/, (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
   const connect = new ConnectPage(page);
   const repo = new RepoPage(page);
   await connect.open();
@@ -144,7 +172,7 @@ test('a deployment’s page reads the deployment and its statuses while its code
   const events = [];
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await page.route('**/split_deployment_page.wasm', async (route) => {
+  await page.route(/\/(split|pack)_deployment_page\.wasm$/, async (route) => {
     events.push('module asked');
     await held;
     events.push('module released');
