@@ -232,3 +232,28 @@ test('a waiting deployment links to Reviews from the overview, History and its o
   await page.getByTestId('waits-for-review').getByRole('link').click();
   await expect(page.getByTestId('reviews-count')).toHaveText('2 runs wait for a review.');
 });
+
+test('the first read asks who is looking and what waits at once, not one after the other', async ({ page }) => {
+  const connect = new ConnectPage(page);
+  await connect.open();
+  await connect.connect({ base: FAKE, token: 't-alice', repo: 'acme/ops' });
+  await expect(page.getByTestId('overview')).toBeVisible();
+  // Who is looking (GET /user) is held back: the waiting runs are asked for meanwhile.
+  const seen = [];
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(`${FAKE}/user`, async (route) => {
+    if (route.request().method() === 'GET') {
+      seen.push('user asked');
+      await held;
+    }
+    await route.continue();
+  });
+  page.on('request', (r) => {
+    if (r.method() === 'GET' && new URL(r.url()).pathname === '/repos/acme/ops/actions/runs') seen.push('runs asked');
+  });
+  await page.getByRole('navigation', { name: 'Repository views' }).getByRole('link', { name: 'Reviews' }).click();
+  await expect.poll(() => [...new Set(seen)].sort()).toEqual(['runs asked', 'user asked']);
+  release();
+  await expect(page.getByTestId('reviews-count')).toHaveText('2 runs wait for a review.');
+});
