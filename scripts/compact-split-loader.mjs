@@ -97,12 +97,14 @@ async function unpack(response) {
     }
     return sections;
 }
-/// Screen \`name\`'s loader: its module once the chunks it needs are in; from its pack (the chunks it needs but
-/// those \`beside\`) while at least half of the chunks the pack holds are missing. Memoised; a failure is not, so
-/// the next call tries again.
-function screen(name, needed, beside) {
-    const inPack = needed.filter((n) => !beside.includes(n));
+/// Screen \`name\`'s loader: its module once the chunks it \`needs\` are in; from its pack (those chunks but the
+/// ones \`beside\`, both as ranges) while at least half of the chunks the pack holds are missing. Memoised; a
+/// failure is not, so the next call tries again.
+function screen(name, needs, beside) {
     const load = async () => {
+        // Read when the screen is first needed, not while the first screen starts.
+        const [needed, outside] = [numbers(needs), new Set(numbers(beside))];
+        const inPack = needed.filter((n) => !outside.has(n));
         const missing = inPack.filter((n) => !chunks.has(n));
         let module;
         if (missing.length > 0 && missing.length * 2 >= inPack.length) {
@@ -130,9 +132,9 @@ function screen(name, needed, beside) {
 `;
 // The frame's list is written once: its pack holds all of it, every other pack what is not in it.
 const exports = screens.map((s) => s === frame
-  ? `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", frame, []));`
-  : `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", numbers("${ranges(s.chunks)}"), frame));`);
-const frameList = `const frame = numbers("${ranges(frame.chunks)}");`;
+  ? `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", frame, ""));`
+  : `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", "${ranges(s.chunks)}", frame));`);
+const frameList = `const frame = "${ranges(frame.chunks)}";`;
 writeFileSync(file, `${prelude}\n${loader}\n${frameList}\n${exports.join('\n')}\n`);
 const packs = Object.fromEntries(screens.filter((s) => s.packed.length > 0)
   .map(({ name, packed }) => [name, { module: `split_${name}`, chunks: packed.map((n) => `chunk_${n}`) }]));

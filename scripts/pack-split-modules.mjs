@@ -12,10 +12,11 @@ const [dir, manifest] = process.argv.slice(2);
 if (!dir || !manifest) fail('usage: pack-split-modules.mjs PKG_DIR MANIFEST.json');
 const packs = JSON.parse(readFileSync(manifest, 'utf8'));
 const header = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-let files = 0;
+let modules = 0;
 for (const [name, { module, chunks }] of Object.entries(packs)) {
   const parts = [module, ...chunks];
-  const pack = Buffer.concat([header, ...parts.map((part) => customSection(part, readFileSync(join(dir, `${part}.wasm`))))]);
+  const files = parts.map((part) => readFileSync(join(dir, `${part}.wasm`)));
+  const pack = Buffer.concat([header, ...parts.map((part, i) => customSection(part, files[i]))]);
   if (!WebAssembly.validate(pack)) fail(`pack_${name}.wasm is not a valid module`);
   // Read back as the loader reads it.
   const found = sections(pack);
@@ -24,14 +25,14 @@ for (const [name, { module, chunks }] of Object.entries(packs)) {
     const [length, from] = leb(pack, section.body);
     const named = pack.subarray(from, from + length).toString('utf8');
     const payload = pack.subarray(from + length, section.end);
-    if (section.id !== 0 || named !== parts[i] || !payload.equals(readFileSync(join(dir, `${parts[i]}.wasm`)))) {
+    if (section.id !== 0 || named !== parts[i] || !payload.equals(files[i])) {
       fail(`pack_${name}.wasm: section ${i} is not ${parts[i]}.wasm`);
     }
   });
   writeFileSync(join(dir, `pack_${name}.wasm`), pack);
-  files += parts.length;
+  modules += parts.length;
 }
-console.error(`pack-split-modules: ${Object.keys(packs).length} packs of ${files} modules`);
+console.error(`pack-split-modules: ${Object.keys(packs).length} packs of ${modules} modules`);
 
 function fail(why) {
   console.error(`pack-split-modules: ${why}`);

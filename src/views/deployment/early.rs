@@ -14,82 +14,62 @@ use leptos::prelude::*;
 use crate::net::api::repo::RepoApi;
 use crate::tasks::Tasks;
 
-type Answer<T> = oneshot::Receiver<Result<T, ApiError>>;
-
-/// The answers of the reads started early, each taken once.
+/// The reads started early, each answer taken once.
 #[derive(Clone, Copy)]
 pub struct EarlyReads {
-    deployment: StoredValue<Option<Answer<Deployment>>>,
-    statuses: StoredValue<Option<Answer<Vec<DeploymentStatus>>>>,
+    pub(super) deployment: Early<Deployment>,
+    pub(super) statuses: Early<Vec<DeploymentStatus>>,
 }
 
 impl EarlyReads {
     /// Starts reading deployment `id` and its statuses as `tasks` (the frame's).
     pub fn start(gh: &RepoApi, id: DeploymentId, tasks: &Tasks) -> Self {
-        let deployment = early(tasks, {
-            let gh = gh.clone();
-            async move { gh.deployment(id).await }
-        });
-        let statuses = early(tasks, {
-            let gh = gh.clone();
-            async move { gh.statuses(id).await }
-        });
+        let (a, b) = (gh.clone(), gh.clone());
         Self {
-            deployment: StoredValue::new(Some(deployment)),
-            statuses: StoredValue::new(Some(statuses)),
+            deployment: Early::start(tasks, async move { a.deployment(id).await }),
+            statuses: Early::start(tasks, async move { b.statuses(id).await }),
         }
     }
 
     /// Nothing read early (no connection yet): the page reads as it always did.
     pub fn none() -> Self {
         Self {
-            deployment: StoredValue::new(None),
-            statuses: StoredValue::new(None),
+            deployment: Early(StoredValue::new(None)),
+            statuses: Early(StoredValue::new(None)),
         }
     }
+}
 
-    /// The deployment: the early answer the first time, `read` after (or when the early read stopped).
-    pub async fn deployment(
-        self,
-        read: impl Future<Output = Result<Deployment, ApiError>>,
-    ) -> Result<Deployment, ApiError> {
-        answer_or(
-            self.deployment.try_update_value(Option::take).flatten(),
-            read,
-        )
-        .await
-    }
+/// One read's answer, on its way or come, until it is taken.
+pub(super) struct Early<T: 'static>(StoredValue<Option<oneshot::Receiver<Result<T, ApiError>>>>);
 
-    /// The statuses: as `deployment`.
-    pub async fn statuses(
-        self,
-        read: impl Future<Output = Result<Vec<DeploymentStatus>, ApiError>>,
-    ) -> Result<Vec<DeploymentStatus>, ApiError> {
-        answer_or(self.statuses.try_update_value(Option::take).flatten(), read).await
+impl<T> Clone for Early<T> {
+    fn clone(&self) -> Self {
+        *self
     }
 }
 
-fn early<T: 'static>(
-    tasks: &Tasks,
-    read: impl Future<Output = Result<T, ApiError>> + 'static,
-) -> Answer<T> {
-    let (answer, answered) = oneshot::channel();
-    tasks.spawn(async move {
-        let _ = answer.send(read.await);
-    });
-    answered
-}
+impl<T> Copy for Early<T> {}
 
-/// The early answer if it came, else `read` (never polled, so never sent, when the answer came).
-async fn answer_or<T>(
-    early: Option<Answer<T>>,
-    read: impl Future<Output = Result<T, ApiError>>,
-) -> Result<T, ApiError> {
-    if let Some(Ok(answer)) = match early {
-        Some(answered) => Some(answered.await),
-        None => None,
-    } {
-        return answer;
+impl<T: Send + 'static> Early<T> {
+    fn start(tasks: &Tasks, read: impl Future<Output = Result<T, ApiError>> + 'static) -> Self {
+        let (answer, answered) = oneshot::channel();
+        tasks.spawn(async move {
+            let _ = answer.send(read.await);
+        });
+        Self(StoredValue::new(Some(answered)))
     }
-    read.await
+
+    /// The early answer the first time (when it came), else `read` — never polled, so never sent, when not needed.
+    pub(super) async fn or(
+        self,
+        read: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        if let Some(answered) = self.0.try_update_value(Option::take).flatten() {
+            if let Ok(answer) = answered.await {
+                return answer;
+            }
+        }
+        read.await
+    }
 }

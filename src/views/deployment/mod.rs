@@ -59,7 +59,7 @@ pub fn DeploymentView(
         let gh = gh.clone();
         move || {
             let gh = gh.clone();
-            async move { early.deployment(gh.deployment(id)).await }
+            async move { early.deployment.or(gh.deployment(id)).await }
         }
     });
     // What will ship and doing it again: their code loads once the deployment is here (loader::ship_section).
@@ -71,7 +71,7 @@ pub fn DeploymentView(
         move || {
             let gh = gh.clone();
             tasks.spawn(async move {
-                let result = early.statuses(gh.statuses(id)).await;
+                let result = early.statuses.or(gh.statuses(id)).await;
                 // A failed refresh keeps what was shown; only a first load shows the error.
                 if result.is_ok() || statuses.get_untracked().is_none() {
                     statuses.set(Some(result));
