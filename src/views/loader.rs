@@ -157,6 +157,15 @@ on_demand! {
 }
 
 on_demand! {
+    /// Deleting one deployment from its page, under the cleanup's guard rails — once the deployment is read.
+    pub async fn delete_section() -> fn(crate::views::DeleteParts) -> AnyView;
+    in deployment_delete as delete_section_module
+    {
+        (|parts| view! { <crate::views::DeleteDeployment parts=parts/> }.into_any()) as fn(crate::views::DeleteParts) -> AnyView
+    }
+}
+
+on_demand! {
     /// Create's preview of what the ref would change — once a ref is chosen; the same module as the page's.
     pub async fn ship_preview() -> fn(crate::views::ShipPreviewParts) -> AnyView;
     in ship as ship_preview_module
@@ -188,7 +197,7 @@ on_demand! {
 on_demand! {
     /// The fleet's insights (`/{host}/_insights`): each pinned repository's production measured.
     pub async fn fleet_insights(fleet: deploydeck_core::location::FleetLocation) -> AnyView;
-    in insights_view as fleet_insights_module
+    in fleet_insights as fleet_insights_module
     {
         view! { <crate::views::FleetInsightsView fleet=fleet/> }.into_any()
     }

@@ -22,7 +22,7 @@ pub use connect::{ConnectForm, ConnectView, RecentList};
 pub use create::CreateView;
 pub(crate) use create::{ShipPreview, ShipPreviewParts};
 pub use deployment::{DeploymentView, EarlyReads};
-pub(crate) use deployment::{ShipParts, ShipSection};
+pub(crate) use deployment::{DeleteDeployment, DeleteParts, ShipParts, ShipSection};
 pub use fleet::{ConnectFleet, FleetRoute, FleetTabs, FleetView, PinToggle};
 pub use history::HistoryView;
 pub use insights::{FleetInsightsView, InsightsView};

@@ -28,13 +28,24 @@ enum Outcome {
     Failed(ApiError),
 }
 
+/// What the section is made of (the deployment's page hands it over once the deployment is read).
+pub struct DeleteParts {
+    pub api: Api,
+    pub location: AppLocation,
+    pub deployment: Deployment,
+    pub statuses: Statuses,
+}
+
+/// The single delete, in its own module (`views::loader::delete_section`): most readers of a deployment's page
+/// do not delete it, and its code (the guard rails, the liveness check) need not come before the page shows.
 #[component]
-pub(super) fn DeleteDeployment(
-    location: AppLocation,
-    api: Api,
-    deployment: Deployment,
-    statuses: Statuses,
-) -> impl IntoView {
+pub(crate) fn DeleteDeployment(parts: DeleteParts) -> impl IntoView {
+    let DeleteParts {
+        api,
+        location,
+        deployment,
+        statuses,
+    } = parts;
     let id = deployment.id;
     let gh = api.repo(&location.repo);
     let record = Memo::new({

@@ -13,6 +13,7 @@ mod ship;
 
 pub use early::EarlyReads;
 
+pub(crate) use delete::{DeleteDeployment, DeleteParts};
 pub(crate) use ship::{ShipParts, ShipSection};
 mod status_form;
 mod statuses;
@@ -29,7 +30,6 @@ use crate::state::AppState;
 use crate::tasks::Tasks;
 use crate::views::{loader, OnDemandPart};
 
-use delete::DeleteDeployment;
 use status_form::StatusForm;
 use statuses::StatusList;
 
@@ -62,8 +62,10 @@ pub fn DeploymentView(
             async move { early.deployment.or(gh.deployment(id)).await }
         }
     });
-    // What will ship and doing it again: their code loads once the deployment is here (loader::ship_section).
+    // What will ship and doing it again, and the single delete: their code loads once the deployment is here
+    // (loader::ship_section, loader::delete_section).
     let ship = OnDemandPart::new(|| Box::pin(loader::ship_section()));
+    let delete = OnDemandPart::new(|| Box::pin(loader::delete_section()));
     // Statuses: loaded, then asked for again every few seconds while the tab is visible.
     let statuses: Statuses = RwSignal::new(None);
     let refresh = {
@@ -91,7 +93,16 @@ pub fn DeploymentView(
         }
     });
 
-    // Two Suspenses over the same read, the on-demand part between them (not inside one: OnDemandPart).
+    let delete_section = {
+        let (api, location) = (api.clone(), location.clone());
+        move || {
+            deployment.get().and_then(Result::ok).map(|d| {
+                let (api, location) = (api.clone(), location.clone());
+                delete.view(DeleteParts { api, location, deployment: d, statuses })
+            })
+        }
+    };
+    // Two Suspenses over the same read, the on-demand parts beside them (not inside one: OnDemandPart).
     let loading = || view! { <p class="loading" aria-busy="true">"Loading the deployment…"</p> };
     view! {
         <section class="page" data-testid="deployment-page">
@@ -121,11 +132,11 @@ pub fn DeploymentView(
                             <StatusList statuses created_at=d.created_at clock reviews=app_href(&location.with_view(View::Reviews).path())/>
                             <h2 id="post-status">"Post a status"</h2>
                             <StatusForm location=location.clone() api=api.clone() deployment=d.clone() on_posted=refresh/>
-                            <DeleteDeployment location api deployment=d statuses/>
                         })
                     })
                 }}
             </Suspense>
+            {delete_section}
         </section>
     }
     .into_any()

@@ -194,3 +194,26 @@ test('a deployment’s page reads the deployment and its statuses while its code
   await expect(page.getByTestId('delete-explanation')).toBeVisible();
   expect(events.filter((e) => e === 'GET /repos/acme/tidy/deployments/3016'), 'the deployment is read once').toHaveLength(1);
 });
+
+test('a deployment’s page is usable before the code of its delete section, which comes in its own module once the deployment is read', async ({ page }) => {
+  const modules = recordModules(page);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/(split|pack)_deployment_delete\.wasm$/, async (route) => { await held; await route.continue(); });
+  const connect = new ConnectPage(page);
+  const repo = new RepoPage(page);
+  await connect.open();
+  await connect.tryDemo.click();
+  await repo.expectOverview('acme/storefront');
+  await page.locator('[data-testid=recent-deployments] a[href*="/deployments/"]').first().click();
+  // The page reads, shows its statuses and takes a status while the delete section's code is held back.
+  const form = page.getByTestId('deployment-page').locator('form');
+  await expect(form).toBeVisible();
+  await expect(page.getByRole('heading', { name: /^Statuses/ })).toBeVisible();
+  await expect.poll(() => modules, 'asked for once the deployment is read').toContain('split_deployment_delete');
+  await expect(page.getByTestId('delete-deployment')).toHaveCount(0);
+  await expect(page.getByTestId('post-status')).toBeEnabled();
+  release();
+  await expect(page.getByTestId('delete-explanation')).toBeVisible();
+  expect(new Set(modules).size, 'no module is fetched twice').toBe(modules.length);
+});
