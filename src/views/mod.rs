@@ -21,8 +21,8 @@ pub(crate) use cleanup::{Confirm, ConfirmParts, EmptyEnvironmentsPanel, RunPanel
 pub use connect::{ConnectForm, ConnectView, RecentList};
 pub use create::CreateView;
 pub(crate) use create::{ShipPreview, ShipPreviewParts};
-pub use deployment::{DeploymentView, EarlyReads};
 pub(crate) use deployment::{DeleteDeployment, DeleteParts, ShipParts, ShipSection};
+pub use deployment::{DeploymentView, EarlyReads};
 pub use fleet::{ConnectFleet, FleetRoute, FleetTabs, FleetView, PinToggle};
 pub use history::HistoryView;
 pub use insights::{FleetInsightsView, InsightsView};

@@ -98,7 +98,12 @@ pub fn DeploymentView(
         move || {
             deployment.get().and_then(Result::ok).map(|d| {
                 let (api, location) = (api.clone(), location.clone());
-                delete.view(DeleteParts { api, location, deployment: d, statuses })
+                delete.view(DeleteParts {
+                    api,
+                    location,
+                    deployment: d,
+                    statuses,
+                })
             })
         }
     };
