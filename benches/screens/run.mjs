@@ -1,7 +1,7 @@
 // Each screen's cold open (a measurement, not a test; issue 30): the release build served as a CDN serves it
 // (gzip, HTTP/2 over TLS), Chromium with slow 4G (562.5 ms round trip, 1.4 Mbit/s) and the CPU slowed 4×,
 // fake-github with its demo data on loopback over TLS, as api.github.com (its answers throttled like everything
-// else). For Create, History, a deployment's page, Cleanup, Reviews and the Fleet, two ways in:
+// else). For Create, History, a deployment's page, Cleanup, Reviews, the Fleet and Insights, two ways in:
 //   - "click": connected, on a repository's overview; the screen's link clicked — from the page's click event
 //     until it is usable (also reported: from Playwright's click call, as measured up to 2026-12-07);
 //   - "deep link": a new browser (nothing cached, the token kept on this device) opening the screen's address.
@@ -32,6 +32,8 @@ const SCREENS = [
   { name: 'Cleanup', link: 'Cleanup', path: 'cleanup', usable: '[data-testid=cleanup-form], [data-testid=cleanup-run]' },
   { name: 'Reviews', link: 'Reviews', path: 'reviews', usable: '[data-testid=reviews]' },
   { name: 'Fleet', link: null, path: null, usable: '[data-testid=fleet-matrix], [data-testid=pin]' },
+  // Not among issue 30's six; measured because its module is the largest a repository screen fetches.
+  { name: 'Insights', link: 'Insights', path: 'insights', usable: '[data-testid=insights-period]' },
 ];
 
 const median = (xs) => {
