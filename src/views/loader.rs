@@ -149,19 +149,19 @@ on_demand! {
 
 on_demand! {
     /// What will ship and doing a deployment again, on its page — once the deployment is read (not with the page).
-    pub async fn ship_section() -> fn(crate::views::ShipParts) -> AnyView;
+    pub async fn ship_section() -> fn(crate::views::SectionParts) -> AnyView;
     in ship as ship_section_module
     {
-        (|parts| view! { <crate::views::ShipSection parts=parts/> }.into_any()) as fn(crate::views::ShipParts) -> AnyView
+        (|parts| view! { <crate::views::ShipSection parts=parts/> }.into_any()) as fn(crate::views::SectionParts) -> AnyView
     }
 }
 
 on_demand! {
     /// Deleting one deployment from its page, under the cleanup's guard rails — once the deployment is read.
-    pub async fn delete_section() -> fn(crate::views::DeleteParts) -> AnyView;
+    pub async fn delete_section() -> fn(crate::views::SectionParts) -> AnyView;
     in deployment_delete as delete_section_module
     {
-        (|parts| view! { <crate::views::DeleteDeployment parts=parts/> }.into_any()) as fn(crate::views::DeleteParts) -> AnyView
+        (|parts| view! { <crate::views::DeleteDeployment parts=parts/> }.into_any()) as fn(crate::views::SectionParts) -> AnyView
     }
 }
 

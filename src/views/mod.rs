@@ -21,7 +21,7 @@ pub(crate) use cleanup::{Confirm, ConfirmParts, EmptyEnvironmentsPanel, RunPanel
 pub use connect::{ConnectForm, ConnectView, RecentList};
 pub use create::CreateView;
 pub(crate) use create::{ShipPreview, ShipPreviewParts};
-pub(crate) use deployment::{DeleteDeployment, DeleteParts, ShipParts, ShipSection};
+pub(crate) use deployment::{DeleteDeployment, SectionParts, ShipSection};
 pub use deployment::{DeploymentView, EarlyReads};
 pub use fleet::{ConnectFleet, FleetRoute, FleetTabs, FleetView, PinToggle};
 pub use history::HistoryView;

@@ -5,18 +5,17 @@
 //! of its environment read (newest first, stopping at the first success) to know whether it is live.
 
 use deploydeck_core::cleanup::{single_delete, Action as Plan, Reason};
-use deploydeck_core::location::{AppLocation, View};
-use deploydeck_core::model::{Deployment, DeploymentState, Latest};
+use deploydeck_core::location::View;
+use deploydeck_core::model::{DeploymentState, Latest};
 use deploydeck_core::response::ApiError;
 use deploydeck_core::rules::is_production;
 use deploydeck_core::rules::{latest_status, DeploymentRecord};
 use leptos::prelude::*;
 
-use super::Statuses;
+use super::SectionParts;
 use crate::clock::now;
 use crate::components::{clipped, ErrorPanel};
 use crate::href::app_href;
-use crate::net::api::Api;
 
 /// Newer deployments of the environment read at most to tell whether this one is live; past that it is
 /// treated as live (the reading that never deletes what runs).
@@ -28,19 +27,11 @@ enum Outcome {
     Failed(ApiError),
 }
 
-/// What the section is made of (the deployment's page hands it over once the deployment is read).
-pub struct DeleteParts {
-    pub api: Api,
-    pub location: AppLocation,
-    pub deployment: Deployment,
-    pub statuses: Statuses,
-}
-
 /// The single delete, in its own module (`views::loader::delete_section`): most readers of a deployment's page
 /// do not delete it, and its code (the guard rails, the liveness check) need not come before the page shows.
 #[component]
-pub(crate) fn DeleteDeployment(parts: DeleteParts) -> impl IntoView {
-    let DeleteParts {
+pub(crate) fn DeleteDeployment(parts: SectionParts) -> impl IntoView {
+    let SectionParts {
         api,
         location,
         deployment,

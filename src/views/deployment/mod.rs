@@ -13,8 +13,8 @@ mod ship;
 
 pub use early::EarlyReads;
 
-pub(crate) use delete::{DeleteDeployment, DeleteParts};
-pub(crate) use ship::{ShipParts, ShipSection};
+pub(crate) use delete::DeleteDeployment;
+pub(crate) use ship::ShipSection;
 mod status_form;
 mod statuses;
 
@@ -26,6 +26,7 @@ use leptos::prelude::*;
 use crate::clock::{every, now};
 use crate::components::{clipped, Clip, ErrorPanel, Time};
 use crate::href::app_href;
+use crate::net::api::Api;
 use crate::state::AppState;
 use crate::tasks::Tasks;
 use crate::views::{loader, OnDemandPart};
@@ -41,6 +42,15 @@ pub(crate) type ShipReading = LocalResource<Result<deploydeck_core::ship::Shippi
 
 /// The statuses as last read: `None` before the first answer.
 pub type Statuses = RwSignal<Option<Result<Vec<DeploymentStatus>, ApiError>>>;
+
+/// What each section of the page with its own module (what will ship, the single delete) is made of: the page
+/// hands it over once the deployment is read.
+pub struct SectionParts {
+    pub api: Api,
+    pub location: AppLocation,
+    pub deployment: Deployment,
+    pub statuses: Statuses,
+}
 
 #[component]
 pub fn DeploymentView(
@@ -93,20 +103,22 @@ pub fn DeploymentView(
         }
     });
 
-    let delete_section = {
+    // A section with its own module, made once the deployment is read (again if it is read again).
+    let section = |part: OnDemandPart<SectionParts>| {
         let (api, location) = (api.clone(), location.clone());
         move || {
-            deployment.get().and_then(Result::ok).map(|d| {
+            deployment.get().and_then(Result::ok).map(|deployment| {
                 let (api, location) = (api.clone(), location.clone());
-                delete.view(DeleteParts {
+                part.view(SectionParts {
                     api,
                     location,
-                    deployment: d,
+                    deployment,
                     statuses,
                 })
             })
         }
     };
+    let (ship, delete) = (section(ship), section(delete));
     // Two Suspenses over the same read, the on-demand parts beside them (not inside one: OnDemandPart).
     let loading = || view! { <p class="loading" aria-busy="true">"Loading the deployment…"</p> };
     view! {
@@ -122,12 +134,7 @@ pub fn DeploymentView(
                     }
                 })}
             </Suspense>
-            {
-                let (api, location) = (api.clone(), location.clone());
-                move || deployment.get().and_then(Result::ok).map(|d| {
-                    ship.view(ShipParts { api: api.clone(), location: location.clone(), deployment: d, statuses })
-                })
-            }
+            {ship}
             <Suspense fallback=|| ()>
                 {move || {
                     let (api, location, refresh) = (api.clone(), location.clone(), refresh.clone());
@@ -141,7 +148,7 @@ pub fn DeploymentView(
                     })
                 }}
             </Suspense>
-            {delete_section}
+            {delete}
         </section>
     }
     .into_any()

@@ -8,23 +8,15 @@ use deploydeck_core::model::Deployment;
 use leptos::prelude::*;
 
 use super::again::DoAgain;
-use super::{ShipReading, Statuses};
+use super::{SectionParts, ShipReading};
 use crate::components::{clipped, Shipped};
 use crate::net::api::Api;
-
-/// What the section is made of (the deployment's page hands it over once the deployment is read).
-pub struct ShipParts {
-    pub api: Api,
-    pub location: AppLocation,
-    pub deployment: Deployment,
-    pub statuses: Statuses,
-}
 
 /// What will ship and doing it again, in their own module (`views::loader::ship_section`): the comparison is
 /// read once here and both halves show it.
 #[component]
-pub(crate) fn ShipSection(parts: ShipParts) -> impl IntoView {
-    let ShipParts {
+pub(crate) fn ShipSection(parts: SectionParts) -> impl IntoView {
+    let SectionParts {
         api,
         location,
         deployment: d,
