@@ -56,6 +56,9 @@ pub struct Runner {
     pub restored: ArcStoredValue<bool>,
     /// The user has seen the finished run's report: the header no longer points to it.
     seen: ArcStoredValue<bool>,
+    /// The run was started here and is not yet kept on this device (nor known to other tabs): it is, once
+    /// this tab holds the run's lock.
+    fresh: ArcStoredValue<bool>,
     /// Which tab runs the run: this one, another (this one follows it), or each (no Web Locks).
     pub role: ArcRwSignal<TabRole>,
     lock: ArcStoredValue<Lock>,
@@ -102,6 +105,7 @@ pub fn runner_for(state: AppState, location: &AppLocation) -> Option<Runner> {
         answered: ArcStoredValue::new(0),
         restored: ArcStoredValue::new(restored),
         seen: ArcStoredValue::new(false),
+        fresh: ArcStoredValue::new(false),
         role: ArcRwSignal::new(TabRole::Runs),
         lock: ArcStoredValue::new(Lock::Idle),
         workers: ArcStoredValue::new(0),
@@ -176,16 +180,18 @@ impl Runner {
         self.publish();
     }
 
-    /// Starts `saved` (a plan just confirmed): kept on this device first, then sent.
+    /// Starts `saved` (a plan just confirmed): kept on this device, then sent — once this tab holds the run's
+    /// lock. Kept any earlier, another tab would hear of the run and could ask for the lock first: the browser
+    /// grants it in the order its requests reach it, not the order tabs make them, so the tab that only
+    /// learnt of the run could take it over (at its own pace, the starting tab sending nothing).
     pub fn start(&self, saved: SavedRun) {
         self.seen.set_value(false);
         self.restored.set_value(false);
-        let kept = session::save_run(&self.location, &saved.to_json());
-        self.kept.set(kept);
         self.run.set(Some(saved));
+        self.fresh.set_value(true);
         self.starts_again();
         // This tab runs it once the browser says no other tab does (at once, unless one is running
-        // another run of this repository).
+        // another run of this repository: then that run is shown, followed, and this one is not started).
         self.claim();
         self.publish();
     }
@@ -206,6 +212,17 @@ impl Runner {
         if settled && !self.seen.get_value() {
             self.seen.set_value(true);
             self.publish();
+        }
+    }
+
+    /// Sends at the pace the run was started with (the user's pause between changes), whichever tab started
+    /// it: this tab's connection takes it, as the confirmation's field would set it.
+    fn keep_pace(&self) {
+        let pace = self
+            .run
+            .with_untracked(|r| r.as_ref().and_then(SavedRun::pace));
+        if let Some(ms) = pace {
+            self.api.set_write_spacing(ms);
         }
     }
 

@@ -44,11 +44,6 @@ pub(super) enum Lock {
 // promise resolves), or null at once when `ifAvailable` and another tab holds it; false without Web Locks.
 // Kept short, and without comments, since it is part of the first load.
 // https://developer.mozilla.org/en-US/docs/Web/API/LockManager/request
-// `requestLock(name, ifAvailable, granted)`: `navigator.locks.request` (web-sys has it only behind its
-// unstable flag), `granted` hearing the function that frees the lock once this tab holds it (the lock's
-// promise resolves), or null at once when `ifAvailable` and another tab holds it; false without Web Locks.
-// Kept short, and without comments, since it is part of the first load.
-// https://developer.mozilla.org/en-US/docs/Web/API/LockManager/request
 #[wasm_bindgen(module = "/src/tab_lock.js")]
 extern "C" {
     #[wasm_bindgen(js_name = requestLock)]
@@ -95,10 +90,17 @@ impl Runner {
     /// run; held by another tab, this one follows it, waiting to take over.
     pub(super) fn claim(&self) {
         if self.api.is_demo() {
-            return self.pump();
+            return self.sends_from_here(false);
         }
-        if !self.lock.with_value(|l| matches!(l, Lock::Idle)) {
-            return;
+        match self.lock.with_value(|l| match l {
+            Lock::Idle => None,
+            Lock::Asking => Some(false),
+            Lock::Held(_) => Some(true),
+        }) {
+            None => {}
+            // Held already (a run started right after the last one here settled): sent from here.
+            Some(true) if self.fresh.get_value() => return self.sends_from_here(false),
+            Some(_) => return,
         }
         self.lock.set_value(Lock::Asking);
         self.role.set(TabRole::Asking);
@@ -106,6 +108,15 @@ impl Runner {
         let asked = request_lock(&name.clone(), true, move |held| match held {
             Some(release) => this.granted(release),
             None => {
+                // Another tab runs a run of this repository: this tab shows that one and follows it. A run
+                // just started here is not started at all: it was never kept, so no tab knows of it.
+                if this.fresh.get_value() {
+                    this.fresh.set_value(false);
+                    let kept = session::load_run(&this.location)
+                        .and_then(|text| SavedRun::from_json_as_kept(&text));
+                    this.run.set(kept);
+                    this.publish();
+                }
                 this.role.set(TabRole::Follows);
                 let again = this.clone();
                 request_lock(&name, false, move |held| {
@@ -118,7 +129,7 @@ impl Runner {
         if !asked {
             self.lock.set_value(Lock::Idle);
             self.role.set(TabRole::Unshared);
-            self.pump();
+            self.sends_from_here(false);
         }
     }
 
@@ -130,13 +141,24 @@ impl Runner {
         }
         self.lock.set_value(Lock::Held(release));
         self.role.set(TabRole::Runs);
-        // The run as kept (by the tab that had it, or by this one); what this tab holds when none could be
-        // kept (the storage is full).
-        if let Some(kept) =
-            session::load_run(&self.location).and_then(|text| SavedRun::from_json(&text))
+        self.sends_from_here(true);
+    }
+
+    /// This tab sends the run from now on: a run started here is kept on this device first (other tabs hear
+    /// of it only now); with `reload`, any other is taken as kept — by the tab that had it, or by this one
+    /// (what this tab holds stays when none could be kept: the storage is full). It goes at the pace it was
+    /// started with.
+    fn sends_from_here(&self, reload: bool) {
+        if self.fresh.get_value() {
+            self.fresh.set_value(false);
+        } else if let Some(kept) = reload
+            .then(|| session::load_run(&self.location))
+            .flatten()
+            .and_then(|text| SavedRun::from_json(&text))
         {
             self.run.set(Some(kept));
         }
+        self.keep_pace();
         self.starts_again();
         self.save();
         self.pump();
@@ -230,6 +252,8 @@ impl Runner {
             }
             let shown = text.as_deref().and_then(SavedRun::from_json_as_kept);
             last.set_value(text);
+            // Another tab's run is shown: nothing started here waits to be kept any more.
+            this.fresh.set_value(false);
             let unsettled = shown.as_ref().is_some_and(|s| !s.run.is_settled());
             this.run.set(shown);
             this.publish();

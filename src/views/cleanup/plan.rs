@@ -207,7 +207,7 @@ pub(super) fn Planner(location: AppLocation, start: Callback<SavedRun>) -> impl 
     let confirming = RwSignal::new(false);
 
     let start = {
-        let location = location.clone();
+        let (api, location) = (api.clone(), location.clone());
         move || {
             let Some(plan) = plan.get_untracked() else {
                 return;
@@ -217,6 +217,8 @@ pub(super) fn Planner(location: AppLocation, start: Callback<SavedRun>) -> impl 
                 started_at: now(),
                 planned: plan.counts(),
                 run: CleanupRun::new(&plan),
+                // The pause the confirmation set: kept with the run, so that any tab sending it keeps it.
+                pace_ms: Some(api.pacing().write_spacing_ms),
             };
             start.run(saved);
         }

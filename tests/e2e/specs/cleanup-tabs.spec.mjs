@@ -12,8 +12,25 @@ seedEachTest(test, TIDY.seed);
 const PLANNED = TIDY.deployments.map((d) => d.id).filter((id) => id !== TIDY.liveProduction);
 const done = (text) => Number(text.match(/^(\d+) of 16 done/)?.[1] ?? -1);
 
+/// The deployments a tab asked the fake to delete, as that tab's own requests say.
+function deletesSentBy(tab) {
+  const ids = [];
+  tab.on('request', (r) => { if (r.method() === 'DELETE' && r.url().startsWith(FAKE)) ids.push(idOf(new URL(r.url()).pathname)); });
+  return ids;
+}
+
+/// Checks that `log`'s writes went one at a time, each at least `spacing` ms (less a little for the clocks)
+/// after the answer before it: the pause the user chose, whichever tab sent them.
+function expectPaced(log, spacing, what) {
+  const sent = [...log].sort((a, b) => a.started_ms - b.started_ms);
+  for (let i = 1; i < sent.length; i += 1) {
+    expect(sent[i].started_ms - sent[i - 1].ended_ms, `${what}: write ${i + 1} after the answer to ${i}`).toBeGreaterThanOrEqual(spacing - 50);
+  }
+}
+
 test('two tabs on one kept run: exactly one sends, Pause and Resume from the other reach it, and closing it hands the run over', async ({ page }) => {
   const first = new CleanupPage(page);
+  const sentByFirst = deletesSentBy(page);
   await first.startPacedRun('acme/tidy', SHOP_TOKEN, { spacing: 400 });
   await expect(first.summary).toHaveText(/^[1-9]\d* of 16 done/, { timeout: 15_000 });
   await expect(page.getByTestId('run-tab'), 'the tab that runs it says nothing of tabs').toHaveCount(0);
@@ -22,6 +39,7 @@ test('two tabs on one kept run: exactly one sends, Pause and Resume from the oth
   const tab = await page.context().newPage();
   const captured = await capture(tab, { apiOrigins: [new URL(FAKE).origin], tokenOnDevice: false });
   const second = new CleanupPage(tab);
+  const sentBySecond = deletesSentBy(tab);
   await second.visit('acme/tidy', SHOP_TOKEN);
   await expect(tab.getByTestId('run-tab')).toHaveText(/running in another tab of this browser/);
   await expect(tab.getByTestId('run-indicator')).toHaveText(/^Cleanup \d+\/16$/);
@@ -50,6 +68,7 @@ test('two tabs on one kept run: exactly one sends, Pause and Resume from the oth
   // The running tab closes mid-run: the second takes over where it stopped and finishes.
   const before = writes(await requests()).length;
   expect(before, 'still running when the first tab closes').toBeLessThan(17);
+  expect(sentBySecond, 'the following tab sent nothing while the first ran').toEqual([]);
   await page.close({ runBeforeUnload: false });
   await expect(tab.getByTestId('run-tab')).toHaveCount(0);
   await second.expectFinished();
@@ -66,6 +85,11 @@ test('two tabs on one kept run: exactly one sends, Pause and Resume from the oth
   // Before the first tab closed, no request was sent twice: one tab sent.
   const whileBoth = log.slice(0, before).filter((r) => r.method === 'DELETE').map((r) => idOf(r.path));
   expect(new Set(whileBoth).size, 'no deployment deleted by both tabs').toBe(whileBoth.length);
+  expect(sentBySecond.length, 'the second tab sent the rest').toBeGreaterThan(0);
+  expect(sentByFirst.length + sentBySecond.length).toBe(log.filter((r) => r.method === 'DELETE').length);
+  // The tab that took over kept the pace the run was started with (its own connection has none set); the
+  // write the first tab may have had in flight as it closed is left out.
+  expectPaced(log.slice(before + 1), 400, 'after the hand-over');
 
   const { problems, leaks } = await captured.finish();
   expect(problems, 'CSP violations or page errors in the second tab').toEqual([]);
@@ -83,6 +107,7 @@ test('a tab whose Cleanup shows the plan when another tab starts a run follows t
   expect(modules, 'the plan alone').not.toContain('split_cleanup_run');
 
   const first = new CleanupPage(page);
+  const [sentByFirst, sentBySecond] = [deletesSentBy(page), deletesSentBy(tab)];
   await first.startPacedRun('acme/tidy', SHOP_TOKEN, { spacing: 400 });
   // The run kept on this device reaches the second tab, which now shows it and follows the running tab.
   await expect(tab.getByTestId('cleanup-run')).toBeVisible();
@@ -95,6 +120,10 @@ test('a tab whose Cleanup shows the plan when another tab starts a run follows t
   const log = writes(await requests());
   const deletes = log.filter((r) => r.method === 'DELETE').map((r) => idOf(r.path));
   expect(new Set(deletes).size, 'one tab sent: no deployment deleted twice').toBe(deletes.length);
+  // The tab that started the run sent it, at its pace; the one that learnt of it only followed.
+  expect(sentBySecond, 'the following tab sent nothing').toEqual([]);
+  expect([...new Set(sentByFirst)].sort((a, b) => a - b), 'the starting tab sent every delete').toEqual([...PLANNED].sort((a, b) => a - b));
+  expectPaced(log, 400, 'the run');
 });
 
 test('without Web Locks the panel says each tab would send, and the run goes on as before', async ({ page }) => {

@@ -42,7 +42,7 @@ mod tests;
 pub use guard::{guard_sentence, Guard, Reason};
 pub use plan::{
     duration_note, parse_spacing, single_delete, Action, CleanupPlan, DeletionKinds, PlanCounts,
-    PlanItem, PlanRows, LONG_RUN_SECS,
+    PlanItem, PlanRows, LONG_RUN_SECS, MAX_PACE_MS,
 };
 pub use report::{backup_json, report_csv, report_json};
 pub use run::{

@@ -616,6 +616,10 @@ pub fn duration_note(counts: &PlanCounts, estimate_ms: u64, github_com: bool) ->
     }
 }
 
+/// The longest pause between changes the form takes, and a kept run keeps: a kept run is text on this device
+/// that anyone may edit, so what it says is capped, not trusted.
+pub const MAX_PACE_MS: u64 = 60_000;
+
 /// The pause between writes typed on the confirmation (GHES and custom hosts): whole milliseconds, empty
 /// for none.
 pub fn parse_spacing(text: &str) -> Result<u64, String> {
@@ -625,7 +629,7 @@ pub fn parse_spacing(text: &str) -> Result<u64, String> {
     }
     text.parse::<u64>()
         .ok()
-        .filter(|ms| *ms <= 60_000)
+        .filter(|ms| *ms <= MAX_PACE_MS)
         .ok_or_else(|| {
             format!("“{}” is not a pause Deploydeck can use: type whole milliseconds from 0 to 60000 (0 for none).", crate::text::clip(text, 20).shown)
         })

@@ -13,7 +13,7 @@ use crate::timestamp::Timestamp;
 
 use crate::text::one_line;
 
-use super::plan::{Action, CleanupPlan, PlanCounts};
+use super::plan::{Action, CleanupPlan, PlanCounts, MAX_PACE_MS};
 use super::select::Write;
 
 /// One request of a run.
@@ -554,9 +554,20 @@ pub struct SavedRun {
     /// What the plan needed: the requests a run without failures makes.
     pub planned: PlanCounts,
     pub run: CleanupRun,
+    /// The pause between changes the run was started with (ms; GHES's setting — github.com keeps GitHub's
+    /// own limits whatever this says), so that a tab taking the run over, or this one after a reload, sends
+    /// at the pace the user chose rather than at its connection's default. `None` in runs kept before it was
+    /// recorded: the connection's pace then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pace_ms: Option<u64>,
 }
 
 impl SavedRun {
+    /// The pause between changes to send this run at, capped ([`MAX_PACE_MS`]); `None`: the connection's.
+    pub fn pace(&self) -> Option<u64> {
+        self.pace_ms.map(|ms| ms.min(MAX_PACE_MS))
+    }
+
     /// "Requests sent: 12 (the plan needed 10; GitHub refused 1 delete as active: it got an “inactive” status
     /// and was deleted again)."
     pub fn requests_sentence(&self) -> String {

@@ -274,6 +274,7 @@ fn another_tab_commands_the_run_and_each_role_says_what_it_does() {
         started_at: now(),
         planned: plan.counts(),
         run,
+        pace_ms: None,
     };
     let json = saved.to_json();
     assert_eq!(
@@ -863,6 +864,7 @@ fn a_delete_github_refuses_while_active_gets_its_status_then_one_more_try() {
         started_at: now(),
         planned: plan.counts(),
         run: run.clone(),
+        pace_ms: None,
     };
     assert_eq!(
         saved.requests_sentence(),
@@ -1162,6 +1164,7 @@ fn a_saved_run_comes_back_ready_to_continue_and_its_report_says_what_happened() 
         started_at: now(),
         planned: plan.counts(),
         run,
+        pace_ms: None,
     };
     let mut back = SavedRun::from_json(&saved.to_json()).unwrap();
     assert_eq!(back.run.progress().in_flight, 0);
@@ -1236,7 +1239,54 @@ fn the_eta_follows_the_pace_so_far() {
     assert_eq!(eta_ms(10, 5_000, 0), Some(0));
 }
 
+#[test]
+fn a_kept_run_carries_the_pace_it_was_started_with() {
+    let plan = CleanupPlan::new(&sample(), &everything(), now());
+    let saved = SavedRun {
+        repository: "o/r".into(),
+        started_at: now(),
+        planned: plan.counts(),
+        run: CleanupRun::new(&plan),
+        pace_ms: Some(800),
+    };
+    // Whichever tab reads it (one taking the run over, this one after a reload) sends at 800 ms.
+    let json = saved.to_json();
+    assert_eq!(SavedRun::from_json(&json).unwrap().pace(), Some(800));
+    assert_eq!(
+        SavedRun::from_json_as_kept(&json).unwrap().pace(),
+        Some(800)
+    );
+    // A run kept before the pace was recorded still reads: the connection's pace then.
+    let old = json.replace(",\"pace_ms\":800", "");
+    assert!(!old.contains("pace_ms"), "{old}");
+    assert_eq!(SavedRun::from_json(&old).unwrap().pace(), None);
+    // Edited on the device: capped at the longest pause the form takes.
+    let edited = json.replace("\"pace_ms\":800", "\"pace_ms\":99999999999");
+    assert_eq!(
+        SavedRun::from_json(&edited).unwrap().pace(),
+        Some(MAX_PACE_MS)
+    );
+    assert_eq!(parse_spacing("60000"), Ok(MAX_PACE_MS));
+    assert!(parse_spacing("60001").is_err());
+}
+
 proptest::proptest! {
+    /// Any pace reads back from a kept run as written, and is never longer than the form's limit.
+    #[test]
+    fn a_kept_runs_pace_reads_back_capped(pace: Option<u64>) {
+        let plan = CleanupPlan::new(&sample(), &everything(), now());
+        let saved = SavedRun {
+            repository: "o/r".into(),
+            started_at: now(),
+            planned: plan.counts(),
+            run: CleanupRun::new(&plan),
+            pace_ms: pace,
+        };
+        let back = SavedRun::from_json(&saved.to_json()).unwrap();
+        proptest::prop_assert_eq!(back.pace_ms, pace);
+        proptest::prop_assert_eq!(back.pace(), pace.map(|p| p.min(MAX_PACE_MS)));
+    }
+
     /// An item's state reads back from a kept run as it was written, whatever its error (`ItemRecord`).
     #[test]
     fn every_item_state_reads_back_as_written(
