@@ -269,13 +269,7 @@ fn another_tab_commands_the_run_and_each_role_says_what_it_does() {
     // A follower shows the run as kept, a step in flight still in flight.
     let mut run = CleanupRun::new(&plan);
     run.next_step();
-    let saved = SavedRun {
-        repository: "o/r".into(),
-        started_at: now(),
-        planned: plan.counts(),
-        run,
-        pace_ms: None,
-    };
+    let saved = saved_run("o/r", &plan, run, None);
     let json = saved.to_json();
     assert_eq!(
         SavedRun::from_json_as_kept(&json)
@@ -859,13 +853,7 @@ fn a_delete_github_refuses_while_active_gets_its_status_then_one_more_try() {
     );
     assert_eq!(run.progress().done, 5);
     assert_eq!(run.requests_sent, 10);
-    let saved = SavedRun {
-        repository: "o/r".into(),
-        started_at: now(),
-        planned: plan.counts(),
-        run: run.clone(),
-        pace_ms: None,
-    };
+    let saved = saved_run("o/r", &plan, run.clone(), None);
     assert_eq!(
         saved.requests_sentence(),
         "Requests sent: 10 (the plan needed 6; GitHub refused 2 deletes as active: each got an “inactive” status and was deleted again)."
@@ -1159,13 +1147,7 @@ fn a_saved_run_comes_back_ready_to_continue_and_its_report_says_what_happened() 
         }),
     );
     let (lost, lost_step) = run.next_step().unwrap();
-    let saved = SavedRun {
-        repository: "acme/shop".into(),
-        started_at: now(),
-        planned: plan.counts(),
-        run,
-        pace_ms: None,
-    };
+    let saved = saved_run("acme/shop", &plan, run, None);
     let mut back = SavedRun::from_json(&saved.to_json()).unwrap();
     assert_eq!(back.run.progress().in_flight, 0);
     assert_eq!(
@@ -1239,16 +1221,26 @@ fn the_eta_follows_the_pace_so_far() {
     assert_eq!(eta_ms(10, 5_000, 0), Some(0));
 }
 
+/// A run of `plan` as kept on this device.
+fn saved_run(
+    repository: &str,
+    plan: &CleanupPlan,
+    run: CleanupRun,
+    pace_ms: Option<u64>,
+) -> SavedRun {
+    SavedRun {
+        repository: repository.into(),
+        started_at: now(),
+        planned: plan.counts(),
+        run,
+        pace_ms,
+    }
+}
+
 #[test]
 fn a_kept_run_carries_the_pace_it_was_started_with() {
     let plan = CleanupPlan::new(&sample(), &everything(), now());
-    let saved = SavedRun {
-        repository: "o/r".into(),
-        started_at: now(),
-        planned: plan.counts(),
-        run: CleanupRun::new(&plan),
-        pace_ms: Some(800),
-    };
+    let saved = saved_run("o/r", &plan, CleanupRun::new(&plan), Some(800));
     // Whichever tab reads it (one taking the run over, this one after a reload) sends at 800 ms.
     let json = saved.to_json();
     assert_eq!(SavedRun::from_json(&json).unwrap().pace(), Some(800));
@@ -1275,13 +1267,7 @@ proptest::proptest! {
     #[test]
     fn a_kept_runs_pace_reads_back_capped(pace: Option<u64>) {
         let plan = CleanupPlan::new(&sample(), &everything(), now());
-        let saved = SavedRun {
-            repository: "o/r".into(),
-            started_at: now(),
-            planned: plan.counts(),
-            run: CleanupRun::new(&plan),
-            pace_ms: pace,
-        };
+        let saved = saved_run("o/r", &plan, CleanupRun::new(&plan), pace);
         let back = SavedRun::from_json(&saved.to_json()).unwrap();
         proptest::prop_assert_eq!(back.pace_ms, pace);
         proptest::prop_assert_eq!(back.pace(), pace.map(|p| p.min(MAX_PACE_MS)));
