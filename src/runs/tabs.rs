@@ -92,15 +92,12 @@ impl Runner {
         if self.api.is_demo() {
             return self.sends_from_here(false);
         }
-        match self.lock.with_value(|l| match l {
-            Lock::Idle => None,
-            Lock::Asking => Some(false),
-            Lock::Held(_) => Some(true),
-        }) {
-            None => {}
-            // Held already (a run started right after the last one here settled): sent from here.
-            Some(true) if self.fresh.get_value() => return self.sends_from_here(false),
-            Some(_) => return,
+        // Held already (a run started right after the last one here settled): sent from here.
+        if self.fresh.get_value() && self.lock.with_value(|l| matches!(l, Lock::Held(_))) {
+            return self.sends_from_here(false);
+        }
+        if !self.lock.with_value(|l| matches!(l, Lock::Idle)) {
+            return;
         }
         self.lock.set_value(Lock::Asking);
         self.role.set(TabRole::Asking);
