@@ -108,8 +108,11 @@ fi
 hash=$(cd "$work/pkg" && find . -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
 rm -rf "$out"/pkg-*
 cp -r "$work/pkg" "$out/pkg-$hash"
-sed -i -e "s|%BASE%|$base|g" -e "s|%PKG%|${base}pkg-$hash/|g" "$out/index.html"
-if grep -q '%BASE%\|%PKG%' "$out/index.html"; then
+# The app's own pack, which boot.js preloads once the page wants the app (none in a development build).
+app=""
+if [ -f "$work/pkg/pack_app_root.wasm" ]; then app="${base}pkg-$hash/pack_app_root.wasm"; fi
+sed -i -e "s|%BASE%|$base|g" -e "s|%PKG%|${base}pkg-$hash/|g" -e "s|%APP%|$app|g" "$out/index.html"
+if grep -q '%BASE%\|%PKG%\|%APP%' "$out/index.html"; then
   echo "build-app: placeholders left in index.html" >&2
   exit 1
 fi

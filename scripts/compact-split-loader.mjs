@@ -5,8 +5,8 @@
 // measured). This script keeps wasm-split's shared imports and callback wrapper and writes one loader:
 //   - each chunk instantiated once, whoever needs it first; a failure forgotten, so the next need tries again;
 //   - each screen's chunks as number ranges ("16-63,110-189");
-//   - a screen's pack, pack_NAME.wasm (scripts/pack-split-modules.mjs): its module and the chunks the repository
-//     frame does not bring, as custom sections of one WebAssembly file (served, cached and compressed as any
+//   - a screen's pack, pack_NAME.wasm (scripts/pack-split-modules.mjs): its module and the chunks the app and the
+//     repository frame do not bring, as custom sections of one WebAssembly file (served, cached and compressed as any
 //     .wasm), fetched instead of those files while at least half of its chunks are still missing — else the
 //     module and the missing chunks come as files, as before.
 // Every module is compiled as it arrives and instantiated once the chunks it needs are in. It also writes
@@ -48,13 +48,20 @@ if (screens.length === 0 || defined.size + screens.length !== fetches) {
   fail(`${defined.size} chunks and ${screens.length} screens read of ${fetches} module fetches`);
 }
 
-// What each pack holds: the repository frame's, every chunk it needs; any other screen's, the chunks the frame
-// does not need (every repository screen opens inside the frame, and a deep link fetches both at once).
+// What each pack holds: the app's (app_root: everything but the first module's loader, fetched once the page
+// wants it), every chunk it needs; the repository frame's, the chunks the app does not bring; any other
+// screen's, the chunks neither brings (every screen opens inside the app, every repository screen inside the
+// frame, and a deep link fetches all three at once).
+const app = screens.find((s) => s.name === 'app_root');
+if (!app) fail('the app (app_root) was not found');
 const frame = screens.find((s) => s.name === 'repo_screen');
 if (!frame) fail('the repository frame (repo_screen) was not found');
-const frameChunks = new Set(frame.chunks);
+const appChunks = new Set(app.chunks);
+const baseChunks = new Set([...app.chunks, ...frame.chunks]);
 for (const screen of screens) {
-  screen.packed = screen === frame ? screen.chunks : screen.chunks.filter((n) => !frameChunks.has(n));
+  screen.packed = screen === app ? screen.chunks
+    : screen === frame ? screen.chunks.filter((n) => !appChunks.has(n))
+    : screen.chunks.filter((n) => !baseChunks.has(n));
 }
 
 const loader = `
@@ -130,12 +137,19 @@ function screen(name, needs, beside) {
     };
 }
 `;
-// The frame's list is written once: its pack holds all of it, every other pack what is not in it.
-const exports = screens.map((s) => s === frame
-  ? `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", frame, ""));`
-  : `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", "${ranges(s.chunks)}", frame));`);
-const frameList = `const frame = "${ranges(frame.chunks)}";`;
-writeFileSync(file, `${prelude}\n${loader}\n${frameList}\n${exports.join('\n')}\n`);
+// The app's and the frame's lists are written once: the app's pack holds all of the app's, the frame's what is
+// not the app's, every other pack what is in neither.
+const exports = screens.map((s) => s === app
+  ? `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", app, ""));`
+  : s === frame
+    ? `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", frame, app));`
+    : `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", "${ranges(s.chunks)}", base));`);
+const lists = [
+  `const app = "${ranges(app.chunks)}";`,
+  `const frame = "${ranges(frame.chunks)}";`,
+  `const base = "${ranges([...baseChunks])}";`,
+].join('\n');
+writeFileSync(file, `${prelude}\n${loader}\n${lists}\n${exports.join('\n')}\n`);
 const packs = Object.fromEntries(screens.filter((s) => s.packed.length > 0)
   .map(({ name, packed }) => [name, { module: `split_${name}`, chunks: packed.map((n) => `chunk_${n}`) }]));
 writeFileSync(manifest, `${JSON.stringify(packs, null, 1)}\n`);

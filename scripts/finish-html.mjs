@@ -7,7 +7,7 @@
 //     with the page), in the <meta> policy and in _headers: the policy allows that exact stylesheet only.
 //   - the page's comments dropped and the stylesheet's comments and white space trimmed (before hashing).
 //   - 404.html: the page for deep links on static hosts, marked `deep-link` so its static first screen says
-//     "Opening…" instead of showing the connect form (src/boot.rs).
+//     "Opening…" instead of showing the connect form (src/boot.rs), and preloading the app's pack too.
 // Usage: node scripts/finish-html.mjs OUT PKG_DIR_NAME BASE
 import { readFileSync, writeFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -50,5 +50,11 @@ html = fill(html, 'index.html');
 writeFileSync(join(out, 'index.html'), html);
 const headers = join(out, '_headers');
 if (existsSync(headers)) writeFileSync(headers, fill(readFileSync(headers, 'utf8'), '_headers'));
-writeFileSync(join(out, '404.html'), html.replace('<html lang="en">', '<html lang="en" class="deep-link">'));
+// A deep link always wants the app at once: its pack is preloaded with the page, beside the first module, not
+// after boot.js has run (a round trip later). The connect screen (index.html) leaves it to boot.js.
+const appPack = join(pkg, 'pack_app_root.wasm');
+const deep = existsSync(appPack)
+  ? html.replace(links.at(-1), `${links.at(-1)}\n    <link rel="preload" href="${href(appPack)}" as="fetch" type="application/wasm" crossorigin>`)
+  : html;
+writeFileSync(join(out, '404.html'), deep.replace('<html lang="en">', '<html lang="en" class="deep-link">'));
 console.error(`finish-html: ${modules.length} modules and the app's wasm preloaded; style ${hashes}`);

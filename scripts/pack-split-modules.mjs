@@ -1,5 +1,5 @@
-// Writes each screen's pack (issue 30): pack_NAME.wasm, its module and the shared chunks the repository frame
-// does not bring (MANIFEST, from scripts/compact-split-loader.mjs), each as a custom section named after its file
+// Writes each screen's pack (issue 30): pack_NAME.wasm, its module and the shared chunks the app and the
+// repository frame do not bring (MANIFEST, from scripts/compact-split-loader.mjs), each as a custom section named after its file
 // — one WebAssembly file (no code of its own, so served, cached and compressed as any .wasm) that the loader
 // fetches instead of ~100 files and takes apart. Run once the modules are optimised; each section is checked to
 // be its file, byte for byte. Usage: node scripts/pack-split-modules.mjs PKG_DIR MANIFEST.json

@@ -101,9 +101,11 @@ for (const screen of screens) {
   const withFrame = new Set([...chunks, ...frame]);
   const deep = screen === 'repo_screen' ? gzip
     : shipped(`split_${screen}.wasm`) + shipped('split_repo_screen.wasm') + [...withFrame].reduce((s, c) => s + shipped(`${c}.wasm`), 0);
-  // As fetched: its pack (its module and the chunks beyond the frame's), after the frame's pack on a deep link.
+  // As fetched: its pack (its module and the chunks beyond the app's and the frame's); on a deep link, with the
+  // app's and the frame's packs.
   const pack = shipped(`pack_${screen}.wasm`);
-  const deepPacked = screen === 'repo_screen' ? pack : pack + shipped('pack_repo_screen.wasm');
+  const base = ['app_root', 'repo_screen'].filter((s) => s !== screen).reduce((sum, s) => sum + shipped(`pack_${s}.wasm`), 0);
+  const deepPacked = screen === 'app_root' ? pack : pack + base;
   summary.push(`| ${screen} | ${kb(shipped(`split_${screen}.wasm`))} | ${chunks.length} chunks | ${kb(gzip)} | ${kb(deep)} | ${kb(pack)} | ${kb(deepPacked)} |`);
   lines.push(describe(`${screen} (its module and the ${chunks.length} chunks it needs)`, [`split_${screen}.wasm`, ...chunks.map((c) => `${c}.wasm`)], gzip));
 }
@@ -115,7 +117,7 @@ const table = [
   `Its sections as shipped (after wasm-opt; raw / gzip each alone): ${sectionSizes(join(dist, pkg, 'deploydeck_bg.wasm'))}.`,
   existsSync(demoPath) ? `The demo module: ${kb(gzipSync(readFileSync(demoPath), { level: 9 }).length)} gzip (fetched only when the demo is chosen).` : '',
   '',
-  '| screen | its module | shared chunks | a first open (module + chunks) | from a deep link (+ the repository frame) | its pack, from the frame | a deep link, as packs |',
+  '| screen | its module | shared chunks | a first open (module + chunks) | from a deep link (+ the repository frame) | its pack, from the app and the frame | a deep link, as packs (+ the app and the frame) |',
   '|---|---|---|---|---|---|---|',
   ...summary,
   '',

@@ -114,3 +114,63 @@ pub fn restore_focus() {
         let _ = input.set_selection_range(start, end);
     }
 }
+
+/// Resolves when the page wants the app: `public/boot.js` keeps that moment as a promise on the window,
+/// `deploydeckWanted`. Without it (a page that does not load boot.js), at once.
+pub async fn wanted() {
+    let _ = awaited(&window_value("deploydeckWanted")).await;
+}
+
+/// Resolves on the static screen's next Connect press (`deploydeckPressed` of `public/boot.js`); false at once
+/// when there is no such screen to press.
+pub async fn pressed_again() -> bool {
+    let pressed = window_value("deploydeckPressed")
+        .dyn_into::<js_sys::Function>()
+        .ok()
+        .and_then(|f| f.call0(&wasm_bindgen::JsValue::UNDEFINED).ok());
+    match pressed {
+        Some(promise) => awaited(&promise).await,
+        None => false,
+    }
+}
+
+fn window_value(name: &str) -> wasm_bindgen::JsValue {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &name.into()).ok())
+        .unwrap_or_default()
+}
+
+/// Waits for `value` if it is a promise (true once it settles); false at once if it is not.
+async fn awaited(value: &wasm_bindgen::JsValue) -> bool {
+    match value.clone().dyn_into::<js_sys::Promise>() {
+        Ok(promise) => {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// The app's module could not be fetched (offline, or the site was redeployed since this page loaded): the
+/// static screen says so, where a deep link says "Opening…" and under Connect, with what to do.
+pub fn unavailable() {
+    let Some(screen) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot-screen"))
+    else {
+        return;
+    };
+    let said = [
+        (".boot-opening", "Deploydeck could not be loaded: its code could not be fetched. Check the connection, then reload the page."),
+        (".boot-connect .connect-result", "Deploydeck could not be loaded: its code could not be fetched. Check the connection, then press Connect again (what you typed stays here)."),
+    ];
+    for (selector, text) in said {
+        if let Ok(Some(place)) = screen.query_selector(selector) {
+            place.set_text_content(Some(text));
+            let _ = place.set_attribute("role", "alert");
+        }
+    }
+    if let Ok(Some(button)) = screen.query_selector(".boot-connect button") {
+        button.set_text_content(Some("Connect"));
+    }
+}

@@ -26,6 +26,33 @@ use crate::router::{provide_nav, use_nav, Route};
 use crate::state::AppState;
 use crate::views::{loader, on_demand, ConnectView, NotFound, RepoView};
 
+/// Starts the app once the page wants it (`public/boot.js` says when: at once for a deep link or a returning
+/// visitor, else on the first interaction or when the page is idle), from its own module in the shipped build:
+/// the first load carries only what fetches it, and the static first screen needs none of it (issue 30). If the
+/// module cannot be fetched, the static screen says so and the next Connect tries again.
+pub async fn start() {
+    boot::wanted().await;
+    while app_root().await.is_err() {
+        boot::unavailable();
+        if !boot::pressed_again().await {
+            break;
+        }
+    }
+}
+
+crate::on_demand::on_demand! {
+    /// The app: takes the static first screen over and mounts `App`.
+    pub async fn app_root() -> ();
+    in app_root as app_root_module
+    {
+        boot::take_over();
+        leptos::mount::mount_to_body(App);
+        // After the mount's own updates (a controlled input's value is set then, which moves its caret),
+        // before the next paint.
+        request_animation_frame(boot::restore_focus);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();

@@ -1,5 +1,6 @@
-//! The views loaded on demand, named here and only here. The first load carries the shell and the connect
-//! view; checking a token (the access probe and its report), a repository's views, and each larger view come
+//! The views loaded on demand, named here and only here (the app itself, `app_root`, is one too; it is declared
+//! at the root, `lib.rs`, as only the root may name `App`). The app carries the shell and the connect view;
+//! checking a token (the access probe and its report), a repository's views, and each larger view come
 //! in their own WebAssembly modules, fetched the first time they are needed (code several of them use lands
 //! in a shared module fetched with the first). The mechanism is `crate::on_demand`.
 

@@ -74,6 +74,8 @@ test('Connect pressed on the static screen, before the app arrived, is carried o
 
 test('a deep link says "Opening…" until its screen exists, never the connect form', async ({ page }) => {
   const release = await holdTheApp(page);
+  const asked = [];
+  page.on('request', (r) => { if (r.url().endsWith('/pack_app_root.wasm')) asked.push(r.url()); });
   await page.goto(`/custom/acme/web/history?api=${encodeURIComponent(FAKE)}`);
   await expect(page.getByRole('status').filter({ hasText: 'Opening…' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'GitHub Deployments, from your browser' })).toBeHidden();
@@ -81,4 +83,54 @@ test('a deep link says "Opening…" until its screen exists, never the connect f
   // No token is kept in this fresh tab: the app asks for it in place, for this repository.
   await expect(new ConnectPage(page).form).toBeVisible();
   await expect(page.getByLabel('Repository')).toHaveValue('acme/web');
+  expect(asked, 'the app, preloaded with the page, is fetched once').toHaveLength(1);
+});
+
+// The first load is the page and the first module only: the app itself (its pack) is fetched once the page
+// wants it (public/boot.js) — for a new visitor, once the static first screen is painted, or at the first
+// interaction if that comes first.
+const appPack = '**/pack_app_root.wasm';
+
+test('the static first screen shows and takes typing while the app is held back; the app is fetched once', async ({ page }) => {
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  const asked = [];
+  await page.route(appPack, async (route) => {
+    asked.push(route.request().url());
+    await released;
+    await route.continue();
+  });
+  await page.goto('/');
+  await expect.poll(() => asked.length, 'the app is asked for without any interaction').toBe(1);
+  await expect(page.getByRole('heading', { level: 1, name: 'GitHub Deployments, from your browser' })).toBeVisible();
+  await page.getByLabel('Personal access token').fill('t-good');
+  await expect(app(page)).toHaveCount(0);
+  release();
+  await expect(app(page)).toBeVisible();
+  await expect(page.getByLabel('Personal access token')).toHaveValue('t-good');
+  await expect(page.getByLabel('Personal access token')).toBeFocused();
+  expect(asked, 'one request: the preload is the loader\'s own fetch').toHaveLength(1);
+});
+
+test('an app that cannot be fetched is said on the static screen; Connect tries again, keeping what was typed', async ({ page }) => {
+  let failing = true;
+  await page.route(appPack, (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
+  await page.goto('/');
+  await page.getByLabel('Custom API address').check();
+  await page.getByLabel('API base URL').fill(FAKE);
+  await page.getByLabel('Personal access token').fill('t-good');
+  await page.getByLabel('Repository').fill('acme/web');
+  await expect(page.getByRole('alert')).toContainText('Deploydeck could not be loaded: its code could not be fetched. Check the connection, then press Connect again');
+  await expect(page.getByRole('button', { name: 'Connect' })).toBeVisible();
+  await expect(app(page)).toHaveCount(0);
+  failing = false;
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await new RepoPage(page).expectOverview('acme/web');
+});
+
+test('a deep link whose app cannot be fetched says so where it said "Opening…"', async ({ page }) => {
+  await page.route(appPack, (route) => route.abort('internetdisconnected'));
+  await page.goto(`/custom/acme/web/history?api=${encodeURIComponent(FAKE)}`);
+  await expect(page.getByRole('alert').filter({ visible: true })).toHaveText('Deploydeck could not be loaded: its code could not be fetched. Check the connection, then reload the page.');
+  await expect(page.getByRole('heading', { name: 'GitHub Deployments, from your browser' })).toBeHidden();
 });
