@@ -30,7 +30,7 @@ setup-app: setup
 # (/sub/, as a GitHub Pages project site) into dist-sub/, which the e2e tests serve there.
 build: setup-app
 	$(TRUNK) build --release --offline
-	@node scripts/size-report.mjs dist 48 190
+	@node scripts/size-report.mjs dist 48 170
 	@node scripts/size-attribution.mjs dist target/app-split/attribution target/size-attribution.md > /dev/null
 	@echo "size: what each screen's cold open fetches, and what the bytes are: target/size-attribution.md"
 	$(TRUNK) build --release --offline --public-url /sub/ --dist dist-sub
@@ -38,7 +38,7 @@ build: setup-app
 # The size report of dist/, then what each screen's cold open fetches and what the bytes are (by crate and by
 # function: target/size-attribution.md; twiggy on the split modules build-app.sh keeps).
 size:
-	@node scripts/size-report.mjs dist 48 190
+	@node scripts/size-report.mjs dist 48 170
 	@node scripts/size-attribution.mjs dist target/app-split/attribution target/size-attribution.md
 
 # A development build (one module, not minified: scripts/build-app.sh), rebuilt when a source changes (Trunk.toml's

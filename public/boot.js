@@ -9,7 +9,7 @@ const tag = document.querySelector('script[data-js][data-wasm]');
 // - for a new visitor on the connect screen, which is static (index.html: it shows and takes typing and a
 //   Connect press without the app), once that screen has been painted — or at the first interaction, if that
 //   comes first: the first paint never waits for the app's bytes (issue 30).
-// Once wanted, the app's pack starts downloading at once (a preload the split loader's own fetch then takes),
+// Once wanted, the app's module starts downloading at once (a preload the split loader's own fetch then takes),
 // beside the first module rather than after it.
 let wanted;
 window.deploydeckWanted = new Promise((resolve) => { wanted = resolve; });
@@ -17,7 +17,7 @@ const want = () => {
   if (!wanted) return;
   wanted();
   wanted = undefined;
-  if (!tag.dataset.app) return; // a development build: one module, no pack
+  if (!tag.dataset.app) return; // a development build: one module
   if (document.querySelector(`link[rel=preload][href="${tag.dataset.app}"]`)) return; // 404.html's own
   const link = document.createElement('link');
   Object.assign(link, { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', type: 'application/wasm', href: tag.dataset.app });

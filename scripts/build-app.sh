@@ -42,14 +42,16 @@ if [ "$profile" = release ]; then
   # optimising ~390 modules again (minutes). Keyed by the module and everything that makes the files from it.
   input="$target_dir/wasm32-unknown-unknown/release/deploydeck.wasm"
   key=$(cat "$input" "$root"/scripts/{build-app.sh,compact-split-loader.mjs,pack-split-modules.mjs,short-import-names.mjs,trim-table-init.mjs,wasm-sections.mjs} "$root/package-lock.json" \
-    "$root/Cargo.lock" | sha256sum | cut -c1-16)
+    "$root/Cargo.lock" "$root/tools/wasm-split/Cargo.toml" | sha256sum | cut -c1-16)
   shipped="$target_dir/shipped-$key"
   if [ -d "$shipped" ]; then
     echo "build-app: the module is unchanged since the last build: its shipped files are reused" >&2
     cp -r "$shipped/." "$work/pkg/"
   else
     # wasm-split-cli warns about each name section it does not read: noise, not a problem.
-    wasm-split-cli "$target_dir/wasm32-unknown-unknown/release/deploydeck.wasm" "$work/split" --out-name deploydeck \
+    # --base-split: the app (app_root) is always in before any other module, so the code it shares with them
+    # goes into it rather than into chunks (tools/wasm-split/PATCHED.md).
+    wasm-split-cli "$target_dir/wasm32-unknown-unknown/release/deploydeck.wasm" "$work/split" --out-name deploydeck --base-split app_root \
       2> >(grep -v 'unknown name subsection' >&2)
     # wasm-split's output still names every function: kept for the size attribution (make size, issue 30).
     rm -rf "$target_dir/attribution"
@@ -108,9 +110,9 @@ fi
 hash=$(cd "$work/pkg" && find . -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
 rm -rf "$out"/pkg-*
 cp -r "$work/pkg" "$out/pkg-$hash"
-# The app's own pack, which boot.js preloads once the page wants the app (none in a development build).
+# The app's own module, which boot.js preloads once the page wants the app (none in a development build).
 app=""
-if [ -f "$work/pkg/pack_app_root.wasm" ]; then app="${base}pkg-$hash/pack_app_root.wasm"; fi
+if [ -f "$work/pkg/split_app_root.wasm" ]; then app="${base}pkg-$hash/split_app_root.wasm"; fi
 sed -i -e "s|%BASE%|$base|g" -e "s|%PKG%|${base}pkg-$hash/|g" -e "s|%APP%|$app|g" "$out/index.html"
 if grep -q '%BASE%\|%PKG%\|%APP%' "$out/index.html"; then
   echo "build-app: placeholders left in index.html" >&2

@@ -48,12 +48,15 @@ if (screens.length === 0 || defined.size + screens.length !== fetches) {
   fail(`${defined.size} chunks and ${screens.length} screens read of ${fetches} module fetches`);
 }
 
-// What each pack holds: the app's (app_root: everything but the first module's loader, fetched once the page
-// wants it), every chunk it needs; the repository frame's, the chunks the app does not bring; any other
-// screen's, the chunks neither brings (every screen opens inside the app, every repository screen inside the
+// What each pack holds: the app (app_root: everything but the first module's loader, fetched once the page
+// wants it) needs no chunk, so it has none and comes as its own file; the repository frame's, the chunks the app
+// does not bring (none, as it is all in the app's module, but the rule holds either way); any other screen's,
+// the chunks neither brings (every screen opens inside the app, every repository screen inside the
 // frame, and a deep link fetches all three at once).
 const app = screens.find((s) => s.name === 'app_root');
 if (!app) fail('the app (app_root) was not found');
+// wasm-split's --base-split app_root puts the code the app shares into the app's module: it needs no chunk.
+if (app.chunks.length > 0) fail(`the app (app_root) needs ${app.chunks.length} chunks: was wasm-split run with --base-split app_root`);
 const frame = screens.find((s) => s.name === 'repo_screen');
 if (!frame) fail('the repository frame (repo_screen) was not found');
 const appChunks = new Set(app.chunks);
@@ -137,7 +140,7 @@ function screen(name, needs, beside) {
     };
 }
 `;
-// The app's and the frame's lists are written once: the app's pack holds all of the app's, the frame's what is
+// The app's and the frame's lists are written once: the app has none, the frame's pack holds what is
 // not the app's, every other pack what is in neither.
 const exports = screens.map((s) => s === app
   ? `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", app, ""));`

@@ -7,7 +7,7 @@
 //     with the page), in the <meta> policy and in _headers: the policy allows that exact stylesheet only.
 //   - the page's comments dropped and the stylesheet's comments and white space trimmed (before hashing).
 //   - 404.html: the page for deep links on static hosts, marked `deep-link` so its static first screen says
-//     "Opening…" instead of showing the connect form (src/boot.rs), and preloading the app's pack too.
+//     "Opening…" instead of showing the connect form (src/boot.rs), and preloading the app's module too.
 // Usage: node scripts/finish-html.mjs OUT PKG_DIR_NAME BASE
 import { readFileSync, writeFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -50,9 +50,9 @@ html = fill(html, 'index.html');
 writeFileSync(join(out, 'index.html'), html);
 const headers = join(out, '_headers');
 if (existsSync(headers)) writeFileSync(headers, fill(readFileSync(headers, 'utf8'), '_headers'));
-// A deep link always wants the app at once: its pack is preloaded with the page, beside the first module, not
+// A deep link always wants the app at once: its module is preloaded with the page, beside the first module, not
 // after boot.js has run (a round trip later). The connect screen (index.html) leaves it to boot.js.
-const appPack = join(pkg, 'pack_app_root.wasm');
+const appPack = join(pkg, 'split_app_root.wasm');
 const deep = existsSync(appPack)
   ? html.replace(links.at(-1), `${links.at(-1)}\n    <link rel="preload" href="${href(appPack)}" as="fetch" type="application/wasm" crossorigin>`)
   : html;

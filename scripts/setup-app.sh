@@ -27,11 +27,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${bindgen}\$"; then
 fi
 
 # wasm-split-cli cuts the app's wasm into on-demand screen modules (scripts/build-app.sh); its runtime side is
-# wasm_split_helpers, which leptos 0.8 re-exports.
+# wasm_split_helpers, which leptos 0.8 re-exports. It is wasm_split_cli_support 0.2.4 with one change of ours,
+# kept in tools/wasm-split (PATCHED.md says what and why; its version says which patch: bump it with any change).
 # (It has no --version; cargo's install list says which one is there.)
-if ! command -v wasm-split-cli >/dev/null || ! cargo install --list | grep -q '^wasm_split_cli_support v0\.2\.4:'; then
-  echo "setup: installing wasm-split-cli (wasm_split_cli_support 0.2.4, about 1 minute, once)"
-  cargo install --locked wasm_split_cli_support --version 0.2.4 --features build-binary
+split_version=$(sed -n 's/^version = "\(.*\)"$/\1/p' tools/wasm-split/Cargo.toml | head -1)
+if ! command -v wasm-split-cli >/dev/null || ! cargo install --list | grep -qF "wasm_split_cli_support v${split_version} "; then
+  echo "setup: installing wasm-split-cli (wasm_split_cli_support ${split_version}, tools/wasm-split; about 2 minutes, once)"
+  cargo install --locked --path tools/wasm-split --features build-binary
 fi
 
 # twiggy says which crates and functions the shipped bytes are (make size, scripts/size-attribution.mjs).

@@ -3,7 +3,7 @@
 // first screen: the page, the boot script, the stylesheet and the first module in pkg-HASH/ with its JS; the
 // on-demand modules pkg-HASH/split_*.wasm (and chunk_*.wasm, code they share; pack_*.wasm, a screen's module with
 // the chunks it needs beyond the app's and the repository frame's) are fetched when first needed — the app
-// itself (pack_app_root.wasm) once the page wants it (public/boot.js), demo/ only when the demo is
+// itself (split_app_root.wasm) once the page wants it (public/boot.js), demo/ only when the demo is
 // chosen, and each is reported on its own). Two budgets, each failing the build when exceeded: the first load's,
 // and that of the first load with the app (what a new visitor's browser fetches in its first seconds).
 // Usage: node scripts/size-report.mjs [dist] [budget-KB] [with-the-app-budget-KB]
@@ -46,13 +46,13 @@ const demo = rows.filter((r) => r.file.startsWith('demo/')).reduce((s, r) => s +
 for (const r of rows.filter((r) => r.chunk)) {
   const name = r.file.replace(/^.*\/|\.wasm$/g, '');
   const what = name.startsWith('chunk_') ? 'code shared by on-demand modules, fetched with the first of them'
-    : name === 'pack_app_root' ? 'the app, fetched after the first screen (at once for a deep link or a returning visitor, else on the first interaction or when the page is idle)'
+    : name === 'split_app_root' ? 'the app, fetched after the first screen (at once for a deep link or a returning visitor, else once the first screen is painted or at the first interaction)'
     : name.startsWith('pack_') ? 'a screen\'s module and the chunks the app and the repository frame do not bring, in one file'
     : 'on-demand module, fetched when first needed';
   console.log(`${name}: ${what}: ${(r.gzip / 1024).toFixed(1)} KB gzip`);
 }
 if (demo) console.log(`demo module, fetched only when the demo is chosen: ${(demo / 1024).toFixed(1)} KB gzip`);
-const app = rows.find((r) => r.file.endsWith('/pack_app_root.wasm'));
+const app = rows.find((r) => r.file.endsWith('/split_app_root.wasm'));
 if (app) {
   const both = gz + app.gzip;
   const against = withAppKB === undefined ? '' : ` against a budget of ${withAppKB} KB: ${both <= withAppKB * 1024 ? 'within' : 'OVER'}`;

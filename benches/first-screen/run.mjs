@@ -5,9 +5,9 @@
 //   - loopback, no throttling.
 // "Visible": the first contentful paint with the connect screen's heading in the page (the static screen, which
 // takes typing and a Connect press from then on). "Usable": the app has taken the screen over (its connect form
-// is in the page, checking what is typed). Also: when the first module and the app's own (pack_app_root, fetched
+// is in the page, checking what is typed). Also: when the first module and the app's own (split_app_root, fetched
 // once the page is loaded and idle: no interaction here) began to download, and the bytes transferred — in all,
-// and those of the first load (everything but the app's pack). Medians of several cold loads; prints a table and writes
+// and those of the first load (everything but the app's module). Medians of several cold loads; prints a table and writes
 // benches/first-screen/results.json. Usage (from the repository root, after `make build`):
 //   node benches/first-screen/run.mjs [DIST]   (BENCH_RUNS=n to change the number of loads)
 import { writeFileSync } from 'node:fs';
@@ -63,7 +63,7 @@ async function load(browser, throttled) {
   const marks = await page.evaluate(() => window.__marks);
   const started = (file) => page.evaluate((f) => performance.getEntriesByType('resource').find((e) => e.name.endsWith(f))?.startTime, file);
   const wasm = await started('/deploydeck_bg.wasm');
-  const app = await started('/pack_app_root.wasm');
+  const app = await started('/split_app_root.wasm');
   await context.close();
   // Visible: the first paint, provided the heading was already in the page then (the static screen).
   const visible = marks.heading <= marks.fcp ? marks.fcp : marks.usable;

@@ -75,7 +75,7 @@ test('Connect pressed on the static screen, before the app arrived, is carried o
 test('a deep link says "Opening…" until its screen exists, never the connect form', async ({ page }) => {
   const release = await holdTheApp(page);
   const asked = [];
-  page.on('request', (r) => { if (r.url().endsWith('/pack_app_root.wasm')) asked.push(r.url()); });
+  page.on('request', (r) => { if (r.url().endsWith('/split_app_root.wasm')) asked.push(r.url()); });
   await page.goto(`/custom/acme/web/history?api=${encodeURIComponent(FAKE)}`);
   await expect(page.getByRole('status').filter({ hasText: 'Opening…' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'GitHub Deployments, from your browser' })).toBeHidden();
@@ -86,10 +86,10 @@ test('a deep link says "Opening…" until its screen exists, never the connect f
   expect(asked, 'the app, preloaded with the page, is fetched once').toHaveLength(1);
 });
 
-// The first load is the page and the first module only: the app itself (its pack) is fetched once the page
+// The first load is the page and the first module only: the app itself (its module) is fetched once the page
 // wants it (public/boot.js) — for a new visitor, once the static first screen is painted, or at the first
 // interaction if that comes first.
-const appPack = '**/pack_app_root.wasm';
+const appPack = '**/split_app_root.wasm';
 
 test('the static first screen shows and takes typing while the app is held back; the app is fetched once', async ({ page }) => {
   let release;
