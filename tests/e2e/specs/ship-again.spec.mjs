@@ -100,6 +100,9 @@ test('an older deployment says it is a rollback, lists what leaves, and is made 
   const failed = again.getByTestId('again-failed-checks');
   await expect(failed).toContainText('ci/test — failure');
   await failed.getByRole('button', { name: 'Deploy anyway, skipping checks' }).click();
+  // The page moves from 201 to the deployment made (201's own address matched a bare /deployments/N, so that
+  // wait ended at once and the address was read before the move: a race, seen once in a clean-clone run).
+  await expect(page).not.toHaveURL(/\/deployments\/201\?/);
   await expect(page).toHaveURL(/\/deployments\/\d+\?/);
   const made = (await deploymentsOf('production'))[0];
   expect(made.sha).toBe(LINE[1]);
@@ -161,6 +164,7 @@ test('a deployment GitHub Actions made is re-run through its run; a run over 30 
   await again.getByTestId('again-instead').click();
   await expect(again.getByTestId('again-how')).toContainText('Deploydeck creates a new deployment of commit 3333333 to preview');
   await again.getByTestId('again-confirm').click();
+  await expect(page).not.toHaveURL(new RegExp(`/deployments/${preview.id}\\?`));
   await expect(page).toHaveURL(/\/deployments\/\d+\?/);
   expect((await deploymentsOf('preview'))[0].sha).toBe(LINE[2]);
 });
@@ -243,5 +247,6 @@ test('what will ship and the rollback: no serious axe violation at 1280 and 390 
   await expect(page.getByTestId('again-failed-checks')).toBeVisible();
   await page.getByRole('button', { name: 'Deploy anyway, skipping checks' }).focus();
   await page.keyboard.press('Enter');
+  await expect(page).not.toHaveURL(/\/deployments\/201\?/);
   await expect(page).toHaveURL(/\/deployments\/\d+\?/);
 });
