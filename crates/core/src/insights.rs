@@ -226,7 +226,7 @@ impl Spread {
         if durations.is_empty() {
             return None;
         }
-        durations.sort_unstable();
+        crate::order::sort(&mut durations);
         Some(Spread {
             count: durations.len(),
             median_s: nearest_rank(&durations, 50),
@@ -341,7 +341,7 @@ pub fn line_reads(samples: &[Sample], period: &Period, known: &Shipped) -> Vec<L
             })
         })
         .collect();
-    lines.sort();
+    crate::order::sort(&mut lines);
     lines.dedup();
     lines
 }
@@ -469,7 +469,7 @@ fn by_environment(samples: &[Sample], to: Timestamp) -> BTreeMap<String, Vec<&Sa
             .push(s);
     }
     for list in groups.values_mut() {
-        list.sort_by_key(|s| (s.created_at, s.id));
+        crate::order::sort_by_key(list, |s| (s.created_at, s.id));
     }
     groups
 }
@@ -495,7 +495,7 @@ pub fn lead_reads(samples: &[Sample], period: &Period) -> Vec<LeadRead> {
             before = Some(&s.sha);
         }
     }
-    reads.sort();
+    crate::order::sort(&mut reads);
     reads.dedup();
     reads
 }
@@ -516,7 +516,7 @@ pub fn measure(samples: &[Sample], period: &Period, shipped: &Shipped) -> Vec<Me
         .map(|list| environment(list, period, shipped))
         .filter(|m| m.deployments > 0)
         .collect();
-    all.sort_by(|a, b| {
+    crate::order::sort_by(&mut all, |a, b| {
         (
             production_rank(&a.environment),
             a.environment.to_lowercase(),
@@ -1002,7 +1002,7 @@ pub fn production_environment(names: &[String]) -> Option<String> {
         return Some(exact.clone());
     }
     let mut like: Vec<&String> = names.iter().filter(|n| production_rank(n) == 0).collect();
-    like.sort_by_key(|n| n.to_lowercase());
+    crate::order::sort_by_key(&mut like, |n| n.to_lowercase());
     like.first().map(|n| (*n).clone())
 }
 

@@ -24,6 +24,12 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     sort_by(items, |a, b| key(a).cmp(&key(b)))
 }
 
+/// Sorts `items` in their own order, stably: what `items.sort()` does (and `sort_unstable`, for elements whose
+/// equal values cannot be told apart).
+pub fn sort<T: Ord>(items: &mut [T]) {
+    sort_by(items, T::cmp)
+}
+
 /// `0..len` in the order `compare` gives the elements at those positions (stable). Not generic: the one copy
 /// of the sort.
 fn sorted_indices(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
@@ -70,6 +76,16 @@ mod tests {
             let mut std = items;
             std.sort_by_key(|b| std::cmp::Reverse(b.0));
             prop_assert_eq!(reversed, std);
+        }
+
+        /// `sort` puts elements in their own order, as the standard library's `sort` does.
+        #[test]
+        fn it_sorts_in_the_elements_own_order(items in proptest::collection::vec(any::<(u8, i16)>(), 0..200)) {
+            let mut ours = items.clone();
+            sort(&mut ours);
+            let mut std = items;
+            std.sort();
+            prop_assert_eq!(ours, std);
         }
     }
 

@@ -247,15 +247,13 @@ impl CleanupPlan {
 
         // Every environment's live deployment, and whether the environment is a production one (flagged
         // `production_environment`, or named "production" in any case).
-        let live: BTreeMap<DeploymentId, bool> = live_per_environment(records)
-            .values()
-            .map(|l| {
-                (
-                    l.deployment_id,
-                    crate::github::rules::is_production(&l.environment, l.production),
-                )
-            })
-            .collect();
+        // Inserted one by one: collecting into a map sorts the pairs first, with a copy of the standard
+        // library's sort of its own (crate::order says why that matters).
+        let mut live: BTreeMap<DeploymentId, bool> = BTreeMap::new();
+        for l in live_per_environment(records).values() {
+            let production = crate::github::rules::is_production(&l.environment, l.production);
+            live.insert(l.deployment_id, production);
+        }
 
         // GitHub refuses to delete an active deployment — the live one of its environment — only when the
         // environment has others (docs/github-api.md §8.4).

@@ -203,7 +203,7 @@ pub fn auto_inactive_targets(
         })
         .map(DeploymentRecord::id)
         .collect();
-    ids.sort_unstable_by_key(|id| std::cmp::Reverse(*id));
+    crate::order::sort_by_key(&mut ids, |id| std::cmp::Reverse(*id));
     ids
 }
 

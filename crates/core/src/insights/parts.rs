@@ -51,7 +51,7 @@ impl LineParts {
             .iter()
             .filter(|s| matches!(s.outcome(), Outcome::Succeeded(_)))
             .collect();
-        successes.sort_by_key(|s| (s.created_at, s.id));
+        crate::order::sort_by_key(&mut successes, |s| (s.created_at, s.id));
         let (oldest, newest) = (successes.first()?, successes.last()?);
         if self.overflowed {
             return None;
