@@ -56,7 +56,7 @@ if (document.readyState === 'loading') {
 // be fetched, the next press tries again (`deploydeckPressed`).
 const screen = document.getElementById('boot-screen');
 const button = screen?.querySelector('.boot-connect button');
-let pressed = [];
+const pressed = [];
 window.deploydeckPressed = () => new Promise((resolve) => pressed.push(resolve));
 if (screen && button) {
   const ask = () => {

@@ -48,23 +48,20 @@ if (screens.length === 0 || defined.size + screens.length !== fetches) {
   fail(`${defined.size} chunks and ${screens.length} screens read of ${fetches} module fetches`);
 }
 
-// What each pack holds: the app (app_root: everything but the first module's loader, fetched once the page
-// wants it) needs no chunk, so it has none and comes as its own file; the repository frame's, the chunks the app
-// does not bring (none, as it is all in the app's module, but the rule holds either way); any other screen's,
-// the chunks neither brings (every screen opens inside the app, every repository screen inside the
-// frame, and a deep link fetches all three at once).
+// What each pack holds. The app (app_root: everything but the first module's loader, fetched once the page
+// wants it) needs no chunk — wasm-split's --base-split puts the code it shares into its module — so it has no
+// pack and comes as its own file. The repository frame's pack holds every chunk the frame needs; any other
+// screen's, the chunks the frame does not bring (every repository screen opens inside the frame, and a deep
+// link fetches both at once; a screen outside it, as the fleet's, finds the frame's chunks missing and fetches
+// them as files, or its pack when half are).
 const app = screens.find((s) => s.name === 'app_root');
 if (!app) fail('the app (app_root) was not found');
-// wasm-split's --base-split app_root puts the code the app shares into the app's module: it needs no chunk.
 if (app.chunks.length > 0) fail(`the app (app_root) needs ${app.chunks.length} chunks: was wasm-split run with --base-split app_root`);
 const frame = screens.find((s) => s.name === 'repo_screen');
 if (!frame) fail('the repository frame (repo_screen) was not found');
-const appChunks = new Set(app.chunks);
-const baseChunks = new Set([...app.chunks, ...frame.chunks]);
+const frameChunks = new Set(frame.chunks);
 for (const screen of screens) {
-  screen.packed = screen === app ? screen.chunks
-    : screen === frame ? screen.chunks.filter((n) => !appChunks.has(n))
-    : screen.chunks.filter((n) => !baseChunks.has(n));
+  screen.packed = screen === frame ? screen.chunks : screen.chunks.filter((n) => !frameChunks.has(n));
 }
 
 const loader = `
@@ -140,18 +137,13 @@ function screen(name, needs, beside) {
     };
 }
 `;
-// The app's and the frame's lists are written once: the app has none, the frame's pack holds what is
-// not the app's, every other pack what is in neither.
+// The frame's list is written once: its pack holds all of it, every other pack what is not in it.
 const exports = screens.map((s) => s === app
-  ? `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", app, ""));`
+  ? `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", "", ""));`
   : s === frame
-    ? `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", frame, app));`
-    : `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", "${ranges(s.chunks)}", base));`);
-const lists = [
-  `const app = "${ranges(app.chunks)}";`,
-  `const frame = "${ranges(frame.chunks)}";`,
-  `const base = "${ranges([...baseChunks])}";`,
-].join('\n');
+    ? `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", frame, ""));`
+    : `export const ${s.exported} = wrapAsyncCb(screen("${s.name}", "${ranges(s.chunks)}", frame));`);
+const lists = `const frame = "${ranges(frame.chunks)}";`;
 writeFileSync(file, `${prelude}\n${loader}\n${lists}\n${exports.join('\n')}\n`);
 const packs = Object.fromEntries(screens.filter((s) => s.packed.length > 0)
   .map(({ name, packed }) => [name, { module: `split_${name}`, chunks: packed.map((n) => `chunk_${n}`) }]));
