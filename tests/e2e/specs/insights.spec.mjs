@@ -84,14 +84,20 @@ function rhythmSeed() {
 
 const RANGE = 'from=2026-11-02&to=2026-11-15';
 
+/// Waits for the overview's own reads — its newest deployments with their states, through GraphQL unless that
+/// is off — to be on screen, so that a log cleared after this holds only what the next screen asks. (Not
+/// `waitForLoadState('networkidle')`: the page reached that long before, so it returns at once, and the
+/// overview's GraphQL read could then land in the next screen's log on a busy machine.)
+async function overviewRead(page) {
+  await expect(page.getByTestId('overview')).toBeVisible();
+  await expect(page.getByTestId('recent-deployments').or(page.getByTestId('no-deployments'))).toBeVisible();
+}
+
 async function openInsights(page, query = RANGE, repo = 'acme/rhythm') {
   const connect = new ConnectPage(page);
   await connect.open();
   await connect.connect({ base: FAKE, token: SHOP_TOKEN, repo });
-  await expect(page.getByTestId('overview')).toBeVisible();
-  // The overview's own reads (its states through GraphQL) end before the log is cleared, so the log holds only
-  // what Insights asks.
-  await page.waitForLoadState('networkidle');
+  await overviewRead(page);
   const url = new URL(page.url());
   url.pathname = url.pathname.replace(/\/overview$/, '/insights');
   url.search = `${url.search ? `${url.search}&` : '?'}${query}`;
@@ -244,8 +250,7 @@ test('the fleet measures each repository’s production in one table, says why a
   const connect = new ConnectPage(page);
   await connect.open();
   await connect.connect({ base: FAKE, token: SHOP_TOKEN, repo: 'acme/rhythm' });
-  await expect(page.getByTestId('overview')).toBeVisible();
-  await page.waitForLoadState('networkidle');
+  await overviewRead(page);
   await clearRequests();
   await page.goto(fleetInsights('acme/rhythm,acme/steady,acme/quiet,acme/locked'));
   const view = page.getByTestId('fleet-insights');
