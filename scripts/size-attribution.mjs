@@ -28,9 +28,15 @@ if (!existsSync(twiggy)) {
   process.exit(1);
 }
 const pkg = readdirSync(dist).find((f) => /^pkg-[0-9a-f]+$/.test(f));
+// A shipped file's gzip size (0 if there is none), gzipped once: the same chunks, the app and the frame count
+// toward many screens.
+const gzipped = new Map();
 const shipped = (file) => {
-  const path = join(dist, pkg, file);
-  return existsSync(path) ? gzipSync(readFileSync(path), { level: 9 }).length : 0;
+  if (!gzipped.has(file)) {
+    const path = join(dist, pkg, file);
+    gzipped.set(file, existsSync(path) ? gzipSync(readFileSync(path), { level: 9 }).length : 0);
+  }
+  return gzipped.get(file);
 };
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -94,6 +100,8 @@ const firstLoad = shipped('deploydeck_bg.wasm');
 lines.push(describe('First load (the app module)', ['deploydeck.wasm'], firstLoad));
 const summary = [];
 const frame = needs.get('repo_screen') ?? new Set();
+/// What a screen's first open fetches as shipped: its pack, or its own module when it has none (the app).
+const packOrModule = (s) => shipped(`pack_${s}.wasm`) || shipped(`split_${s}.wasm`);
 for (const screen of screens) {
   const chunks = [...(needs.get(screen) ?? [])].sort();
   const gzip = shipped(`split_${screen}.wasm`) + chunks.reduce((s, c) => s + shipped(`${c}.wasm`), 0);
@@ -104,7 +112,6 @@ for (const screen of screens) {
   // As fetched: its pack (its module and the chunks beyond the app's and the frame's); on a deep link, with the
   // app's and the frame's packs.
   const pack = shipped(`pack_${screen}.wasm`);
-  const packOrModule = (s) => shipped(`pack_${s}.wasm`) || shipped(`split_${s}.wasm`);
   const base = ['app_root', 'repo_screen'].filter((s) => s !== screen).reduce((sum, s) => sum + packOrModule(s), 0);
   const deepPacked = screen === 'app_root' ? packOrModule(screen) : pack + base;
   summary.push(`| ${screen} | ${kb(shipped(`split_${screen}.wasm`))} | ${chunks.length} chunks | ${kb(gzip)} | ${kb(deep)} | ${kb(pack)} | ${kb(deepPacked)} |`);
