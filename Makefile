@@ -131,6 +131,7 @@ bench: build fake-bin-release
 	BENCH_FAKE_BIN=target/release/fake-github node benches/fleet/run.mjs
 	BENCH_FAKE_BIN=target/release/fake-github node benches/screens/run.mjs
 	BENCH_FAKE_BIN=target/release/fake-github node benches/insights/run.mjs
+	BENCH_FAKE_BIN=target/release/fake-github node benches/inbox/run.mjs
 
 fake: setup
 	@echo "make fake: building fake-github (about 2 minutes the first time)…"

@@ -205,6 +205,16 @@ on_demand! {
 }
 
 on_demand! {
+    /// The review inbox (`/{host}/_reviews`): every run waiting for a review in the pinned repositories, by
+    /// commit.
+    pub async fn fleet_reviews(fleet: deploydeck_core::location::FleetLocation) -> AnyView;
+    in fleet_reviews as fleet_reviews_module
+    {
+        view! { <crate::views::InboxView fleet=fleet/> }.into_any()
+    }
+}
+
+on_demand! {
     /// The connect screen's list of repositories opened before, with their pins.
     pub async fn recent_list() -> AnyView;
     in recent_list as recent_list_module

@@ -28,7 +28,7 @@ pub use history::HistoryView;
 pub use insights::{FleetInsightsView, InsightsView};
 pub use overview::Overview;
 pub use repo::{on_demand, on_demand_part, ConnectHere, OnDemandPart, RepoView, RepoViews};
-pub use reviews::ReviewsView;
+pub use reviews::{InboxView, ReviewsView};
 
 use leptos::prelude::*;
 

@@ -144,22 +144,30 @@ impl AppLocation {
     }
 }
 
-/// The screens over a host's pinned repositories: what each environment holds now (`/{host}/_fleet`), and the
-/// delivery measures of each one's production (`/{host}/_insights`). No owner can be named with a leading `_`.
+/// The screens over a host's pinned repositories: what each environment holds now (`/{host}/_fleet`), the
+/// delivery measures of each one's production (`/{host}/_insights`), and every run waiting for a review, by
+/// commit (`/{host}/_reviews`). No owner can be named with a leading `_`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum FleetScreen {
     #[default]
     Board,
     Insights,
+    /// The review inbox (`reviews::inbox`).
+    Reviews,
 }
 
 impl FleetScreen {
-    pub const ALL: [FleetScreen; 2] = [FleetScreen::Board, FleetScreen::Insights];
+    pub const ALL: [FleetScreen; 3] = [
+        FleetScreen::Board,
+        FleetScreen::Reviews,
+        FleetScreen::Insights,
+    ];
 
     pub fn segment(self) -> &'static str {
         match self {
             FleetScreen::Board => "_fleet",
             FleetScreen::Insights => "_insights",
+            FleetScreen::Reviews => "_reviews",
         }
     }
 
@@ -167,6 +175,7 @@ impl FleetScreen {
         match self {
             FleetScreen::Board => "Environments now",
             FleetScreen::Insights => "Insights",
+            FleetScreen::Reviews => "Reviews waiting",
         }
     }
 }
@@ -368,6 +377,13 @@ mod tests {
             insights.with_screen(FleetScreen::Board).path(),
             "/github.com/_fleet?repos=acme/web"
         );
+        // The review inbox of the same fleet.
+        let inbox = insights.with_screen(FleetScreen::Reviews);
+        assert_eq!(inbox.path(), "/github.com/_reviews?repos=acme/web");
+        assert_eq!(
+            FleetLocation::screen_of("/github.com/_reviews", ""),
+            Some((HostChoice::GitHubCom, FleetScreen::Reviews))
+        );
         // A crafted list keeps only repositories.
         let crafted =
             FleetLocation::parse("/github.com/_fleet", "repos=acme/web,%3Cb%3E,acme/WEB").unwrap();
@@ -467,6 +483,7 @@ mod tests {
             names in proptest::collection::vec(("[a-zA-Z0-9][a-zA-Z0-9-]{0,8}", "[a-zA-Z0-9._-]{1,10}"), 0..8),
             kind in 0usize..4,
             carried in any::<bool>(),
+            screen in proptest::sample::select(FleetScreen::ALL.to_vec()),
         ) {
             let repos = crate::fleet::Pinned::new(
                 names.iter().filter_map(|(o, n)| RepoRef::parse(&format!("{o}/{n}")).ok()),
@@ -477,7 +494,7 @@ mod tests {
                 HostChoice::Custom("http://127.0.0.1:8787/api/v3".into()),
                 HostChoice::Demo,
             ][kind].clone();
-            let fleet = FleetLocation { host, repos: carried.then_some(repos), screen: FleetScreen::Board };
+            let fleet = FleetLocation { host, repos: carried.then_some(repos), screen };
             let path = fleet.path();
             let (p, q) = path.split_once('?').unwrap_or((&path, ""));
             prop_assert_eq!(FleetLocation::parse(p, q), Some(fleet));

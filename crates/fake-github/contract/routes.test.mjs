@@ -21,7 +21,7 @@ const SEED = {
     ],
     runs: [
       { id: 30433642, workflow: 'Deploy', title: 'Ship the new header', ref: 'main', actor: 'hubot', created_at: '2026-09-21T10:00:00Z', waits_on: ['production', 'staging'] },
-      { id: 30433643, workflow: 'Deploy', ref: 'main', actor: 'octocat', created_at: '2026-09-21T10:01:00Z', waits_on: ['staging'] },
+      { id: 30433643, workflow: 'Deploy', ref: 'main', actor: 'octocat', created_at: '2026-09-21T10:01:00Z', waits_on: ['staging'], pull_request: 42 },
     ],
   }],
   teams: [{ org: 'acme', slug: 'ops', name: 'Ops', members: ['octocat'] }],
@@ -250,6 +250,16 @@ const APPROVALS = '/repos/{owner}/{repo}/actions/runs/{run_id}/approvals';
 test('workflow runs waiting for review: list, get, pending deployments (users and teams), review (200, 422s, 404), past reviews', async () => {
   const waiting = await expect(RUNS, 'GET', `${R}/actions/runs?status=waiting`, 200);
   assert.deepEqual(waiting.json.workflow_runs.map((r) => [r.id, r.status]), [[30433643, 'waiting'], [30433642, 'waiting']]);
+  // A run of a pull request names it (`pull-request-minimal`, checked with the list against the description).
+  assert.deepEqual(waiting.json.workflow_runs.map((r) => r.pull_requests.map((p) => [p.number, p.head.ref, p.base.ref])), [[[42, 'main', 'main']], []]);
+  assert.equal(waiting.headers.get('x-poll-interval'), null, 'no poll interval unless set');
+  await fetch(`${fake.base}/_fake/settings`, { method: 'POST', body: JSON.stringify({ poll_interval_s: 60 }) });
+  try {
+    const polled = await expect(RUNS, 'GET', `${R}/actions/runs?status=waiting`, 200);
+    assert.equal(polled.headers.get('x-poll-interval'), '60');
+  } finally {
+    await fetch(`${fake.base}/_fake/settings`, { method: 'POST', body: JSON.stringify({}) });
+  }
   await expect(RUN, 'GET', `${R}/actions/runs/30433642`, 200);
   await expect(RUN, 'GET', `${R}/actions/runs/1`, 404);
   const pending = await expect(PENDING, 'GET', `${R}/actions/runs/30433642/pending_deployments`, 200);

@@ -226,6 +226,26 @@ pub fn environment_reference(ctx: &Ctx, repo: &Repo, e: &Environment) -> Value {
 }
 
 /// `workflow-run`: the repository objects from the repository template, the head commit made up from the run.
+/// `pull-request-minimal`: the pull request `number` a run belongs to (its head the run's branch and commit, its
+/// base the default branch).
+fn pull_request_minimal(ctx: &Ctx, repo: &Repo, r: &Run, number: u64) -> Value {
+    let side = |git_ref: &str, sha: &str| {
+        json!({
+            "ref": git_ref,
+            "sha": sha,
+            "repo": {"id": repo.id, "url": repo_api(ctx, repo), "name": repo.name},
+        })
+    };
+    let base_sha = crate::hub::fake_sha(&format!("base of {}", r.head_sha));
+    json!({
+        "id": 1_000_000_000 + number,
+        "number": number,
+        "url": format!("{}/pulls/{number}", repo_api(ctx, repo)),
+        "head": side(&r.head_branch, &r.head_sha),
+        "base": side(&repo.default_branch, &base_sha),
+    })
+}
+
 pub fn workflow_run(hub: &Hub, ctx: &Ctx, repo: &Repo, r: &Run) -> Value {
     let api = format!("{}/actions/runs/{}", repo_api(ctx, repo), r.id);
     let web = format!("{}/{}/actions/runs/{}", ctx.web(), repo.full_name(), r.id);
@@ -248,7 +268,7 @@ pub fn workflow_run(hub: &Hub, ctx: &Ctx, repo: &Repo, r: &Run) -> Value {
         "workflow_id": r.workflow_id,
         "url": api,
         "html_url": web,
-        "pull_requests": [],
+        "pull_requests": r.pull_request.map(|n| vec![pull_request_minimal(ctx, repo, r, n)]).unwrap_or_default(),
         "created_at": r.created_at,
         "updated_at": r.updated_at,
         "actor": actor,

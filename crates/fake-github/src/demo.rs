@@ -164,6 +164,7 @@ fn waiting_runs(hub: &mut Hub, now: Timestamp) {
             created_at: now.plus_seconds(-ago),
             waits_on: vec!["production".into()],
             conclusion: None,
+            pull_request: None,
         };
         hub.load_run(index, &run);
     }

@@ -73,6 +73,9 @@ pub struct SeedRun {
     /// github-actions[bot] and logged at the run); waiting for reviews when left out.
     #[serde(default)]
     pub conclusion: Option<String>,
+    /// The number of the pull request the run belongs to (its `pull_requests`); none when left out.
+    #[serde(default)]
+    pub pull_request: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -431,6 +434,7 @@ impl Hub {
             reviews: Vec::new(),
             attempt: 1,
             rerun_deployments: Vec::new(),
+            pull_request: r.pull_request,
         });
     }
 

@@ -44,6 +44,9 @@ pub fn FleetRoute() -> impl IntoView {
         Some(_) if fleet.screen == FleetScreen::Insights => {
             super::on_demand(super::loader::fleet_insights(fleet.clone()))
         }
+        Some(_) if fleet.screen == FleetScreen::Reviews => {
+            super::on_demand(super::loader::fleet_reviews(fleet.clone()))
+        }
         Some(_) => view! { <FleetView fleet=fleet.clone()/> }.into_any(),
         None => view! { <ConnectFleet fleet=fleet.clone()/> }.into_any(),
     })

@@ -4,6 +4,9 @@
 //! nothing), and at once after a decision.
 
 mod card;
+mod inbox;
+
+pub use inbox::InboxView;
 
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::model::DeploymentId;

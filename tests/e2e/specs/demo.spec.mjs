@@ -48,7 +48,7 @@ test('the demo has runs waiting for a review: one to approve here, one of your o
   await expect(page.getByTestId('reviews-count')).toHaveText('1 run waits for a review.');
 });
 
-test('the demo has a fleet: its three repositories pinned, every environment with its latest, nothing sent off the page', async ({ page }) => {
+test('the demo has a fleet: its three repositories pinned, every environment with its latest, its review inbox, nothing sent off the page', async ({ page }) => {
   const outside = [];
   page.on('request', (r) => {
     if (!r.url().startsWith('http://127.0.0.1:18080/')) outside.push(r.url());
@@ -66,6 +66,11 @@ test('the demo has a fleet: its three repositories pinned, every environment wit
   await expect(page.getByTestId('fleet-matrix').locator('thead th').nth(1)).toHaveText('production');
   await expect(page.locator('[data-testid="fleet-row"][data-repo="acme/storefront"] [data-testid="cell"][data-environment="production"]')).toBeVisible();
   await expect(page.getByTestId('row-error')).toHaveCount(0);
-  expect(outside, 'the demo sends nothing off the page').toEqual([]);
   await page.screenshot({ path: 'tests/e2e/artifacts/demo-fleet.png', fullPage: true });
+  // Its review inbox: the simulated runs waiting, by commit, the one the demo's user started said so.
+  await page.getByRole('navigation', { name: 'Fleet views' }).getByRole('link', { name: 'Reviews waiting' }).click();
+  await expect(page.getByTestId('inbox-count')).toHaveText('3 runs wait for 2 commits.');
+  await expect(page.getByTestId('group-approve')).toHaveCount(2);
+  await expect(page.getByTestId('verdict').filter({ hasText: 'You started this run' })).toHaveCount(1);
+  expect(outside, 'the demo sends nothing off the page').toEqual([]);
 });

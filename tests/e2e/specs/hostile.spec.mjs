@@ -166,6 +166,26 @@ test('Reviews over hostile workflow names, titles, branches, environments and co
   expect(found).toEqual([]);
 });
 
+test('the review inbox over hostile workflow names, titles, branches, environments and comments: inert text', async ({ page }) => {
+  await seed(HOSTILE_REVIEWS_SEED);
+  const found = [];
+  await connect(page);
+  await page.goto(`/custom/_reviews?repos=acme/hostile&api=${encodeURIComponent(FAKE)}`);
+  const group = page.getByTestId('commit-group');
+  await expect(group.getByTestId('group-approve')).toBeVisible();
+  await expect(group).toContainText(SCRIPT);
+  await expect(group.getByRole('heading', { level: 2 })).toContainText('invoice⟨U+202E⟩gpj.exe⟨U+202C⟩');
+  found.push(...await inert(page, 'inbox'));
+  await group.getByLabel(/^Comment/).fill(`${FORMULA} ${SCRIPT}`);
+  await group.getByTestId('group-approve').click();
+  await group.getByTestId('group-confirm-go').click();
+  await expect(page.getByTestId('group-progress')).toHaveText('Done: 1 approved.');
+  const past = await api('/repos/acme/hostile/actions/runs/990001/approvals', HOSTILE_TOKEN);
+  expect(past.body[0].comment).toBe(`${FORMULA} ${SCRIPT}`);
+  found.push(...await inert(page, 'inbox-decided'));
+  expect(found).toEqual([]);
+});
+
 test('Fleet over hostile environment names, refs and a crafted address: inert text', async ({ page }) => {
   const found = [];
   await connect(page);

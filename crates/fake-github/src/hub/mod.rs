@@ -62,6 +62,10 @@ pub struct Settings {
     /// The message of the 403 that refuses re-running a run over 30 days old: GitHub documents the window,
     /// not the words (docs/github-api.md §16), so the client reads only the status and the run's age.
     pub rerun_too_old_message: String,
+    /// §14: `X-Poll-Interval` (seconds) on the list of workflow runs, asking clients to poll it no faster; none
+    /// when left out. GitHub documents the header for its events and notifications, not for runs: unknown.
+    #[serde(default)]
+    pub poll_interval_s: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -107,6 +111,7 @@ impl Default for Settings {
             non_admin: NonAdmin::default(),
             rerun_too_old_message:
                 "Unable to re-run this workflow run because it was created over a month ago".into(),
+            poll_interval_s: None,
         }
     }
 }

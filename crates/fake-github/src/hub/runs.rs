@@ -56,6 +56,8 @@ pub struct Run {
     pub attempt: u64,
     /// Deployments its re-runs made (its first attempt's are the gates').
     pub rerun_deployments: Vec<u64>,
+    /// The pull request it belongs to, by number.
+    pub pull_request: Option<u64>,
 }
 
 /// One protected environment a run's job waits on, and the deployment the job created for it.

@@ -49,13 +49,17 @@ impl Hub {
             .filter(|r| wanted.is_none_or(|w| r.status() == w || r.conclusion == Some(w)))
             .collect();
         let total = runs.len();
-        paginate(ctx, path, &params, total, |range| {
+        let reply = paginate(ctx, path, &params, total, |range| {
             let page: Vec<_> = runs[range]
                 .iter()
                 .map(|r| bodies::workflow_run(self, ctx, repo, r))
                 .collect();
             serde_json::to_vec(&json!({"total_count": total, "workflow_runs": page}))
-        })
+        });
+        match self.settings.poll_interval_s {
+            Some(seconds) => reply.header("x-poll-interval", seconds.to_string()),
+            None => reply,
+        }
     }
 
     pub(super) fn get_run(&self, ctx: &Ctx, index: usize, id: &str) -> Reply {

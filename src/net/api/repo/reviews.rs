@@ -17,6 +17,15 @@ impl RepoApi {
     /// runs at a time (docs/github-api.md §14).
     /// Also GitHub's `X-Poll-Interval` on the list, when it sends one.
     pub async fn runs_under_review(&self) -> Result<(Vec<RunUnderReview>, Option<u64>), ApiError> {
+        self.waiting_runs(true).await
+    }
+
+    /// As `runs_under_review`, with the past reviews read only when `past` (the inbox does not show them: one
+    /// request less per run).
+    pub async fn waiting_runs(
+        &self,
+        past: bool,
+    ) -> Result<(Vec<RunUnderReview>, Option<u64>), ApiError> {
         let answer = self
             .api
             .send(
@@ -32,7 +41,7 @@ impl RepoApi {
             RUN_READERS,
             move |run| {
                 let this = this.clone();
-                async move { this.run_under_review(run).await }
+                async move { this.run_under_review(run, past).await }
             },
             |_, _| {},
         )
@@ -42,10 +51,11 @@ impl RepoApi {
         Ok((boards.collect(), poll))
     }
 
-    /// One waiting run with what it waits on and its past reviews (two reads).
+    /// One waiting run with what it waits on and, when `past`, its past reviews (two reads, else one).
     pub(super) async fn run_under_review(
         &self,
         run: deploydeck_core::reviews::WorkflowRun,
+        past: bool,
     ) -> Result<RunUnderReview, ApiError> {
         let client = self.client();
         let pending = decode(
@@ -54,12 +64,16 @@ impl RepoApi {
                 .send(client.pending_deployments(&self.repo, run.id))
                 .await,
         )?;
-        let past = decode(
-            &self
-                .api
-                .send(client.run_approvals(&self.repo, run.id))
-                .await,
-        )?;
+        let past = if past {
+            decode(
+                &self
+                    .api
+                    .send(client.run_approvals(&self.repo, run.id))
+                    .await,
+            )?
+        } else {
+            Vec::new()
+        };
         Ok(RunUnderReview { run, pending, past })
     }
 

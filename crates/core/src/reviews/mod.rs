@@ -2,6 +2,12 @@
 //! the person connected can approve it and, if not, why in words — and the review they send. Sans-IO: the
 //! app fetches, this decides.
 
+mod inbox;
+
+pub use inbox::{
+    group_by_commit, inbox_every, plan_group, CommitGroup, GroupPlan, GroupRun, InboxRun,
+    LeftAlone, Outcome, Planned, Scope,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::api::http::{HttpRequest, Method};
@@ -35,6 +41,15 @@ pub struct WorkflowRun {
     pub run_number: u64,
     pub created_at: Timestamp,
     pub html_url: String,
+    /// The pull requests the run belongs to (empty for a push to a branch, and for a fork's).
+    #[serde(default)]
+    pub pull_requests: Vec<RunPullRequest>,
+}
+
+/// A pull request a workflow run names (a subset of `pull-request-minimal`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RunPullRequest {
+    pub number: u64,
 }
 
 impl WorkflowRun {

@@ -1,0 +1,456 @@
+//! The review inbox (`/{host}/_reviews`, docs/github-api.md §14): every run waiting for a required reviewer across the
+//! pinned repositories, grouped by the commit it would deploy, and one decision over a whole group — planned
+//! here, sent by the app one run at a time (`GroupRun::next_item`, then `GroupRun::record`), each run's outcome said.
+//!
+//! GitHub scopes an approval to one workflow run (docs/github-api.md §14): a commit deployed by seven workflows
+//! waits for seven approvals. A group decision is still seven reviews, one per run; what it saves is finding
+//! them and deciding them one by one.
+
+use super::{verdict, ReviewBody, ReviewPermission, ReviewState, RunUnderReview, Verdict};
+use crate::api::response::ApiError;
+use crate::github::rules::production_rank;
+use crate::github::validate::RepoRef;
+use crate::order;
+use crate::text::count;
+use crate::Timestamp;
+
+/// A waiting run and the repository it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxRun {
+    pub repo: RepoRef,
+    pub board: RunUnderReview,
+}
+
+impl InboxRun {
+    /// "acme/web · Deploy #12": which run, in words a list can show.
+    pub fn label(&self) -> String {
+        let run = &self.board.run;
+        format!(
+            "{} · {} #{}",
+            self.repo,
+            run.name.as_deref().unwrap_or("Workflow"),
+            run.run_number
+        )
+    }
+
+    /// The environments this run waits on that `me` may review now (their ids, in GitHub's order), within
+    /// `scope`.
+    fn reviewable_in(&self, me: &str, permission: ReviewPermission, scope: &Scope) -> Vec<u64> {
+        self.board
+            .reviewable(me, permission)
+            .into_iter()
+            .filter(|p| scope.covers(&p.environment.name))
+            .map(|p| p.environment.id)
+            .collect()
+    }
+}
+
+/// The runs waiting for one commit: one card of the inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitGroup {
+    /// The commit, as GitHub names it (lower case).
+    pub sha: String,
+    /// The pull requests its runs belong to, by number (none for a push to a branch).
+    pub pull_requests: Vec<u64>,
+    /// The newest run's title (its commit message's first line, or the pull request's title).
+    pub title: String,
+    /// When its oldest run started: how long the commit has waited.
+    pub since: Timestamp,
+    /// By repository, workflow and run.
+    pub runs: Vec<InboxRun>,
+}
+
+impl CommitGroup {
+    pub fn short_sha(&self) -> String {
+        self.sha.chars().take(7).collect()
+    }
+
+    /// The environments its runs wait on, production-like first, then by name.
+    pub fn environments(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for p in self.runs.iter().flat_map(|r| &r.board.pending) {
+            if !names.contains(&p.environment.name) {
+                names.push(p.environment.name.clone());
+            }
+        }
+        order::sort_by_key(&mut names, |n| (production_rank(n), n.to_ascii_lowercase()));
+        names
+    }
+
+    /// The repositories it spans, in order.
+    pub fn repositories(&self) -> Vec<&RepoRef> {
+        let mut repos: Vec<&RepoRef> = Vec::new();
+        for run in &self.runs {
+            if !repos.contains(&&run.repo) {
+                repos.push(&run.repo);
+            }
+        }
+        repos
+    }
+
+    /// How many of its runs `me` may decide something of now.
+    pub fn decidable(&self, me: &str, permission: ReviewPermission) -> usize {
+        self.runs
+            .iter()
+            .filter(|r| !r.reviewable_in(me, permission, &Scope::Every).is_empty())
+            .count()
+    }
+}
+
+/// The inbox: `runs` grouped by commit, the commit waiting longest first (then by commit, so the order does not
+/// depend on the order the repositories answered in).
+pub fn group_by_commit(runs: Vec<InboxRun>) -> Vec<CommitGroup> {
+    let mut groups: Vec<CommitGroup> = Vec::new();
+    for run in runs {
+        let sha = run.board.run.head_sha.to_ascii_lowercase();
+        let at = run.board.run.created_at;
+        match groups.iter_mut().find(|g| g.sha == sha) {
+            Some(group) => {
+                group.since = group.since.min(at);
+                group.runs.push(run);
+            }
+            None => groups.push(CommitGroup {
+                sha,
+                pull_requests: Vec::new(),
+                title: String::new(),
+                since: at,
+                runs: vec![run],
+            }),
+        }
+    }
+    for group in &mut groups {
+        order::sort_by(&mut group.runs, |a, b| {
+            let key = |r: &InboxRun| {
+                (
+                    r.repo.clone(),
+                    r.board.run.name.clone().unwrap_or_default(),
+                    r.board.run.id,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        let mut prs: Vec<u64> = group
+            .runs
+            .iter()
+            .flat_map(|r| r.board.run.pull_requests.iter().map(|p| p.number))
+            .collect();
+        order::sort(&mut prs);
+        prs.dedup();
+        group.pull_requests = prs;
+        // The newest run's title: the latest word on what the commit is (ties: the last in the order above).
+        group.title = group
+            .runs
+            .iter()
+            .fold(None::<&InboxRun>, |best, r| match best {
+                Some(b) if b.board.run.created_at > r.board.run.created_at => Some(b),
+                _ => Some(r),
+            })
+            .map(|r| r.board.run.display_title.clone())
+            .unwrap_or_default();
+    }
+    order::sort_by(&mut groups, |a, b| {
+        a.since.cmp(&b.since).then_with(|| a.sha.cmp(&b.sha))
+    });
+    groups
+}
+
+/// Seconds between two reads of the inbox while its tab is visible: the longest `X-Poll-Interval` GitHub sent on
+/// the repositories' lists, else a minute (it reads every pinned repository: twice the Reviews view's pause).
+pub fn inbox_every(poll_interval: Option<u64>) -> u64 {
+    poll_interval.filter(|p| *p > 0).unwrap_or(60)
+}
+
+/// Which environments a group decision covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every environment each run waits on that you may review.
+    Every,
+    /// Only the one of this name (GitHub's names are case-insensitive).
+    Only(String),
+}
+
+impl Scope {
+    fn covers(&self, environment: &str) -> bool {
+        match self {
+            Scope::Every => true,
+            Scope::Only(name) => name.eq_ignore_ascii_case(environment),
+        }
+    }
+}
+
+/// One review a group decision sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub repo: RepoRef,
+    pub run: u64,
+    /// "acme/web · Deploy #12".
+    pub label: String,
+    /// The environments it decides, in the run's order.
+    pub environments: Vec<String>,
+    pub body: ReviewBody,
+}
+
+/// A run of the group the decision leaves alone, and why in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftAlone {
+    pub label: String,
+    pub why: String,
+}
+
+/// A decision over a group, before it is sent: what the confirmation lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupPlan {
+    pub state: ReviewState,
+    pub short_sha: String,
+    pub scope: Scope,
+    pub items: Vec<Planned>,
+    pub left: Vec<LeftAlone>,
+}
+
+impl GroupPlan {
+    /// "Approve 7 runs for a1b2c3d → production": what the button and the confirmation say.
+    pub fn title(&self) -> String {
+        let verb = match self.state {
+            ReviewState::Approved => "Approve",
+            ReviewState::Rejected => "Reject",
+        };
+        let target = match &self.scope {
+            Scope::Only(name) => name.clone(),
+            Scope::Every => {
+                let mut names: Vec<&str> = Vec::new();
+                for name in self.items.iter().flat_map(|i| &i.environments) {
+                    if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                        names.push(name);
+                    }
+                }
+                names.join(", ")
+            }
+        };
+        format!(
+            "{verb} {} for {} → {target}",
+            count(self.items.len(), "run", "runs"),
+            self.short_sha
+        )
+    }
+}
+
+/// The decision `state` with `comment` over `group`, within `scope`: a review for every run with an environment
+/// in scope that `me` may review, and why each other run that waits in scope is left alone. `Err` says why
+/// nothing would be sent.
+pub fn plan_group(
+    group: &CommitGroup,
+    me: &str,
+    permission: ReviewPermission,
+    scope: Scope,
+    state: ReviewState,
+    comment: &str,
+) -> Result<GroupPlan, String> {
+    let mut items = Vec::new();
+    let mut left = Vec::new();
+    for run in &group.runs {
+        let ids = run.reviewable_in(me, permission, &scope);
+        if let Ok(body) = run.board.review(&ids, state, comment) {
+            items.push(Planned {
+                repo: run.repo.clone(),
+                run: run.board.run.id,
+                label: run.label(),
+                environments: run
+                    .board
+                    .names(&ids)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+                body,
+            });
+            continue;
+        }
+        // Waits in scope, but nothing of it is yours: the first reason GitHub's answer gives.
+        let why = run
+            .board
+            .pending
+            .iter()
+            .filter(|p| scope.covers(&p.environment.name))
+            .map(|p| verdict(p, me, run.board.run.started_by(), permission))
+            .find_map(|v| match v {
+                Verdict::Cannot(why) => Some(why),
+                Verdict::TimerOnly => {
+                    Some("No reviewer: it goes on by itself when its wait timer runs out.".into())
+                }
+                Verdict::CanReview => None,
+            });
+        if let Some(why) = why {
+            left.push(LeftAlone {
+                label: run.label(),
+                why,
+            });
+        }
+    }
+    if items.is_empty() {
+        return Err(match (&scope, left.first()) {
+            (_, Some(first)) => format!("Nothing here is yours to decide: {}", first.why),
+            (Scope::Only(name), None) => format!("No run of this commit waits on {name}."),
+            (Scope::Every, None) => "No run of this commit waits for a review any more.".into(),
+        });
+    }
+    Ok(GroupPlan {
+        state,
+        short_sha: group.short_sha(),
+        scope,
+        items,
+        left,
+    })
+}
+
+/// What became of one run of a group decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not sent yet.
+    Waiting,
+    /// GitHub took it.
+    Decided(ReviewState),
+    /// GitHub says the run waits on none of these any more: someone decided it meanwhile, elsewhere, or its
+    /// timer or a cancel moved it on.
+    Elsewhere,
+    /// GitHub refused this run's review: its words and what to do.
+    Refused(String),
+    /// No answer came: whether GitHub took it is not known until the inbox is read again.
+    Unknown(String),
+    /// Not sent: the decision stopped before it (why).
+    NotSent(String),
+}
+
+impl Outcome {
+    /// A short word for the list ("approved", "already decided elsewhere", …).
+    pub fn word(&self) -> &'static str {
+        match self {
+            Outcome::Waiting => "waiting to be sent",
+            Outcome::Decided(ReviewState::Approved) => "approved",
+            Outcome::Decided(ReviewState::Rejected) => "rejected",
+            Outcome::Elsewhere => "already decided elsewhere",
+            Outcome::Refused(_) => "refused",
+            Outcome::Unknown(_) => "no answer",
+            Outcome::NotSent(_) => "not sent",
+        }
+    }
+
+    /// The sentence under the word, when there is more to say.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Outcome::Refused(why) | Outcome::Unknown(why) | Outcome::NotSent(why) => Some(why),
+            Outcome::Elsewhere => {
+                Some("GitHub says the run no longer waits on it: someone decided it meanwhile, or its wait timer or a cancel moved it on.")
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The message of GitHub's 422 for a run that waits on none of the environments sent (docs/github-api.md §14).
+const NOT_WAITING: &str = "no pending deployment requests";
+
+/// A group decision being sent: one review at a time, in the plan's order. The app asks [`GroupRun::next_item`],
+/// sends that item's review, and hands the answer to [`GroupRun::record`], until `next_item` says nothing is left.
+/// A refusal of one run goes on to the next; an answer that would refuse every one (the token, its scope, the
+/// quota, no answer at all) stops it, and what was not sent says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRun {
+    plan: GroupPlan,
+    outcomes: Vec<Outcome>,
+    sending: Option<usize>,
+}
+
+impl GroupRun {
+    pub fn new(plan: GroupPlan) -> Self {
+        let outcomes = vec![Outcome::Waiting; plan.items.len()];
+        GroupRun {
+            plan,
+            outcomes,
+            sending: None,
+        }
+    }
+
+    pub fn plan(&self) -> &GroupPlan {
+        &self.plan
+    }
+
+    pub fn outcomes(&self) -> &[Outcome] {
+        &self.outcomes
+    }
+
+    /// The item being sent, if one is.
+    pub fn sending(&self) -> Option<usize> {
+        self.sending
+    }
+
+    /// The next item to send (marked as being sent), or `None` when every one has its outcome or one is out.
+    pub fn next_item(&mut self) -> Option<&Planned> {
+        if self.sending.is_some() {
+            return None;
+        }
+        let index = self.outcomes.iter().position(|o| *o == Outcome::Waiting)?;
+        self.sending = Some(index);
+        self.plan.items.get(index)
+    }
+
+    /// GitHub's answer to the item being sent (`Ok`: it took the review). Ignored when nothing is out.
+    pub fn record(&mut self, answer: Result<(), &ApiError>) {
+        let Some(index) = self.sending.take() else {
+            return;
+        };
+        let (outcome, stop) = match answer {
+            Ok(()) => (Outcome::Decided(self.plan.state), false),
+            Err(ApiError::Validation { message, .. })
+                if message.to_ascii_lowercase().contains(NOT_WAITING) =>
+            {
+                (Outcome::Elsewhere, false)
+            }
+            Err(error @ (ApiError::Validation { .. } | ApiError::NotFound { .. })) => {
+                (Outcome::Refused(error.to_string()), false)
+            }
+            Err(error) if error.is_transient() && !matches!(error, ApiError::RateLimited { .. }) => (
+                Outcome::Unknown(format!(
+                    "{error} Whether GitHub took it is not known: the inbox is read again to show it."
+                )),
+                true,
+            ),
+            Err(error) => (
+                Outcome::Refused(format!("{error} {}", error.remedy())),
+                true,
+            ),
+        };
+        self.outcomes[index] = outcome;
+        if stop {
+            let at = self.plan.items[index].label.clone();
+            for o in self.outcomes.iter_mut().filter(|o| **o == Outcome::Waiting) {
+                *o = Outcome::NotSent(format!(
+                    "The decision stopped at {at}, whose answer would refuse this one too. Read the inbox again, then decide what is left."
+                ));
+            }
+        }
+    }
+
+    /// Every item has its outcome.
+    pub fn is_done(&self) -> bool {
+        self.sending.is_none() && !self.outcomes.contains(&Outcome::Waiting)
+    }
+
+    /// "5 approved · 1 already decided elsewhere · 1 refused": the outcomes counted, in the plan's order of
+    /// words, none left out.
+    pub fn summary(&self) -> String {
+        let mut words: Vec<(&'static str, usize)> = Vec::new();
+        for o in &self.outcomes {
+            match words.iter_mut().find(|(w, _)| *w == o.word()) {
+                Some((_, n)) => *n += 1,
+                None => words.push((o.word(), 1)),
+            }
+        }
+        words
+            .into_iter()
+            .map(|(w, n)| format!("{} {w}", crate::text::grouped(n)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
+#[cfg(test)]
+mod tests;
