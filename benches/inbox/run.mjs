@@ -4,8 +4,10 @@
 // another run of its own. Measures, from opening the inbox's shared address (its module fetched beforehand):
 // time until every group shows, requests and REST quota spent; "Refresh now" with nothing changed (requests, 304s,
 // quota spent); then "Approve all…" on the group of 10 → the confirmation → time until each run's outcome is
-// shown. A custom API address is unpaced (as GHES is by default): on github.com the reviews go a second apart, as
-// every write does. Prints a table and writes benches/inbox/results.json.
+// shown. Twice: GraphQL on (the decision is one request), then off (a review at a time through REST). A custom
+// API address is unpaced (as GHES is by default): on github.com REST's reviews go a second apart, as every write
+// does, where GraphQL's one request does not wait. Prints a table and writes benches/inbox/results.json.
+// BENCH_GRAPHQL=on (or off) runs one mode only.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/inbox/run.mjs
 import { start, writeSeed, runModes, run, FAKE_BIN, launchChromium, connect } from '../support.mjs';
 
@@ -40,8 +42,8 @@ function seedFile() {
 
 const fakeJson = async (path) => (await fetch(`${API}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
 
-async function measure(_mode, seed) {
-  const fake = await start(FAKE_BIN, ['--addr', '127.0.0.1:18940', '--tls', '--latency-ms', String(LATENCY), '--seed', seed]);
+async function measure(graphql, seed) {
+  const fake = await start(FAKE_BIN, ['--addr', '127.0.0.1:18940', '--tls', '--latency-ms', String(LATENCY), '--graphql', graphql, '--seed', seed]);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -57,7 +59,7 @@ async function measure(_mode, seed) {
     page.on('requestfinished', async (request) => {
       if (!request.url().startsWith(API)) return;
       const response = await request.response();
-      traffic.push({ status: response?.status(), method: request.method() });
+      traffic.push({ status: response?.status(), method: request.method(), graphql: request.url().endsWith('/graphql') });
     });
     const quota = async () => (await fakeJson('/rate_limit')).resources.core.remaining;
     const groups = REPOS - GROUP + 1 + REPOS;
@@ -87,9 +89,9 @@ async function measure(_mode, seed) {
     const done = `Done: ${GROUP} approved.`;
     await page.waitForFunction((text) => document.querySelector('[data-testid=group-progress]')?.textContent === text, done, { timeout: 120_000, polling: 20 });
     const decided = Date.now() - t2;
-    const writes = traffic.filter((r) => r.method === 'POST').length;
+    const writes = traffic.filter((r) => r.method === 'POST');
     return {
-      setup: { repositories: REPOS, runs: REPOS * 2, groupOf: GROUP, latencyMs: LATENCY },
+      setup: { graphql, repositories: REPOS, runs: REPOS * 2, groupOf: GROUP, latencyMs: LATENCY },
       open: {
         everyGroupOnScreenMs: onScreen,
         requests: opening.length,
@@ -101,7 +103,12 @@ async function measure(_mode, seed) {
         answered304: refreshing.filter((r) => r.status === 304).length,
         restQuotaSpent: quotaAfterOpen - quotaAfterRefresh,
       },
-      decideGroup: { runs: GROUP, everyOutcomeShownMs: decided, reviewsSent: writes },
+      decideGroup: {
+        runs: GROUP,
+        everyOutcomeShownMs: decided,
+        graphqlRequests: writes.filter((r) => r.graphql).length,
+        restReviews: writes.filter((r) => !r.graphql).length,
+      },
     };
   } finally {
     await browser.close();
@@ -112,8 +119,9 @@ async function measure(_mode, seed) {
 run(async () => runModes({
   title: 'Review inbox benchmark',
   file: 'benches/inbox/results.json',
-  modes: ['rest'],
+  modes: (process.env.BENCH_GRAPHQL ?? 'on,off').split(','),
   appPort: 18941,
+  key: (graphql) => `graphql_${graphql}`,
   measure: (() => {
     const seed = seedFile();
     return (mode) => measure(mode, seed);

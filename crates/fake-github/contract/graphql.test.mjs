@@ -156,6 +156,35 @@ test('the fake’s answers to the client’s own documents conform to GitHub’s
   }
 });
 
+test('the review inbox’s decisions in one document: each run answered on its own, refusals as REST words them, answers conform to the schema', async () => {
+  const client = clientDocuments();
+  const fake = await startFake(['--demo']);
+  try {
+    const rest = async (path) => (await fetch(`${fake.base}${path}`, { headers: { Authorization: 'bearer demo-token' } })).json();
+    const runs = (await rest('/repos/acme/storefront/actions/runs?status=waiting')).workflow_runs;
+    const byWho = (login) => runs.find((r) => r.actor.login === login);
+    const [theirs, mine] = [byWho('mona'), byWho('octocat')];
+    const env = async (run) => (await rest(`/repos/acme/storefront/actions/runs/${run.id}/pending_deployments`))[0].environment.node_id;
+    const vars = { w0: theirs.node_id, e0: [await env(theirs)], w1: mine.node_id, e1: [await env(mine)], comment: 'Ship it' };
+    const answer = await graphql(fake.base, client.ApproveRuns, vars);
+    assert.equal(answer.status, 200);
+    assert.deepEqual(answer.json.data, { r0: { clientMutationId: null }, r1: null });
+    assert.deepEqual(answer.json.errors.map((e) => [e.type, e.path]), [['UNPROCESSABLE', ['r1']]]);
+    assert.match(answer.json.errors[0].message, /self-review is prevented/);
+    assert.deepEqual(typeCheck(client.ApproveRuns, answer.json.data, vars), []);
+    const history = await rest(`/repos/acme/storefront/actions/runs/${theirs.id}/approvals`);
+    assert.deepEqual(history.map((a) => [a.state, a.user.login, a.comment]), [['approved', 'octocat', 'Ship it']]);
+    // Decided already: REST's words for a run that waits on nothing; an unknown run: GraphQL's NOT_FOUND.
+    const again = await graphql(fake.base, client.RejectRuns, { w0: theirs.node_id, e0: vars.e0, comment: '' });
+    assert.deepEqual([again.json.data.r0, again.json.errors[0].type], [null, 'UNPROCESSABLE']);
+    assert.equal(again.json.errors[0].message, 'There are no pending deployment requests to approve or reject');
+    const unknown = await graphql(fake.base, client.RejectRuns, { w0: 'WFR_kwLOABFFFFFF', e0: vars.e0, comment: '' });
+    assert.equal(unknown.json.errors[0].type, 'NOT_FOUND');
+  } finally {
+    await fake.stop();
+  }
+});
+
 test('the type check catches a wrong enum, a null where the schema forbids one and an unknown field', () => {
   const document = '{ node(id: "DE_1") { ... on Deployment { id state createdAt } } }';
   const good = { node: { __typename: 'Deployment', id: 'DE_1', state: 'ACTIVE', createdAt: '2026-01-01T00:00:00Z' } };

@@ -42,10 +42,22 @@ pub fn status_node_id(id: u64) -> String {
 
 const DEPLOYMENT_NODE: &str = "DE_kwDOHrjKxM4";
 const STATUS_NODE: &str = "DES_kwDOHrjKxM5";
+const RUN_NODE: &str = "WFR_kwLOAB";
+pub(crate) const ENVIRONMENT_NODE: &str = "EN_kwDOHrjKxM4";
 
 /// The deployment a node id names (`None`: not one of this fake's deployment ids).
 pub fn deployment_id_of(node_id: &str) -> Option<u64> {
     u64::from_str_radix(node_id.strip_prefix(DEPLOYMENT_NODE)?, 16).ok()
+}
+
+/// A workflow run's node id (`WFR_…`, as `workflow_run` writes it) read back.
+pub fn run_id_of(node_id: &str) -> Option<u64> {
+    u64::from_str_radix(node_id.strip_prefix(RUN_NODE)?, 16).ok()
+}
+
+/// An environment's node id (`EN_…`, as `environment_reference` writes it) read back.
+pub fn environment_id_of(node_id: &str) -> Option<u64> {
+    u64::from_str_radix(node_id.strip_prefix(ENVIRONMENT_NODE)?, 16).ok()
 }
 
 pub fn status_id_of(node_id: &str) -> Option<u64> {
@@ -153,7 +165,7 @@ pub fn environment(hub: &Hub, ctx: &Ctx, repo: &Repo, e: &Environment) -> model:
     }
     model::Environment {
         id: EnvironmentId(e.id),
-        node_id: format!("EN_kwDOHrjKxM4{:X}", e.id),
+        node_id: format!("{ENVIRONMENT_NODE}{:X}", e.id),
         name: e.name.clone(),
         url: format!("{}/environments/{encoded}", repo_api(ctx, repo)),
         html_url: format!(
@@ -218,7 +230,7 @@ pub fn environment_reference(ctx: &Ctx, repo: &Repo, e: &Environment) -> Value {
     let encoded = deploydeck_wire::url::encode_component(&e.name);
     json!({
         "id": e.id,
-        "node_id": format!("EN_kwDOHrjKxM4{:X}", e.id),
+        "node_id": format!("{ENVIRONMENT_NODE}{:X}", e.id),
         "name": e.name,
         "url": format!("{}/environments/{encoded}", repo_api(ctx, repo)),
         "html_url": format!("{}/{}/deployments/activity_log?environments_filter={encoded}", ctx.web(), repo.full_name()),
@@ -254,7 +266,7 @@ pub fn workflow_run(hub: &Hub, ctx: &Ctx, repo: &Repo, r: &Run) -> Value {
     json!({
         "id": r.id,
         "name": r.name,
-        "node_id": format!("WFR_kwLOAB{:X}", r.id),
+        "node_id": format!("{RUN_NODE}{:X}", r.id),
         "check_suite_id": r.id + 1,
         "check_suite_node_id": format!("CS_kwDOAB{:X}", r.id + 1),
         "head_branch": r.head_branch,

@@ -8,7 +8,7 @@ use deploydeck_core::access::AccessReport;
 use deploydeck_core::budget::{Budget, Decision, Pacing, RequestClass};
 use deploydeck_core::cache::ConditionalCache;
 use deploydeck_core::connect::form::HostChoice;
-use deploydeck_core::graphql::GraphqlFailure;
+use deploydeck_core::graphql::{decode_graphql, GraphqlFailure};
 use deploydeck_core::http::{HttpRequest, HttpResponse};
 use deploydeck_core::links::{parse_link_header, PageTrail};
 use deploydeck_core::listing::PageAnswer;
@@ -47,6 +47,8 @@ struct Inner {
     notice: RwSignal<Option<String>>,
     /// Until when a read waits for a per-minute window of GitHub's secondary limits (not a hold).
     paced_until: Mutex<Option<u64>>,
+    /// GraphQL has answered on this host in this session: a request sent there that gets no answer may have run.
+    graphql_answered: std::sync::atomic::AtomicBool,
 }
 
 /// A connection to one API host with one token.
@@ -111,6 +113,7 @@ impl Api {
                 rest_only: Mutex::new(None),
                 notice,
                 paced_until: Mutex::new(None),
+                graphql_answered: std::sync::atomic::AtomicBool::new(false),
             }),
             abort: None,
         }
@@ -248,7 +251,12 @@ impl Api {
                 continue;
             }
             let failure = match read(&self.send(request.clone()).await) {
-                Ok(answer) => return Ok(Some(answer)),
+                Ok(answer) => {
+                    self.inner
+                        .graphql_answered
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(Some(answer));
+                }
                 Err(failure) => failure,
             };
             if let Some(until) = failure.wait_until(now_millis()) {
@@ -266,6 +274,29 @@ impl Api {
                 }
             };
         }
+    }
+
+    /// Whether a GraphQL write may go now: GraphQL is used on this host and has answered here (asked first with
+    /// the cheapest query when it has not), so that a write that then gets no answer is known to have reached it
+    /// — rather than GraphQL being absent or refused by the browser, where the write never ran.
+    pub(crate) async fn graphql_writable(&self) -> bool {
+        if !self.uses_graphql() {
+            return false;
+        }
+        if self
+            .inner
+            .graphql_answered
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return true;
+        }
+        let probe = self.client().graphql_probe();
+        matches!(
+            self.graphql(probe, |r| decode_graphql::<serde_json::Value>(r)
+                .map(|_| ()))
+                .await,
+            Ok(Some(()))
+        )
     }
 
     /// GraphQL cannot be used on this host: REST for the rest of the session, said once.

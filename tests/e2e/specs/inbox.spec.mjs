@@ -3,7 +3,7 @@
 // outcome said (approved, decided elsewhere meanwhile, refused and why, not sent).
 import { test, expect } from '../fixtures.mjs';
 import { ConnectPage } from '../pages/connect-page.mjs';
-import { seed, api, calm, requests, clearRequests } from '../support/fake.mjs';
+import { seed, api, calm, requests, clearRequests, settings } from '../support/fake.mjs';
 import { seriousViolations } from '../support/axe.mjs';
 import { FAKE } from '../playwright.config.mjs';
 
@@ -115,9 +115,14 @@ test('approve a commit\'s runs on production at once, one decided elsewhere mean
     method: 'POST',
     body: JSON.stringify({ environment_ids: [elsewhere.body[0].environment.id], state: 'approved', comment: 'bob was quicker' }),
   });
+  await clearRequests();
   await confirm.getByTestId('group-confirm-go').click();
   const panel = page.getByTestId('group-decision');
   await expect(panel.getByTestId('group-progress')).toHaveText('Done: 2 approved · 1 already decided elsewhere.');
+  // All three in one GraphQL request (one write, not three a second apart on github.com), after asking whether
+  // GraphQL answers here (nothing in this page had asked it yet).
+  const sent = (await requests()).filter((r) => r.method === 'POST');
+  expect(sent.map((r) => r.path)).toEqual(['/graphql', '/graphql']);
   await expect(outcome(page, 42001)).toHaveAttribute('data-outcome', 'approved');
   await expect(outcome(page, 41002)).toHaveAttribute('data-outcome', 'already decided elsewhere');
   await expect(outcome(page, 41002)).toContainText('no longer waits on it');
@@ -151,7 +156,22 @@ test('reject every environment of a commit: the confirmation says what a rejecti
   expect((await requests()).filter((r) => r.method === 'POST' && r.path.includes('pending_deployments'))).toEqual([]);
 });
 
-test('a token GitHub refuses reviews to: the first refusal says why and what to add, and nothing more is sent', async ({ page }) => {
+test('a token GitHub refuses reviews to, through GraphQL: every run refused, with why and what to add', async ({ page }) => {
+  await openInbox(page, 't-alice-read');
+  await clearRequests();
+  const checkout = group(page, SHA);
+  await checkout.getByTestId('group-approve').click();
+  await checkout.getByTestId('group-confirm-go').click();
+  await expect(page.getByTestId('group-progress')).toHaveText('Done: 3 refused.');
+  await expect(outcome(page, 42001)).toContainText('Resource not accessible by personal access token');
+  await expect(outcome(page, 42001)).toContainText('Deployments');
+  // The question whether GraphQL answers, then the one mutation.
+  expect((await requests()).filter((r) => r.method === 'POST').map((r) => r.path)).toEqual(['/graphql', '/graphql']);
+  await expect(page.getByTestId('inbox-count')).toHaveText('5 runs wait for 2 commits.');
+});
+
+test('without GraphQL the reviews go one at a time through REST; the first refusal of the token stops the rest, said not sent', async ({ page }) => {
+  await settings({ graphql: 'off' });
   await openInbox(page, 't-alice-read');
   await clearRequests();
   const checkout = group(page, SHA);
@@ -160,9 +180,24 @@ test('a token GitHub refuses reviews to: the first refusal says why and what to 
   await expect(page.getByTestId('group-progress')).toHaveText('Done: 1 refused · 2 not sent.');
   await expect(outcome(page, 42001)).toContainText('Resource not accessible by personal access token');
   await expect(outcome(page, 41002)).toContainText('The decision stopped at acme/api · Deploy #1');
-  const sent = (await requests()).filter((r) => r.method === 'POST' && r.path.includes('pending_deployments'));
-  expect(sent).toHaveLength(1);
+  const sent = (await requests()).filter((r) => r.method === 'POST');
+  expect(sent.map((r) => r.path)).toEqual(['/repos/acme/api/actions/runs/42001/pending_deployments']);
   await expect(page.getByTestId('inbox-count')).toHaveText('5 runs wait for 2 commits.');
+});
+
+for (const graphql of ['off', 'no_cors']) test(`without GraphQL (${graphql}) a group approval goes a review at a time, each outcome said`, async ({ page }) => {
+  // Absent (a 404), or answering without CORS headers (the browser sees no answer): nothing was decided there.
+  await settings({ graphql });
+  await openInbox(page);
+  await clearRequests();
+  const checkout = group(page, SHA);
+  await checkout.getByTestId('group-approve').click();
+  await checkout.getByTestId('group-confirm-go').click();
+  await expect(page.getByTestId('group-progress')).toHaveText('Done: 3 approved.');
+  const sent = (await requests()).filter((r) => r.method === 'POST').map((r) => r.path);
+  expect(sent).toEqual([42001, 41002, 41001].map((id) => `/repos/acme/${id === 42001 ? 'api' : 'web'}/actions/runs/${id}/pending_deployments`));
+  const past = await api('/repos/acme/api/actions/runs/42001/approvals', 't-alice');
+  expect(past.body.map((a) => a.environments.map((e) => e.name).sort())).toEqual([['production', 'staging']]);
 });
 
 test('keyboard only: comment, approve, confirm, and the outcome takes the focus', async ({ page }) => {

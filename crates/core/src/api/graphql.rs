@@ -39,6 +39,10 @@ pub const DEPLOYMENT_STATES: &str = "query DeploymentStates($ids: [ID!]!) {
   rateLimit { cost remaining resetAt }
 }";
 
+/// The cheapest question: whether GraphQL answers on this host (one point), before a write whose lost answer
+/// must mean it reached GitHub.
+pub const PROBE: &str = "query Probe { rateLimit { remaining } }";
+
 /// One `deleteDeployment` per id, aliased `d0`, `d1`, … in one document (variables `$d0`, `$d1`, …).
 pub fn delete_deployments_document(count: usize) -> String {
     let variables: Vec<String> = (0..count).map(|i| format!("$d{i}: ID!")).collect();
@@ -79,6 +83,11 @@ impl Client {
         }
         request.body = Some(json!({ "query": document, "variables": variables }).to_string());
         request
+    }
+
+    /// [`PROBE`].
+    pub fn graphql_probe(&self) -> HttpRequest {
+        self.graphql(PROBE, json!({}))
     }
 
     /// The latest state of up to [`NODES_PER_QUERY`] deployments, by their node ids.

@@ -6,8 +6,13 @@
 //! waits for seven approvals. A group decision is still seven reviews, one per run; what it saves is finding
 //! them and deciding them one by one.
 
+use serde_json::{json, Map, Value};
+
 use super::{verdict, ReviewBody, ReviewPermission, ReviewState, RunUnderReview, Verdict};
-use crate::api::response::ApiError;
+use crate::api::graphql::{decode_graphql, GraphqlFailure};
+use crate::api::http::{HttpRequest, HttpResponse};
+use crate::api::request::Client;
+use crate::api::response::{AccessNeeded, ApiError};
 use crate::github::rules::production_rank;
 use crate::github::validate::RepoRef;
 use crate::order;
@@ -188,6 +193,8 @@ pub struct Planned {
     /// The environments it decides, in the run's order.
     pub environments: Vec<String>,
     pub body: ReviewBody,
+    /// The run's and the environments' GraphQL ids, when GitHub gave every one (the GraphQL review needs them).
+    pub nodes: Option<(String, Vec<String>)>,
 }
 
 /// A run of the group the decision leaves alone, and why in words.
@@ -250,6 +257,17 @@ pub fn plan_group(
     for run in &group.runs {
         let ids = run.reviewable_in(me, permission, &scope);
         if let Ok(body) = run.board.review(&ids, state, comment) {
+            let environment_nodes: Option<Vec<String>> = body
+                .environment_ids
+                .iter()
+                .map(|id| {
+                    run.board
+                        .pending
+                        .iter()
+                        .find(|p| p.environment.id == *id)
+                        .and_then(|p| p.environment.node_id.clone())
+                })
+                .collect();
             items.push(Planned {
                 repo: run.repo.clone(),
                 run: run.board.run.id,
@@ -260,6 +278,7 @@ pub fn plan_group(
                     .into_iter()
                     .map(str::to_owned)
                     .collect(),
+                nodes: run.board.run.node_id.clone().zip(environment_nodes),
                 body,
             });
             continue;
@@ -348,15 +367,16 @@ impl Outcome {
 /// The message of GitHub's 422 for a run that waits on none of the environments sent (docs/github-api.md §14).
 const NOT_WAITING: &str = "no pending deployment requests";
 
-/// A group decision being sent: one review at a time, in the plan's order. The app asks [`GroupRun::next_item`],
-/// sends that item's review, and hands the answer to [`GroupRun::record`], until `next_item` says nothing is left.
-/// A refusal of one run goes on to the next; an answer that would refuse every one (the token, its scope, the
-/// quota, no answer at all) stops it, and what was not sent says so.
+/// A group decision being sent, in the plan's order: one review at a time through REST ([`GroupRun::next_item`],
+/// then [`GroupRun::record`] with GitHub's answer, until `next_item` says nothing is left), or every one in one
+/// GraphQL request ([`GroupRun::next_batch`], then [`GroupRun::record_at`] for each answer). A refusal of one
+/// run goes on to the next; an answer that would refuse every one (the token, its scope, the quota, no answer at
+/// all) stops it, and what was not sent says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupRun {
     plan: GroupPlan,
     outcomes: Vec<Outcome>,
-    sending: Option<usize>,
+    sending: Vec<usize>,
 }
 
 impl GroupRun {
@@ -365,7 +385,7 @@ impl GroupRun {
         GroupRun {
             plan,
             outcomes,
-            sending: None,
+            sending: Vec::new(),
         }
     }
 
@@ -377,26 +397,55 @@ impl GroupRun {
         &self.outcomes
     }
 
-    /// The item being sent, if one is.
-    pub fn sending(&self) -> Option<usize> {
-        self.sending
+    /// Whether item `index` is being sent.
+    pub fn is_sending(&self, index: usize) -> bool {
+        self.sending.contains(&index)
     }
 
-    /// The next item to send (marked as being sent), or `None` when every one has its outcome or one is out.
+    fn waiting(&self) -> Vec<usize> {
+        (0..self.outcomes.len())
+            .filter(|i| self.outcomes[*i] == Outcome::Waiting && !self.sending.contains(i))
+            .collect()
+    }
+
+    /// The next item to send (marked as being sent), or `None` when every one has its outcome or some are out.
     pub fn next_item(&mut self) -> Option<&Planned> {
-        if self.sending.is_some() {
+        if !self.sending.is_empty() {
             return None;
         }
-        let index = self.outcomes.iter().position(|o| *o == Outcome::Waiting)?;
-        self.sending = Some(index);
+        let index = *self.waiting().first()?;
+        self.sending.push(index);
         self.plan.items.get(index)
     }
 
-    /// GitHub's answer to the item being sent (`Ok`: it took the review). Ignored when nothing is out.
+    /// Every item still to send (marked as being sent), for one request that carries them all; empty when
+    /// some are out already.
+    pub fn next_batch(&mut self) -> Vec<usize> {
+        if !self.sending.is_empty() {
+            return Vec::new();
+        }
+        self.sending = self.waiting();
+        self.sending.clone()
+    }
+
+    /// The items being sent go back to be sent again (their request never ran: GraphQL could not be used).
+    pub fn release(&mut self) {
+        self.sending.clear();
+    }
+
+    /// GitHub's answer to the item being sent one at a time (`Ok`: it took the review). Ignored when none is.
     pub fn record(&mut self, answer: Result<(), &ApiError>) {
-        let Some(index) = self.sending.take() else {
+        if let Some(index) = self.sending.first().copied() {
+            self.record_at(index, answer);
+        }
+    }
+
+    /// GitHub's answer to item `index`, which is being sent. Ignored for an item that is not.
+    pub fn record_at(&mut self, index: usize, answer: Result<(), &ApiError>) {
+        let Some(at) = self.sending.iter().position(|i| *i == index) else {
             return;
         };
+        self.sending.remove(at);
         let (outcome, stop) = match answer {
             Ok(()) => (Outcome::Decided(self.plan.state), false),
             Err(ApiError::Validation { message, .. })
@@ -421,8 +470,8 @@ impl GroupRun {
         self.outcomes[index] = outcome;
         if stop {
             let at = self.plan.items[index].label.clone();
-            for o in self.outcomes.iter_mut().filter(|o| **o == Outcome::Waiting) {
-                *o = Outcome::NotSent(format!(
+            for i in self.waiting() {
+                self.outcomes[i] = Outcome::NotSent(format!(
                     "The decision stopped at {at}, whose answer would refuse this one too. Read the inbox again, then decide what is left."
                 ));
             }
@@ -431,7 +480,7 @@ impl GroupRun {
 
     /// Every item has its outcome.
     pub fn is_done(&self) -> bool {
-        self.sending.is_none() && !self.outcomes.contains(&Outcome::Waiting)
+        self.sending.is_empty() && !self.outcomes.contains(&Outcome::Waiting)
     }
 
     /// "5 approved · 1 already decided elsewhere · 1 refused": the outcomes counted, in the plan's order of
@@ -450,6 +499,95 @@ impl GroupRun {
             .collect::<Vec<_>>()
             .join(" · ")
     }
+}
+
+/// One `approveDeployments` (or `rejectDeployments`) per run, aliased `r0`, `r1`, … in one mutation, with one
+/// comment (variables `$w0`/`$e0` per run, `$comment`): GitHub's GraphQL review (docs/github-api.md §14).
+pub fn review_runs_document(state: ReviewState, count: usize) -> String {
+    let field = match state {
+        ReviewState::Approved => "approveDeployments",
+        ReviewState::Rejected => "rejectDeployments",
+    };
+    let mut variables: Vec<String> = (0..count)
+        .map(|i| format!("$w{i}: ID!, $e{i}: [ID!]!"))
+        .collect();
+    variables.push("$comment: String".into());
+    let fields: Vec<String> = (0..count)
+        .map(|i| {
+            format!("  r{i}: {field}(input: {{workflowRunId: $w{i}, environmentIds: $e{i}, comment: $comment}}) {{ clientMutationId }}")
+        })
+        .collect();
+    format!(
+        "mutation ReviewRuns({}) {{\n{}\n}}",
+        variables.join(", "),
+        fields.join("\n")
+    )
+}
+
+impl Client {
+    /// The reviews of `plan`'s `items` in one GraphQL request; `None` when one lacks its GraphQL ids.
+    pub fn review_runs(&self, plan: &GroupPlan, items: &[usize]) -> Option<HttpRequest> {
+        let mut variables = Map::new();
+        for (n, index) in items.iter().enumerate() {
+            let (run, environments) = plan.items.get(*index)?.nodes.as_ref()?;
+            variables.insert(format!("w{n}"), json!(run));
+            variables.insert(format!("e{n}"), json!(environments));
+        }
+        let comment = plan
+            .items
+            .first()
+            .map(|i| i.body.comment.clone())
+            .unwrap_or_default();
+        variables.insert("comment".into(), json!(comment));
+        Some(self.graphql(
+            &review_runs_document(plan.state, items.len()),
+            Value::Object(variables),
+        ))
+    }
+}
+
+/// The answer to [`review_runs_document`] over `count` runs: each run's, in order — taken, or refused as REST
+/// would have said it (the error whose `path` is its alias). `Err`: the document as a whole did not run.
+pub fn read_review_runs(
+    response: &HttpResponse,
+    count: usize,
+) -> Result<Vec<Result<(), ApiError>>, GraphqlFailure> {
+    let (data, errors) = decode_graphql::<Map<String, Value>>(response)?;
+    Ok((0..count)
+        .map(|n| {
+            let alias = format!("r{n}");
+            if data.get(&alias).is_some_and(Value::is_object) {
+                return Ok(());
+            }
+            let error = errors
+                .iter()
+                .find(|e| e.path.first().and_then(Value::as_str) == Some(alias.as_str()));
+            let message = error.map_or_else(
+                || "GitHub's answer said nothing of this run.".to_owned(),
+                |e| e.message.clone(),
+            );
+            Err(match error.and_then(|e| e.kind.as_deref()) {
+                // What a review needs (docs/github-api.md §14): classic `repo`, fine-grained Deployments: write.
+                Some("FORBIDDEN") => ApiError::Forbidden {
+                    message,
+                    needed: AccessNeeded {
+                        classic_scopes: vec!["repo".into()],
+                        fine_grained: Some("deployments=write".into()),
+                        ..AccessNeeded::default()
+                    },
+                },
+                Some("NOT_FOUND") => ApiError::NotFound { message },
+                Some("UNPROCESSABLE") => ApiError::Validation {
+                    message,
+                    issues: Vec::new(),
+                },
+                _ => ApiError::Unexpected {
+                    status: 200,
+                    message,
+                },
+            })
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 mod inbox;
 
 pub use inbox::{
-    group_by_commit, inbox_every, plan_group, CommitGroup, GroupPlan, GroupRun, InboxRun,
-    LeftAlone, Outcome, Planned, Scope,
+    group_by_commit, inbox_every, plan_group, read_review_runs, review_runs_document, CommitGroup,
+    GroupPlan, GroupRun, InboxRun, LeftAlone, Outcome, Planned, Scope,
 };
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +21,9 @@ use crate::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct WorkflowRun {
     pub id: u64,
+    /// Its GraphQL id (`WFR_…`), which the GraphQL review names.
+    #[serde(default)]
+    pub node_id: Option<String>,
     /// The workflow's name.
     #[serde(default)]
     pub name: Option<String>,
@@ -77,6 +80,9 @@ pub struct WorkflowRunList {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct EnvironmentRef {
     pub id: u64,
+    /// Its GraphQL id (`EN_…`), which the GraphQL review names.
+    #[serde(default)]
+    pub node_id: Option<String>,
     pub name: String,
 }
 
@@ -582,6 +588,7 @@ mod tests {
         let mut staging = pending(false, alice_and_ops(), 0);
         staging.environment = EnvironmentRef {
             id: 2,
+            node_id: None,
             name: "staging".into(),
         };
         let board = RunUnderReview {

@@ -235,7 +235,7 @@ impl<'h, 'a, R: Rules> Exec<'h, 'a, R> {
             (Obj::Environment(i, e), name) => {
                 let repo = &hub.repos[i];
                 Ok(match name {
-                    "id" => json!(format!("EN_kwDOHrjKxM4{:X}", e.id)),
+                    "id" => json!(format!("{}{:X}", crate::bodies::ENVIRONMENT_NODE, e.id)),
                     "databaseId" => json!(e.id),
                     "name" => json!(e.name),
                     "isPinned" => json!(false),

@@ -278,11 +278,8 @@ impl<'a> Request<'a> {
             return Vec::new();
         };
         let mut payload = Vec::new();
-        self.fields(
-            "DeleteDeploymentPayload",
-            &field.selection_set,
-            &mut payload,
-        );
+        let ty = field_type("Mutation", &field.name).unwrap_or("DeleteDeploymentPayload");
+        self.fields(ty, &field.selection_set, &mut payload);
         payload
             .into_iter()
             .map(|f| (f.key().to_owned(), f.name.clone()))
@@ -388,7 +385,12 @@ pub(super) fn field_type(ty: &str, field: &str) -> Option<&'static str> {
         ("Query", "node" | "nodes") => "Node",
         ("Query", "rateLimit") => "RateLimit",
         ("Mutation", "deleteDeployment") => "DeleteDeploymentPayload",
-        ("DeleteDeploymentPayload", "clientMutationId") => STRING,
+        ("Mutation", "approveDeployments") => "ApproveDeploymentsPayload",
+        ("Mutation", "rejectDeployments") => "RejectDeploymentsPayload",
+        (
+            "DeleteDeploymentPayload" | "ApproveDeploymentsPayload" | "RejectDeploymentsPayload",
+            "clientMutationId",
+        ) => STRING,
         ("Repository", "id" | "name" | "nameWithOwner" | "url") => STRING,
         ("Repository", "databaseId") => "Int",
         ("Repository", "isPrivate") => "Boolean",

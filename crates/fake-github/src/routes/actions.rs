@@ -223,7 +223,15 @@ fn read_review(body: &Map<String, Value>) -> Result<(Vec<u64>, bool, String), St
 
 /// A refused review, in GitHub's error shape (docs/github-api.md §14: the wording is our reading).
 fn refused(refusal: ReviewRefusal) -> Reply {
-    let message = match refusal {
+    Reply::json(
+        422,
+        &ErrorBody::new(422, &refusal_message(refusal), DOC_REVIEW),
+    )
+}
+
+/// A refused review's words, the same in REST and GraphQL (our reading).
+pub(super) fn refusal_message(refusal: ReviewRefusal) -> String {
+    match refusal {
         ReviewRefusal::NotWaiting => "There are no pending deployment requests to approve or reject".to_owned(),
         ReviewRefusal::UnknownEnvironment(id) => {
             format!("Environment {id} is not an environment this workflow run is waiting on")
@@ -234,6 +242,5 @@ fn refused(refusal: ReviewRefusal) -> Reply {
         ReviewRefusal::SelfReview(env) => format!(
             "You cannot approve your own deployment to the {env} environment: self-review is prevented"
         ),
-    };
-    Reply::json(422, &ErrorBody::new(422, &message, DOC_REVIEW))
+    }
 }

@@ -1,6 +1,6 @@
 //! `POST /graphql` (GHES `/api/graphql`) over HTTP: authentication with GraphQL's own 401 bodies, the JSON
 //! request, its points from the GraphQL quota (`x-ratelimit-resource: graphql`, RATE_LIMITED as HTTP 200),
-//! GraphQL's secondary limits, the `deleteDeployment` mutation, and the settings that make the endpoint absent
+//! GraphQL's secondary limits, the `deleteDeployment`, `approveDeployments` and `rejectDeployments` mutations, and the settings that make the endpoint absent
 //! (`off`: a 404, as a server without GraphQL) or answer without CORS headers (`no_cors`: the browser sees a
 //! network error) — docs/github-api.md §13.
 
@@ -11,6 +11,7 @@ use super::auth::{bearer_token, graphql_quota_key, quota_headers, Caller, Need};
 use super::reply::{finish, preflight, Reply, DOC_REST};
 use crate::bodies;
 use crate::graphql::{self, Allowed, Answer, Exec, Rules};
+use crate::hub::runs::ReviewAsked;
 use crate::hub::{Ctx, DeleteOutcome, GraphqlMode, Hub, Quota};
 
 const DOC_GRAPHQL: &str = "https://docs.github.com/graphql";
@@ -166,7 +167,7 @@ impl Hub {
             counted_used,
         );
         if request.is_mutation() {
-            let body = self.graphql_mutations(&request, caller);
+            let body = self.graphql_mutations(&request, caller, ctx.now);
             return Ok(Answer {
                 body,
                 cost,
@@ -197,54 +198,41 @@ impl Hub {
         })
     }
 
-    /// Every `deleteDeployment` of the document, in order, each answered on its own (one refused leaves the
-    /// others done).
-    fn graphql_mutations(&mut self, request: &graphql::Request<'_>, caller: &Caller) -> Value {
+    /// Every mutation of the document (`deleteDeployment`, `approveDeployments`, `rejectDeployments`), in
+    /// order, each answered on its own: one refused is `null` with its error, the others done.
+    fn graphql_mutations(
+        &mut self,
+        request: &graphql::Request<'_>,
+        caller: &Caller,
+        now: deploydeck_wire::timestamp::Timestamp,
+    ) -> Value {
         let mut data = Map::new();
         let mut errors = Vec::new();
         for (key, name, input, position) in request.mutations() {
             let locations = json!([{ "line": position.line, "column": position.column }]);
-            if name == "__typename" {
-                data.insert(key, json!("Mutation"));
-                continue;
-            }
-            let id = input["id"].as_str().unwrap_or("").to_owned();
-            let found = bodies::deployment_id_of(&id).and_then(|number| {
-                self.repos
-                    .iter()
-                    .position(|r| r.deployment(number).is_some())
-                    .map(|index| (index, number))
-            });
-            let allowed = found.map(|(index, _)| {
-                Access { hub: self, caller }.allowed(index, Need::DeploymentsWrite)
-            });
-            let failure = match (found, allowed) {
-                (Some((index, number)), Some(Allowed::Yes)) => {
-                    match self.delete_deployment(index, number) {
-                        DeleteOutcome::Deleted => None,
-                        DeleteOutcome::NotFound => Some(not_found(&id)),
-                        DeleteOutcome::Refused => Some(("UNPROCESSABLE", "We cannot delete an active deployment unless it is the only deployment in a given environment.".to_owned())),
-                    }
+            let done = match name.as_str() {
+                "__typename" => {
+                    data.insert(key, json!("Mutation"));
+                    continue;
                 }
-                (Some(_), Some(Allowed::Refused)) => Some((
-                    "FORBIDDEN",
-                    "Resource not accessible by personal access token".to_owned(),
-                )),
-                _ => Some(not_found(&id)),
+                "approveDeployments" | "rejectDeployments" => {
+                    self.review_mutation(name == "approveDeployments", &input, caller, now)
+                }
+                _ => self.delete_mutation(&input, caller),
             };
-            match failure {
-                None => {
+            match done {
+                Ok(()) => {
                     let mut payload = Map::new();
                     for (field_key, field_name) in request.payload_fields(&key) {
                         let value = match field_name.as_str() {
                             "clientMutationId" => input["clientMutationId"].clone(),
-                            _ => json!("DeleteDeploymentPayload"),
+                            _ => json!(graphql_payload_type(&name)),
                         };
                         payload.insert(field_key, value);
                     }
                     data.insert(key, Value::Object(payload));
                 }
-                Some((kind, message)) => {
+                Err((kind, message)) => {
                     errors.push(json!({ "type": kind, "path": [key.clone()], "locations": locations, "message": message }));
                     data.insert(key, Value::Null);
                 }
@@ -256,6 +244,77 @@ impl Hub {
             body.insert("errors".into(), Value::Array(errors));
         }
         Value::Object(body)
+    }
+
+    /// `deleteDeployment(input: {id})`.
+    fn delete_mutation(
+        &mut self,
+        input: &Value,
+        caller: &Caller,
+    ) -> Result<(), (&'static str, String)> {
+        let id = input["id"].as_str().unwrap_or("").to_owned();
+        let found = bodies::deployment_id_of(&id).and_then(|number| {
+            self.repos
+                .iter()
+                .position(|r| r.deployment(number).is_some())
+                .map(|index| (index, number))
+        });
+        let allowed = found
+            .map(|(index, _)| Access { hub: self, caller }.allowed(index, Need::DeploymentsWrite));
+        match (found, allowed) {
+            (Some((index, number)), Some(Allowed::Yes)) => {
+                match self.delete_deployment(index, number) {
+                    DeleteOutcome::Deleted => Ok(()),
+                    DeleteOutcome::NotFound => Err(not_found(&id)),
+                    DeleteOutcome::Refused => Err(("UNPROCESSABLE", "We cannot delete an active deployment unless it is the only deployment in a given environment.".to_owned())),
+                }
+            }
+            (Some(_), Some(Allowed::Refused)) => Err(refused_token()),
+            _ => Err(not_found(&id)),
+        }
+    }
+
+    /// `approveDeployments` / `rejectDeployments(input: {workflowRunId, environmentIds, comment})`: the REST
+    /// review's rules and refusals (docs/github-api.md §14), the run and environments named by their node ids.
+    fn review_mutation(
+        &mut self,
+        approved: bool,
+        input: &Value,
+        caller: &Caller,
+        now: deploydeck_wire::timestamp::Timestamp,
+    ) -> Result<(), (&'static str, String)> {
+        let run_node = input["workflowRunId"].as_str().unwrap_or("").to_owned();
+        let found = bodies::run_id_of(&run_node).and_then(|id| {
+            self.repos
+                .iter()
+                .position(|r| r.runs.iter().any(|run| run.id == id))
+                .map(|index| (index, id))
+        });
+        let Some((index, run_id)) = found else {
+            return Err(not_found(&run_node));
+        };
+        match (Access { hub: self, caller }).allowed(index, Need::Review) {
+            Allowed::Yes => {}
+            Allowed::Refused => return Err(refused_token()),
+            Allowed::Hidden => return Err(not_found(&run_node)),
+        }
+        let mut environments = Vec::new();
+        for node in input["environmentIds"].as_array().into_iter().flatten() {
+            let node = node.as_str().unwrap_or("");
+            match bodies::environment_id_of(node) {
+                Some(id) => environments.push(id),
+                None => return Err(not_found(node)),
+            }
+        }
+        let asked = ReviewAsked {
+            environments,
+            approved,
+            comment: input["comment"].as_str().unwrap_or("").to_owned(),
+            user: caller.user.unwrap_or(0),
+        };
+        self.review(index, run_id, &asked, now)
+            .map(|_| ())
+            .map_err(|refusal| ("UNPROCESSABLE", super::actions::refusal_message(refusal)))
     }
 
     /// GitHub's secondary limits for GraphQL (docs/github-api.md §13): at most 2,000 points a minute, a
@@ -305,6 +364,23 @@ impl Hub {
         }
         let quota = *quota;
         quota_headers(reply, quota, "graphql");
+    }
+}
+
+/// A token without the permission (GraphQL's FORBIDDEN, REST's 403 words).
+fn refused_token() -> (&'static str, String) {
+    (
+        "FORBIDDEN",
+        "Resource not accessible by personal access token".to_owned(),
+    )
+}
+
+/// The `__typename` of a mutation's payload.
+fn graphql_payload_type(mutation: &str) -> &'static str {
+    match mutation {
+        "approveDeployments" => "ApproveDeploymentsPayload",
+        "rejectDeployments" => "RejectDeploymentsPayload",
+        _ => "DeleteDeploymentPayload",
     }
 }
 

@@ -3,7 +3,7 @@
 use deploydeck_core::model::Deployment;
 use deploydeck_core::request::PageRequest;
 use deploydeck_core::response::{decode, poll_interval, ApiError};
-use deploydeck_core::reviews::{ReviewBody, RunUnderReview, WorkflowRunList};
+use deploydeck_core::reviews::{ReviewBody, RunUnderReview, WorkflowRun, WorkflowRunList};
 
 use crate::net::fan_out;
 
@@ -17,31 +17,14 @@ impl RepoApi {
     /// runs at a time (docs/github-api.md §14).
     /// Also GitHub's `X-Poll-Interval` on the list, when it sends one.
     pub async fn runs_under_review(&self) -> Result<(Vec<RunUnderReview>, Option<u64>), ApiError> {
-        self.waiting_runs(true).await
-    }
-
-    /// As `runs_under_review`, with the past reviews read only when `past` (the inbox does not show them: one
-    /// request less per run).
-    pub async fn waiting_runs(
-        &self,
-        past: bool,
-    ) -> Result<(Vec<RunUnderReview>, Option<u64>), ApiError> {
-        let answer = self
-            .api
-            .send(
-                self.client()
-                    .list_waiting_runs(&self.repo, PageRequest::new(100, 1)),
-            )
-            .await;
-        let poll = poll_interval(&answer);
-        let list: WorkflowRunList = decode(&answer)?;
+        let (runs, poll) = self.waiting_list().await?;
         let this = self.clone();
         let boards = fan_out::all(
-            list.workflow_runs,
+            runs,
             RUN_READERS,
             move |run| {
                 let this = this.clone();
-                async move { this.run_under_review(run, past).await }
+                async move { this.run_under_review(run, true).await }
             },
             |_, _| {},
         )
@@ -51,10 +34,24 @@ impl RepoApi {
         Ok((boards.collect(), poll))
     }
 
+    /// The runs waiting for a review (the newest 100), as listed, and GitHub's `X-Poll-Interval` on the list.
+    pub async fn waiting_list(&self) -> Result<(Vec<WorkflowRun>, Option<u64>), ApiError> {
+        let answer = self
+            .api
+            .send(
+                self.client()
+                    .list_waiting_runs(&self.repo, PageRequest::new(100, 1)),
+            )
+            .await;
+        let poll = poll_interval(&answer);
+        let list: WorkflowRunList = decode(&answer)?;
+        Ok((list.workflow_runs, poll))
+    }
+
     /// One waiting run with what it waits on and, when `past`, its past reviews (two reads, else one).
-    pub(super) async fn run_under_review(
+    pub(crate) async fn run_under_review(
         &self,
-        run: deploydeck_core::reviews::WorkflowRun,
+        run: WorkflowRun,
         past: bool,
     ) -> Result<RunUnderReview, ApiError> {
         let client = self.client();

@@ -43,7 +43,7 @@ fn Outcomes(run: GroupRun) -> impl IntoView {
         <p role="status" data-testid="group-progress" aria-busy=(!run.is_done()).to_string()>{progress}</p>
         <ul>
             {plan.items.iter().zip(run.outcomes()).enumerate().map(|(n, (item, outcome))| {
-                let word = if run.sending() == Some(n) { "sending…" } else { outcome.word() };
+                let word = if run.is_sending(n) { "sending…" } else { outcome.word() };
                 view! {
                     <li data-testid="group-outcome" data-run=item.run.to_string() data-outcome=word>
                         {format!("{} → {}: ", clipped(&item.label, 160), clipped(&item.environments.join(", "), 200))}

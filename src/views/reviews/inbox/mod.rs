@@ -141,18 +141,7 @@ pub fn InboxView(fleet: FleetLocation) -> impl IntoView {
         });
         let (api, read_after) = (send_api.clone(), read_after.clone());
         tasks.spawn(async move {
-            loop {
-                let next = decision
-                    .try_update(|d| d.as_mut().and_then(|r| r.next_item().cloned()))
-                    .flatten();
-                let Some(item) = next else { break };
-                let answer = api.repo(&item.repo).review(item.run, &item.body).await;
-                decision.try_update(|d| {
-                    if let Some(run) = d {
-                        run.record(answer.as_ref().map(|_| ()));
-                    }
-                });
-            }
+            api.decide(decision).await;
             read_after();
         });
     });

@@ -25,7 +25,7 @@ fn run(
         .iter()
         .map(|(env, name, can)| {
             serde_json::from_value(json!({
-                "environment": {"id": env, "name": name},
+                "environment": {"id": env, "node_id": format!("EN_{env}"), "name": name},
                 "wait_timer": 0, "wait_timer_started_at": null,
                 "current_user_can_approve": can,
                 "reviewers": [{"type": "User", "reviewer": {"login": "alice"}}, {"type": "User", "reviewer": {"login": "bob"}}],
@@ -37,7 +37,7 @@ fn run(
         repo: repo(full),
         board: RunUnderReview {
             run: serde_json::from_value(json!({
-                "id": id, "name": workflow, "display_title": format!("{workflow} of {sha}"), "head_sha": sha,
+                "id": id, "node_id": format!("WFR_{id}"), "name": workflow, "display_title": format!("{workflow} of {sha}"), "head_sha": sha,
                 "event": "push", "status": "waiting", "actor": {"login": actor}, "run_number": id % 100,
                 "created_at": format!("2026-09-21T10:{minute:02}:00Z"), "html_url": "https://github.com/x",
                 "pull_requests": if id % 2 == 0 { json!([{"number": 7, "id": 1, "url": "u", "head": {}, "base": {}}]) } else { json!([]) },
@@ -239,18 +239,23 @@ fn not_reviewer() -> ApiError {
     }
 }
 
-#[test]
-fn a_group_run_sends_one_at_a_time_and_says_every_outcome() {
-    let groups = group_by_commit(seven_for_one_commit());
-    let plan = plan_group(
-        &groups[1],
+/// alice's approval of every environment of `group` she may review, without a comment.
+fn alice_approves_every_one(group: &CommitGroup) -> GroupPlan {
+    plan_group(
+        group,
         "alice",
         ReviewPermission::Yes,
         Scope::Every,
         ReviewState::Approved,
         "",
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn a_group_run_sends_one_at_a_time_and_says_every_outcome() {
+    let groups = group_by_commit(seven_for_one_commit());
+    let plan = alice_approves_every_one(&groups[1]);
     let mut run = GroupRun::new(plan);
     assert_eq!(run.next_item().unwrap().run, 21);
     assert!(run.next_item().is_none(), "one review out at a time");
@@ -282,15 +287,7 @@ fn a_group_run_sends_one_at_a_time_and_says_every_outcome() {
 #[test]
 fn an_answer_that_would_refuse_every_run_stops_the_decision_and_says_what_was_not_sent() {
     let groups = group_by_commit(seven_for_one_commit());
-    let plan = plan_group(
-        &groups[1],
-        "alice",
-        ReviewPermission::Yes,
-        Scope::Every,
-        ReviewState::Approved,
-        "",
-    )
-    .unwrap();
+    let plan = alice_approves_every_one(&groups[1]);
     let mut run = GroupRun::new(plan.clone());
     run.next_item();
     run.record(Err(&ApiError::Forbidden {
@@ -320,6 +317,96 @@ fn an_answer_that_would_refuse_every_run_stops_the_decision_and_says_what_was_no
     // An answer with nothing out is ignored.
     run.record(Ok(()));
     assert_eq!(run.summary(), "1 approved · 1 no answer · 1 not sent");
+}
+
+#[test]
+fn a_group_decision_goes_in_one_graphql_request_and_each_run_s_answer_is_read_from_its_alias() {
+    let groups = group_by_commit(seven_for_one_commit());
+    let plan = plan_group(
+        &groups[1],
+        "alice",
+        ReviewPermission::Yes,
+        Scope::Every,
+        ReviewState::Approved,
+        " Go ",
+    )
+    .unwrap();
+    assert_eq!(
+        plan.items[0].nodes,
+        Some(("WFR_21".into(), vec!["EN_2".into(), "EN_3".into()]))
+    );
+    let document = review_runs_document(ReviewState::Approved, 2);
+    assert!(document.starts_with(
+        "mutation ReviewRuns($w0: ID!, $e0: [ID!]!, $w1: ID!, $e1: [ID!]!, $comment: String) {"
+    ));
+    assert!(document.contains("r1: approveDeployments(input: {workflowRunId: $w1, environmentIds: $e1, comment: $comment}) { clientMutationId }"));
+    assert!(review_runs_document(ReviewState::Rejected, 1).contains("r0: rejectDeployments("));
+
+    let mut run = GroupRun::new(plan.clone());
+    let batch = run.next_batch();
+    assert_eq!(batch, [0, 1, 2]);
+    assert!(
+        run.next_item().is_none() && run.next_batch().is_empty(),
+        "nothing more while a request is out"
+    );
+    let client = Client::new(
+        crate::api::request::ApiBase::github_com(),
+        crate::api::request::Token::new("t"),
+    );
+    let request = client.review_runs(&plan, &batch).unwrap();
+    let body: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+    assert_eq!(body["variables"]["w2"], "WFR_11");
+    assert_eq!(body["variables"]["e0"], json!(["EN_2", "EN_3"]));
+    assert_eq!(body["variables"]["comment"], "Go");
+
+    // r0 taken, r1 decided meanwhile, r2 refused.
+    let mut answer = HttpResponse::new(200);
+    answer.body = json!({
+            "data": {"r0": {"clientMutationId": null}, "r1": null, "r2": null},
+            "errors": [
+                {"type": "FORBIDDEN", "path": ["r2"], "message": "Resource not accessible by personal access token"},
+                {"type": "UNPROCESSABLE", "path": ["r1"], "message": "There are no pending deployment requests to approve or reject"},
+            ]
+        })
+        .to_string()
+        .into_bytes();
+    let answers = read_review_runs(&answer, 3).unwrap();
+    assert_eq!(answers[0], Ok(()));
+    let forbidden = answers[2].as_ref().unwrap_err();
+    assert!(
+        forbidden.remedy().contains("repo"),
+        "{}",
+        forbidden.remedy()
+    );
+    assert!(
+        forbidden.remedy().contains("Deployments: read and write"),
+        "{}",
+        forbidden.remedy()
+    );
+    // Recorded in any order.
+    for index in [2, 0, 1] {
+        run.record_at(index, answers[index].as_ref().map(|_| ()));
+    }
+    assert!(run.is_done());
+    assert_eq!(
+        run.summary(),
+        "1 approved · 1 already decided elsewhere · 1 refused"
+    );
+    // A document GitHub refused as a whole is not a per-run answer.
+    let mut refused = HttpResponse::new(200);
+    refused.body =
+        br#"{"errors":[{"message":"Variable $w0 of type ID! was provided invalid value"}]}"#
+            .to_vec();
+    assert!(read_review_runs(&refused, 1).is_err());
+    // A request that never ran gives its items back, to go one at a time.
+    let mut again = GroupRun::new(plan.clone());
+    assert_eq!(again.next_batch(), [0, 1, 2]);
+    again.release();
+    assert_eq!(again.next_item().map(|i| i.run), Some(21));
+    // A plan whose run GitHub gave no GraphQL id goes through REST.
+    let mut bare = plan.clone();
+    bare.items[1].nodes = None;
+    assert!(client.review_runs(&bare, &[0, 1]).is_none());
 }
 
 fn arb_runs() -> impl Strategy<Value = Vec<InboxRun>> {
@@ -414,8 +501,9 @@ proptest! {
     }
 
     /// A plan sends only what GitHub says you may review, within its scope, and a run appears in it once; a
-    /// group run, whatever GitHub answers, sends each item at most once, stops after an answer that would refuse
-    /// all, and ends with an outcome for every item — counted whole by its summary.
+    /// group run, one at a time or all in one request, whatever GitHub answers, sends each item at most once,
+    /// stops after an answer that would refuse all, and ends with an outcome for every item — counted whole by
+    /// its summary.
     #[test]
     fn a_group_decision_sends_only_what_is_yours_once_and_accounts_for_all(
         runs in arb_runs(),
@@ -424,6 +512,7 @@ proptest! {
             proptest::sample::select(vec![Answer::Took, Answer::Took, Answer::Elsewhere, Answer::NotReviewer, Answer::Forbidden, Answer::Network]),
             0..20,
         ),
+        batched in any::<bool>(),
     ) {
         for group in group_by_commit(runs) {
             let scope = only.map_or(Scope::Every, |n| Scope::Only(n.to_owned()));
@@ -448,6 +537,17 @@ proptest! {
             let mut sent = Vec::new();
             let mut answers = answers.iter().cycle();
             let mut stopped = false;
+            if batched {
+                // One request for all, its answers recorded in reverse order.
+                let batch = run.next_batch();
+                prop_assert_eq!(batch.len(), plan.items.len());
+                for index in batch.into_iter().rev() {
+                    sent.push((plan.items[index].repo.clone(), plan.items[index].run));
+                    let error = answers.next().cloned().unwrap_or(Answer::Took).error();
+                    run.record_at(index, error.as_ref().map_or(Ok(()), Err));
+                }
+                prop_assert!(run.next_batch().is_empty());
+            }
             while let Some(item) = run.next_item() {
                 prop_assert!(!stopped, "nothing is sent after a stop");
                 let key = (item.repo.clone(), item.run);
