@@ -67,6 +67,12 @@ const group = (page, sha) => page.locator(`[data-testid="commit-group"][data-sha
 const runLine = (page, id) => page.locator(`[data-testid="group-run"][data-run="${id}"]`);
 const outcome = (page, id) => page.locator(`[data-testid="group-outcome"][data-run="${id}"]`);
 
+/// "Approve all…" on a commit's group, then its confirmation.
+async function approveAll(page, sha) {
+  await group(page, sha).getByTestId('group-approve').click();
+  await group(page, sha).getByTestId('group-confirm-go').click();
+}
+
 test('every waiting run of the pinned repositories, grouped by commit, the longest waiting first, with who may decide what', async ({ page }) => {
   await openInbox(page);
   await expect(page.getByTestId('inbox-count')).toHaveText('5 runs wait for 2 commits.');
@@ -159,9 +165,7 @@ test('reject every environment of a commit: the confirmation says what a rejecti
 test('a token GitHub refuses reviews to, through GraphQL: every run refused, with why and what to add', async ({ page }) => {
   await openInbox(page, 't-alice-read');
   await clearRequests();
-  const checkout = group(page, SHA);
-  await checkout.getByTestId('group-approve').click();
-  await checkout.getByTestId('group-confirm-go').click();
+  await approveAll(page, SHA);
   await expect(page.getByTestId('group-progress')).toHaveText('Done: 3 refused.');
   await expect(outcome(page, 42001)).toContainText('Resource not accessible by personal access token');
   await expect(outcome(page, 42001)).toContainText('Deployments');
@@ -174,9 +178,7 @@ test('without GraphQL the reviews go one at a time through REST; the first refus
   await settings({ graphql: 'off' });
   await openInbox(page, 't-alice-read');
   await clearRequests();
-  const checkout = group(page, SHA);
-  await checkout.getByTestId('group-approve').click();
-  await checkout.getByTestId('group-confirm-go').click();
+  await approveAll(page, SHA);
   await expect(page.getByTestId('group-progress')).toHaveText('Done: 1 refused · 2 not sent.');
   await expect(outcome(page, 42001)).toContainText('Resource not accessible by personal access token');
   await expect(outcome(page, 41002)).toContainText('The decision stopped at acme/api · Deploy #1');
@@ -190,9 +192,7 @@ for (const graphql of ['off', 'no_cors']) test(`without GraphQL (${graphql}) a g
   await settings({ graphql });
   await openInbox(page);
   await clearRequests();
-  const checkout = group(page, SHA);
-  await checkout.getByTestId('group-approve').click();
-  await checkout.getByTestId('group-confirm-go').click();
+  await approveAll(page, SHA);
   await expect(page.getByTestId('group-progress')).toHaveText('Done: 3 approved.');
   const sent = (await requests()).filter((r) => r.method === 'POST').map((r) => r.path);
   expect(sent).toEqual([42001, 41002, 41001].map((id) => `/repos/acme/${id === 42001 ? 'api' : 'web'}/actions/runs/${id}/pending_deployments`));
