@@ -20,8 +20,8 @@
 //!   GitHub allows), [`share`] (copy as curl).
 //! - **Features**, each a model a view drives: [`history`] (History's filters, spans, exports, chart),
 //!   [`cleanup`] (select → plan → run → report, the script, empty environments), [`fleet`] (many repositories
-//!   at once), [`reviews`] (runs waiting for a reviewer), [`connect`] (the connect form, token access, trust,
-//!   look-alike hosts).
+//!   at once), [`reviews`] (runs waiting for a reviewer; the inbox across repositories, decided by commit),
+//!   [`connect`] (the connect form, token access, trust, look-alike hosts).
 //! - [`location`]: the app's shareable addresses, which name every screen.
 //!
 //! **A new feature** goes in a folder of its own beside these (`insights/`, `rollback/`), built on `github` and

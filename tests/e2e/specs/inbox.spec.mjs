@@ -144,6 +144,49 @@ test('approve a commit\'s runs on production at once, one decided elsewhere mean
   await expect(panel).toBeVisible();
 });
 
+test('a read of the inbox keeps what was typed and chosen on a card, and makes its open confirmation again from what GitHub says now', async ({ page }) => {
+  await openInbox(page);
+  const checkout = group(page, SHA);
+  await checkout.getByLabel('Environments').selectOption('production');
+  await checkout.getByLabel(/^Comment/).fill('Kept across reads');
+  await checkout.getByTestId('group-approve').click();
+  await expect(checkout.getByTestId('group-confirm')).toContainText('Approve 3 runs for a1b2c3d → production?');
+  // Meanwhile bob approves the Assets run on GitHub; then the inbox is read again (as it is every minute).
+  const pending = await api('/repos/acme/web/actions/runs/41002/pending_deployments', 't-bob');
+  await api('/repos/acme/web/actions/runs/41002/pending_deployments', 't-bob', {
+    method: 'POST', body: JSON.stringify({ environment_ids: [pending.body[0].environment.id], state: 'approved', comment: '' }),
+  });
+  await page.getByTestId('inbox-refresh').click();
+  await expect(page.getByTestId('inbox-count')).toHaveText('4 runs wait for 2 commits.');
+  await expect(checkout.getByLabel(/^Comment/)).toHaveValue('Kept across reads');
+  await expect(checkout.getByLabel('Environments')).toHaveValue('production');
+  await expect(checkout.getByTestId('group-confirm')).toContainText('Approve 2 runs for a1b2c3d → production?');
+  await checkout.getByTestId('group-confirm-go').click();
+  await expect(page.getByTestId('group-progress')).toHaveText('Done: 2 approved.');
+  const past = await api('/repos/acme/web/actions/runs/41001/approvals', 't-alice');
+  expect(past.body.map((a) => a.comment)).toEqual(['Kept across reads']);
+  // Once decided, the card's draft is gone: a comment is never sent twice by mistake.
+  await expect(page.getByTestId('inbox-count')).toHaveText('3 runs wait for 2 commits.');
+  await expect(checkout.getByLabel(/^Comment/)).toHaveValue('');
+});
+
+test('GitHub\'s poll interval paces the reads; none comes while a card\'s comment is being typed', async ({ page }) => {
+  await settings({ poll_interval_s: 1 });
+  await openInbox(page);
+  const lists = async () => (await requests()).filter((r) => r.path.endsWith('/actions/runs')).length;
+  await clearRequests();
+  // Every second (three repositories: three lists a read), as GitHub asked, not every minute.
+  await expect.poll(lists, { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
+  await group(page, SHA).getByLabel(/^Comment/).focus();
+  await page.keyboard.type('Still typing');
+  await clearRequests();
+  await page.waitForTimeout(3_000);
+  expect(await lists(), 'no read while typing').toBe(0);
+  await page.keyboard.press('Tab');
+  await expect.poll(lists, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+  await expect(group(page, SHA).getByLabel(/^Comment/)).toHaveValue('Still typing');
+});
+
 test('reject every environment of a commit: the confirmation says what a rejection does, and the runs end', async ({ page }) => {
   await openInbox(page);
   const hotfix = group(page, HOTFIX);

@@ -11,11 +11,24 @@ use deploydeck_core::reviews::{
 };
 use deploydeck_core::url::is_http_url;
 use deploydeck_core::Timestamp;
+use std::collections::HashMap;
+
 use leptos::html;
 use leptos::prelude::*;
 
 use crate::components::{clipped, Time};
 use crate::href::app_href;
+
+/// What was chosen and typed on a commit's card, and whether its confirmation was open: kept by commit across
+/// the inbox's reads, which rebuild the cards (nothing typed is lost to a refresh).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Draft {
+    scope: String,
+    comment: String,
+    confirming: Option<ReviewState>,
+}
+
+pub(super) type Drafts = StoredValue<HashMap<String, Draft>>;
 
 #[component]
 pub(super) fn GroupCard(
@@ -27,20 +40,37 @@ pub(super) fn GroupCard(
     clock: ReadSignal<Timestamp>,
     /// A decision is being sent (this group's or another's): no second one starts.
     busy: Signal<bool>,
+    drafts: Drafts,
     on_decide: Callback<GroupPlan>,
 ) -> impl IntoView {
     let sha = group.short_sha();
     let id = format!("commit-{sha}");
-    let scope = RwSignal::new(String::new());
-    let comment = RwSignal::new(String::new());
+    let kept = drafts
+        .with_value(|d| d.get(&group.sha).cloned())
+        .unwrap_or_default();
+    let scope = RwSignal::new(kept.scope);
+    let comment = RwSignal::new(kept.comment);
     let problem = RwSignal::new(None::<String>);
     let pending = RwSignal::new(None::<GroupPlan>);
+    let (key, full_sha) = (group.sha.clone(), group.sha.clone());
+    let keep = move || {
+        let draft = Draft {
+            scope: scope.get_untracked(),
+            comment: comment.get_untracked(),
+            confirming: pending.with_untracked(|p| p.as_ref().map(|p| p.state)),
+        };
+        drafts.update_value(|d| {
+            d.insert(key.clone(), draft);
+        });
+    };
+    let (keep_scope, keep_comment) = (keep.clone(), keep.clone());
+
     let confirm_ref = NodeRef::<html::Button>::new();
     let decidable = group.decidable(&me, permission);
     let environments = group.environments();
     let ask = {
         let (group, me) = (group.clone(), me.clone());
-        move |state: ReviewState| {
+        move |state: ReviewState, focus: bool| {
             let chosen = scope.get_untracked();
             let scope = if chosen.is_empty() {
                 Scope::Every
@@ -58,17 +88,25 @@ pub(super) fn GroupCard(
                 Ok(plan) => {
                     problem.set(None);
                     pending.set(Some(plan));
-                    // The confirmation takes the focus: Enter confirms, Tab reaches Cancel.
-                    request_animation_frame(move || {
-                        if let Some(button) = confirm_ref.get_untracked() {
-                            let _ = button.focus();
-                        }
-                    });
+                    keep();
+                    // Asked for, the confirmation takes the focus: Enter confirms, Tab reaches Cancel.
+                    if focus {
+                        request_animation_frame(move || {
+                            if let Some(button) = confirm_ref.get_untracked() {
+                                let _ = button.focus();
+                            }
+                        });
+                    }
                 }
                 Err(why) => problem.set(Some(why)),
             }
         }
     };
+    // A confirmation open when the inbox was read again is made again from what GitHub says now.
+    // (Without taking the focus: the person may be typing on another card.)
+    if let Some(state) = kept.confirming {
+        ask(state, false);
+    }
     let (approve, reject) = (ask.clone(), ask);
     let what = format!("commit {sha}");
     let waited = group.since;
@@ -93,24 +131,24 @@ pub(super) fn GroupCard(
             {(decidable > 0).then(|| view! {
                 <div class="review-form" role="group" aria-label=format!("Decide every run of {what}")>
                     <label for=format!("{id}-scope")>"Environments"</label>
-                    <select id=format!("{id}-scope") data-testid="group-scope" on:change=move |ev| scope.set(event_target_value(&ev))>
+                    <select id=format!("{id}-scope") data-testid="group-scope" prop:value=move || scope.get() on:change=move |ev| { scope.set(event_target_value(&ev)); keep_scope(); }>
                         <option value="">"Every one you may review"</option>
                         {environments.iter().map(|e| view! { <option value=e.clone()>{clipped(e, 80)}</option> }).collect_view()}
                     </select>
                     <label for=format!("{id}-comment")>"Comment (sent with each review, shown on each run)"</label>
-                    <textarea id=format!("{id}-comment") rows="2" data-testid="group-comment" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))/>
+                    <textarea id=format!("{id}-comment") rows="2" data-testid="group-comment" prop:value=move || comment.get() on:input=move |ev| { comment.set(event_target_value(&ev)); keep_comment(); }/>
                     <div class="actions">
                         <button type="button" class="button primary" data-testid="group-approve" disabled=busy
-                            aria-label=format!("Approve the runs of {what} you may review…") on:click=move |_| approve(ReviewState::Approved)>"Approve all…"</button>
+                            aria-label=format!("Approve the runs of {what} you may review…") on:click=move |_| approve(ReviewState::Approved, true)>"Approve all…"</button>
                         <button type="button" class="button danger-subtle" data-testid="group-reject" disabled=busy
-                            aria-label=format!("Reject the runs of {what} you may review…") on:click=move |_| reject(ReviewState::Rejected)>"Reject all…"</button>
+                            aria-label=format!("Reject the runs of {what} you may review…") on:click=move |_| reject(ReviewState::Rejected, true)>"Reject all…"</button>
                     </div>
                 </div>
             })}
             <div aria-live="polite">
                 {move || problem.get().map(|p| view! { <p class="field-error" data-testid="group-problem">{p}</p> })}
             </div>
-            {move || pending.get().map(|plan| view! { <Confirm plan confirm_ref busy on_decide pending/> })}
+            {move || pending.get().map(|plan| view! { <Confirm plan sha=full_sha.clone() confirm_ref busy on_decide pending drafts/> })}
         </article>
     }
 }
@@ -160,12 +198,27 @@ fn RunLine(
 #[component]
 fn Confirm(
     plan: GroupPlan,
+    /// The commit, whose draft a decision or a cancel changes.
+    sha: String,
     confirm_ref: NodeRef<html::Button>,
     busy: Signal<bool>,
     on_decide: Callback<GroupPlan>,
     pending: RwSignal<Option<GroupPlan>>,
+    drafts: Drafts,
 ) -> impl IntoView {
     let title = plan.title();
+    // Cancelled: the card's choices stay, the confirmation does not come back with the next read.
+    let cancel = {
+        let sha = sha.clone();
+        move |_| {
+            pending.set(None);
+            drafts.update_value(|d| {
+                if let Some(draft) = d.get_mut(&sha) {
+                    draft.confirming = None;
+                }
+            });
+        }
+    };
     let danger = plan.state == ReviewState::Rejected;
     let go = plan.clone();
     view! {
@@ -180,8 +233,8 @@ fn Confirm(
             })}
             <div class="actions">
                 <button type="button" class=if danger { "button danger" } else { "button primary" } data-testid="group-confirm-go" node_ref=confirm_ref disabled=busy
-                    on:click=move |_| { pending.set(None); on_decide.run(go.clone()); }>{title.clone()}</button>
-                <button type="button" class="button" data-testid="group-confirm-cancel" on:click=move |_| pending.set(None)>"Cancel"</button>
+                    on:click=move |_| { pending.set(None); drafts.update_value(|d| { d.remove(&sha); }); on_decide.run(go.clone()); }>{title.clone()}</button>
+                <button type="button" class="button" data-testid="group-confirm-cancel" on:click=cancel>"Cancel"</button>
             </div>
         </div>
     }

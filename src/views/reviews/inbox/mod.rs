@@ -26,7 +26,7 @@ use crate::state::AppState;
 use crate::tasks::Tasks;
 use crate::views::FleetTabs;
 use decision::DecisionPanel;
-use group::GroupCard;
+use group::{Drafts, GroupCard};
 
 /// Who is looking, and the inbox as read.
 #[derive(Clone)]
@@ -50,6 +50,7 @@ pub fn InboxView(fleet: FleetLocation) -> impl IntoView {
         .unwrap_or_else(|| session::pinned(&host));
     let repos = pinned.repos().to_vec();
     let inbox = RwSignal::new(None::<Result<Inbox, ApiError>>);
+    let drafts: Drafts = StoredValue::new(Default::default());
     let viewer = StoredValue::new(None::<(String, ReviewPermission)>);
     let tasks = Tasks::new();
     let reading = RwSignal::new(false);
@@ -79,10 +80,15 @@ pub fn InboxView(fleet: FleetLocation) -> impl IntoView {
                             (known, read?)
                         }
                     };
+                    let groups = group_by_commit(read.runs);
+                    // A commit no longer waiting takes its card's draft with it.
+                    let _ = drafts.try_update_value(|d| {
+                        d.retain(|sha, _| groups.iter().any(|g| &g.sha == sha))
+                    });
                     Ok(Inbox {
                         me: known.0,
                         permission: known.1,
-                        groups: group_by_commit(read.runs),
+                        groups,
                         problems: read.problems,
                         every: inbox_every(read.poll),
                     })
@@ -123,7 +129,9 @@ pub fn InboxView(fleet: FleetLocation) -> impl IntoView {
             _ => (inbox_every(None), false),
         });
         visible_for.update_value(|s| *s += 1);
-        if ran_out || visible_for.get_value() >= due {
+        // Due, but not while a card's comment or choice has the focus: a read rebuilds the cards (what was typed
+        // is kept, the caret would not be); it comes on the first tick after.
+        if (ran_out || visible_for.get_value() >= due) && !typing_on_a_card() {
             visible_for.set_value(0);
             read_due();
         }
@@ -162,7 +170,7 @@ pub fn InboxView(fleet: FleetLocation) -> impl IntoView {
                 None if pinned.is_empty() => view! { <p data-testid="inbox-empty">"Nothing pinned yet: pin repositories on "<a href=board.clone()>"the fleet"</a>" to see what waits in them."</p> }.into_any(),
                 None => view! { <p class="loading" aria-busy="true">"Reading the runs waiting in the pinned repositories…"</p> }.into_any(),
                 Some(Err(error)) => view! { <ErrorPanel error context="Could not read the runs waiting for a review"/> }.into_any(),
-                Some(Ok(inbox)) => view! { <Groups inbox clock=clock.read_only() host=host.clone() busy=deciding on_decide=decide/> }.into_any(),
+                Some(Ok(inbox)) => view! { <Groups inbox clock=clock.read_only() host=host.clone() busy=deciding drafts on_decide=decide/> }.into_any(),
             }}
         </section>
     }
@@ -176,6 +184,7 @@ fn Groups(
     clock: ReadSignal<deploydeck_core::Timestamp>,
     host: deploydeck_core::connect::form::HostChoice,
     busy: Signal<bool>,
+    drafts: Drafts,
     on_decide: Callback<GroupPlan>,
 ) -> impl IntoView {
     let runs: usize = inbox.groups.iter().map(|g| g.runs.len()).sum();
@@ -194,9 +203,18 @@ fn Groups(
             view! {
                 <p data-testid="inbox-count" aria-live="polite">{format!("{} for {}.", count(runs, "run waits", "runs wait"), count(groups.len(), "commit", "commits"))}</p>
                 {groups.into_iter().map(|group| view! {
-                    <GroupCard group me=me.clone() permission host=host.clone() clock busy on_decide/>
+                    <GroupCard group me=me.clone() permission host=host.clone() clock busy drafts on_decide/>
                 }).collect_view()}
             }.into_any()
         }}
     }
+}
+
+/// Whether the focus is in a card's comment or environment choice.
+fn typing_on_a_card() -> bool {
+    document()
+        .active_element()
+        .filter(|e| matches!(e.tag_name().as_str(), "TEXTAREA" | "SELECT"))
+        .and_then(|e| e.closest("[data-testid=commit-group]").ok().flatten())
+        .is_some()
 }
