@@ -1,8 +1,9 @@
 //! The review inbox (`/{host}/_reviews`, core `reviews::inbox`): every run waiting for a required reviewer in
 //! the pinned repositories, grouped by the commit it would deploy, each group decided at once — one review per
-//! run, sent one at a time and paced as every write is, each outcome said. Read again while the tab is visible
-//! at GitHub's `X-Poll-Interval` or every minute (conditional requests: an unchanged list costs no quota), when
-//! a wait timer runs out, and when a decision ends; never while one is being sent.
+//! run, all in one GraphQL request or one at a time through REST (`Api::decide`), each outcome said. Read again
+//! while the tab is visible at GitHub's `X-Poll-Interval` or every minute (conditional requests: an unchanged list
+//! costs no quota), when a wait timer runs out, and when a decision ends; never while one is being sent, nor while
+//! a card's comment or choice has the focus.
 
 mod decision;
 mod group;
