@@ -41,13 +41,11 @@ pub fn FleetRoute() -> impl IntoView {
         .get()
         .filter(|api| api.host() == &fleet.host)
     {
-        Some(_) if fleet.screen == FleetScreen::Insights => {
-            super::on_demand(super::loader::fleet_insights(fleet.clone()))
-        }
-        Some(_) if fleet.screen == FleetScreen::Reviews => {
-            super::on_demand(super::loader::fleet_reviews(fleet.clone()))
-        }
-        Some(_) => view! { <FleetView fleet=fleet.clone()/> }.into_any(),
+        Some(_) => match fleet.screen {
+            FleetScreen::Board => view! { <FleetView fleet=fleet.clone()/> }.into_any(),
+            FleetScreen::Insights => super::on_demand(super::loader::fleet_insights(fleet.clone())),
+            FleetScreen::Reviews => super::on_demand(super::loader::fleet_reviews(fleet.clone())),
+        },
         None => view! { <ConnectFleet fleet=fleet.clone()/> }.into_any(),
     })
     .into_any()

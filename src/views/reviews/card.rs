@@ -108,11 +108,7 @@ pub(super) fn RunCard(
                             }}
                             {timer.map(|t| view! { <span class="timer" role="timer" data-testid="timer">{t}</span> })}
                             {(!reviewers.is_empty()).then(|| view! { <span class="muted">{format!(" · Reviewers: {}", clipped(&reviewers, 200))}</span> })}
-                            {match v {
-                                Verdict::CanReview => ().into_any(),
-                                Verdict::TimerOnly => view! { <p class="muted" data-testid="verdict">"No reviewer: it goes on by itself when its wait timer runs out."</p> }.into_any(),
-                                Verdict::Cannot(why) => view! { <p class="muted" data-testid="verdict">{why}</p> }.into_any(),
-                            }}
+                            {v.reason().map(|why| view! { <p class="muted" data-testid="verdict">{why}</p> })}
                         </li>
                     }
                 }).collect_view()}

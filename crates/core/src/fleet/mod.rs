@@ -782,23 +782,12 @@ fn rest_cell(d: &Deployment, latest: Option<Latest>) -> CellDeployment {
 /// The matrix's columns: every environment name of `rows` (case-insensitively once), production-like first,
 /// then staging-like, then the rest, each group by name.
 pub fn columns(rows: &[Row]) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for board in rows.iter().filter_map(|r| r.as_ref().ok()) {
-        for cell in &board.cells {
-            if !names
-                .iter()
-                .any(|n| n.eq_ignore_ascii_case(&cell.environment))
-            {
-                names.push(cell.environment.clone());
-            }
-        }
-    }
-    crate::order::sort_by(&mut names, |a, b| {
-        crate::github::rules::production_rank(a)
-            .cmp(&crate::github::rules::production_rank(b))
-            .then_with(|| a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase()))
-    });
-    names
+    crate::github::rules::production_first(
+        rows.iter()
+            .filter_map(|r| r.as_ref().ok())
+            .flat_map(|board| &board.cells)
+            .map(|cell| cell.environment.as_str()),
+    )
 }
 
 impl Board {

@@ -248,6 +248,24 @@ pub fn looks_like_production(name: &str) -> bool {
     production_rank(name) == 0
 }
 
+/// Environment `names` each once (GitHub's names are case-insensitive: the first spelling stays),
+/// production-like first, then staging-like, then the rest, each group by name: how the fleet's columns and a
+/// commit's environments in the review inbox are ordered.
+pub fn production_first<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut once: Vec<String> = Vec::new();
+    for name in names {
+        if !once.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            once.push(name.to_owned());
+        }
+    }
+    crate::order::sort_by(&mut once, |a, b| {
+        production_rank(a)
+            .cmp(&production_rank(b))
+            .then_with(|| a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase()))
+    });
+    once
+}
+
 /// How production-like an environment's name is: 0 production, 1 staging and the like, 2 the rest.
 pub fn production_rank(name: &str) -> u8 {
     let lower = name.to_ascii_lowercase();

@@ -1,6 +1,7 @@
-//! The review inbox (`/{host}/_reviews`, docs/github-api.md §14): every run waiting for a required reviewer across the
-//! pinned repositories, grouped by the commit it would deploy, and one decision over a whole group — planned
-//! here, sent by the app one run at a time (`GroupRun::next_item`, then `GroupRun::record`), each run's outcome said.
+//! The review inbox (`/{host}/_reviews`, docs/github-api.md §14): every run waiting for a required reviewer
+//! across the pinned repositories, grouped by the commit it would deploy, and one decision over a whole group —
+//! planned here, sent by the app in one GraphQL request or one run at a time through REST (`GroupRun`), each
+//! run's outcome said.
 //!
 //! GitHub scopes an approval to one workflow run (docs/github-api.md §14): a commit deployed by seven workflows
 //! waits for seven approvals. A group decision is still seven reviews, one per run; what it saves is finding
@@ -8,12 +9,12 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{verdict, ReviewBody, ReviewPermission, ReviewState, RunUnderReview, Verdict};
+use super::{verdict, ReviewBody, ReviewPermission, ReviewState, RunUnderReview};
 use crate::api::graphql::{decode_graphql, GraphqlFailure};
 use crate::api::http::{HttpRequest, HttpResponse};
 use crate::api::request::Client;
 use crate::api::response::{AccessNeeded, ApiError};
-use crate::github::rules::production_rank;
+use crate::github::rules::production_first;
 use crate::github::validate::RepoRef;
 use crate::order;
 use crate::text::count;
@@ -66,20 +67,19 @@ pub struct CommitGroup {
 }
 
 impl CommitGroup {
-    pub fn short_sha(&self) -> String {
-        self.sha.chars().take(7).collect()
+    /// The first seven characters of the SHA, as GitHub shows it.
+    pub fn short_sha(&self) -> &str {
+        self.sha.get(..7).unwrap_or(&self.sha)
     }
 
-    /// The environments its runs wait on, production-like first, then by name.
+    /// The environments its runs wait on, each once, production-like first, then by name.
     pub fn environments(&self) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        for p in self.runs.iter().flat_map(|r| &r.board.pending) {
-            if !names.contains(&p.environment.name) {
-                names.push(p.environment.name.clone());
-            }
-        }
-        order::sort_by_key(&mut names, |n| (production_rank(n), n.to_ascii_lowercase()));
-        names
+        production_first(
+            self.runs
+                .iter()
+                .flat_map(|r| &r.board.pending)
+                .map(|p| p.environment.name.as_str()),
+        )
     }
 
     /// The repositories it spans, in order.
@@ -289,14 +289,7 @@ pub fn plan_group(
             .pending
             .iter()
             .filter(|p| scope.covers(&p.environment.name))
-            .map(|p| verdict(p, me, run.board.run.started_by(), permission))
-            .find_map(|v| match v {
-                Verdict::Cannot(why) => Some(why),
-                Verdict::TimerOnly => {
-                    Some("No reviewer: it goes on by itself when its wait timer runs out.".into())
-                }
-                Verdict::CanReview => None,
-            });
+            .find_map(|p| verdict(p, me, run.board.run.started_by(), permission).reason());
         if let Some(why) = why {
             left.push(LeftAlone {
                 label: run.label(),
@@ -313,7 +306,7 @@ pub fn plan_group(
     }
     Ok(GroupPlan {
         state,
-        short_sha: group.short_sha(),
+        short_sha: group.short_sha().to_owned(),
         scope,
         items,
         left,

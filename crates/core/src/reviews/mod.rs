@@ -202,6 +202,19 @@ pub enum Verdict {
     Cannot(String),
 }
 
+impl Verdict {
+    /// Why the connected person cannot review it, in words (`None`: they can).
+    pub fn reason(self) -> Option<String> {
+        match self {
+            Verdict::CanReview => None,
+            Verdict::TimerOnly => {
+                Some("No reviewer: it goes on by itself when its wait timer runs out.".into())
+            }
+            Verdict::Cannot(why) => Some(why),
+        }
+    }
+}
+
 /// Whether the token may review at all (from the connect check: classic `repo`, fine-grained "Deployments:
 /// write"), as far as it is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,8 +295,17 @@ pub const READ_AFTER_RUN_OUT: [i64; 2] = [0, 5];
 /// a `READ_AFTER_RUN_OUT` while ago): a run waiting only on its timer, or approved and waiting for it, goes on
 /// by itself then.
 pub fn timer_ran_out(runs: &[RunUnderReview], before: Timestamp, now: Timestamp) -> bool {
-    runs.iter()
-        .flat_map(|r| &r.pending)
+    pending_ran_out(runs.iter().flat_map(|r| &r.pending), before, now)
+}
+
+/// [`timer_ran_out`] over the environments `pending` waits on, wherever their runs are kept (the inbox's groups).
+pub fn pending_ran_out<'a>(
+    pending: impl IntoIterator<Item = &'a PendingDeployment>,
+    before: Timestamp,
+    now: Timestamp,
+) -> bool {
+    pending
+        .into_iter()
         .filter(|p| p.wait_timer > 0)
         .filter_map(|p| {
             let started = p.wait_timer_started_at?;

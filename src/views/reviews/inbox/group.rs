@@ -7,7 +7,7 @@ use deploydeck_core::connect::form::HostChoice;
 use deploydeck_core::location::{AppLocation, View};
 use deploydeck_core::reviews::{
     plan_group, timer_text, verdict, CommitGroup, GroupPlan, InboxRun, ReviewPermission,
-    ReviewState, Scope, Verdict,
+    ReviewState, Scope,
 };
 use deploydeck_core::url::is_http_url;
 use deploydeck_core::Timestamp;
@@ -43,7 +43,7 @@ pub(super) fn GroupCard(
     drafts: Drafts,
     on_decide: Callback<GroupPlan>,
 ) -> impl IntoView {
-    let sha = group.short_sha();
+    let sha = group.short_sha().to_owned();
     let id = format!("commit-{sha}");
     let kept = drafts
         .with_value(|d| d.get(&group.sha).cloned())
@@ -172,11 +172,9 @@ fn RunLine(
             <span class="muted">{format!(" · {} · started by {} ", clipped(&branch, 80), clipped(started.as_deref().unwrap_or("someone"), 80))}<Time at=run.board.run.created_at now=clock.get_untracked()/></span>
             <ul>
                 {run.board.pending.iter().map(|p| {
-                    let said = match verdict(p, &me, started.as_deref(), permission) {
-                        Verdict::CanReview => "you may review it".to_owned(),
-                        Verdict::TimerOnly => "no reviewer: it goes on when its wait timer runs out".to_owned(),
-                        Verdict::Cannot(why) => why,
-                    };
+                    let said = verdict(p, &me, started.as_deref(), permission)
+                        .reason()
+                        .unwrap_or_else(|| "you may review it".to_owned());
                     let timer = (p.wait_timer > 0).then(|| {
                         let p = p.clone();
                         move || timer_text(&p, clock.get()).map(|t| format!(" · {t}"))

@@ -11,8 +11,8 @@ mod group;
 use deploydeck_core::location::{FleetLocation, FleetScreen};
 use deploydeck_core::response::ApiError;
 use deploydeck_core::reviews::{
-    group_by_commit, inbox_every, permission_from_scopes, timer_ran_out, CommitGroup, GroupPlan,
-    GroupRun, ReviewPermission, RunUnderReview,
+    group_by_commit, inbox_every, pending_ran_out, permission_from_scopes, CommitGroup, GroupPlan,
+    GroupRun, ReviewPermission,
 };
 use deploydeck_core::text::count;
 use futures::future::join;
@@ -120,12 +120,12 @@ pub fn InboxView(fleet: FleetLocation) -> impl IntoView {
         }
         let (due, ran_out) = inbox.with_untracked(|i| match i {
             Some(Ok(i)) => {
-                let runs: Vec<RunUnderReview> = i
+                let pending = i
                     .groups
                     .iter()
-                    .flat_map(|g| g.runs.iter().map(|r| r.board.clone()))
-                    .collect();
-                (i.every, timer_ran_out(&runs, before, at))
+                    .flat_map(|g| &g.runs)
+                    .flat_map(|r| &r.board.pending);
+                (i.every, pending_ran_out(pending, before, at))
             }
             _ => (inbox_every(None), false),
         });
