@@ -128,6 +128,12 @@ export async function runModes({ title, file, modes, appPort, measure, key = (mo
   print(all, ' ');
 }
 
+/// The REST quota `token` has left on the fake at `api` (`GET /rate_limit` costs none).
+export async function restQuotaLeft(api, token) {
+  const answer = await fetch(`${api}/rate_limit`, { headers: { authorization: `Bearer ${token}` } });
+  return (await answer.json()).resources.core.remaining;
+}
+
 /// Runs a benchmark's `main`, exiting non-zero when it fails.
 export function run(main) {
   main().catch((error) => {

@@ -6,7 +6,7 @@
 // "Refresh now" with nothing changed (requests, 304s, points). Prints a table and writes
 // benches/fleet/results.json. BENCH_GRAPHQL=on (or off) runs one mode only.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/fleet/run.mjs
-import { start, writeSeed, runModes, run, FAKE_BIN, launchChromium, connect } from '../support.mjs';
+import { start, writeSeed, runModes, run, FAKE_BIN, launchChromium, connect, restQuotaLeft } from '../support.mjs';
 
 const REPOS = Number(process.env.BENCH_REPOS ?? 20);
 const ENVIRONMENTS = Number(process.env.BENCH_ENVIRONMENTS ?? 10);
@@ -45,8 +45,6 @@ function seedFile() {
   });
 }
 
-const fakeJson = async (path) => (await fetch(`${API}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
-
 async function measure(graphql, seed) {
   const fake = await start(FAKE_BIN, ['--addr', '127.0.0.1:18930', '--tls', '--latency-ms', String(LATENCY), '--graphql', graphql, '--seed', seed]);
   const browser = await launchChromium();
@@ -70,7 +68,7 @@ async function measure(graphql, seed) {
       const used = list.filter((r) => r.graphql && r.status === 200).map((r) => r.used);
       return used.length ? Math.max(...used) - Math.min(...used) + 1 : 0;
     };
-    const quota = async () => (await fakeJson('/rate_limit')).resources.core.remaining;
+    const quota = () => restQuotaLeft(API, TOKEN);
     const full = ([rows, cells]) => document.querySelectorAll('[data-testid=fleet-row]').length === rows
       && [...document.querySelectorAll('[data-testid=fleet-row]')].every((row) => row.querySelectorAll('[data-testid=cell]').length >= cells);
 

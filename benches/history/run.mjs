@@ -7,7 +7,7 @@
 // nothing changed: how many answers were 304 and how much quota it spent. Prints a table and writes
 // benches/history/results.json. BENCH_GRAPHQL=on (or off) runs one mode only.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/history/run.mjs
-import { start, writeSeed, runModes, run, FAKE_BIN, launchChromium, connect } from '../support.mjs';
+import { start, writeSeed, runModes, run, FAKE_BIN, launchChromium, connect, restQuotaLeft } from '../support.mjs';
 
 const COUNT = Number(process.env.BENCH_DEPLOYMENTS ?? 5000);
 const MODES = (process.env.BENCH_GRAPHQL ?? 'on,off').split(',');
@@ -40,8 +40,6 @@ function seedFile() {
   return writeSeed(seed);
 }
 
-const fakeJson = async (path) => (await fetch(`${API}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
-
 async function measure(graphql, seed) {
   const fake = await start(FAKE_BIN, ['--addr', '127.0.0.1:18910', '--tls', '--latency-ms', String(LATENCY), '--graphql', graphql, '--seed', seed]);
   const browser = await launchChromium();
@@ -67,7 +65,7 @@ async function measure(graphql, seed) {
       const used = list.filter((r) => r.graphql && r.status === 200).map((r) => r.used);
       return used.length ? Math.max(...used) - Math.min(...used) + 1 : 0;
     };
-    const quota = async () => (await fakeJson('/rate_limit')).resources.core.remaining;
+    const quota = () => restQuotaLeft(API, TOKEN);
 
     const quotaBefore = await quota();
     const t0 = Date.now();

@@ -9,7 +9,7 @@
 // does, where GraphQL's one request does not wait. Prints a table and writes benches/inbox/results.json.
 // BENCH_GRAPHQL=on (or off) runs one mode only.
 // Usage (from the repository root, after `make build` and `make fake-bin`): node benches/inbox/run.mjs
-import { start, writeSeed, runModes, run, FAKE_BIN, launchChromium, connect } from '../support.mjs';
+import { start, writeSeed, runModes, run, FAKE_BIN, launchChromium, connect, restQuotaLeft } from '../support.mjs';
 
 const REPOS = Number(process.env.BENCH_REPOS ?? 25);
 const GROUP = Math.min(REPOS, Number(process.env.BENCH_GROUP ?? 10));
@@ -40,8 +40,6 @@ function seedFile() {
   });
 }
 
-const fakeJson = async (path) => (await fetch(`${API}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
-
 async function measure(graphql, seed) {
   const fake = await start(FAKE_BIN, ['--addr', '127.0.0.1:18940', '--tls', '--latency-ms', String(LATENCY), '--graphql', graphql, '--seed', seed]);
   const browser = await launchChromium();
@@ -61,7 +59,7 @@ async function measure(graphql, seed) {
       const response = await request.response();
       traffic.push({ status: response?.status(), method: request.method(), graphql: request.url().endsWith('/graphql') });
     });
-    const quota = async () => (await fakeJson('/rate_limit')).resources.core.remaining;
+    const quota = () => restQuotaLeft(API, TOKEN);
     const groups = REPOS - GROUP + 1 + REPOS;
     const quotaBefore = await quota();
     await page.goto(address);
